@@ -1,0 +1,68 @@
+using System;
+using System.Text;
+
+namespace KernelGen.Generator.Emit
+{
+    /// <summary>Writes C# text line by line at the current indentation; blocks close themselves when disposed.</summary>
+    internal sealed class IndentedWriter
+    {
+        private const string IndentUnit = "    ";
+        private readonly StringBuilder _text = new();
+        private int _depth;
+
+        public void WriteLine(string line = "")
+        {
+            if (line.Length > 0)
+            {
+                for (int i = 0; i < _depth; i++)
+                {
+                    _text.Append(IndentUnit);
+                }
+
+                _text.Append(line);
+            }
+
+            _text.Append('\n');
+        }
+
+        /// <summary>Writes <paramref name="header"/>, an opening brace, and indents until the returned scope is disposed.</summary>
+        public Scope Block(string header, string closing = "}")
+        {
+            WriteLine(header);
+            WriteLine("{");
+            _depth++;
+            return new Scope(this, closing);
+        }
+
+        /// <summary>A bare block, to scope locals.</summary>
+        public Scope Block()
+        {
+            WriteLine("{");
+            _depth++;
+            return new Scope(this, "}");
+        }
+
+        public override string ToString() => _text.ToString();
+
+        private void Close(string closing)
+        {
+            _depth--;
+            WriteLine(closing);
+        }
+
+        /// <summary>The end of a block opened by <see cref="Block"/>.</summary>
+        public readonly struct Scope : IDisposable
+        {
+            private readonly IndentedWriter _writer;
+            private readonly string _closing;
+
+            public Scope(IndentedWriter writer, string closing)
+            {
+                _writer = writer;
+                _closing = closing;
+            }
+
+            public void Dispose() => _writer.Close(_closing);
+        }
+    }
+}

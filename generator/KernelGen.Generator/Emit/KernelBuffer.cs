@@ -1,0 +1,66 @@
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Model;
+using KernelGen.Generator.Operators;
+
+namespace KernelGen.Generator.Emit
+{
+    /// <summary>One span parameter of a kernel as the emitter sees it: its role, the user's name for it, and its shape.</summary>
+    internal sealed class KernelBuffer
+    {
+        public KernelBuffer(string role, string parameterName, int[] shape, string layout, bool perSample)
+        {
+            Role = role;
+            ParameterName = parameterName;
+            Shape = shape;
+            Layout = layout;
+            PerSample = perSample;
+            Length = (int)ShapeText.ElementCount(shape);
+        }
+
+        /// <summary><c>input</c>, <c>weight</c>, <c>bias</c> or <c>output</c>; also the name of the per-sample method's parameter.</summary>
+        public string Role { get; }
+
+        public string ParameterName { get; }
+
+        public int[] Shape { get; }
+
+        /// <summary>The names of the dimensions, such as <c>C_in, H, W</c>.</summary>
+        public string Layout { get; }
+
+        /// <summary>True for input and output, which hold one slice per sample of a batch; false for weight and bias.</summary>
+        public bool PerSample { get; }
+
+        public int Length { get; }
+
+        /// <summary>The name of the constant in the lengths class: <c>Input</c>, <c>Weight</c>, <c>Bias</c>, <c>Output</c>.</summary>
+        public string ConstantName => char.ToUpperInvariant(Role[0]) + Role.Substring(1);
+    }
+
+    internal static class KernelBuffers
+    {
+        public static List<KernelBuffer> Of(KernelSignature signature, OperatorSpec spec, KernelOperator op)
+        {
+            int rank = signature.SpatialRank;
+            string spatial = string.Join(", ", Enumerable.Range(0, rank).Select(axis => ShapeText.AxisName(rank, axis)));
+            string inputChannels = op.HasWeight ? "C_in" : "C";
+            string outputChannels = op.HasWeight ? "C_out" : "C";
+            var buffers = new List<KernelBuffer>
+            {
+                new("input", signature.InputParameter, signature.InputShape.ToArray(), $"{inputChannels}, {spatial}", perSample: true),
+            };
+            if (signature.WeightParameter is { } weight && op.WeightShape(signature, spec) is { } weightShape)
+            {
+                buffers.Add(new KernelBuffer("weight", weight, weightShape, op.WeightLayout(rank), perSample: false));
+            }
+
+            if (signature.BiasParameter is { } bias)
+            {
+                buffers.Add(new KernelBuffer("bias", bias, new[] { signature.OutputShape[0] }, "C_out", perSample: false));
+            }
+
+            buffers.Add(new KernelBuffer("output", signature.OutputParameter, signature.OutputShape.ToArray(), $"{outputChannels}, {spatial}", perSample: true));
+            return buffers;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Collections.Generic;
+using KernelGen.Generator.Model;
+
+namespace KernelGen.Generator.Emit
+{
+    /// <summary>
+    /// The argument checks at the top of every generated method: each span's length against its shape (times the
+    /// batch count for input and output), and the output against aliasing. All run before the first write.
+    /// </summary>
+    internal static class RunTimeChecks
+    {
+        private const string ArgumentException = "global::System.ArgumentException";
+
+        public static void Write(IndentedWriter writer, KernelSignature signature, List<KernelBuffer> buffers)
+        {
+            writer.WriteLine("// Every argument is checked before anything is written: a bad call leaves the output untouched.");
+            string? batch = signature.BatchParameter;
+            if (batch is not null)
+            {
+                writer.WriteLine($"if ({batch} < 0)");
+                writer.WriteLine($"    throw new global::System.ArgumentOutOfRangeException(nameof({batch}), {batch}, \"The batch count must not be negative.\");");
+            }
+
+            foreach (KernelBuffer buffer in buffers)
+            {
+                string name = buffer.ParameterName;
+                string shape = ShapeText.Format(buffer.Shape);
+                if (batch is not null && buffer.PerSample)
+                {
+                    writer.WriteLine($"if ({name}.Length != (long){batch} * {buffer.Length})");
+                    writer.WriteLine($"    throw new {ArgumentException}($\"Expected {{{batch}}} * {buffer.Length} = {{(long){batch} * {buffer.Length}}} elements ({{{batch}}} samples of shape {shape}), but the span has {{{name}.Length}}.\", nameof({name}));");
+                }
+                else
+                {
+                    writer.WriteLine($"if ({name}.Length != {buffer.Length})");
+                    writer.WriteLine($"    throw new {ArgumentException}($\"Expected {buffer.Length} elements (shape {shape}), but the span has {{{name}.Length}}.\", nameof({name}));");
+                }
+            }
+
+            KernelBuffer output = buffers[buffers.Count - 1];
+            for (int i = 0; i < buffers.Count - 1; i++)
+            {
+                string name = buffers[i].ParameterName;
+                writer.WriteLine($"if (global::System.MemoryExtensions.Overlaps({output.ParameterName}, {name}))");
+                writer.WriteLine($"    throw new {ArgumentException}(\"The output must not overlap the {buffers[i].Role}: every output element is written while the {buffers[i].Role} is still read.\", nameof({output.ParameterName}));");
+            }
+
+            writer.WriteLine();
+        }
+    }
+}

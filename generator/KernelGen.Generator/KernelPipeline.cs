@@ -1,0 +1,51 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using KernelGen.Generator.Diagnostics;
+using KernelGen.Generator.Emit;
+using KernelGen.Generator.Model;
+using KernelGen.Generator.Operators;
+using KernelGen.Generator.Parsing;
+using KernelGen.Generator.Planning;
+using Microsoft.CodeAnalysis;
+
+namespace KernelGen.Generator
+{
+    /// <summary>The stages of one kernel, in order: parse, validate, plan (cached as a <see cref="KernelResult"/>), then emit.</summary>
+    internal static class KernelPipeline
+    {
+        /// <summary>Parse, validate and plan: everything that reads the compilation, ending in an equatable result.</summary>
+        public static KernelResult Transform(GeneratorAttributeSyntaxContext context, KernelOperator op, CancellationToken cancellationToken)
+        {
+            var diagnostics = new List<DiagnosticInfo>();
+            try
+            {
+                ParsedKernel? parsed = MethodParser.Parse(context, op, diagnostics, cancellationToken);
+                OperatorSpec? spec = parsed is null ? null : op.Validate(parsed, diagnostics);
+                KernelPlan? plan = parsed is null || spec is null || diagnostics.Count > 0 ? null : KernelPlanner.Plan(parsed.Signature, spec, op);
+                return new KernelResult(plan, diagnostics.ToEquatableArray());
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // A generator that throws stops every other generator's output in the user's build: report instead.
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.From(context.TargetNode.GetLocation()),
+                    exception.GetType().Name + ": " + exception.Message));
+                return new KernelResult(null, diagnostics.ToEquatableArray());
+            }
+        }
+
+        /// <summary>Reports the diagnostics and, for a valid kernel, adds its source file.</summary>
+        public static void Emit(SourceProductionContext context, KernelResult result)
+        {
+            foreach (DiagnosticInfo diagnostic in result.Diagnostics)
+            {
+                context.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+
+            if (result.Plan is { } plan)
+            {
+                context.AddSource(plan.Signature.HintName, KernelSourceWriter.Write(plan));
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace KernelGen.Generator.Model
+{
+    /// <summary>The resolved, validated parameters of one operator; one subtype per operator.</summary>
+    internal abstract record OperatorSpec;
+
+    /// <summary>PyTorch's <c>conv_transpose{1,2,3}d</c>, every value given per spatial axis.</summary>
+    internal sealed record ConvTransposeSpec(
+        EquatableArray<int> Kernel,
+        EquatableArray<int> Stride,
+        EquatableArray<int> Pad,
+        EquatableArray<int> OutputPadding,
+        EquatableArray<int> Dilation,
+        int Groups) : OperatorSpec;
+
+    /// <summary>The upsampling modes, mirrored from the public <c>KernelGen.UpsampleMode</c> by value.</summary>
+    internal enum UpsampleMode
+    {
+        Nearest = 0,
+        NearestExact = 1,
+        Linear = 2,
+        Cubic = 3,
+    }
+
+    /// <summary>PyTorch's <c>F.interpolate</c> with <c>scale_factor</c>, one scale per spatial axis.</summary>
+    internal sealed record UpsampleSpec(EquatableArray<double> Scales, UpsampleMode Mode, bool AlignCorners) : OperatorSpec;
+
+    /// <summary>PyTorch's <c>conv{1,2,3}d</c> with a kernel of 1.</summary>
+    internal sealed record Conv1x1Spec(int Groups) : OperatorSpec;
+}

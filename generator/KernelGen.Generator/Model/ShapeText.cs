@@ -1,0 +1,60 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace KernelGen.Generator.Model
+{
+    /// <summary>Element counts and the text of shapes and numbers, as diagnostics and generated comments show them.</summary>
+    internal static class ShapeText
+    {
+        private static readonly string[][] AxisNames =
+        {
+            new[] { "L" },
+            new[] { "H", "W" },
+            new[] { "D", "H", "W" },
+        };
+
+        /// <summary>PyTorch's names of the spatial axes: L; H, W; D, H, W.</summary>
+        public static string AxisName(int spatialRank, int axis) => AxisNames[spatialRank - 1][axis];
+
+        /// <summary>The product of the dimensions, saturated at <see cref="long.MaxValue"/> instead of overflowing.</summary>
+        public static long ElementCount(IReadOnlyList<int> dims)
+        {
+            long count = 1;
+            foreach (int d in dims)
+            {
+                if (d <= 0)
+                {
+                    return 0;
+                }
+
+                count = count > long.MaxValue / d ? long.MaxValue : count * d;
+            }
+
+            return count;
+        }
+
+        /// <summary><c>[1, 5, 5]</c>.</summary>
+        public static string Format(IReadOnlyList<int> dims)
+        {
+            var parts = new string[dims.Count];
+            for (int i = 0; i < parts.Length; i++)
+            {
+                parts[i] = dims[i].ToString(CultureInfo.InvariantCulture);
+            }
+
+            return "[" + string.Join(", ", parts) + "]";
+        }
+
+        /// <summary><c>3x3</c>, the way kernel sizes and strides are usually written.</summary>
+        public static string Cross<T>(IReadOnlyList<T> values)
+        {
+            var parts = new string[values.Count];
+            for (int i = 0; i < parts.Length; i++)
+            {
+                parts[i] = System.Convert.ToString(values[i], CultureInfo.InvariantCulture) ?? string.Empty;
+            }
+
+            return string.Join("x", parts);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Generic;
+using KernelGen.Generator.Emit;
+using KernelGen.Generator.Model;
+using KernelGen.Generator.Parsing;
+
+namespace KernelGen.Generator.Operators
+{
+    /// <summary>
+    /// One operator's part in every stage: its attribute, its validation (which owns its shape rules), the size of its
+    /// work for the planner, and its bodies for the emitter. Adding an operator means one subclass and one line in
+    /// <see cref="All"/>.
+    /// </summary>
+    internal abstract class KernelOperator
+    {
+        public static readonly KernelOperator[] All =
+        {
+            ConvTranspose.ConvTransposeOperator.Instance,
+            Upsample.UpsampleOperator.Instance,
+            Conv1x1.Conv1x1Operator.Instance,
+        };
+
+        /// <summary>The attribute's metadata name, such as <c>KernelGen.ConvTransposeAttribute</c>.</summary>
+        public abstract string AttributeName { get; }
+
+        /// <summary>Whether the operator takes a weight and an optional bias between its input and output.</summary>
+        public abstract bool HasWeight { get; }
+
+        public int MinimumBuffers => HasWeight ? 3 : 2;
+
+        public int MaximumBuffers => HasWeight ? 4 : 2;
+
+        /// <summary>The parameter list in words, for the diagnostic about a wrong one.</summary>
+        public string ParameterDescription => HasWeight
+            ? "(optional int batch, ReadOnlySpan input, ReadOnlySpan weight, optional ReadOnlySpan bias, Span output)"
+            : "(optional int batch, ReadOnlySpan input, Span output)";
+
+        public static bool IsKernelAttribute(string? metadataName)
+        {
+            foreach (KernelOperator op in All)
+            {
+                if (op.AttributeName == metadataName)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public static KernelOperator For(OperatorSpec spec) => spec switch
+        {
+            ConvTransposeSpec => ConvTranspose.ConvTransposeOperator.Instance,
+            UpsampleSpec => Upsample.UpsampleOperator.Instance,
+            _ => Conv1x1.Conv1x1Operator.Instance,
+        };
+
+        /// <summary>The PyTorch-style name at this rank, such as <c>ConvTranspose2d</c>.</summary>
+        public abstract string Name(int spatialRank, OperatorSpec spec);
+
+        /// <summary>Checks the attribute against the declared shapes; null, with diagnostics, when they disagree.</summary>
+        public abstract OperatorSpec? Validate(ParsedKernel kernel, List<DiagnosticInfo> diagnostics);
+
+        /// <summary>Multiply-adds (or weighted reads, for upsampling) per sample: the measure of the unrolling budget.</summary>
+        public abstract long MultiplyAdds(KernelSignature signature, OperatorSpec spec);
+
+        /// <summary>The weight's shape in its PyTorch layout, or null for an operator without weights.</summary>
+        public virtual int[]? WeightShape(KernelSignature signature, OperatorSpec spec) => null;
+
+        /// <summary>The names of the weight's dimensions, such as <c>C_in, C_out/groups, kH, kW</c>.</summary>
+        public virtual string WeightLayout(int spatialRank) => string.Empty;
+
+        /// <summary>Comment lines after the buffers: the operator's parameters and its output-size arithmetic.</summary>
+        public abstract IEnumerable<string> Describe(KernelSignature signature, OperatorSpec spec);
+
+        /// <summary>The fully unrolled form: every output element as a sum of constant-index terms.</summary>
+        public abstract IEnumerable<UnrolledOutput> Unroll(KernelSignature signature, OperatorSpec spec);
+
+        /// <summary>Members the bodies need beside the methods, such as constant tables; none by default.</summary>
+        public virtual void WriteMembers(IndentedWriter writer, KernelPlan plan)
+        {
+        }
+
+        /// <summary>The looped form's body, reading <c>input</c>, <c>weight</c>, <c>bias</c> and writing <c>output</c> of one sample.</summary>
+        public abstract void WriteLoopedBody(IndentedWriter writer, KernelSignature signature, OperatorSpec spec);
+    }
+}

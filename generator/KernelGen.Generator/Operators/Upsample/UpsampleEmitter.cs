@@ -1,0 +1,289 @@
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Emit;
+using KernelGen.Generator.Model;
+
+namespace KernelGen.Generator.Operators.Upsample
+{
+    /// <summary>
+    /// The bodies of upsampling: fully unrolled (each output a constant combination of constant-index inputs), plain
+    /// copies for nearest with integer factors, or loops over per-axis tables of source indices and weights.
+    /// </summary>
+    internal static class UpsampleEmitter
+    {
+        private const int TableValuesPerLine = 16;
+
+        /// <summary>The sizes and per-axis sampling of one upsampling, derived once from its signature and spec.</summary>
+        private sealed class Geometry
+        {
+            public Geometry(KernelSignature signature, UpsampleSpec spec)
+            {
+                Rank = signature.SpatialRank;
+                Channels = signature.InputShape[0];
+                Input = signature.InputShape.Skip(1).ToArray();
+                Output = signature.OutputShape.Skip(1).ToArray();
+                InputStrides = Strides(Input);
+                OutputStrides = Strides(Output);
+                Taps = UpsampleShape.TapsPerAxis(spec.Mode);
+                Samples = Enumerable.Range(0, Rank)
+                    .Select(axis => UpsampleShape.Sample(spec.Mode, spec.AlignCorners, Input[axis], Output[axis], spec.Scales[axis], signature.ElementType))
+                    .ToArray();
+            }
+
+            public int Rank { get; }
+
+            public int Channels { get; }
+
+            public int[] Input { get; }
+
+            public int[] Output { get; }
+
+            public int[] InputStrides { get; }
+
+            public int[] OutputStrides { get; }
+
+            public int InputPlane => InputStrides[0] * Input[0];
+
+            public int OutputPlane => OutputStrides[0] * Output[0];
+
+            public int Taps { get; }
+
+            public (int[] Index, double[] Weight)[] Samples { get; }
+
+            /// <summary>The integer factor of each axis when every output position copies input position o / factor; null otherwise.</summary>
+            public int[]? ReplicationFactors(UpsampleMode mode)
+            {
+                if (mode is not (UpsampleMode.Nearest or UpsampleMode.NearestExact))
+                {
+                    return null;
+                }
+
+                var factors = new int[Rank];
+                for (int axis = 0; axis < Rank; axis++)
+                {
+                    if (Output[axis] % Input[axis] != 0)
+                    {
+                        return null;
+                    }
+
+                    factors[axis] = Output[axis] / Input[axis];
+                    for (int o = 0; o < Output[axis]; o++)
+                    {
+                        if (Samples[axis].Index[o] != o / factors[axis])
+                        {
+                            return null;
+                        }
+                    }
+                }
+
+                return factors;
+            }
+
+            private static int[] Strides(int[] dims)
+            {
+                var strides = new int[dims.Length];
+                int stride = 1;
+                for (int i = dims.Length - 1; i >= 0; i--)
+                {
+                    strides[i] = stride;
+                    stride *= dims[i];
+                }
+
+                return strides;
+            }
+        }
+
+        public static IEnumerable<UnrolledOutput> Unroll(KernelSignature signature, UpsampleSpec spec)
+        {
+            var g = new Geometry(signature, spec);
+            int[] tapDims = Enumerable.Repeat(g.Taps, g.Rank).ToArray();
+            for (int c = 0; c < g.Channels; c++)
+            {
+                foreach (int[] o in MultiIndex.Enumerate(g.Output))
+                {
+                    // Sum the products of the per-axis weights by source element, so that a clamped border reads each element once.
+                    var coefficients = new SortedDictionary<int, double>();
+                    foreach (int[] t in MultiIndex.Enumerate(tapDims))
+                    {
+                        double coefficient = 1;
+                        int inputIndex = c * g.InputPlane;
+                        for (int axis = 0; axis < g.Rank; axis++)
+                        {
+                            int k = (o[axis] * g.Taps) + t[axis];
+                            coefficient *= g.Samples[axis].Weight[k];
+                            inputIndex += g.Samples[axis].Index[k] * g.InputStrides[axis];
+                        }
+
+                        coefficients.TryGetValue(inputIndex, out double sum);
+                        coefficients[inputIndex] = sum + coefficient;
+                    }
+
+                    var terms = coefficients.Where(pair => Literals.Round(pair.Value, signature.ElementType) != 0)
+                        .Select(pair => Term.Constant(pair.Key, pair.Value)).ToList();
+                    string? comment = o[g.Rank - 1] == 0
+                        ? $"output[{c}, {string.Join(", ", o.Take(g.Rank - 1).Select(v => Literals.Int(v)).Concat(new[] { ":" }))}]"
+                        : null;
+                    yield return new UnrolledOutput((c * g.OutputPlane) + MultiIndex.Offset(o, g.OutputStrides), -1, terms, comment);
+                }
+            }
+        }
+
+        public static void WriteLooped(IndentedWriter writer, KernelSignature signature, UpsampleSpec spec)
+        {
+            var g = new Geometry(signature, spec);
+            string element = signature.ElementKeyword;
+            writer.WriteLine(Code.StartRef(element, "input"));
+            writer.WriteLine(Code.StartRef(element, "output"));
+            if (g.ReplicationFactors(spec.Mode) is { } factors)
+            {
+                writer.WriteLine($"// Nearest by whole factors {ShapeText.Cross(factors)}: each input element is copied into a block; no index is computed.");
+                using (writer.Block($"for (int c = 0; c < {g.Channels}; c++)"))
+                {
+                    writer.WriteLine($"int inputChannel = {Code.Times("c", g.InputPlane)};");
+                    writer.WriteLine($"int outputChannel = {Code.Times("c", g.OutputPlane)};");
+                    WriteReplication(writer, g, element, factors, 0, "inputChannel", "outputChannel");
+                }
+
+                return;
+            }
+
+            string methodName = signature.MethodName;
+            for (int axis = 0; axis < g.Rank; axis++)
+            {
+                writer.WriteLine($"global::System.ReadOnlySpan<int> index{axis} = {TableName(methodName, "SourceIndex", axis)};");
+                if (HasWeights(spec.Mode))
+                {
+                    writer.WriteLine($"global::System.ReadOnlySpan<{element}> weight{axis} = {TableName(methodName, "SourceWeight", axis)};");
+                }
+            }
+
+            writer.WriteLine($"// Each output element reads {g.Taps} source position(s) per axis from the tables; the innermost axis is combined first, as PyTorch does.");
+            using (writer.Block($"for (int c = 0; c < {g.Channels}; c++)"))
+            {
+                writer.WriteLine($"ref {element} x = ref {Code.At("inputStart", Code.Times("c", g.InputPlane))};");
+                writer.WriteLine($"ref {element} y = ref {Code.At("outputStart", Code.Times("c", g.OutputPlane))};");
+                WriteTableLoops(writer, g, element, HasWeights(spec.Mode), 0);
+            }
+        }
+
+        /// <summary>The static tables of source indices and weights that the looped, table-driven form reads.</summary>
+        public static void WriteTables(IndentedWriter writer, KernelPlan plan)
+        {
+            var spec = (UpsampleSpec)plan.Operator;
+            var g = new Geometry(plan.Signature, spec);
+            if (plan.Form != KernelForm.Looped || g.ReplicationFactors(spec.Mode) is not null)
+            {
+                return;
+            }
+
+            for (int axis = 0; axis < g.Rank; axis++)
+            {
+                string axisName = ShapeText.AxisName(g.Rank, axis);
+                writer.WriteLine();
+                writer.WriteLine($"/// <summary>Axis {axisName}: the {g.Taps} source index(es) of each of its {g.Output[axis]} output positions.</summary>");
+                WriteTable(writer, "int", TableName(plan.Signature.MethodName, "SourceIndex", axis), g.Samples[axis].Index.Select(i => Literals.Int(i)));
+                if (HasWeights(spec.Mode))
+                {
+                    writer.WriteLine($"/// <summary>Axis {axisName}: the interpolation weights that go with the source indices.</summary>");
+                    WriteTable(writer, plan.Signature.ElementKeyword, TableName(plan.Signature.MethodName, "SourceWeight", axis),
+                        g.Samples[axis].Weight.Select(w => Literals.Real(w, plan.Signature.ElementType)));
+                }
+            }
+        }
+
+        private static bool HasWeights(UpsampleMode mode) => mode is UpsampleMode.Linear or UpsampleMode.Cubic;
+
+        private static string TableName(string method, string what, int axis) => $"{method}_{what}{axis}";
+
+        private static void WriteTable(IndentedWriter writer, string type, string name, IEnumerable<string> values)
+        {
+            using (writer.Block($"private static readonly {type}[] {name} =", closing: "};"))
+            {
+                string[] all = values.ToArray();
+                for (int start = 0; start < all.Length; start += TableValuesPerLine)
+                {
+                    writer.WriteLine(string.Join(", ", all.Skip(start).Take(TableValuesPerLine)) + ",");
+                }
+            }
+        }
+
+        /// <summary>Nearest by integer factors: fill the first row of each block from the input, then copy it down each axis.</summary>
+        private static void WriteReplication(IndentedWriter writer, Geometry g, string element, int[] factors, int axis, string inputOffset, string outputOffset)
+        {
+            string i = "i" + axis;
+            int factor = factors[axis];
+            using (writer.Block($"for (int {i} = 0; {i} < {g.Input[axis]}; {i}++)"))
+            {
+                if (axis == g.Rank - 1)
+                {
+                    writer.WriteLine($"{element} value = {Code.At("inputStart", $"{inputOffset} + {i}")};");
+                    writer.WriteLine($"ref {element} block = ref {Code.At("outputStart", $"{outputOffset} + {Code.Times(i, factor)}")};");
+                    for (int r = 0; r < factor; r++)
+                    {
+                        writer.WriteLine(r == 0 ? "block = value;" : $"{Code.At("block", Literals.Int(r))} = value;");
+                    }
+
+                    return;
+                }
+
+                string nextInput = "input" + axis, nextOutput = "output" + axis;
+                int rowLength = g.OutputStrides[axis];
+                writer.WriteLine($"int {nextInput} = {inputOffset} + {Code.Times(i, g.InputStrides[axis])};");
+                writer.WriteLine($"int {nextOutput} = {outputOffset} + {Code.Times(i, factor * rowLength)};");
+                WriteReplication(writer, g, element, factors, axis + 1, nextInput, nextOutput);
+                for (int r = 1; r < factor; r++)
+                {
+                    writer.WriteLine($"output.Slice({nextOutput}, {rowLength}).CopyTo(output.Slice({nextOutput} + {r * rowLength}, {rowLength}));");
+                }
+            }
+        }
+
+        /// <summary>One loop per axis over the output; each level looks up its source offsets and weights once.</summary>
+        private static void WriteTableLoops(IndentedWriter writer, Geometry g, string element, bool weighted, int axis)
+        {
+            string o = "o" + axis;
+            using (writer.Block($"for (int {o} = 0; {o} < {g.Output[axis]}; {o}++)"))
+            {
+                for (int t = 0; t < g.Taps; t++)
+                {
+                    string k = Code.Affine(o, g.Taps, t);
+                    writer.WriteLine($"int {SourceName(axis, t)} = {Code.Times($"index{axis}[{k}]", g.InputStrides[axis])};");
+                    if (weighted)
+                    {
+                        writer.WriteLine($"{element} w{axis}_{t} = weight{axis}[{k}];");
+                    }
+                }
+
+                if (axis < g.Rank - 1)
+                {
+                    WriteTableLoops(writer, g, element, weighted, axis + 1);
+                    return;
+                }
+
+                string target = Code.At("y", string.Join(" + ", Enumerable.Range(0, g.Rank).Select(a => Code.Times("o" + a, g.OutputStrides[a]))));
+                writer.WriteLine($"{target} = {Combination(g, weighted, 0, new int[g.Rank])};");
+            }
+        }
+
+        /// <summary>The nested weighted sum over every tap combination, innermost axis first.</summary>
+        private static string Combination(Geometry g, bool weighted, int axis, int[] taps)
+        {
+            if (axis == g.Rank)
+            {
+                return Code.At("x", string.Join(" + ", Enumerable.Range(0, g.Rank).Select(a => SourceName(a, taps[a]))));
+            }
+
+            var parts = new List<string>();
+            for (int t = 0; t < g.Taps; t++)
+            {
+                taps[axis] = t;
+                string inner = Combination(g, weighted, axis + 1, taps);
+                parts.Add(weighted ? $"w{axis}_{t} * {(axis + 1 < g.Rank ? $"({inner})" : inner)}" : inner);
+            }
+
+            return string.Join(" + ", parts);
+        }
+
+        private static string SourceName(int axis, int t) => $"source{axis}_{t}";
+    }
+}

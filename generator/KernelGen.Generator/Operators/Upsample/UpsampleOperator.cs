@@ -1,0 +1,155 @@
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Diagnostics;
+using KernelGen.Generator.Emit;
+using KernelGen.Generator.Model;
+using KernelGen.Generator.Parsing;
+
+namespace KernelGen.Generator.Operators.Upsample
+{
+    /// <summary><c>[Upsample]</c>: PyTorch's <c>F.interpolate</c> with a scale factor.</summary>
+    internal sealed class UpsampleOperator : KernelOperator
+    {
+        public static readonly UpsampleOperator Instance = new();
+
+        private static readonly string[] TorchModes = { "nearest", "nearest-exact", "linear", "bicubic" };
+
+        public override string AttributeName => "KernelGen.UpsampleAttribute";
+
+        public override bool HasWeight => false;
+
+        public override string Name(int spatialRank, OperatorSpec spec) => $"Upsample{spatialRank}d ({TorchMode(spatialRank, ((UpsampleSpec)spec).Mode)})";
+
+        /// <summary>PyTorch's name of the mode at this rank: <c>bilinear</c> for <c>Linear</c> in 2-D.</summary>
+        public static string TorchMode(int spatialRank, UpsampleMode mode) =>
+            mode == UpsampleMode.Linear ? new[] { "linear", "bilinear", "trilinear" }[spatialRank - 1] : TorchModes[(int)mode];
+
+        public override OperatorSpec? Validate(ParsedKernel kernel, List<DiagnosticInfo> diagnostics)
+        {
+            AttributeArguments args = kernel.Attribute;
+            KernelSignature signature = kernel.Signature;
+            int rank = signature.SpatialRank;
+            if (!args.ConstructorParameters.Contains("scale") && args.GetArray<double>("Scales") is null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameter, args.AttributeLocation, "The scale", "given, as scale: or Scales =", "missing"));
+                return null;
+            }
+
+            var scales = PerAxisValues<double>.Read(args, "scale", "Scales", "Scale", args.GetDouble("scale", 0), rank, diagnostics);
+            if (scales is null)
+            {
+                return null;
+            }
+
+            int modeValue = args.GetEnum("Mode", 0);
+            if (modeValue < 0 || modeValue > (int)UpsampleMode.Cubic)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameter, args.LocationOf("Mode"), "Mode", "one of Nearest, NearestExact, Linear, Cubic", modeValue));
+                return null;
+            }
+
+            var mode = (UpsampleMode)modeValue;
+            bool alignCorners = args.GetBool("AlignCorners", false);
+            int errorsBefore = diagnostics.Count;
+            for (int axis = 0; axis < rank; axis++)
+            {
+                double scale = scales[axis];
+                if (!(scale > 0) || double.IsInfinity(scale))
+                {
+                    string what = scales.ArgumentName == "Scales" ? $"Scale on axis {ShapeText.AxisName(rank, axis)}" : "Scale";
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameter, args.LocationOf(scales.ArgumentName), what, "positive and finite",
+                        scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+                    break;
+                }
+            }
+
+            if (alignCorners && (mode == UpsampleMode.Nearest || mode == UpsampleMode.NearestExact))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AlignCornersWithNearest, args.LocationOf("AlignCorners"), TorchModes[(int)mode]));
+            }
+
+            if (mode == UpsampleMode.Cubic && rank != 2)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedRank, args.LocationOf("Mode"), "Cubic", rank));
+            }
+
+            if (diagnostics.Count > errorsBefore)
+            {
+                return null;
+            }
+
+            var spec = new UpsampleSpec(scales.Values.ToEquatableArray(), mode, alignCorners);
+            return CheckShapes(kernel, spec, diagnostics) ? spec : null;
+        }
+
+        private static bool CheckShapes(ParsedKernel kernel, UpsampleSpec spec, List<DiagnosticInfo> diagnostics)
+        {
+            KernelSignature signature = kernel.Signature;
+            int rank = signature.SpatialRank;
+            var computed = Enumerable.Range(0, rank).Select(axis => UpsampleShape.OutputSize(signature.InputShape[axis + 1], spec.Scales[axis])).ToArray();
+            var arithmetic = Enumerable.Range(0, rank).Select(axis => AxisArithmetic(signature, spec, axis)).ToArray();
+            var empty = Enumerable.Range(0, rank).Where(axis => computed[axis] <= 0).Select(axis => arithmetic[axis]).ToArray();
+            if (empty.Length > 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmptyOutput, kernel.Attribute.AttributeLocation, signature.MethodName, string.Join("; ", empty)));
+                return false;
+            }
+
+            bool matches = signature.OutputShape[0] == signature.InputShape[0];
+            for (int axis = 0; axis < rank; axis++)
+            {
+                matches &= computed[axis] == signature.OutputShape[axis + 1];
+            }
+
+            if (!matches)
+            {
+                string expected = "[" + string.Join(", ", new[] { (long)signature.InputShape[0] }.Concat(computed)) + "]";
+                string channels = $"C: kept = {signature.InputShape[0]}";
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputShapeMismatch, kernel.OutputShapeLocation,
+                    ShapeText.Format(signature.OutputShape), signature.MethodName, expected, string.Join("; ", new[] { channels }.Concat(arithmetic))));
+                return false;
+            }
+
+            return true;
+        }
+
+        private static string AxisArithmetic(KernelSignature signature, UpsampleSpec spec, int axis) =>
+            UpsampleShape.Arithmetic(ShapeText.AxisName(signature.SpatialRank, axis), signature.InputShape[axis + 1], spec.Scales[axis]);
+
+        public override long MultiplyAdds(KernelSignature signature, OperatorSpec spec)
+        {
+            int taps = UpsampleShape.TapsPerAxis(((UpsampleSpec)spec).Mode);
+            long reads = ShapeText.ElementCount(signature.OutputShape.ToArray());
+            for (int axis = 0; axis < signature.SpatialRank; axis++)
+            {
+                reads *= taps;
+            }
+
+            return reads;
+        }
+
+        public override IEnumerable<string> Describe(KernelSignature signature, OperatorSpec spec)
+        {
+            var upsample = (UpsampleSpec)spec;
+            int rank = signature.SpatialRank;
+            string align = upsample.Mode is UpsampleMode.Linear or UpsampleMode.Cubic ? $", align_corners={(upsample.AlignCorners ? "True" : "False")}" : string.Empty;
+            yield return string.Empty;
+            yield return $"As PyTorch's F.interpolate(x, scale_factor={ShapeText.Cross(upsample.Scales.Select(s => s.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray())}, mode='{TorchMode(rank, upsample.Mode)}'{align}).";
+            yield return "No weights: every source index and interpolation weight below was computed by the generator.";
+            yield return "Output size per axis = floor(in * scale):";
+            for (int axis = 0; axis < rank; axis++)
+            {
+                yield return "  " + AxisArithmetic(signature, upsample, axis);
+            }
+        }
+
+        public override IEnumerable<UnrolledOutput> Unroll(KernelSignature signature, OperatorSpec spec) =>
+            UpsampleEmitter.Unroll(signature, (UpsampleSpec)spec);
+
+        public override void WriteLoopedBody(IndentedWriter writer, KernelSignature signature, OperatorSpec spec) =>
+            UpsampleEmitter.WriteLooped(writer, signature, (UpsampleSpec)spec);
+
+        public override void WriteMembers(IndentedWriter writer, KernelPlan plan) =>
+            UpsampleEmitter.WriteTables(writer, plan);
+    }
+}

@@ -1,0 +1,147 @@
+using System;
+using System.Globalization;
+using KernelGen.Generator.Model;
+
+namespace KernelGen.Generator.Operators.Upsample
+{
+    /// <summary>
+    /// The shape and sampling rules of PyTorch's <c>F.interpolate(x, scale_factor=s)</c> (recompute_scale_factor unset),
+    /// in one place: the diagnostics, the comments and both emitted forms use them. The arithmetic follows PyTorch's
+    /// CPU kernels step by step, including where they compute in single precision, so that nearest picks the same
+    /// source index and the interpolation weights are the same numbers.
+    /// </summary>
+    internal static class UpsampleShape
+    {
+        private const double CubicA = -0.75;
+
+        /// <summary><c>floor(in * scale)</c>, as PyTorch sizes the output.</summary>
+        public static long OutputSize(int input, double scale) => (long)Math.Floor(input * scale);
+
+        /// <summary><c>H: floor(2 * 2) = 4</c>.</summary>
+        public static string Arithmetic(string axis, int input, double scale) =>
+            $"{axis}: floor({input.ToString(CultureInfo.InvariantCulture)} * {scale.ToString("R", CultureInfo.InvariantCulture)}) = {OutputSize(input, scale).ToString(CultureInfo.InvariantCulture)}";
+
+        /// <summary>How many source elements each output element reads on one axis.</summary>
+        public static int TapsPerAxis(UpsampleMode mode) => mode switch
+        {
+            UpsampleMode.Linear => 2,
+            UpsampleMode.Cubic => 4,
+            _ => 1,
+        };
+
+        /// <summary>
+        /// For each output position on one axis, the source indices and weights (<see cref="TapsPerAxis"/> of each),
+        /// rounded to the element type as PyTorch holds them.
+        /// </summary>
+        public static (int[] Index, double[] Weight) Sample(UpsampleMode mode, bool alignCorners, int input, int output, double scale, ElementType type)
+        {
+            int taps = TapsPerAxis(mode);
+            var index = new int[output * taps];
+            var weight = new double[output * taps];
+            for (int o = 0; o < output; o++)
+            {
+                switch (mode)
+                {
+                    case UpsampleMode.Nearest:
+                        index[o] = NearestIndex(o, input, output, scale);
+                        weight[o] = 1;
+                        break;
+                    case UpsampleMode.NearestExact:
+                        index[o] = NearestExactIndex(o, input, output, scale);
+                        weight[o] = 1;
+                        break;
+                    case UpsampleMode.Linear:
+                        SampleLinear(o, input, output, scale, alignCorners, type, index, weight);
+                        break;
+                    default:
+                        SampleCubic(o, input, output, scale, alignCorners, type, index, weight);
+                        break;
+                }
+            }
+
+            return (index, weight);
+        }
+
+        /// <summary>PyTorch's <c>nearest</c>: <c>min(floor(o * (float)(1/scale)), in - 1)</c>, with its exact shortcuts for 1x and 2x.</summary>
+        public static int NearestIndex(int o, int input, int output, double scale)
+        {
+            if (output == input)
+            {
+                return o;
+            }
+
+            if (output == 2 * input)
+            {
+                return o >> 1;
+            }
+
+            float inverse = NearestScale(input, output, scale);
+            return (int)Math.Min((long)Math.Floor((float)(o * inverse)), input - 1);
+        }
+
+        /// <summary>PyTorch's <c>nearest-exact</c>: <c>min(floor((o + 0.5) * (float)(1/scale)), in - 1)</c>.</summary>
+        public static int NearestExactIndex(int o, int input, int output, double scale)
+        {
+            float inverse = NearestScale(input, output, scale);
+            return (int)Math.Min((long)Math.Floor((float)((o + 0.5) * inverse)), input - 1);
+        }
+
+        private static float NearestScale(int input, int output, double scale) => scale > 0 ? (float)(1.0 / scale) : (float)input / output;
+
+        private static void SampleLinear(int o, int input, int output, double scale, bool alignCorners, ElementType type, int[] index, double[] weight)
+        {
+            double source = SourceIndex(o, input, output, scale, alignCorners, cubic: false, type);
+            int i0 = (int)source;
+            int step = i0 < input - 1 ? 1 : 0;
+            double lambda1 = Round(Math.Min(Math.Max(Round(source - i0, type), 0), 1), type);
+            double lambda0 = Round(1 - lambda1, type);
+            index[2 * o] = i0;
+            index[(2 * o) + 1] = i0 + step;
+            weight[2 * o] = lambda0;
+            weight[(2 * o) + 1] = lambda1;
+        }
+
+        private static void SampleCubic(int o, int input, int output, double scale, bool alignCorners, ElementType type, int[] index, double[] weight)
+        {
+            double source = SourceIndex(o, input, output, scale, alignCorners, cubic: true, type);
+            int i = (int)Math.Min((long)Math.Floor(type == ElementType.Float ? (float)source : source), input - 1);
+            double t = Round(Math.Min(Math.Max(Round(source - i, type), 0), 1), type);
+            double[] coefficients =
+            {
+                CubicFar(Round(t + 1, type), type),
+                CubicNear(t, type),
+                CubicNear(Round(1 - t, type), type),
+                CubicFar(Round(Round(1 - t, type) + 1, type), type),
+            };
+            for (int k = 0; k < 4; k++)
+            {
+                index[(4 * o) + k] = Math.Max(Math.Min(i - 1 + k, input - 1), 0);
+                weight[(4 * o) + k] = coefficients[k];
+            }
+        }
+
+        /// <summary>PyTorch's <c>area_pixel_compute_source_index</c>, in the element type's precision.</summary>
+        private static double SourceIndex(int o, int input, int output, double scale, bool alignCorners, bool cubic, ElementType type)
+        {
+            if (alignCorners)
+            {
+                double ratio = output > 1 ? Round(Round(input - 1, type) / (output - 1), type) : 0;
+                return Round(ratio * o, type);
+            }
+
+            double inverse = scale > 0 ? Round(1.0 / scale, type) : Round((double)input / output, type);
+            double source = Round(Round(inverse * Round(o + 0.5, type), type) - 0.5, type);
+            return !cubic && source < 0 ? 0 : source;
+        }
+
+        /// <summary>The cubic convolution kernel for |x| &lt;= 1: <c>((A + 2)x - (A + 3))x² + 1</c>.</summary>
+        private static double CubicNear(double x, ElementType type) =>
+            Round(Round(Round(Round(Round((CubicA + 2) * x, type) - (CubicA + 3), type) * x, type) * x, type) + 1, type);
+
+        /// <summary>The cubic convolution kernel for 1 &lt; |x| &lt; 2: <c>((Ax - 5A)x + 8A)x - 4A</c>.</summary>
+        private static double CubicFar(double x, ElementType type) =>
+            Round(Round(Round(Round(Round(Round(CubicA * x, type) - (5 * CubicA), type) * x, type) + (8 * CubicA), type) * x, type) - (4 * CubicA), type);
+
+        private static double Round(double value, ElementType type) => type == ElementType.Float ? (float)value : value;
+    }
+}

@@ -1,0 +1,275 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using KernelGen.Generator.Diagnostics;
+using KernelGen.Generator.Model;
+using KernelGen.Generator.Operators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace KernelGen.Generator.Parsing
+{
+    /// <summary>
+    /// Reads a kernel method's declaration: its form, its containing types, its parameters and their [Shape]s.
+    /// The only place besides <see cref="AttributeArguments"/> that touches symbols and syntax.
+    /// </summary>
+    internal static class MethodParser
+    {
+        private const string ShapeAttributeName = "KernelGen.ShapeAttribute";
+
+        /// <summary>Returns null, with the reasons added to <paramref name="diagnostics"/>, when no code can be generated.</summary>
+        public static ParsedKernel? Parse(GeneratorAttributeSyntaxContext context, KernelOperator op, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax || context.Attributes.Length != 1)
+            {
+                return null;
+            }
+
+            AttributeArguments? attribute = AttributeArguments.Read(context.Attributes[0], cancellationToken);
+            if (attribute is null)
+            {
+                return null;
+            }
+
+            LocationInfo? methodLocation = LocationInfo.From(syntax.Identifier.GetLocation());
+            int errorsBefore = diagnostics.Count;
+            CheckMethodForm(method, syntax, methodLocation, diagnostics);
+            TypeHierarchy? hierarchy = ReadHierarchy(method, syntax, diagnostics);
+            if (diagnostics.Count > errorsBefore || hierarchy is null)
+            {
+                return null;
+            }
+
+            return ReadParameters(method, syntax, op, hierarchy, attribute, methodLocation, diagnostics);
+        }
+
+        private static void CheckMethodForm(IMethodSymbol method, MethodDeclarationSyntax syntax, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+        {
+            int kernelAttributes = method.GetAttributes().Count(a => KernelOperator.IsKernelAttribute(a.AttributeClass?.ToDisplayString()));
+            if (kernelAttributes > 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MultipleKernelAttributes, location, method.Name));
+                return;
+            }
+
+            bool isPartial = syntax.Modifiers.Any(SyntaxKind.PartialKeyword);
+            bool hasBody = syntax.Body is not null || syntax.ExpressionBody is not null;
+            if (!method.IsStatic || !method.ReturnsVoid || !isPartial || hasBody || method.PartialImplementationPart is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMethod, location, method.Name,
+                    "a static partial void method declaration without a body (KernelGen writes the body)"));
+            }
+            else if (method.IsGenericMethod)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMethod, location, method.Name,
+                    "non-generic: its element type and shapes are fixed by its parameters"));
+            }
+            else if (method.ContainingType.GetMembers(method.Name).Length > 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OverloadedKernel, location, method.Name));
+            }
+        }
+
+        private static TypeHierarchy? ReadHierarchy(IMethodSymbol method, MethodDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics)
+        {
+            var types = new List<ContainingType>();
+            for (SyntaxNode? node = syntax.Parent; node is not null; node = node.Parent)
+            {
+                if (node is not TypeDeclarationSyntax type)
+                {
+                    continue;
+                }
+
+                if (!type.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial,
+                        LocationInfo.From(type.Identifier.GetLocation()), type.Identifier.ValueText, method.Name));
+                    return null;
+                }
+
+                string keyword = type switch
+                {
+                    RecordDeclarationSyntax record when record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) => "record struct",
+                    RecordDeclarationSyntax => "record",
+                    _ => type.Keyword.ValueText,
+                };
+                string name = type.Identifier.ValueText + (type.TypeParameterList?.ToString() ?? string.Empty);
+                types.Insert(0, new ContainingType(keyword, name));
+            }
+
+            INamespaceSymbol? ns = method.ContainingType.ContainingNamespace;
+            string? namespaceName = ns is null || ns.IsGlobalNamespace ? null : ns.ToDisplayString();
+            return new TypeHierarchy(namespaceName, types.ToEquatableArray());
+        }
+
+        private static ParsedKernel? ReadParameters(IMethodSymbol method, MethodDeclarationSyntax syntax, KernelOperator op, TypeHierarchy hierarchy,
+            AttributeArguments attribute, LocationInfo? methodLocation, List<DiagnosticInfo> diagnostics)
+        {
+            var parameters = method.Parameters;
+            int first = 0;
+            string? batch = null;
+            if (parameters.Length > 0 && parameters[0].Type.SpecialType == SpecialType.System_Int32 && parameters[0].RefKind == RefKind.None)
+            {
+                batch = parameters[0].Name;
+                first = 1;
+            }
+
+            int buffers = parameters.Length - first;
+            if (buffers < op.MinimumBuffers || buffers > op.MaximumBuffers)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameters, methodLocation,
+                    $"Kernel method '{method.Name}' takes {op.ParameterDescription}, but it has {buffers} buffer parameter(s)"));
+                return null;
+            }
+
+            bool hasBias = buffers == op.MaximumBuffers && op.HasWeight;
+            var roles = new List<string> { "input" };
+            if (op.HasWeight)
+            {
+                roles.Add("weight");
+            }
+
+            if (hasBias)
+            {
+                roles.Add("bias");
+            }
+
+            roles.Add("output");
+
+            ElementType? elementType = null;
+            EquatableArray<int>? inputShape = null, outputShape = null;
+            LocationInfo? inputShapeLocation = null, outputShapeLocation = null;
+            int errorsBefore = diagnostics.Count;
+            for (int i = 0; i < roles.Count; i++)
+            {
+                IParameterSymbol parameter = parameters[first + i];
+                LocationInfo? parameterLocation = LocationInfo.From(syntax.ParameterList.Parameters[first + i]);
+                string role = roles[i];
+                bool isOutput = role == "output";
+                ElementType? type = ReadSpanType(parameter, isOutput);
+                if (type is null || (elementType is not null && type != elementType))
+                {
+                    string element = elementType is null ? "float or double" : (elementType == ElementType.Float ? "float" : "double");
+                    string expected = isOutput ? $"Span<{element}>" : $"ReadOnlySpan<{element}>";
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameters, parameterLocation,
+                        $"Parameter '{parameter.Name}' is the {role}, so it must be a {expected} passed by value; it is {parameter.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}"));
+                    continue;
+                }
+
+                elementType ??= type;
+                AttributeData? shape = parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ShapeAttributeName);
+                if (role is "weight" or "bias")
+                {
+                    if (shape is not null)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameters, LocationInfo.From(shape.ApplicationSyntaxReference?.GetSyntax()),
+                            $"[Shape] belongs on the input and the output only; the {role} '{parameter.Name}' has the layout the operator defines"));
+                    }
+
+                    continue;
+                }
+
+                if (shape is null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingShape, parameterLocation, parameter.Name));
+                    continue;
+                }
+
+                LocationInfo? shapeLocation = LocationInfo.From(shape.ApplicationSyntaxReference?.GetSyntax()) ?? parameterLocation;
+                EquatableArray<int>? dims = ReadShape(shape, parameter.Name, shapeLocation, diagnostics);
+                if (isOutput)
+                {
+                    (outputShape, outputShapeLocation) = (dims, shapeLocation);
+                }
+                else
+                {
+                    (inputShape, inputShapeLocation) = (dims, shapeLocation);
+                }
+            }
+
+            if (diagnostics.Count > errorsBefore || inputShape is null || outputShape is null || elementType is null)
+            {
+                return null;
+            }
+
+            if (inputShape.Value.Count != outputShape.Value.Count)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidShape, outputShapeLocation, roles[roles.Count - 1],
+                    $"has {outputShape.Value.Count - 1} spatial dimension(s), but the input's has {inputShape.Value.Count - 1}"));
+                return null;
+            }
+
+            var signature = new KernelSignature(
+                hierarchy,
+                method.Name,
+                string.Join(" ", syntax.Modifiers.Select(m => m.ValueText)),
+                elementType.Value,
+                batch,
+                parameters[first].Name,
+                op.HasWeight ? parameters[first + 1].Name : null,
+                hasBias ? parameters[first + 2].Name : null,
+                parameters[parameters.Length - 1].Name,
+                inputShape.Value,
+                outputShape.Value);
+            return new ParsedKernel(signature, attribute, inputShapeLocation, outputShapeLocation);
+        }
+
+        /// <summary>The element type of a <c>ReadOnlySpan&lt;T&gt;</c> (or <c>Span&lt;T&gt;</c> for the output) of float or double.</summary>
+        private static ElementType? ReadSpanType(IParameterSymbol parameter, bool isOutput)
+        {
+            if (parameter.RefKind != RefKind.None || parameter.Type is not INamedTypeSymbol { IsGenericType: true } type || type.TypeArguments.Length != 1)
+            {
+                return null;
+            }
+
+            string definition = type.ConstructedFrom.ToDisplayString();
+            if (definition != (isOutput ? "System.Span<T>" : "System.ReadOnlySpan<T>"))
+            {
+                return null;
+            }
+
+            return type.TypeArguments[0].SpecialType switch
+            {
+                SpecialType.System_Single => ElementType.Float,
+                SpecialType.System_Double => ElementType.Double,
+                _ => null,
+            };
+        }
+
+        private static EquatableArray<int>? ReadShape(AttributeData shape, string parameterName, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+        {
+            if (shape.ConstructorArguments.Length != 1 || shape.ConstructorArguments[0].Kind != TypedConstantKind.Array)
+            {
+                return null;
+            }
+
+            int[] dims = shape.ConstructorArguments[0].Values.Select(v => v.Value is int d ? d : 0).ToArray();
+            if (dims.Length < 2 || dims.Length > 4)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidShape, location, parameterName,
+                    $"has {dims.Length} dimension(s); a kernel buffer has channels and 1 to 3 spatial dimensions"));
+                return null;
+            }
+
+            for (int i = 0; i < dims.Length; i++)
+            {
+                if (dims[i] < 1)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidShape, location, parameterName,
+                        $"has {dims[i]} at position {i}; every dimension must be at least 1"));
+                    return null;
+                }
+            }
+
+            long count = ShapeText.ElementCount(dims);
+            if (count > int.MaxValue)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, location, "[Shape] " + ShapeText.Format(dims), parameterName, count));
+                return null;
+            }
+
+            return new EquatableArray<int>(dims);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using KernelGen.Generator.Model;
+using KernelGen.Generator.Operators;
+
+namespace KernelGen.Generator.Planning
+{
+    /// <summary>Chooses the form of a kernel's body.</summary>
+    internal static class KernelPlanner
+    {
+        /// <summary>
+        /// The most multiply-adds per sample that are fully unrolled. Each unrolled multiply-add costs about 25-30 us of
+        /// first-call JIT time and runs as a scalar statement, so 512 keeps the first call near 15 ms while covering
+        /// the small kernels where removing every loop and index computation pays. Above it, loops with constant
+        /// bounds keep the method small enough for the JIT to optimize fully.
+        /// </summary>
+        public const long UnrollBudget = 512;
+
+        public static KernelPlan Plan(KernelSignature signature, OperatorSpec spec, KernelOperator op)
+        {
+            long work = op.MultiplyAdds(signature, spec);
+            KernelForm form = work <= UnrollBudget ? KernelForm.FullyUnrolled : KernelForm.Looped;
+            return new KernelPlan(signature, spec, form, work);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System;
+
+namespace KernelGen
+{
+    /// <summary>
+    /// Generates the body of a <c>static partial void</c> method as PyTorch's <c>conv_transpose{1,2,3}d</c>.
+    /// Parameters by position: an optional <c>int</c> batch count, the input <c>[C_in, spatial...]</c>, the weight
+    /// <c>[C_in, C_out/Groups, k...]</c>, an optional bias <c>[C_out]</c> and the output <c>[C_out, spatial...]</c>.
+    /// Output size per axis: <c>(in - 1)*stride - 2*pad + dilation*(k - 1) + outputPadding + 1</c>.
+    /// </summary>
+    /// <remarks>
+    /// The scalar values apply to every spatial axis. The per-axis properties (<see cref="Kernel"/>,
+    /// <see cref="Strides"/>, <see cref="Pads"/>, <see cref="OutputPaddings"/>, <see cref="Dilations"/>) take one
+    /// value per spatial axis, outermost first, and replace the scalar value when given.
+    /// </remarks>
+    [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+    public sealed class ConvTransposeAttribute : Attribute
+    {
+        /// <summary>A kernel given only by the per-axis properties (<see cref="Kernel"/> is then required).</summary>
+        public ConvTransposeAttribute() { }
+
+        /// <summary>A square (cubic) kernel of size <paramref name="k"/> with the same stride and pad on every axis.</summary>
+        public ConvTransposeAttribute(int k, int stride = 1, int pad = 0)
+        {
+            K = k;
+            Stride = stride;
+            Pad = pad;
+        }
+
+        /// <summary>The kernel size on every spatial axis.</summary>
+        public int K { get; }
+
+        /// <summary>The stride on every spatial axis.</summary>
+        public int Stride { get; } = 1;
+
+        /// <summary>The implicit zero padding removed from both ends of every spatial axis of the output.</summary>
+        public int Pad { get; }
+
+        /// <summary>Extra size added to one end of every spatial axis of the output; below the stride or the dilation.</summary>
+        public int OutputPadding { get; set; }
+
+        /// <summary>The spacing between kernel taps on every spatial axis.</summary>
+        public int Dilation { get; set; } = 1;
+
+        /// <summary>The number of blocked connections from input to output channels; divides both channel counts.</summary>
+        public int Groups { get; set; } = 1;
+
+        /// <summary>The kernel size per spatial axis, replacing <see cref="K"/>.</summary>
+        public int[]? Kernel { get; set; }
+
+        /// <summary>The stride per spatial axis, replacing <see cref="Stride"/>.</summary>
+        public int[]? Strides { get; set; }
+
+        /// <summary>The pad per spatial axis, replacing <see cref="Pad"/>.</summary>
+        public int[]? Pads { get; set; }
+
+        /// <summary>The output padding per spatial axis, replacing <see cref="OutputPadding"/>.</summary>
+        public int[]? OutputPaddings { get; set; }
+
+        /// <summary>The dilation per spatial axis, replacing <see cref="Dilation"/>.</summary>
+        public int[]? Dilations { get; set; }
+    }
+}
