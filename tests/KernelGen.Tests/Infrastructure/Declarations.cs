@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text;
+
+namespace KernelGen.Tests.Infrastructure;
+
+/// <summary>
+/// Writes kernel declarations as a user would, plus a public wrapper per kernel that takes arrays, so that the
+/// tests can call kernels compiled in memory through reflection (spans cannot be boxed).
+/// </summary>
+public sealed class Declarations
+{
+    private readonly StringBuilder _body = new();
+
+    public string Source => $$"""
+        using System;
+        using KernelGen;
+
+        namespace Generated;
+
+        public static partial class Kernels
+        {
+        {{_body}}}
+        """;
+
+    /// <summary>
+    /// Adds a kernel called <paramref name="name"/> and its wrapper <c>Run_{name}(int batch, T[] input, T[] weight, T[] bias, T[] output)</c>.
+    /// A batch other than 1 declares the batched form (a leading int parameter).
+    /// </summary>
+    public void Add(string name, string attribute, bool isDouble, int[] inputShape, int[] outputShape, bool hasWeight, bool hasBias, bool batched)
+    {
+        string t = isDouble ? "double" : "float";
+        var parameters = new List<string>();
+        var arguments = new List<string>();
+        if (batched)
+        {
+            parameters.Add("int batch");
+            arguments.Add("batch");
+        }
+
+        parameters.Add($"[Shape({string.Join(", ", inputShape)})] ReadOnlySpan<{t}> input");
+        arguments.Add("input");
+        if (hasWeight)
+        {
+            parameters.Add($"ReadOnlySpan<{t}> weight");
+            arguments.Add("weight");
+        }
+
+        if (hasBias)
+        {
+            parameters.Add($"ReadOnlySpan<{t}> bias");
+            arguments.Add("bias");
+        }
+
+        parameters.Add($"[Shape({string.Join(", ", outputShape)})] Span<{t}> output");
+        arguments.Add("output");
+        _body.AppendLine($"    {attribute}");
+        _body.AppendLine($"    public static partial void {name}({string.Join(", ", parameters)});");
+        _body.AppendLine($"    public static void Run_{name}(int batch, {t}[] input, {t}[] weight, {t}[] bias, {t}[] output) => {name}({string.Join(", ", arguments)});");
+        _body.AppendLine();
+    }
+
+    /// <summary><c>[ConvTranspose(...)]</c>, scalar arguments where every axis agrees, per-axis arrays otherwise.</summary>
+    public static string ConvTransposeAttribute(int[] k, int[] s, int[] p, int[] op, int[] d, int groups)
+    {
+        static bool Same(int[] v) => v.All(x => x == v[0]);
+        static string Array(string name, int[] v) => $"{name} = new[] {{ {string.Join(", ", v)} }}";
+        var constructor = new List<string>();
+        var properties = new List<string>();
+        if (Same(k))
+        {
+            constructor.Add($"k: {k[0]}");
+            (Same(s) ? constructor : properties).Add(Same(s) ? $"stride: {s[0]}" : Array("Strides", s));
+            (Same(p) ? constructor : properties).Add(Same(p) ? $"pad: {p[0]}" : Array("Pads", p));
+        }
+        else
+        {
+            // A rectangular kernel goes with the parameterless constructor: every value as a property.
+            properties.Add(Array("Kernel", k));
+            properties.Add(Array("Strides", s));
+            properties.Add(Array("Pads", p));
+        }
+
+        properties.Add(Same(op) ? $"OutputPadding = {op[0]}" : Array("OutputPaddings", op));
+        properties.Add(Same(d) ? $"Dilation = {d[0]}" : Array("Dilations", d));
+        properties.Add($"Groups = {groups}");
+        return $"[ConvTranspose({string.Join(", ", constructor.Concat(properties))})]";
+    }
+
+    public static string UpsampleAttribute(double[] scales, string torchMode, bool alignCorners)
+    {
+        string mode = torchMode switch
+        {
+            "nearest" => "UpsampleMode.Nearest",
+            "nearest-exact" => "UpsampleMode.NearestExact",
+            "linear" => "UpsampleMode.Linear",
+            "bicubic" => "UpsampleMode.Cubic",
+            _ => throw new ArgumentException(torchMode),
+        };
+        string scale = scales.All(s => s == scales[0])
+            ? $"scale: {Number(scales[0])}"
+            : $"Scales = new double[] {{ {string.Join(", ", scales.Select(Number))} }}";
+        return $"[Upsample({scale}, Mode = {mode}{(alignCorners ? ", AlignCorners = true" : string.Empty)})]";
+    }
+
+    public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

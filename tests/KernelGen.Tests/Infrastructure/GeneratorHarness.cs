@@ -1,0 +1,73 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Runtime.Loader;
+using KernelGen.Generator;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace KernelGen.Tests.Infrastructure;
+
+/// <summary>The outcome of running KernelGen over some source in memory.</summary>
+public sealed record GeneratorRun(CSharpCompilation Input, Compilation Output, GeneratorDriverRunResult Result, GeneratorDriver Driver)
+{
+    /// <summary>What KernelGen itself reported.</summary>
+    public ImmutableArray<Diagnostic> GeneratorDiagnostics => Result.Diagnostics;
+
+    /// <summary>The generated files by hint name.</summary>
+    public IReadOnlyDictionary<string, string> Sources =>
+        Result.Results.SelectMany(r => r.GeneratedSources).ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+}
+
+/// <summary>
+/// Compiles user code with KernelGen in memory, against the running runtime's own assemblies (no reference-assembly
+/// package is needed), at the highest warning level, and loads the result into a collectible context.
+/// </summary>
+public static class GeneratorHarness
+{
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    private static readonly Lazy<MetadataReference[]> References = new(() =>
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+            .Append(typeof(ShapeAttribute).Assembly.Location)
+            .GroupBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase)
+            .Select(g => g.First());
+        return paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
+    });
+
+    public static CSharpCompilation CreateCompilation(params string[] sources) =>
+        CSharpCompilation.Create(
+            "UserKernels" + Guid.NewGuid().ToString("N"),
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"User{i}.cs")),
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999,
+                optimizationLevel: OptimizationLevel.Release));
+
+    public static GeneratorRun Run(params string[] sources) => Run(CreateCompilation(sources));
+
+    public static GeneratorRun Run(CSharpCompilation compilation, bool trackSteps = false)
+    {
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+            new[] { new KernelGenerator().AsSourceGenerator() },
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
+        return new GeneratorRun(compilation, output, driver.GetRunResult(), driver);
+    }
+
+    /// <summary>Runs KernelGen, requires it and the compiler to be silent (no error, no warning), and loads the assembly.</summary>
+    public static Assembly CompileAndLoad(params string[] sources)
+    {
+        GeneratorRun run = Run(sources);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
+        using var stream = new MemoryStream();
+        var emitted = run.Output.Emit(stream);
+        var problems = emitted.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
+        Assert.True(problems.Length == 0, "The generated code does not compile cleanly:\n" + string.Join("\n", problems.Take(20)));
+        stream.Position = 0;
+        var context = new AssemblyLoadContext("KernelGen.Tests." + Guid.NewGuid().ToString("N"), isCollectible: true);
+        return context.LoadFromStream(stream);
+    }
+}
