@@ -57,9 +57,13 @@ public static class GeneratorHarness
     }
 
     /// <summary>Runs KernelGen, requires it and the compiler to be silent (no error, no warning), and loads the assembly.</summary>
-    public static Assembly CompileAndLoad(params string[] sources)
+    public static Assembly CompileAndLoad(params string[] sources) => CompileAndLoad(out _, sources);
+
+    /// <summary>As <see cref="CompileAndLoad(string[])"/>, also giving the generated files.</summary>
+    public static Assembly CompileAndLoad(out IReadOnlyDictionary<string, string> generated, params string[] sources)
     {
         GeneratorRun run = Run(sources);
+        generated = run.Sources;
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
         using var stream = new MemoryStream();

@@ -16,7 +16,7 @@ namespace KernelGen.Generator.Operators.Conv1x1
 
         public override bool HasWeight => true;
 
-        public override string Name(int spatialRank, OperatorSpec spec) => $"Conv{spatialRank}d 1x1";
+        public override string Name(int spatialRank, OperatorSpec spec) => $"Conv1x1 {spatialRank}d";
 
         public override OperatorSpec? Validate(ParsedKernel kernel, List<DiagnosticInfo> diagnostics)
         {

@@ -1,0 +1,291 @@
+using System.Reflection;
+using KernelGen.Tests.Infrastructure;
+using KernelGen.Tests.Reference;
+
+namespace KernelGen.Tests;
+
+/// <summary>One random transposed convolution, in double precision with small integer values so every sum is exact.</summary>
+public sealed record ConvTransposeConfig(string Name, int Cin, int Cout, int[] InSize, int[] K, int[] S, int[] P, int[] Op, int[] D, int Groups, bool Bias, int Batch)
+{
+    public int[] OutSize => InSize.Select((n, a) => NaiveReference.ConvTransposeSize(n, K[a], S[a], P[a], Op[a], D[a])).ToArray();
+
+    public static ConvTransposeConfig Random(Random rng, string name)
+    {
+        while (true)
+        {
+            int rank = rng.Next(1, 4);
+            int[] Axis(int lo, int hi) => Enumerable.Range(0, rank).Select(_ => rng.Next(lo, hi + 1)).ToArray();
+            int[] k = Axis(1, rank == 3 ? 5 : 6), s = Axis(1, 3), d = Axis(1, 2);
+            int[] p = k.Select((kk, a) => rng.Next(0, (d[a] * (kk - 1) / 2) + 2)).ToArray();
+            int[] op = s.Select((ss, a) => rng.Next(0, Math.Max(ss, d[a]))).ToArray();
+            int groups = rng.Next(1, 3);
+            bool large = rng.Next(2) == 0;
+            int[] size = Axis(1, large ? (rank == 3 ? 6 : 10) : 4);
+            var config = new ConvTransposeConfig(name, groups * rng.Next(1, large ? 4 : 3), groups * rng.Next(1, large ? 4 : 3), size, k, s, p, op, d, groups,
+                rng.Next(2) == 0, rng.Next(3) == 0 ? 2 : 1);
+            if (config.OutSize.All(o => o > 0))
+            {
+                return config;
+            }
+        }
+    }
+}
+
+/// <summary>Compiles a fixed-seed set of random kernels once for all property tests.</summary>
+public sealed class PropertyKernels
+{
+    public const int Seed = 20261122;
+
+    public PropertyKernels()
+    {
+        var rng = new Random(Seed);
+        ConvTransposes = Enumerable.Range(0, 40).Select(i => ConvTransposeConfig.Random(rng, $"CT{i}")).ToArray();
+        var declarations = new Declarations();
+        foreach (ConvTransposeConfig c in ConvTransposes)
+        {
+            declarations.Add(c.Name, Declarations.ConvTransposeAttribute(c.K, c.S, c.P, c.Op, c.D, c.Groups), isDouble: true,
+                [c.Cin, .. c.InSize], [c.Cout, .. c.OutSize], hasWeight: true, c.Bias, batched: c.Batch != 1);
+        }
+
+        Conv1x1s = Enumerable.Range(0, 16).Select(i =>
+        {
+            int groups = rng.Next(1, 4), rank = rng.Next(1, 4);
+            int[] size = Enumerable.Range(0, rank).Select(_ => rng.Next(1, i % 2 == 0 ? 12 : 4)).ToArray();
+            return (Name: $"PW{i}", Cin: groups * rng.Next(1, 6), Cout: groups * rng.Next(1, 6), Size: size, Groups: groups, Bias: rng.Next(2) == 0);
+        }).ToArray();
+        foreach (var c in Conv1x1s)
+        {
+            declarations.Add(c.Name, $"[Conv1x1(Groups = {c.Groups})]", isDouble: true, [c.Cin, .. c.Size], [c.Cout, .. c.Size], hasWeight: true, c.Bias, batched: false);
+        }
+
+        // Nearest by an integer factor, and the depthwise transposed convolution with a ones kernel that must equal it.
+        Nearest = Enumerable.Range(0, 12).Select(i =>
+        {
+            int rank = rng.Next(1, 4);
+            int[] factors = Enumerable.Range(0, rank).Select(_ => rng.Next(1, 5)).ToArray();
+            int[] size = Enumerable.Range(0, rank).Select(_ => rng.Next(1, i % 2 == 0 ? 12 : 4)).ToArray();
+            return (Name: $"NN{i}", Channels: rng.Next(1, 4), Size: size, Factors: factors);
+        }).ToArray();
+        foreach (var c in Nearest)
+        {
+            int[] output = c.Size.Zip(c.Factors, (n, f) => n * f).ToArray();
+            int[] zeros = new int[c.Size.Length];
+            declarations.Add(c.Name, Declarations.UpsampleAttribute(c.Factors.Select(f => (double)f).ToArray(), "nearest", false), isDouble: false,
+                [c.Channels, .. c.Size], [c.Channels, .. output], hasWeight: false, hasBias: false, batched: false);
+            declarations.Add(c.Name + "_AsConvTranspose", Declarations.ConvTransposeAttribute(c.Factors, c.Factors, zeros, zeros, zeros.Select(_ => 1).ToArray(), c.Channels),
+                isDouble: false, [c.Channels, .. c.Size], [c.Channels, .. output], hasWeight: true, hasBias: false, batched: false);
+        }
+
+        // Linear interpolation of constants and ramps, at both align_corners settings.
+        foreach (int rank in new[] { 1, 2, 3 })
+        {
+            foreach (bool align in new[] { false, true })
+            {
+                foreach (double scale in new[] { 2.0, 3.0, 2.5 })
+                {
+                    int n = rank == 3 ? 4 : 9;
+                    int[] size = Enumerable.Repeat(n, rank).ToArray();
+                    int[] output = size.Select(v => (int)Math.Floor(v * scale)).ToArray();
+                    string name = $"LIN{rank}_{(align ? "ac" : "hp")}_{(int)(scale * 10)}";
+                    Linear.Add((name, rank, align, scale, n));
+                    declarations.Add(name, Declarations.UpsampleAttribute(Enumerable.Repeat(scale, rank).ToArray(), "linear", align), isDouble: false,
+                        [1, .. size], [1, .. output], hasWeight: false, hasBias: false, batched: false);
+                }
+            }
+        }
+
+        Kernels = GeneratorHarness.CompileAndLoad(out var generated, declarations.Source).GetType("Generated.Kernels")!;
+        Generated = generated.Values.ToArray();
+    }
+
+    /// <summary>The generated files, to check that the random configurations reach every form of every operator.</summary>
+    public string[] Generated { get; }
+
+    public ConvTransposeConfig[] ConvTransposes { get; }
+
+    public (string Name, int Cin, int Cout, int[] Size, int Groups, bool Bias)[] Conv1x1s { get; }
+
+    public (string Name, int Channels, int[] Size, int[] Factors)[] Nearest { get; }
+
+    public List<(string Name, int Rank, bool Align, double Scale, int Size)> Linear { get; } = [];
+
+    public Type Kernels { get; }
+
+    public void Run<T>(string name, int batch, T[] input, T[]? weight, T[]? bias, T[] output)
+    {
+        MethodInfo run = Kernels.GetMethod("Run_" + name)!;
+        run.Invoke(null, [batch, input, weight ?? [], bias ?? [], output]);
+    }
+}
+
+public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<PropertyKernels>
+{
+    private static double[] Integers(Random rng, int count) => Enumerable.Range(0, count).Select(_ => (double)rng.Next(-3, 4)).ToArray();
+
+    private static double Dot(double[] a, double[] b) => a.Zip(b, (x, y) => x * y).Sum();
+
+    public static TheoryData<int> ConvTransposeIndices() => [.. Enumerable.Range(0, 40)];
+
+    public static TheoryData<int> Conv1x1Indices() => [.. Enumerable.Range(0, 16)];
+
+    public static TheoryData<int> NearestIndices() => [.. Enumerable.Range(0, 12)];
+
+    /// <summary>The generated kernel equals the definition, and is the adjoint of the direct convolution: &lt;convT(x), u&gt; = &lt;x, conv(u)&gt;.</summary>
+    [Theory]
+    [MemberData(nameof(ConvTransposeIndices))]
+    public void ConvTranspose_is_the_adjoint_of_convolution(int index)
+    {
+        ConvTransposeConfig c = kernels.ConvTransposes[index];
+        var rng = new Random(index);
+        int inLength = c.Cin * NaiveReference.Product(c.InSize), outLength = c.Cout * NaiveReference.Product(c.OutSize);
+        double[] x = Integers(rng, inLength * c.Batch), w = Integers(rng, c.Cin * (c.Cout / c.Groups) * NaiveReference.Product(c.K));
+        double[]? bias = c.Bias ? Integers(rng, c.Cout) : null;
+        var y = new double[outLength * c.Batch];
+        kernels.Run(c.Name, c.Batch, x, w, bias, y);
+
+        for (int n = 0; n < c.Batch; n++)
+        {
+            double[] xn = x[(n * inLength)..((n + 1) * inLength)], yn = y[(n * outLength)..((n + 1) * outLength)];
+            double[] expected = NaiveReference.ConvTranspose(xn, w, bias, c.Cin, c.Cout, c.InSize, c.K, c.S, c.P, c.Op, c.D, c.Groups);
+            Assert.Equal(expected, yn);
+
+            double[] u = Integers(rng, outLength);
+            double[] withoutBias = bias is null ? yn : yn.Select((v, i) => v - bias[i / NaiveReference.Product(c.OutSize)]).ToArray();
+            double[] back = NaiveReference.Conv(u, w, c.Cout, c.Cin, c.OutSize, c.K, c.S, c.P, c.D, c.Groups, c.InSize);
+            Assert.Equal(Dot(xn, back), Dot(withoutBias, u));
+        }
+    }
+
+    /// <summary>convT(x) = insert stride-1 zeros between inputs, pad by dilation*(k-1) - pad (crop where negative), convolve with the flipped kernel.</summary>
+    [Theory]
+    [MemberData(nameof(ConvTransposeIndices))]
+    public void ConvTranspose_is_zero_insertion_then_convolution_with_the_flipped_kernel(int index)
+    {
+        ConvTransposeConfig c = kernels.ConvTransposes[index];
+        var rng = new Random(1000 + index);
+        int rank = c.InSize.Length, cinG = c.Cin / c.Groups, coutG = c.Cout / c.Groups;
+        double[] x = Integers(rng, c.Cin * NaiveReference.Product(c.InSize) * c.Batch), w = Integers(rng, c.Cin * coutG * NaiveReference.Product(c.K));
+        var y = new double[c.Cout * NaiveReference.Product(c.OutSize) * c.Batch];
+        kernels.Run(c.Name, c.Batch, x, w, c.Bias ? new double[c.Cout] : null, y);
+
+        int[] lead = Enumerable.Range(0, rank).Select(a => (c.D[a] * (c.K[a] - 1)) - c.P[a]).ToArray();
+        int[] zSize = c.OutSize.Select((o, a) => o + (c.D[a] * (c.K[a] - 1))).ToArray();
+        var z = new double[c.Cin * NaiveReference.Product(zSize)];
+        for (int ci = 0; ci < c.Cin; ci++)
+        {
+            foreach (int[] i in NaiveReference.Indices(c.InSize))
+            {
+                int[] at = i.Select((v, a) => (v * c.S[a]) + lead[a]).ToArray();
+                if (at.Where((v, a) => v < 0 || v >= zSize[a]).Any())
+                {
+                    continue;
+                }
+
+                z[(ci * NaiveReference.Product(zSize)) + NaiveReference.Flat(at, zSize)] = x[(ci * NaiveReference.Product(c.InSize)) + NaiveReference.Flat(i, c.InSize)];
+            }
+        }
+
+        // Flipped kernel with input and output channels exchanged within each group: [C_out, C_in/g, k...].
+        int taps = NaiveReference.Product(c.K);
+        var flipped = new double[c.Cout * cinG * taps];
+        for (int ci = 0; ci < c.Cin; ci++)
+        {
+            for (int j = 0; j < coutG; j++)
+            {
+                int co = (ci / cinG * coutG) + j;
+                foreach (int[] t in NaiveReference.Indices(c.K))
+                {
+                    int[] mirrored = t.Select((v, a) => c.K[a] - 1 - v).ToArray();
+                    flipped[(((co * cinG) + (ci % cinG)) * taps) + NaiveReference.Flat(mirrored, c.K)] = w[(((ci * coutG) + j) * taps) + NaiveReference.Flat(t, c.K)];
+                }
+            }
+        }
+
+        int[] ones = Enumerable.Repeat(1, rank).ToArray(), zeros = new int[rank];
+        double[] expected = NaiveReference.Conv(z, flipped, c.Cin, c.Cout, zSize, c.K, ones, zeros, c.D, c.Groups, c.OutSize);
+        Assert.Equal(expected, y[..expected.Length]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Conv1x1Indices))]
+    public void Conv1x1_is_a_matrix_product_over_channels(int index)
+    {
+        var c = kernels.Conv1x1s[index];
+        var rng = new Random(2000 + index);
+        int positions = NaiveReference.Product(c.Size);
+        double[] x = Integers(rng, c.Cin * positions), w = Integers(rng, c.Cout * (c.Cin / c.Groups));
+        double[]? bias = c.Bias ? Integers(rng, c.Cout) : null;
+        var y = new double[c.Cout * positions];
+        kernels.Run(c.Name, 1, x, w, bias, y);
+        Assert.Equal(NaiveReference.MatMulOverChannels(x, w, bias, c.Cin, c.Cout, positions, c.Groups), y);
+    }
+
+    /// <summary>Nearest upsampling by integer factors s equals a depthwise transposed convolution with a ones kernel of size s and stride s.</summary>
+    [Theory]
+    [MemberData(nameof(NearestIndices))]
+    public void Nearest_upsampling_is_a_depthwise_transposed_convolution_with_ones(int index)
+    {
+        var c = kernels.Nearest[index];
+        var rng = new Random(3000 + index);
+        float[] x = Enumerable.Range(0, c.Channels * NaiveReference.Product(c.Size)).Select(_ => (float)rng.NextDouble()).ToArray();
+        int outLength = c.Channels * NaiveReference.Product(c.Size.Zip(c.Factors, (n, f) => n * f).ToArray());
+        float[] upsampled = new float[outLength], deconvolved = new float[outLength];
+        kernels.Run(c.Name, 1, x, null, null, upsampled);
+        kernels.Run(c.Name + "_AsConvTranspose", 1, x, Enumerable.Repeat(1f, c.Channels * NaiveReference.Product(c.Factors)).ToArray(), null, deconvolved);
+        Assert.Equal(deconvolved, upsampled);
+        Assert.All(x, v => Assert.Contains(v, upsampled));
+    }
+
+    [Theory]
+    [InlineData("ConvTranspose", "// Form: fully unrolled")]
+    [InlineData("ConvTranspose", "tap [0")]
+    [InlineData("ConvTranspose", "for (int t0 = 0;")]
+    [InlineData("Conv1x1", "// Form: loops with constant bounds")]
+    [InlineData("Conv1x1", "// Form: fully unrolled")]
+    [InlineData("Upsample", "no index is computed")]
+    [InlineData("Upsample", "SourceWeight0")]
+    [InlineData("Upsample", "// Form: fully unrolled")]
+    public void Random_configurations_reach_every_form(string op, string marker) =>
+        Assert.Contains(kernels.Generated, file => file.Contains(": " + op, StringComparison.Ordinal) && file.Contains(marker, StringComparison.Ordinal));
+
+    [Fact]
+    public void Linear_upsampling_keeps_a_constant()
+    {
+        foreach (var c in kernels.Linear)
+        {
+            int outSize = (int)Math.Floor(c.Size * c.Scale);
+            float[] x = Enumerable.Repeat(3.25f, (int)Math.Pow(c.Size, c.Rank)).ToArray();
+            var y = new float[(int)Math.Pow(outSize, c.Rank)];
+            kernels.Run(c.Name, 1, x, null, null, y);
+            Assert.All(y, v => Assert.True(Math.Abs(v - 3.25f) <= 4e-7f * 3.25f, $"{c.Name}: {v:R}"));
+        }
+    }
+
+    /// <summary>
+    /// A ramp along the last axis stays a ramp: with align_corners the corners map to the corners, so output o holds
+    /// o*(in-1)/(out-1); without, output o holds (o + 0.5)/scale - 0.5 wherever that lies inside the input.
+    /// </summary>
+    [Fact]
+    public void Linear_upsampling_reproduces_a_ramp()
+    {
+        foreach (var c in kernels.Linear)
+        {
+            int outSize = (int)Math.Floor(c.Size * c.Scale);
+            int inLength = (int)Math.Pow(c.Size, c.Rank), outLength = (int)Math.Pow(outSize, c.Rank);
+            float[] x = Enumerable.Range(0, inLength).Select(i => (float)(i % c.Size)).ToArray();
+            var y = new float[outLength];
+            kernels.Run(c.Name, 1, x, null, null, y);
+            for (int i = 0; i < outLength; i++)
+            {
+                int o = i % outSize;
+                double expected = c.Align ? o * (c.Size - 1.0) / (outSize - 1) : ((o + 0.5) / c.Scale) - 0.5;
+                if (expected < 0 || expected > c.Size - 1)
+                {
+                    continue;
+                }
+
+                Assert.True(Math.Abs(y[i] - expected) <= 1e-5 * c.Size, $"{c.Name}: output {i} is {y[i]:R}, the ramp gives {expected:R}");
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using KernelGen.Tests.Infrastructure;
+
+namespace KernelGen.Tests;
+
+/// <summary>The generated source of representative declarations, approved as text (Snapshots/*.verified.cs).</summary>
+public sealed class SnapshotTests
+{
+    public static TheoryData<string, string> Declarations() => new()
+    {
+        // The seed examples: fully unrolled.
+        { "Seed_ConvTranspose_k3_s2", "[ConvTranspose(k: 3, stride: 2, pad: 0)] public static partial void Deconv([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 5, 5)] Span<float> output);" },
+        { "Seed_ConvTranspose_k2_s2", "[ConvTranspose(k: 2, stride: 2)] public static partial void Place([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 4, 4)] Span<float> output);" },
+        { "Seed_Upsample_nearest_x2", "[Upsample(scale: 2)] public static partial void Up([Shape(1, 2, 2)] ReadOnlySpan<float> input, [Shape(1, 4, 4)] Span<float> output);" },
+        { "Seed_Conv1x1_bias", "[Conv1x1] public static partial void Reduce([Shape(4, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(2, 2, 2)] Span<float> output);" },
+        // Over the budget: loops with constant bounds.
+        { "Looped_ConvTranspose_groups_bias_batch", "[ConvTranspose(k: 3, stride: 2, pad: 1, OutputPadding = 1, Groups = 2)] internal static partial void Decode(int batch, [Shape(4, 7, 7)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(2, 14, 14)] Span<float> output);" },
+        { "Looped_ConvTranspose3d_large_window_double", "[ConvTranspose(k: 5, stride: 2, pad: 2, Dilation = 2)] public static partial void Volume([Shape(2, 3, 3, 3)] ReadOnlySpan<double> input, ReadOnlySpan<double> weight, [Shape(1, 9, 9, 9)] Span<double> output);" },
+        { "Looped_Upsample_bilinear", "[Upsample(scale: 2, Mode = UpsampleMode.Linear, AlignCorners = true)] public static partial void Smooth([Shape(3, 8, 8)] ReadOnlySpan<float> input, [Shape(3, 16, 16)] Span<float> output);" },
+        { "Looped_Upsample_nearest_replication", "[Upsample(Scales = new double[] { 2, 3 })] public static partial void Grow([Shape(4, 8, 8)] ReadOnlySpan<float> input, [Shape(4, 16, 24)] Span<float> output);" },
+        { "Looped_Conv1x1_groups", "[Conv1x1(Groups = 2)] public static partial void Mix([Shape(8, 6, 6)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(4, 6, 6)] Span<float> output);" },
+        { "Unrolled_Upsample_bicubic_fractional", "[Upsample(scale: 1.5, Mode = UpsampleMode.Cubic)] public static partial void Sharpen([Shape(1, 2, 2)] ReadOnlySpan<float> input, [Shape(1, 3, 3)] Span<float> output);" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Declarations))]
+    public void Generated_source_matches_the_approved_snapshot(string name, string declaration)
+    {
+        string source = $$"""
+            using System;
+            using KernelGen;
+
+            namespace Snapshots
+            {
+                public static partial class Layers
+                {
+                    {{declaration}}
+                }
+            }
+            """;
+        GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
+        string generated = Assert.Single(run.Sources).Value;
+        Snapshot.Match(name, generated);
+    }
+
+    [Fact]
+    public void Seed_example_is_fully_unrolled_without_loops()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using System;
+            using KernelGen;
+            static partial class Decoder
+            {
+                [ConvTranspose(k: 3, stride: 2, pad: 0)]
+                public static partial void Deconv([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 5, 5)] Span<float> output);
+            }
+            """);
+        string generated = Assert.Single(run.Sources).Value;
+        Assert.Contains("// Form: fully unrolled", generated);
+        Assert.Contains("(2 - 1)*2 - 2*0 + 3 = 5", generated);
+        string body = generated[generated.IndexOf("private static void Deconv_Sample", StringComparison.Ordinal)..];
+        Assert.DoesNotContain("for (", body);
+        Assert.Equal(25, body.Split('\n').Count(line => line.TrimStart().StartsWith("output[", StringComparison.Ordinal)));
+    }
+}
