@@ -33,10 +33,7 @@ namespace KernelGen.Generator.Parsing
             }
 
             LocationInfo? methodLocation = LocationInfo.From(syntax.Identifier.GetLocation());
-            int errorsBefore = diagnostics.Count;
-            CheckMethodForm(method, syntax, methodLocation, diagnostics);
-            TypeHierarchy? hierarchy = ReadHierarchy(method, syntax, diagnostics);
-            if (diagnostics.Count > errorsBefore || hierarchy is null)
+            if (!CheckMethodForm(method, syntax, op, methodLocation, diagnostics) || ReadHierarchy(method, syntax, diagnostics) is not { } hierarchy)
             {
                 return null;
             }
@@ -44,13 +41,20 @@ namespace KernelGen.Generator.Parsing
             return ReadParameters(method, syntax, op, hierarchy, attribute, methodLocation, diagnostics);
         }
 
-        private static void CheckMethodForm(IMethodSymbol method, MethodDeclarationSyntax syntax, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+        /// <summary>False when no code can be generated; the reasons, if any are to be reported here, go to <paramref name="diagnostics"/>.</summary>
+        private static bool CheckMethodForm(IMethodSymbol method, MethodDeclarationSyntax syntax, KernelOperator op, LocationInfo? location, List<DiagnosticInfo> diagnostics)
         {
-            int kernelAttributes = method.GetAttributes().Count(a => KernelOperator.IsKernelAttribute(a.AttributeClass?.ToDisplayString()));
-            if (kernelAttributes > 1)
+            int errorsBefore = diagnostics.Count;
+            var kernelAttributes = method.GetAttributes().Select(a => a.AttributeClass?.ToDisplayString()).Where(KernelOperator.IsKernelAttribute).ToList();
+            if (kernelAttributes.Count > 1)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MultipleKernelAttributes, location, method.Name));
-                return;
+                // Every operator's pipeline sees this method; only the first attribute's reports it, once.
+                if (kernelAttributes[0] == op.AttributeName)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MultipleKernelAttributes, location, method.Name));
+                }
+
+                return false;
             }
 
             bool isPartial = syntax.Modifiers.Any(SyntaxKind.PartialKeyword);
@@ -69,6 +73,8 @@ namespace KernelGen.Generator.Parsing
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OverloadedKernel, location, method.Name));
             }
+
+            return diagnostics.Count == errorsBefore;
         }
 
         private static TypeHierarchy? ReadHierarchy(IMethodSymbol method, MethodDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics)

@@ -64,6 +64,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputPaddingTooLarge, args.LocationOf(outputPadding.ArgumentName),
                         outputPadding[axis], ShapeText.AxisName(rank, axis), stride[axis], dilation[axis]));
+                    break;
                 }
             }
 

@@ -1,0 +1,141 @@
+using KernelGen.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+
+namespace KernelGen.Tests;
+
+/// <summary>
+/// Every diagnostic, triggered by a declaration a user could write; [|...|] marks where it must point. Each case
+/// also requires that no code is generated for the bad declaration and that the generator did not throw.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    private const string Usings = "using System;\nusing KernelGen;\n";
+
+    private static string InClass(string members) => Usings + "public static partial class Layers\n{\n" + members + "\n}\n";
+
+    public static TheoryData<string, string, string> Cases() => new()
+    {
+        { "KG0001", "output shape disagrees", InClass("[ConvTranspose(k: 3, stride: 2)] public static partial void Deconv([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [[|Shape(1, 4, 4)|]] Span<float> output);") },
+        { "KG0001", "upsample changes channels", InClass("[Upsample(scale: 2)] public static partial void Up([Shape(2, 2, 2)] ReadOnlySpan<float> input, [[|Shape(3, 4, 4)|]] Span<float> output);") },
+        { "KG0001", "upsample size", InClass("[Upsample(scale: 1.5)] public static partial void Up([Shape(1, 5)] ReadOnlySpan<float> input, [[|Shape(1, 8)|]] Span<float> output);") },
+        { "KG0001", "1x1 spatial mismatch", InClass("[Conv1x1] public static partial void Mix([Shape(4, 3, 3)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [[|Shape(2, 3, 4)|]] Span<float> output);") },
+        { "KG0002", "output size negative", InClass("[[|ConvTranspose(k: 1, pad: 2)|]] public static partial void Shrink([Shape(1, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 1)] Span<float> output);") },
+        { "KG0002", "upsample to nothing", InClass("[[|Upsample(scale: 0.25)|]] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 1)] Span<float> output);") },
+        { "KG0003", "stride 0", InClass("[ConvTranspose(k: 3, [|stride: 0|])] public static partial void Deconv([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 5, 5)] Span<float> output);") },
+        { "KG0003", "kernel 0", InClass("[ConvTranspose([|0|])] public static partial void Deconv([Shape(1, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 1)] Span<float> output);") },
+        { "KG0003", "negative pad", InClass("[ConvTranspose(k: 3, [|pad: -1|])] public static partial void Deconv([Shape(1, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 6)] Span<float> output);") },
+        { "KG0003", "dilation 0 per axis", InClass("[ConvTranspose(k: 3, [|Dilations = new[] { 1, 0 }|])] public static partial void Deconv([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 4, 4)] Span<float> output);") },
+        { "KG0003", "negative output padding", InClass("[ConvTranspose(k: 3, [|OutputPadding = -1|])] public static partial void Deconv([Shape(1, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 3)] Span<float> output);") },
+        { "KG0003", "groups 0", InClass("[ConvTranspose(k: 3, [|Groups = 0|])] public static partial void Deconv([Shape(1, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 4)] Span<float> output);") },
+        { "KG0003", "no kernel size", InClass("[[|ConvTranspose(Strides = new[] { 2 })|]] public static partial void Deconv([Shape(1, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 4)] Span<float> output);") },
+        { "KG0003", "scale 0", InClass("[Upsample([|0|])] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);") },
+        { "KG0003", "1x1 groups 0", InClass("[Conv1x1([|Groups = 0|])] public static partial void Mix([Shape(4, 3)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(2, 3)] Span<float> output);") },
+        { "KG0004", "output padding too large", InClass("[ConvTranspose(k: 3, stride: 2, [|OutputPadding = 2|])] public static partial void Deconv([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 7, 7)] Span<float> output);") },
+        { "KG0005", "groups do not divide", InClass("[ConvTranspose(k: 3, [|Groups = 3|])] public static partial void Deconv([Shape(4, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(6, 4)] Span<float> output);") },
+        { "KG0005", "1x1 groups do not divide", InClass("[Conv1x1([|Groups = 2|])] public static partial void Mix([Shape(4, 3)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(3, 3)] Span<float> output);") },
+        { "KG0006", "missing shape", InClass("[ConvTranspose(k: 3)] public static partial void Deconv([|ReadOnlySpan<float> input|], ReadOnlySpan<float> weight, [Shape(1, 4)] Span<float> output);") },
+        { "KG0007", "rank too high", InClass("[ConvTranspose(k: 3)] public static partial void Deconv([[|Shape(1, 2, 2, 2, 2)|]] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 4, 4)] Span<float> output);") },
+        { "KG0007", "channels only", InClass("[Upsample(scale: 2)] public static partial void Up([[|Shape(3)|]] ReadOnlySpan<float> input, [Shape(3, 4)] Span<float> output);") },
+        { "KG0007", "zero dimension", InClass("[Upsample(scale: 2)] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [[|Shape(1, 0)|]] Span<float> output);") },
+        { "KG0007", "ranks differ", InClass("[ConvTranspose(k: 3)] public static partial void Deconv([Shape(1, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [[|Shape(1, 4, 4)|]] Span<float> output);") },
+        { "KG0008", "has a body", InClass("[ConvTranspose(k: 3)] public static void [|Deconv|]([Shape(1, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 4)] Span<float> output) { }") },
+        { "KG0008", "not static", Usings + "public partial class Layers { [ConvTranspose(k: 3)] public partial void [|Deconv|]([Shape(1, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 4)] Span<float> output); }" },
+        { "KG0008", "returns a value", InClass("[ConvTranspose(k: 3)] public static partial int [|Deconv|]([Shape(1, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 4)] Span<float> output);") },
+        { "KG0008", "generic", InClass("[ConvTranspose(k: 3)] public static partial void [|Deconv|]<T>([Shape(1, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 4)] Span<float> output);") },
+        { "KG0009", "containing type not partial", Usings + "public static partial class Outer { public static class [|Layers|] { [ConvTranspose(k: 3)] public static partial void Deconv([Shape(1, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 4)] Span<float> output); } }" },
+        { "KG0010", "wrong element type", InClass("[ConvTranspose(k: 3)] public static partial void Deconv([Shape(1, 2)] ReadOnlySpan<float> input, [|ReadOnlySpan<int> weight|], [Shape(1, 4)] Span<float> output);") },
+        { "KG0010", "mixed element types", InClass("[ConvTranspose(k: 3)] public static partial void Deconv([Shape(1, 2)] ReadOnlySpan<float> input, [|ReadOnlySpan<double> weight|], [Shape(1, 4)] Span<float> output);") },
+        { "KG0010", "read-only output", InClass("[Upsample(scale: 2)] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [|[Shape(1, 4)] ReadOnlySpan<float> output|]);") },
+        { "KG0010", "writable input", InClass("[Upsample(scale: 2)] public static partial void Up([|[Shape(1, 2)] Span<float> input|], [Shape(1, 4)] Span<float> output);") },
+        { "KG0010", "array instead of span", InClass("[Upsample(scale: 2)] public static partial void Up([|[Shape(1, 2)] float[] input|], [Shape(1, 4)] Span<float> output);") },
+        { "KG0010", "weight missing", InClass("[ConvTranspose(k: 3)] public static partial void [|Deconv|]([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);") },
+        { "KG0010", "shape on the weight", InClass("[ConvTranspose(k: 3)] public static partial void Deconv([Shape(1, 2)] ReadOnlySpan<float> input, [[|Shape(1, 1, 3)|]] ReadOnlySpan<float> weight, [Shape(1, 4)] Span<float> output);") },
+        { "KG0011", "element count overflows int", InClass("[Upsample(scale: 1)] public static partial void Copy([[|Shape(70000, 70000)|]] ReadOnlySpan<float> input, [Shape(1, 1)] Span<float> output);") },
+        { "KG0012", "per-axis count", InClass("[ConvTranspose(k: 3, [|Strides = new[] { 2, 2, 2 }|])] public static partial void Deconv([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 5, 5)] Span<float> output);") },
+        { "KG0012", "per-axis scales", InClass("[Upsample([|Scales = new double[] { 2 }|])] public static partial void Up([Shape(1, 2, 2)] ReadOnlySpan<float> input, [Shape(1, 4, 4)] Span<float> output);") },
+        { "KG0013", "align corners with nearest", InClass("[Upsample(scale: 2, [|AlignCorners = true|])] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);") },
+        { "KG0014", "cubic in 1-D", InClass("[Upsample(scale: 2, [|Mode = UpsampleMode.Cubic|])] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);") },
+        { "KG0015", "two kernel attributes", InClass("[Upsample(scale: 1)] [Conv1x1] public static partial void [|Both|]([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 2)] Span<float> output);") },
+        { "KG0016", "overloaded kernel", InClass("[Upsample(scale: 2)] public static partial void [|Up|]([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);\npublic static void Up(int unrelated) { }") },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Reports_the_diagnostic_at_the_offending_syntax(string id, string description, string markup)
+    {
+        (string source, Microsoft.CodeAnalysis.Text.TextSpan span) = Markup.Parse(markup);
+        GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
+        Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.True(id == diagnostic.Id, $"{description}: expected {id}, got {diagnostic}");
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.True(span == diagnostic.Location.SourceSpan,
+            $"{description}: {id} points at '{source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length)}', expected '{source.Substring(span.Start, span.Length)}'");
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void Every_descriptor_has_a_test_and_a_line_in_the_README()
+    {
+        string[] tested = Cases().Select(row => (string)row[0]).Distinct().ToArray();
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        foreach (var field in typeof(KernelGen.Generator.KernelGenerator).Assembly.GetType("KernelGen.Generator.Diagnostics.DiagnosticDescriptors")!
+                     .GetFields().Where(f => f.FieldType == typeof(DiagnosticDescriptor)))
+        {
+            var descriptor = (DiagnosticDescriptor)field.GetValue(null)!;
+            Assert.Contains($"| {descriptor.Id} |", readme);
+            if (descriptor.Id != "KG9999")
+            {
+                Assert.Contains(descriptor.Id, tested);
+            }
+        }
+    }
+
+    [Fact]
+    public void Shape_mismatch_message_shows_the_arithmetic()
+    {
+        GeneratorRun run = GeneratorHarness.Run(InClass(
+            "[ConvTranspose(k: 4, stride: 2, pad: 1, OutputPadding = 1, Dilations = new[] { 1, 2 })] public static partial void Deconv([Shape(3, 16, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(2, 32, 16)] Span<float> output);"));
+        string message = Assert.Single(run.GeneratorDiagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(
+            "The output shape [2, 32, 16] of 'Deconv' does not match the computed shape [2, 33, 20]: H: (16 - 1)*2 - 2*1 + 4 + 1 = 33; W: (8 - 1)*2 - 2*1 + 2*(4 - 1) + 1 + 1 = 20",
+            message);
+    }
+
+    [Fact]
+    public void A_valid_declaration_yields_no_diagnostic_at_all()
+    {
+        GeneratorRun run = GeneratorHarness.Run(InClass(
+            "[ConvTranspose(k: 3, stride: 2, pad: 1, OutputPadding = 1)] public static partial void Deconv(int batch, [Shape(2, 3, 3)] ReadOnlySpan<double> input, ReadOnlySpan<double> weight, ReadOnlySpan<double> bias, [Shape(4, 6, 6)] Span<double> output);"));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.Output.GetDiagnostics());
+        Assert.Single(run.Sources);
+    }
+
+    /// <summary>Cut the seed declaration at every character: whatever is left, the generator reports or stays silent, and never throws.</summary>
+    [Fact]
+    public void The_generator_never_throws_on_a_truncated_declaration()
+    {
+        string source = InClass("[ConvTranspose(k: 3, stride: 2, pad: 0, OutputPadding = 0, Strides = new[] { 2, 2 })] public static partial void Deconv(int batch, [Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(1, 5, 5)] Span<float> output);");
+        int start = source.IndexOf("[ConvTranspose", StringComparison.Ordinal);
+        for (int cut = start; cut <= source.Length; cut++)
+        {
+            GeneratorRun run = GeneratorHarness.Run(source[..cut]);
+            Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
+            Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "KG9999");
+        }
+    }
+
+    internal static string RepositoryRoot()
+    {
+        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(Path.Combine(dir, "KernelGen.sln")))
+            {
+                return dir;
+            }
+        }
+
+        throw new InvalidOperationException("KernelGen.sln not found above " + AppContext.BaseDirectory);
+    }
+}
