@@ -1,0 +1,117 @@
+using KernelGen.Tests.Reference;
+
+namespace KernelGen.Tests;
+
+/// <summary>Generated kernels at run time: argument checks, batches, allocations, threads.</summary>
+public sealed class RunTimeTests
+{
+    private static float[] Random(int length, int seed)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, length).Select(_ => (float)rng.Next(-3, 4)).ToArray();
+    }
+
+    [Fact]
+    public void Lengths_are_compile_time_constants()
+    {
+        Span<float> output = stackalloc float[BuiltKernels.DeconvLengths.Output];
+        Assert.Equal(25, output.Length);
+        Assert.Equal(4, BuiltKernels.DeconvLengths.Input);
+        Assert.Equal(9, BuiltKernels.DeconvLengths.Weight);
+        Assert.Equal(8 * 4 * 4 * 4, BuiltKernels.DecodeBatchLengths.Weight);
+        Assert.Equal(4, BuiltKernels.DecodeBatchLengths.Bias);
+    }
+
+    [Theory]
+    [InlineData("input", 3, 9, 25)]
+    [InlineData("input", 5, 9, 25)]
+    [InlineData("weight", 4, 8, 25)]
+    [InlineData("output", 4, 9, 24)]
+    [InlineData("output", 4, 9, 26)]
+    public void A_wrong_length_throws_before_anything_is_written(string parameter, int inputLength, int weightLength, int outputLength)
+    {
+        float[] output = Enumerable.Repeat(-7f, outputLength).ToArray();
+        var error = Assert.Throws<ArgumentException>(() => BuiltKernels.Deconv(new float[inputLength], new float[weightLength], output));
+        Assert.Equal(parameter, error.ParamName);
+        Assert.Contains("Expected", error.Message);
+        Assert.Contains("shape [", error.Message);
+        Assert.All(output, v => Assert.Equal(-7f, v));
+    }
+
+    [Fact]
+    public void An_output_that_overlaps_the_input_is_refused()
+    {
+        float[] buffer = new float[25];
+        var error = Assert.Throws<ArgumentException>(() => BuiltKernels.Up(buffer.AsSpan(0, 4), buffer.AsSpan(3, 16)));
+        Assert.Equal("output", error.ParamName);
+        BuiltKernels.Up(buffer.AsSpan(0, 4), buffer.AsSpan(4, 16));
+    }
+
+    [Fact]
+    public void A_batch_runs_each_sample_as_the_single_sample_kernel_would()
+    {
+        const int batch = 3, inLength = 8 * 8 * 8, outLength = 4 * 16 * 16;
+        float[] x = Random(batch * inLength, 1), w = Random(BuiltKernels.DecodeBatchLengths.Weight, 2), b = Random(4, 3);
+        var y = new float[batch * outLength];
+        BuiltKernels.DecodeBatch(batch, x, w, b, y);
+        int[] k = [4, 4], s = [2, 2], p = [1, 1], zero = [0, 0], one = [1, 1];
+        for (int n = 0; n < batch; n++)
+        {
+            double[] expected = NaiveReference.ConvTranspose(x[(n * inLength)..((n + 1) * inLength)].Select(v => (double)v).ToArray(),
+                w.Select(v => (double)v).ToArray(), b.Select(v => (double)v).ToArray(), 8, 4, [8, 8], k, s, p, zero, one, 1);
+            Assert.Equal(expected.Select(v => (float)v), y[(n * outLength)..((n + 1) * outLength)]);
+        }
+
+        BuiltKernels.DecodeBatch(0, [], w, b, []);
+        Assert.Throws<ArgumentOutOfRangeException>(() => BuiltKernels.DecodeBatch(-1, [], w, b, []));
+        var wrong = Assert.Throws<ArgumentException>(() => BuiltKernels.DecodeBatch(2, x, w, b, y));
+        Assert.Equal("input", wrong.ParamName);
+        Assert.Contains("2 * 512 = 1024", wrong.Message);
+    }
+
+    [Fact]
+    public void Kernels_allocate_nothing_per_call()
+    {
+        float[] x = Random(4, 1), w = Random(9, 2), y = new float[25], up = new float[16];
+        float[] xb = Random(2 * 512, 3), wb = Random(512, 4), bb = Random(4, 5), yb = new float[2 * 1024];
+        float[] xs = Random(3 * 256, 6), ys = new float[3 * 1024];
+        double[] xp = new double[16 * 64], wp = new double[64], bp = new double[4], yp = new double[4 * 64];
+        void CallAll()
+        {
+            BuiltKernels.Deconv(x, w, y);
+            BuiltKernels.Up(x, up);
+            BuiltKernels.DecodeBatch(2, xb, wb, bb, yb);
+            BuiltKernels.Smooth(xs, ys);
+            BuiltKernels.Project(xp, wp, bp, yp);
+        }
+
+        CallAll();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            CallAll();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Kernels_are_safe_to_call_from_many_threads()
+    {
+        float[] w = Random(BuiltKernels.DecodeBatchLengths.Weight, 2), b = Random(4, 3);
+        float[][] inputs = Enumerable.Range(0, 8).Select(i => Random(512, 10 + i)).ToArray();
+        float[][] expected = inputs.Select(x =>
+        {
+            var y = new float[1024];
+            BuiltKernels.DecodeBatch(1, x, w, b, y);
+            return y;
+        }).ToArray();
+
+        Parallel.For(0, 400, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var y = new float[1024];
+            BuiltKernels.DecodeBatch(1, inputs[i % 8], w, b, y);
+            Assert.Equal(expected[i % 8], y);
+        });
+    }
+}
