@@ -17,7 +17,11 @@ internal static partial class Kernels
     [ConvTranspose(k: 3, stride: 2, pad: 0)]
     public static partial void Deconv([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 5, 5)] Span<float> output);
 
-    /// <summary>Projection: 4 feature maps become 2 (a reduction), as a matrix product over channels.</summary>
+    /// <summary>Projection: 3 feature maps are mixed into 3 new ones, as a matrix product over channels.</summary>
+    [Conv1x1]
+    public static partial void Project([Shape(3, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(3, 2, 2)] Span<float> output);
+
+    /// <summary>Reduction: 4 feature maps become 2.</summary>
     [Conv1x1]
     public static partial void Reduce([Shape(4, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(2, 2, 2)] Span<float> output);
 

@@ -19,6 +19,13 @@ Span<float> deconvolved = stackalloc float[Kernels.DeconvLengths.Output];
 Kernels.Deconv(x, kernel3, deconvolved);
 Print("ConvTranspose k3 s2 of [[1, 2], [3, 4]] with kernel 1..9: (2 - 1)*2 - 2*0 + 3 = 5", deconvolved.ToArray(), 1, 1, 5, 5);
 
+// Three feature maps of 2x2 projected onto three new ones: sum, difference of the first two, the third kept.
+float[] rgb = [1, 2, 3, 4, 10, 20, 30, 40, 5, 5, 5, 5];
+float[] basis = [1, 1, 1, 1, -1, 0, 0, 0, 1];
+var projected = new float[Kernels.ProjectLengths.Output];
+Kernels.Project(rgb, basis, projected);
+Print("Conv1x1 3 -> 3 feature maps (project)", projected, 1, 3, 2, 2);
+
 // Four feature maps of 2x2: map c holds c+1 everywhere.
 float[] maps = [1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4];
 float[] mix = [1, 1, 1, 1, 1, -1, 1, -1];   // output 0 sums the maps, output 1 alternates their signs
