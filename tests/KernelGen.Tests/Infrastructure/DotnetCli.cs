@@ -1,0 +1,46 @@
+using System.Diagnostics;
+
+namespace KernelGen.Tests.Infrastructure;
+
+/// <summary>Runs the dotnet CLI as a user would, in a clean environment, and returns its exit code and output.</summary>
+public static class DotnetCli
+{
+    public static (int ExitCode, string Output) Run(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The test host runs inside `dotnet test`: its MSBuild and test-platform settings must not leak into a
+        // build that should look like a user's.
+        foreach (string name in start.Environment.Keys.ToArray())
+        {
+            if (name.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || name.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
+                || name.StartsWith("TESTINGPLATFORM", StringComparison.OrdinalIgnoreCase))
+            {
+                start.Environment.Remove(name);
+            }
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in 5 minutes");
+        }
+
+        return (process.ExitCode, output.Result + error.Result);
+    }
+}

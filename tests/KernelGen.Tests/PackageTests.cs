@@ -1,0 +1,89 @@
+using KernelGen.Tests.Infrastructure;
+
+namespace KernelGen.Tests;
+
+/// <summary>
+/// The path a user takes: pack KernelGen, install it from a local folder into a fresh project, build, run. Everything
+/// happens in a temporary copy, with a version used once and a private packages folder, so no cached package from an
+/// earlier run can stand in for the one just packed.
+/// </summary>
+public sealed class PackageTests
+{
+    [Fact]
+    public void The_packed_nupkg_installs_builds_and_runs_in_a_fresh_project()
+    {
+        string root = DiagnosticTests.RepositoryRoot();
+        string work = Directory.CreateTempSubdirectory("kernelgen-pack-").FullName;
+        try
+        {
+            string version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "." + Environment.ProcessId;
+            string repo = Path.Combine(work, "repo"), packages = Path.Combine(work, "packages"), consumer = Path.Combine(work, "consumer");
+            foreach (string folder in new[] { "src", "generator" })
+            {
+                CopyDirectory(Path.Combine(root, folder), Path.Combine(repo, folder));
+            }
+
+            foreach (string file in new[] { "Directory.Build.props", "Directory.Packages.props", "README.md" })
+            {
+                File.Copy(Path.Combine(root, file), Path.Combine(repo, file));
+            }
+
+            var pack = DotnetCli.Run(repo, "pack", "src/KernelGen/KernelGen.csproj", "-c", "Release", "-o", packages, $"-p:Version={version}");
+            Assert.True(pack.ExitCode == 0, "dotnet pack failed:\n" + pack.Output);
+            string nupkg = Path.Combine(packages, $"KernelGen.{version}.nupkg");
+            Assert.True(File.Exists(nupkg), "No package at " + nupkg);
+            using (var archive = System.IO.Compression.ZipFile.OpenRead(nupkg))
+            {
+                string[] entries = archive.Entries.Select(e => e.FullName).ToArray();
+                Assert.Contains("lib/netstandard2.0/KernelGen.dll", entries);
+                Assert.Contains("analyzers/dotnet/cs/KernelGen.Generator.dll", entries);
+                Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("Generator.dll", StringComparison.Ordinal));
+                using var nuspec = new StreamReader(archive.GetEntry("KernelGen.nuspec")!.Open());
+                string metadata = nuspec.ReadToEnd();
+                Assert.DoesNotContain("Microsoft.CodeAnalysis", metadata);
+                Assert.Contains("<license type=\"expression\">MIT</license>", metadata);
+            }
+
+            CopyDirectory(Path.Combine(root, "samples", "KernelGen.PackageConsumer"), consumer);
+            File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <config><add key="globalPackagesFolder" value="{Path.Combine(work, "nuget-packages")}" /></config>
+                  <packageSources><clear /><add key="kernelgen-test" value="{packages}" /></packageSources>
+                </configuration>
+                """);
+
+            var build = DotnetCli.Run(consumer, "build", $"-p:KernelGenVersion={version}");
+            Assert.True(build.ExitCode == 0, "The consumer did not build:\n" + build.Output);
+            Assert.DoesNotContain("CS9057", build.Output);
+            Assert.DoesNotContain("CS8785", build.Output);
+            Assert.Contains("0 Warning(s)", build.Output);
+            Assert.True(Directory.EnumerateFiles(consumer, "*.Deconv.g.cs", SearchOption.AllDirectories).Any(), "The generated kernels are not on disk (EmitCompilerGeneratedFiles).");
+
+            var run = DotnetCli.Run(consumer, "run", "--no-build", $"-p:KernelGenVersion={version}");
+            Assert.True(run.ExitCode == 0, "The consumer failed:\n" + run.Output);
+            Assert.Contains("All three kernels match PyTorch.", run.Output);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(from, file);
+            string first = relative.Split(Path.DirectorySeparatorChar)[0];
+            if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj") || first == "nuget.config")
+            {
+                continue;
+            }
+
+            string target = Path.Combine(to, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
