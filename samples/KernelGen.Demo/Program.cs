@@ -1,7 +1,20 @@
 using KernelGen;
 using KernelGen.Demo;
+using KernelGen.Demo.Imaging;
 
-// The seed examples of KernelGen, each run through a generated kernel and printed as PyTorch prints tensors.
+// dotnet run -- upscale [image.png] [folder]: upscales a 64x64 PNG (the embedded one by default) by 2 three ways.
+if (args.Length > 0 && args[0] == "upscale")
+{
+    PngImage picture = args.Length > 1 ? PngImage.Load(args[1]) : Upscaler.DefaultImage();
+    foreach (string path in Upscaler.Run(picture, args.Length > 2 ? args[2] : "upscaled"))
+    {
+        Console.WriteLine("wrote " + Path.GetFullPath(path));
+    }
+
+    return;
+}
+
+// Without arguments: the seed examples, each run through a generated kernel and printed as PyTorch prints tensors.
 
 float[] image = [11, 12, 13, 14];
 var upsampled = new float[Kernels.UpLengths.Output];
