@@ -39,6 +39,17 @@ public sealed class RunTimeTests
     }
 
     [Fact]
+    public void Upsample_and_Conv1x1_check_lengths_too()
+    {
+        var output = new float[16];
+        Assert.Equal("input", Assert.Throws<ArgumentException>(() => BuiltKernels.Up(new float[5], output)).ParamName);
+        Assert.Equal("output", Assert.Throws<ArgumentException>(() => BuiltKernels.Up(new float[4], new float[15])).ParamName);
+        double[] x = new double[16 * 64], w = new double[64], b = new double[4], y = new double[4 * 64];
+        Assert.Equal("weight", Assert.Throws<ArgumentException>(() => BuiltKernels.Project(x, new double[63], b, y)).ParamName);
+        Assert.Equal("bias", Assert.Throws<ArgumentException>(() => BuiltKernels.Project(x, w, new double[5], y)).ParamName);
+    }
+
+    [Fact]
     public void An_output_that_overlaps_the_input_is_refused()
     {
         float[] buffer = new float[25];

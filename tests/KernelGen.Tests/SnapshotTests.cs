@@ -1,4 +1,5 @@
 using KernelGen.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
 
 namespace KernelGen.Tests;
 
@@ -42,6 +43,24 @@ public sealed class SnapshotTests
         Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
         string generated = Assert.Single(run.Sources).Value;
         Snapshot.Match(name, generated);
+    }
+
+    /// <summary>The generated code lands in the user's compilation: it must build at C# 9 (the oldest with these partial methods), nullable off.</summary>
+    [Fact]
+    public void Generated_code_compiles_at_CSharp_9_without_nullable_context()
+    {
+        string members = string.Join("\n", Declarations().Select(row => (string)row[1]));
+        var options = new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp9);
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(
+            "using System;\nusing KernelGen;\nnamespace Old\n{\n    public static partial class Layers\n    {\n" + members + "\n    }\n}\n", options);
+        var compilation = GeneratorHarness.CreateCompilation()
+            .AddSyntaxTrees(tree)
+            .WithOptions(GeneratorHarness.CreateCompilation().Options.WithNullableContextOptions(Microsoft.CodeAnalysis.NullableContextOptions.Disable));
+        var driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(new[] { new KernelGen.Generator.KernelGenerator().AsSourceGenerator() }, parseOptions: options);
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        Assert.Empty(diagnostics);
+        Assert.Equal(Declarations().Count(), output.SyntaxTrees.Count() - 1);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
     }
 
     [Fact]
