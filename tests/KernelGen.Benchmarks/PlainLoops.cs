@@ -1,0 +1,109 @@
+namespace KernelGen.Benchmarks;
+
+/// <summary>
+/// The code a user writes by hand today: straightforward loops with every size a run-time parameter. The baseline each
+/// generated kernel is compared with (and checked against before timing).
+/// </summary>
+public static class PlainLoops
+{
+    public static void ConvTranspose2d(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y,
+        int cin, int cout, int h, int wIn, int k, int stride, int pad, int outputPadding, int groups)
+    {
+        int oh = ((h - 1) * stride) - (2 * pad) + k + outputPadding, ow = ((wIn - 1) * stride) - (2 * pad) + k + outputPadding;
+        int cinG = cin / groups, coutG = cout / groups;
+        for (int co = 0; co < cout; co++)
+        {
+            y.Slice(co * oh * ow, oh * ow).Fill(bias.IsEmpty ? 0 : bias[co]);
+        }
+
+        for (int ci = 0; ci < cin; ci++)
+        {
+            for (int j = 0; j < coutG; j++)
+            {
+                int co = (ci / cinG * coutG) + j;
+                for (int iy = 0; iy < h; iy++)
+                {
+                    for (int ix = 0; ix < wIn; ix++)
+                    {
+                        float v = x[(((ci * h) + iy) * wIn) + ix];
+                        for (int ky = 0; ky < k; ky++)
+                        {
+                            int oy = (iy * stride) - pad + ky;
+                            if (oy < 0 || oy >= oh)
+                            {
+                                continue;
+                            }
+
+                            for (int kx = 0; kx < k; kx++)
+                            {
+                                int ox = (ix * stride) - pad + kx;
+                                if (ox >= 0 && ox < ow)
+                                {
+                                    y[(((co * oh) + oy) * ow) + ox] += v * w[(((((ci * coutG) + j) * k) + ky) * k) + kx];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public static void Conv1x1(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, int cin, int cout, int positions)
+    {
+        for (int co = 0; co < cout; co++)
+        {
+            for (int p = 0; p < positions; p++)
+            {
+                float sum = bias.IsEmpty ? 0 : bias[co];
+                for (int ci = 0; ci < cin; ci++)
+                {
+                    sum += w[(co * cin) + ci] * x[(ci * positions) + p];
+                }
+
+                y[(co * positions) + p] = sum;
+            }
+        }
+    }
+
+    public static void UpsampleNearest2d(ReadOnlySpan<float> x, Span<float> y, int c, int h, int w, int scale)
+    {
+        int oh = h * scale, ow = w * scale;
+        for (int ch = 0; ch < c; ch++)
+        {
+            for (int oy = 0; oy < oh; oy++)
+            {
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    y[(((ch * oh) + oy) * ow) + ox] = x[(((ch * h) + (oy / scale)) * w) + (ox / scale)];
+                }
+            }
+        }
+    }
+
+    /// <summary>Bilinear, align_corners=False, as PyTorch computes it.</summary>
+    public static void UpsampleBilinear2d(ReadOnlySpan<float> x, Span<float> y, int c, int h, int w, int scale)
+    {
+        int oh = h * scale, ow = w * scale;
+        float inverse = 1f / scale;
+        for (int ch = 0; ch < c; ch++)
+        {
+            for (int oy = 0; oy < oh; oy++)
+            {
+                float sy = Math.Max((inverse * (oy + 0.5f)) - 0.5f, 0);
+                int y0 = (int)sy, y1 = y0 < h - 1 ? y0 + 1 : y0;
+                float ly1 = sy - y0, ly0 = 1 - ly1;
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    float sx = Math.Max((inverse * (ox + 0.5f)) - 0.5f, 0);
+                    int x0 = (int)sx, x1 = x0 < w - 1 ? x0 + 1 : x0;
+                    float lx1 = sx - x0, lx0 = 1 - lx1;
+                    int plane = ch * h * w;
+                    y[(((ch * oh) + oy) * ow) + ox] =
+                        (ly0 * ((lx0 * x[plane + (y0 * w) + x0]) + (lx1 * x[plane + (y0 * w) + x1])))
+                        + (ly1 * ((lx0 * x[plane + (y1 * w) + x0]) + (lx1 * x[plane + (y1 * w) + x1])));
+                }
+            }
+        }
+    }
+}

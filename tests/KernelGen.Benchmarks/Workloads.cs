@@ -1,0 +1,150 @@
+using BenchmarkDotNet.Attributes;
+
+namespace KernelGen.Benchmarks;
+
+/// <summary>
+/// One workload: the generated kernel against the plain loop. The setup runs both once and refuses to time
+/// kernels whose outputs differ.
+/// </summary>
+public abstract class Workload
+{
+    private float[] _generated = [], _plain = [];
+
+    protected float[] Input { get; private set; } = [];
+
+    protected float[] Weight { get; private set; } = [];
+
+    protected float[] Bias { get; private set; } = [];
+
+    /// <summary>Multiply-adds per call, for GFLOP/s (2 FLOP each); 0 for copies and interpolation.</summary>
+    public abstract long MultiplyAdds { get; }
+
+    protected abstract (int Input, int Weight, int Bias, int Output) Lengths { get; }
+
+    protected abstract void Generated(float[] output);
+
+    protected abstract void Plain(float[] output);
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var rng = new Random(42);
+        float[] Values(int n) => Enumerable.Range(0, n).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray();
+        (int input, int weight, int bias, int output) = Lengths;
+        Input = Values(input);
+        Weight = Values(weight);
+        Bias = Values(bias);
+        _generated = new float[output];
+        _plain = new float[output];
+        Verify();
+    }
+
+    /// <summary>Runs both implementations and throws when they disagree beyond float rounding.</summary>
+    public void Verify()
+    {
+        Generated(_generated);
+        Plain(_plain);
+        double scale = Math.Max(1, _plain.Max(Math.Abs));
+        for (int i = 0; i < _plain.Length; i++)
+        {
+            if (Math.Abs(_generated[i] - _plain[i]) > 1e-4 * scale)
+            {
+                throw new InvalidOperationException($"{GetType().Name}: output[{i}] is {_generated[i]} generated, {_plain[i]} by the plain loop");
+            }
+        }
+    }
+
+    [Benchmark(Baseline = true)]
+    public void PlainLoop() => Plain(_plain);
+
+    [Benchmark]
+    public void KernelGen() => Generated(_generated);
+}
+
+public class SeedConvTranspose : Workload
+{
+    public override long MultiplyAdds => 36;
+    protected override (int, int, int, int) Lengths => (4, 9, 0, 25);
+    protected override void Generated(float[] output) => Layers.Seed(Input, Weight, output);
+    protected override void Plain(float[] output) => PlainLoops.ConvTranspose2d(Input, Weight, default, output, 1, 1, 2, 2, 3, 2, 0, 0, 1);
+}
+
+public class SeedUpsample : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (4, 0, 0, 16);
+    protected override void Generated(float[] output) => Layers.SeedUp(Input, output);
+    protected override void Plain(float[] output) => PlainLoops.UpsampleNearest2d(Input, output, 1, 2, 2, 2);
+}
+
+public class Dcgan : Workload
+{
+    public override long MultiplyAdds => 128L * 64 * 16 * 16 * 16;
+    protected override (int, int, int, int) Lengths => (128 * 16 * 16, 128 * 64 * 16, 64, 64 * 32 * 32);
+    protected override void Generated(float[] output) => Layers.Dcgan(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.ConvTranspose2d(Input, Weight, Bias, output, 128, 64, 16, 16, 4, 2, 1, 0, 1);
+}
+
+public class UNet : Workload
+{
+    public override long MultiplyAdds => 64L * 32 * 32 * 32 * 4;
+    protected override (int, int, int, int) Lengths => (64 * 32 * 32, 64 * 32 * 4, 32, 32 * 64 * 64);
+    protected override void Generated(float[] output) => Layers.UNet(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.ConvTranspose2d(Input, Weight, Bias, output, 64, 32, 32, 32, 2, 2, 0, 0, 1);
+}
+
+public class Autoencoder1 : Workload
+{
+    public override long MultiplyAdds => 32L * 16 * 14 * 14 * 9 / 4;
+    protected override (int, int, int, int) Lengths => (32 * 49, 32 * 16 * 9, 16, 16 * 196);
+    protected override void Generated(float[] output) => Layers.Autoencoder1(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.ConvTranspose2d(Input, Weight, Bias, output, 32, 16, 7, 7, 3, 2, 1, 1, 1);
+}
+
+public class Autoencoder2 : Workload
+{
+    public override long MultiplyAdds => 16L * 1 * 28 * 28 * 9 / 4;
+    protected override (int, int, int, int) Lengths => (16 * 196, 16 * 9, 1, 784);
+    protected override void Generated(float[] output) => Layers.Autoencoder2(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.ConvTranspose2d(Input, Weight, Bias, output, 16, 1, 14, 14, 3, 2, 1, 1, 1);
+}
+
+public class Depthwise : Workload
+{
+    public override long MultiplyAdds => 64L * 64 * 64 * 4;
+    protected override (int, int, int, int) Lengths => (64 * 1024, 64 * 16, 0, 64 * 4096);
+    protected override void Generated(float[] output) => Layers.Depthwise(Input, Weight, output);
+    protected override void Plain(float[] output) => PlainLoops.ConvTranspose2d(Input, Weight, default, output, 64, 64, 32, 32, 4, 2, 1, 0, 64);
+}
+
+public class Projection : Workload
+{
+    public override long MultiplyAdds => 256L * 64 * 784;
+    protected override (int, int, int, int) Lengths => (256 * 784, 64 * 256, 64, 64 * 784);
+    protected override void Generated(float[] output) => Layers.Projection(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.Conv1x1(Input, Weight, Bias, output, 256, 64, 784);
+}
+
+public class SmallProjection : Workload
+{
+    public override long MultiplyAdds => 32L * 16 * 256;
+    protected override (int, int, int, int) Lengths => (32 * 256, 16 * 32, 0, 16 * 256);
+    protected override void Generated(float[] output) => Layers.SmallProjection(Input, Weight, output);
+    protected override void Plain(float[] output) => PlainLoops.Conv1x1(Input, Weight, default, output, 32, 16, 256);
+}
+
+public class Nearest : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (64 * 1024, 0, 0, 64 * 4096);
+    protected override void Generated(float[] output) => Layers.Nearest(Input, output);
+    protected override void Plain(float[] output) => PlainLoops.UpsampleNearest2d(Input, output, 64, 32, 32, 2);
+}
+
+public class Bilinear : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (64 * 1024, 0, 0, 64 * 4096);
+    protected override void Generated(float[] output) => Layers.Bilinear(Input, output);
+    protected override void Plain(float[] output) => PlainLoops.UpsampleBilinear2d(Input, output, 64, 32, 32, 2);
+}
