@@ -49,6 +49,20 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         private static void Mix_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
         {
+            #if NET9_0_OR_GREATER
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                Mix_Vector512(input, weight, output);
+                return;
+            }
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                Mix_Vector256(input, weight, output);
+                return;
+            }
+            #endif
+
+            // Without hardware vectors: one output channel at a time, each input channel's plane times its weight.
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
@@ -67,5 +81,132 @@ namespace Snapshots
                 }
             }
         }
+
+        #if NET9_0_OR_GREATER
+        /// <summary>One sample with Vector512: per group, [2 x 4] * [4 x 36] in tiles of 4 x 48.</summary>
+        private static void Mix_Vector512(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
+        {
+            ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            for (int g = 0; g < 2; g++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, g * 144);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, g * 8);
+                ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, g * 72);
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> c00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, c01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> c10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, c11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
+                    ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk);
+                        var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(16));
+                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, k));
+                        c00 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0, c00);
+                        c01 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1, c01);
+                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, 4 + k));
+                        c10 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a1, b0, c10);
+                        c11 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a1, b1, c11);
+                        xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 36);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c01, ref y, (nuint)(0 * 36 + 0 + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c10, ref y, (nuint)((0 + 1) * 36 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c11, ref y, (nuint)((0 + 1) * 36 + 0 + 16));
+                }
+                // The last 4 position(s), fewer than a vector.
+                for (int m = 0; m < 2; m++)
+                {
+                    for (int n = 32; n < 36; n++)
+                    {
+                        float sum = 0f;
+                        for (int k = 0; k < 4; k++)
+                        {
+                            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref w, m * 4 + k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k * 36 + n);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref y, m * 36 + n) = sum;
+                    }
+                }
+            }
+        }
+        #endif
+
+        #if NET9_0_OR_GREATER
+        /// <summary>One sample with Vector256: per group, [2 x 4] * [4 x 36] in tiles of 4 x 24.</summary>
+        private static void Mix_Vector256(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
+        {
+            ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            for (int g = 0; g < 2; g++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, g * 144);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, g * 8);
+                ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, g * 72);
+                for (int n = 0; n < 24; n += 24)
+                {
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<float> c00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, c01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, c02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<float> c10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, c11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, c12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, n);
+                        ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
+                        for (int k = 0; k < 4; k++)
+                        {
+                            var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk);
+                            var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(8));
+                            var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(16));
+                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, k));
+                            c00 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0, c00);
+                            c01 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1, c01);
+                            c02 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2, c02);
+                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, 4 + k));
+                            c10 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, b0, c10);
+                            c11 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, b1, c11);
+                            c12 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, b2, c12);
+                            xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 36);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + n));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c01, ref y, (nuint)(0 * 36 + n + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c02, ref y, (nuint)(0 * 36 + n + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c10, ref y, (nuint)((0 + 1) * 36 + n));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c11, ref y, (nuint)((0 + 1) * 36 + n + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c12, ref y, (nuint)((0 + 1) * 36 + n + 16));
+                    }
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> c00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> c10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 24);
+                    ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
+                    for (int k = 0; k < 4; k++)
+                    {
+                        var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk);
+                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, k));
+                        c00 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0, c00);
+                        var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, 4 + k));
+                        c10 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, b0, c10);
+                        xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 36);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c10, ref y, (nuint)((0 + 1) * 36 + 24));
+                }
+                // The last 4 position(s), fewer than a vector.
+                for (int m = 0; m < 2; m++)
+                {
+                    for (int n = 32; n < 36; n++)
+                    {
+                        float sum = 0f;
+                        for (int k = 0; k < 4; k++)
+                        {
+                            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref w, m * 4 + k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k * 36 + n);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref y, m * 36 + n) = sum;
+                    }
+                }
+            }
+        }
+        #endif
     }
 }

@@ -65,6 +65,20 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         private static void Decode_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
+            #if NET9_0_OR_GREATER
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                Decode_Vector512(input, weight, bias, output);
+                return;
+            }
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                Decode_Vector256(input, weight, bias, output);
+                return;
+            }
+            #endif
+
+            // Without hardware vectors: the scatter form below.
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
@@ -202,5 +216,715 @@ namespace Snapshots
                 }
             }
         }
+
+        #if NET9_0_OR_GREATER
+        /// <summary>One sample with Vector512: 4 stride phase(s), each a register-tiled product over the zero-padded input.</summary>
+        private static void Decode_Vector512(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        {
+            // The input, zero-padded to [4, 9, 18] (1 before each axis), in a pooled buffer: no allocation once the pool holds one.
+            float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(648);
+            try
+            {
+                global::System.Span<float> padded = global::System.MemoryExtensions.AsSpan(rented, 0, 648);
+                padded.Clear();
+                for (int c = 0; c < 4; c++)
+                {
+                    for (int row = 0; row < 7; row++)
+                    {
+                        input.Slice(c * 49 + row * 7, 7).CopyTo(padded.Slice(c * 162 + (row + 1) * 18 + 1));
+                    }
+                }
+                Decode_Vector512_Phase00(padded, weight, bias, output);
+                Decode_Vector512_Phase01(padded, weight, bias, output);
+                Decode_Vector512_Phase10(padded, weight, bias, output);
+                Decode_Vector512_Phase11(padded, weight, bias, output);
+            }
+            finally
+            {
+                global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
+            }
+        }
+
+        /// <summary>Phase (0, 0): output rows 1, 3, ... (7) and columns 1, 3, ... (7); taps 2 x 2; tiles of 1 channels x 7 rows x 1 vectors.</summary>
+        private static void Decode_Vector512_Phase00(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        {
+            ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            for (int g = 0; g < 2; g++)
+            {
+                for (int qh = 0; qh < 7; qh += 7)
+                {
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_4_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_5_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_6_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 324 + (qh + 1) * 18 + 1);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // tap [0, 0]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(127));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                // tap [0, 2]: input row q - 0, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(18));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(36));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(54));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(72));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(90));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(108));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(126));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                // tap [2, 0]: input row q - 1, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                // tap [2, 2]: input row q - 1, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk);
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(18));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(36));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(54));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(72));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(90));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(108));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 162);
+                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                            }
+                            ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_0_0, lane);
+                            ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_1_0, lane);
+                            ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_2_0, lane);
+                            ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_3_0, lane);
+                            ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_4_0, lane);
+                            ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_5_0, lane);
+                            ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 7) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_6_0, lane);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Phase (0, 1): output rows 1, 3, ... (7) and columns 0, 2, ... (7); taps 2 x 1; tiles of 1 channels x 7 rows x 1 vectors.</summary>
+        private static void Decode_Vector512_Phase01(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        {
+            ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            for (int g = 0; g < 2; g++)
+            {
+                for (int qh = 0; qh < 7; qh += 7)
+                {
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_4_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_5_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_6_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 324 + (qh + 1) * 18 + 0);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // tap [0, 1]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(127));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                // tap [2, 1]: input row q - 1, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 162);
+                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                            }
+                            ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_0_0, lane);
+                            ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_1_0, lane);
+                            ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_2_0, lane);
+                            ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_3_0, lane);
+                            ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_4_0, lane);
+                            ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_5_0, lane);
+                            ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 7) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_6_0, lane);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Phase (1, 0): output rows 0, 2, ... (7) and columns 1, 3, ... (7); taps 1 x 2; tiles of 1 channels x 7 rows x 1 vectors.</summary>
+        private static void Decode_Vector512_Phase10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        {
+            ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            for (int g = 0; g < 2; g++)
+            {
+                for (int qh = 0; qh < 7; qh += 7)
+                {
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_4_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_5_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_6_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 324 + (qh + 0) * 18 + 1);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // tap [1, 0]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(127));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                // tap [1, 2]: input row q - 0, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(18));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(36));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(54));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(72));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(90));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(108));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(126));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 162);
+                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                            }
+                            ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_0_0, lane);
+                            ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_1_0, lane);
+                            ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_2_0, lane);
+                            ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_3_0, lane);
+                            ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_4_0, lane);
+                            ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_5_0, lane);
+                            ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_6_0, lane);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Phase (1, 1): output rows 0, 2, ... (7) and columns 0, 2, ... (7); taps 1 x 1; tiles of 1 channels x 7 rows x 1 vectors.</summary>
+        private static void Decode_Vector512_Phase11(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        {
+            ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            for (int g = 0; g < 2; g++)
+            {
+                for (int qh = 0; qh < 7; qh += 7)
+                {
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_4_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_5_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_6_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 324 + (qh + 0) * 18 + 0);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // tap [1, 1]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(127));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 162);
+                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                            }
+                            ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_0_0, lane);
+                            ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_1_0, lane);
+                            ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_2_0, lane);
+                            ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_3_0, lane);
+                            ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_4_0, lane);
+                            ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_5_0, lane);
+                            ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_6_0, lane);
+                        }
+                    }
+                }
+            }
+        }
+        #endif
+
+        #if NET9_0_OR_GREATER
+        /// <summary>One sample with Vector256: 4 stride phase(s), each a register-tiled product over the zero-padded input.</summary>
+        private static void Decode_Vector256(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        {
+            // The input, zero-padded to [4, 9, 10] (1 before each axis), in a pooled buffer: no allocation once the pool holds one.
+            float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(360);
+            try
+            {
+                global::System.Span<float> padded = global::System.MemoryExtensions.AsSpan(rented, 0, 360);
+                padded.Clear();
+                for (int c = 0; c < 4; c++)
+                {
+                    for (int row = 0; row < 7; row++)
+                    {
+                        input.Slice(c * 49 + row * 7, 7).CopyTo(padded.Slice(c * 90 + (row + 1) * 10 + 1));
+                    }
+                }
+                Decode_Vector256_Phase00(padded, weight, bias, output);
+                Decode_Vector256_Phase01(padded, weight, bias, output);
+                Decode_Vector256_Phase10(padded, weight, bias, output);
+                Decode_Vector256_Phase11(padded, weight, bias, output);
+            }
+            finally
+            {
+                global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
+            }
+        }
+
+        /// <summary>Phase (0, 0): output rows 1, 3, ... (7) and columns 1, 3, ... (7); taps 2 x 2; tiles of 1 channels x 7 rows x 1 vectors.</summary>
+        private static void Decode_Vector256_Phase00(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        {
+            ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            for (int g = 0; g < 2; g++)
+            {
+                for (int qh = 0; qh < 7; qh += 7)
+                {
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_6_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 1) * 10 + 1);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // tap [0, 0]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(71));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                // tap [0, 2]: input row q - 0, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(10));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(20));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(30));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(40));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(50));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(60));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(70));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                // tap [2, 0]: input row q - 1, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                // tap [2, 2]: input row q - 1, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk);
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(10));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(20));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(30));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(40));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(50));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(60));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
+                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                            }
+                            ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_0_0, lane);
+                            ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_1_0, lane);
+                            ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_2_0, lane);
+                            ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_3_0, lane);
+                            ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_4_0, lane);
+                            ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_5_0, lane);
+                            ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 7) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_6_0, lane);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Phase (0, 1): output rows 1, 3, ... (7) and columns 0, 2, ... (7); taps 2 x 1; tiles of 1 channels x 7 rows x 1 vectors.</summary>
+        private static void Decode_Vector256_Phase01(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        {
+            ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            for (int g = 0; g < 2; g++)
+            {
+                for (int qh = 0; qh < 7; qh += 7)
+                {
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_6_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 1) * 10 + 0);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // tap [0, 1]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(71));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                // tap [2, 1]: input row q - 1, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
+                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                            }
+                            ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_0_0, lane);
+                            ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_1_0, lane);
+                            ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_2_0, lane);
+                            ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_3_0, lane);
+                            ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_4_0, lane);
+                            ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_5_0, lane);
+                            ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 7) * 2 + -1) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_6_0, lane);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Phase (1, 0): output rows 0, 2, ... (7) and columns 1, 3, ... (7); taps 1 x 2; tiles of 1 channels x 7 rows x 1 vectors.</summary>
+        private static void Decode_Vector256_Phase10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        {
+            ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            for (int g = 0; g < 2; g++)
+            {
+                for (int qh = 0; qh < 7; qh += 7)
+                {
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_6_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 0) * 10 + 1);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // tap [1, 0]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(71));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                // tap [1, 2]: input row q - 0, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(10));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(20));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(30));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(40));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(50));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(60));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(70));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
+                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                            }
+                            ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_0_0, lane);
+                            ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_1_0, lane);
+                            ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_2_0, lane);
+                            ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_3_0, lane);
+                            ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_4_0, lane);
+                            ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_5_0, lane);
+                            ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_6_0, lane);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Phase (1, 1): output rows 0, 2, ... (7) and columns 0, 2, ... (7); taps 1 x 1; tiles of 1 channels x 7 rows x 1 vectors.</summary>
+        private static void Decode_Vector256_Phase11(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        {
+            ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            for (int g = 0; g < 2; g++)
+            {
+                for (int qh = 0; qh < 7; qh += 7)
+                {
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_6_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 0) * 10 + 0);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // tap [1, 1]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
+                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(71));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
+                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
+                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
+                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
+                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
+                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
+                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
+                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                }
+                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
+                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                            }
+                            ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_0_0, lane);
+                            ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_1_0, lane);
+                            ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_2_0, lane);
+                            ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_3_0, lane);
+                            ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_4_0, lane);
+                            ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_5_0, lane);
+                            ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + 0) * 14);
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_6_0, lane);
+                        }
+                    }
+                }
+            }
+        }
+        #endif
     }
 }

@@ -97,6 +97,8 @@ namespace KernelGen.Generator.Operators.Conv1x1
             int cinPerGroup = signature.InputShape[0] / groups, coutPerGroup = signature.OutputShape[0] / groups;
             int positions = Positions(signature);
             string element = signature.ElementKeyword;
+            VectorWidth.WriteDispatch(writer, signature.MethodName, signature.BiasParameter is null ? "input, weight, output" : "input, weight, bias, output");
+            writer.WriteLine("// Without hardware vectors: one output channel at a time, each input channel's plane times its weight.");
             writer.WriteLine(Code.StartRef(element, "input"));
             writer.WriteLine(Code.StartRef(element, "weight"));
             writer.WriteLine(Code.StartRef(element, "output"));
@@ -115,6 +117,14 @@ namespace KernelGen.Generator.Operators.Conv1x1
                         writer.WriteLine($"{Code.At("y", "p")} += w * {Code.At("x", "p")};");
                     }
                 }
+            }
+        }
+
+        public override void WriteMembers(IndentedWriter writer, KernelPlan plan)
+        {
+            if (plan.Form == KernelForm.Looped)
+            {
+                Conv1x1GemmEmitter.WriteMethods(writer, plan.Signature, (Conv1x1Spec)plan.Operator);
             }
         }
 

@@ -63,6 +63,12 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         {
             var g = new ConvTransposeGeometry(signature, spec);
             string element = signature.ElementKeyword;
+            if (ConvTransposePhaseEmitter.Applies(signature, spec))
+            {
+                VectorWidth.WriteDispatch(writer, signature.MethodName, signature.BiasParameter is null ? "input, weight, output" : "input, weight, bias, output");
+                writer.WriteLine("// Without hardware vectors: the scatter form below.");
+            }
+
             writer.WriteLine(Code.StartRef(element, "input"));
             writer.WriteLine(Code.StartRef(element, "weight"));
             writer.WriteLine(Code.StartRef(element, "output"));

@@ -200,5 +200,14 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
         public override void WriteLoopedBody(IndentedWriter writer, KernelSignature signature, OperatorSpec spec) =>
             ConvTransposeEmitter.WriteLooped(writer, signature, (ConvTransposeSpec)spec);
+
+        public override void WriteMembers(IndentedWriter writer, KernelPlan plan)
+        {
+            var spec = (ConvTransposeSpec)plan.Operator;
+            if (plan.Form == KernelForm.Looped && ConvTransposePhaseEmitter.Applies(plan.Signature, spec))
+            {
+                ConvTransposePhaseEmitter.WriteMethods(writer, plan.Signature, spec);
+            }
+        }
     }
 }

@@ -1,0 +1,186 @@
+using System.Linq;
+using KernelGen.Generator.Emit;
+using KernelGen.Generator.Model;
+
+namespace KernelGen.Generator.Operators.Conv1x1
+{
+    /// <summary>
+    /// The vector form of a 1x1 convolution: per group, the matrix product output[M x N] = weight[M x K] * input[K x N]
+    /// with M output channels, K input channels and N positions, blocked into tiles of 4 output channels by 3 vectors
+    /// of positions held in 12 registers while the whole K loop runs (the broadcast-and-FMA micro-kernel).
+    /// </summary>
+    internal static class Conv1x1GemmEmitter
+    {
+        private const int RowsPerTile = 4;
+        private const int VectorsPerTile = 3;
+
+        public static void WriteMethods(IndentedWriter writer, KernelSignature signature, Conv1x1Spec spec)
+        {
+            foreach (VectorWidth width in VectorWidth.All)
+            {
+                WriteMethod(writer, signature, spec, width);
+            }
+        }
+
+        private static void WriteMethod(IndentedWriter writer, KernelSignature signature, Conv1x1Spec spec, VectorWidth width)
+        {
+            var gemm = new Gemm(signature, spec, width);
+            string element = signature.ElementKeyword;
+            string bias = signature.BiasParameter is null ? string.Empty : $"global::System.ReadOnlySpan<{element}> bias, ";
+            writer.WriteLine();
+            writer.WriteLine("#if NET9_0_OR_GREATER");
+            writer.WriteLine($"/// <summary>One sample with {width.Name}: per group, [{gemm.M} x {gemm.K}] * [{gemm.K} x {gemm.N}] in tiles of {RowsPerTile} x {VectorsPerTile * gemm.Lanes}.</summary>");
+            using (writer.Block($"private static void {signature.MethodName}_{width.Name}(global::System.ReadOnlySpan<{element}> input, global::System.ReadOnlySpan<{element}> weight, {bias}global::System.Span<{element}> output)"))
+            {
+                writer.WriteLine(Code.StartRef(element, "input"));
+                writer.WriteLine(Code.StartRef(element, "weight"));
+                writer.WriteLine(Code.StartRef(element, "output"));
+                if (spec.Groups == 1)
+                {
+                    writer.WriteLine("const int g = 0;");
+                    WriteGroup(writer, gemm, element);
+                }
+                else
+                {
+                    using (writer.Block($"for (int g = 0; g < {spec.Groups}; g++)"))
+                    {
+                        WriteGroup(writer, gemm, element);
+                    }
+                }
+            }
+
+            writer.WriteLine("#endif");
+        }
+
+        private static void WriteGroup(IndentedWriter writer, Gemm gemm, string element)
+        {
+            writer.WriteLine($"ref {element} x = ref {Code.At("inputStart", $"g * {gemm.K * gemm.N}")};");
+            writer.WriteLine($"ref {element} w = ref {Code.At("weightStart", $"g * {gemm.M * gemm.K}")};");
+            writer.WriteLine($"ref {element} y = ref {Code.At("outputStart", $"g * {gemm.M * gemm.N}")};");
+            int tileColumns = VectorsPerTile * gemm.Lanes;
+            int fullColumns = gemm.N / tileColumns * tileColumns;
+            if (fullColumns > 0)
+            {
+                using (writer.Block($"for (int n = 0; n < {fullColumns}; n += {tileColumns})"))
+                {
+                    WriteRowTiles(writer, gemm, element, VectorsPerTile, "n");
+                }
+            }
+
+            int restVectors = (gemm.N - fullColumns) / gemm.Lanes;
+            if (restVectors > 0)
+            {
+                WriteRowTiles(writer, gemm, element, restVectors, Literals.Int(fullColumns));
+            }
+
+            int tail = gemm.N - fullColumns - (restVectors * gemm.Lanes);
+            if (tail > 0)
+            {
+                writer.WriteLine($"// The last {tail} position(s), fewer than a vector.");
+                using (writer.Block($"for (int m = 0; m < {gemm.M}; m++)"))
+                {
+                    using (writer.Block($"for (int n = {gemm.N - tail}; n < {gemm.N}; n++)"))
+                    {
+                        writer.WriteLine($"{element} sum = {(gemm.HasBias ? $"bias[g * {gemm.M} + m]" : Literals.Real(0, gemm.Element))};");
+                        using (writer.Block($"for (int k = 0; k < {gemm.K}; k++)"))
+                        {
+                            writer.WriteLine($"sum += {Code.At("w", $"m * {gemm.K} + k")} * {Code.At("x", $"k * {gemm.N} + n")};");
+                        }
+
+                        writer.WriteLine($"{Code.At("y", $"m * {gemm.N} + n")} = sum;");
+                    }
+                }
+            }
+        }
+
+        private static void WriteRowTiles(IndentedWriter writer, Gemm gemm, string element, int vectors, string column)
+        {
+            int fullRows = gemm.M / RowsPerTile * RowsPerTile;
+            if (fullRows > 0)
+            {
+                using (writer.Block($"for (int m = 0; m < {fullRows}; m += {RowsPerTile})"))
+                {
+                    WriteTile(writer, gemm, element, RowsPerTile, vectors, "m", column);
+                }
+            }
+
+            if (gemm.M % RowsPerTile > 0)
+            {
+                using (writer.Block())
+                {
+                    WriteTile(writer, gemm, element, gemm.M % RowsPerTile, vectors, Literals.Int(fullRows), column);
+                }
+            }
+        }
+
+        /// <summary>rows x vectors accumulators; each k broadcasts one weight per row and loads one input vector per column.</summary>
+        private static void WriteTile(IndentedWriter writer, Gemm gemm, string element, int rows, int vectors, string row, string column)
+        {
+            VectorWidth v = gemm.Width;
+            for (int i = 0; i < rows; i++)
+            {
+                string start = gemm.HasBias ? v.Broadcast($"bias[g * {gemm.M} + {Code.Affine(row, 1, i)}]") : $"{v.Type}<{element}>.Zero";
+                writer.WriteLine($"{v.Type}<{element}> {string.Join(", ", Enumerable.Range(0, vectors).Select(j => $"c{i}{j} = {start}"))};");
+            }
+
+            writer.WriteLine($"ref {element} xk = ref {Code.At("x", column)};");
+            writer.WriteLine($"ref {element} wm = ref {Code.At("w", $"{Code.Times(row, gemm.K)}")};");
+            using (writer.Block($"for (int k = 0; k < {gemm.K}; k++)"))
+            {
+                for (int j = 0; j < vectors; j++)
+                {
+                    writer.WriteLine($"var b{j} = {v.Load("xk", Literals.Int(j * gemm.Lanes))};");
+                }
+
+                for (int i = 0; i < rows; i++)
+                {
+                    writer.WriteLine($"var a{i} = {v.Broadcast(Code.At("wm", i == 0 ? "k" : $"{i * gemm.K} + k"))};");
+                    for (int j = 0; j < vectors; j++)
+                    {
+                        writer.WriteLine($"c{i}{j} = {v.Fma($"a{i}", $"b{j}", $"c{i}{j}")};");
+                    }
+                }
+
+                writer.WriteLine($"xk = ref {Code.At("xk", Literals.Int(gemm.N))};");
+            }
+
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < vectors; j++)
+                {
+                    string outputRow = Code.Affine(row, 1, i);
+                    writer.WriteLine(v.Store($"c{i}{j}", "y", $"{Code.Times(outputRow.Contains(" ") ? $"({outputRow})" : outputRow, gemm.N)} + {Code.Affine(column, 1, j * gemm.Lanes)}"));
+                }
+            }
+        }
+
+        /// <summary>The product's sizes for one group.</summary>
+        private sealed class Gemm
+        {
+            public Gemm(KernelSignature signature, Conv1x1Spec spec, VectorWidth width)
+            {
+                M = signature.OutputShape[0] / spec.Groups;
+                K = signature.InputShape[0] / spec.Groups;
+                N = (int)ShapeText.ElementCount(signature.InputShape.Skip(1).ToArray());
+                Width = width;
+                Element = signature.ElementType;
+                Lanes = width.Lanes(signature.ElementType);
+                HasBias = signature.BiasParameter is not null;
+            }
+
+            public int M { get; }
+
+            public int K { get; }
+
+            public int N { get; }
+
+            public VectorWidth Width { get; }
+
+            public ElementType Element { get; }
+
+            public int Lanes { get; }
+
+            public bool HasBias { get; }
+        }
+    }
+}

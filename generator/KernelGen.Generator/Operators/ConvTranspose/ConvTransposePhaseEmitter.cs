@@ -1,0 +1,325 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Emit;
+using KernelGen.Generator.Model;
+
+namespace KernelGen.Generator.Operators.ConvTranspose
+{
+    /// <summary>
+    /// The vector form of a 2-D transposed convolution with dilation 1: for each stride phase (see
+    /// <see cref="ConvTransposePhases"/>), a dense correlation computed like a matrix product, with a tile of output
+    /// channels x output rows x vectors of output columns held in registers over the whole reduction (input channels
+    /// times the phase's taps). The input is copied once into a zero-padded buffer so that every vector load is in
+    /// bounds and no tap needs a border test.
+    /// </summary>
+    internal static class ConvTransposePhaseEmitter
+    {
+        private const int MaxAccumulators = 12;
+
+        public static bool Applies(KernelSignature signature, ConvTransposeSpec spec) =>
+            signature.SpatialRank == 2 && spec.Dilation.All(d => d == 1);
+
+        public static void WriteMethods(IndentedWriter writer, KernelSignature signature, ConvTransposeSpec spec)
+        {
+            foreach (VectorWidth width in VectorWidth.All)
+            {
+                var layout = new Layout(signature, spec, width);
+                writer.WriteLine();
+                writer.WriteLine("#if NET9_0_OR_GREATER");
+                WriteEntry(writer, layout);
+                foreach ((int rh, int rw) in layout.Phases)
+                {
+                    writer.WriteLine();
+                    WritePhase(writer, layout, rh, rw);
+                }
+
+                writer.WriteLine("#endif");
+            }
+        }
+
+        private static string Parameters(Layout l, string first) =>
+            $"global::System.ReadOnlySpan<{l.Element}> {first}, global::System.ReadOnlySpan<{l.Element}> weight, {(l.HasBias ? $"global::System.ReadOnlySpan<{l.Element}> bias, " : string.Empty)}global::System.Span<{l.Element}> output";
+
+        private static string Arguments(Layout l, string first) => $"{first}, weight, {(l.HasBias ? "bias, " : string.Empty)}output";
+
+        private static void WriteEntry(IndentedWriter writer, Layout l)
+        {
+            writer.WriteLine($"/// <summary>One sample with {l.Width.Name}: {l.Phases.Count} stride phase(s), each a register-tiled product over the zero-padded input.</summary>");
+            using (writer.Block($"private static void {l.Method}_{l.Width.Name}({Parameters(l, "input")})"))
+            {
+                if (l.HasEmptyPhases)
+                {
+                    writer.WriteLine("// Some phases have no kernel tap: their outputs hold only the bias.");
+                    using (writer.Block($"for (int co = 0; co < {l.OutputChannels}; co++)"))
+                    {
+                        writer.WriteLine($"output.Slice({Code.Times("co", l.OutputPlane)}, {l.OutputPlane}).Fill({(l.HasBias ? "bias[co]" : Literals.Real(0, l.ElementType))});");
+                    }
+                }
+
+                if (!l.NeedsPadding)
+                {
+                    writer.WriteLine("// Every tap of every phase reads inside the input: no padded copy is needed.");
+                    foreach ((int rh, int rw) in l.Phases)
+                    {
+                        writer.WriteLine($"{l.Method}_{l.Width.Name}_Phase{rh}{rw}({Arguments(l, "input")});");
+                    }
+
+                    return;
+                }
+
+                writer.WriteLine($"// The input, zero-padded to [{l.InputChannels}, {l.PaddedHeight}, {l.PaddedWidth}] ({l.Rows.PadBefore} before each axis), in a pooled buffer: no allocation once the pool holds one.");
+                writer.WriteLine($"{l.Element}[] rented = global::System.Buffers.ArrayPool<{l.Element}>.Shared.Rent({l.PaddedLength});");
+                using (writer.Block("try"))
+                {
+                    writer.WriteLine($"global::System.Span<{l.Element}> padded = global::System.MemoryExtensions.AsSpan(rented, 0, {l.PaddedLength});");
+                    writer.WriteLine("padded.Clear();");
+                    using (writer.Block($"for (int c = 0; c < {l.InputChannels}; c++)"))
+                    {
+                        using (writer.Block($"for (int row = 0; row < {l.Rows.Input}; row++)"))
+                        {
+                            writer.WriteLine($"input.Slice({Code.Times("c", l.InputPlane)} + {Code.Times("row", l.Columns.Input)}, {l.Columns.Input}).CopyTo(padded.Slice({Code.Times("c", l.PaddedPlane)} + {Code.Times($"(row + {l.Rows.PadBefore})", l.PaddedWidth)} + {l.Columns.PadBefore}));");
+                        }
+                    }
+
+                    foreach ((int rh, int rw) in l.Phases)
+                    {
+                        writer.WriteLine($"{l.Method}_{l.Width.Name}_Phase{rh}{rw}({Arguments(l, "padded")});");
+                    }
+                }
+
+                using (writer.Block("finally"))
+                {
+                    writer.WriteLine($"global::System.Buffers.ArrayPool<{l.Element}>.Shared.Return(rented);");
+                }
+            }
+        }
+
+        private static void WritePhase(IndentedWriter writer, Layout l, int rh, int rw)
+        {
+            int qh = l.Rows.Count(rh), qw = l.Columns.Count(rw);
+            int vectors = (qw + l.Lanes - 1) / l.Lanes;
+            int tileVectors = Math.Min(3, vectors);
+            int tileRows = Math.Max(1, Math.Min(qh, MaxAccumulators / (l.TileChannels * tileVectors)));
+            writer.WriteLine($"/// <summary>Phase ({rh}, {rw}): output rows {l.Rows.OutputPosition(rh, 0)}, {l.Rows.OutputPosition(rh, 0) + l.Rows.Stride}, ... ({qh}) and columns {l.Columns.OutputPosition(rw, 0)}, {l.Columns.OutputPosition(rw, 0) + l.Columns.Stride}, ... ({qw}); taps {l.Rows.Taps(rh)} x {l.Columns.Taps(rw)}; tiles of {l.TileChannels} channels x {tileRows} rows x {tileVectors} vectors.</summary>");
+            using (writer.Block($"private static void {l.Method}_{l.Width.Name}_Phase{rh}{rw}({Parameters(l, "x")})"))
+            {
+                writer.WriteLine(Code.StartRef(l.Element, "x"));
+                writer.WriteLine(Code.StartRef(l.Element, "weight"));
+                writer.WriteLine(Code.StartRef(l.Element, "output"));
+                var groupScope = l.Groups == 1 ? (IDisposable?)null : writer.Block($"for (int g = 0; g < {l.Groups}; g++)");
+                if (l.Groups == 1)
+                {
+                    writer.WriteLine("const int g = 0;");
+                }
+
+                int fullRows = qh / tileRows * tileRows;
+                if (fullRows > 0)
+                {
+                    using (writer.Block($"for (int qh = 0; qh < {fullRows}; qh += {tileRows})"))
+                    {
+                        WriteChannelTiles(writer, l, rh, rw, "qh", tileRows, vectors, tileVectors, qw);
+                    }
+                }
+
+                if (qh % tileRows > 0)
+                {
+                    using (writer.Block())
+                    {
+                        writer.WriteLine($"const int qh = {fullRows};");
+                        WriteChannelTiles(writer, l, rh, rw, "qh", qh % tileRows, vectors, tileVectors, qw);
+                    }
+                }
+
+                groupScope?.Dispose();
+            }
+        }
+
+        private static void WriteChannelTiles(IndentedWriter writer, Layout l, int rh, int rw, string qh, int rows, int vectors, int tileVectors, int qw)
+        {
+            int m = l.OutputChannelsPerGroup, fullChannels = m / l.TileChannels * l.TileChannels;
+            if (fullChannels > 0)
+            {
+                using (writer.Block($"for (int m = 0; m < {fullChannels}; m += {l.TileChannels})"))
+                {
+                    WriteVectorTiles(writer, l, rh, rw, qh, rows, l.TileChannels, vectors, tileVectors, qw);
+                }
+            }
+
+            if (m % l.TileChannels > 0)
+            {
+                using (writer.Block())
+                {
+                    writer.WriteLine($"const int m = {fullChannels};");
+                    WriteVectorTiles(writer, l, rh, rw, qh, rows, m % l.TileChannels, vectors, tileVectors, qw);
+                }
+            }
+        }
+
+        private static void WriteVectorTiles(IndentedWriter writer, Layout l, int rh, int rw, string qh, int rows, int channels, int vectors, int tileVectors, int qw)
+        {
+            for (int first = 0; first < vectors; first += tileVectors)
+            {
+                using (writer.Block())
+                {
+                    WriteTile(writer, l, rh, rw, qh, rows, channels, first, Math.Min(tileVectors, vectors - first), qw);
+                }
+            }
+        }
+
+        /// <summary>
+        /// channels x rows x vectors accumulators start from the bias; for every input channel of the group and every tap
+        /// of the phase, each row of the tile loads its input vectors once and every channel adds them times one weight.
+        /// </summary>
+        private static void WriteTile(IndentedWriter writer, Layout l, int rh, int rw, string qh, int rows, int channels, int firstVector, int vectors, int qw)
+        {
+            VectorWidth v = l.Width;
+            string Acc(int c, int r, int j) => $"c{c}_{r}_{j}";
+            for (int c = 0; c < channels; c++)
+            {
+                string start = l.HasBias ? v.Broadcast($"bias[g * {l.OutputChannelsPerGroup} + m + {c}]") : $"{v.Type}<{l.Element}>.Zero";
+                writer.WriteLine($"{v.Type}<{l.Element}> {string.Join(", ", Enumerable.Range(0, rows).SelectMany(r => Enumerable.Range(0, vectors).Select(j => $"{Acc(c, r, j)} = {start}")))};");
+            }
+
+            int column0 = (firstVector * l.Lanes) + l.Columns.FirstQ(rw);
+            writer.WriteLine($"ref {l.Element} xk = ref {Code.At("xStart", $"g * {l.InputChannelsPerGroup * l.PaddedPlane} + ({qh} + {l.Rows.FirstQ(rh)}) * {l.PaddedWidth} + {column0}")};");
+            writer.WriteLine($"ref {l.Element} wk = ref {Code.At("weightStart", $"(g * {l.InputChannelsPerGroup * l.OutputChannelsPerGroup} + m) * {l.KernelTaps}")};");
+            using (writer.Block($"for (int j = 0; j < {l.InputChannelsPerGroup}; j++)"))
+            {
+                for (int mh = 0; mh < l.Rows.Taps(rh); mh++)
+                {
+                    for (int mw = 0; mw < l.Columns.Taps(rw); mw++)
+                    {
+                        int tap = ((rh + (l.Rows.Stride * mh)) * l.Columns.Kernel) + rw + (l.Columns.Stride * mw);
+                        writer.WriteLine($"// tap [{rh + (l.Rows.Stride * mh)}, {rw + (l.Columns.Stride * mw)}]: input row q - {mh}, column q - {mw}");
+                        using var tapScope = writer.Block();
+                        for (int r = 0; r < rows; r++)
+                        {
+                            for (int j = 0; j < vectors; j++)
+                            {
+                                int offset = ((r - mh + l.Rows.PadBefore) * l.PaddedWidth) + (j * l.Lanes) - mw + l.Columns.PadBefore;
+                                writer.WriteLine($"var b{r}_{j} = {v.Load("xk", Literals.Int(offset))};");
+                            }
+                        }
+
+                        for (int c = 0; c < channels; c++)
+                        {
+                            writer.WriteLine($"var a{c} = {v.Broadcast(Code.At("wk", Literals.Int((c * l.KernelTaps) + tap)))};");
+                            for (int r = 0; r < rows; r++)
+                            {
+                                for (int j = 0; j < vectors; j++)
+                                {
+                                    writer.WriteLine($"{Acc(c, r, j)} = {v.Fma($"a{c}", $"b{r}_{j}", Acc(c, r, j))};");
+                                }
+                            }
+                        }
+                    }
+                }
+
+                writer.WriteLine($"xk = ref {Code.At("xk", Literals.Int(l.PaddedPlane))};");
+                writer.WriteLine($"wk = ref {Code.At("wk", Literals.Int(l.OutputChannelsPerGroup * l.KernelTaps))};");
+            }
+
+            // Each lane is one output column of this phase: columns step by the stride, so lanes are stored one by one.
+            for (int c = 0; c < channels; c++)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    string outputRow = $"(({qh} + {r + l.Rows.FirstQ(rh)}) * {l.Rows.Stride} + {rh - l.Rows.Pad})";
+                    writer.WriteLine($"ref {l.Element} y{c}_{r} = ref {Code.At("outputStart", $"(g * {l.OutputChannelsPerGroup} + m + {c}) * {l.OutputPlane} + {outputRow} * {l.Columns.Output}")};");
+                    for (int j = 0; j < vectors; j++)
+                    {
+                        int firstIndex = (firstVector + j) * l.Lanes;
+                        int lanes = Math.Min(l.Lanes, qw - firstIndex);
+                        int column = l.Columns.OutputPosition(rw, firstIndex);
+                        writer.WriteLine($"for (int lane = 0; lane < {lanes}; lane++) {Code.At($"y{c}_{r}", $"{Code.Affine("lane", l.Columns.Stride, column)}")} = {v.Type}.GetElement({Acc(c, r, j)}, lane);");
+                    }
+                }
+            }
+        }
+
+        /// <summary>Sizes, phases and the padded buffer of one layer at one vector width.</summary>
+        private sealed class Layout
+        {
+            public Layout(KernelSignature signature, ConvTransposeSpec spec, VectorWidth width)
+            {
+                Method = signature.MethodName;
+                Element = signature.ElementKeyword;
+                ElementType = signature.ElementType;
+                Width = width;
+                Lanes = width.Lanes(signature.ElementType);
+                HasBias = signature.BiasParameter is not null;
+                Groups = spec.Groups;
+                InputChannels = signature.InputShape[0];
+                OutputChannels = signature.OutputShape[0];
+                Rows = new ConvTransposePhases(signature.InputShape[1], signature.OutputShape[1], spec.Kernel[0], spec.Stride[0], spec.Pad[0]);
+                Columns = new ConvTransposePhases(signature.InputShape[2], signature.OutputShape[2], spec.Kernel[1], spec.Stride[1], spec.Pad[1]);
+                TileChannels = Math.Min(4, OutputChannelsPerGroup);
+                Phases = (from rh in Enumerable.Range(0, Rows.Stride)
+                          from rw in Enumerable.Range(0, Columns.Stride)
+                          where Rows.Taps(rh) > 0 && Columns.Taps(rw) > 0 && Rows.Count(rh) > 0 && Columns.Count(rw) > 0
+                          select (rh, rw)).ToList();
+                HasEmptyPhases = Phases.Count < Enumerable.Range(0, Rows.Stride).Count(r => Rows.Count(r) > 0) * Enumerable.Range(0, Columns.Stride).Count(r => Columns.Count(r) > 0);
+
+                // Every read lies at (q + FirstQ + PadBefore - m) rows and (vector lanes + FirstQ + PadBefore - m) columns.
+                PaddedHeight = Math.Max(Rows.Input + Rows.PadBefore, Enumerable.Range(0, Rows.Stride).Max(r => Rows.Count(r) + Rows.FirstQ(r) + Rows.PadBefore));
+                PaddedWidth = Math.Max(Columns.Input + Columns.PadBefore, Enumerable.Range(0, Columns.Stride)
+                    .Max(r => ((Columns.Count(r) + Lanes - 1) / Lanes * Lanes) + Columns.FirstQ(r) + Columns.PadBefore));
+                NeedsPadding = Rows.PadBefore > 0 || Columns.PadBefore > 0 || PaddedHeight > Rows.Input || PaddedWidth > Columns.Input;
+                if (!NeedsPadding)
+                {
+                    PaddedHeight = Rows.Input;
+                    PaddedWidth = Columns.Input;
+                }
+            }
+
+            public string Method { get; }
+
+            public string Element { get; }
+
+            public ElementType ElementType { get; }
+
+            public VectorWidth Width { get; }
+
+            public int Lanes { get; }
+
+            public bool HasBias { get; }
+
+            public int Groups { get; }
+
+            public int InputChannels { get; }
+
+            public int OutputChannels { get; }
+
+            public int InputChannelsPerGroup => InputChannels / Groups;
+
+            public int OutputChannelsPerGroup => OutputChannels / Groups;
+
+            public ConvTransposePhases Rows { get; }
+
+            public ConvTransposePhases Columns { get; }
+
+            public int TileChannels { get; }
+
+            public List<(int Rh, int Rw)> Phases { get; }
+
+            public bool HasEmptyPhases { get; }
+
+            public int PaddedHeight { get; }
+
+            public int PaddedWidth { get; }
+
+            public bool NeedsPadding { get; }
+
+            public int PaddedPlane => PaddedHeight * PaddedWidth;
+
+            public int PaddedLength => InputChannels * PaddedPlane;
+
+            public int InputPlane => Rows.Input * Columns.Input;
+
+            public int OutputPlane => Rows.Output * Columns.Output;
+
+            public int KernelTaps => Rows.Kernel * Columns.Kernel;
+        }
+    }
+}

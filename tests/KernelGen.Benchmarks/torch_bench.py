@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Times the benchmark's workloads in PyTorch on this machine, one thread, float32, one sample per call.
+
+Needs PyTorch (Debian: apt-get install python3-torch python3-numpy libopenblas0-pthread); run with /usr/bin/python3.
+Prints one line per workload: the median time per call over repeated timed batches, and GFLOP/s where it applies.
+Run it in the same sitting as the BenchmarkDotNet project, so that the ratios in docs/benchmarks.md compare like with like.
+"""
+import statistics
+import time
+
+import torch
+import torch.nn.functional as F
+
+torch.set_num_threads(1)
+torch.set_grad_enabled(False)
+torch.manual_seed(0)
+
+
+def conv_t(cin, cout, size, k, s, p, op=0, groups=1, bias=True):
+    x = torch.randn(1, cin, size, size)
+    w = torch.randn(cin, cout // groups, k, k)
+    b = torch.randn(cout) if bias else None
+    macs = cin * (cout // groups) * size * size * k * k
+    return (lambda: F.conv_transpose2d(x, w, b, stride=s, padding=p, output_padding=op, groups=groups)), macs
+
+
+def conv1x1(cin, cout, size, bias):
+    x = torch.randn(1, cin, size, size)
+    w = torch.randn(cout, cin, 1, 1)
+    b = torch.randn(cout) if bias else None
+    return (lambda: F.conv2d(x, w, b)), cin * cout * size * size
+
+
+def upsample(c, size, mode):
+    x = torch.randn(1, c, size, size)
+    kwargs = {"align_corners": False} if mode == "bilinear" else {}
+    return (lambda: F.interpolate(x, scale_factor=2, mode=mode, **kwargs)), 0
+
+
+WORKLOADS = {
+    "SeedConvTranspose": conv_t(1, 1, 2, 3, 2, 0, bias=False),
+    "SeedUpsample": upsample(1, 2, "nearest"),
+    "Dcgan": conv_t(128, 64, 16, 4, 2, 1),
+    "UNet": conv_t(64, 32, 32, 2, 2, 0),
+    "Autoencoder1": conv_t(32, 16, 7, 3, 2, 1, op=1),
+    "Autoencoder2": conv_t(16, 1, 14, 3, 2, 1, op=1),
+    "Depthwise": conv_t(64, 64, 32, 4, 2, 1, groups=64, bias=False),
+    "Projection": conv1x1(256, 64, 28, True),
+    "SmallProjection": conv1x1(32, 16, 16, False),
+    "Nearest": upsample(64, 32, "nearest"),
+    "Bilinear": upsample(64, 32, "bilinear"),
+}
+
+
+def per_call_seconds(fn, budget=0.5):
+    for _ in range(20):
+        fn()
+    calls = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        if time.perf_counter() - start > 0.05:
+            break
+        calls *= 2
+    samples = []
+    deadline = time.perf_counter() + budget
+    while time.perf_counter() < deadline or len(samples) < 5:
+        start = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        samples.append((time.perf_counter() - start) / calls)
+    return statistics.median(samples)
+
+
+def main():
+    print(f"PyTorch {torch.__version__}, threads {torch.get_num_threads()}")
+    for name, (fn, macs) in WORKLOADS.items():
+        t = per_call_seconds(fn)
+        rate = f"{2 * macs / t / 1e9:7.1f} GFLOP/s" if macs else ""
+        print(f"{name:18} {t * 1e6:12.2f} us {rate}")
+
+
+if __name__ == "__main__":
+    main()
