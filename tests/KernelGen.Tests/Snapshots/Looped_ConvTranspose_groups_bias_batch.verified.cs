@@ -251,6 +251,9 @@ namespace Snapshots
             ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            // Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.
+            global::System.Span<float> lanes = stackalloc float[16];
+            ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
             for (int g = 0; g < 2; g++)
             {
                 for (int qh = 0; qh < 7; qh += 7)
@@ -339,19 +342,26 @@ namespace Snapshots
                                 wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                             }
                             ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_0_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_1_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_1_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_2_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_2_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_3_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_3_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_4_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_4_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_5_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_5_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 7) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_6_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_6_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                         }
                     }
                 }
@@ -364,6 +374,9 @@ namespace Snapshots
             ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            // Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.
+            global::System.Span<float> lanes = stackalloc float[16];
+            ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
             for (int g = 0; g < 2; g++)
             {
                 for (int qh = 0; qh < 7; qh += 7)
@@ -416,19 +429,26 @@ namespace Snapshots
                                 wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                             }
                             ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_0_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_1_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_1_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_2_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_2_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_3_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_3_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_4_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_4_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_5_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_5_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 7) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_6_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_6_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                         }
                     }
                 }
@@ -441,6 +461,9 @@ namespace Snapshots
             ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            // Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.
+            global::System.Span<float> lanes = stackalloc float[16];
+            ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
             for (int g = 0; g < 2; g++)
             {
                 for (int qh = 0; qh < 7; qh += 7)
@@ -493,19 +516,26 @@ namespace Snapshots
                                 wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                             }
                             ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_0_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_1_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_1_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_2_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_2_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_3_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_3_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_4_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_4_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_5_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_5_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_6_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_6_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                         }
                     }
                 }
@@ -518,6 +548,9 @@ namespace Snapshots
             ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            // Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.
+            global::System.Span<float> lanes = stackalloc float[16];
+            ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
             for (int g = 0; g < 2; g++)
             {
                 for (int qh = 0; qh < 7; qh += 7)
@@ -552,19 +585,26 @@ namespace Snapshots
                                 wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                             }
                             ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_0_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_1_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_1_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_2_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_2_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_3_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_3_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_4_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_4_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_5_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_5_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2) = global::System.Runtime.Intrinsics.Vector512.GetElement(c0_6_0, lane);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_6_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                         }
                     }
                 }
@@ -606,6 +646,9 @@ namespace Snapshots
             ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            // Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.
+            global::System.Span<float> lanes = stackalloc float[8];
+            ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
             for (int g = 0; g < 2; g++)
             {
                 for (int qh = 0; qh < 7; qh += 7)
@@ -694,19 +737,26 @@ namespace Snapshots
                                 wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                             }
                             ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_0_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_1_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_1_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_2_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_2_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_3_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_3_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_4_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_4_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_5_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_5_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 7) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_6_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_6_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                         }
                     }
                 }
@@ -719,6 +769,9 @@ namespace Snapshots
             ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            // Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.
+            global::System.Span<float> lanes = stackalloc float[8];
+            ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
             for (int g = 0; g < 2; g++)
             {
                 for (int qh = 0; qh < 7; qh += 7)
@@ -771,19 +824,26 @@ namespace Snapshots
                                 wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                             }
                             ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_0_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_1_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_1_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_2_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_2_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_3_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_3_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_4_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_4_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_5_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_5_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 7) * 2 + -1) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_6_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_6_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                         }
                     }
                 }
@@ -796,6 +856,9 @@ namespace Snapshots
             ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            // Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.
+            global::System.Span<float> lanes = stackalloc float[8];
+            ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
             for (int g = 0; g < 2; g++)
             {
                 for (int qh = 0; qh < 7; qh += 7)
@@ -848,19 +911,26 @@ namespace Snapshots
                                 wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                             }
                             ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_0_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_1_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_1_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_2_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_2_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_3_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_3_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_4_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_4_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_5_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_5_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2 + 1) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_6_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_6_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                         }
                     }
                 }
@@ -873,6 +943,9 @@ namespace Snapshots
             ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            // Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.
+            global::System.Span<float> lanes = stackalloc float[8];
+            ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
             for (int g = 0; g < 2; g++)
             {
                 for (int qh = 0; qh < 7; qh += 7)
@@ -907,19 +980,26 @@ namespace Snapshots
                                 wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                             }
                             ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_0_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_1_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_1_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_2_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_2_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_3_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_3_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_4_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_4_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_5_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_5_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                             ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + 0) * 14);
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2) = global::System.Runtime.Intrinsics.Vector256.GetElement(c0_6_0, lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_6_0, ref lanesStart, (nuint)(0));
+                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
                         }
                     }
                 }

@@ -107,6 +107,9 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 writer.WriteLine(Code.StartRef(l.Element, "x"));
                 writer.WriteLine(Code.StartRef(l.Element, "weight"));
                 writer.WriteLine(Code.StartRef(l.Element, "output"));
+                writer.WriteLine($"// Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.");
+                writer.WriteLine($"global::System.Span<{l.Element}> lanes = stackalloc {l.Element}[{l.Lanes}];");
+                writer.WriteLine(Code.StartRef(l.Element, "lanes"));
                 var groupScope = l.Groups == 1 ? (IDisposable?)null : writer.Block($"for (int g = 0; g < {l.Groups}; g++)");
                 if (l.Groups == 1)
                 {
@@ -220,7 +223,6 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 writer.WriteLine($"wk = ref {Code.At("wk", Literals.Int(l.OutputChannelsPerGroup * l.KernelTaps))};");
             }
 
-            // Each lane is one output column of this phase: columns step by the stride, so lanes are stored one by one.
             for (int c = 0; c < channels; c++)
             {
                 for (int r = 0; r < rows; r++)
@@ -232,7 +234,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                         int firstIndex = (firstVector + j) * l.Lanes;
                         int lanes = Math.Min(l.Lanes, qw - firstIndex);
                         int column = l.Columns.OutputPosition(rw, firstIndex);
-                        writer.WriteLine($"for (int lane = 0; lane < {lanes}; lane++) {Code.At($"y{c}_{r}", $"{Code.Affine("lane", l.Columns.Stride, column)}")} = {v.Type}.GetElement({Acc(c, r, j)}, lane);");
+                        writer.WriteLine(v.Store(Acc(c, r, j), "lanesStart", "0"));
+                        writer.WriteLine($"for (int lane = 0; lane < {lanes}; lane++) {Code.At($"y{c}_{r}", $"{Code.Affine("lane", l.Columns.Stride, column)}")} = {Code.At("lanesStart", "lane")};");
                     }
                 }
             }
