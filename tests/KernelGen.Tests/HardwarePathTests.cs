@@ -1,0 +1,57 @@
+using System.Runtime.Intrinsics;
+using KernelGen.Tests.Infrastructure;
+
+namespace KernelGen.Tests;
+
+/// <summary>
+/// Generated kernels pick Vector512, Vector256 or scalar code by what the hardware accelerates. This machine runs the
+/// widest path; these tests rerun the numeric suites in child processes with the wider instruction sets switched off,
+/// so the narrower paths are checked against the same PyTorch cases and identities.
+/// </summary>
+public sealed class HardwarePathTests
+{
+    private const string ExpectedPath = "KERNELGEN_EXPECTED_VECTOR_PATH";
+
+    [Theory]
+    [InlineData("DOTNET_EnableAVX512", "Vector256")]
+    [InlineData("DOTNET_EnableHWIntrinsic", "scalar")]
+    public void Numeric_suites_pass_on_narrower_hardware(string switchOff, string path)
+    {
+        if (Environment.GetEnvironmentVariable(ExpectedPath) is not null)
+        {
+            return; // already a child run
+        }
+
+        string assembly = typeof(HardwarePathTests).Assembly.Location;
+        const string filter = "FullyQualifiedName~KernelGen.Tests.GoldenTests|FullyQualifiedName~KernelGen.Tests.PropertyTests"
+            + "|FullyQualifiedName~KernelGen.Tests.RunTimeTests|FullyQualifiedName~KernelGen.Tests.HardwarePathTests.The_process";
+        // .NET 10 reads DOTNET_EnableAVX512; older runtimes DOTNET_EnableAVX512F. A preferred width of 256 bits alone
+        // also makes Vector512 report no acceleration.
+        var environment = new Dictionary<string, string> { [switchOff] = "0", [ExpectedPath] = path };
+        if (path == "Vector256")
+        {
+            environment["DOTNET_EnableAVX512F"] = "0";
+            environment["DOTNET_PreferredVectorBitWidth"] = "256";
+        }
+
+        var run = DotnetCli.Run(Path.GetDirectoryName(assembly)!, environment, "test", assembly, "--filter", filter);
+        Assert.True(run.ExitCode == 0, $"With {switchOff}=0 the {path} path fails:\n{run.Output}");
+        Assert.Contains("Passed!", run.Output);
+    }
+
+    [Fact]
+    public void The_process_runs_the_expected_vector_path()
+    {
+        switch (Environment.GetEnvironmentVariable(ExpectedPath))
+        {
+            case "Vector256":
+                Assert.False(Vector512.IsHardwareAccelerated);
+                Assert.True(Vector256.IsHardwareAccelerated);
+                break;
+            case "scalar":
+                Assert.False(Vector512.IsHardwareAccelerated);
+                Assert.False(Vector256.IsHardwareAccelerated);
+                break;
+        }
+    }
+}
