@@ -247,6 +247,7 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [InlineData("Conv1x1", "// Form: fully unrolled")]
     [InlineData("Upsample", "no index is computed")]
     [InlineData("Upsample", "SourceWeight0")]
+    [InlineData("Upsample", "Shuffle(input0")]
     [InlineData("Upsample", "// Form: fully unrolled")]
     public void Random_configurations_reach_every_form(string op, string marker) =>
         Assert.Contains(kernels.Generated, file => file.Contains(": " + op, StringComparison.Ordinal) && file.Contains(marker, StringComparison.Ordinal));

@@ -1,3 +1,4 @@
+using System.Linq;
 using KernelGen.Generator.Model;
 
 namespace KernelGen.Generator.Emit
@@ -30,10 +31,18 @@ namespace KernelGen.Generator.Emit
         /// Writes the dispatch to <c>{method}_{width}</c>. Vector FusedMultiplyAdd arrived in .NET 9: older targets keep
         /// the scalar path, so the generated code compiles for every target framework.
         /// </summary>
-        public static void WriteDispatch(IndentedWriter writer, string method, string arguments)
+        /// <param name="preferNarrow">Try Vector256 first: for rows so short that wider vectors would mostly hold padding.</param>
+        /// <param name="widths">The widths that have a method; all by default.</param>
+        public static void WriteDispatch(IndentedWriter writer, string method, string arguments, bool preferNarrow = false, VectorWidth[]? widths = null)
         {
+            widths ??= All;
+            if (widths.Length == 0)
+            {
+                return;
+            }
+
             writer.WriteLine("#if NET9_0_OR_GREATER");
-            foreach (VectorWidth width in All)
+            foreach (VectorWidth width in preferNarrow ? widths.Reverse() : widths)
             {
                 using (writer.Block($"if ({width.Type}.IsHardwareAccelerated)"))
                 {
@@ -53,6 +62,9 @@ namespace KernelGen.Generator.Emit
         public string Store(string value, string reference, string offset) => $"{Type}.StoreUnsafe({value}, ref {reference}, (nuint)({offset}));";
 
         public string Broadcast(string value) => $"{Type}.Create({value})";
+
+        /// <summary>The integer type of shuffle indices for the element type: <c>int</c> for float, <c>long</c> for double.</summary>
+        public static string IndexType(ElementType element) => element == ElementType.Float ? "int" : "long";
 
         public string Fma(string a, string b, string c) => $"{Type}.FusedMultiplyAdd({a}, {b}, {c})";
     }

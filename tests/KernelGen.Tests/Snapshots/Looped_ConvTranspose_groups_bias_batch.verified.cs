@@ -66,14 +66,14 @@ namespace Snapshots
         private static void Decode_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
             #if NET9_0_OR_GREATER
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                Decode_Vector512(input, weight, bias, output);
-                return;
-            }
             if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 Decode_Vector256(input, weight, bias, output);
+                return;
+            }
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                Decode_Vector512(input, weight, bias, output);
                 return;
             }
             #endif

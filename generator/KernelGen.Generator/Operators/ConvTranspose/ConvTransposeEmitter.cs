@@ -65,7 +65,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             string element = signature.ElementKeyword;
             if (ConvTransposePhaseEmitter.Applies(signature, spec))
             {
-                VectorWidth.WriteDispatch(writer, signature.MethodName, signature.BiasParameter is null ? "input, weight, output" : "input, weight, bias, output");
+                VectorWidth.WriteDispatch(writer, signature.MethodName, signature.BiasParameter is null ? "input, weight, output" : "input, weight, bias, output",
+                    preferNarrow: ConvTransposePhaseEmitter.RowsFitNarrowVectors(signature, spec));
                 writer.WriteLine("// Without hardware vectors: the scatter form below.");
             }
 

@@ -20,6 +20,14 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         public static bool Applies(KernelSignature signature, ConvTransposeSpec spec) =>
             signature.SpatialRank == 2 && spec.Dilation.All(d => d == 1);
 
+        /// <summary>True when every phase's output row fits in one Vector256, so Vector512 would compute mostly padding.</summary>
+        public static bool RowsFitNarrowVectors(KernelSignature signature, ConvTransposeSpec spec)
+        {
+            var columns = new ConvTransposePhases(signature.InputShape[2], signature.OutputShape[2], spec.Kernel[1], spec.Stride[1], spec.Pad[1]);
+            int narrowLanes = VectorWidth.All[1].Lanes(signature.ElementType);
+            return Enumerable.Range(0, columns.Stride).All(r => columns.Count(r) <= narrowLanes);
+        }
+
         public static void WriteMethods(IndentedWriter writer, KernelSignature signature, ConvTransposeSpec spec)
         {
             foreach (VectorWidth width in VectorWidth.All)

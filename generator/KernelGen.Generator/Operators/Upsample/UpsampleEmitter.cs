@@ -148,6 +148,7 @@ namespace KernelGen.Generator.Operators.Upsample
             }
 
             string methodName = signature.MethodName;
+            VectorWidth.WriteDispatch(writer, methodName, "input, output", widths: UpsampleVectorEmitter.Widths(signature, spec));
             for (int axis = 0; axis < g.Rank; axis++)
             {
                 writer.WriteLine($"global::System.ReadOnlySpan<int> index{axis} = {TableName(methodName, "SourceIndex", axis)};");
@@ -175,6 +176,8 @@ namespace KernelGen.Generator.Operators.Upsample
             {
                 return;
             }
+
+            UpsampleVectorEmitter.WriteMethods(writer, plan.Signature, spec);
 
             for (int axis = 0; axis < g.Rank; axis++)
             {

@@ -1,0 +1,122 @@
+using System.Linq;
+using KernelGen.Generator.Emit;
+using KernelGen.Generator.Model;
+
+namespace KernelGen.Generator.Operators.Upsample
+{
+    /// <summary>
+    /// The vector form of 2-D linear upsampling, separable as PyTorch computes it: first along W, each block of output
+    /// columns from one vector of input columns rearranged by two constant shuffles and weighted by two constant weight
+    /// vectors; then along H, each output row a weighted sum of two of those rows, whole vectors at a time.
+    /// </summary>
+    internal static class UpsampleVectorEmitter
+    {
+        /// <summary>The widths this layer can use: the input row holds a whole vector, and each block of output columns reads fewer input columns than a vector has lanes.</summary>
+        public static VectorWidth[] Widths(KernelSignature signature, UpsampleSpec spec)
+        {
+            if (spec.Mode != UpsampleMode.Linear || signature.SpatialRank != 2)
+            {
+                return new VectorWidth[0];
+            }
+
+            int inputWidth = signature.InputShape[2], outputWidth = signature.OutputShape[2];
+            var (index, _) = UpsampleShape.Sample(spec.Mode, spec.AlignCorners, inputWidth, outputWidth, spec.Scales[1], signature.ElementType);
+            return VectorWidth.All.Where(width =>
+            {
+                int lanes = width.Lanes(signature.ElementType);
+                return inputWidth >= lanes && Enumerable.Range(0, outputWidth / lanes).All(block =>
+                {
+                    var sources = index.Skip(block * lanes * 2).Take(lanes * 2).ToArray();
+                    return sources.Max() - sources.Min() < lanes;
+                });
+            }).ToArray();
+        }
+
+        public static void WriteMethods(IndentedWriter writer, KernelSignature signature, UpsampleSpec spec)
+        {
+            foreach (VectorWidth width in Widths(signature, spec))
+            {
+                WriteMethod(writer, signature, spec, width);
+            }
+        }
+
+        private static void WriteMethod(IndentedWriter writer, KernelSignature signature, UpsampleSpec spec, VectorWidth v)
+        {
+            string element = signature.ElementKeyword, index = VectorWidth.IndexType(signature.ElementType);
+            int lanes = v.Lanes(signature.ElementType);
+            int channels = signature.InputShape[0], inH = signature.InputShape[1], inW = signature.InputShape[2];
+            int outH = signature.OutputShape[1], outW = signature.OutputShape[2];
+            var (columns, columnWeights) = UpsampleShape.Sample(spec.Mode, spec.AlignCorners, inW, outW, spec.Scales[1], signature.ElementType);
+            string method = signature.MethodName;
+            writer.WriteLine();
+            writer.WriteLine("#if NET9_0_OR_GREATER");
+            writer.WriteLine($"/// <summary>One sample with {v.Name}: along W by constant shuffles into [{inH} x {outW}] rows, then along H by whole vectors.</summary>");
+            using (writer.Block($"private static void {method}_{v.Name}(global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output)"))
+            {
+                writer.WriteLine(Code.StartRef(element, "input"));
+                writer.WriteLine(Code.StartRef(element, "output"));
+                writer.WriteLine($"global::System.Span<{element}> rows = stackalloc {element}[{inH * outW}];");
+                writer.WriteLine(Code.StartRef(element, "rows"));
+                writer.WriteLine($"global::System.ReadOnlySpan<int> index0 = {method}_SourceIndex0;");
+                writer.WriteLine($"global::System.ReadOnlySpan<{element}> weight0 = {method}_SourceWeight0;");
+                int blocks = outW / lanes;
+                var bases = new int[blocks];
+                for (int b = 0; b < blocks; b++)
+                {
+                    var sources = columns.Skip(b * lanes * 2).Take(lanes * 2).ToArray();
+                    bases[b] = System.Math.Min(sources.Min(), inW - lanes);
+                    string Lanes(System.Func<int, string> value) => string.Join(", ", Enumerable.Range(0, lanes).Select(value));
+                    writer.WriteLine($"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read input columns {bases[b]}..{bases[b] + lanes - 1}.");
+                    for (int t = 0; t < 2; t++)
+                    {
+                        writer.WriteLine($"var shuffle{t}_{b} = {v.Type}.Create({Lanes(lane => Literals.Int(columns[(((b * lanes) + lane) * 2) + t] - bases[b]) + (index == "long" ? "L" : string.Empty))});");
+                        writer.WriteLine($"var weight{t}_{b} = {v.Type}.Create({Lanes(lane => Literals.Real(columnWeights[(((b * lanes) + lane) * 2) + t], signature.ElementType))});");
+                    }
+                }
+
+                using (writer.Block($"for (int c = 0; c < {channels}; c++)"))
+                {
+                    writer.WriteLine($"ref {element} x = ref {Code.At("inputStart", Code.Times("c", inH * inW))};");
+                    using (writer.Block($"for (int row = 0; row < {inH}; row++)"))
+                    {
+                        writer.WriteLine($"ref {element} source = ref {Code.At("x", Code.Times("row", inW))};");
+                        writer.WriteLine($"ref {element} target = ref {Code.At("rowsStart", Code.Times("row", outW))};");
+                        for (int b = 0; b < blocks; b++)
+                        {
+                            writer.WriteLine($"var input{b} = {v.Load("source", Literals.Int(bases[b]))};");
+                            writer.WriteLine(v.Store($"weight0_{b} * {v.Type}.Shuffle(input{b}, shuffle0_{b}) + weight1_{b} * {v.Type}.Shuffle(input{b}, shuffle1_{b})", "target", Literals.Int(b * lanes)));
+                        }
+
+                        for (int o = blocks * lanes; o < outW; o++)
+                        {
+                            writer.WriteLine($"{Code.At("target", Literals.Int(o))} = {Literals.Real(columnWeights[2 * o], signature.ElementType)} * {Code.At("source", Literals.Int(columns[2 * o]))} + {Literals.Real(columnWeights[(2 * o) + 1], signature.ElementType)} * {Code.At("source", Literals.Int(columns[(2 * o) + 1]))};");
+                        }
+                    }
+
+                    writer.WriteLine($"ref {element} y = ref {Code.At("outputStart", Code.Times("c", outH * outW))};");
+                    using (writer.Block($"for (int oh = 0; oh < {outH}; oh++)"))
+                    {
+                        writer.WriteLine($"ref {element} upper = ref {Code.At("rowsStart", $"index0[2 * oh] * {outW}")};");
+                        writer.WriteLine($"ref {element} lower = ref {Code.At("rowsStart", $"index0[2 * oh + 1] * {outW}")};");
+                        writer.WriteLine($"ref {element} target = ref {Code.At("y", Code.Times("oh", outW))};");
+                        writer.WriteLine($"{element} upperWeight = weight0[2 * oh], lowerWeight = weight0[2 * oh + 1];");
+                        writer.WriteLine($"var upperWeights = {v.Broadcast("upperWeight")};");
+                        writer.WriteLine($"var lowerWeights = {v.Broadcast("lowerWeight")};");
+                        for (int b = 0; b < outW / lanes; b++)
+                        {
+                            string offset = Literals.Int(b * lanes);
+                            writer.WriteLine(v.Store($"upperWeights * {v.Load("upper", offset)} + lowerWeights * {v.Load("lower", offset)}", "target", offset));
+                        }
+
+                        for (int o = blocks * lanes; o < outW; o++)
+                        {
+                            writer.WriteLine($"{Code.At("target", Literals.Int(o))} = upperWeight * {Code.At("upper", Literals.Int(o))} + lowerWeight * {Code.At("lower", Literals.Int(o))};");
+                        }
+                    }
+                }
+            }
+
+            writer.WriteLine("#endif");
+        }
+    }
+}
