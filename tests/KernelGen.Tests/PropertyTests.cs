@@ -65,7 +65,12 @@ public sealed class PropertyKernels
             int[] factors = Enumerable.Range(0, rank).Select(_ => rng.Next(1, 5)).ToArray();
             int[] size = Enumerable.Range(0, rank).Select(_ => rng.Next(1, i % 2 == 0 ? 12 : 4)).ToArray();
             return (Name: $"NN{i}", Channels: rng.Next(1, 4), Size: size, Factors: factors);
-        }).ToArray();
+        }).Concat(
+        [
+            // Rows as long as a vector or longer, so that the vector paths (shuffles per row) run too.
+            (Name: "NN12", Channels: 2, Size: [5, 20], Factors: [3, 2]),
+            (Name: "NN13", Channels: 1, Size: [3, 4, 37], Factors: [1, 2, 3]),
+        ]).ToArray();
         foreach (var c in Nearest)
         {
             int[] output = c.Size.Zip(c.Factors, (n, f) => n * f).ToArray();
@@ -128,7 +133,7 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
 
     public static TheoryData<int> Conv1x1Indices() => [.. Enumerable.Range(0, 16)];
 
-    public static TheoryData<int> NearestIndices() => [.. Enumerable.Range(0, 12)];
+    public static TheoryData<int> NearestIndices() => [.. Enumerable.Range(0, 14)];
 
     /// <summary>The generated kernel equals the definition, and is the adjoint of the direct convolution: &lt;convT(x), u&gt; = &lt;x, conv(u)&gt;.</summary>
     [Theory]
@@ -248,6 +253,7 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [InlineData("Upsample", "no index is computed")]
     [InlineData("Upsample", "SourceWeight0")]
     [InlineData("Upsample", "Shuffle(input0")]
+    [InlineData("Upsample", "Shuffle(value, spread1)")]
     [InlineData("Upsample", "// Form: fully unrolled")]
     public void Random_configurations_reach_every_form(string op, string marker) =>
         Assert.Contains(kernels.Generated, file => file.Contains(": " + op, StringComparison.Ordinal) && file.Contains(marker, StringComparison.Ordinal));

@@ -47,6 +47,14 @@ namespace Snapshots
         {
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            #if NET9_0_OR_GREATER
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                Grow_Vector256(input, output);
+                return;
+            }
+            #endif
+
             // Nearest by whole factors 2x3: each input element is copied into a block; no index is computed.
             for (int c = 0; c < 4; c++)
             {
@@ -68,5 +76,35 @@ namespace Snapshots
                 }
             }
         }
+
+        #if NET9_0_OR_GREATER
+        /// <summary>One sample with Vector256: each vector of a row becomes 3 vector(s) through constant shuffles.</summary>
+        private static void Grow_Vector256(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            var spread0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 1, 1, 1, 2, 2);
+            var spread1 = global::System.Runtime.Intrinsics.Vector256.Create(2, 3, 3, 3, 4, 4, 4, 5);
+            var spread2 = global::System.Runtime.Intrinsics.Vector256.Create(5, 5, 6, 6, 6, 7, 7, 7);
+            for (int c = 0; c < 4; c++)
+            {
+                int inputChannel = c * 64;
+                int outputChannel = c * 384;
+                for (int i0 = 0; i0 < 8; i0++)
+                {
+                    int input0 = inputChannel + i0 * 8;
+                    int output0 = outputChannel + i0 * 48;
+                    for (int i1 = 0; i1 < 8; i1 += 8)
+                    {
+                        var value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart, (nuint)(input0 + i1));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread0), ref outputStart, (nuint)(output0 + i1 * 3 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread1), ref outputStart, (nuint)(output0 + i1 * 3 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread2), ref outputStart, (nuint)(output0 + i1 * 3 + 16));
+                    }
+                    output.Slice(output0, 24).CopyTo(output.Slice(output0 + 24, 24));
+                }
+            }
+        }
+        #endif
     }
 }

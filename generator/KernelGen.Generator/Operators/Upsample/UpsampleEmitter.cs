@@ -136,6 +136,7 @@ namespace KernelGen.Generator.Operators.Upsample
             writer.WriteLine(Code.StartRef(element, "output"));
             if (g.ReplicationFactors(spec.Mode) is { } factors)
             {
+                VectorWidth.WriteDispatch(writer, signature.MethodName, "input, output", widths: ReplicationWidths(g, signature.ElementType));
                 writer.WriteLine($"// Nearest by whole factors {ShapeText.Cross(factors)}: each input element is copied into a block; no index is computed.");
                 using (writer.Block($"for (int c = 0; c < {g.Channels}; c++)"))
                 {
@@ -167,13 +168,27 @@ namespace KernelGen.Generator.Operators.Upsample
             }
         }
 
-        /// <summary>The static tables of source indices and weights that the looped, table-driven form reads.</summary>
+        /// <summary>The widths whose vectors fit in an input row, for nearest by whole factors.</summary>
+        private static VectorWidth[] ReplicationWidths(Geometry g, ElementType element) =>
+            VectorWidth.All.Where(width => g.Input[g.Rank - 1] >= width.Lanes(element)).ToArray();
+
+        /// <summary>The members the looped forms read: vector methods, and the tables of source indices and weights.</summary>
         public static void WriteTables(IndentedWriter writer, KernelPlan plan)
         {
             var spec = (UpsampleSpec)plan.Operator;
             var g = new Geometry(plan.Signature, spec);
-            if (plan.Form != KernelForm.Looped || g.ReplicationFactors(spec.Mode) is not null)
+            if (plan.Form != KernelForm.Looped)
             {
+                return;
+            }
+
+            if (g.ReplicationFactors(spec.Mode) is { } factors)
+            {
+                foreach (VectorWidth width in ReplicationWidths(g, plan.Signature.ElementType))
+                {
+                    WriteReplicationMethod(writer, plan.Signature, g, factors, width);
+                }
+
                 return;
             }
 
@@ -210,12 +225,60 @@ namespace KernelGen.Generator.Operators.Upsample
             }
         }
 
+        private static void WriteReplicationMethod(IndentedWriter writer, KernelSignature signature, Geometry g, int[] factors, VectorWidth width)
+        {
+            string element = signature.ElementKeyword;
+            int lanes = width.Lanes(signature.ElementType), factor = factors[g.Rank - 1];
+            writer.WriteLine();
+            writer.WriteLine("#if NET9_0_OR_GREATER");
+            writer.WriteLine($"/// <summary>One sample with {width.Name}: each vector of a row becomes {factor} vector(s) through constant shuffles.</summary>");
+            using (writer.Block($"private static void {signature.MethodName}_{width.Name}(global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output)"))
+            {
+                writer.WriteLine(Code.StartRef(element, "input"));
+                writer.WriteLine(Code.StartRef(element, "output"));
+                string suffix = signature.ElementType == ElementType.Float ? string.Empty : "L";
+                for (int q = 0; q < factor; q++)
+                {
+                    writer.WriteLine($"var spread{q} = {width.Type}.Create({string.Join(", ", Enumerable.Range(0, lanes).Select(lane => Literals.Int(((q * lanes) + lane) / factor) + suffix))});");
+                }
+
+                using (writer.Block($"for (int c = 0; c < {g.Channels}; c++)"))
+                {
+                    writer.WriteLine($"int inputChannel = {Code.Times("c", g.InputPlane)};");
+                    writer.WriteLine($"int outputChannel = {Code.Times("c", g.OutputPlane)};");
+                    WriteReplication(writer, g, element, factors, 0, "inputChannel", "outputChannel", width, lanes);
+                }
+            }
+
+            writer.WriteLine("#endif");
+        }
+
         /// <summary>Nearest by integer factors: fill the first row of each block from the input, then copy it down each axis.</summary>
-        private static void WriteReplication(IndentedWriter writer, Geometry g, string element, int[] factors, int axis, string inputOffset, string outputOffset)
+        private static void WriteReplication(IndentedWriter writer, Geometry g, string element, int[] factors, int axis, string inputOffset, string outputOffset,
+            VectorWidth? width = null, int lanes = 1)
         {
             string i = "i" + axis;
             int factor = factors[axis];
-            using (writer.Block($"for (int {i} = 0; {i} < {g.Input[axis]}; {i}++)"))
+            if (axis == g.Rank - 1 && width is not null)
+            {
+                int vectorEnd = g.Input[axis] / lanes * lanes;
+                using (writer.Block($"for (int {i} = 0; {i} < {vectorEnd}; {i} += {lanes})"))
+                {
+                    writer.WriteLine($"var value = {width.Load("inputStart", $"{inputOffset} + {i}")};");
+                    for (int q = 0; q < factor; q++)
+                    {
+                        writer.WriteLine(width.Store(factor == 1 ? "value" : $"{width.Type}.Shuffle(value, spread{q})", "outputStart", $"{outputOffset} + {Code.Times(i, factor)} + {q * lanes}"));
+                    }
+                }
+
+                if (vectorEnd == g.Input[axis])
+                {
+                    return;
+                }
+            }
+
+            int start = axis == g.Rank - 1 && width is not null ? g.Input[axis] / lanes * lanes : 0;
+            using (writer.Block($"for (int {i} = {start}; {i} < {g.Input[axis]}; {i}++)"))
             {
                 if (axis == g.Rank - 1)
                 {
@@ -233,7 +296,7 @@ namespace KernelGen.Generator.Operators.Upsample
                 int rowLength = g.OutputStrides[axis];
                 writer.WriteLine($"int {nextInput} = {inputOffset} + {Code.Times(i, g.InputStrides[axis])};");
                 writer.WriteLine($"int {nextOutput} = {outputOffset} + {Code.Times(i, factor * rowLength)};");
-                WriteReplication(writer, g, element, factors, axis + 1, nextInput, nextOutput);
+                WriteReplication(writer, g, element, factors, axis + 1, nextInput, nextOutput, width, lanes);
                 for (int r = 1; r < factor; r++)
                 {
                     writer.WriteLine($"output.Slice({nextOutput}, {rowLength}).CopyTo(output.Slice({nextOutput} + {r * rowLength}, {rowLength}));");
