@@ -28,6 +28,13 @@ public abstract class Workload
     [GlobalSetup]
     public void Setup()
     {
+        Prepare();
+        Verify();
+    }
+
+    /// <summary>Fills the buffers with fixed random values; runs nothing.</summary>
+    public void Prepare()
+    {
         var rng = new Random(42);
         float[] Values(int n) => Enumerable.Range(0, n).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray();
         (int input, int weight, int bias, int output) = Lengths;
@@ -36,7 +43,6 @@ public abstract class Workload
         Bias = Values(bias);
         _generated = new float[output];
         _plain = new float[output];
-        Verify();
     }
 
     /// <summary>Runs both implementations and throws when they disagree beyond float rounding.</summary>
@@ -53,6 +59,9 @@ public abstract class Workload
             }
         }
     }
+
+    /// <summary>One call of the generated kernel, for measuring the first call (JIT included) against the next.</summary>
+    public void RunGenerated() => Generated(_generated);
 
     [Benchmark(Baseline = true)]
     public void PlainLoop() => Plain(_plain);

@@ -247,6 +247,7 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [InlineData("ConvTranspose", "for (int t0 = 0;")]
     [InlineData("ConvTranspose", "_Vector512_Phase")]
     [InlineData("ConvTranspose", "ArrayPool")]
+    [InlineData("ConvTranspose", "ConditionalSelect(fromPhase0")]
     [InlineData("Conv1x1", "_Vector512(")]
     [InlineData("Conv1x1", "// Form: loops with constant bounds")]
     [InlineData("Conv1x1", "// Form: fully unrolled")]

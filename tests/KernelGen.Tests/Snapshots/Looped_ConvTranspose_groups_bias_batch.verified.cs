@@ -218,7 +218,7 @@ namespace Snapshots
         }
 
         #if NET9_0_OR_GREATER
-        /// <summary>One sample with Vector512: 4 stride phase(s), each a register-tiled product over the zero-padded input.</summary>
+        /// <summary>One sample with Vector512: 2 set(s) of stride phases, each a register-tiled product over the zero-padded input.</summary>
         private static void Decode_Vector512(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
             // The input, zero-padded to [4, 9, 18] (1 before each axis), in a pooled buffer: no allocation once the pool holds one.
@@ -234,10 +234,8 @@ namespace Snapshots
                         input.Slice(c * 49 + row * 7, 7).CopyTo(padded.Slice(c * 162 + (row + 1) * 18 + 1));
                     }
                 }
-                Decode_Vector512_Phase00(padded, weight, bias, output);
-                Decode_Vector512_Phase01(padded, weight, bias, output);
-                Decode_Vector512_Phase10(padded, weight, bias, output);
-                Decode_Vector512_Phase11(padded, weight, bias, output);
+                Decode_Vector512_Phase0_10(padded, weight, bias, output);
+                Decode_Vector512_Phase1_10(padded, weight, bias, output);
             }
             finally
             {
@@ -245,146 +243,25 @@ namespace Snapshots
             }
         }
 
-        /// <summary>Phase (0, 0): output rows 1, 3, ... (7) and columns 1, 3, ... (7); taps 2 x 2; tiles of 1 channels x 7 rows x 1 vectors.</summary>
-        private static void Decode_Vector512_Phase00(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        /// <summary>Row phase 0: output rows 1, 3, ... (7); all 2 column phases together (7 each), interleaved in registers; tiles of 1 channels x 6 rows x 1 vectors.</summary>
+        private static void Decode_Vector512_Phase0_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
             ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            // Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.
             global::System.Span<float> lanes = stackalloc float[16];
             ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
+            var spread0 = global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+            var spread1 = global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+            var fromPhase0 = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0));
             for (int g = 0; g < 2; g++)
             {
-                for (int qh = 0; qh < 7; qh += 7)
+                for (int qh = 0; qh < 6; qh += 6)
                 {
                     for (int m = 0; m < 1; m += 1)
                     {
                         {
-                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_4_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_5_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_6_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 324 + (qh + 1) * 18 + 1);
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
-                            for (int j = 0; j < 2; j++)
-                            {
-                                // tap [0, 0]: input row q - 0, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(127));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
-                                }
-                                // tap [0, 2]: input row q - 0, column q - 1
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(18));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(36));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(54));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(72));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(90));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(108));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(126));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
-                                }
-                                // tap [2, 0]: input row q - 1, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
-                                }
-                                // tap [2, 2]: input row q - 1, column q - 1
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk);
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(18));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(36));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(54));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(72));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(90));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(108));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
-                                }
-                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 162);
-                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
-                            }
-                            ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_1_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_2_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_3_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_4_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_5_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 7) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_6_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>Phase (0, 1): output rows 1, 3, ... (7) and columns 0, 2, ... (7); taps 2 x 1; tiles of 1 channels x 7 rows x 1 vectors.</summary>
-        private static void Decode_Vector512_Phase01(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
-        {
-            ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            // Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.
-            global::System.Span<float> lanes = stackalloc float[16];
-            ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
-            for (int g = 0; g < 2; g++)
-            {
-                for (int qh = 0; qh < 7; qh += 7)
-                {
-                    for (int m = 0; m < 1; m += 1)
-                    {
-                        {
-                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_4_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_5_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_6_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
+                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_1_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_1_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_2_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_2_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_3_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_3_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_4_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_4_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_5_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_5_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 324 + (qh + 1) * 18 + 0);
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
                             for (int j = 0; j < 2; j++)
@@ -397,15 +274,13 @@ namespace Snapshots
                                     var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
                                     var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
                                     var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(127));
                                     var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                    c0_1_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
+                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
+                                    c0_3_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
+                                    c0_4_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
+                                    c0_5_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
                                 }
                                 // tap [2, 1]: input row q - 1, column q - 0
                                 {
@@ -415,68 +290,31 @@ namespace Snapshots
                                     var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
                                     var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
                                     var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
                                     var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                    c0_1_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
+                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
+                                    c0_3_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
+                                    c0_4_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
+                                    c0_5_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
                                 }
-                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 162);
-                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
-                            }
-                            ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_1_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_2_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_3_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_4_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_5_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 7) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_6_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>Phase (1, 0): output rows 0, 2, ... (7) and columns 1, 3, ... (7); taps 1 x 2; tiles of 1 channels x 7 rows x 1 vectors.</summary>
-        private static void Decode_Vector512_Phase10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
-        {
-            ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            // Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.
-            global::System.Span<float> lanes = stackalloc float[16];
-            ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
-            for (int g = 0; g < 2; g++)
-            {
-                for (int qh = 0; qh < 7; qh += 7)
-                {
-                    for (int m = 0; m < 1; m += 1)
-                    {
-                        {
-                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_4_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_5_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_6_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 324 + (qh + 0) * 18 + 1);
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
-                            for (int j = 0; j < 2; j++)
-                            {
-                                // tap [1, 0]: input row q - 0, column q - 0
+                                // tap [0, 0]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(20));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(38));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(56));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(74));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(92));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(110));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                }
+                                // tap [0, 2]: input row q - 0, column q - 1
                                 {
                                     var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
                                     var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
@@ -484,81 +322,147 @@ namespace Snapshots
                                     var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
                                     var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
                                     var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(127));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
                                 }
-                                // tap [1, 2]: input row q - 0, column q - 1
+                                // tap [2, 0]: input row q - 1, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(18));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(36));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(54));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(72));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(90));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(108));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(126));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(2));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(20));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(38));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(56));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(74));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(92));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                }
+                                // tap [2, 2]: input row q - 1, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
                                 }
                                 xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 162);
                                 wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                             }
-                            ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_1_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_2_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_3_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_4_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_5_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_6_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
+                            int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_0 + 0, 14));
+                            int row0_1 = (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_1_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_1_0_1, spread0)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_1 + 0, 14));
+                            int row0_2 = (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_2_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_2_0_1, spread0)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_2 + 0, 14));
+                            int row0_3 = (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_3_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_3_0_1, spread0)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_3 + 0, 14));
+                            int row0_4 = (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_4_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_4_0_1, spread0)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_4 + 0, 14));
+                            int row0_5 = (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_5_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_5_0_1, spread0)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_5 + 0, 14));
+                        }
+                    }
+                }
+                {
+                    const int qh = 6;
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 324 + (qh + 1) * 18 + 0);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // tap [0, 1]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                }
+                                // tap [2, 1]: input row q - 1, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                }
+                                // tap [0, 0]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(20));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                }
+                                // tap [0, 2]: input row q - 0, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                }
+                                // tap [2, 0]: input row q - 1, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(2));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                }
+                                // tap [2, 2]: input row q - 1, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                }
+                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 162);
+                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                            }
+                            int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_0 + 0, 14));
                         }
                     }
                 }
             }
         }
 
-        /// <summary>Phase (1, 1): output rows 0, 2, ... (7) and columns 0, 2, ... (7); taps 1 x 1; tiles of 1 channels x 7 rows x 1 vectors.</summary>
-        private static void Decode_Vector512_Phase11(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        /// <summary>Row phase 1: output rows 0, 2, ... (7); all 2 column phases together (7 each), interleaved in registers; tiles of 1 channels x 6 rows x 1 vectors.</summary>
+        private static void Decode_Vector512_Phase1_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
             ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            // Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.
             global::System.Span<float> lanes = stackalloc float[16];
             ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
+            var spread0 = global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+            var spread1 = global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+            var fromPhase0 = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0));
             for (int g = 0; g < 2; g++)
             {
-                for (int qh = 0; qh < 7; qh += 7)
+                for (int qh = 0; qh < 6; qh += 6)
                 {
                     for (int m = 0; m < 1; m += 1)
                     {
                         {
-                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_4_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_5_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_6_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
+                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_1_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_1_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_2_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_2_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_3_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_3_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_4_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_4_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_5_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_5_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 324 + (qh + 0) * 18 + 0);
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
                             for (int j = 0; j < 2; j++)
@@ -571,40 +475,104 @@ namespace Snapshots
                                     var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
                                     var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
                                     var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(127));
                                     var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                    c0_1_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
+                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
+                                    c0_3_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
+                                    c0_4_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
+                                    c0_5_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
+                                }
+                                // tap [1, 0]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(20));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(38));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(56));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(74));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(92));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(110));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                }
+                                // tap [1, 2]: input row q - 0, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
                                 }
                                 xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 162);
                                 wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                             }
-                            ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_1_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_2_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_3_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_4_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_5_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_6_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
+                            int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_0 + 0, 14));
+                            int row0_1 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_1_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_1_0_1, spread0)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_1 + 0, 14));
+                            int row0_2 = (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_2_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_2_0_1, spread0)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_2 + 0, 14));
+                            int row0_3 = (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_3_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_3_0_1, spread0)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_3 + 0, 14));
+                            int row0_4 = (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_4_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_4_0_1, spread0)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_4 + 0, 14));
+                            int row0_5 = (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_5_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_5_0_1, spread0)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_5 + 0, 14));
+                        }
+                    }
+                }
+                {
+                    const int qh = 6;
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 324 + (qh + 0) * 18 + 0);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // tap [1, 1]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                }
+                                // tap [1, 0]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(20));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                }
+                                // tap [1, 2]: input row q - 0, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                }
+                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 162);
+                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                            }
+                            int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_0 + 0, 14));
                         }
                     }
                 }
@@ -613,7 +581,7 @@ namespace Snapshots
         #endif
 
         #if NET9_0_OR_GREATER
-        /// <summary>One sample with Vector256: 4 stride phase(s), each a register-tiled product over the zero-padded input.</summary>
+        /// <summary>One sample with Vector256: 2 set(s) of stride phases, each a register-tiled product over the zero-padded input.</summary>
         private static void Decode_Vector256(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
             // The input, zero-padded to [4, 9, 10] (1 before each axis), in a pooled buffer: no allocation once the pool holds one.
@@ -629,10 +597,8 @@ namespace Snapshots
                         input.Slice(c * 49 + row * 7, 7).CopyTo(padded.Slice(c * 90 + (row + 1) * 10 + 1));
                     }
                 }
-                Decode_Vector256_Phase00(padded, weight, bias, output);
-                Decode_Vector256_Phase01(padded, weight, bias, output);
-                Decode_Vector256_Phase10(padded, weight, bias, output);
-                Decode_Vector256_Phase11(padded, weight, bias, output);
+                Decode_Vector256_Phase0_10(padded, weight, bias, output);
+                Decode_Vector256_Phase1_10(padded, weight, bias, output);
             }
             finally
             {
@@ -640,146 +606,25 @@ namespace Snapshots
             }
         }
 
-        /// <summary>Phase (0, 0): output rows 1, 3, ... (7) and columns 1, 3, ... (7); taps 2 x 2; tiles of 1 channels x 7 rows x 1 vectors.</summary>
-        private static void Decode_Vector256_Phase00(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        /// <summary>Row phase 0: output rows 1, 3, ... (7); all 2 column phases together (7 each), interleaved in registers; tiles of 1 channels x 6 rows x 1 vectors.</summary>
+        private static void Decode_Vector256_Phase0_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
             ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            // Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.
             global::System.Span<float> lanes = stackalloc float[8];
             ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
+            var spread0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
+            var spread1 = global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7);
+            var fromPhase0 = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(-1, 0, -1, 0, -1, 0, -1, 0));
             for (int g = 0; g < 2; g++)
             {
-                for (int qh = 0; qh < 7; qh += 7)
+                for (int qh = 0; qh < 6; qh += 6)
                 {
                     for (int m = 0; m < 1; m += 1)
                     {
                         {
-                            global::System.Runtime.Intrinsics.Vector256<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_6_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 1) * 10 + 1);
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
-                            for (int j = 0; j < 2; j++)
-                            {
-                                // tap [0, 0]: input row q - 0, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(71));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
-                                }
-                                // tap [0, 2]: input row q - 0, column q - 1
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(10));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(20));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(30));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(40));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(50));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(60));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(70));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
-                                }
-                                // tap [2, 0]: input row q - 1, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
-                                }
-                                // tap [2, 2]: input row q - 1, column q - 1
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk);
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(10));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(20));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(30));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(40));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(50));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(60));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
-                                }
-                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
-                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
-                            }
-                            ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_1_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_2_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_3_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_4_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_5_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 7) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_6_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>Phase (0, 1): output rows 1, 3, ... (7) and columns 0, 2, ... (7); taps 2 x 1; tiles of 1 channels x 7 rows x 1 vectors.</summary>
-        private static void Decode_Vector256_Phase01(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
-        {
-            ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            // Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.
-            global::System.Span<float> lanes = stackalloc float[8];
-            ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
-            for (int g = 0; g < 2; g++)
-            {
-                for (int qh = 0; qh < 7; qh += 7)
-                {
-                    for (int m = 0; m < 1; m += 1)
-                    {
-                        {
-                            global::System.Runtime.Intrinsics.Vector256<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_6_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
+                            global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 1) * 10 + 0);
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
                             for (int j = 0; j < 2; j++)
@@ -792,15 +637,13 @@ namespace Snapshots
                                     var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
                                     var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
                                     var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(71));
                                     var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                    c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
+                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
+                                    c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
+                                    c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
+                                    c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
                                 }
                                 // tap [2, 1]: input row q - 1, column q - 0
                                 {
@@ -810,68 +653,31 @@ namespace Snapshots
                                     var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
                                     var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
                                     var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
                                     var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                    c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
+                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
+                                    c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
+                                    c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
+                                    c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
                                 }
-                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
-                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
-                            }
-                            ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_1_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_2_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_3_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_4_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_5_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 7) * 2 + -1) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_6_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>Phase (1, 0): output rows 0, 2, ... (7) and columns 1, 3, ... (7); taps 1 x 2; tiles of 1 channels x 7 rows x 1 vectors.</summary>
-        private static void Decode_Vector256_Phase10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
-        {
-            ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            // Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.
-            global::System.Span<float> lanes = stackalloc float[8];
-            ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
-            for (int g = 0; g < 2; g++)
-            {
-                for (int qh = 0; qh < 7; qh += 7)
-                {
-                    for (int m = 0; m < 1; m += 1)
-                    {
-                        {
-                            global::System.Runtime.Intrinsics.Vector256<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_6_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 0) * 10 + 1);
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
-                            for (int j = 0; j < 2; j++)
-                            {
-                                // tap [1, 0]: input row q - 0, column q - 0
+                                // tap [0, 0]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(22));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(32));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(42));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(52));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(62));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                }
+                                // tap [0, 2]: input row q - 0, column q - 1
                                 {
                                     var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
                                     var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
@@ -879,81 +685,154 @@ namespace Snapshots
                                     var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
                                     var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
                                     var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(71));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
                                 }
-                                // tap [1, 2]: input row q - 0, column q - 1
+                                // tap [2, 0]: input row q - 1, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(10));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(20));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(30));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(40));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(50));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(60));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(70));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(2));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(22));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(32));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(42));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(52));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                }
+                                // tap [2, 2]: input row q - 1, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
                                 }
                                 xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
                                 wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                             }
-                            ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_1_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_2_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_3_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_4_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_5_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_6_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2 + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
+                            int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
+                            int row0_1 = (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread0)), ref outputStart, (nuint)(row0_1 + 0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread1)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_1 + 8, 6));
+                            int row0_2 = (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread0)), ref outputStart, (nuint)(row0_2 + 0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread1)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_2 + 8, 6));
+                            int row0_3 = (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread0)), ref outputStart, (nuint)(row0_3 + 0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread1)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_3 + 8, 6));
+                            int row0_4 = (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread0)), ref outputStart, (nuint)(row0_4 + 0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread1)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_4 + 8, 6));
+                            int row0_5 = (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread0)), ref outputStart, (nuint)(row0_5 + 0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread1)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_5 + 8, 6));
+                        }
+                    }
+                }
+                {
+                    const int qh = 6;
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 1) * 10 + 0);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // tap [0, 1]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                }
+                                // tap [2, 1]: input row q - 1, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                }
+                                // tap [0, 0]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                }
+                                // tap [0, 2]: input row q - 0, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                }
+                                // tap [2, 0]: input row q - 1, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(2));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                }
+                                // tap [2, 2]: input row q - 1, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                }
+                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
+                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                            }
+                            int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
                         }
                     }
                 }
             }
         }
 
-        /// <summary>Phase (1, 1): output rows 0, 2, ... (7) and columns 0, 2, ... (7); taps 1 x 1; tiles of 1 channels x 7 rows x 1 vectors.</summary>
-        private static void Decode_Vector256_Phase11(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        /// <summary>Row phase 1: output rows 0, 2, ... (7); all 2 column phases together (7 each), interleaved in registers; tiles of 1 channels x 6 rows x 1 vectors.</summary>
+        private static void Decode_Vector256_Phase1_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
             ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            // Output columns of one phase are a stride apart: each accumulator goes through this buffer to its columns.
             global::System.Span<float> lanes = stackalloc float[8];
             ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
+            var spread0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
+            var spread1 = global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7);
+            var fromPhase0 = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(-1, 0, -1, 0, -1, 0, -1, 0));
             for (int g = 0; g < 2; g++)
             {
-                for (int qh = 0; qh < 7; qh += 7)
+                for (int qh = 0; qh < 6; qh += 6)
                 {
                     for (int m = 0; m < 1; m += 1)
                     {
                         {
-                            global::System.Runtime.Intrinsics.Vector256<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_6_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
+                            global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 0) * 10 + 0);
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
                             for (int j = 0; j < 2; j++)
@@ -966,40 +845,111 @@ namespace Snapshots
                                     var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
                                     var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
                                     var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
-                                    var b6_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(71));
                                     var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
-                                    c0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0);
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0);
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0);
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0);
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0);
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0);
-                                    c0_6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b6_0, c0_6_0);
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                    c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
+                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
+                                    c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
+                                    c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
+                                    c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
+                                }
+                                // tap [1, 0]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(22));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(32));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(42));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(52));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(62));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                }
+                                // tap [1, 2]: input row q - 0, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
+                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
+                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
+                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
+                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
                                 }
                                 xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
                                 wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                             }
-                            ref float y0_0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_0, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_1_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_1, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_2_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_2, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_3_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_3, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_4_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_4, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_5_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_5, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
-                            ref float y0_6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + 0) * 14);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_6_0, ref lanesStart, (nuint)(0));
-                            for (int lane = 0; lane < 7; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref y0_6, lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
+                            int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
+                            int row0_1 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread0)), ref outputStart, (nuint)(row0_1 + 0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread1)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_1 + 8, 6));
+                            int row0_2 = (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread0)), ref outputStart, (nuint)(row0_2 + 0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread1)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_2 + 8, 6));
+                            int row0_3 = (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread0)), ref outputStart, (nuint)(row0_3 + 0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread1)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_3 + 8, 6));
+                            int row0_4 = (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread0)), ref outputStart, (nuint)(row0_4 + 0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread1)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_4 + 8, 6));
+                            int row0_5 = (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread0)), ref outputStart, (nuint)(row0_5 + 0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread1)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_5 + 8, 6));
+                        }
+                    }
+                }
+                {
+                    const int qh = 6;
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 0) * 10 + 0);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // tap [1, 1]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                }
+                                // tap [1, 0]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                }
+                                // tap [1, 2]: input row q - 0, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                }
+                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
+                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                            }
+                            int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(0));
+                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
                         }
                     }
                 }
