@@ -24,6 +24,10 @@ public static partial class BuiltKernels
     [Upsample(scale: 2, Mode = UpsampleMode.Linear)]
     public static partial void Smooth([Shape(3, 16, 16)] ReadOnlySpan<float> input, [Shape(3, 32, 32)] Span<float> output);
 
+    /// <summary>Rows too many for the stack: the vector path borrows its buffer from the pool.</summary>
+    [Upsample(scale: 2, Mode = UpsampleMode.Linear)]
+    public static partial void LargeSmooth([Shape(2, 130, 70)] ReadOnlySpan<float> input, [Shape(2, 260, 140)] Span<float> output);
+
     [Conv1x1]
     public static partial void Project([Shape(16, 8, 8)] ReadOnlySpan<double> input, ReadOnlySpan<double> weight, ReadOnlySpan<double> bias, [Shape(4, 8, 8)] Span<double> output);
 }

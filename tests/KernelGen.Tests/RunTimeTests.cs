@@ -81,6 +81,23 @@ public sealed class RunTimeTests
     }
 
     [Fact]
+    public void Large_bilinear_upsampling_matches_the_definition()
+    {
+        float[] x = Random(2 * 130 * 70, 9);
+        var y = new float[2 * 260 * 140];
+        BuiltKernels.LargeSmooth(x, y);
+        double[] expected = NaiveReference.Bilinear(x.Select(v => (double)v).ToArray(), 2, 130, 70, 2);
+        for (int i = 0; i < y.Length; i++)
+        {
+            Assert.True(Math.Abs(y[i] - expected[i]) <= 1e-5, $"output {i}: {y[i]} but the definition gives {expected[i]}");
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        BuiltKernels.LargeSmooth(x, y);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Kernels_allocate_nothing_per_call()
     {
         float[] x = Random(4, 1), w = Random(9, 2), y = new float[25], up = new float[16];

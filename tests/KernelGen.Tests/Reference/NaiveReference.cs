@@ -107,6 +107,32 @@ public static class NaiveReference
         return y;
     }
 
+    /// <summary>PyTorch's bilinear upsampling, align_corners=False, by a whole factor: source (o + 0.5)/s - 0.5, clamped at 0, and the next row and column clamped at the edge.</summary>
+    public static double[] Bilinear(double[] x, int channels, int h, int w, int scale)
+    {
+        int oh = h * scale, ow = w * scale;
+        var y = new double[channels * oh * ow];
+        for (int c = 0; c < channels; c++)
+        {
+            for (int i = 0; i < oh; i++)
+            {
+                double sy = Math.Max(((i + 0.5) / scale) - 0.5, 0);
+                int y0 = (int)sy, y1 = Math.Min(y0 + 1, h - 1);
+                double ly = sy - y0;
+                for (int j = 0; j < ow; j++)
+                {
+                    double sx = Math.Max(((j + 0.5) / scale) - 0.5, 0);
+                    int x0 = (int)sx, x1 = Math.Min(x0 + 1, w - 1);
+                    double lx = sx - x0;
+                    double At(int r, int col) => x[(((c * h) + r) * w) + col];
+                    y[(((c * oh) + i) * ow) + j] = ((1 - ly) * (((1 - lx) * At(y0, x0)) + (lx * At(y0, x1)))) + (ly * (((1 - lx) * At(y1, x0)) + (lx * At(y1, x1))));
+                }
+            }
+        }
+
+        return y;
+    }
+
     public static int Product(int[] dims) => dims.Aggregate(1, (a, b) => a * b);
 
     public static int Flat(int[] index, int[] dims)

@@ -11,6 +11,9 @@ namespace KernelGen.Generator.Operators.Upsample
     /// </summary>
     internal static class UpsampleVectorEmitter
     {
+        /// <summary>The most elements of W-interpolated rows kept on the stack (64 KiB of floats); more come from the pool.</summary>
+        private const int StackLimit = 16 * 1024;
+
         /// <summary>The widths this layer can use: the input row holds a whole vector, and each block of output columns reads fewer input columns than a vector has lanes.</summary>
         public static VectorWidth[] Widths(KernelSignature signature, UpsampleSpec spec)
         {
@@ -55,7 +58,19 @@ namespace KernelGen.Generator.Operators.Upsample
             {
                 writer.WriteLine(Code.StartRef(element, "input"));
                 writer.WriteLine(Code.StartRef(element, "output"));
-                writer.WriteLine($"global::System.Span<{element}> rows = stackalloc {element}[{inH * outW}];");
+                int rowsLength = inH * outW;
+                bool pooled = rowsLength > StackLimit;
+                if (pooled)
+                {
+                    writer.WriteLine($"// [{inH} x {outW}] rows are too many for the stack: borrowed from the pool, no allocation once it holds one.");
+                    writer.WriteLine($"{element}[] rented = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({rowsLength});");
+                    writer.WriteLine($"global::System.Span<{element}> rows = global::System.MemoryExtensions.AsSpan(rented, 0, {rowsLength});");
+                }
+                else
+                {
+                    writer.WriteLine($"global::System.Span<{element}> rows = stackalloc {element}[{rowsLength}];");
+                }
+
                 writer.WriteLine(Code.StartRef(element, "rows"));
                 writer.WriteLine($"global::System.ReadOnlySpan<int> index0 = {method}_SourceIndex0;");
                 writer.WriteLine($"global::System.ReadOnlySpan<{element}> weight0 = {method}_SourceWeight0;");
@@ -74,6 +89,7 @@ namespace KernelGen.Generator.Operators.Upsample
                     }
                 }
 
+                var poolScope = pooled ? writer.Block("try") : (IndentedWriter.Scope?)null;
                 using (writer.Block($"for (int c = 0; c < {channels}; c++)"))
                 {
                     writer.WriteLine($"ref {element} x = ref {Code.At("inputStart", Code.Times("c", inH * inW))};");
@@ -112,6 +128,15 @@ namespace KernelGen.Generator.Operators.Upsample
                         {
                             writer.WriteLine($"{Code.At("target", Literals.Int(o))} = upperWeight * {Code.At("upper", Literals.Int(o))} + lowerWeight * {Code.At("lower", Literals.Int(o))};");
                         }
+                    }
+                }
+
+                if (poolScope is { } scope)
+                {
+                    scope.Dispose();
+                    using (writer.Block("finally"))
+                    {
+                        writer.WriteLine($"global::System.Buffers.ArrayPool<{element}>.Shared.Return(rented);");
                     }
                 }
             }
