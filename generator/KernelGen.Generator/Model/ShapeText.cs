@@ -33,6 +33,20 @@ namespace KernelGen.Generator.Model
             return count;
         }
 
+        /// <summary>Elements between neighbours on each axis of a row-major array of <paramref name="dims"/>.</summary>
+        public static int[] RowMajorStrides(int[] dims)
+        {
+            var strides = new int[dims.Length];
+            int stride = 1;
+            for (int i = dims.Length - 1; i >= 0; i--)
+            {
+                strides[i] = stride;
+                stride *= dims[i];
+            }
+
+            return strides;
+        }
+
         /// <summary><c>[1, 5, 5]</c>.</summary>
         public static string Format(IReadOnlyList<int> dims)
         {

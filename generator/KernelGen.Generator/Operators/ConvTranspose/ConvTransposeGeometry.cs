@@ -15,9 +15,9 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             InputSize = Spatial(signature.InputShape);
             OutputSize = Spatial(signature.OutputShape);
             Kernel = spec.Kernel.ToArray();
-            InputStrides = RowMajorStrides(InputSize);
-            OutputStrides = RowMajorStrides(OutputSize);
-            KernelStrides = RowMajorStrides(Kernel);
+            InputStrides = ShapeText.RowMajorStrides(InputSize);
+            OutputStrides = ShapeText.RowMajorStrides(OutputSize);
+            KernelStrides = ShapeText.RowMajorStrides(Kernel);
         }
 
         public ConvTransposeSpec Spec { get; }
@@ -69,19 +69,6 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             }
 
             return dims;
-        }
-
-        private static int[] RowMajorStrides(int[] dims)
-        {
-            var strides = new int[dims.Length];
-            int stride = 1;
-            for (int i = dims.Length - 1; i >= 0; i--)
-            {
-                strides[i] = stride;
-                stride *= dims[i];
-            }
-
-            return strides;
         }
     }
 }

@@ -22,8 +22,8 @@ namespace KernelGen.Generator.Operators.Upsample
                 Channels = signature.InputShape[0];
                 Input = signature.InputShape.Skip(1).ToArray();
                 Output = signature.OutputShape.Skip(1).ToArray();
-                InputStrides = Strides(Input);
-                OutputStrides = Strides(Output);
+                InputStrides = ShapeText.RowMajorStrides(Input);
+                OutputStrides = ShapeText.RowMajorStrides(Output);
                 Taps = UpsampleShape.TapsPerAxis(spec.Mode);
                 Samples = Enumerable.Range(0, Rank)
                     .Select(axis => UpsampleShape.Sample(spec.Mode, spec.AlignCorners, Input[axis], Output[axis], spec.Scales[axis], signature.ElementType))
@@ -77,19 +77,6 @@ namespace KernelGen.Generator.Operators.Upsample
                 }
 
                 return factors;
-            }
-
-            private static int[] Strides(int[] dims)
-            {
-                var strides = new int[dims.Length];
-                int stride = 1;
-                for (int i = dims.Length - 1; i >= 0; i--)
-                {
-                    strides[i] = stride;
-                    stride *= dims[i];
-                }
-
-                return strides;
             }
         }
 
