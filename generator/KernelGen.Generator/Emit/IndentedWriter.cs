@@ -26,12 +26,13 @@ namespace KernelGen.Generator.Emit
         }
 
         /// <summary>Writes <paramref name="header"/>, an opening brace, and indents until the returned scope is disposed.</summary>
-        public Scope Block(string header, string closing = "}")
+        /// <param name="after">A line written after the closing one, such as the <c>#endif</c> of a conditional method.</param>
+        public Scope Block(string header, string closing = "}", string? after = null)
         {
             WriteLine(header);
             WriteLine("{");
             _depth++;
-            return new Scope(this, closing);
+            return new Scope(this, closing, after);
         }
 
         /// <summary>A bare block, to scope locals.</summary>
@@ -39,15 +40,19 @@ namespace KernelGen.Generator.Emit
         {
             WriteLine("{");
             _depth++;
-            return new Scope(this, "}");
+            return new Scope(this, "}", null);
         }
 
         public override string ToString() => _text.ToString();
 
-        private void Close(string closing)
+        private void Close(string closing, string? after)
         {
             _depth--;
             WriteLine(closing);
+            if (after is not null)
+            {
+                WriteLine(after);
+            }
         }
 
         /// <summary>The end of a block opened by <see cref="Block"/>.</summary>
@@ -55,14 +60,16 @@ namespace KernelGen.Generator.Emit
         {
             private readonly IndentedWriter _writer;
             private readonly string _closing;
+            private readonly string? _after;
 
-            public Scope(IndentedWriter writer, string closing)
+            public Scope(IndentedWriter writer, string closing, string? after)
             {
                 _writer = writer;
                 _closing = closing;
+                _after = after;
             }
 
-            public void Dispose() => _writer.Close(_closing);
+            public void Dispose() => _writer.Close(_closing, _after);
         }
     }
 }

@@ -55,6 +55,18 @@ namespace KernelGen.Generator.Emit
             writer.WriteLine();
         }
 
+        /// <summary>
+        /// Opens <c>private static void {method}_{width}(parameters)</c> inside <c>#if NET9_0_OR_GREATER</c>, with its
+        /// summary; disposing the scope closes both.
+        /// </summary>
+        public IndentedWriter.Scope BeginMethod(IndentedWriter writer, string method, string parameters, string summary)
+        {
+            writer.WriteLine();
+            writer.WriteLine("#if NET9_0_OR_GREATER");
+            writer.WriteLine($"/// <summary>{summary}</summary>");
+            return writer.Block($"private static void {method}_{Name}({parameters})", after: "#endif");
+        }
+
         /// <summary><c>Vector512.LoadUnsafe(ref start, (nuint)(offset))</c>.</summary>
         public string Load(string reference, string offset) => offset == "0" ? $"{Type}.LoadUnsafe(ref {reference})" : $"{Type}.LoadUnsafe(ref {reference}, (nuint)({offset}))";
 

@@ -27,10 +27,8 @@ namespace KernelGen.Generator.Operators.Conv1x1
             var gemm = new Gemm(signature, spec, width);
             string element = signature.ElementKeyword;
             string bias = signature.BiasParameter is null ? string.Empty : $"global::System.ReadOnlySpan<{element}> bias, ";
-            writer.WriteLine();
-            writer.WriteLine("#if NET9_0_OR_GREATER");
-            writer.WriteLine($"/// <summary>One sample with {width.Name}: per group, [{gemm.M} x {gemm.K}] * [{gemm.K} x {gemm.N}] in tiles of {RowsPerTile} x {VectorsPerTile * gemm.Lanes}.</summary>");
-            using (writer.Block($"private static void {signature.MethodName}_{width.Name}(global::System.ReadOnlySpan<{element}> input, global::System.ReadOnlySpan<{element}> weight, {bias}global::System.Span<{element}> output)"))
+            using (width.BeginMethod(writer, signature.MethodName, $"global::System.ReadOnlySpan<{element}> input, global::System.ReadOnlySpan<{element}> weight, {bias}global::System.Span<{element}> output",
+                $"One sample with {width.Name}: per group, [{gemm.M} x {gemm.K}] * [{gemm.K} x {gemm.N}] in tiles of {RowsPerTile} x {VectorsPerTile * gemm.Lanes}."))
             {
                 writer.WriteLine(Code.StartRef(element, "input"));
                 writer.WriteLine(Code.StartRef(element, "weight"));
@@ -49,7 +47,6 @@ namespace KernelGen.Generator.Operators.Conv1x1
                 }
             }
 
-            writer.WriteLine("#endif");
         }
 
         private static void WriteGroup(IndentedWriter writer, Gemm gemm, string element)

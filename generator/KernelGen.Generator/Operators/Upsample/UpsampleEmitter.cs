@@ -216,10 +216,8 @@ namespace KernelGen.Generator.Operators.Upsample
         {
             string element = signature.ElementKeyword;
             int lanes = width.Lanes(signature.ElementType), factor = factors[g.Rank - 1];
-            writer.WriteLine();
-            writer.WriteLine("#if NET9_0_OR_GREATER");
-            writer.WriteLine($"/// <summary>One sample with {width.Name}: each vector of a row becomes {factor} vector(s) through constant shuffles.</summary>");
-            using (writer.Block($"private static void {signature.MethodName}_{width.Name}(global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output)"))
+            using (width.BeginMethod(writer, signature.MethodName, $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output",
+                $"One sample with {width.Name}: each vector of a row becomes {factor} vector(s) through constant shuffles."))
             {
                 writer.WriteLine(Code.StartRef(element, "input"));
                 writer.WriteLine(Code.StartRef(element, "output"));
@@ -237,7 +235,6 @@ namespace KernelGen.Generator.Operators.Upsample
                 }
             }
 
-            writer.WriteLine("#endif");
         }
 
         /// <summary>Nearest by integer factors: fill the first row of each block from the input, then copy it down each axis.</summary>

@@ -51,10 +51,8 @@ namespace KernelGen.Generator.Operators.Upsample
             int outH = signature.OutputShape[1], outW = signature.OutputShape[2];
             var (columns, columnWeights) = UpsampleShape.Sample(spec.Mode, spec.AlignCorners, inW, outW, spec.Scales[1], signature.ElementType);
             string method = signature.MethodName;
-            writer.WriteLine();
-            writer.WriteLine("#if NET9_0_OR_GREATER");
-            writer.WriteLine($"/// <summary>One sample with {v.Name}: along W by constant shuffles into [{inH} x {outW}] rows, then along H by whole vectors.</summary>");
-            using (writer.Block($"private static void {method}_{v.Name}(global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output)"))
+            using (v.BeginMethod(writer, method, $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output",
+                $"One sample with {v.Name}: along W by constant shuffles into [{inH} x {outW}] rows, then along H by whole vectors."))
             {
                 writer.WriteLine(Code.StartRef(element, "input"));
                 writer.WriteLine(Code.StartRef(element, "output"));
@@ -141,7 +139,6 @@ namespace KernelGen.Generator.Operators.Upsample
                 }
             }
 
-            writer.WriteLine("#endif");
         }
     }
 }
