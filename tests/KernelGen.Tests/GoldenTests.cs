@@ -39,10 +39,14 @@ public sealed class GoldenKernels
             }
         }
 
-        Kernels = GeneratorHarness.CompileAndLoad(declarations.Source).GetType("Generated.Kernels")!;
+        Kernels = GeneratorHarness.CompileAndLoad(out var generated, declarations.Source).GetType("Generated.Kernels")!;
+        Generated = generated.Values.ToArray();
     }
 
     public Type Kernels { get; }
+
+    /// <summary>The generated sources, to check which forms the PyTorch cases reach.</summary>
+    public string[] Generated { get; }
 
     public static string MethodName(GoldenCase c) => "G_" + c.Name.Replace('-', '_').Replace('.', '_');
 
@@ -88,6 +92,17 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
             Assert.True(error <= c.Tolerance, $"{name}: output[{i}] is {actual[i]:R}, PyTorch gives {c.Output[i]:R} (|error| {error:R} > tolerance {c.Tolerance:R})");
         }
     }
+
+    /// <summary>The vector forms meet PyTorch directly too, not only through identities with other forms.</summary>
+    [Theory]
+    [InlineData("_Vector512_Phase")]
+    [InlineData("ConditionalSelect(fromPhase0")]
+    [InlineData("registers; each phase one flat row of")]
+    [InlineData("); each phase one flat row of")]
+    [InlineData("lanes (Vector256) over the padded width")]
+    [InlineData("lanes (Vector512) over the padded width")]
+    public void PyTorch_cases_reach_the_transposed_convolution_forms(string marker) =>
+        Assert.Contains(kernels.Generated, file => file.Contains(": ConvTranspose", StringComparison.Ordinal) && file.Contains(marker, StringComparison.Ordinal));
 
     [Fact]
     public void Every_golden_file_has_cases_of_its_operator()

@@ -19,6 +19,13 @@ namespace KernelGen.Generator.Emit
             return shift == 0 ? scaled : shift > 0 ? $"{scaled} + {shift}" : $"{scaled} - {-shift}";
         }
 
+        /// <summary>
+        /// A copy of <paramref name="count"/> elements between two references, of constant size, which the JIT turns
+        /// into a few vector moves.
+        /// </summary>
+        public static string CopyElements(string element, string target, string source, int count) =>
+            $"{Unsafe}.CopyBlockUnaligned(ref {Unsafe}.As<{element}, byte>(ref {target}), ref {Unsafe}.As<{element}, byte>(ref {source}), {count} * sizeof({element}));";
+
         /// <summary><c>a * b</c> for the constants that are 1 left out.</summary>
         public static string Times(string variable, int factor) => factor == 1 ? variable : $"{variable} * {factor}";
     }

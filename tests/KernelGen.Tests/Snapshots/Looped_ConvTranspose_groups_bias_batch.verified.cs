@@ -66,14 +66,14 @@ namespace Snapshots
         private static void Decode_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
             #if NET9_0_OR_GREATER
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                Decode_Vector256(input, weight, bias, output);
-                return;
-            }
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 Decode_Vector512(input, weight, bias, output);
+                return;
+            }
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                Decode_Vector256(input, weight, bias, output);
                 return;
             }
             #endif
@@ -221,11 +221,11 @@ namespace Snapshots
         /// <summary>One sample with Vector512: 2 set(s) of stride phases, each a register-tiled product over the zero-padded input.</summary>
         private static void Decode_Vector512(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
-            // The input, zero-padded to [4, 9, 18] (1 before each axis), in a pooled buffer: no allocation once the pool holds one.
-            float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(648);
+            // The input, zero-padded to [4, 9, 9] (1 before each axis), in a pooled buffer: no allocation once the pool holds one.
+            float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(327);
             try
             {
-                global::System.Span<float> padded = global::System.MemoryExtensions.AsSpan(rented, 0, 648);
+                global::System.Span<float> padded = global::System.MemoryExtensions.AsSpan(rented, 0, 327);
                 padded.Clear();
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
@@ -234,7 +234,7 @@ namespace Snapshots
                 {
                     for (int row = 0; row < 7; row++)
                     {
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart, c * 162 + (row + 1) * 18 + 1)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 49 + row * 7)), 28);
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart, c * 81 + (row + 1) * 9 + 1)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 49 + row * 7)), 7 * sizeof(float));
                     }
                 }
                 Decode_Vector512_Phase0_10(padded, weight, bias, output);
@@ -246,337 +246,201 @@ namespace Snapshots
             }
         }
 
-        /// <summary>Row phase 0: output rows 1, 3, ... (7); all 2 column phases together (7 each), interleaved in registers; tiles of 1 channels x 6 rows x 1 vectors.</summary>
+        /// <summary>Row phase 0: output rows 1, 3, ... (7); all 2 column phases together (7 each), interleaved in registers; each phase one flat row of 61 lanes (Vector512) over the padded width 9; tiles of 1 channels x 4 vectors.</summary>
         private static void Decode_Vector512_Phase0_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
             ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            global::System.Span<float> lanes = stackalloc float[16];
+            global::System.Span<float> lanes = stackalloc float[128];
             ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
             var spread0 = global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
             var spread1 = global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
             var fromPhase0 = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0));
             for (int g = 0; g < 2; g++)
             {
-                for (int qh = 0; qh < 6; qh += 6)
+                const int qh = 0;
+                for (int m = 0; m < 1; m += 1)
                 {
-                    for (int m = 0; m < 1; m += 1)
                     {
+                        global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
+                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 162 + (qh + 1) * 9 + 0);
+                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                        for (int j = 0; j < 2; j++)
                         {
-                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_1_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_1_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_2_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_2_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_3_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_3_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_4_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_4_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_5_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_5_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 324 + (qh + 1) * 18 + 0);
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
-                            for (int j = 0; j < 2; j++)
+                            // tap [0, 1]: input row q - 0, column q - 0
                             {
-                                // tap [0, 1]: input row q - 0, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                    c0_1_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
-                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
-                                    c0_3_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
-                                    c0_4_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
-                                    c0_5_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
-                                }
-                                // tap [2, 1]: input row q - 1, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                    c0_1_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
-                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
-                                    c0_3_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
-                                    c0_4_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
-                                    c0_5_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
-                                }
-                                // tap [0, 0]: input row q - 0, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(20));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(38));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(56));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(74));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(92));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(110));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
-                                }
-                                // tap [0, 2]: input row q - 0, column q - 1
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
-                                }
-                                // tap [2, 0]: input row q - 1, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(2));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(20));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(38));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(56));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(74));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(92));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
-                                }
-                                // tap [2, 2]: input row q - 1, column q - 1
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
-                                }
-                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 162);
-                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(10));
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(26));
+                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(42));
+                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(58));
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
+                                c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_0);
+                                c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_0);
+                                c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_0);
                             }
-                            int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14;
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_0 + 0, 14));
-                            int row0_1 = (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14;
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_1_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_1_0_1, spread0)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_1 + 0, 14));
-                            int row0_2 = (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14;
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_2_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_2_0_1, spread0)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_2 + 0, 14));
-                            int row0_3 = (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14;
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_3_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_3_0_1, spread0)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_3 + 0, 14));
-                            int row0_4 = (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14;
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_4_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_4_0_1, spread0)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_4 + 0, 14));
-                            int row0_5 = (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14;
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_5_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_5_0_1, spread0)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_5 + 0, 14));
-                        }
-                    }
-                }
-                {
-                    const int qh = 6;
-                    for (int m = 0; m < 1; m += 1)
-                    {
-                        {
-                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 324 + (qh + 1) * 18 + 0);
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
-                            for (int j = 0; j < 2; j++)
+                            // tap [2, 1]: input row q - 1, column q - 0
                             {
-                                // tap [0, 1]: input row q - 0, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                }
-                                // tap [2, 1]: input row q - 1, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                }
-                                // tap [0, 0]: input row q - 0, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(20));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                }
-                                // tap [0, 2]: input row q - 0, column q - 1
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                }
-                                // tap [2, 0]: input row q - 1, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(2));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                }
-                                // tap [2, 2]: input row q - 1, column q - 1
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                }
-                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 162);
-                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(17));
+                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(33));
+                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(49));
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
+                                c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_0);
+                                c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_0);
+                                c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_0);
                             }
-                            int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14;
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_0 + 0, 14));
+                            // tap [0, 0]: input row q - 0, column q - 0
+                            {
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(11));
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(27));
+                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(43));
+                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(59));
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
+                                c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
+                                c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
+                                c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                            }
+                            // tap [0, 2]: input row q - 0, column q - 1
+                            {
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(10));
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(26));
+                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(42));
+                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(58));
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
+                                c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
+                                c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
+                                c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                            }
+                            // tap [2, 0]: input row q - 1, column q - 0
+                            {
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(2));
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(18));
+                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(34));
+                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(50));
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
+                                c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
+                                c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
+                                c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                            }
+                            // tap [2, 2]: input row q - 1, column q - 1
+                            {
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(17));
+                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(33));
+                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(49));
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
+                                c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
+                                c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
+                                c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                            }
+                            xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 81);
+                            wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                         }
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread0)), ref lanesStart, (nuint)(32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread1)), ref lanesStart, (nuint)(48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread0)), ref lanesStart, (nuint)(64));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread1)), ref lanesStart, (nuint)(80));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread0)), ref lanesStart, (nuint)(96));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread1)), ref lanesStart, (nuint)(112));
+                        int channel0 = (g * 1 + m + 0) * 196;
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 14)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 0)), 14 * sizeof(float));
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 42)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 18)), 14 * sizeof(float));
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 70)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 36)), 14 * sizeof(float));
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 98)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 54)), 14 * sizeof(float));
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 126)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 72)), 14 * sizeof(float));
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 154)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 90)), 14 * sizeof(float));
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 182)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 108)), 14 * sizeof(float));
                     }
                 }
             }
         }
 
-        /// <summary>Row phase 1: output rows 0, 2, ... (7); all 2 column phases together (7 each), interleaved in registers; tiles of 1 channels x 6 rows x 1 vectors.</summary>
+        /// <summary>Row phase 1: output rows 0, 2, ... (7); all 2 column phases together (7 each), interleaved in registers; each phase one flat row of 61 lanes (Vector512) over the padded width 9; tiles of 1 channels x 4 vectors.</summary>
         private static void Decode_Vector512_Phase1_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
             ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            global::System.Span<float> lanes = stackalloc float[16];
+            global::System.Span<float> lanes = stackalloc float[128];
             ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
             var spread0 = global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
             var spread1 = global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
             var fromPhase0 = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0));
             for (int g = 0; g < 2; g++)
             {
-                for (int qh = 0; qh < 6; qh += 6)
+                const int qh = 0;
+                for (int m = 0; m < 1; m += 1)
                 {
-                    for (int m = 0; m < 1; m += 1)
                     {
+                        global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
+                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 162 + (qh + 0) * 9 + 0);
+                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                        for (int j = 0; j < 2; j++)
                         {
-                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_1_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_1_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_2_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_2_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_3_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_3_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_4_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_4_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_5_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_5_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 324 + (qh + 0) * 18 + 0);
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
-                            for (int j = 0; j < 2; j++)
+                            // tap [1, 1]: input row q - 0, column q - 0
                             {
-                                // tap [1, 1]: input row q - 0, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                    c0_1_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
-                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
-                                    c0_3_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
-                                    c0_4_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
-                                    c0_5_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
-                                }
-                                // tap [1, 0]: input row q - 0, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(20));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(38));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(56));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(74));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(92));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(110));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
-                                }
-                                // tap [1, 2]: input row q - 0, column q - 1
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(37));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(55));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(73));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(91));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(109));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
-                                }
-                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 162);
-                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(10));
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(26));
+                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(42));
+                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(58));
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
+                                c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_0);
+                                c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_0);
+                                c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_0);
                             }
-                            int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14;
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_0 + 0, 14));
-                            int row0_1 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14;
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_1_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_1_0_1, spread0)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_1 + 0, 14));
-                            int row0_2 = (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14;
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_2_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_2_0_1, spread0)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_2 + 0, 14));
-                            int row0_3 = (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14;
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_3_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_3_0_1, spread0)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_3 + 0, 14));
-                            int row0_4 = (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14;
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_4_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_4_0_1, spread0)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_4 + 0, 14));
-                            int row0_5 = (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14;
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_5_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_5_0_1, spread0)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_5 + 0, 14));
-                        }
-                    }
-                }
-                {
-                    const int qh = 6;
-                    for (int m = 0; m < 1; m += 1)
-                    {
-                        {
-                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 324 + (qh + 0) * 18 + 0);
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
-                            for (int j = 0; j < 2; j++)
+                            // tap [1, 0]: input row q - 0, column q - 0
                             {
-                                // tap [1, 1]: input row q - 0, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                }
-                                // tap [1, 0]: input row q - 0, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(20));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                }
-                                // tap [1, 2]: input row q - 0, column q - 1
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(19));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                }
-                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 162);
-                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(11));
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(27));
+                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(43));
+                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(59));
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
+                                c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
+                                c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
+                                c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
                             }
-                            int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14;
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 14).CopyTo(output.Slice(row0_0 + 0, 14));
+                            // tap [1, 2]: input row q - 0, column q - 1
+                            {
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(10));
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(26));
+                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(42));
+                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(58));
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
+                                c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
+                                c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
+                                c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                            }
+                            xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 81);
+                            wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                         }
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread0)), ref lanesStart, (nuint)(32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread1)), ref lanesStart, (nuint)(48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread0)), ref lanesStart, (nuint)(64));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread1)), ref lanesStart, (nuint)(80));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread0)), ref lanesStart, (nuint)(96));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread1)), ref lanesStart, (nuint)(112));
+                        int channel0 = (g * 1 + m + 0) * 196;
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 0)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 0)), 14 * sizeof(float));
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 28)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 18)), 14 * sizeof(float));
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 56)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 36)), 14 * sizeof(float));
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 84)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 54)), 14 * sizeof(float));
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 112)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 72)), 14 * sizeof(float));
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 140)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 90)), 14 * sizeof(float));
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 168)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 108)), 14 * sizeof(float));
                     }
                 }
             }
@@ -600,7 +464,7 @@ namespace Snapshots
                 {
                     for (int row = 0; row < 7; row++)
                     {
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart, c * 90 + (row + 1) * 10 + 1)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 49 + row * 7)), 28);
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart, c * 90 + (row + 1) * 10 + 1)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 49 + row * 7)), 7 * sizeof(float));
                     }
                 }
                 Decode_Vector256_Phase0_10(padded, weight, bias, output);

@@ -66,7 +66,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             if (ConvTransposePhaseEmitter.Applies(signature, spec))
             {
                 VectorWidth.WriteDispatch(writer, signature.MethodName, signature.BiasParameter is null ? "input, weight, output" : "input, weight, bias, output",
-                    preferNarrow: ConvTransposePhaseEmitter.RowsFitNarrowVectors(signature, spec));
+                    preferNarrow: ConvTransposePhaseEmitter.PrefersNarrowVectors(signature, spec));
                 writer.WriteLine("// Without hardware vectors: the scatter form below.");
             }
 

@@ -23,13 +23,12 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         public static bool Applies(KernelSignature signature, ConvTransposeSpec spec) =>
             signature.SpatialRank == 2 && spec.Dilation.All(d => d == 1);
 
-        /// <summary>True when every phase's output row fits in one Vector256, so Vector512 would compute mostly padding.</summary>
-        public static bool RowsFitNarrowVectors(KernelSignature signature, ConvTransposeSpec spec)
-        {
-            var columns = new ConvTransposePhases(signature.InputShape[2], signature.OutputShape[2], spec.Kernel[1], spec.Stride[1], spec.Pad[1]);
-            int narrowLanes = VectorWidth.All[1].Lanes(signature.ElementType);
-            return Enumerable.Range(0, columns.Stride).All(r => columns.Count(r) <= narrowLanes);
-        }
+        /// <summary>
+        /// True when Vector256 needs no more vector multiply-adds than Vector512, as when every phase's output row fits
+        /// in one Vector256: the wider vectors would then mostly hold padding.
+        /// </summary>
+        public static bool PrefersNarrowVectors(KernelSignature signature, ConvTransposeSpec spec) =>
+            new Layout(signature, spec, VectorWidth.All[1]).VectorProducts <= new Layout(signature, spec, VectorWidth.All[0]).VectorProducts;
 
         public static void WriteMethods(IndentedWriter writer, KernelSignature signature, ConvTransposeSpec spec)
         {
@@ -94,7 +93,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                         {
                             string target = Code.At("paddedStart", $"{Code.Times("c", l.PaddedPlane)} + {Code.Times($"(row + {l.Rows.PadBefore})", l.PaddedWidth)} + {l.Columns.PadBefore}");
                             string source = Code.At("inputStart", $"{Code.Times("c", l.InputPlane)} + {Code.Times("row", l.Columns.Input)}");
-                            writer.WriteLine($"{Code.Unsafe}.CopyBlockUnaligned(ref {Code.Unsafe}.As<{l.Element}, byte>(ref {target}), ref {Code.Unsafe}.As<{l.Element}, byte>(ref {source}), {l.Columns.Input * (l.ElementType == ElementType.Float ? 4 : 8)});");
+                            writer.WriteLine(Code.CopyElements(l.Element, target, source, l.Columns.Input));
                         }
                     }
 
@@ -114,20 +113,21 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         private static void WritePhase(IndentedWriter writer, Layout l, PhaseSet set)
         {
             int rh = set.Rh, qh = l.Rows.Count(rh), qw = l.Columns.Count(set.Rws[0]);
-            int vectors = (qw + l.Lanes - 1) / l.Lanes;
-            int perRowVector = l.TileChannels * set.Rws.Length;
-            int tileVectors = Math.Min(Math.Min(3, vectors), Math.Max(1, MaxAccumulators / perRowVector));
-            int tileRows = Math.Max(1, Math.Min(qh, MaxAccumulators / (perRowVector * tileVectors)));
+            Tile tile = l.Flat ? FlatTile(l, set) : RowTile(l, set, qh, qw);
             string columns = set.Interleaved
                 ? $"all {l.Columns.Stride} column phases together ({qw} each), interleaved in registers"
                 : $"columns {l.Columns.OutputPosition(set.Rws[0], 0)}, {l.Columns.OutputPosition(set.Rws[0], 0) + l.Columns.Stride}, ... ({qw})";
-            writer.WriteLine($"/// <summary>Row phase {rh}: output rows {l.Rows.OutputPosition(rh, 0)}, {l.Rows.OutputPosition(rh, 0) + l.Rows.Stride}, ... ({qh}); {columns}; tiles of {l.TileChannels} channels x {tileRows} rows x {tileVectors} vectors.</summary>");
+            string form = l.Flat
+                ? $"each phase one flat row of {l.FlatLength(rh, set.Rws[0], l.PaddedWidth)} lanes ({l.Width.Name}) over the padded width {l.PaddedWidth}; tiles of {tile.Channels} channels x {tile.Vectors} vectors"
+                : $"tiles of {tile.Channels} channels x {tile.Rows} rows x {tile.Vectors} vectors";
+            writer.WriteLine($"/// <summary>Row phase {rh}: output rows {l.Rows.OutputPosition(rh, 0)}, {l.Rows.OutputPosition(rh, 0) + l.Rows.Stride}, ... ({qh}); {columns}; {form}.</summary>");
             using (writer.Block($"private static void {l.Method}_{l.Width.Name}_{set.Name}({Parameters(l, "x")})"))
             {
                 writer.WriteLine(Code.StartRef(l.Element, "x"));
                 writer.WriteLine(Code.StartRef(l.Element, "weight"));
                 writer.WriteLine(Code.StartRef(l.Element, "output"));
-                writer.WriteLine($"global::System.Span<{l.Element}> lanes = stackalloc {l.Element}[{l.Lanes}];");
+                int laneCount = l.Flat ? tile.Vectors * set.Rws.Length * l.Lanes : l.Lanes;
+                writer.WriteLine($"global::System.Span<{l.Element}> lanes = stackalloc {l.Element}[{laneCount}];");
                 writer.WriteLine(Code.StartRef(l.Element, "lanes"));
                 if (set.Interleaved)
                 {
@@ -140,26 +140,61 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     writer.WriteLine("const int g = 0;");
                 }
 
-                int fullRows = qh / tileRows * tileRows;
-                if (fullRows > 0)
+                if (l.Flat)
                 {
-                    using (writer.Block($"for (int qh = 0; qh < {fullRows}; qh += {tileRows})"))
-                    {
-                        WriteChannelTiles(writer, l, set, tileRows, vectors, tileVectors, qw);
-                    }
+                    writer.WriteLine("const int qh = 0;");
+                    WriteChannelTiles(writer, l, set, tile, vectors: l.VectorsFor(l.FlatLength(rh, set.Rws[0], l.PaddedWidth)), qw);
                 }
-
-                if (qh % tileRows > 0)
+                else
                 {
-                    using (writer.Block())
+                    int fullRows = qh / tile.Rows * tile.Rows;
+                    int vectors = l.VectorsFor(qw);
+                    if (fullRows > 0)
                     {
-                        writer.WriteLine($"const int qh = {fullRows};");
-                        WriteChannelTiles(writer, l, set, qh % tileRows, vectors, tileVectors, qw);
+                        using (writer.Block($"for (int qh = 0; qh < {fullRows}; qh += {tile.Rows})"))
+                        {
+                            WriteChannelTiles(writer, l, set, tile, vectors, qw);
+                        }
+                    }
+
+                    if (qh % tile.Rows > 0)
+                    {
+                        using (writer.Block())
+                        {
+                            writer.WriteLine($"const int qh = {fullRows};");
+                            WriteChannelTiles(writer, l, set, tile with { Rows = qh % tile.Rows }, vectors, qw);
+                        }
                     }
                 }
 
                 groupScope?.Dispose();
             }
+        }
+
+        /// <summary>Row form: up to four channels, then as many vectors of a row (at most three) and rows as registers allow.</summary>
+        private static Tile RowTile(Layout l, PhaseSet set, int qh, int qw)
+        {
+            int channels = Math.Min(4, l.OutputChannelsPerGroup);
+            int perRowVector = channels * set.Rws.Length;
+            int vectors = Math.Min(Math.Min(3, l.VectorsFor(qw)), Math.Max(1, MaxAccumulators / perRowVector));
+            int rows = Math.Max(1, Math.Min(qh, MaxAccumulators / (perRowVector * vectors)));
+            return new Tile(channels, rows, vectors);
+        }
+
+        /// <summary>
+        /// Flat form: up to four vectors of the flat row, and as many channels as registers allow; Vector512 implies
+        /// AVX-512 and its 32 registers, so it holds up to twice the accumulators.
+        /// </summary>
+        private static Tile FlatTile(Layout l, PhaseSet set)
+        {
+            int vectors = Math.Min(4, l.VectorsFor(l.FlatLength(set.Rh, set.Rws[0], l.PaddedWidth)));
+            int accumulators = l.Width == VectorWidth.All[0] ? 2 * MaxAccumulators : MaxAccumulators;
+            int most = Math.Max(1, Math.Min(l.OutputChannelsPerGroup, accumulators / (vectors * set.Rws.Length)));
+
+            // A last tile of fewer channels reuses each loaded vector less: take a count that divides the channels
+            // when one is at least half the most (measured on 32->16 at 7x7: 2 channels x 8 vectors 3.4 us, 3 x 8 3.9 us).
+            int even = Enumerable.Range(1, most).Last(c => l.OutputChannelsPerGroup % c == 0);
+            return new Tile(even * 2 >= most ? even : most, 1, vectors);
         }
 
         /// <summary>
@@ -183,34 +218,34 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             }
         }
 
-        private static void WriteChannelTiles(IndentedWriter writer, Layout l, PhaseSet set, int rows, int vectors, int tileVectors, int qw)
+        private static void WriteChannelTiles(IndentedWriter writer, Layout l, PhaseSet set, Tile tile, int vectors, int qw)
         {
-            int m = l.OutputChannelsPerGroup, fullChannels = m / l.TileChannels * l.TileChannels;
+            int m = l.OutputChannelsPerGroup, fullChannels = m / tile.Channels * tile.Channels;
             if (fullChannels > 0)
             {
-                using (writer.Block($"for (int m = 0; m < {fullChannels}; m += {l.TileChannels})"))
+                using (writer.Block($"for (int m = 0; m < {fullChannels}; m += {tile.Channels})"))
                 {
-                    WriteVectorTiles(writer, l, set, rows, l.TileChannels, vectors, tileVectors, qw);
+                    WriteVectorTiles(writer, l, set, tile, vectors, qw);
                 }
             }
 
-            if (m % l.TileChannels > 0)
+            if (m % tile.Channels > 0)
             {
                 using (writer.Block())
                 {
                     writer.WriteLine($"const int m = {fullChannels};");
-                    WriteVectorTiles(writer, l, set, rows, m % l.TileChannels, vectors, tileVectors, qw);
+                    WriteVectorTiles(writer, l, set, tile with { Channels = m % tile.Channels }, vectors, qw);
                 }
             }
         }
 
-        private static void WriteVectorTiles(IndentedWriter writer, Layout l, PhaseSet set, int rows, int channels, int vectors, int tileVectors, int qw)
+        private static void WriteVectorTiles(IndentedWriter writer, Layout l, PhaseSet set, Tile tile, int vectors, int qw)
         {
-            for (int first = 0; first < vectors; first += tileVectors)
+            for (int first = 0; first < vectors; first += tile.Vectors)
             {
                 using (writer.Block())
                 {
-                    WriteTile(writer, l, set, rows, channels, first, Math.Min(tileVectors, vectors - first), qw);
+                    WriteTile(writer, l, set, tile.Rows, tile.Channels, first, Math.Min(tile.Vectors, vectors - first), qw);
                 }
             }
         }
@@ -274,6 +309,16 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 writer.WriteLine($"wk = ref {Code.At("wk", Literals.Int(l.OutputChannelsPerGroup * l.KernelTaps))};");
             }
 
+            if (l.Flat)
+            {
+                for (int c = 0; c < channels; c++)
+                {
+                    WriteFlatStores(writer, l, set, c, p => j => Acc(c, 0, j, p), firstVector, vectors);
+                }
+
+                return;
+            }
+
             for (int c = 0; c < channels; c++)
             {
                 for (int r = 0; r < rows; r++)
@@ -298,6 +343,70 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             }
         }
 
+        /// <summary>
+        /// Flat form: the tile's vectors of one channel go to the stack (zipped first when the column phases are
+        /// interleaved), then each output row takes its valid lanes: one copy of consecutive columns when interleaved,
+        /// lane by lane at the column stride otherwise. The padding columns between rows are dropped here.
+        /// </summary>
+        private static void WriteFlatStores(IndentedWriter writer, Layout l, PhaseSet set, int c, Func<int, Func<int, string>> accumulator, int firstVector, int vectors)
+        {
+            int stride = l.Columns.Stride, rh = set.Rh, count = l.Columns.Count(set.Rws[0]);
+            for (int j = 0; j < vectors; j++)
+            {
+                if (set.Interleaved)
+                {
+                    for (int t = 0; t < stride; t++)
+                    {
+                        writer.WriteLine(l.Width.Store(Zipped(l, u => accumulator(u)(j), t), "lanesStart", Literals.Int(((j * stride) + t) * l.Lanes)));
+                    }
+                }
+                else
+                {
+                    writer.WriteLine(l.Width.Store(accumulator(0)(j), "lanesStart", Literals.Int(j * l.Lanes)));
+                }
+            }
+
+            writer.WriteLine($"int channel{c} = {Code.Times($"(g * {l.OutputChannelsPerGroup} + m + {c})", l.OutputPlane)};");
+            int first = firstVector * l.Lanes, end = (firstVector + vectors) * l.Lanes;
+            for (int q = 0; q < l.Rows.Count(rh); q++)
+            {
+                // Lanes [first, end) of the flat row hold columns [from, to) of phase row q.
+                int rowStart = q * l.PaddedWidth;
+                int from = Math.Max(0, first - rowStart), to = Math.Min(count, end - rowStart);
+                if (from >= to)
+                {
+                    continue;
+                }
+
+                int outputRow = l.Rows.OutputPosition(rh, q) * l.Columns.Output;
+                if (set.Interleaved)
+                {
+                    string target = Code.At("outputStart", $"channel{c} + {outputRow + l.Columns.OutputPosition(set.Rws[0], from)}");
+                    string source = Code.At("lanesStart", Literals.Int(stride * (rowStart + from - first)));
+                    writer.WriteLine(Code.CopyElements(l.Element, target, source, stride * (to - from)));
+                }
+                else
+                {
+                    string target = Code.At("outputStart", $"channel{c} + {Code.Affine("lane", stride, outputRow + l.Columns.OutputPosition(set.Rws[0], 0))}");
+                    string source = Code.At("lanesStart", Code.Affine("lane", 1, rowStart - first));
+                    writer.WriteLine($"for (int lane = {from}; lane < {to}; lane++) {target} = {source};");
+                }
+            }
+        }
+
+        /// <summary>Output vector <paramref name="t"/> of the stride column phases zipped: lane i from phase i mod stride.</summary>
+        private static string Zipped(Layout l, Func<int, string> accumulator, int t)
+        {
+            int stride = l.Columns.Stride;
+            string value = $"{l.Width.Type}.Shuffle({accumulator(stride - 1)}, spread{t})";
+            for (int u = stride - 2; u >= 0; u--)
+            {
+                value = $"{l.Width.Type}.ConditionalSelect(fromPhase{u}, {l.Width.Type}.Shuffle({accumulator(u)}, spread{t}), {value})";
+            }
+
+            return value;
+        }
+
         /// <summary>The stride column phases of one block, zipped into stride output vectors of consecutive columns.</summary>
         private static void WriteInterleavedStores(IndentedWriter writer, Layout l, PhaseSet set, string row, Func<int, string> accumulator, int firstIndex, int qw)
         {
@@ -311,14 +420,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     continue;
                 }
 
-                // Lane i comes from the phase whose columns are i mod stride past a multiple of the stride.
-                string value = $"{l.Width.Type}.Shuffle({accumulator(stride - 1)}, spread{t})";
-                for (int u = stride - 2; u >= 0; u--)
-                {
-                    value = $"{l.Width.Type}.ConditionalSelect(fromPhase{u}, {l.Width.Type}.Shuffle({accumulator(u)}, spread{t}), {value})";
-                }
-
-                WriteStore(writer, l, row, value, column, valid, 1);
+                WriteStore(writer, l, row, Zipped(l, accumulator, t), column, valid, 1);
             }
         }
 
@@ -341,6 +443,9 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             writer.WriteLine($"for (int lane = 0; lane < {count}; lane++) {Code.At("outputStart", $"{row} + {Code.Affine("lane", step, column)}")} = {Code.At("lanesStart", "lane")};");
         }
 
+        /// <summary>The accumulators of one tile: output channels x output rows x vectors of a row (or of the flat row).</summary>
+        private readonly record struct Tile(int Channels, int Rows, int Vectors);
+
         /// <summary>One phase of the rows with the column phases computed together: all of them interleaved, or one.</summary>
         private sealed class PhaseSet
         {
@@ -361,7 +466,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             public string Name => $"Phase{Rh}_{string.Join(string.Empty, Rws)}";
         }
 
-        /// <summary>Sizes, phases and the padded buffer of one layer at one vector width.</summary>
+        /// <summary>Sizes, phases, the padded buffer and the tile shapes of one layer at one vector width.</summary>
         private sealed class Layout
         {
             public Layout(KernelSignature signature, ConvTransposeSpec spec, VectorWidth width)
@@ -377,34 +482,51 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 OutputChannels = signature.OutputShape[0];
                 Rows = new ConvTransposePhases(signature.InputShape[1], signature.OutputShape[1], spec.Kernel[0], spec.Stride[0], spec.Pad[0]);
                 Columns = new ConvTransposePhases(signature.InputShape[2], signature.OutputShape[2], spec.Kernel[1], spec.Stride[1], spec.Pad[1]);
-                TileChannels = Math.Min(4, OutputChannelsPerGroup);
                 Phases = (from rh in Enumerable.Range(0, Rows.Stride)
                           from rw in Enumerable.Range(0, Columns.Stride)
                           where Rows.Taps(rh) > 0 && Columns.Taps(rw) > 0 && Rows.Count(rh) > 0 && Columns.Count(rw) > 0
                           select (rh, rw)).ToList();
+                HasEmptyPhases = Phases.Count < Enumerable.Range(0, Rows.Stride).Count(r => Rows.Count(r) > 0) * Enumerable.Range(0, Columns.Stride).Count(r => Columns.Count(r) > 0);
+
+                // Every read lies at (q + FirstQ + PadBefore - m) rows and (vector lanes + FirstQ + PadBefore - m) columns.
+                PaddedHeight = Math.Max(Rows.Input + Rows.PadBefore, Enumerable.Range(0, Rows.Stride).Max(r => Rows.Count(r) + Rows.FirstQ(r) + Rows.PadBefore));
+                int rowPaddedWidth = Math.Max(Columns.Input + Columns.PadBefore, Enumerable.Range(0, Columns.Stride)
+                    .Max(r => ((Columns.Count(r) + Lanes - 1) / Lanes * Lanes) + Columns.FirstQ(r) + Columns.PadBefore));
+                int flatPaddedWidth = Math.Max(Columns.Input + Columns.PadBefore, Enumerable.Range(0, Columns.Stride)
+                    .Max(r => Columns.Count(r) + Columns.FirstQ(r) + Columns.PadBefore));
+
+                // Rows shorter than a vector waste most of its lanes; taking a phase's outputs row after row over the
+                // padded width (the flat form) fills them, at the price of computing the few padding columns between rows.
+                int rowCost = Phases.Sum(p => Rows.Taps(p.Rh) * Columns.Taps(p.Rw) * Rows.Count(p.Rh) * VectorsFor(Columns.Count(p.Rw)));
+                int flatCost = Phases.Sum(p => Rows.Taps(p.Rh) * Columns.Taps(p.Rw) * VectorsFor(FlatLength(p.Rh, p.Rw, flatPaddedWidth)));
+                Flat = flatCost * 5 < rowCost * 4;
+                PaddedWidth = Flat ? flatPaddedWidth : rowPaddedWidth;
+                VectorProducts = Flat ? flatCost : rowCost;
+
                 var rws = Enumerable.Range(0, Columns.Stride).Where(rw => Columns.Taps(rw) > 0 && Columns.Count(rw) > 0).ToArray();
-                // Interleaving in registers saves the lane-by-lane stores, which matter when each output sums few products;
-                // it also halves the tile per phase, which costs more than it saves when each output sums many.
+                // Interleaving in registers saves the lane-by-lane stores, which matter when each output sums few products
+                // or, in the flat form, always; in the row form it also halves the tile per phase, which costs more than it
+                // saves when each output sums many.
                 bool interleave = Columns.Stride > 1 && rws.Length == Columns.Stride && Lanes % Columns.Stride == 0
                     && rws.All(rw => Columns.Count(rw) == Columns.Count(0))
-                    && InputChannelsPerGroup * Rows.MaxTaps * Columns.MaxTaps <= InterleaveMaxProducts;
+                    && (Flat || InputChannelsPerGroup * Rows.MaxTaps * Columns.MaxTaps <= InterleaveMaxProducts);
                 PhaseSets = Enumerable.Range(0, Rows.Stride).Where(rh => Rows.Taps(rh) > 0 && Rows.Count(rh) > 0)
                     .SelectMany(rh => interleave
                         ? new[] { new PhaseSet(rh, rws.OrderBy(rw => Columns.OutputPosition(rw, 0)).ToArray(), interleaved: true) }
                         : rws.Select(rw => new PhaseSet(rh, new[] { rw }, interleaved: false)))
                     .ToList();
-                HasEmptyPhases = Phases.Count < Enumerable.Range(0, Rows.Stride).Count(r => Rows.Count(r) > 0) * Enumerable.Range(0, Columns.Stride).Count(r => Columns.Count(r) > 0);
 
-                // Every read lies at (q + FirstQ + PadBefore - m) rows and (vector lanes + FirstQ + PadBefore - m) columns.
-                PaddedHeight = Math.Max(Rows.Input + Rows.PadBefore, Enumerable.Range(0, Rows.Stride).Max(r => Rows.Count(r) + Rows.FirstQ(r) + Rows.PadBefore));
-                PaddedWidth = Math.Max(Columns.Input + Columns.PadBefore, Enumerable.Range(0, Columns.Stride)
-                    .Max(r => ((Columns.Count(r) + Lanes - 1) / Lanes * Lanes) + Columns.FirstQ(r) + Columns.PadBefore));
-                NeedsPadding = Rows.PadBefore > 0 || Columns.PadBefore > 0 || PaddedHeight > Rows.Input || PaddedWidth > Columns.Input;
+                NeedsPadding = Flat || Rows.PadBefore > 0 || Columns.PadBefore > 0 || PaddedHeight > Rows.Input || PaddedWidth > Columns.Input;
                 if (!NeedsPadding)
                 {
                     PaddedHeight = Rows.Input;
                     PaddedWidth = Columns.Input;
                 }
+
+                // The flat form's last vector runs past the phase into the next plane; after the last plane, into zeros.
+                int lastRead = !Flat ? 0 : Phases.Max(p => ((Rows.FirstQ(p.Rh) + Rows.PadBefore) * PaddedWidth)
+                    + (VectorsFor(FlatLength(p.Rh, p.Rw, PaddedWidth)) * Lanes) + Columns.FirstQ(p.Rw) + Columns.PadBefore);
+                PaddedLength = (InputChannels * PaddedPlane) + Math.Max(0, lastRead - PaddedPlane);
             }
 
             public string Method { get; }
@@ -433,7 +555,14 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
             public ConvTransposePhases Columns { get; }
 
-            public int TileChannels { get; }
+            /// <summary>
+            /// True when each phase is computed as one flat row over the padded width: a vector then spans several
+            /// output rows, and the padding columns between them are computed and dropped.
+            /// </summary>
+            public bool Flat { get; }
+
+            /// <summary>Vector multiply-adds per (input channel, output channel) pair, for choosing a form and a width.</summary>
+            public int VectorProducts { get; }
 
             public List<(int Rh, int Rw)> Phases { get; }
 
@@ -449,13 +578,19 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
             public int PaddedPlane => PaddedHeight * PaddedWidth;
 
-            public int PaddedLength => InputChannels * PaddedPlane;
+            /// <summary>The padded planes, and in the flat form the zeros its last vectors read past them.</summary>
+            public int PaddedLength { get; }
 
             public int InputPlane => Rows.Input * Columns.Input;
 
             public int OutputPlane => Rows.Output * Columns.Output;
 
             public int KernelTaps => Rows.Kernel * Columns.Kernel;
+
+            /// <summary>Lanes of phase (rh, rw) in the flat form: every row but the last spans the whole padded width.</summary>
+            public int FlatLength(int rh, int rw, int paddedWidth) => ((Rows.Count(rh) - 1) * paddedWidth) + Columns.Count(rw);
+
+            public int VectorsFor(int lanes) => (lanes + Lanes - 1) / Lanes;
         }
     }
 }
