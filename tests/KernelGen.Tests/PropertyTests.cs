@@ -244,6 +244,8 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [Theory]
     [InlineData("ConvTranspose", "// Form: fully unrolled")]
     [InlineData("ConvTranspose", "tap [0")]
+    [InlineData("ConvTranspose", "// Every element read is loaded once")]
+    [InlineData("ConvTranspose", "] * weight[")]
     [InlineData("ConvTranspose", "for (int t0 = 0;")]
     [InlineData("ConvTranspose", "_Vector512_Phase")]
     [InlineData("ConvTranspose", "ArrayPool")]

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using KernelGen.Generator.Model;
 
 namespace KernelGen.Generator.Emit
@@ -11,9 +12,30 @@ namespace KernelGen.Generator.Emit
     {
         private const int TermsPerLine = 4;
 
+        /// <summary>Up to this many distinct input, weight and bias elements are read into locals first.</summary>
+        private const int MaxLocals = 96;
+
+        private const int LocalsPerLine = 8;
+
         public static void Write(IndentedWriter writer, IEnumerable<UnrolledOutput> outputs, ElementType type)
         {
-            foreach (UnrolledOutput output in outputs)
+            List<UnrolledOutput> all = outputs.ToList();
+            var inputs = all.SelectMany(o => o.Terms).Select(t => t.InputIndex).Distinct().OrderBy(i => i).ToList();
+            var weights = all.SelectMany(o => o.Terms).Where(t => t.WeightIndex >= 0).Select(t => t.WeightIndex).Distinct().OrderBy(i => i).ToList();
+            var biases = all.Where(o => o.BiasIndex >= 0).Select(o => o.BiasIndex).Distinct().OrderBy(i => i).ToList();
+            bool locals = inputs.Count + weights.Count + biases.Count <= MaxLocals;
+            var names = new Names(locals);
+            if (locals)
+            {
+                // The JIT cannot know that the output, checked not to overlap, never aliases the other spans: reading
+                // straight from them would reload an element after every store.
+                writer.WriteLine("// Every element read is loaded once, before the first store (the output overlaps no other buffer).");
+                WriteLocals(writer, type, inputs, "input", names.Input);
+                WriteLocals(writer, type, weights, "weight", names.Weight);
+                WriteLocals(writer, type, biases, "bias", names.Bias);
+            }
+
+            foreach (UnrolledOutput output in all)
             {
                 if (output.Comment is not null)
                 {
@@ -23,12 +45,12 @@ namespace KernelGen.Generator.Emit
                 var parts = new List<string>();
                 if (output.BiasIndex >= 0)
                 {
-                    parts.Add($"bias[{output.BiasIndex}]");
+                    parts.Add(names.Bias(output.BiasIndex));
                 }
 
                 foreach (Term term in output.Terms)
                 {
-                    parts.Add(Product(term, type, isFirst: parts.Count == 0));
+                    parts.Add(Product(term, type, names, isFirst: parts.Count == 0));
                 }
 
                 string target = $"output[{output.OutputIndex}] = ";
@@ -54,23 +76,33 @@ namespace KernelGen.Generator.Emit
             }
         }
 
-        /// <summary>A term with its leading operator: <c>+ input[1] * weight[3]</c>, <c>- 0.25f * input[2]</c>.</summary>
-        private static string Product(Term term, ElementType type, bool isFirst)
+        private static void WriteLocals(IndentedWriter writer, ElementType type, List<int> indices, string span, System.Func<int, string> name)
+        {
+            string element = type == ElementType.Float ? "float" : "double";
+            for (int start = 0; start < indices.Count; start += LocalsPerLine)
+            {
+                var declared = indices.Skip(start).Take(LocalsPerLine).Select(i => $"{name(i)} = {span}[{i}]");
+                writer.WriteLine($"{element} {string.Join(", ", declared)};");
+            }
+        }
+
+        /// <summary>A term with its leading operator: <c>+ x1 * w3</c>, <c>- 0.25f * x2</c> (or <c>input[1]</c>, <c>weight[3]</c> without locals).</summary>
+        private static string Product(Term term, ElementType type, Names names, bool isFirst)
         {
             string value;
             bool negative = false;
             if (term.WeightIndex >= 0)
             {
-                value = $"input[{term.InputIndex}] * weight[{term.WeightIndex}]";
+                value = $"{names.Input(term.InputIndex)} * {names.Weight(term.WeightIndex)}";
             }
             else if (term.Coefficient == 1)
             {
-                value = $"input[{term.InputIndex}]";
+                value = names.Input(term.InputIndex);
             }
             else
             {
                 negative = term.Coefficient < 0;
-                value = $"{Literals.Real(negative ? -term.Coefficient : term.Coefficient, type)} * input[{term.InputIndex}]";
+                value = $"{Literals.Real(negative ? -term.Coefficient : term.Coefficient, type)} * {names.Input(term.InputIndex)}";
             }
 
             if (isFirst)
@@ -79,6 +111,20 @@ namespace KernelGen.Generator.Emit
             }
 
             return (negative ? "- " : "+ ") + value;
+        }
+
+        /// <summary>How the body names an element: a local (<c>x3</c>, <c>w5</c>, <c>b0</c>) or the span itself.</summary>
+        private sealed class Names
+        {
+            private readonly bool _locals;
+
+            public Names(bool locals) => _locals = locals;
+
+            public string Input(int index) => _locals ? $"x{index}" : $"input[{index}]";
+
+            public string Weight(int index) => _locals ? $"w{index}" : $"weight[{index}]";
+
+            public string Bias(int index) => _locals ? $"b{index}" : $"bias[{index}]";
         }
     }
 }

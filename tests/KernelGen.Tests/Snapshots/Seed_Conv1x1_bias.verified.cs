@@ -56,24 +56,29 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         private static void Reduce_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
+            // Every element read is loaded once, before the first store (the output overlaps no other buffer).
+            float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3], x4 = input[4], x5 = input[5], x6 = input[6], x7 = input[7];
+            float x8 = input[8], x9 = input[9], x10 = input[10], x11 = input[11], x12 = input[12], x13 = input[13], x14 = input[14], x15 = input[15];
+            float w0 = weight[0], w1 = weight[1], w2 = weight[2], w3 = weight[3], w4 = weight[4], w5 = weight[5], w6 = weight[6], w7 = weight[7];
+            float b0 = bias[0], b1 = bias[1];
             // output channel 0
-            output[0] = bias[0] + input[0] * weight[0] + input[4] * weight[1] + input[8] * weight[2]
-                + input[12] * weight[3];
-            output[1] = bias[0] + input[1] * weight[0] + input[5] * weight[1] + input[9] * weight[2]
-                + input[13] * weight[3];
-            output[2] = bias[0] + input[2] * weight[0] + input[6] * weight[1] + input[10] * weight[2]
-                + input[14] * weight[3];
-            output[3] = bias[0] + input[3] * weight[0] + input[7] * weight[1] + input[11] * weight[2]
-                + input[15] * weight[3];
+            output[0] = b0 + x0 * w0 + x4 * w1 + x8 * w2
+                + x12 * w3;
+            output[1] = b0 + x1 * w0 + x5 * w1 + x9 * w2
+                + x13 * w3;
+            output[2] = b0 + x2 * w0 + x6 * w1 + x10 * w2
+                + x14 * w3;
+            output[3] = b0 + x3 * w0 + x7 * w1 + x11 * w2
+                + x15 * w3;
             // output channel 1
-            output[4] = bias[1] + input[0] * weight[4] + input[4] * weight[5] + input[8] * weight[6]
-                + input[12] * weight[7];
-            output[5] = bias[1] + input[1] * weight[4] + input[5] * weight[5] + input[9] * weight[6]
-                + input[13] * weight[7];
-            output[6] = bias[1] + input[2] * weight[4] + input[6] * weight[5] + input[10] * weight[6]
-                + input[14] * weight[7];
-            output[7] = bias[1] + input[3] * weight[4] + input[7] * weight[5] + input[11] * weight[6]
-                + input[15] * weight[7];
+            output[4] = b1 + x0 * w4 + x4 * w5 + x8 * w6
+                + x12 * w7;
+            output[5] = b1 + x1 * w4 + x5 * w5 + x9 * w6
+                + x13 * w7;
+            output[6] = b1 + x2 * w4 + x6 * w5 + x10 * w6
+                + x14 * w7;
+            output[7] = b1 + x3 * w4 + x7 * w5 + x11 * w6
+                + x15 * w7;
         }
     }
 }

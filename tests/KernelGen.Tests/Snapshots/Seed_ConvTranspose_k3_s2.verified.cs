@@ -52,36 +52,40 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         private static void Deconv_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
         {
+            // Every element read is loaded once, before the first store (the output overlaps no other buffer).
+            float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3];
+            float w0 = weight[0], w1 = weight[1], w2 = weight[2], w3 = weight[3], w4 = weight[4], w5 = weight[5], w6 = weight[6], w7 = weight[7];
+            float w8 = weight[8];
             // output[0, 0, :]
-            output[0] = input[0] * weight[0];
-            output[1] = input[0] * weight[1];
-            output[2] = input[1] * weight[0] + input[0] * weight[2];
-            output[3] = input[1] * weight[1];
-            output[4] = input[1] * weight[2];
+            output[0] = x0 * w0;
+            output[1] = x0 * w1;
+            output[2] = x1 * w0 + x0 * w2;
+            output[3] = x1 * w1;
+            output[4] = x1 * w2;
             // output[0, 1, :]
-            output[5] = input[0] * weight[3];
-            output[6] = input[0] * weight[4];
-            output[7] = input[1] * weight[3] + input[0] * weight[5];
-            output[8] = input[1] * weight[4];
-            output[9] = input[1] * weight[5];
+            output[5] = x0 * w3;
+            output[6] = x0 * w4;
+            output[7] = x1 * w3 + x0 * w5;
+            output[8] = x1 * w4;
+            output[9] = x1 * w5;
             // output[0, 2, :]
-            output[10] = input[2] * weight[0] + input[0] * weight[6];
-            output[11] = input[2] * weight[1] + input[0] * weight[7];
-            output[12] = input[3] * weight[0] + input[2] * weight[2] + input[1] * weight[6] + input[0] * weight[8];
-            output[13] = input[3] * weight[1] + input[1] * weight[7];
-            output[14] = input[3] * weight[2] + input[1] * weight[8];
+            output[10] = x2 * w0 + x0 * w6;
+            output[11] = x2 * w1 + x0 * w7;
+            output[12] = x3 * w0 + x2 * w2 + x1 * w6 + x0 * w8;
+            output[13] = x3 * w1 + x1 * w7;
+            output[14] = x3 * w2 + x1 * w8;
             // output[0, 3, :]
-            output[15] = input[2] * weight[3];
-            output[16] = input[2] * weight[4];
-            output[17] = input[3] * weight[3] + input[2] * weight[5];
-            output[18] = input[3] * weight[4];
-            output[19] = input[3] * weight[5];
+            output[15] = x2 * w3;
+            output[16] = x2 * w4;
+            output[17] = x3 * w3 + x2 * w5;
+            output[18] = x3 * w4;
+            output[19] = x3 * w5;
             // output[0, 4, :]
-            output[20] = input[2] * weight[6];
-            output[21] = input[2] * weight[7];
-            output[22] = input[3] * weight[6] + input[2] * weight[8];
-            output[23] = input[3] * weight[7];
-            output[24] = input[3] * weight[8];
+            output[20] = x2 * w6;
+            output[21] = x2 * w7;
+            output[22] = x3 * w6 + x2 * w8;
+            output[23] = x3 * w7;
+            output[24] = x3 * w8;
         }
     }
 }

@@ -45,26 +45,28 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         private static void Up_Sample(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
+            // Every element read is loaded once, before the first store (the output overlaps no other buffer).
+            float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3];
             // output[0, 0, :]
-            output[0] = input[0];
-            output[1] = input[0];
-            output[2] = input[1];
-            output[3] = input[1];
+            output[0] = x0;
+            output[1] = x0;
+            output[2] = x1;
+            output[3] = x1;
             // output[0, 1, :]
-            output[4] = input[0];
-            output[5] = input[0];
-            output[6] = input[1];
-            output[7] = input[1];
+            output[4] = x0;
+            output[5] = x0;
+            output[6] = x1;
+            output[7] = x1;
             // output[0, 2, :]
-            output[8] = input[2];
-            output[9] = input[2];
-            output[10] = input[3];
-            output[11] = input[3];
+            output[8] = x2;
+            output[9] = x2;
+            output[10] = x3;
+            output[11] = x3;
             // output[0, 3, :]
-            output[12] = input[2];
-            output[13] = input[2];
-            output[14] = input[3];
-            output[15] = input[3];
+            output[12] = x2;
+            output[13] = x2;
+            output[14] = x3;
+            output[15] = x3;
         }
     }
 }

@@ -45,18 +45,20 @@ namespace Snapshots
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         private static void Sharpen_Sample(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
+            // Every element read is loaded once, before the first store (the output overlaps no other buffer).
+            float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3];
             // output[0, 0, :]
-            output[0] = 1.1811473f * input[0] - 0.09434083f * input[1] - 0.09434083f * input[2] + 0.007535209f * input[3];
-            output[1] = 0.543403f * input[0] + 0.543403f * input[1] - 0.04340279f * input[2] - 0.04340279f * input[3];
-            output[2] = -0.09434057f * input[0] + 1.1811467f * input[1] + 0.0075351885f * input[2] - 0.09434078f * input[3];
+            output[0] = 1.1811473f * x0 - 0.09434083f * x1 - 0.09434083f * x2 + 0.007535209f * x3;
+            output[1] = 0.543403f * x0 + 0.543403f * x1 - 0.04340279f * x2 - 0.04340279f * x3;
+            output[2] = -0.09434057f * x0 + 1.1811467f * x1 + 0.0075351885f * x2 - 0.09434078f * x3;
             // output[0, 1, :]
-            output[3] = 0.543403f * input[0] - 0.04340279f * input[1] + 0.543403f * input[2] - 0.04340279f * input[3];
-            output[4] = 0.25f * input[0] + 0.25f * input[1] + 0.25f * input[2] + 0.25f * input[3];
-            output[5] = -0.04340267f * input[0] + 0.54340273f * input[1] - 0.04340267f * input[2] + 0.54340273f * input[3];
+            output[3] = 0.543403f * x0 - 0.04340279f * x1 + 0.543403f * x2 - 0.04340279f * x3;
+            output[4] = 0.25f * x0 + 0.25f * x1 + 0.25f * x2 + 0.25f * x3;
+            output[5] = -0.04340267f * x0 + 0.54340273f * x1 - 0.04340267f * x2 + 0.54340273f * x3;
             // output[0, 2, :]
-            output[6] = -0.09434057f * input[0] + 0.0075351885f * input[1] + 1.1811467f * input[2] - 0.09434078f * input[3];
-            output[7] = -0.04340267f * input[0] - 0.04340267f * input[1] + 0.54340273f * input[2] + 0.54340273f * input[3];
-            output[8] = 0.0075351675f * input[0] - 0.09434052f * input[1] - 0.09434052f * input[2] + 1.1811461f * input[3];
+            output[6] = -0.09434057f * x0 + 0.0075351885f * x1 + 1.1811467f * x2 - 0.09434078f * x3;
+            output[7] = -0.04340267f * x0 - 0.04340267f * x1 + 0.54340273f * x2 + 0.54340273f * x3;
+            output[8] = 0.0075351675f * x0 - 0.09434052f * x1 - 0.09434052f * x2 + 1.1811461f * x3;
         }
     }
 }
