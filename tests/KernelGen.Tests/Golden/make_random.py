@@ -111,6 +111,31 @@ def upsample(index, large):
     return record(f"rnd_up{rank}d_{mode.replace('-', '_')}_{index}", "Upsample", rank, dtype, False, params, x, None, None, y)
 
 
+def vector_form_case(name, cin, cout, size, k, s, p, op=(0, 0), groups=1, bias=True, dtype=torch.float32, batch=1):
+    # Fixed 2-D layers aimed at the vector forms: the flat form (narrow phases, one or several tiles, interleaved or
+    # not, stride 3), the row form with wide tiles, grouped and double-precision variants. The forms each one gets
+    # are named in the summaries of its generated phase methods.
+    x = tensor([batch, cin] + list(size), dtype, False)
+    w = tensor([cin, cout // groups, k[0], k[1]], dtype, False)
+    b = tensor([cout], dtype, False) if bias else None
+    y = F.conv_transpose2d(x, w, b, stride=list(s), padding=list(p), output_padding=list(op), groups=groups)
+    params = {"kernel": list(k), "stride": list(s), "padding": list(p), "output_padding": list(op), "dilation": [1, 1], "groups": groups}
+    return record("vec_" + name, "ConvTranspose", 2, dtype, False, params, x, w, b, y)
+
+
+def vector_form_cases():
+    return [
+        vector_form_case("autoencoder_32_16", 32, 16, (7, 7), (3, 3), (2, 2), (1, 1), op=(1, 1)),
+        vector_form_case("flat_uneven_columns", 3, 5, (10, 6), (3, 3), (2, 2), (1, 1)),
+        vector_form_case("flat_stride3_two_tiles", 2, 4, (8, 8), (4, 4), (3, 3), (1, 1), bias=False),
+        vector_form_case("flat_interleaved_two_tiles", 4, 6, (12, 5), (3, 3), (2, 2), (1, 1), op=(1, 1), batch=2),
+        vector_form_case("flat_wide_rows", 8, 8, (20, 20), (2, 2), (2, 2), (0, 0)),
+        vector_form_case("row_wide_tiles", 4, 4, (3, 32), (2, 2), (2, 2), (0, 0)),
+        vector_form_case("flat_groups", 4, 6, (7, 7), (4, 4), (2, 2), (1, 1), groups=2),
+        vector_form_case("flat_double", 3, 2, (6, 6), (3, 3), (2, 2), (1, 1), op=(1, 1), dtype=torch.float64),
+    ]
+
+
 def main():
     cases = []
     for i in range(24):
@@ -120,6 +145,8 @@ def main():
         cases.append(conv1x1(i, large=i % 2 == 0))
     for i in range(24):
         cases.append(upsample(i, large=i % 2 == 0))
+    # Appended after the random draws, so that the random cases stay as they were.
+    cases.extend(vector_form_cases())
     meta = {"generator": "PyTorch " + torch.__version__ + " (make_random.py)", "seed": SEED, "layout": "NC(D)HW, batch first", "cases": cases}
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "random.json"), "w") as f:
         json.dump(meta, f, separators=(",", ":"))
