@@ -97,11 +97,16 @@ namespace Snapshots
                     for (int i1 = 0; i1 < 8; i1 += 8)
                     {
                         var value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart, (nuint)(input0 + i1));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread0), ref outputStart, (nuint)(output0 + i1 * 3 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread1), ref outputStart, (nuint)(output0 + i1 * 3 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread2), ref outputStart, (nuint)(output0 + i1 * 3 + 16));
+                        var part0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part0, ref outputStart, (nuint)(output0 + i1 * 3 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part0, ref outputStart, (nuint)(output0 + i1 * 3 + 24));
+                        var part1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread1);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part1, ref outputStart, (nuint)(output0 + i1 * 3 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part1, ref outputStart, (nuint)(output0 + i1 * 3 + 32));
+                        var part2 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread2);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part2, ref outputStart, (nuint)(output0 + i1 * 3 + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part2, ref outputStart, (nuint)(output0 + i1 * 3 + 40));
                     }
-                    output.Slice(output0, 24).CopyTo(output.Slice(output0 + 24, 24));
                 }
             }
         }

@@ -237,9 +237,13 @@ namespace KernelGen.Generator.Operators.Upsample
 
         }
 
-        /// <summary>Nearest by integer factors: fill the first row of each block from the input, then copy it down each axis.</summary>
+        /// <summary>
+        /// Nearest by integer factors: fill the first row of each block from the input, then copy it down each axis.
+        /// When vectors cover whole rows, each vector is also stored straight into the copies of its row
+        /// (<paramref name="rowCopies"/>: their offsets from the first), which saves reading the row back.
+        /// </summary>
         private static void WriteReplication(IndentedWriter writer, Geometry g, string element, int[] factors, int axis, string inputOffset, string outputOffset,
-            VectorWidth? width = null, int lanes = 1)
+            VectorWidth? width = null, int lanes = 1, int[]? rowCopies = null)
         {
             string i = "i" + axis;
             int factor = factors[axis];
@@ -251,7 +255,17 @@ namespace KernelGen.Generator.Operators.Upsample
                     writer.WriteLine($"var value = {width.Load("inputStart", $"{inputOffset} + {i}")};");
                     for (int q = 0; q < factor; q++)
                     {
-                        writer.WriteLine(width.Store(factor == 1 ? "value" : $"{width.Type}.Shuffle(value, spread{q})", "outputStart", $"{outputOffset} + {Code.Times(i, factor)} + {q * lanes}"));
+                        string vector = factor == 1 ? "value" : $"{width.Type}.Shuffle(value, spread{q})";
+                        if (factor > 1 && rowCopies is { Length: > 0 })
+                        {
+                            writer.WriteLine($"var part{q} = {vector};");
+                            vector = $"part{q}";
+                        }
+
+                        foreach (int copy in new[] { 0 }.Concat(rowCopies ?? new int[0]))
+                        {
+                            writer.WriteLine(width.Store(vector, "outputStart", $"{outputOffset} + {Code.Times(i, factor)} + {(q * lanes) + copy}"));
+                        }
                     }
                 }
 
@@ -280,8 +294,10 @@ namespace KernelGen.Generator.Operators.Upsample
                 int rowLength = g.OutputStrides[axis];
                 writer.WriteLine($"int {nextInput} = {inputOffset} + {Code.Times(i, g.InputStrides[axis])};");
                 writer.WriteLine($"int {nextOutput} = {outputOffset} + {Code.Times(i, factor * rowLength)};");
-                WriteReplication(writer, g, element, factors, axis + 1, nextInput, nextOutput, width, lanes);
-                for (int r = 1; r < factor; r++)
+                bool storedInCopies = axis == g.Rank - 2 && width is not null && g.Input[axis + 1] % lanes == 0;
+                int[]? copies = storedInCopies ? Enumerable.Range(1, factor - 1).Select(r => r * rowLength).ToArray() : null;
+                WriteReplication(writer, g, element, factors, axis + 1, nextInput, nextOutput, width, lanes, copies);
+                for (int r = storedInCopies ? factor : 1; r < factor; r++)
                 {
                     writer.WriteLine($"output.Slice({nextOutput}, {rowLength}).CopyTo(output.Slice({nextOutput} + {r * rowLength}, {rowLength}));");
                 }

@@ -4,13 +4,17 @@ using BenchmarkDotNet.Attributes;
 namespace KernelGen.Benchmarks;
 
 /// <summary>
-/// The floor under the seed-size kernels: a call with the seed kernels' signatures that checks its arguments as the
-/// generated methods do (every length, then no overlap with the output) and computes nothing. Whatever a kernel of
-/// that size does, it costs at least this much once it validates its input.
+/// What no kernel can go below. For the seed-size kernels: a call with their signatures that checks its arguments as
+/// the generated methods do (every length, then no overlap with the output) and computes nothing. For the nearest
+/// upsampling: filling its 1 MiB output with a constant, which writes what the kernel writes and reads nothing.
 /// </summary>
-public class CallFloor
+public class Floors
 {
     private readonly float[] _input = new float[4], _weight = new float[9], _deconvolved = new float[25], _upsampled = new float[16];
+    private readonly float[] _nearestOutput = new float[64 * 64 * 64];
+
+    [Benchmark]
+    public void NearestOutputFill() => _nearestOutput.AsSpan().Fill(1);
 
     [Benchmark]
     public void SeedConvTransposeChecksOnly() => ChecksOnly(_input, _weight, _deconvolved);
