@@ -137,7 +137,7 @@ namespace KernelGen.Generator.Emit
             {
                 if (plan.Form == KernelForm.FullyUnrolled)
                 {
-                    UnrolledBodyWriter.Write(writer, op.Unroll(signature, plan.Operator), signature.ElementType);
+                    UnrolledBodyWriter.Write(writer, op.Unroll(signature, plan.Operator), signature);
                 }
                 else
                 {

@@ -17,8 +17,9 @@ namespace KernelGen.Generator.Emit
 
         private const int LocalsPerLine = 8;
 
-        public static void Write(IndentedWriter writer, IEnumerable<UnrolledOutput> outputs, ElementType type)
+        public static void Write(IndentedWriter writer, IEnumerable<UnrolledOutput> outputs, KernelSignature signature)
         {
+            ElementType type = signature.ElementType;
             List<UnrolledOutput> all = outputs.ToList();
             var inputs = all.SelectMany(o => o.Terms).Select(t => t.InputIndex).Distinct().OrderBy(i => i).ToList();
             var weights = all.SelectMany(o => o.Terms).Where(t => t.WeightIndex >= 0).Select(t => t.WeightIndex).Distinct().OrderBy(i => i).ToList();
@@ -30,9 +31,9 @@ namespace KernelGen.Generator.Emit
                 // The JIT cannot know that the output, checked not to overlap, never aliases the other spans: reading
                 // straight from them would reload an element after every store.
                 writer.WriteLine("// Every element read is loaded once, before the first store (the output overlaps no other buffer).");
-                WriteLocals(writer, type, inputs, "input", names.Input);
-                WriteLocals(writer, type, weights, "weight", names.Weight);
-                WriteLocals(writer, type, biases, "bias", names.Bias);
+                WriteLocals(writer, signature.ElementKeyword, inputs, "input", names.Input);
+                WriteLocals(writer, signature.ElementKeyword, weights, "weight", names.Weight);
+                WriteLocals(writer, signature.ElementKeyword, biases, "bias", names.Bias);
             }
 
             foreach (UnrolledOutput output in all)
@@ -76,9 +77,8 @@ namespace KernelGen.Generator.Emit
             }
         }
 
-        private static void WriteLocals(IndentedWriter writer, ElementType type, List<int> indices, string span, System.Func<int, string> name)
+        private static void WriteLocals(IndentedWriter writer, string element, List<int> indices, string span, System.Func<int, string> name)
         {
-            string element = type == ElementType.Float ? "float" : "double";
             for (int start = 0; start < indices.Count; start += LocalsPerLine)
             {
                 var declared = indices.Skip(start).Take(LocalsPerLine).Select(i => $"{name(i)} = {span}[{i}]");

@@ -154,24 +154,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 }
                 else
                 {
-                    int fullRows = qh / tile.Rows * tile.Rows;
                     int vectors = l.VectorsFor(qw);
-                    if (fullRows > 0)
-                    {
-                        using (writer.Block($"for (int qh = 0; qh < {fullRows}; qh += {tile.Rows})"))
-                        {
-                            WriteChannelTiles(writer, l, set, tile, vectors, qw);
-                        }
-                    }
-
-                    if (qh % tile.Rows > 0)
-                    {
-                        using (writer.Block())
-                        {
-                            writer.WriteLine($"const int qh = {fullRows};");
-                            WriteChannelTiles(writer, l, set, tile with { Rows = qh % tile.Rows }, vectors, qw);
-                        }
-                    }
+                    TileLoop.Write(writer, "qh", qh, tile.Rows, rows => WriteChannelTiles(writer, l, set, tile with { Rows = rows }, vectors, qw));
                 }
 
                 groupScope?.Dispose();
@@ -230,23 +214,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
         private static void WriteChannelTiles(IndentedWriter writer, Layout l, PhaseSet set, Tile tile, int vectors, int qw)
         {
-            int m = l.OutputChannelsPerGroup, fullChannels = m / tile.Channels * tile.Channels;
-            if (fullChannels > 0)
-            {
-                using (writer.Block($"for (int m = 0; m < {fullChannels}; m += {tile.Channels})"))
-                {
-                    WriteVectorTiles(writer, l, set, tile, vectors, qw);
-                }
-            }
-
-            if (m % tile.Channels > 0)
-            {
-                using (writer.Block())
-                {
-                    writer.WriteLine($"const int m = {fullChannels};");
-                    WriteVectorTiles(writer, l, set, tile with { Channels = m % tile.Channels }, vectors, qw);
-                }
-            }
+            TileLoop.Write(writer, "m", l.OutputChannelsPerGroup, tile.Channels,
+                channels => WriteVectorTiles(writer, l, set, tile with { Channels = channels }, vectors, qw));
         }
 
         private static void WriteVectorTiles(IndentedWriter writer, Layout l, PhaseSet set, Tile tile, int vectors, int qw)
@@ -323,7 +292,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             {
                 for (int c = 0; c < channels; c++)
                 {
-                    WriteFlatStores(writer, l, set, c, p => j => Acc(c, 0, j, p), firstVector, vectors);
+                    WriteFlatStores(writer, l, set, c, (p, j) => Acc(c, 0, j, p), firstVector, vectors);
                 }
 
                 return;
@@ -358,7 +327,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// interleaved), then each output row takes its valid lanes: one copy of consecutive columns when interleaved,
         /// lane by lane at the column stride otherwise. The padding columns between rows are dropped here.
         /// </summary>
-        private static void WriteFlatStores(IndentedWriter writer, Layout l, PhaseSet set, int c, Func<int, Func<int, string>> accumulator, int firstVector, int vectors)
+        /// <param name="accumulator">The accumulator of channel <paramref name="c"/> for (column phase, vector).</param>
+        private static void WriteFlatStores(IndentedWriter writer, Layout l, PhaseSet set, int c, Func<int, int, string> accumulator, int firstVector, int vectors)
         {
             int stride = l.Columns.Stride, rh = set.Rh, count = l.Columns.Count(set.Rws[0]);
             for (int j = 0; j < vectors; j++)
@@ -367,12 +337,12 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 {
                     for (int t = 0; t < stride; t++)
                     {
-                        writer.WriteLine(l.Width.Store(Zipped(l, u => accumulator(u)(j), t), "lanesStart", Literals.Int(((j * stride) + t) * l.Lanes)));
+                        writer.WriteLine(l.Width.Store(Zipped(l, u => accumulator(u, j), t), "lanesStart", Literals.Int(((j * stride) + t) * l.Lanes)));
                     }
                 }
                 else
                 {
-                    writer.WriteLine(l.Width.Store(accumulator(0)(j), "lanesStart", Literals.Int(j * l.Lanes)));
+                    writer.WriteLine(l.Width.Store(accumulator(0, j), "lanesStart", Literals.Int(j * l.Lanes)));
                 }
             }
 
