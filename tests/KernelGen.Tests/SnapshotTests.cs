@@ -82,39 +82,4 @@ public sealed class SnapshotTests
         Assert.DoesNotContain("for (", body);
         Assert.Equal(25, body.Split('\n').Count(line => line.TrimStart().StartsWith("output[", StringComparison.Ordinal)));
     }
-
-    /// <summary>Literals and messages must not follow the user's culture: a comma or a Unicode minus would not compile.</summary>
-    [Fact]
-    public void Generated_code_does_not_depend_on_the_current_culture()
-    {
-        const string source = """
-            using System;
-            using KernelGen;
-            static partial class Layers
-            {
-                [Upsample(Scales = new double[] { 1.5, 2.5 }, Mode = UpsampleMode.Cubic)]
-                public static partial void Sharpen([Shape(1, 2, 2)] ReadOnlySpan<float> input, [Shape(1, 3, 5)] Span<float> output);
-
-                [Upsample(scale: 2.5, Mode = UpsampleMode.Cubic, AlignCorners = true)]
-                public static partial void Large([Shape(2, 12, 12)] ReadOnlySpan<double> input, [Shape(2, 30, 30)] Span<double> output);
-            }
-            """;
-        var culture = (System.Globalization.CultureInfo)System.Globalization.CultureInfo.InvariantCulture.Clone();
-        culture.NumberFormat.NegativeSign = "\u2212";
-        culture.NumberFormat.NumberDecimalSeparator = ",";
-        string[] invariant = GeneratorHarness.Run(source).Sources.Values.ToArray();
-        var saved = System.Globalization.CultureInfo.CurrentCulture;
-        try
-        {
-            System.Globalization.CultureInfo.CurrentCulture = culture;
-            GeneratorRun run = GeneratorHarness.Run(source);
-            Assert.Equal(invariant, run.Sources.Values.ToArray());
-            Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
-            Assert.Contains(run.Sources.Values, text => text.Contains("- 0.", StringComparison.Ordinal) || text.Contains("-0.", StringComparison.Ordinal));
-        }
-        finally
-        {
-            System.Globalization.CultureInfo.CurrentCulture = saved;
-        }
-    }
 }

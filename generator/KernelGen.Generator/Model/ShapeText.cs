@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using System.Globalization;
+using System.Linq;
 
 namespace KernelGen.Generator.Model
 {
@@ -48,27 +48,12 @@ namespace KernelGen.Generator.Model
         }
 
         /// <summary><c>[1, 5, 5]</c>.</summary>
-        public static string Format(IReadOnlyList<int> dims)
-        {
-            var parts = new string[dims.Count];
-            for (int i = 0; i < parts.Length; i++)
-            {
-                parts[i] = dims[i].ToString(CultureInfo.InvariantCulture);
-            }
-
-            return "[" + string.Join(", ", parts) + "]";
-        }
+        public static string Format<T>(IReadOnlyList<T> dims) => $"[{Join(", ", dims)}]";
 
         /// <summary><c>3x3</c>, the way kernel sizes and strides are usually written.</summary>
-        public static string Cross<T>(IReadOnlyList<T> values)
-        {
-            var parts = new string[values.Count];
-            for (int i = 0; i < parts.Length; i++)
-            {
-                parts[i] = System.Convert.ToString(values[i], CultureInfo.InvariantCulture) ?? string.Empty;
-            }
+        public static string Cross<T>(IReadOnlyList<T> values) => Join("x", values);
 
-            return string.Join("x", parts);
-        }
+        /// <summary>The values joined by <paramref name="separator"/>, each formatted invariantly.</summary>
+        public static string Join<T>(string separator, IEnumerable<T> values) => string.Join(separator, values.Select(value => $"{value}"));
     }
 }

@@ -1,9 +1,11 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.Loader;
 using KernelGen.Generator;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace KernelGen.Tests.Infrastructure;
 
@@ -48,14 +50,50 @@ public static class GeneratorHarness
 
     public static GeneratorRun Run(params string[] sources) => Run(CreateCompilation(sources));
 
-    public static GeneratorRun Run(CSharpCompilation compilation, bool trackSteps = false)
+    /// <summary>
+    /// Runs KernelGen under <see cref="HostileCulture"/>, always: every kernel the tests compile (golden, random,
+    /// property, snapshot, diagnostics) is generated where a number formatted with the current culture would not compile.
+    /// </summary>
+    public static GeneratorRun Run(CSharpCompilation compilation, bool trackSteps = false, AnalyzerConfigOptionsProvider? options = null)
     {
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             new[] { new KernelGenerator().AsSourceGenerator() },
             parseOptions: ParseOptions,
+            optionsProvider: options,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
-        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
-        return new GeneratorRun(compilation, output, driver.GetRunResult(), driver);
+        CultureInfo saved = CultureInfo.CurrentCulture, savedUi = CultureInfo.CurrentUICulture;
+        try
+        {
+            CultureInfo.CurrentCulture = HostileCulture;
+            CultureInfo.CurrentUICulture = HostileCulture;
+            driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
+            return new GeneratorRun(compilation, output, driver.GetRunResult(), driver);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+            CultureInfo.CurrentUICulture = savedUi;
+        }
+    }
+
+    /// <summary>
+    /// A culture whose every number symbol differs from C#'s: a Unicode minus (as sv-SE, fi-FI, lt-LT), a decimal
+    /// comma, a plus sign, infinity and NaN symbols that are not identifiers, and a percent and group separator.
+    /// </summary>
+    public static readonly CultureInfo HostileCulture = CreateHostileCulture();
+
+    private static CultureInfo CreateHostileCulture()
+    {
+        var culture = (CultureInfo)CultureInfo.GetCultureInfo("sv-SE").Clone();
+        NumberFormatInfo number = culture.NumberFormat;
+        number.NegativeSign = "\u2212";
+        number.PositiveSign = "\u002B\u200E";
+        number.NumberDecimalSeparator = ",";
+        number.NumberGroupSeparator = "\u00A0";
+        number.PositiveInfinitySymbol = "\u221E";
+        number.NegativeInfinitySymbol = "\u2212\u221E";
+        number.NaNSymbol = "\u00ACtal";
+        return CultureInfo.ReadOnly(culture);
     }
 
     /// <summary>Runs KernelGen, requires it and the compiler to be silent (no error, no warning), and loads the assembly.</summary>

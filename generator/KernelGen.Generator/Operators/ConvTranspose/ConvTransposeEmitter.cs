@@ -121,7 +121,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             foreach (int[] tap in MultiIndex.Enumerate(g.Kernel))
             {
                 var ranges = Enumerable.Range(0, g.Rank).Select(axis => g.InputRange(axis, tap[axis])).ToArray();
-                string tapName = $"tap [{string.Join(", ", tap)}]";
+                string tapName = $"tap {ShapeText.Format(tap)}";
                 if (ranges.Any(r => r.Hi <= r.Lo))
                 {
                     writer.WriteLine($"// {tapName} lands only in the padding");
@@ -147,13 +147,13 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         {
             if (axis == g.Rank)
             {
-                string tapIndex = string.Join(" + ", Enumerable.Range(0, g.Rank).Select(a => Code.Times("t" + a, g.KernelStrides[a])));
+                string tapIndex = string.Join(" + ", Enumerable.Range(0, g.Rank).Select(a => Code.Times($"t{a}", g.KernelStrides[a])));
                 writer.WriteLine($"{element} tapWeight = {Code.At("w", tapIndex)};");
                 WriteInputLoops(writer, g, element, axes, 0, "x", "y");
                 return;
             }
 
-            string t = "t" + axis, offset = "offset" + axis, lo = "lo" + axis, hi = "hi" + axis;
+            string t = $"t{axis}", offset = $"offset{axis}", lo = $"lo{axis}", hi = $"hi{axis}";
             int stride = g.Spec.Stride[axis], inputSize = g.InputSize[axis], outputSize = g.OutputSize[axis];
             using (writer.Block($"for (int {t} = 0; {t} < {g.Kernel[axis]}; {t}++)"))
             {
@@ -172,7 +172,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// </summary>
         private static void WriteInputLoops(IndentedWriter writer, ConvTransposeGeometry g, string element, TapAxis[] axes, int axis, string x, string y)
         {
-            string i = "i" + axis;
+            string i = $"i{axis}";
             string outputPosition = axes[axis].OutputPosition(i);
             using (writer.Block($"for (int {i} = {axes[axis].Lo}; {i} < {axes[axis].Hi}; {i}++)"))
             {
@@ -182,7 +182,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     return;
                 }
 
-                string xRow = "x" + axis, yRow = "y" + axis;
+                string xRow = $"x{axis}", yRow = $"y{axis}";
                 writer.WriteLine($"ref {element} {xRow} = ref {Code.At(x, Code.Times(i, g.InputStrides[axis]))};");
                 writer.WriteLine($"ref {element} {yRow} = ref {Code.At(y, Code.Times(outputPosition.Contains(" ") ? $"({outputPosition})" : outputPosition, g.OutputStrides[axis]))};");
                 WriteInputLoops(writer, g, element, axes, axis + 1, xRow, yRow);

@@ -115,7 +115,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
             if (!matches)
             {
-                string expected = "[" + string.Join(", ", new[] { (long)signature.OutputShape[0] }.Concat(computed)) + "]";
+                string expected = ShapeText.Format(new[] { (long)signature.OutputShape[0] }.Concat(computed).ToArray());
                 string arithmetic = string.Join("; ", Enumerable.Range(0, rank).Select(axis => AxisArithmetic(signature, spec, axis)));
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputShapeMismatch, kernel.OutputShapeLocation,
                     ShapeText.Format(signature.OutputShape), signature.MethodName, expected, arithmetic));
@@ -142,7 +142,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     string what = values.ArgumentName.EndsWith("s", System.StringComparison.Ordinal) || values.ArgumentName == "Kernel"
                         ? $"{values.Description} on axis {ShapeText.AxisName(rank, axis)}"
                         : values.Description;
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameter, args.LocationOf(values.ArgumentName), what, "at least " + minimum, values[axis]));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameter, args.LocationOf(values.ArgumentName), what, $"at least {minimum}", values[axis]));
                     return;
                 }
             }

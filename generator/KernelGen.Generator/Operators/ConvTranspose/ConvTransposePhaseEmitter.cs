@@ -443,7 +443,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
             public bool Interleaved { get; }
 
-            public string Name => $"Phase{Rh}_{string.Join(string.Empty, Rws)}";
+            public string Name => $"Phase{Rh}_{string.Concat(Rws.Select(rw => $"{rw}"))}";
         }
 
         /// <summary>Sizes, phases, the padded buffer and the tile shapes of one layer at one vector width.</summary>

@@ -245,7 +245,7 @@ namespace KernelGen.Generator.Operators.Upsample
         private static void WriteReplication(IndentedWriter writer, Geometry g, string element, int[] factors, int axis, string inputOffset, string outputOffset,
             VectorWidth? width = null, int lanes = 1, int[]? rowCopies = null)
         {
-            string i = "i" + axis;
+            string i = $"i{axis}";
             int factor = factors[axis];
             if (axis == g.Rank - 1 && width is not null)
             {
@@ -290,7 +290,7 @@ namespace KernelGen.Generator.Operators.Upsample
                     return;
                 }
 
-                string nextInput = "input" + axis, nextOutput = "output" + axis;
+                string nextInput = $"input{axis}", nextOutput = $"output{axis}";
                 int rowLength = g.OutputStrides[axis];
                 writer.WriteLine($"int {nextInput} = {inputOffset} + {Code.Times(i, g.InputStrides[axis])};");
                 writer.WriteLine($"int {nextOutput} = {outputOffset} + {Code.Times(i, factor * rowLength)};");
@@ -307,7 +307,7 @@ namespace KernelGen.Generator.Operators.Upsample
         /// <summary>One loop per axis over the output; each level looks up its source offsets and weights once.</summary>
         private static void WriteTableLoops(IndentedWriter writer, Geometry g, string element, bool weighted, int axis)
         {
-            string o = "o" + axis;
+            string o = $"o{axis}";
             using (writer.Block($"for (int {o} = 0; {o} < {g.Output[axis]}; {o}++)"))
             {
                 for (int t = 0; t < g.Taps; t++)
@@ -326,7 +326,7 @@ namespace KernelGen.Generator.Operators.Upsample
                     return;
                 }
 
-                string target = Code.At("y", string.Join(" + ", Enumerable.Range(0, g.Rank).Select(a => Code.Times("o" + a, g.OutputStrides[a]))));
+                string target = Code.At("y", string.Join(" + ", Enumerable.Range(0, g.Rank).Select(a => Code.Times($"o{a}", g.OutputStrides[a]))));
                 writer.WriteLine($"{target} = {Combination(g, weighted, 0, new int[g.Rank])};");
             }
         }

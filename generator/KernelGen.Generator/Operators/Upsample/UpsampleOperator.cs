@@ -103,7 +103,7 @@ namespace KernelGen.Generator.Operators.Upsample
 
             if (!matches)
             {
-                string expected = "[" + string.Join(", ", new[] { (long)signature.InputShape[0] }.Concat(computed)) + "]";
+                string expected = ShapeText.Format(new[] { (long)signature.InputShape[0] }.Concat(computed).ToArray());
                 string channels = $"C: kept = {signature.InputShape[0]}";
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputShapeMismatch, kernel.OutputShapeLocation,
                     ShapeText.Format(signature.OutputShape), signature.MethodName, expected, string.Join("; ", new[] { channels }.Concat(arithmetic))));
