@@ -22,7 +22,8 @@ namespace KernelGen.Generator
                 var results = context.SyntaxProvider
                     .ForAttributeWithMetadataName(
                         op.AttributeName,
-                        predicate: static (node, _) => node is MethodDeclarationSyntax,
+                        // Local functions and lambdas too, so that an attribute on one is reported instead of ignored.
+                        predicate: static (node, _) => node is MethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax,
                         transform: (attributeContext, cancellationToken) => KernelPipeline.Transform(attributeContext, op, cancellationToken))
                     .WithTrackingName(TransformStep);
                 context.RegisterSourceOutput(results, KernelPipeline.Emit);

@@ -28,6 +28,14 @@ public static partial class BuiltKernels
     [Upsample(scale: 2, Mode = UpsampleMode.Linear)]
     public static partial void LargeSmooth([Shape(2, 130, 70)] ReadOnlySpan<float> input, [Shape(2, 260, 140)] Span<float> output);
 
+    /// <summary>Modifiers the implementing part must repeat: C# 13's params span, scoped (NamingTests).</summary>
+    [Upsample(scale: 2)]
+    public static partial void UpParams([Shape(1, 3)] scoped ReadOnlySpan<float> input, [Shape(1, 6)] params Span<float> output);
+
+    /// <summary>An extension method: the implementing part repeats <c>this</c> (NamingTests).</summary>
+    [Upsample(scale: 2)]
+    public static partial void UpExtension([Shape(1, 3)] this ReadOnlySpan<float> input, [Shape(1, 6)] Span<float> output);
+
     [Conv1x1]
     public static partial void Project([Shape(16, 8, 8)] ReadOnlySpan<double> input, ReadOnlySpan<double> weight, ReadOnlySpan<double> bias, [Shape(4, 8, 8)] Span<double> output);
 }

@@ -57,6 +57,14 @@ public sealed class DiagnosticTests
         { "KG0014", "cubic in 1-D", InClass("[Upsample(scale: 2, [|Mode = UpsampleMode.Cubic|])] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);") },
         { "KG0015", "two kernel attributes", InClass("[Upsample(scale: 1)] [Conv1x1] public static partial void [|Both|]([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 2)] Span<float> output);") },
         { "KG0016", "overloaded kernel", InClass("[Upsample(scale: 2)] public static partial void [|Up|]([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);\npublic static void Up(int unrelated) { }") },
+        { "KG0008", "extern", InClass("[Upsample(scale: 2)] public static extern partial void [|Up|]([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);") },
+        { "KG0008", "local function", InClass("public static void Host() { [[|Upsample(scale: 2)|]] static void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output) { } }") },
+        { "KG0008", "lambda", InClass("public static Delegate Host() => [[|Upsample(scale: 2)|]] (ReadOnlySpan<float> input, Span<float> output) => { };") },
+        { "KG0017", "user's lengths class", InClass("[Upsample(scale: 2)] public static partial void [|Deconv|]([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);\npublic static class DeconvLengths { }") },
+        { "KG0017", "user's implementation field", InClass("[Upsample(scale: 2)] public static partial void [|Deconv|]([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);\nprivate static int DeconvImplementation;") },
+        { "KG0017", "containing type named like the lengths class", Usings + "public static partial class MLengths { [Upsample(scale: 2)] public static partial void [|M|]([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output); }" },
+        { "KG0018", "file-local type", Usings + "file static partial class [|Layers|] { [Upsample(scale: 2)] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output); }" },
+        { "KG0018", "variant interface", Usings + "public partial interface [|IKernels|]<out T> { [Upsample(scale: 2)] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output); }" },
     };
 
     [Theory]

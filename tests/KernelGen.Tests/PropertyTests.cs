@@ -39,7 +39,17 @@ public sealed class PropertyKernels
     public PropertyKernels()
     {
         var rng = new Random(Seed);
-        ConvTransposes = Enumerable.Range(0, 40).Select(i => ConvTransposeConfig.Random(rng, $"CT{i}")).ToArray();
+        ConvTransposes = Enumerable.Range(0, 40).Select(i => ConvTransposeConfig.Random(rng, $"CT{i}")).Concat(
+        [
+            // Wider than MaxUnrolledVectorTiles whole tiles per phase row: the vector tiles loop (with and without
+            // interleaved column phases), and a remainder tile follows.
+            new ConvTransposeConfig("CT40", 2, 2, [3, 300], [4, 4], [2, 2], [1, 1], [0, 0], [1, 1], 1, true, 1),
+            new ConvTransposeConfig("CT41", 2, 4, [2, 310], [9, 9], [2, 2], [4, 4], [1, 1], [1, 1], 2, false, 2),
+            // More taps per phase than MaxUnrolledTaps: the taps loop.
+            new ConvTransposeConfig("CT42", 3, 2, [10, 40], [7, 7], [1, 1], [3, 3], [0, 0], [1, 1], 1, true, 1),
+            // Tall and thin: too many flat vectors for the flat form, so the row form takes it.
+            new ConvTransposeConfig("CT43", 1, 2, [400, 5], [4, 4], [2, 2], [1, 1], [0, 0], [1, 1], 1, false, 1),
+        ]).ToArray();
         var declarations = new Declarations();
         foreach (ConvTransposeConfig c in ConvTransposes)
         {
@@ -132,7 +142,7 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
 
     private static double Dot(double[] a, double[] b) => a.Zip(b, (x, y) => x * y).Sum();
 
-    public static TheoryData<int> ConvTransposeIndices() => [.. Enumerable.Range(0, 40)];
+    public static TheoryData<int> ConvTransposeIndices() => [.. Enumerable.Range(0, 44)];
 
     public static TheoryData<int> Conv1x1Indices() => [.. Enumerable.Range(0, 16)];
 
@@ -252,6 +262,8 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [InlineData("ConvTranspose", "for (int t0 = 0;")]
     [InlineData("ConvTranspose", "_Vector512_Phase")]
     [InlineData("ConvTranspose", "ArrayPool")]
+    [InlineData("ConvTranspose", "for (int vl = 0; vl <")]
+    [InlineData("ConvTranspose", "for (int mh = 0; mh <")]
     [InlineData("ConvTranspose", "ConditionalSelect(fromPhase0")]
     [InlineData("ConvTranspose", "registers; each phase one flat row of")]
     [InlineData("ConvTranspose", "); each phase one flat row of")]

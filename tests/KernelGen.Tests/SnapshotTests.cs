@@ -78,7 +78,7 @@ public sealed class SnapshotTests
         string generated = Assert.Single(run.Sources).Value;
         Assert.Contains("// Form: fully unrolled", generated);
         Assert.Contains("(2 - 1)*2 - 2*0 + 3 = 5", generated);
-        string body = generated[generated.IndexOf("private static void Deconv_Sample", StringComparison.Ordinal)..];
+        string body = generated[generated.IndexOf("internal static void Deconv_Sample", StringComparison.Ordinal)..];
         Assert.DoesNotContain("for (", body);
         Assert.Equal(25, body.Split('\n').Count(line => line.TrimStart().StartsWith("output[", StringComparison.Ordinal)));
     }

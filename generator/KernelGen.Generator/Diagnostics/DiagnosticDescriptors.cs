@@ -91,6 +91,16 @@ namespace KernelGen.Generator.Diagnostics
             "KG0016", "Overloaded kernel method",
             "Kernel method '{0}' is overloaded; give each kernel a name of its own, its generated members are named after it");
 
+        /// <summary>KG0017: "Kernel 'Up' cannot be generated: 'UpLengths' already exists, ..."</summary>
+        public static readonly DiagnosticDescriptor GeneratedNameClash = Create(
+            "KG0017", "A name KernelGen generates is already taken",
+            "Kernel '{0}' cannot be generated: '{1}' already exists in its type, and KernelGen generates '{2}' and '{3}' for this kernel; rename the kernel or that member");
+
+        /// <summary>KG0018: "Type 'Layers' that contains kernel method 'Up' is file-local ('file'): ..."</summary>
+        public static readonly DiagnosticDescriptor UnsupportedContainingType = Create(
+            "KG0018", "Containing type cannot hold a generated kernel",
+            "Type '{0}' that contains kernel method '{1}' {2}; declare the kernel in another type");
+
         /// <summary>KG9999: "KernelGen failed on this declaration (...); please report it". A bug in KernelGen, never in the user's code.</summary>
         public static readonly DiagnosticDescriptor InternalError = Create(
             "KG9999", "KernelGen internal error",

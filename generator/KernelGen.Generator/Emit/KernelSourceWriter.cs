@@ -35,15 +35,22 @@ namespace KernelGen.Generator.Emit
 
             foreach (ContainingType type in signature.Containing.Types)
             {
-                scopes.Push(writer.Block($"partial {type.Keyword} {type.Name}"));
+                scopes.Push(writer.Block(type.Declaration));
             }
 
             WriteLengths(writer, signature, buffers);
             writer.WriteLine();
             WritePublicMethod(writer, signature, buffers);
             writer.WriteLine();
-            WriteSampleMethod(writer, plan, op, buffers);
-            op.WriteMembers(writer, plan);
+            // Every helper lives in one nested class: the user's type then holds only two generated names besides the
+            // method, {M}Lengths and {M}Implementation, which the parser checks against the user's members.
+            writer.WriteLine($"/// <summary>The body of <see cref=\"{signature.MethodIdentifier}\"/> and its helpers.</summary>");
+            writer.WriteLine(GeneratedCode);
+            using (writer.Block($"private static class {signature.ImplementationClass}"))
+            {
+                WriteSampleMethod(writer, plan, op, buffers);
+                op.WriteMembers(writer, plan);
+            }
 
             while (scopes.Count > 0)
             {
@@ -77,16 +84,17 @@ namespace KernelGen.Generator.Emit
             }
 
             writer.WriteLine("//");
+            int outputLength = buffers[buffers.Count - 1].Length;
             writer.WriteLine(plan.Form == KernelForm.FullyUnrolled
-                ? $"// Form: fully unrolled, {plan.MultiplyAdds} multiply-adds per sample (budget {KernelPlanner.UnrollBudget}): every index is a constant, no loop."
-                : $"// Form: loops with constant bounds, {plan.MultiplyAdds} multiply-adds per sample (over the full-unroll budget of {KernelPlanner.UnrollBudget}).");
+                ? $"// Form: fully unrolled, {plan.MultiplyAdds} multiply-adds and {outputLength} output statements per sample (budget {KernelPlanner.UnrollBudget} each): every index is a constant, no loop."
+                : $"// Form: loops with constant bounds, {plan.MultiplyAdds} multiply-adds and {outputLength} output elements per sample (over the full-unroll budget of {KernelPlanner.UnrollBudget} each).");
         }
 
         private static void WriteLengths(IndentedWriter writer, KernelSignature signature, List<KernelBuffer> buffers)
         {
-            writer.WriteLine($"/// <summary>The lengths of one sample's buffers of <see cref=\"{signature.MethodName}\"/>, as constants for <c>stackalloc</c> and <c>new</c>.</summary>");
+            writer.WriteLine($"/// <summary>The lengths of one sample's buffers of <see cref=\"{signature.MethodIdentifier}\"/>, as constants for <c>stackalloc</c> and <c>new</c>.</summary>");
             writer.WriteLine(GeneratedCode);
-            using (writer.Block($"{Accessibility(signature)}static class {signature.MethodName}Lengths"))
+            using (writer.Block($"{Accessibility(signature)}static class {signature.LengthsClass}"))
             {
                 foreach (KernelBuffer buffer in buffers)
                 {
@@ -106,17 +114,27 @@ namespace KernelGen.Generator.Emit
             }
 
             parameters.AddRange(buffers.Select(b => $"{(b.Role == "output" ? Span : ReadOnlySpan)}<{element}> {b.ParameterName}"));
+
+            // The implementing part repeats what the declaring part says of each parameter (this, scoped, params).
+            parameters = parameters.Select((parameter, i) => signature.ParameterModifiers[i] + parameter).ToList();
             writer.WriteLine(GeneratedCode);
-            using (writer.Block($"{signature.Modifiers} void {signature.MethodName}({string.Join(", ", parameters)})"))
+            using (writer.Block($"{signature.Modifiers} void {signature.MethodIdentifier}({string.Join(", ", parameters)})"))
             {
                 RunTimeChecks.Write(writer, signature, buffers);
                 string Argument(KernelBuffer b, string sample) => b.PerSample ? $"{b.ParameterName}.Slice({sample} * {b.Length}, {b.Length})" : b.ParameterName;
-                string call = $"{signature.MethodName}_Sample";
+                string call = $"{signature.ImplementationClass}.{signature.MethodName}_Sample";
                 if (signature.BatchParameter is { } batch)
                 {
-                    using (writer.Block($"for (int sample = 0; sample < {batch}; sample++)"))
+                    // The loop variable must not hide a parameter, whatever the user named them.
+                    string sample = "sample";
+                    while (buffers.Any(b => Identifiers.Unescape(b.ParameterName) == sample) || Identifiers.Unescape(batch) == sample)
                     {
-                        writer.WriteLine($"{call}({string.Join(", ", buffers.Select(b => Argument(b, "sample")))});");
+                        sample += "_";
+                    }
+
+                    using (writer.Block($"for (int {sample} = 0; {sample} < {batch}; {sample}++)"))
+                    {
+                        writer.WriteLine($"{call}({string.Join(", ", buffers.Select(b => Argument(b, sample)))});");
                     }
                 }
                 else
@@ -132,8 +150,7 @@ namespace KernelGen.Generator.Emit
             string element = signature.ElementKeyword;
             string parameters = string.Join(", ", buffers.Select(b => $"{(b.Role == "output" ? Span : ReadOnlySpan)}<{element}> {b.Role}"));
             writer.WriteLine("/// <summary>One sample; the lengths were checked by the caller.</summary>");
-            writer.WriteLine(GeneratedCode);
-            using (writer.Block($"private static void {signature.MethodName}_Sample({parameters})"))
+            using (writer.Block($"internal static void {signature.MethodName}_Sample({parameters})"))
             {
                 if (plan.Form == KernelForm.FullyUnrolled)
                 {

@@ -18,7 +18,7 @@ namespace KernelGen.Generator.Emit
             if (batch is not null)
             {
                 writer.WriteLine($"if ({batch} < 0)");
-                writer.WriteLine($"    throw new global::System.ArgumentOutOfRangeException(nameof({batch}), {batch}, \"The batch count must not be negative.\");");
+                writer.WriteLine($"    throw new global::System.ArgumentOutOfRangeException({NameOf(batch)}, {batch}, \"The batch count must not be negative.\");");
             }
 
             foreach (KernelBuffer buffer in buffers)
@@ -28,12 +28,12 @@ namespace KernelGen.Generator.Emit
                 if (batch is not null && buffer.PerSample)
                 {
                     writer.WriteLine($"if ({name}.Length != (long){batch} * {buffer.Length})");
-                    writer.WriteLine($"    throw new {ArgumentException}($\"Expected {{{batch}}} * {buffer.Length} = {{(long){batch} * {buffer.Length}}} elements ({{{batch}}} samples of shape {shape}), but the span has {{{name}.Length}}.\", nameof({name}));");
+                    writer.WriteLine($"    throw new {ArgumentException}($\"Expected {{{batch}}} * {buffer.Length} = {{(long){batch} * {buffer.Length}}} elements ({{{batch}}} samples of shape {shape}), but the span has {{{name}.Length}}.\", {NameOf(name)});");
                 }
                 else
                 {
                     writer.WriteLine($"if ({name}.Length != {buffer.Length})");
-                    writer.WriteLine($"    throw new {ArgumentException}($\"Expected {buffer.Length} elements (shape {shape}), but the span has {{{name}.Length}}.\", nameof({name}));");
+                    writer.WriteLine($"    throw new {ArgumentException}($\"Expected {buffer.Length} elements (shape {shape}), but the span has {{{name}.Length}}.\", {NameOf(name)});");
                 }
             }
 
@@ -42,10 +42,16 @@ namespace KernelGen.Generator.Emit
             {
                 string name = buffers[i].ParameterName;
                 writer.WriteLine($"if (global::System.MemoryExtensions.Overlaps({output.ParameterName}, {name}))");
-                writer.WriteLine($"    throw new {ArgumentException}(\"The output must not overlap the {buffers[i].Role}: every output element is written while the {buffers[i].Role} is still read.\", nameof({output.ParameterName}));");
+                writer.WriteLine($"    throw new {ArgumentException}(\"The output must not overlap the {buffers[i].Role}: every output element is written while the {buffers[i].Role} is still read.\", {NameOf(output.ParameterName)});");
             }
 
             writer.WriteLine();
         }
+
+        /// <summary>
+        /// The parameter's name as a string literal. Not <c>nameof(x)</c>: a parameter called <c>nameof</c> would turn that
+        /// into a call of itself.
+        /// </summary>
+        private static string NameOf(string parameter) => $"\"{Identifiers.Unescape(parameter)}\"";
     }
 }

@@ -10,12 +10,19 @@ namespace KernelGen.Generator.Model
     /// <summary>
     /// What the generated implementation must repeat of the user's partial method, and the shapes it declares.
     /// </summary>
+    /// <param name="MethodName">The method's name, without the <c>@</c> of an escaped keyword: the prefix of every generated member.</param>
+    /// <param name="HintName">The generated file's name, from the symbol (see <c>HintNames</c>).</param>
     /// <param name="Modifiers">The method's modifiers as written, such as <c>public static partial</c>.</param>
-    /// <param name="BatchParameter">The leading <c>int</c> parameter that counts samples, when the method has one.</param>
+    /// <param name="ParameterModifiers">Per parameter, in order, what the implementation must repeat before its type:
+    /// <c>this </c>, <c>params </c>, <c>scoped </c> (in the order C# requires) or nothing.</param>
+    /// <param name="BatchParameter">The leading <c>int</c> parameter that counts samples, when the method has one.
+    /// Parameter names are identifiers as C# needs them: <c>@in</c> for a keyword.</param>
     internal sealed record KernelSignature(
         TypeHierarchy Containing,
         string MethodName,
+        string HintName,
         string Modifiers,
+        EquatableArray<string> ParameterModifiers,
         ElementType ElementType,
         string? BatchParameter,
         string InputParameter,
@@ -29,7 +36,17 @@ namespace KernelGen.Generator.Model
 
         public int SpatialRank => InputShape.Count - 1;
 
-        public string HintName => $"{Containing.QualifiedName}.{MethodName}.g.cs"
-            .Replace('<', '{').Replace('>', '}').Replace(", ", ",");
+        /// <summary>The generated class of constants, <c>DeconvLengths</c>: public API, one of two generated names in the user's type.</summary>
+        public string LengthsClass => LengthsClassOf(MethodName);
+
+        /// <summary>The generated private class holding the body and every helper: the other generated name in the user's type.</summary>
+        public string ImplementationClass => ImplementationClassOf(MethodName);
+
+        public static string LengthsClassOf(string methodName) => methodName + "Lengths";
+
+        public static string ImplementationClassOf(string methodName) => methodName + "Implementation";
+
+        /// <summary>The method's name as an identifier: <c>@class</c> for a keyword.</summary>
+        public string MethodIdentifier => Identifiers.Escape(MethodName);
     }
 }

@@ -2,13 +2,19 @@ namespace KernelGen.Generator.Model
 {
     /// <summary>One containing type of a kernel method, as the generated code must reopen it.</summary>
     /// <param name="Keyword">The declaration keyword: <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c> or <c>interface</c>.</param>
-    /// <param name="Name">The type's name with its type parameter list, such as <c>Decoder</c> or <c>Layers&lt;T&gt;</c>.</param>
-    internal sealed record ContainingType(string Keyword, string Name);
+    /// <param name="Name">The type's name as an identifier (escaped when it is a keyword), such as <c>Decoder</c> or <c>@event</c>.</param>
+    /// <param name="TypeParameters">The type parameter list as the partial declaration must repeat it, from the symbol:
+    /// names and variance, never attributes or comments; empty for a non-generic type.</param>
+    internal sealed record ContainingType(string Keyword, string Name, string TypeParameters)
+    {
+        /// <summary><c>partial class Layers&lt;T&gt;</c>.</summary>
+        public string Declaration => $"partial {Keyword} {Name}{TypeParameters}";
+    }
 
-    /// <summary>The namespace and the chain of containing types, outermost first.</summary>
+    /// <summary>The namespace (as an escaped, dotted identifier) and the chain of containing types, outermost first.</summary>
     internal sealed record TypeHierarchy(string? Namespace, EquatableArray<ContainingType> Types)
     {
-        /// <summary>The dotted name used for hint names and comments, such as <c>Demo.Decoder</c>.</summary>
+        /// <summary>The dotted name used in comments, such as <c>Demo.Decoder</c>.</summary>
         public string QualifiedName
         {
             get
@@ -21,7 +27,7 @@ namespace KernelGen.Generator.Model
 
                 foreach (ContainingType type in Types)
                 {
-                    parts.Add(type.Name);
+                    parts.Add(type.Name + type.TypeParameters);
                 }
 
                 return string.Join(".", parts);

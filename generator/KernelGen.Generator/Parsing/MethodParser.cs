@@ -21,8 +21,17 @@ namespace KernelGen.Generator.Parsing
         /// <summary>Returns null, with the reasons added to <paramref name="diagnostics"/>, when no code can be generated.</summary>
         public static ParsedKernel? Parse(GeneratorAttributeSyntaxContext context, KernelOperator op, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax || context.Attributes.Length != 1)
+            if (context.TargetSymbol is not IMethodSymbol method || context.Attributes.Length != 1)
             {
+                return null;
+            }
+
+            if (context.TargetNode is not MethodDeclarationSyntax syntax)
+            {
+                // A local function or a lambda cannot be partial: nothing would ever compute its output.
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMethod, LocationInfo.From(context.Attributes[0].ApplicationSyntaxReference?.GetSyntax(cancellationToken)),
+                    method.MethodKind == MethodKind.LambdaMethod ? "lambda" : method.Name,
+                    "a static partial void method declared in a type; a local function or a lambda cannot be partial, so KernelGen cannot write its body"));
                 return null;
             }
 
@@ -33,7 +42,8 @@ namespace KernelGen.Generator.Parsing
             }
 
             LocationInfo? methodLocation = LocationInfo.From(syntax.Identifier.GetLocation());
-            if (!CheckMethodForm(method, syntax, op, methodLocation, diagnostics) || ReadHierarchy(method, syntax, diagnostics) is not { } hierarchy)
+            if (!CheckMethodForm(method, syntax, op, methodLocation, diagnostics) || ReadHierarchy(method, syntax, diagnostics) is not { } hierarchy
+                || !CheckGeneratedNames(method, methodLocation, diagnostics))
             {
                 return null;
             }
@@ -64,6 +74,11 @@ namespace KernelGen.Generator.Parsing
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMethod, location, method.Name,
                     "a static partial void method declaration without a body (KernelGen writes the body)"));
             }
+            else if (syntax.Modifiers.Any(SyntaxKind.ExternKeyword) || syntax.Modifiers.Any(SyntaxKind.AsyncKeyword))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMethod, location, method.Name,
+                    "declared without 'extern' and 'async': an extern partial method is already an implementation, and KernelGen's body does not await"));
+            }
             else if (method.IsGenericMethod)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMethod, location, method.Name,
@@ -77,20 +92,38 @@ namespace KernelGen.Generator.Parsing
             return diagnostics.Count == errorsBefore;
         }
 
+        /// <summary>
+        /// The containing types as the generated part must reopen them, read from the symbols (names escaped, type
+        /// parameters with their variance and nothing else), and the namespace; null when a type cannot be reopened.
+        /// </summary>
         private static TypeHierarchy? ReadHierarchy(IMethodSymbol method, MethodDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics)
         {
             var types = new List<ContainingType>();
-            for (SyntaxNode? node = syntax.Parent; node is not null; node = node.Parent)
+            INamedTypeSymbol? symbol = method.ContainingType;
+            for (SyntaxNode? node = syntax.Parent; node is not null && symbol is not null; node = node.Parent)
             {
                 if (node is not TypeDeclarationSyntax type)
                 {
                     continue;
                 }
 
+                LocationInfo? typeLocation = LocationInfo.From(type.Identifier.GetLocation());
                 if (!type.Modifiers.Any(SyntaxKind.PartialKeyword))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial,
-                        LocationInfo.From(type.Identifier.GetLocation()), type.Identifier.ValueText, method.Name));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, typeLocation, type.Identifier.ValueText, method.Name));
+                    return null;
+                }
+
+                // The generated part is another file, so a file-local type cannot be reopened there; and the lengths
+                // class it declares is a class, which an interface with variant type parameters cannot contain.
+                string? unsupported = type.Modifiers.Any(SyntaxKind.FileKeyword)
+                    ? "is file-local ('file'): the generated part lives in another file, where this type does not exist"
+                    : symbol.TypeKind == TypeKind.Interface && symbol.TypeParameters.Any(t => t.Variance != VarianceKind.None)
+                        ? "is an interface with 'in' or 'out' type parameters, which cannot contain the generated lengths class"
+                        : null;
+                if (unsupported is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedContainingType, typeLocation, type.Identifier.ValueText, method.Name, unsupported));
                     return null;
                 }
 
@@ -100,13 +133,54 @@ namespace KernelGen.Generator.Parsing
                     RecordDeclarationSyntax => "record",
                     _ => type.Keyword.ValueText,
                 };
-                string name = type.Identifier.ValueText + (type.TypeParameterList?.ToString() ?? string.Empty);
-                types.Insert(0, new ContainingType(keyword, name));
+                string typeParameters = symbol.TypeParameters.Length == 0 ? string.Empty
+                    : "<" + string.Join(", ", symbol.TypeParameters.Select(t => Variance(t.Variance) + Identifiers.Escape(t.Name))) + ">";
+                types.Insert(0, new ContainingType(keyword, Identifiers.Escape(symbol.Name), typeParameters));
+                symbol = symbol.ContainingType;
             }
 
-            INamespaceSymbol? ns = method.ContainingType.ContainingNamespace;
-            string? namespaceName = ns is null || ns.IsGlobalNamespace ? null : ns.ToDisplayString();
-            return new TypeHierarchy(namespaceName, types.ToEquatableArray());
+            var namespaces = new List<string>();
+            for (INamespaceSymbol? ns = method.ContainingType.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+            {
+                namespaces.Insert(0, Identifiers.Escape(ns.Name));
+            }
+
+            return new TypeHierarchy(namespaces.Count == 0 ? null : string.Join(".", namespaces), types.ToEquatableArray());
+        }
+
+        private static string Variance(VarianceKind variance) => variance switch
+        {
+            VarianceKind.In => "in ",
+            VarianceKind.Out => "out ",
+            _ => string.Empty,
+        };
+
+        /// <summary>
+        /// KernelGen adds two names to the type of kernel M, <c>MLengths</c> and <c>MImplementation</c> (every helper is
+        /// nested in the second); a member or containing type of the user's with one of these names would clash, so it
+        /// is reported instead of producing code that does not compile. The compilation the generator sees holds no
+        /// generated member, so every name found is the user's.
+        /// </summary>
+        private static bool CheckGeneratedNames(IMethodSymbol method, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+        {
+            string lengths = KernelSignature.LengthsClassOf(method.Name), implementation = KernelSignature.ImplementationClassOf(method.Name);
+            bool Reserved(string name) => name == lengths || name == implementation;
+            var clashes = method.ContainingType.GetMembers().Select(member => member.Name).Where(Reserved).ToList();
+            for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
+            {
+                if (Reserved(type.Name))
+                {
+                    clashes.Add(type.Name);
+                }
+            }
+
+            if (clashes.Count == 0)
+            {
+                return true;
+            }
+
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GeneratedNameClash, location, method.Name, string.Join("', '", clashes.Distinct().OrderBy(n => n, System.StringComparer.Ordinal)), lengths, implementation));
+            return false;
         }
 
         private static ParsedKernel? ReadParameters(IMethodSymbol method, MethodDeclarationSyntax syntax, KernelOperator op, TypeHierarchy hierarchy,
@@ -117,7 +191,7 @@ namespace KernelGen.Generator.Parsing
             string? batch = null;
             if (parameters.Length > 0 && parameters[0].Type.SpecialType == SpecialType.System_Int32 && parameters[0].RefKind == RefKind.None)
             {
-                batch = parameters[0].Name;
+                batch = Identifiers.Escape(parameters[0].Name);
                 first = 1;
             }
 
@@ -209,17 +283,25 @@ namespace KernelGen.Generator.Parsing
             var signature = new KernelSignature(
                 hierarchy,
                 method.Name,
+                HintNames.For(method),
                 string.Join(" ", syntax.Modifiers.Select(m => m.ValueText)),
+                parameters.Select(ParameterModifiers).ToEquatableArray(),
                 elementType.Value,
                 batch,
-                parameters[first].Name,
-                op.HasWeight ? parameters[first + 1].Name : null,
-                hasBias ? parameters[first + 2].Name : null,
-                parameters[parameters.Length - 1].Name,
+                Identifiers.Escape(parameters[first].Name),
+                op.HasWeight ? Identifiers.Escape(parameters[first + 1].Name) : null,
+                hasBias ? Identifiers.Escape(parameters[first + 2].Name) : null,
+                Identifiers.Escape(parameters[parameters.Length - 1].Name),
                 inputShape.Value,
                 outputShape.Value);
             return new ParsedKernel(signature, attribute, inputShapeLocation, outputShapeLocation);
         }
+
+        /// <summary>What a partial implementation must repeat of a parameter's declaration before its type.</summary>
+        private static string ParameterModifiers(IParameterSymbol parameter) =>
+            (parameter.Ordinal == 0 && parameter.ContainingSymbol is IMethodSymbol { IsExtensionMethod: true } ? "this " : string.Empty)
+            + (parameter.IsParams ? "params " : string.Empty)
+            + (parameter.ScopedKind == ScopedKind.ScopedValue ? "scoped " : string.Empty);
 
         /// <summary>The element type of a <c>ReadOnlySpan&lt;T&gt;</c> (or <c>Span&lt;T&gt;</c> for the output) of float or double.</summary>
         private static ElementType? ReadSpanType(IParameterSymbol parameter, bool isOutput)

@@ -14,10 +14,15 @@ namespace KernelGen.Generator.Planning
         /// </summary>
         public const long UnrollBudget = 512;
 
+        /// <summary>
+        /// The budget holds for the statements too: the unrolled form writes one per output element, so a layer with
+        /// few multiply-adds but a huge output (a kernel of 1 with a stride of a million) must loop as well.
+        /// </summary>
         public static KernelPlan Plan(KernelSignature signature, OperatorSpec spec, KernelOperator op)
         {
             long work = op.MultiplyAdds(signature, spec);
-            KernelForm form = work <= UnrollBudget ? KernelForm.FullyUnrolled : KernelForm.Looped;
+            long statements = ShapeText.ElementCount(signature.OutputShape);
+            KernelForm form = work <= UnrollBudget && statements <= UnrollBudget ? KernelForm.FullyUnrolled : KernelForm.Looped;
             return new KernelPlan(signature, spec, form, work);
         }
     }

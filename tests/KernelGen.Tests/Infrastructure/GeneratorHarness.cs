@@ -45,7 +45,7 @@ public static class GeneratorHarness
             "UserKernels" + Guid.NewGuid().ToString("N"),
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"User{i}.cs")),
             References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999, allowUnsafe: true,
                 optimizationLevel: OptimizationLevel.Release));
 
     public static GeneratorRun Run(params string[] sources) => Run(CreateCompilation(sources));

@@ -27,6 +27,18 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// <summary>Products per output (input channels of a group times taps) up to which column phases are interleaved.</summary>
         private const int InterleaveMaxProducts = 64;
 
+        /// <summary>
+        /// Whole vector tiles of a row written out one after another; a longer row loops over its whole tiles, so the
+        /// generated source does not grow with the width.
+        /// </summary>
+        private const int MaxUnrolledVectorTiles = 4;
+
+        /// <summary>Taps of a phase written out one by one; a larger window loops over its taps.</summary>
+        private const int MaxUnrolledTaps = 16;
+
+        /// <summary>The longest flat row, in vectors, that the flat form writes out (its stores are per output row).</summary>
+        private const int MaxFlatVectors = 16;
+
         public static bool Applies(KernelSignature signature, ConvTransposeSpec spec) =>
             signature.SpatialRank == 2 && spec.Dilation.All(d => d == 1);
 
@@ -220,11 +232,25 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
         private static void WriteVectorTiles(IndentedWriter writer, Layout l, PhaseSet set, Tile tile, int vectors, int qw)
         {
-            for (int first = 0; first < vectors; first += tile.Vectors)
+            int first = 0;
+            int wholeTiles = l.Flat ? 0 : qw / l.Lanes / tile.Vectors;
+            if (wholeTiles > MaxUnrolledVectorTiles)
+            {
+                // Tiles whose every lane is an output column: one loop, its body a tile at lane offset vl.
+                int step = tile.Vectors * l.Lanes;
+                using (writer.Block($"for (int vl = 0; vl < {wholeTiles * step}; vl += {step})"))
+                {
+                    WriteTile(writer, l, set, tile.Rows, tile.Channels, 0, tile.Vectors, qw, laneLoop: "vl");
+                }
+
+                first = wholeTiles * tile.Vectors;
+            }
+
+            for (; first < vectors; first += tile.Vectors)
             {
                 using (writer.Block())
                 {
-                    WriteTile(writer, l, set, tile.Rows, tile.Channels, first, Math.Min(tile.Vectors, vectors - first), qw);
+                    WriteTile(writer, l, set, tile.Rows, tile.Channels, first, Math.Min(tile.Vectors, vectors - first), qw, laneLoop: null);
                 }
             }
         }
@@ -234,7 +260,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// group and every tap of each phase, each row of the tile loads its input vectors once and every channel adds
         /// them times one weight.
         /// </summary>
-        private static void WriteTile(IndentedWriter writer, Layout l, PhaseSet set, int rows, int channels, int firstVector, int vectors, int qw)
+        /// <param name="laneLoop">The loop variable adding its lane offset to every column, for tiles inside a loop; null for a tile at a constant place.</param>
+        private static void WriteTile(IndentedWriter writer, Layout l, PhaseSet set, int rows, int channels, int firstVector, int vectors, int qw, string? laneLoop)
         {
             VectorWidth v = l.Width;
             int rh = set.Rh;
@@ -246,13 +273,19 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 writer.WriteLine($"{v.Type}<{l.Element}> {string.Join(", ", names)};");
             }
 
-            writer.WriteLine($"ref {l.Element} xk = ref {Code.At("xStart", $"g * {l.InputChannelsPerGroup * l.PaddedPlane} + (qh + {l.Rows.FirstQ(rh)}) * {l.PaddedWidth} + {firstVector * l.Lanes}")};");
+            writer.WriteLine($"ref {l.Element} xk = ref {Code.At("xStart", $"g * {l.InputChannelsPerGroup * l.PaddedPlane} + (qh + {l.Rows.FirstQ(rh)}) * {l.PaddedWidth} + {(laneLoop is null ? Literals.Int(firstVector * l.Lanes) : Code.Affine(laneLoop, 1, firstVector * l.Lanes))}")};");
             writer.WriteLine($"ref {l.Element} wk = ref {Code.At("weightStart", $"(g * {l.InputChannelsPerGroup * l.OutputChannelsPerGroup} + m) * {l.KernelTaps}")};");
             using (writer.Block($"for (int j = 0; j < {l.InputChannelsPerGroup}; j++)"))
             {
                 for (int p = 0; p < set.Rws.Length; p++)
                 {
                     int rw = set.Rws[p];
+                    if (l.Rows.Taps(rh) * l.Columns.Taps(rw) > MaxUnrolledTaps)
+                    {
+                        WriteTapLoops(writer, l, set, p, rows, channels, vectors, Acc);
+                        continue;
+                    }
+
                     for (int mh = 0; mh < l.Rows.Taps(rh); mh++)
                     {
                         for (int mw = 0; mw < l.Columns.Taps(rw); mw++)
@@ -260,26 +293,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                             int tap = ((rh + (l.Rows.Stride * mh)) * l.Columns.Kernel) + rw + (l.Columns.Stride * mw);
                             writer.WriteLine($"// tap [{rh + (l.Rows.Stride * mh)}, {rw + (l.Columns.Stride * mw)}]: input row q - {mh}, column q - {mw}");
                             using var tapScope = writer.Block();
-                            for (int r = 0; r < rows; r++)
-                            {
-                                for (int j = 0; j < vectors; j++)
-                                {
-                                    int offset = ((r - mh + l.Rows.PadBefore) * l.PaddedWidth) + (j * l.Lanes) - mw + l.Columns.PadBefore + l.Columns.FirstQ(rw);
-                                    writer.WriteLine($"var b{r}_{j} = {v.Load("xk", Literals.Int(offset))};");
-                                }
-                            }
-
-                            for (int c = 0; c < channels; c++)
-                            {
-                                writer.WriteLine($"var a{c} = {v.Broadcast(Code.At("wk", Literals.Int((c * l.KernelTaps) + tap)))};");
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    for (int j = 0; j < vectors; j++)
-                                    {
-                                        writer.WriteLine($"{Acc(c, r, j, p)} = {v.Fma($"a{c}", $"b{r}_{j}", Acc(c, r, j, p))};");
-                                    }
-                                }
-                            }
+                            WriteTapProducts(writer, l, set, p, rows, channels, vectors, Acc,
+                                load: offset => Literals.Int(offset - (mh * l.PaddedWidth) - mw), weight: c => Literals.Int((c * l.KernelTaps) + tap));
                         }
                     }
                 }
@@ -310,13 +325,63 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                         int firstIndex = (firstVector + j) * l.Lanes;
                         if (set.Interleaved)
                         {
-                            WriteInterleavedStores(writer, l, set, $"row{c}_{r}", p => Acc(c, r, j, p), firstIndex, qw);
+                            WriteInterleavedStores(writer, l, set, $"row{c}_{r}", p => Acc(c, r, j, p), firstIndex, qw, laneLoop);
                         }
                         else
                         {
                             int rw = set.Rws[0];
-                            WriteStore(writer, l, $"row{c}_{r}", Acc(c, r, j, 0), l.Columns.OutputPosition(rw, firstIndex), Math.Min(l.Lanes, qw - firstIndex), l.Columns.Stride);
+                            WriteStore(writer, l, $"row{c}_{r}", Acc(c, r, j, 0), new Column(laneLoop, l.Columns.Stride, l.Columns.OutputPosition(rw, firstIndex)), Math.Min(l.Lanes, qw - firstIndex), l.Columns.Stride);
                         }
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// A window too large to write out tap by tap: loops over the phase's taps, each adding the tile's input vectors
+        /// times one weight per channel, with the tap's offsets computed once per tap.
+        /// </summary>
+        private static void WriteTapLoops(IndentedWriter writer, Layout l, PhaseSet set, int p, int rows, int channels, int vectors, Func<int, int, int, int, string> accumulator)
+        {
+            int rh = set.Rh, rw = set.Rws[p];
+            int firstTap = (rh * l.Columns.Kernel) + rw;
+            writer.WriteLine($"// taps [{rh} + {l.Rows.Stride}*mh, {rw} + {l.Columns.Stride}*mw]: input row q - mh, column q - mw");
+            using (writer.Block($"for (int mh = 0; mh < {l.Rows.Taps(rh)}; mh++)"))
+            using (writer.Block($"for (int mw = 0; mw < {l.Columns.Taps(rw)}; mw++)"))
+            {
+                writer.WriteLine($"int tapInput = {Code.Times("mh", l.PaddedWidth)} + mw;");
+                writer.WriteLine($"int tapWeight = {Code.Times("mh", l.Rows.Stride * l.Columns.Kernel)} + {Code.Times("mw", l.Columns.Stride)};");
+                WriteTapProducts(writer, l, set, p, rows, channels, vectors, accumulator,
+                    load: offset => $"{offset} - tapInput", weight: c => $"{(c * l.KernelTaps) + firstTap} + tapWeight");
+            }
+        }
+
+        /// <summary>
+        /// One tap of one column phase: each row of the tile loads its input vectors once (at <paramref name="load"/>
+        /// of the tap-free offset), and every channel adds them times its weight (at <paramref name="weight"/> of the channel).
+        /// </summary>
+        private static void WriteTapProducts(IndentedWriter writer, Layout l, PhaseSet set, int p, int rows, int channels, int vectors,
+            Func<int, int, int, int, string> accumulator, Func<int, string> load, Func<int, string> weight)
+        {
+            VectorWidth v = l.Width;
+            int rw = set.Rws[p];
+            for (int r = 0; r < rows; r++)
+            {
+                for (int j = 0; j < vectors; j++)
+                {
+                    int offset = ((r + l.Rows.PadBefore) * l.PaddedWidth) + (j * l.Lanes) + l.Columns.PadBefore + l.Columns.FirstQ(rw);
+                    writer.WriteLine($"var b{r}_{j} = {v.Load("xk", load(offset))};");
+                }
+            }
+
+            for (int c = 0; c < channels; c++)
+            {
+                writer.WriteLine($"var a{c} = {v.Broadcast(Code.At("wk", weight(c)))};");
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int j = 0; j < vectors; j++)
+                    {
+                        writer.WriteLine($"{accumulator(c, r, j, p)} = {v.Fma($"a{c}", $"b{r}_{j}", accumulator(c, r, j, p))};");
                     }
                 }
             }
@@ -388,7 +453,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         }
 
         /// <summary>The stride column phases of one block, zipped into stride output vectors of consecutive columns.</summary>
-        private static void WriteInterleavedStores(IndentedWriter writer, Layout l, PhaseSet set, string row, Func<int, string> accumulator, int firstIndex, int qw)
+        private static void WriteInterleavedStores(IndentedWriter writer, Layout l, PhaseSet set, string row, Func<int, string> accumulator, int firstIndex, int qw, string? laneLoop)
         {
             int stride = l.Columns.Stride;
             for (int t = 0; t < stride; t++)
@@ -400,12 +465,12 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     continue;
                 }
 
-                WriteStore(writer, l, row, Zipped(l, accumulator, t), column, valid, 1);
+                WriteStore(writer, l, row, Zipped(l, accumulator, t), new Column(laneLoop, stride, column), valid, 1);
             }
         }
 
         /// <summary>Stores <paramref name="count"/> lanes at columns <c>column, column + step, ...</c> of an output row: a whole vector when they are consecutive.</summary>
-        private static void WriteStore(IndentedWriter writer, Layout l, string row, string value, int column, int count, int step)
+        private static void WriteStore(IndentedWriter writer, Layout l, string row, string value, Column column, int count, int step)
         {
             if (step == 1 && count == l.Lanes)
             {
@@ -420,7 +485,17 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 return;
             }
 
-            writer.WriteLine($"for (int lane = 0; lane < {count}; lane++) {Code.At("outputStart", $"{row} + {Code.Affine("lane", step, column)}")} = {Code.At("lanesStart", "lane")};");
+            string target = column.Loop is null ? Code.Affine("lane", step, column.Constant) : $"{column} + {Code.Times("lane", step)}";
+            writer.WriteLine($"for (int lane = 0; lane < {count}; lane++) {Code.At("outputStart", $"{row} + {target}")} = {Code.At("lanesStart", "lane")};");
+        }
+
+        /// <summary>
+        /// An output column: a constant, or, for a tile inside the loop over a row's vector tiles, the loop's lane offset
+        /// times the column stride plus a constant.
+        /// </summary>
+        private readonly record struct Column(string? Loop, int Scale, int Constant)
+        {
+            public override string ToString() => Loop is null ? Literals.Int(Constant) : Code.Affine(Loop, Scale, Constant);
         }
 
         /// <summary>The accumulators of one tile: output channels x output rows x vectors of a row (or of the flat row).</summary>
@@ -479,7 +554,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 // padded width (the flat form) fills them, at the price of computing the few padding columns between rows.
                 int rowCost = Phases.Sum(p => Rows.Taps(p.Rh) * Columns.Taps(p.Rw) * Rows.Count(p.Rh) * VectorsFor(Columns.Count(p.Rw)));
                 int flatCost = Phases.Sum(p => Rows.Taps(p.Rh) * Columns.Taps(p.Rw) * VectorsFor(FlatLength(p.Rh, p.Rw, flatPaddedWidth)));
-                Flat = flatCost * 5 < rowCost * 4;
+                Flat = flatCost * 5 < rowCost * 4 && Phases.All(p => VectorsFor(FlatLength(p.Rh, p.Rw, flatPaddedWidth)) <= MaxFlatVectors);
                 PaddedWidth = Flat ? flatPaddedWidth : rowPaddedWidth;
                 VectorProducts = Flat ? flatCost : rowCost;
 
