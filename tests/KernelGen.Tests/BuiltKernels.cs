@@ -36,6 +36,16 @@ public static partial class BuiltKernels
     [Upsample(scale: 2)]
     public static partial void UpExtension([Shape(1, 3)] this ReadOnlySpan<float> input, [Shape(1, 6)] Span<float> output);
 
+    /// <summary>Layers that once needed megabytes of source or stack (reliability issue): called on a 256 KiB thread in RunTimeTests.</summary>
+    [ConvTranspose(4, 2, 1)]
+    public static partial void WideDeconv([Shape(4, 4, 8192)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(4, 8, 16384)] Span<float> output);
+
+    [ConvTranspose(31)]
+    public static partial void LargeWindow([Shape(4, 64, 64)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(4, 94, 94)] Span<float> output);
+
+    [Upsample(2, Mode = UpsampleMode.Linear)]
+    public static partial void WideSmooth([Shape(1, 4, 16384)] ReadOnlySpan<float> input, [Shape(1, 8, 32768)] Span<float> output);
+
     [Conv1x1]
     public static partial void Project([Shape(16, 8, 8)] ReadOnlySpan<double> input, ReadOnlySpan<double> weight, ReadOnlySpan<double> bias, [Shape(4, 8, 8)] Span<double> output);
 }

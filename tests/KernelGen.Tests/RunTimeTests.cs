@@ -80,6 +80,51 @@ public sealed class RunTimeTests
         Assert.Contains("2 * 512 = 1024", wrong.Message);
     }
 
+    /// <summary>
+    /// Layers whose generated code once grew with their width or window (megabytes of source, over 8 MiB of stack in
+    /// Debug): each runs on a thread with a 256 KiB stack, as on hosts that give threads little, and matches the
+    /// definition.
+    /// </summary>
+    [Fact]
+    public void Wide_and_large_window_layers_run_on_a_256_KiB_stack()
+    {
+        float[] wideInput = Random(4 * 4 * 8192, 3), wideWeight = Random(4 * 4 * 4 * 4, 4);
+        float[] windowInput = Random(4 * 64 * 64, 5), windowWeight = Random(4 * 4 * 31 * 31, 6);
+        float[] smoothInput = Random(4 * 16384, 7);
+        float[] wide = new float[4 * 8 * 16384], window = new float[4 * 94 * 94], smooth = new float[8 * 32768];
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                BuiltKernels.WideDeconv(wideInput, wideWeight, wide);
+                BuiltKernels.LargeWindow(windowInput, windowWeight, window);
+                BuiltKernels.WideSmooth(smoothInput, smooth);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        }, maxStackSize: 256 * 1024);
+        thread.Start();
+        thread.Join();
+        Assert.Null(failure);
+
+        static double[] D(float[] values) => values.Select(v => (double)v).ToArray();
+        AssertClose(NaiveReference.ConvTranspose(D(wideInput), D(wideWeight), null, 4, 4, [4, 8192], [4, 4], [2, 2], [1, 1], [0, 0], [1, 1], 1), wide, "WideDeconv");
+        AssertClose(NaiveReference.ConvTranspose(D(windowInput), D(windowWeight), null, 4, 4, [64, 64], [31, 31], [1, 1], [0, 0], [0, 0], [1, 1], 1), window, "LargeWindow");
+        AssertClose(NaiveReference.Bilinear(D(smoothInput), 1, 4, 16384, 2), smooth, "WideSmooth");
+    }
+
+    private static void AssertClose(double[] expected, float[] actual, string kernel)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < actual.Length; i++)
+        {
+            Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-4 * (1 + Math.Abs(expected[i])), $"{kernel} output {i}: {actual[i]} but the definition gives {expected[i]}");
+        }
+    }
+
     [Fact]
     public void Large_bilinear_upsampling_matches_the_definition()
     {

@@ -10,8 +10,21 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class SizeBoundTests
 {
-    /// <summary>The most source one kernel may generate, whatever its sizes.</summary>
-    private const int MaxSourceLength = 300_000;
+    /// <summary>The most code one kernel may generate, whatever its sizes.</summary>
+    private const int MaxCodeLength = 300_000;
+
+    /// <summary>
+    /// Upsampling reads constant tables, one entry per output position and tap along each axis (and, for wide rows,
+    /// per lane of each block): data that grows with the sum of the output's axes, never with its volume. At most
+    /// this many characters per entry: a float literal, its separator and a share of the line.
+    /// </summary>
+    private const int MaxTableCharactersPerEntry = 24;
+
+    /// <summary>
+    /// Entries per output position of an axis: source indices and weights (4 for linear), and for the vector path of
+    /// wide rows, two shuffles and two weights per lane at each of the two widths (8).
+    /// </summary>
+    private const int MaxTableEntriesPerOutputPosition = 16;
 
     public static TheoryData<string, string> Layers() => new()
     {
@@ -35,7 +48,17 @@ public sealed class SizeBoundTests
     {
         GeneratorRun run = GeneratorHarness.Run($"using System;\nusing KernelGen;\npublic static partial class Layers\n{{\n{declaration}\n}}\n");
         Assert.Empty(run.GeneratorDiagnostics);
-        int length = Assert.Single(run.Sources).Value.Length;
-        Assert.True(length <= MaxSourceLength, $"{description}: {length} characters of source, more than {MaxSourceLength}");
+        string source = Assert.Single(run.Sources).Value;
+        string[] lines = source.Split('\n');
+        // Table rows are lines of literals only, such as "0, 0, 1, 1," or "0.75f, 0.25f,".
+        bool IsTableRow(string line) => line.TrimEnd().EndsWith(',') && line.Trim().TrimEnd(',').Split(", ").All(v => double.TryParse(v.TrimEnd('f', 'd', 'L'), System.Globalization.CultureInfo.InvariantCulture, out _));
+        int code = lines.Where(line => !IsTableRow(line)).Sum(line => line.Length + 1);
+        int tableEntries = lines.Where(IsTableRow).Sum(line => line.Split(',', StringSplitOptions.RemoveEmptyEntries).Length);
+        int tables = lines.Where(IsTableRow).Sum(line => line.Length + 1);
+        Assert.True(code <= MaxCodeLength, $"{description}: {code} characters of code, more than {MaxCodeLength}");
+        Assert.True(tables <= MaxTableCharactersPerEntry * tableEntries, $"{description}: {tables} characters for {tableEntries} table entries");
+        int[] outputShape = declaration.Split("[Shape(").Last().Split(')')[0].Split(", ").Select(int.Parse).ToArray();
+        int axisSum = outputShape.Skip(1).Sum();
+        Assert.True(tableEntries <= MaxTableEntriesPerOutputPosition * axisSum, $"{description}: {tableEntries} table entries for output axes summing to {axisSum}");
     }
 }

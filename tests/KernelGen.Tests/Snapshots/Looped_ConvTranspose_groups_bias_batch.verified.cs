@@ -13,7 +13,7 @@
 //   H: (7 - 1)*2 - 2*1 + 3 + 1 = 14
 //   W: (7 - 1)*2 - 2*1 + 3 + 1 = 14
 //
-// Form: loops with constant bounds, 1600 multiply-adds per sample (over the full-unroll budget of 512).
+// Form: loops with constant bounds, 1600 multiply-adds and 392 output elements per sample (over the full-unroll budget of 512 each).
 #nullable enable
 
 namespace Snapshots
@@ -39,792 +39,796 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (batch < 0)
-                throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "The batch count must not be negative.");
+                throw new global::System.ArgumentOutOfRangeException("batch", batch, "The batch count must not be negative.");
             if (input.Length != (long)batch * 196)
-                throw new global::System.ArgumentException($"Expected {batch} * 196 = {(long)batch * 196} elements ({batch} samples of shape [4, 7, 7]), but the span has {input.Length}.", nameof(input));
+                throw new global::System.ArgumentException($"Expected {batch} * 196 = {(long)batch * 196} elements ({batch} samples of shape [4, 7, 7]), but the span has {input.Length}.", "input");
             if (weight.Length != 36)
-                throw new global::System.ArgumentException($"Expected 36 elements (shape [4, 1, 3, 3]), but the span has {weight.Length}.", nameof(weight));
+                throw new global::System.ArgumentException($"Expected 36 elements (shape [4, 1, 3, 3]), but the span has {weight.Length}.", "weight");
             if (bias.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {bias.Length}.", nameof(bias));
+                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {bias.Length}.", "bias");
             if (output.Length != (long)batch * 392)
-                throw new global::System.ArgumentException($"Expected {batch} * 392 = {(long)batch * 392} elements ({batch} samples of shape [2, 14, 14]), but the span has {output.Length}.", nameof(output));
+                throw new global::System.ArgumentException($"Expected {batch} * 392 = {(long)batch * 392} elements ({batch} samples of shape [2, 14, 14]), but the span has {output.Length}.", "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", nameof(output));
+                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.", nameof(output));
+                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.", "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("The output must not overlap the bias: every output element is written while the bias is still read.", nameof(output));
+                throw new global::System.ArgumentException("The output must not overlap the bias: every output element is written while the bias is still read.", "output");
 
             for (int sample = 0; sample < batch; sample++)
             {
-                Decode_Sample(input.Slice(sample * 196, 196), weight, bias, output.Slice(sample * 392, 392));
+                DecodeImplementation.Decode_Sample(input.Slice(sample * 196, 196), weight, bias, output.Slice(sample * 392, 392));
             }
         }
 
-        /// <summary>One sample; the lengths were checked by the caller.</summary>
+        /// <summary>The body of <see cref="Decode"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
-        private static void Decode_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        private static class DecodeImplementation
         {
-            #if NET9_0_OR_GREATER
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            /// <summary>One sample; the lengths were checked by the caller.</summary>
+            internal static void Decode_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
             {
-                Decode_Vector512(input, weight, bias, output);
-                return;
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                {
+                    Decode_Vector512(input, weight, bias, output);
+                    return;
+                }
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    Decode_Vector256(input, weight, bias, output);
+                    return;
+                }
+                #endif
+
+                // Without hardware vectors: the scatter form below.
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                // Each output channel starts from its bias; every input element then adds its copy of the kernel.
+                for (int co = 0; co < 2; co++)
+                {
+                    output.Slice(co * 196, 196).Fill(bias[co]);
+                }
+
+                for (int ci = 0; ci < 4; ci++)
+                {
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, ci * 49);
+                    int firstOutput = ci / 2 * 1; // groups of 2 input and 1 output channels
+                    for (int j = 0; j < 1; j++)
+                    {
+                        ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (firstOutput + j) * 196);
+                        ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (ci * 1 + j) * 9);
+                        // tap [0, 0] lands on H = i * 2 - 1 for i in [1, 7), W = i * 2 - 1 for i in [1, 7)
+                        {
+                            float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0);
+                            for (int i0 = 1; i0 < 7; i0++)
+                            {
+                                ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 - 1) * 14);
+                                for (int i1 = 1; i1 < 7; i1++)
+                                {
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 - 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                }
+                            }
+                        }
+                        // tap [0, 1] lands on H = i * 2 - 1 for i in [1, 7), W = i * 2 for i in [0, 7)
+                        {
+                            float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1);
+                            for (int i0 = 1; i0 < 7; i0++)
+                            {
+                                ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 - 1) * 14);
+                                for (int i1 = 0; i1 < 7; i1++)
+                                {
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                }
+                            }
+                        }
+                        // tap [0, 2] lands on H = i * 2 - 1 for i in [1, 7), W = i * 2 + 1 for i in [0, 7)
+                        {
+                            float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 2);
+                            for (int i0 = 1; i0 < 7; i0++)
+                            {
+                                ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 - 1) * 14);
+                                for (int i1 = 0; i1 < 7; i1++)
+                                {
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 + 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                }
+                            }
+                        }
+                        // tap [1, 0] lands on H = i * 2 for i in [0, 7), W = i * 2 - 1 for i in [1, 7)
+                        {
+                            float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3);
+                            for (int i0 = 0; i0 < 7; i0++)
+                            {
+                                ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2) * 14);
+                                for (int i1 = 1; i1 < 7; i1++)
+                                {
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 - 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                }
+                            }
+                        }
+                        // tap [1, 1] lands on H = i * 2 for i in [0, 7), W = i * 2 for i in [0, 7)
+                        {
+                            float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4);
+                            for (int i0 = 0; i0 < 7; i0++)
+                            {
+                                ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2) * 14);
+                                for (int i1 = 0; i1 < 7; i1++)
+                                {
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                }
+                            }
+                        }
+                        // tap [1, 2] lands on H = i * 2 for i in [0, 7), W = i * 2 + 1 for i in [0, 7)
+                        {
+                            float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 5);
+                            for (int i0 = 0; i0 < 7; i0++)
+                            {
+                                ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2) * 14);
+                                for (int i1 = 0; i1 < 7; i1++)
+                                {
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 + 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                }
+                            }
+                        }
+                        // tap [2, 0] lands on H = i * 2 + 1 for i in [0, 7), W = i * 2 - 1 for i in [1, 7)
+                        {
+                            float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 6);
+                            for (int i0 = 0; i0 < 7; i0++)
+                            {
+                                ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 + 1) * 14);
+                                for (int i1 = 1; i1 < 7; i1++)
+                                {
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 - 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                }
+                            }
+                        }
+                        // tap [2, 1] lands on H = i * 2 + 1 for i in [0, 7), W = i * 2 for i in [0, 7)
+                        {
+                            float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 7);
+                            for (int i0 = 0; i0 < 7; i0++)
+                            {
+                                ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 + 1) * 14);
+                                for (int i1 = 0; i1 < 7; i1++)
+                                {
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                }
+                            }
+                        }
+                        // tap [2, 2] lands on H = i * 2 + 1 for i in [0, 7), W = i * 2 + 1 for i in [0, 7)
+                        {
+                            float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 8);
+                            for (int i0 = 0; i0 < 7; i0++)
+                            {
+                                ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 + 1) * 14);
+                                for (int i1 = 0; i1 < 7; i1++)
+                                {
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 + 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                }
+                            }
+                        }
+                    }
+                }
             }
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector512: 2 set(s) of stride phases, each a register-tiled product over the zero-padded input.</summary>
+            private static void Decode_Vector512(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
             {
-                Decode_Vector256(input, weight, bias, output);
-                return;
+                // The input, zero-padded to [4, 9, 9] (1 before each axis), in a pooled buffer: no allocation once the pool holds one.
+                float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(327);
+                try
+                {
+                    global::System.Span<float> padded = global::System.MemoryExtensions.AsSpan(rented, 0, 327);
+                    padded.Clear();
+                    ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                    ref float paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
+                    // Rows are short: a copy of constant size, which the JIT turns into a few vector moves.
+                    for (int c = 0; c < 4; c++)
+                    {
+                        for (int row = 0; row < 7; row++)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart, c * 81 + (row + 1) * 9 + 1)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 49 + row * 7)), 7 * sizeof(float));
+                        }
+                    }
+                    Decode_Vector512_Phase0_10(padded, weight, bias, output);
+                    Decode_Vector512_Phase1_10(padded, weight, bias, output);
+                }
+                finally
+                {
+                    global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
+                }
+            }
+
+            /// <summary>Row phase 0: output rows 1, 3, ... (7); all 2 column phases together (7 each), interleaved in registers; each phase one flat row of 61 lanes (Vector512) over the padded width 9; tiles of 1 channels x 4 vectors.</summary>
+            private static void Decode_Vector512_Phase0_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+            {
+                ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                global::System.Span<float> lanes = stackalloc float[128];
+                ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
+                var spread0 = global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+                var spread1 = global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+                var fromPhase0 = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0));
+                for (int g = 0; g < 2; g++)
+                {
+                    const int qh = 0;
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 162 + (qh + 1) * 9 + 0);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // tap [0, 1]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(10));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(26));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(42));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(58));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_0);
+                                    c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_0);
+                                    c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_0);
+                                }
+                                // tap [2, 1]: input row q - 1, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(17));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(33));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(49));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_0);
+                                    c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_0);
+                                    c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_0);
+                                }
+                                // tap [0, 0]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(11));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(27));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(43));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(59));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                                }
+                                // tap [0, 2]: input row q - 0, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(10));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(26));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(42));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(58));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                                }
+                                // tap [2, 0]: input row q - 1, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(2));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(18));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(34));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(50));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                                }
+                                // tap [2, 2]: input row q - 1, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(17));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(33));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(49));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                                }
+                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 81);
+                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread0)), ref lanesStart, (nuint)(32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread1)), ref lanesStart, (nuint)(48));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread0)), ref lanesStart, (nuint)(64));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread1)), ref lanesStart, (nuint)(80));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread0)), ref lanesStart, (nuint)(96));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread1)), ref lanesStart, (nuint)(112));
+                            int channel0 = (g * 1 + m + 0) * 196;
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 14)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 0)), 14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 42)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 18)), 14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 70)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 36)), 14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 98)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 54)), 14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 126)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 72)), 14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 154)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 90)), 14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 182)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 108)), 14 * sizeof(float));
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Row phase 1: output rows 0, 2, ... (7); all 2 column phases together (7 each), interleaved in registers; each phase one flat row of 61 lanes (Vector512) over the padded width 9; tiles of 1 channels x 4 vectors.</summary>
+            private static void Decode_Vector512_Phase1_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+            {
+                ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                global::System.Span<float> lanes = stackalloc float[128];
+                ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
+                var spread0 = global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+                var spread1 = global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+                var fromPhase0 = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0));
+                for (int g = 0; g < 2; g++)
+                {
+                    const int qh = 0;
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 162 + (qh + 0) * 9 + 0);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // tap [1, 1]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(10));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(26));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(42));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(58));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_0);
+                                    c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_0);
+                                    c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_0);
+                                }
+                                // tap [1, 0]: input row q - 0, column q - 0
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(11));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(27));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(43));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(59));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                                }
+                                // tap [1, 2]: input row q - 0, column q - 1
+                                {
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(10));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(26));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(42));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(58));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                                }
+                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 81);
+                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread0)), ref lanesStart, (nuint)(32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread1)), ref lanesStart, (nuint)(48));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread0)), ref lanesStart, (nuint)(64));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread1)), ref lanesStart, (nuint)(80));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread0)), ref lanesStart, (nuint)(96));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread1)), ref lanesStart, (nuint)(112));
+                            int channel0 = (g * 1 + m + 0) * 196;
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 0)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 0)), 14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 28)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 18)), 14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 56)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 36)), 14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 84)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 54)), 14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 112)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 72)), 14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 140)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 90)), 14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 168)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 108)), 14 * sizeof(float));
+                        }
+                    }
+                }
             }
             #endif
 
-            // Without hardware vectors: the scatter form below.
-            ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            // Each output channel starts from its bias; every input element then adds its copy of the kernel.
-            for (int co = 0; co < 2; co++)
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector256: 2 set(s) of stride phases, each a register-tiled product over the zero-padded input.</summary>
+            private static void Decode_Vector256(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
             {
-                output.Slice(co * 196, 196).Fill(bias[co]);
+                // The input, zero-padded to [4, 9, 10] (1 before each axis), in a pooled buffer: no allocation once the pool holds one.
+                float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(360);
+                try
+                {
+                    global::System.Span<float> padded = global::System.MemoryExtensions.AsSpan(rented, 0, 360);
+                    padded.Clear();
+                    ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                    ref float paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
+                    // Rows are short: a copy of constant size, which the JIT turns into a few vector moves.
+                    for (int c = 0; c < 4; c++)
+                    {
+                        for (int row = 0; row < 7; row++)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart, c * 90 + (row + 1) * 10 + 1)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 49 + row * 7)), 7 * sizeof(float));
+                        }
+                    }
+                    Decode_Vector256_Phase0_10(padded, weight, bias, output);
+                    Decode_Vector256_Phase1_10(padded, weight, bias, output);
+                }
+                finally
+                {
+                    global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
+                }
             }
 
-            for (int ci = 0; ci < 4; ci++)
+            /// <summary>Row phase 0: output rows 1, 3, ... (7); all 2 column phases together (7 each), interleaved in registers; tiles of 1 channels x 6 rows x 1 vectors.</summary>
+            private static void Decode_Vector256_Phase0_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
             {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, ci * 49);
-                int firstOutput = ci / 2 * 1; // groups of 2 input and 1 output channels
-                for (int j = 0; j < 1; j++)
+                ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                global::System.Span<float> lanes = stackalloc float[8];
+                ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
+                var spread0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
+                var spread1 = global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7);
+                var fromPhase0 = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(-1, 0, -1, 0, -1, 0, -1, 0));
+                for (int g = 0; g < 2; g++)
                 {
-                    ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (firstOutput + j) * 196);
-                    ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (ci * 1 + j) * 9);
-                    // tap [0, 0] lands on H = i * 2 - 1 for i in [1, 7), W = i * 2 - 1 for i in [1, 7)
+                    for (int qh = 0; qh < 6; qh += 6)
                     {
-                        float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0);
-                        for (int i0 = 1; i0 < 7; i0++)
+                        for (int m = 0; m < 1; m += 1)
                         {
-                            ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                            ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 - 1) * 14);
-                            for (int i1 = 1; i1 < 7; i1++)
                             {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 - 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 1) * 10 + 0);
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                                for (int j = 0; j < 2; j++)
+                                {
+                                    // tap [0, 1]: input row q - 0, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
+                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
+                                        c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
+                                        c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
+                                        c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
+                                    }
+                                    // tap [2, 1]: input row q - 1, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
+                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
+                                        c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
+                                        c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
+                                        c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
+                                    }
+                                    // tap [0, 0]: input row q - 0, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(22));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(32));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(42));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(52));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(62));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                    }
+                                    // tap [0, 2]: input row q - 0, column q - 1
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                    }
+                                    // tap [2, 0]: input row q - 1, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(2));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(22));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(32));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(42));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(52));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                    }
+                                    // tap [2, 2]: input row q - 1, column q - 1
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                    }
+                                    xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
+                                    wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                                }
+                                int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14;
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
+                                int row0_1 = (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14;
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread0)), ref outputStart, (nuint)(row0_1 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 6).CopyTo(output.Slice(row0_1 + 8, 6));
+                                int row0_2 = (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14;
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread0)), ref outputStart, (nuint)(row0_2 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 6).CopyTo(output.Slice(row0_2 + 8, 6));
+                                int row0_3 = (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14;
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread0)), ref outputStart, (nuint)(row0_3 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 6).CopyTo(output.Slice(row0_3 + 8, 6));
+                                int row0_4 = (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14;
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread0)), ref outputStart, (nuint)(row0_4 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 6).CopyTo(output.Slice(row0_4 + 8, 6));
+                                int row0_5 = (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14;
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread0)), ref outputStart, (nuint)(row0_5 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 6).CopyTo(output.Slice(row0_5 + 8, 6));
                             }
                         }
                     }
-                    // tap [0, 1] lands on H = i * 2 - 1 for i in [1, 7), W = i * 2 for i in [0, 7)
                     {
-                        float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1);
-                        for (int i0 = 1; i0 < 7; i0++)
+                        const int qh = 6;
+                        for (int m = 0; m < 1; m += 1)
                         {
-                            ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                            ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 - 1) * 14);
-                            for (int i1 = 0; i1 < 7; i1++)
                             {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
-                            }
-                        }
-                    }
-                    // tap [0, 2] lands on H = i * 2 - 1 for i in [1, 7), W = i * 2 + 1 for i in [0, 7)
-                    {
-                        float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 2);
-                        for (int i0 = 1; i0 < 7; i0++)
-                        {
-                            ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                            ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 - 1) * 14);
-                            for (int i1 = 0; i1 < 7; i1++)
-                            {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 + 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
-                            }
-                        }
-                    }
-                    // tap [1, 0] lands on H = i * 2 for i in [0, 7), W = i * 2 - 1 for i in [1, 7)
-                    {
-                        float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3);
-                        for (int i0 = 0; i0 < 7; i0++)
-                        {
-                            ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                            ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2) * 14);
-                            for (int i1 = 1; i1 < 7; i1++)
-                            {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 - 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
-                            }
-                        }
-                    }
-                    // tap [1, 1] lands on H = i * 2 for i in [0, 7), W = i * 2 for i in [0, 7)
-                    {
-                        float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4);
-                        for (int i0 = 0; i0 < 7; i0++)
-                        {
-                            ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                            ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2) * 14);
-                            for (int i1 = 0; i1 < 7; i1++)
-                            {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
-                            }
-                        }
-                    }
-                    // tap [1, 2] lands on H = i * 2 for i in [0, 7), W = i * 2 + 1 for i in [0, 7)
-                    {
-                        float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 5);
-                        for (int i0 = 0; i0 < 7; i0++)
-                        {
-                            ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                            ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2) * 14);
-                            for (int i1 = 0; i1 < 7; i1++)
-                            {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 + 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
-                            }
-                        }
-                    }
-                    // tap [2, 0] lands on H = i * 2 + 1 for i in [0, 7), W = i * 2 - 1 for i in [1, 7)
-                    {
-                        float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 6);
-                        for (int i0 = 0; i0 < 7; i0++)
-                        {
-                            ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                            ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 + 1) * 14);
-                            for (int i1 = 1; i1 < 7; i1++)
-                            {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 - 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
-                            }
-                        }
-                    }
-                    // tap [2, 1] lands on H = i * 2 + 1 for i in [0, 7), W = i * 2 for i in [0, 7)
-                    {
-                        float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 7);
-                        for (int i0 = 0; i0 < 7; i0++)
-                        {
-                            ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                            ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 + 1) * 14);
-                            for (int i1 = 0; i1 < 7; i1++)
-                            {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
-                            }
-                        }
-                    }
-                    // tap [2, 2] lands on H = i * 2 + 1 for i in [0, 7), W = i * 2 + 1 for i in [0, 7)
-                    {
-                        float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 8);
-                        for (int i0 = 0; i0 < 7; i0++)
-                        {
-                            ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                            ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 + 1) * 14);
-                            for (int i1 = 0; i1 < 7; i1++)
-                            {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 + 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 1) * 10 + 0);
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                                for (int j = 0; j < 2; j++)
+                                {
+                                    // tap [0, 1]: input row q - 0, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                    }
+                                    // tap [2, 1]: input row q - 1, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                    }
+                                    // tap [0, 0]: input row q - 0, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    }
+                                    // tap [0, 2]: input row q - 0, column q - 1
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    }
+                                    // tap [2, 0]: input row q - 1, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(2));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    }
+                                    // tap [2, 2]: input row q - 1, column q - 1
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    }
+                                    xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
+                                    wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                                }
+                                int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14;
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
                             }
                         }
                     }
                 }
             }
-        }
 
-        #if NET9_0_OR_GREATER
-        /// <summary>One sample with Vector512: 2 set(s) of stride phases, each a register-tiled product over the zero-padded input.</summary>
-        private static void Decode_Vector512(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
-        {
-            // The input, zero-padded to [4, 9, 9] (1 before each axis), in a pooled buffer: no allocation once the pool holds one.
-            float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(327);
-            try
+            /// <summary>Row phase 1: output rows 0, 2, ... (7); all 2 column phases together (7 each), interleaved in registers; tiles of 1 channels x 6 rows x 1 vectors.</summary>
+            private static void Decode_Vector256_Phase1_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
             {
-                global::System.Span<float> padded = global::System.MemoryExtensions.AsSpan(rented, 0, 327);
-                padded.Clear();
-                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref float paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
-                // Rows are short: a copy of constant size, which the JIT turns into a few vector moves.
-                for (int c = 0; c < 4; c++)
+                ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                global::System.Span<float> lanes = stackalloc float[8];
+                ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
+                var spread0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
+                var spread1 = global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7);
+                var fromPhase0 = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(-1, 0, -1, 0, -1, 0, -1, 0));
+                for (int g = 0; g < 2; g++)
                 {
-                    for (int row = 0; row < 7; row++)
+                    for (int qh = 0; qh < 6; qh += 6)
                     {
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart, c * 81 + (row + 1) * 9 + 1)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 49 + row * 7)), 7 * sizeof(float));
-                    }
-                }
-                Decode_Vector512_Phase0_10(padded, weight, bias, output);
-                Decode_Vector512_Phase1_10(padded, weight, bias, output);
-            }
-            finally
-            {
-                global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
-            }
-        }
-
-        /// <summary>Row phase 0: output rows 1, 3, ... (7); all 2 column phases together (7 each), interleaved in registers; each phase one flat row of 61 lanes (Vector512) over the padded width 9; tiles of 1 channels x 4 vectors.</summary>
-        private static void Decode_Vector512_Phase0_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
-        {
-            ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            global::System.Span<float> lanes = stackalloc float[128];
-            ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
-            var spread0 = global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
-            var spread1 = global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
-            var fromPhase0 = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0));
-            for (int g = 0; g < 2; g++)
-            {
-                const int qh = 0;
-                for (int m = 0; m < 1; m += 1)
-                {
-                    {
-                        global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 162 + (qh + 1) * 9 + 0);
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
-                        for (int j = 0; j < 2; j++)
+                        for (int m = 0; m < 1; m += 1)
                         {
-                            // tap [0, 1]: input row q - 0, column q - 0
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(10));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(26));
-                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(42));
-                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(58));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
-                                c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_0);
-                                c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_0);
-                                c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_0);
-                            }
-                            // tap [2, 1]: input row q - 1, column q - 0
-                            {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(17));
-                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(33));
-                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(49));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
-                                c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_0);
-                                c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_0);
-                                c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_0);
-                            }
-                            // tap [0, 0]: input row q - 0, column q - 0
-                            {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(11));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(27));
-                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(43));
-                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(59));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
-                                c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
-                                c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
-                                c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
-                            }
-                            // tap [0, 2]: input row q - 0, column q - 1
-                            {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(10));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(26));
-                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(42));
-                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(58));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
-                                c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
-                                c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
-                                c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
-                            }
-                            // tap [2, 0]: input row q - 1, column q - 0
-                            {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(2));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(18));
-                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(34));
-                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(50));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
-                                c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
-                                c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
-                                c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
-                            }
-                            // tap [2, 2]: input row q - 1, column q - 1
-                            {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(17));
-                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(33));
-                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(49));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
-                                c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
-                                c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
-                                c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
-                            }
-                            xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 81);
-                            wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
-                        }
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(16));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread0)), ref lanesStart, (nuint)(32));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread1)), ref lanesStart, (nuint)(48));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread0)), ref lanesStart, (nuint)(64));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread1)), ref lanesStart, (nuint)(80));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread0)), ref lanesStart, (nuint)(96));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread1)), ref lanesStart, (nuint)(112));
-                        int channel0 = (g * 1 + m + 0) * 196;
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 14)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 0)), 14 * sizeof(float));
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 42)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 18)), 14 * sizeof(float));
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 70)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 36)), 14 * sizeof(float));
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 98)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 54)), 14 * sizeof(float));
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 126)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 72)), 14 * sizeof(float));
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 154)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 90)), 14 * sizeof(float));
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 182)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 108)), 14 * sizeof(float));
-                    }
-                }
-            }
-        }
-
-        /// <summary>Row phase 1: output rows 0, 2, ... (7); all 2 column phases together (7 each), interleaved in registers; each phase one flat row of 61 lanes (Vector512) over the padded width 9; tiles of 1 channels x 4 vectors.</summary>
-        private static void Decode_Vector512_Phase1_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
-        {
-            ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            global::System.Span<float> lanes = stackalloc float[128];
-            ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
-            var spread0 = global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
-            var spread1 = global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
-            var fromPhase0 = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0));
-            for (int g = 0; g < 2; g++)
-            {
-                const int qh = 0;
-                for (int m = 0; m < 1; m += 1)
-                {
-                    {
-                        global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 162 + (qh + 0) * 9 + 0);
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
-                        for (int j = 0; j < 2; j++)
-                        {
-                            // tap [1, 1]: input row q - 0, column q - 0
-                            {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(10));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(26));
-                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(42));
-                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(58));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
-                                c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_0);
-                                c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_0);
-                                c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_0);
-                            }
-                            // tap [1, 0]: input row q - 0, column q - 0
-                            {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(11));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(27));
-                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(43));
-                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(59));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
-                                c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
-                                c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
-                                c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
-                            }
-                            // tap [1, 2]: input row q - 0, column q - 1
-                            {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(10));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(26));
-                                var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(42));
-                                var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(58));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
-                                c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
-                                c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
-                                c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
-                            }
-                            xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 81);
-                            wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
-                        }
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(16));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread0)), ref lanesStart, (nuint)(32));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread1)), ref lanesStart, (nuint)(48));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread0)), ref lanesStart, (nuint)(64));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread1)), ref lanesStart, (nuint)(80));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread0)), ref lanesStart, (nuint)(96));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread1)), ref lanesStart, (nuint)(112));
-                        int channel0 = (g * 1 + m + 0) * 196;
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 0)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 0)), 14 * sizeof(float));
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 28)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 18)), 14 * sizeof(float));
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 56)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 36)), 14 * sizeof(float));
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 84)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 54)), 14 * sizeof(float));
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 112)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 72)), 14 * sizeof(float));
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 140)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 90)), 14 * sizeof(float));
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 168)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 108)), 14 * sizeof(float));
-                    }
-                }
-            }
-        }
-        #endif
-
-        #if NET9_0_OR_GREATER
-        /// <summary>One sample with Vector256: 2 set(s) of stride phases, each a register-tiled product over the zero-padded input.</summary>
-        private static void Decode_Vector256(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
-        {
-            // The input, zero-padded to [4, 9, 10] (1 before each axis), in a pooled buffer: no allocation once the pool holds one.
-            float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(360);
-            try
-            {
-                global::System.Span<float> padded = global::System.MemoryExtensions.AsSpan(rented, 0, 360);
-                padded.Clear();
-                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref float paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
-                // Rows are short: a copy of constant size, which the JIT turns into a few vector moves.
-                for (int c = 0; c < 4; c++)
-                {
-                    for (int row = 0; row < 7; row++)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart, c * 90 + (row + 1) * 10 + 1)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 49 + row * 7)), 7 * sizeof(float));
-                    }
-                }
-                Decode_Vector256_Phase0_10(padded, weight, bias, output);
-                Decode_Vector256_Phase1_10(padded, weight, bias, output);
-            }
-            finally
-            {
-                global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
-            }
-        }
-
-        /// <summary>Row phase 0: output rows 1, 3, ... (7); all 2 column phases together (7 each), interleaved in registers; tiles of 1 channels x 6 rows x 1 vectors.</summary>
-        private static void Decode_Vector256_Phase0_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
-        {
-            ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            global::System.Span<float> lanes = stackalloc float[8];
-            ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
-            var spread0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
-            var spread1 = global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7);
-            var fromPhase0 = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(-1, 0, -1, 0, -1, 0, -1, 0));
-            for (int g = 0; g < 2; g++)
-            {
-                for (int qh = 0; qh < 6; qh += 6)
-                {
-                    for (int m = 0; m < 1; m += 1)
-                    {
-                        {
-                            global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 1) * 10 + 0);
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
-                            for (int j = 0; j < 2; j++)
-                            {
-                                // tap [0, 1]: input row q - 0, column q - 0
+                                global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 0) * 10 + 0);
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                                for (int j = 0; j < 2; j++)
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                    c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
-                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
-                                    c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
-                                    c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
-                                    c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
+                                    // tap [1, 1]: input row q - 0, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
+                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
+                                        c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
+                                        c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
+                                        c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
+                                    }
+                                    // tap [1, 0]: input row q - 0, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(22));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(32));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(42));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(52));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(62));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                    }
+                                    // tap [1, 2]: input row q - 0, column q - 1
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                    }
+                                    xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
+                                    wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                                 }
-                                // tap [2, 1]: input row q - 1, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                    c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
-                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
-                                    c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
-                                    c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
-                                    c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
-                                }
-                                // tap [0, 0]: input row q - 0, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(22));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(32));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(42));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(52));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(62));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
-                                }
-                                // tap [0, 2]: input row q - 0, column q - 1
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
-                                }
-                                // tap [2, 0]: input row q - 1, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(2));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(22));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(32));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(42));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(52));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
-                                }
-                                // tap [2, 2]: input row q - 1, column q - 1
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
-                                }
-                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
-                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                                int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14;
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
+                                int row0_1 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14;
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread0)), ref outputStart, (nuint)(row0_1 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 6).CopyTo(output.Slice(row0_1 + 8, 6));
+                                int row0_2 = (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14;
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread0)), ref outputStart, (nuint)(row0_2 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 6).CopyTo(output.Slice(row0_2 + 8, 6));
+                                int row0_3 = (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14;
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread0)), ref outputStart, (nuint)(row0_3 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 6).CopyTo(output.Slice(row0_3 + 8, 6));
+                                int row0_4 = (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14;
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread0)), ref outputStart, (nuint)(row0_4 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 6).CopyTo(output.Slice(row0_4 + 8, 6));
+                                int row0_5 = (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14;
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread0)), ref outputStart, (nuint)(row0_5 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 6).CopyTo(output.Slice(row0_5 + 8, 6));
                             }
-                            int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14;
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
-                            int row0_1 = (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14;
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread0)), ref outputStart, (nuint)(row0_1 + 0));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread1)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_1 + 8, 6));
-                            int row0_2 = (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14;
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread0)), ref outputStart, (nuint)(row0_2 + 0));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread1)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_2 + 8, 6));
-                            int row0_3 = (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14;
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread0)), ref outputStart, (nuint)(row0_3 + 0));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread1)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_3 + 8, 6));
-                            int row0_4 = (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14;
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread0)), ref outputStart, (nuint)(row0_4 + 0));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread1)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_4 + 8, 6));
-                            int row0_5 = (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14;
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread0)), ref outputStart, (nuint)(row0_5 + 0));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread1)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_5 + 8, 6));
                         }
                     }
-                }
-                {
-                    const int qh = 6;
-                    for (int m = 0; m < 1; m += 1)
                     {
+                        const int qh = 6;
+                        for (int m = 0; m < 1; m += 1)
                         {
-                            global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 1) * 10 + 0);
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
-                            for (int j = 0; j < 2; j++)
                             {
-                                // tap [0, 1]: input row q - 0, column q - 0
+                                global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 0) * 10 + 0);
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                                for (int j = 0; j < 2; j++)
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                    // tap [1, 1]: input row q - 0, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                    }
+                                    // tap [1, 0]: input row q - 0, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    }
+                                    // tap [1, 2]: input row q - 0, column q - 1
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                    }
+                                    xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
+                                    wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                                 }
-                                // tap [2, 1]: input row q - 1, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                }
-                                // tap [0, 0]: input row q - 0, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                }
-                                // tap [0, 2]: input row q - 0, column q - 1
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                }
-                                // tap [2, 0]: input row q - 1, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(2));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                }
-                                // tap [2, 2]: input row q - 1, column q - 1
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                }
-                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
-                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
+                                int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14;
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
                             }
-                            int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14;
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
                         }
                     }
                 }
             }
+            #endif
         }
-
-        /// <summary>Row phase 1: output rows 0, 2, ... (7); all 2 column phases together (7 each), interleaved in registers; tiles of 1 channels x 6 rows x 1 vectors.</summary>
-        private static void Decode_Vector256_Phase1_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
-        {
-            ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            global::System.Span<float> lanes = stackalloc float[8];
-            ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
-            var spread0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
-            var spread1 = global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7);
-            var fromPhase0 = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(-1, 0, -1, 0, -1, 0, -1, 0));
-            for (int g = 0; g < 2; g++)
-            {
-                for (int qh = 0; qh < 6; qh += 6)
-                {
-                    for (int m = 0; m < 1; m += 1)
-                    {
-                        {
-                            global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 0) * 10 + 0);
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
-                            for (int j = 0; j < 2; j++)
-                            {
-                                // tap [1, 1]: input row q - 0, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                    c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
-                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
-                                    c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
-                                    c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
-                                    c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
-                                }
-                                // tap [1, 0]: input row q - 0, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(22));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(32));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(42));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(52));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(62));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
-                                }
-                                // tap [1, 2]: input row q - 0, column q - 1
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
-                                    var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
-                                    var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
-                                    var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
-                                    var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
-                                }
-                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
-                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
-                            }
-                            int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14;
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
-                            int row0_1 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14;
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread0)), ref outputStart, (nuint)(row0_1 + 0));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread1)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_1 + 8, 6));
-                            int row0_2 = (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14;
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread0)), ref outputStart, (nuint)(row0_2 + 0));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread1)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_2 + 8, 6));
-                            int row0_3 = (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14;
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread0)), ref outputStart, (nuint)(row0_3 + 0));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread1)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_3 + 8, 6));
-                            int row0_4 = (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14;
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread0)), ref outputStart, (nuint)(row0_4 + 0));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread1)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_4 + 8, 6));
-                            int row0_5 = (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14;
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread0)), ref outputStart, (nuint)(row0_5 + 0));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread1)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_5 + 8, 6));
-                        }
-                    }
-                }
-                {
-                    const int qh = 6;
-                    for (int m = 0; m < 1; m += 1)
-                    {
-                        {
-                            global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 0) * 10 + 0);
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
-                            for (int j = 0; j < 2; j++)
-                            {
-                                // tap [1, 1]: input row q - 0, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                }
-                                // tap [1, 0]: input row q - 0, column q - 0
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                }
-                                // tap [1, 2]: input row q - 0, column q - 1
-                                {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                }
-                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
-                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
-                            }
-                            int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14;
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(0));
-                            lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
-                        }
-                    }
-                }
-            }
-        }
-        #endif
     }
 }

@@ -10,7 +10,7 @@
 //   H: floor(8 * 2) = 16
 //   W: floor(8 * 3) = 24
 //
-// Form: loops with constant bounds, 1536 multiply-adds per sample (over the full-unroll budget of 512).
+// Form: loops with constant bounds, 1536 multiply-adds and 1536 output elements per sample (over the full-unroll budget of 512 each).
 #nullable enable
 
 namespace Snapshots
@@ -32,84 +32,88 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 256)
-                throw new global::System.ArgumentException($"Expected 256 elements (shape [4, 8, 8]), but the span has {input.Length}.", nameof(input));
+                throw new global::System.ArgumentException($"Expected 256 elements (shape [4, 8, 8]), but the span has {input.Length}.", "input");
             if (output.Length != 1536)
-                throw new global::System.ArgumentException($"Expected 1536 elements (shape [4, 16, 24]), but the span has {output.Length}.", nameof(output));
+                throw new global::System.ArgumentException($"Expected 1536 elements (shape [4, 16, 24]), but the span has {output.Length}.", "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", nameof(output));
+                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", "output");
 
-            Grow_Sample(input, output);
+            GrowImplementation.Grow_Sample(input, output);
         }
 
-        /// <summary>One sample; the lengths were checked by the caller.</summary>
+        /// <summary>The body of <see cref="Grow"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
-        private static void Grow_Sample(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private static class GrowImplementation
         {
-            ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            #if NET9_0_OR_GREATER
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            /// <summary>One sample; the lengths were checked by the caller.</summary>
+            internal static void Grow_Sample(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
             {
-                Grow_Vector256(input, output);
-                return;
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    Grow_Vector256(input, output);
+                    return;
+                }
+                #endif
+
+                // Nearest by whole factors 2x3: each input element is copied into a block; no index is computed.
+                for (int c = 0; c < 4; c++)
+                {
+                    int inputChannel = c * 64;
+                    int outputChannel = c * 384;
+                    for (int i0 = 0; i0 < 8; i0++)
+                    {
+                        int input0 = inputChannel + i0 * 8;
+                        int output0 = outputChannel + i0 * 48;
+                        for (int i1 = 0; i1 < 8; i1++)
+                        {
+                            float value = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, input0 + i1);
+                            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, output0 + i1 * 3);
+                            block = value;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref block, 1) = value;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref block, 2) = value;
+                        }
+                        output.Slice(output0, 24).CopyTo(output.Slice(output0 + 24, 24));
+                    }
+                }
+            }
+
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector256: each vector of a row becomes 3 vector(s) through constant shuffles.</summary>
+            private static void Grow_Vector256(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            {
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                var spread0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 1, 1, 1, 2, 2);
+                var spread1 = global::System.Runtime.Intrinsics.Vector256.Create(2, 3, 3, 3, 4, 4, 4, 5);
+                var spread2 = global::System.Runtime.Intrinsics.Vector256.Create(5, 5, 6, 6, 6, 7, 7, 7);
+                for (int c = 0; c < 4; c++)
+                {
+                    int inputChannel = c * 64;
+                    int outputChannel = c * 384;
+                    for (int i0 = 0; i0 < 8; i0++)
+                    {
+                        int input0 = inputChannel + i0 * 8;
+                        int output0 = outputChannel + i0 * 48;
+                        for (int i1 = 0; i1 < 8; i1 += 8)
+                        {
+                            var value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart, (nuint)(input0 + i1));
+                            var part0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread0);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part0, ref outputStart, (nuint)(output0 + i1 * 3 + 0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part0, ref outputStart, (nuint)(output0 + i1 * 3 + 24));
+                            var part1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread1);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part1, ref outputStart, (nuint)(output0 + i1 * 3 + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part1, ref outputStart, (nuint)(output0 + i1 * 3 + 32));
+                            var part2 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread2);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part2, ref outputStart, (nuint)(output0 + i1 * 3 + 16));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part2, ref outputStart, (nuint)(output0 + i1 * 3 + 40));
+                        }
+                    }
+                }
             }
             #endif
-
-            // Nearest by whole factors 2x3: each input element is copied into a block; no index is computed.
-            for (int c = 0; c < 4; c++)
-            {
-                int inputChannel = c * 64;
-                int outputChannel = c * 384;
-                for (int i0 = 0; i0 < 8; i0++)
-                {
-                    int input0 = inputChannel + i0 * 8;
-                    int output0 = outputChannel + i0 * 48;
-                    for (int i1 = 0; i1 < 8; i1++)
-                    {
-                        float value = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, input0 + i1);
-                        ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, output0 + i1 * 3);
-                        block = value;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref block, 1) = value;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref block, 2) = value;
-                    }
-                    output.Slice(output0, 24).CopyTo(output.Slice(output0 + 24, 24));
-                }
-            }
         }
-
-        #if NET9_0_OR_GREATER
-        /// <summary>One sample with Vector256: each vector of a row becomes 3 vector(s) through constant shuffles.</summary>
-        private static void Grow_Vector256(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-        {
-            ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            var spread0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 1, 1, 1, 2, 2);
-            var spread1 = global::System.Runtime.Intrinsics.Vector256.Create(2, 3, 3, 3, 4, 4, 4, 5);
-            var spread2 = global::System.Runtime.Intrinsics.Vector256.Create(5, 5, 6, 6, 6, 7, 7, 7);
-            for (int c = 0; c < 4; c++)
-            {
-                int inputChannel = c * 64;
-                int outputChannel = c * 384;
-                for (int i0 = 0; i0 < 8; i0++)
-                {
-                    int input0 = inputChannel + i0 * 8;
-                    int output0 = outputChannel + i0 * 48;
-                    for (int i1 = 0; i1 < 8; i1 += 8)
-                    {
-                        var value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart, (nuint)(input0 + i1));
-                        var part0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part0, ref outputStart, (nuint)(output0 + i1 * 3 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part0, ref outputStart, (nuint)(output0 + i1 * 3 + 24));
-                        var part1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread1);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part1, ref outputStart, (nuint)(output0 + i1 * 3 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part1, ref outputStart, (nuint)(output0 + i1 * 3 + 32));
-                        var part2 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread2);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part2, ref outputStart, (nuint)(output0 + i1 * 3 + 16));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part2, ref outputStart, (nuint)(output0 + i1 * 3 + 40));
-                    }
-                }
-            }
-        }
-        #endif
     }
 }

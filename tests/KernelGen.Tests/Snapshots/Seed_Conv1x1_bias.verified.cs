@@ -9,7 +9,7 @@
 // As PyTorch's conv2d with a 1x1 kernel, groups 1 (weight [C_out, C_in/groups, 1...] flattened).
 // A matrix product: output[2 x 4] = weight[2 x 4] * input[4 x 4] + bias.
 //
-// Form: fully unrolled, 32 multiply-adds per sample (budget 512): every index is a constant, no loop.
+// Form: fully unrolled, 32 multiply-adds and 8 output statements per sample (budget 512 each): every index is a constant, no loop.
 #nullable enable
 
 namespace Snapshots
@@ -35,50 +35,54 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [4, 2, 2]), but the span has {input.Length}.", nameof(input));
+                throw new global::System.ArgumentException($"Expected 16 elements (shape [4, 2, 2]), but the span has {input.Length}.", "input");
             if (weight.Length != 8)
-                throw new global::System.ArgumentException($"Expected 8 elements (shape [2, 4]), but the span has {weight.Length}.", nameof(weight));
+                throw new global::System.ArgumentException($"Expected 8 elements (shape [2, 4]), but the span has {weight.Length}.", "weight");
             if (bias.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {bias.Length}.", nameof(bias));
+                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {bias.Length}.", "bias");
             if (output.Length != 8)
-                throw new global::System.ArgumentException($"Expected 8 elements (shape [2, 2, 2]), but the span has {output.Length}.", nameof(output));
+                throw new global::System.ArgumentException($"Expected 8 elements (shape [2, 2, 2]), but the span has {output.Length}.", "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", nameof(output));
+                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.", nameof(output));
+                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.", "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("The output must not overlap the bias: every output element is written while the bias is still read.", nameof(output));
+                throw new global::System.ArgumentException("The output must not overlap the bias: every output element is written while the bias is still read.", "output");
 
-            Reduce_Sample(input, weight, bias, output);
+            ReduceImplementation.Reduce_Sample(input, weight, bias, output);
         }
 
-        /// <summary>One sample; the lengths were checked by the caller.</summary>
+        /// <summary>The body of <see cref="Reduce"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
-        private static void Reduce_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        private static class ReduceImplementation
         {
-            // Every element read is loaded once, before the first store (the output overlaps no other buffer).
-            float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3], x4 = input[4], x5 = input[5], x6 = input[6], x7 = input[7];
-            float x8 = input[8], x9 = input[9], x10 = input[10], x11 = input[11], x12 = input[12], x13 = input[13], x14 = input[14], x15 = input[15];
-            float w0 = weight[0], w1 = weight[1], w2 = weight[2], w3 = weight[3], w4 = weight[4], w5 = weight[5], w6 = weight[6], w7 = weight[7];
-            float b0 = bias[0], b1 = bias[1];
-            // output channel 0
-            output[0] = b0 + x0 * w0 + x4 * w1 + x8 * w2
-                + x12 * w3;
-            output[1] = b0 + x1 * w0 + x5 * w1 + x9 * w2
-                + x13 * w3;
-            output[2] = b0 + x2 * w0 + x6 * w1 + x10 * w2
-                + x14 * w3;
-            output[3] = b0 + x3 * w0 + x7 * w1 + x11 * w2
-                + x15 * w3;
-            // output channel 1
-            output[4] = b1 + x0 * w4 + x4 * w5 + x8 * w6
-                + x12 * w7;
-            output[5] = b1 + x1 * w4 + x5 * w5 + x9 * w6
-                + x13 * w7;
-            output[6] = b1 + x2 * w4 + x6 * w5 + x10 * w6
-                + x14 * w7;
-            output[7] = b1 + x3 * w4 + x7 * w5 + x11 * w6
-                + x15 * w7;
+            /// <summary>One sample; the lengths were checked by the caller.</summary>
+            internal static void Reduce_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+            {
+                // Every element read is loaded once, before the first store (the output overlaps no other buffer).
+                float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3], x4 = input[4], x5 = input[5], x6 = input[6], x7 = input[7];
+                float x8 = input[8], x9 = input[9], x10 = input[10], x11 = input[11], x12 = input[12], x13 = input[13], x14 = input[14], x15 = input[15];
+                float w0 = weight[0], w1 = weight[1], w2 = weight[2], w3 = weight[3], w4 = weight[4], w5 = weight[5], w6 = weight[6], w7 = weight[7];
+                float b0 = bias[0], b1 = bias[1];
+                // output channel 0
+                output[0] = b0 + x0 * w0 + x4 * w1 + x8 * w2
+                    + x12 * w3;
+                output[1] = b0 + x1 * w0 + x5 * w1 + x9 * w2
+                    + x13 * w3;
+                output[2] = b0 + x2 * w0 + x6 * w1 + x10 * w2
+                    + x14 * w3;
+                output[3] = b0 + x3 * w0 + x7 * w1 + x11 * w2
+                    + x15 * w3;
+                // output channel 1
+                output[4] = b1 + x0 * w4 + x4 * w5 + x8 * w6
+                    + x12 * w7;
+                output[5] = b1 + x1 * w4 + x5 * w5 + x9 * w6
+                    + x13 * w7;
+                output[6] = b1 + x2 * w4 + x6 * w5 + x10 * w6
+                    + x14 * w7;
+                output[7] = b1 + x3 * w4 + x7 * w5 + x11 * w6
+                    + x15 * w7;
+            }
         }
     }
 }

@@ -11,7 +11,7 @@
 //   H: (2 - 1)*2 - 2*0 + 3 = 5
 //   W: (2 - 1)*2 - 2*0 + 3 = 5
 //
-// Form: fully unrolled, 36 multiply-adds per sample (budget 512): every index is a constant, no loop.
+// Form: fully unrolled, 36 multiply-adds and 25 output statements per sample (budget 512 each): every index is a constant, no loop.
 #nullable enable
 
 namespace Snapshots
@@ -35,57 +35,61 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 4)
-                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.", nameof(input));
+                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.", "input");
             if (weight.Length != 9)
-                throw new global::System.ArgumentException($"Expected 9 elements (shape [1, 1, 3, 3]), but the span has {weight.Length}.", nameof(weight));
+                throw new global::System.ArgumentException($"Expected 9 elements (shape [1, 1, 3, 3]), but the span has {weight.Length}.", "weight");
             if (output.Length != 25)
-                throw new global::System.ArgumentException($"Expected 25 elements (shape [1, 5, 5]), but the span has {output.Length}.", nameof(output));
+                throw new global::System.ArgumentException($"Expected 25 elements (shape [1, 5, 5]), but the span has {output.Length}.", "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", nameof(output));
+                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.", nameof(output));
+                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.", "output");
 
-            Deconv_Sample(input, weight, output);
+            DeconvImplementation.Deconv_Sample(input, weight, output);
         }
 
-        /// <summary>One sample; the lengths were checked by the caller.</summary>
+        /// <summary>The body of <see cref="Deconv"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
-        private static void Deconv_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
+        private static class DeconvImplementation
         {
-            // Every element read is loaded once, before the first store (the output overlaps no other buffer).
-            float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3];
-            float w0 = weight[0], w1 = weight[1], w2 = weight[2], w3 = weight[3], w4 = weight[4], w5 = weight[5], w6 = weight[6], w7 = weight[7];
-            float w8 = weight[8];
-            // output[0, 0, :]
-            output[0] = x0 * w0;
-            output[1] = x0 * w1;
-            output[2] = x1 * w0 + x0 * w2;
-            output[3] = x1 * w1;
-            output[4] = x1 * w2;
-            // output[0, 1, :]
-            output[5] = x0 * w3;
-            output[6] = x0 * w4;
-            output[7] = x1 * w3 + x0 * w5;
-            output[8] = x1 * w4;
-            output[9] = x1 * w5;
-            // output[0, 2, :]
-            output[10] = x2 * w0 + x0 * w6;
-            output[11] = x2 * w1 + x0 * w7;
-            output[12] = x3 * w0 + x2 * w2 + x1 * w6 + x0 * w8;
-            output[13] = x3 * w1 + x1 * w7;
-            output[14] = x3 * w2 + x1 * w8;
-            // output[0, 3, :]
-            output[15] = x2 * w3;
-            output[16] = x2 * w4;
-            output[17] = x3 * w3 + x2 * w5;
-            output[18] = x3 * w4;
-            output[19] = x3 * w5;
-            // output[0, 4, :]
-            output[20] = x2 * w6;
-            output[21] = x2 * w7;
-            output[22] = x3 * w6 + x2 * w8;
-            output[23] = x3 * w7;
-            output[24] = x3 * w8;
+            /// <summary>One sample; the lengths were checked by the caller.</summary>
+            internal static void Deconv_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
+            {
+                // Every element read is loaded once, before the first store (the output overlaps no other buffer).
+                float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3];
+                float w0 = weight[0], w1 = weight[1], w2 = weight[2], w3 = weight[3], w4 = weight[4], w5 = weight[5], w6 = weight[6], w7 = weight[7];
+                float w8 = weight[8];
+                // output[0, 0, :]
+                output[0] = x0 * w0;
+                output[1] = x0 * w1;
+                output[2] = x1 * w0 + x0 * w2;
+                output[3] = x1 * w1;
+                output[4] = x1 * w2;
+                // output[0, 1, :]
+                output[5] = x0 * w3;
+                output[6] = x0 * w4;
+                output[7] = x1 * w3 + x0 * w5;
+                output[8] = x1 * w4;
+                output[9] = x1 * w5;
+                // output[0, 2, :]
+                output[10] = x2 * w0 + x0 * w6;
+                output[11] = x2 * w1 + x0 * w7;
+                output[12] = x3 * w0 + x2 * w2 + x1 * w6 + x0 * w8;
+                output[13] = x3 * w1 + x1 * w7;
+                output[14] = x3 * w2 + x1 * w8;
+                // output[0, 3, :]
+                output[15] = x2 * w3;
+                output[16] = x2 * w4;
+                output[17] = x3 * w3 + x2 * w5;
+                output[18] = x3 * w4;
+                output[19] = x3 * w5;
+                // output[0, 4, :]
+                output[20] = x2 * w6;
+                output[21] = x2 * w7;
+                output[22] = x3 * w6 + x2 * w8;
+                output[23] = x3 * w7;
+                output[24] = x3 * w8;
+            }
         }
     }
 }

@@ -10,7 +10,7 @@
 //   H: floor(2 * 2) = 4
 //   W: floor(2 * 2) = 4
 //
-// Form: fully unrolled, 16 multiply-adds per sample (budget 512): every index is a constant, no loop.
+// Form: fully unrolled, 16 multiply-adds and 16 output statements per sample (budget 512 each): every index is a constant, no loop.
 #nullable enable
 
 namespace Snapshots
@@ -32,41 +32,45 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 4)
-                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.", nameof(input));
+                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.", "input");
             if (output.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [1, 4, 4]), but the span has {output.Length}.", nameof(output));
+                throw new global::System.ArgumentException($"Expected 16 elements (shape [1, 4, 4]), but the span has {output.Length}.", "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", nameof(output));
+                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", "output");
 
-            Up_Sample(input, output);
+            UpImplementation.Up_Sample(input, output);
         }
 
-        /// <summary>One sample; the lengths were checked by the caller.</summary>
+        /// <summary>The body of <see cref="Up"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
-        private static void Up_Sample(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private static class UpImplementation
         {
-            // Every element read is loaded once, before the first store (the output overlaps no other buffer).
-            float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3];
-            // output[0, 0, :]
-            output[0] = x0;
-            output[1] = x0;
-            output[2] = x1;
-            output[3] = x1;
-            // output[0, 1, :]
-            output[4] = x0;
-            output[5] = x0;
-            output[6] = x1;
-            output[7] = x1;
-            // output[0, 2, :]
-            output[8] = x2;
-            output[9] = x2;
-            output[10] = x3;
-            output[11] = x3;
-            // output[0, 3, :]
-            output[12] = x2;
-            output[13] = x2;
-            output[14] = x3;
-            output[15] = x3;
+            /// <summary>One sample; the lengths were checked by the caller.</summary>
+            internal static void Up_Sample(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            {
+                // Every element read is loaded once, before the first store (the output overlaps no other buffer).
+                float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3];
+                // output[0, 0, :]
+                output[0] = x0;
+                output[1] = x0;
+                output[2] = x1;
+                output[3] = x1;
+                // output[0, 1, :]
+                output[4] = x0;
+                output[5] = x0;
+                output[6] = x1;
+                output[7] = x1;
+                // output[0, 2, :]
+                output[8] = x2;
+                output[9] = x2;
+                output[10] = x3;
+                output[11] = x3;
+                // output[0, 3, :]
+                output[12] = x2;
+                output[13] = x2;
+                output[14] = x3;
+                output[15] = x3;
+            }
         }
     }
 }

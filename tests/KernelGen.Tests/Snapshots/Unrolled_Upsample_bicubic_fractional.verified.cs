@@ -10,7 +10,7 @@
 //   H: floor(2 * 1.5) = 3
 //   W: floor(2 * 1.5) = 3
 //
-// Form: fully unrolled, 144 multiply-adds per sample (budget 512): every index is a constant, no loop.
+// Form: fully unrolled, 144 multiply-adds and 9 output statements per sample (budget 512 each): every index is a constant, no loop.
 #nullable enable
 
 namespace Snapshots
@@ -32,33 +32,37 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 4)
-                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.", nameof(input));
+                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.", "input");
             if (output.Length != 9)
-                throw new global::System.ArgumentException($"Expected 9 elements (shape [1, 3, 3]), but the span has {output.Length}.", nameof(output));
+                throw new global::System.ArgumentException($"Expected 9 elements (shape [1, 3, 3]), but the span has {output.Length}.", "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", nameof(output));
+                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", "output");
 
-            Sharpen_Sample(input, output);
+            SharpenImplementation.Sharpen_Sample(input, output);
         }
 
-        /// <summary>One sample; the lengths were checked by the caller.</summary>
+        /// <summary>The body of <see cref="Sharpen"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
-        private static void Sharpen_Sample(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private static class SharpenImplementation
         {
-            // Every element read is loaded once, before the first store (the output overlaps no other buffer).
-            float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3];
-            // output[0, 0, :]
-            output[0] = 1.1811473f * x0 - 0.09434083f * x1 - 0.09434083f * x2 + 0.007535209f * x3;
-            output[1] = 0.543403f * x0 + 0.543403f * x1 - 0.04340279f * x2 - 0.04340279f * x3;
-            output[2] = -0.09434057f * x0 + 1.1811467f * x1 + 0.0075351885f * x2 - 0.09434078f * x3;
-            // output[0, 1, :]
-            output[3] = 0.543403f * x0 - 0.04340279f * x1 + 0.543403f * x2 - 0.04340279f * x3;
-            output[4] = 0.25f * x0 + 0.25f * x1 + 0.25f * x2 + 0.25f * x3;
-            output[5] = -0.04340267f * x0 + 0.54340273f * x1 - 0.04340267f * x2 + 0.54340273f * x3;
-            // output[0, 2, :]
-            output[6] = -0.09434057f * x0 + 0.0075351885f * x1 + 1.1811467f * x2 - 0.09434078f * x3;
-            output[7] = -0.04340267f * x0 - 0.04340267f * x1 + 0.54340273f * x2 + 0.54340273f * x3;
-            output[8] = 0.0075351675f * x0 - 0.09434052f * x1 - 0.09434052f * x2 + 1.1811461f * x3;
+            /// <summary>One sample; the lengths were checked by the caller.</summary>
+            internal static void Sharpen_Sample(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            {
+                // Every element read is loaded once, before the first store (the output overlaps no other buffer).
+                float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3];
+                // output[0, 0, :]
+                output[0] = 1.1811473f * x0 - 0.09434083f * x1 - 0.09434083f * x2 + 0.007535209f * x3;
+                output[1] = 0.543403f * x0 + 0.543403f * x1 - 0.04340279f * x2 - 0.04340279f * x3;
+                output[2] = -0.09434057f * x0 + 1.1811467f * x1 + 0.0075351885f * x2 - 0.09434078f * x3;
+                // output[0, 1, :]
+                output[3] = 0.543403f * x0 - 0.04340279f * x1 + 0.543403f * x2 - 0.04340279f * x3;
+                output[4] = 0.25f * x0 + 0.25f * x1 + 0.25f * x2 + 0.25f * x3;
+                output[5] = -0.04340267f * x0 + 0.54340273f * x1 - 0.04340267f * x2 + 0.54340273f * x3;
+                // output[0, 2, :]
+                output[6] = -0.09434057f * x0 + 0.0075351885f * x1 + 1.1811467f * x2 - 0.09434078f * x3;
+                output[7] = -0.04340267f * x0 - 0.04340267f * x1 + 0.54340273f * x2 + 0.54340273f * x3;
+                output[8] = 0.0075351675f * x0 - 0.09434052f * x1 - 0.09434052f * x2 + 1.1811461f * x3;
+            }
         }
     }
 }

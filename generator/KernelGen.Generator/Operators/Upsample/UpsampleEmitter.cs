@@ -11,7 +11,6 @@ namespace KernelGen.Generator.Operators.Upsample
     /// </summary>
     internal static class UpsampleEmitter
     {
-        private const int TableValuesPerLine = 16;
 
         /// <summary>The sizes and per-axis sampling of one upsampling, derived once from its signature and spec.</summary>
         private sealed class Geometry
@@ -186,11 +185,11 @@ namespace KernelGen.Generator.Operators.Upsample
                 string axisName = ShapeText.AxisName(g.Rank, axis);
                 writer.WriteLine();
                 writer.WriteLine($"/// <summary>Axis {axisName}: the {g.Taps} source index(es) of each of its {g.Output[axis]} output positions.</summary>");
-                WriteTable(writer, "int", TableName(plan.Signature.MethodName, "SourceIndex", axis), g.Samples[axis].Index.Select(i => Literals.Int(i)));
+                Tables.Write(writer, "int", TableName(plan.Signature.MethodName, "SourceIndex", axis), g.Samples[axis].Index.Select(i => Literals.Int(i)));
                 if (HasWeights(spec.Mode))
                 {
                     writer.WriteLine($"/// <summary>Axis {axisName}: the interpolation weights that go with the source indices.</summary>");
-                    WriteTable(writer, plan.Signature.ElementKeyword, TableName(plan.Signature.MethodName, "SourceWeight", axis),
+                    Tables.Write(writer, plan.Signature.ElementKeyword, TableName(plan.Signature.MethodName, "SourceWeight", axis),
                         g.Samples[axis].Weight.Select(w => Literals.Real(w, plan.Signature.ElementType)));
                 }
             }
@@ -199,18 +198,6 @@ namespace KernelGen.Generator.Operators.Upsample
         private static bool HasWeights(UpsampleMode mode) => mode is UpsampleMode.Linear or UpsampleMode.Cubic;
 
         private static string TableName(string method, string what, int axis) => $"{method}_{what}{axis}";
-
-        private static void WriteTable(IndentedWriter writer, string type, string name, IEnumerable<string> values)
-        {
-            using (writer.Block($"private static readonly {type}[] {name} =", closing: "};"))
-            {
-                string[] all = values.ToArray();
-                for (int start = 0; start < all.Length; start += TableValuesPerLine)
-                {
-                    writer.WriteLine(string.Join(", ", all.Skip(start).Take(TableValuesPerLine)) + ",");
-                }
-            }
-        }
 
         private static void WriteReplicationMethod(IndentedWriter writer, KernelSignature signature, Geometry g, int[] factors, VectorWidth width)
         {

@@ -11,8 +11,14 @@ namespace KernelGen.Generator.Operators.Upsample
     /// </summary>
     internal static class UpsampleVectorEmitter
     {
-        /// <summary>The most elements of W-interpolated rows kept on the stack (64 KiB of floats); more come from the pool.</summary>
-        private const int StackLimit = 16 * 1024;
+        /// <summary>The most bytes of W-interpolated rows kept on the stack; more come from the pool.</summary>
+        private const int StackLimitBytes = 16 * 1024;
+
+        /// <summary>
+        /// Blocks of output columns whose shuffles and weights are written out as constants; a wider row reads them
+        /// from tables in a loop, so that neither the source nor the stack grows with the width.
+        /// </summary>
+        private const int MaxUnrolledBlocks = 8;
 
         /// <summary>The widths this layer can use: the input row holds a whole vector, and each block of output columns reads fewer input columns than a vector has lanes.</summary>
         public static VectorWidth[] Widths(KernelSignature signature, UpsampleSpec spec)
@@ -51,13 +57,15 @@ namespace KernelGen.Generator.Operators.Upsample
             int outH = signature.OutputShape[1], outW = signature.OutputShape[2];
             var (columns, columnWeights) = UpsampleShape.Sample(spec.Mode, spec.AlignCorners, inW, outW, spec.Scales[1], signature.ElementType);
             string method = signature.MethodName;
+            int blocks = outW / lanes;
+            int[] bases = BlockBases(columns, blocks, lanes, inW);
             using (v.BeginMethod(writer, method, $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output",
                 $"One sample with {v.Name}: along W by constant shuffles into [{inH} x {outW}] rows, then along H by whole vectors."))
             {
                 writer.WriteLine(Code.StartRef(element, "input"));
                 writer.WriteLine(Code.StartRef(element, "output"));
                 int rowsLength = inH * outW;
-                bool pooled = rowsLength > StackLimit;
+                bool pooled = rowsLength * (signature.ElementType == ElementType.Float ? 4 : 8) > StackLimitBytes;
                 if (pooled)
                 {
                     writer.WriteLine($"// [{inH} x {outW}] rows are too many for the stack: borrowed from the pool, no allocation once it holds one.");
@@ -72,12 +80,17 @@ namespace KernelGen.Generator.Operators.Upsample
                 writer.WriteLine(Code.StartRef(element, "rows"));
                 writer.WriteLine($"global::System.ReadOnlySpan<int> index0 = {method}_SourceIndex0;");
                 writer.WriteLine($"global::System.ReadOnlySpan<{element}> weight0 = {method}_SourceWeight0;");
-                int blocks = outW / lanes;
-                var bases = new int[blocks];
-                for (int b = 0; b < blocks; b++)
+                bool tabled = blocks > MaxUnrolledBlocks;
+                if (tabled)
                 {
-                    var sources = columns.Skip(b * lanes * 2).Take(lanes * 2).ToArray();
-                    bases[b] = System.Math.Min(sources.Min(), inW - lanes);
+                    writer.WriteLine($"// {blocks} blocks of {lanes} output columns: each block's first input column, shuffles and weights come from tables.");
+                    writer.WriteLine($"ref int blockBase = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference({TableName(method, "BlockBase", v)});");
+                    writer.WriteLine($"ref {index} blockShuffle = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference({TableName(method, "BlockShuffle", v)});");
+                    writer.WriteLine($"ref {element} blockWeight = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference({TableName(method, "BlockWeight", v)});");
+                }
+
+                for (int b = 0; b < (tabled ? 0 : blocks); b++)
+                {
                     string Lanes(System.Func<int, string> value) => string.Join(", ", Enumerable.Range(0, lanes).Select(value));
                     writer.WriteLine($"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read input columns {bases[b]}..{bases[b] + lanes - 1}.");
                     for (int t = 0; t < 2; t++)
@@ -95,7 +108,18 @@ namespace KernelGen.Generator.Operators.Upsample
                     {
                         writer.WriteLine($"ref {element} source = ref {Code.At("x", Code.Times("row", inW))};");
                         writer.WriteLine($"ref {element} target = ref {Code.At("rowsStart", Code.Times("row", outW))};");
-                        for (int b = 0; b < blocks; b++)
+                        if (tabled)
+                        {
+                            using (writer.Block($"for (int b = 0; b < {blocks}; b++)"))
+                            {
+                                writer.WriteLine($"var block = {v.Load("source", Code.At("blockBase", "b"))};");
+                                string shuffle(int t) => v.Load("blockShuffle", $"(2 * b + {t}) * {lanes}");
+                                string weight(int t) => v.Load("blockWeight", $"(2 * b + {t}) * {lanes}");
+                                writer.WriteLine(v.Store($"{weight(0)} * {v.Type}.Shuffle(block, {shuffle(0)}) + {weight(1)} * {v.Type}.Shuffle(block, {shuffle(1)})", "target", $"b * {lanes}"));
+                            }
+                        }
+
+                        for (int b = 0; b < (tabled ? 0 : blocks); b++)
                         {
                             writer.WriteLine($"var input{b} = {v.Load("source", Literals.Int(bases[b]))};");
                             writer.WriteLine(v.Store($"weight0_{b} * {v.Type}.Shuffle(input{b}, shuffle0_{b}) + weight1_{b} * {v.Type}.Shuffle(input{b}, shuffle1_{b})", "target", Literals.Int(b * lanes)));
@@ -116,7 +140,15 @@ namespace KernelGen.Generator.Operators.Upsample
                         writer.WriteLine($"{element} upperWeight = weight0[2 * oh], lowerWeight = weight0[2 * oh + 1];");
                         writer.WriteLine($"var upperWeights = {v.Broadcast("upperWeight")};");
                         writer.WriteLine($"var lowerWeights = {v.Broadcast("lowerWeight")};");
-                        for (int b = 0; b < outW / lanes; b++)
+                        if (tabled)
+                        {
+                            using (writer.Block($"for (int ow = 0; ow < {blocks * lanes}; ow += {lanes})"))
+                            {
+                                writer.WriteLine(v.Store($"upperWeights * {v.Load("upper", "ow")} + lowerWeights * {v.Load("lower", "ow")}", "target", "ow"));
+                            }
+                        }
+
+                        for (int b = 0; b < (tabled ? 0 : blocks); b++)
                         {
                             string offset = Literals.Int(b * lanes);
                             writer.WriteLine(v.Store($"upperWeights * {v.Load("upper", offset)} + lowerWeights * {v.Load("lower", offset)}", "target", offset));
@@ -139,6 +171,35 @@ namespace KernelGen.Generator.Operators.Upsample
                 }
             }
 
+            if (blocks > MaxUnrolledBlocks)
+            {
+                WriteBlockTables(writer, signature, v, columns, columnWeights, bases, lanes);
+            }
         }
+
+        /// <summary>The first input column each block of output columns reads: a whole vector inside the row.</summary>
+        private static int[] BlockBases(int[] columns, int blocks, int lanes, int inputWidth) =>
+            Enumerable.Range(0, blocks).Select(b => System.Math.Min(columns.Skip(b * lanes * 2).Take(lanes * 2).Min(), inputWidth - lanes)).ToArray();
+
+        /// <summary>Per block: its first input column; its two shuffles (relative to it) and two weight vectors, lane by lane.</summary>
+        private static void WriteBlockTables(IndentedWriter writer, KernelSignature signature, VectorWidth v, int[] columns, double[] weights, int[] bases, int lanes)
+        {
+            string method = signature.MethodName, index = VectorWidth.IndexType(signature.ElementType), suffix = index == "long" ? "L" : string.Empty;
+            var shuffles = from b in Enumerable.Range(0, bases.Length) from t in Enumerable.Range(0, 2) from lane in Enumerable.Range(0, lanes)
+                           select Literals.Int(columns[(((b * lanes) + lane) * 2) + t] - bases[b]) + suffix;
+            var blockWeights = from b in Enumerable.Range(0, bases.Length) from t in Enumerable.Range(0, 2) from lane in Enumerable.Range(0, lanes)
+                               select Literals.Real(weights[(((b * lanes) + lane) * 2) + t], signature.ElementType);
+            writer.WriteLine();
+            writer.WriteLine("#if NET9_0_OR_GREATER");
+            writer.WriteLine($"/// <summary>{v.Name}: the first input column of each block of {lanes} output columns.</summary>");
+            Tables.Write(writer, "int", TableName(method, "BlockBase", v), bases.Select(b => Literals.Int(b)));
+            writer.WriteLine($"/// <summary>{v.Name}: per block, the lanes of its two shuffles, relative to its first input column.</summary>");
+            Tables.Write(writer, index, TableName(method, "BlockShuffle", v), shuffles);
+            writer.WriteLine($"/// <summary>{v.Name}: per block, the lanes of its two weight vectors.</summary>");
+            Tables.Write(writer, signature.ElementKeyword, TableName(method, "BlockWeight", v), blockWeights);
+            writer.WriteLine("#endif");
+        }
+
+        private static string TableName(string method, string what, VectorWidth width) => $"{method}_{what}{width.Name}";
     }
 }
