@@ -1,6 +1,7 @@
 using KernelGen;
 
-// Runs one kernel of each attribute from the installed package and checks it against PyTorch's seed outputs.
+// Runs one kernel of each attribute from the installed package and checks it against PyTorch's seed outputs, and a
+// padded stride-2 layer against its definition.
 int failures = 0;
 
 var upsampled = new float[Layers.UpLengths.Output];
@@ -15,8 +16,33 @@ var mixed = new float[Layers.MixLengths.Output];
 Layers.Mix([1, 2, 3, 4, 10, 20, 30, 40], [1, 1, 2, -1], [0.5f, 0], mixed);
 Check("Conv1x1 2 -> 2", mixed, [11.5f, 22.5f, 33.5f, 44.5f, -8, -16, -24, -32]);
 
+// A padded stride-2 layer (the vector path with stride phases and a negative offset in its code): with a weight that
+// is 1 at the centre tap from input channel c to output channel c, output[c, 2i, 2j] = input[c, i, j], zeros elsewhere.
+var x = Enumerable.Range(0, Layers.UpscaleLengths.Input).Select(i => (float)(i % 97) - 40).ToArray();
+var w = new float[Layers.UpscaleLengths.Weight];
+for (int c = 0; c < 16; c++)
+{
+    w[(((c * 16) + c) * 9) + 4] = 1;
+}
+
+var upscaled = new float[Layers.UpscaleLengths.Output];
+Layers.Upscale(x, w, upscaled);
+var expected = new float[upscaled.Length];
+for (int c = 0; c < 16; c++)
+{
+    for (int i = 0; i < 7; i++)
+    {
+        for (int j = 0; j < 7; j++)
+        {
+            expected[(c * 196) + (2 * i * 14) + (2 * j)] = x[(c * 49) + (i * 7) + j];
+        }
+    }
+}
+
+Check("ConvTranspose k3 s2 p1 op1, 32 -> 16", upscaled, expected);
+
 Console.WriteLine(TorchFormat.Format(deconvolved, 1, 1, 5, 5));
-Console.WriteLine(failures == 0 ? "All three kernels match PyTorch." : $"{failures} kernel(s) differ from PyTorch.");
+Console.WriteLine(failures == 0 ? "All kernels match their reference." : $"{failures} kernel(s) differ from their reference.");
 return failures == 0 ? 0 : 1;
 
 void Check(string name, float[] actual, float[] expected)
@@ -33,6 +59,9 @@ static partial class Layers
 
     [ConvTranspose(k: 3, stride: 2, pad: 0)]
     public static partial void Deconv([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 5, 5)] Span<float> output);
+
+    [ConvTranspose(k: 3, stride: 2, pad: 1, OutputPadding = 1)]
+    public static partial void Upscale([Shape(32, 7, 7)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(16, 14, 14)] Span<float> output);
 
     [Conv1x1]
     public static partial void Mix([Shape(2, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(2, 2, 2)] Span<float> output);

@@ -53,7 +53,10 @@ public sealed class PackageTests
                 </configuration>
                 """);
 
-            var build = DotnetCli.Run(consumer, "build", $"-p:KernelGenVersion={version}");
+            // Built under Swedish culture (a Unicode minus sign), with the compiler in its own process so that it takes
+            // the culture: a number formatted with the current culture in generated code would not compile.
+            var swedish = new Dictionary<string, string> { ["LANG"] = "sv_SE.UTF-8", ["LC_ALL"] = "sv_SE.UTF-8" };
+            var build = DotnetCli.Run(consumer, swedish, "build", $"-p:KernelGenVersion={version}", "-p:UseSharedCompilation=false");
             Assert.True(build.ExitCode == 0, "The consumer did not build:\n" + build.Output);
             Assert.DoesNotContain("CS9057", build.Output);
             Assert.DoesNotContain("CS8785", build.Output);
@@ -62,7 +65,7 @@ public sealed class PackageTests
 
             var run = DotnetCli.Run(consumer, "run", "--no-build", $"-p:KernelGenVersion={version}");
             Assert.True(run.ExitCode == 0, "The consumer failed:\n" + run.Output);
-            Assert.Contains("All three kernels match PyTorch.", run.Output);
+            Assert.Contains("All kernels match their reference.", run.Output);
         }
         finally
         {
