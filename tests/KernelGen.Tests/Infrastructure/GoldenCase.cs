@@ -41,6 +41,8 @@ public sealed class GoldenCase
     public static IReadOnlyList<GoldenCase> Load(string file)
     {
         string path = Path.Combine(AppContext.BaseDirectory, "Golden", file);
-        return JsonSerializer.Deserialize<GoldenFile>(File.ReadAllText(path))!.Cases;
+        // Non-finite values are written as the strings "NaN", "Infinity" and "-Infinity" (edges.json).
+        var options = new JsonSerializerOptions { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+        return JsonSerializer.Deserialize<GoldenFile>(File.ReadAllText(path), options)!.Cases;
     }
 }

@@ -68,13 +68,15 @@ namespace Snapshots
             /// <summary>One sample; the lengths were checked by the caller.</summary>
             internal static void Decode_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
             {
+                // The vector paths multiply the zero padding by every weight, which PyTorch never does: with an infinite or NaN
+                // weight (0 * inf = NaN) only the scatter form below gives PyTorch's numbers.
                 #if NET9_0_OR_GREATER
-                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && Decode_WeightsAreFinite(weight))
                 {
                     Decode_Vector512(input, weight, bias, output);
                     return;
                 }
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && Decode_WeightsAreFinite(weight))
                 {
                     Decode_Vector256(input, weight, bias, output);
                     return;
@@ -219,6 +221,26 @@ namespace Snapshots
                     }
                 }
             }
+
+            #if NET9_0_OR_GREATER
+            /// <summary>True when no weight is infinite or NaN.</summary>
+            internal static bool Decode_WeightsAreFinite(global::System.ReadOnlySpan<float> weight)
+            {
+                global::System.Numerics.Vector<float> differences = global::System.Numerics.Vector<float>.Zero;
+                int i = 0;
+                for (; i <= weight.Length - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var values = new global::System.Numerics.Vector<float>(weight.Slice(i));
+                    differences += values - values;
+                }
+                float rest = 0;
+                for (; i < weight.Length; i++)
+                {
+                    rest += weight[i] - weight[i];
+                }
+                return global::System.Numerics.Vector.EqualsAll(differences, global::System.Numerics.Vector<float>.Zero) && rest == 0;
+            }
+            #endif
 
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector512: 2 set(s) of stride phases, each a register-tiled product over the zero-padded input.</summary>

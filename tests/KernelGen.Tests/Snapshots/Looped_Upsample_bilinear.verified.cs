@@ -97,14 +97,14 @@ namespace Snapshots
                 global::System.ReadOnlySpan<float> weight0 = Smooth_SourceWeight0;
                 // Output columns 0..7 read input columns 0..7.
                 var shuffle0_0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 1, 1, 2, 2, 3);
-                var weight0_0 = global::System.Runtime.Intrinsics.Vector256.Create(1f, 0.5333333f, 0.06666666f, 0.6f, 0.13333333f, 0.66666675f, 0.20000005f, 0.73333335f);
+                var weight0_0 = global::System.Runtime.Intrinsics.Vector256.Create(1f, 0.5333333f, 0.06666666f, 0.6f, 0.13333333f, 0.6666666f, 0.19999999f, 0.73333335f);
                 var shuffle1_0 = global::System.Runtime.Intrinsics.Vector256.Create(1, 1, 1, 2, 2, 3, 3, 4);
-                var weight1_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f, 0.46666667f, 0.93333334f, 0.39999998f, 0.8666667f, 0.33333325f, 0.79999995f, 0.26666665f);
+                var weight1_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f, 0.46666667f, 0.93333334f, 0.4f, 0.8666667f, 0.33333334f, 0.8f, 0.26666668f);
                 // Output columns 8..15 read input columns 0..7.
                 var shuffle0_1 = global::System.Runtime.Intrinsics.Vector256.Create(3, 4, 4, 5, 5, 6, 6, 7);
-                var weight0_1 = global::System.Runtime.Intrinsics.Vector256.Create(0.26666665f, 0.8000002f, 0.3333335f, 0.8666668f, 0.4000001f, 0.9333334f, 0.4666667f, 1f);
+                var weight0_1 = global::System.Runtime.Intrinsics.Vector256.Create(0.26666665f, 0.79999995f, 0.3333333f, 0.8666667f, 0.39999998f, 0.9333333f, 0.46666664f, 1f);
                 var shuffle1_1 = global::System.Runtime.Intrinsics.Vector256.Create(4, 5, 5, 6, 6, 7, 7, 7);
-                var weight1_1 = global::System.Runtime.Intrinsics.Vector256.Create(0.73333335f, 0.19999981f, 0.6666665f, 0.1333332f, 0.5999999f, 0.0666666f, 0.5333333f, 0f);
+                var weight1_1 = global::System.Runtime.Intrinsics.Vector256.Create(0.73333335f, 0.20000002f, 0.6666667f, 0.13333336f, 0.6f, 0.06666669f, 0.53333336f, 2.9802322E-08f);
                 for (int c = 0; c < 3; c++)
                 {
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 64);
@@ -142,8 +142,8 @@ namespace Snapshots
             /// <summary>Axis H: the interpolation weights that go with the source indices.</summary>
             private static readonly float[] Smooth_SourceWeight0 =
             {
-                1f, 0f, 0.5333333f, 0.46666667f, 0.06666666f, 0.93333334f, 0.6f, 0.39999998f, 0.13333333f, 0.8666667f, 0.66666675f, 0.33333325f, 0.20000005f, 0.79999995f, 0.73333335f, 0.26666665f,
-                0.26666665f, 0.73333335f, 0.8000002f, 0.19999981f, 0.3333335f, 0.6666665f, 0.8666668f, 0.1333332f, 0.4000001f, 0.5999999f, 0.9333334f, 0.0666666f, 0.4666667f, 0.5333333f, 1f, 0f,
+                1f, 0f, 0.5333333f, 0.46666667f, 0.06666666f, 0.93333334f, 0.6f, 0.4f, 0.13333333f, 0.8666667f, 0.6666666f, 0.33333334f, 0.19999999f, 0.8f, 0.73333335f, 0.26666668f,
+                0.26666665f, 0.73333335f, 0.79999995f, 0.20000002f, 0.3333333f, 0.6666667f, 0.8666667f, 0.13333336f, 0.39999998f, 0.6f, 0.9333333f, 0.06666669f, 0.46666664f, 0.53333336f, 1f, 2.9802322E-08f,
             };
 
             /// <summary>Axis W: the 2 source index(es) of each of its 16 output positions.</summary>
@@ -155,8 +155,8 @@ namespace Snapshots
             /// <summary>Axis W: the interpolation weights that go with the source indices.</summary>
             private static readonly float[] Smooth_SourceWeight1 =
             {
-                1f, 0f, 0.5333333f, 0.46666667f, 0.06666666f, 0.93333334f, 0.6f, 0.39999998f, 0.13333333f, 0.8666667f, 0.66666675f, 0.33333325f, 0.20000005f, 0.79999995f, 0.73333335f, 0.26666665f,
-                0.26666665f, 0.73333335f, 0.8000002f, 0.19999981f, 0.3333335f, 0.6666665f, 0.8666668f, 0.1333332f, 0.4000001f, 0.5999999f, 0.9333334f, 0.0666666f, 0.4666667f, 0.5333333f, 1f, 0f,
+                1f, 0f, 0.5333333f, 0.46666667f, 0.06666666f, 0.93333334f, 0.6f, 0.4f, 0.13333333f, 0.8666667f, 0.6666666f, 0.33333334f, 0.19999999f, 0.8f, 0.73333335f, 0.26666668f,
+                0.26666665f, 0.73333335f, 0.79999995f, 0.20000002f, 0.3333333f, 0.6666667f, 0.8666667f, 0.13333336f, 0.39999998f, 0.6f, 0.9333333f, 0.06666669f, 0.46666664f, 0.53333336f, 1f, 2.9802322E-08f,
             };
         }
     }

@@ -51,6 +51,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
         public static void WriteMethods(IndentedWriter writer, KernelSignature signature, ConvTransposeSpec spec)
         {
+            WriteFiniteCheck(writer, signature);
             foreach (VectorWidth width in VectorWidth.All)
             {
                 var layout = new Layout(signature, spec, width);
@@ -64,6 +65,36 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 }
 
                 writer.WriteLine("#endif");
+            }
+        }
+
+        /// <summary>
+        /// <c>x - x</c> is 0 for a finite x and NaN otherwise, so the sum of the differences is 0 exactly when every
+        /// weight is finite: a vector subtraction and addition per vector of weights.
+        /// </summary>
+        private static void WriteFiniteCheck(IndentedWriter writer, KernelSignature signature)
+        {
+            string element = signature.ElementKeyword, vector = $"global::System.Numerics.Vector<{element}>";
+            writer.WriteLine();
+            writer.WriteLine("#if NET9_0_OR_GREATER");
+            writer.WriteLine("/// <summary>True when no weight is infinite or NaN.</summary>");
+            using (writer.Block($"internal static bool {signature.MethodName}_WeightsAreFinite(global::System.ReadOnlySpan<{element}> weight)", after: "#endif"))
+            {
+                writer.WriteLine($"{vector} differences = {vector}.Zero;");
+                writer.WriteLine("int i = 0;");
+                using (writer.Block($"for (; i <= weight.Length - {vector}.Count; i += {vector}.Count)"))
+                {
+                    writer.WriteLine($"var values = new {vector}(weight.Slice(i));");
+                    writer.WriteLine("differences += values - values;");
+                }
+
+                writer.WriteLine($"{element} rest = 0;");
+                using (writer.Block("for (; i < weight.Length; i++)"))
+                {
+                    writer.WriteLine("rest += weight[i] - weight[i];");
+                }
+
+                writer.WriteLine($"return global::System.Numerics.Vector.EqualsAll(differences, {vector}.Zero) && rest == 0;");
             }
         }
 

@@ -25,7 +25,7 @@ namespace KernelGen.Generator.Operators.Upsample
                 OutputStrides = ShapeText.RowMajorStrides(Output);
                 Taps = UpsampleShape.TapsPerAxis(spec.Mode);
                 Samples = Enumerable.Range(0, Rank)
-                    .Select(axis => UpsampleShape.Sample(spec.Mode, spec.AlignCorners, Input[axis], Output[axis], spec.Scales[axis], signature.ElementType))
+                    .Select(axis => UpsampleShape.Sample(spec.Mode, spec.AlignCorners, Input[axis], Output[axis], spec.Scales[axis], signature.ElementType, Rank))
                     .ToArray();
             }
 
@@ -87,8 +87,9 @@ namespace KernelGen.Generator.Operators.Upsample
             {
                 foreach (int[] o in MultiIndex.Enumerate(g.Output))
                 {
-                    // Sum the products of the per-axis weights by source element, so that a clamped border reads each element once.
-                    var coefficients = new SortedDictionary<int, double>();
+                    // One term per tap, as PyTorch computes it: a zero weight or two taps clamped onto one element still
+                    // multiply that element, so an infinite or NaN input gives the same NaN as PyTorch, never a finite value.
+                    var terms = new List<Term>();
                     foreach (int[] t in MultiIndex.Enumerate(tapDims))
                     {
                         double coefficient = 1;
@@ -100,12 +101,9 @@ namespace KernelGen.Generator.Operators.Upsample
                             inputIndex += g.Samples[axis].Index[k] * g.InputStrides[axis];
                         }
 
-                        coefficients.TryGetValue(inputIndex, out double sum);
-                        coefficients[inputIndex] = sum + coefficient;
+                        terms.Add(Term.Constant(inputIndex, coefficient));
                     }
 
-                    var terms = coefficients.Where(pair => Literals.Round(pair.Value, signature.ElementType) != 0)
-                        .Select(pair => Term.Constant(pair.Key, pair.Value)).ToList();
                     string? comment = o[g.Rank - 1] == 0
                         ? $"output[{c}, {string.Join(", ", o.Take(g.Rank - 1).Select(v => Literals.Int(v)).Concat(new[] { ":" }))}]"
                         : null;

@@ -29,7 +29,7 @@ namespace KernelGen.Generator.Operators.Upsample
             }
 
             int inputWidth = signature.InputShape[2], outputWidth = signature.OutputShape[2];
-            var (index, _) = UpsampleShape.Sample(spec.Mode, spec.AlignCorners, inputWidth, outputWidth, spec.Scales[1], signature.ElementType);
+            var (index, _) = UpsampleShape.Sample(spec.Mode, spec.AlignCorners, inputWidth, outputWidth, spec.Scales[1], signature.ElementType, signature.SpatialRank);
             return VectorWidth.All.Where(width =>
             {
                 int lanes = width.Lanes(signature.ElementType);
@@ -55,7 +55,7 @@ namespace KernelGen.Generator.Operators.Upsample
             int lanes = v.Lanes(signature.ElementType);
             int channels = signature.InputShape[0], inH = signature.InputShape[1], inW = signature.InputShape[2];
             int outH = signature.OutputShape[1], outW = signature.OutputShape[2];
-            var (columns, columnWeights) = UpsampleShape.Sample(spec.Mode, spec.AlignCorners, inW, outW, spec.Scales[1], signature.ElementType);
+            var (columns, columnWeights) = UpsampleShape.Sample(spec.Mode, spec.AlignCorners, inW, outW, spec.Scales[1], signature.ElementType, signature.SpatialRank);
             string method = signature.MethodName;
             int blocks = outW / lanes;
             int[] bases = BlockBases(columns, blocks, lanes, inW);
