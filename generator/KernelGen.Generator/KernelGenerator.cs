@@ -15,8 +15,14 @@ namespace KernelGen.Generator
         /// <summary>The tracking name of each operator's transform step, for the caching tests.</summary>
         public const string TransformStep = "KernelGen.Transform";
 
+        /// <summary>The MSBuild property that turns on bounds-checked buffer access in every generated kernel.</summary>
+        public const string CheckedAccessProperty = "KernelGenCheckedAccess";
+
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
+            var checkedAccess = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
+                options.GlobalOptions.TryGetValue("build_property." + CheckedAccessProperty, out string? value)
+                && string.Equals(value?.Trim(), "true", System.StringComparison.OrdinalIgnoreCase));
             foreach (KernelOperator op in KernelOperator.All)
             {
                 var results = context.SyntaxProvider
@@ -26,7 +32,7 @@ namespace KernelGen.Generator
                         predicate: static (node, _) => node is MethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax,
                         transform: (attributeContext, cancellationToken) => KernelPipeline.Transform(attributeContext, op, cancellationToken))
                     .WithTrackingName(TransformStep);
-                context.RegisterSourceOutput(results, KernelPipeline.Emit);
+                context.RegisterSourceOutput(results.Combine(checkedAccess), static (output, pair) => KernelPipeline.Emit(output, pair.Left, pair.Right));
             }
         }
     }

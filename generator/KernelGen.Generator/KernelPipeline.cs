@@ -35,17 +35,33 @@ namespace KernelGen.Generator
         }
 
         /// <summary>Reports the diagnostics and, for a valid kernel, adds its source file.</summary>
-        public static void Emit(SourceProductionContext context, KernelResult result)
+        /// <param name="checkedAccess">Write every buffer access bounds-checked (MSBuild <c>KernelGenCheckedAccess</c>).</param>
+        public static void Emit(SourceProductionContext context, KernelResult result, bool checkedAccess)
         {
             foreach (DiagnosticInfo diagnostic in result.Diagnostics)
             {
                 context.ReportDiagnostic(diagnostic.ToDiagnostic());
             }
 
-            if (result.Plan is { } plan)
+            if (result.Plan is not { } plan)
             {
-                context.AddSource(plan.Signature.HintName, KernelSourceWriter.Write(plan));
+                return;
             }
+
+            string source;
+            try
+            {
+                source = KernelSourceWriter.Write(plan, checkedAccess);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // An emitter bug must not take every other kernel's body with it (CS8785): report it on this one.
+                context.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null,
+                    $"{plan.Signature.MethodName}: {exception.GetType().Name}: {exception.Message}").ToDiagnostic());
+                return;
+            }
+
+            context.AddSource(plan.Signature.HintName, source);
         }
     }
 }

@@ -1,16 +1,50 @@
+using System;
+
 namespace KernelGen.Generator.Emit
 {
-    /// <summary>Fragments of generated C# that several emitters share.</summary>
+    /// <summary>
+    /// Fragments of generated C# that several emitters share, among them every access to a buffer's memory. The
+    /// default form reads and writes through references (<c>Unsafe.Add</c>, <c>LoadUnsafe</c>) after the up-front length
+    /// checks; the checked form (<see cref="CheckedAccess"/>, the MSBuild property <c>KernelGenCheckedAccess</c>) writes
+    /// the same code over spans, so that every element and vector access is bounds-checked and an emitter bug throws
+    /// instead of touching memory outside a buffer. Emitters never write a raw reference themselves.
+    /// </summary>
     internal static class Code
     {
         public const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
         public const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
 
-        /// <summary><c>ref float inputStart = ref MemoryMarshal.GetReference(input);</c>: indexing without bounds checks once lengths are checked.</summary>
-        public static string StartRef(string element, string span) => $"ref {element} {span}Start = ref {MemoryMarshal}.GetReference({span});";
+        [ThreadStatic]
+        private static bool s_checked;
 
-        /// <summary><c>Unsafe.Add(ref start, offset)</c>.</summary>
-        public static string At(string reference, string offset) => $"{Unsafe}.Add(ref {reference}, {offset})";
+        /// <summary>True while a file is written in the checked form. One file is written synchronously on one thread.</summary>
+        public static bool IsChecked => s_checked;
+
+        /// <summary>Writes in the checked form (or not) until disposed.</summary>
+        public static IDisposable CheckedAccess(bool isChecked)
+        {
+            bool saved = s_checked;
+            s_checked = isChecked;
+            return new Restore(saved);
+        }
+
+        /// <summary><c>ref float inputStart = ref MemoryMarshal.GetReference(input);</c>: indexing without bounds checks once lengths are checked.</summary>
+        public static string StartRef(string element, string span) =>
+            s_checked ? $"var {span}Start = {span};" : $"ref {element} {span}Start = ref {MemoryMarshal}.GetReference({span});";
+
+        /// <summary>The start of a constant table, as a reference (or, checked, as a span).</summary>
+        public static string TableRef(string element, string name, string table) =>
+            s_checked ? $"var {name} = new global::System.ReadOnlySpan<{element}>({table});" : $"ref {element} {name} = ref {MemoryMarshal}.GetArrayDataReference({table});";
+
+        /// <summary><c>Unsafe.Add(ref start, offset)</c>: one element, readable and (for the output) writable.</summary>
+        public static string At(string reference, string offset) => s_checked ? $"{reference}[{offset}]" : $"{Unsafe}.Add(ref {reference}, {offset})";
+
+        /// <summary>The element a derived reference points at: the reference itself, or (checked) the span's first element.</summary>
+        public static string Deref(string reference) => s_checked ? $"{reference}[0]" : reference;
+
+        /// <summary><c>ref float name = ref Unsafe.Add(ref reference, offset);</c>: a reference further into a buffer.</summary>
+        public static string Derive(string element, string name, string reference, string offset) =>
+            s_checked ? $"var {name} = {reference}.Slice({offset});" : $"ref {element} {name} = ref {At(reference, offset)};";
 
         /// <summary><c>variable * scale + shift</c>, written as simply as the constants allow.</summary>
         public static string Affine(string variable, int scale, int shift)
@@ -20,13 +54,24 @@ namespace KernelGen.Generator.Emit
         }
 
         /// <summary>
-        /// A copy of <paramref name="count"/> elements between two references, of constant size, which the JIT turns
-        /// into a few vector moves.
+        /// A copy of <paramref name="count"/> elements between two places of constant size, which the JIT turns into a
+        /// few vector moves.
         /// </summary>
-        public static string CopyElements(string element, string target, string source, int count) =>
-            $"{Unsafe}.CopyBlockUnaligned(ref {Unsafe}.As<{element}, byte>(ref {target}), ref {Unsafe}.As<{element}, byte>(ref {source}), {count} * sizeof({element}));";
+        public static string CopyElements(string element, string target, string targetOffset, string source, string sourceOffset, int count) =>
+            s_checked
+                ? $"{source}.Slice({sourceOffset}, {count}).CopyTo({target}.Slice({targetOffset}, {count}));"
+                : $"{Unsafe}.CopyBlockUnaligned(ref {Unsafe}.As<{element}, byte>(ref {At(target, targetOffset)}), ref {Unsafe}.As<{element}, byte>(ref {At(source, sourceOffset)}), {count} * sizeof({element}));";
 
         /// <summary><c>a * b</c> for the constants that are 1 left out.</summary>
         public static string Times(string variable, int factor) => factor == 1 ? variable : $"{variable} * {factor}";
+
+        private sealed class Restore : IDisposable
+        {
+            private readonly bool _saved;
+
+            public Restore(bool saved) => _saved = saved;
+
+            public void Dispose() => s_checked = _saved;
+        }
     }
 }

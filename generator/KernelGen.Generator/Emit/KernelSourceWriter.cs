@@ -17,7 +17,16 @@ namespace KernelGen.Generator.Emit
 
         public static readonly string Version = typeof(KernelSourceWriter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-        public static string Write(KernelPlan plan)
+        /// <param name="checkedAccess">Every buffer access bounds-checked (the MSBuild property <c>KernelGenCheckedAccess</c>): see <see cref="Code"/>.</param>
+        public static string Write(KernelPlan plan, bool checkedAccess = false)
+        {
+            using (Code.CheckedAccess(checkedAccess))
+            {
+                return WriteFile(plan);
+            }
+        }
+
+        private static string WriteFile(KernelPlan plan)
         {
             KernelSignature signature = plan.Signature;
             KernelOperator op = KernelOperator.For(plan.Operator);
@@ -50,6 +59,10 @@ namespace KernelGen.Generator.Emit
             {
                 WriteSampleMethod(writer, plan, op, buffers);
                 op.WriteMembers(writer, plan);
+                if (Code.IsChecked)
+                {
+                    VectorWidth.WriteCheckedAccess(writer, signature.ElementKeyword, VectorWidth.IndexType(signature.ElementType));
+                }
             }
 
             while (scopes.Count > 0)
@@ -88,6 +101,10 @@ namespace KernelGen.Generator.Emit
             writer.WriteLine(plan.Form == KernelForm.FullyUnrolled
                 ? $"// Form: fully unrolled, {plan.MultiplyAdds} multiply-adds and {outputLength} output statements per sample (budget {KernelPlanner.UnrollBudget} each): every index is a constant, no loop."
                 : $"// Form: loops with constant bounds, {plan.MultiplyAdds} multiply-adds and {outputLength} output elements per sample (over the full-unroll budget of {KernelPlanner.UnrollBudget} each).");
+            if (Code.IsChecked)
+            {
+                writer.WriteLine("// Checked access (KernelGenCheckedAccess=true): every element and vector access goes through a span and is bounds-checked; slower, for testing.");
+            }
         }
 
         private static void WriteLengths(IndentedWriter writer, KernelSignature signature, List<KernelBuffer> buffers)

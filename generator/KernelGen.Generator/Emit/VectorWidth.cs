@@ -68,11 +68,40 @@ namespace KernelGen.Generator.Emit
             return writer.Block($"private static void {method}_{Name}({parameters})", after: "#endif");
         }
 
-        /// <summary><c>Vector512.LoadUnsafe(ref start, (nuint)(offset))</c>.</summary>
-        public string Load(string reference, string offset) => offset == "0" ? $"{Type}.LoadUnsafe(ref {reference})" : $"{Type}.LoadUnsafe(ref {reference}, (nuint)({offset}))";
+        /// <summary><c>Vector512.LoadUnsafe(ref start, (nuint)(offset))</c>; checked, a load from a slice of one vector (<see cref="WriteCheckedAccess"/>).</summary>
+        public string Load(string reference, string offset) =>
+            Code.IsChecked ? $"{CheckedAccessClass}.Load{Bytes * 8}({reference}, {offset})"
+            : offset == "0" ? $"{Type}.LoadUnsafe(ref {reference})" : $"{Type}.LoadUnsafe(ref {reference}, (nuint)({offset}))";
 
         /// <summary><c>Vector512.StoreUnsafe(value, ref start, (nuint)(offset))</c>, in the static form: the generated file has no usings.</summary>
-        public string Store(string value, string reference, string offset) => $"{Type}.StoreUnsafe({value}, ref {reference}, (nuint)({offset}));";
+        public string Store(string value, string reference, string offset) =>
+            Code.IsChecked ? $"{CheckedAccessClass}.Store{Bytes * 8}({value}, {reference}, {offset});" : $"{Type}.StoreUnsafe({value}, ref {reference}, (nuint)({offset}));";
+
+        private const string CheckedAccessClass = "CheckedAccess";
+
+        /// <summary>
+        /// The checked form's vector access: each load and store goes through a slice of exactly one vector, so one
+        /// that would reach past a buffer throws <c>ArgumentOutOfRangeException</c>. Written for the kernel's element
+        /// type, not generic: a type parameter of its own could clash with one of the user's containing types.
+        /// </summary>
+        /// <param name="types">The element type, and the shuffle-index type some forms load as vectors too.</param>
+        public static void WriteCheckedAccess(IndentedWriter writer, params string[] types)
+        {
+            writer.WriteLine();
+            writer.WriteLine("#if NET8_0_OR_GREATER");
+            writer.WriteLine("/// <summary>Checked access (KernelGenCheckedAccess): every vector load and store is bounds-checked.</summary>");
+            using (writer.Block($"private static class {CheckedAccessClass}", after: "#endif"))
+            {
+                foreach (VectorWidth width in All)
+                foreach (string element in types)
+                {
+                    string vector = $"{width.Type}<{element}>", bits = $"{width.Bytes * 8}";
+                    writer.WriteLine($"public static {vector} Load{bits}(global::System.ReadOnlySpan<{element}> span, int offset) => {width.Type}.Create(span.Slice(offset, {vector}.Count));");
+                    writer.WriteLine($"public static {vector} Load{bits}(global::System.Span<{element}> span, int offset) => {width.Type}.Create((global::System.ReadOnlySpan<{element}>)span.Slice(offset, {vector}.Count));");
+                    writer.WriteLine($"public static void Store{bits}({vector} value, global::System.Span<{element}> span, int offset) => {width.Type}.CopyTo(value, span.Slice(offset, {vector}.Count));");
+                }
+            }
+        }
 
         public string Broadcast(string value) => $"{Type}.Create({value})";
 

@@ -54,12 +54,15 @@ public static class GeneratorHarness
     /// Runs KernelGen under <see cref="HostileCulture"/>, always: every kernel the tests compile (golden, random,
     /// property, snapshot, diagnostics) is generated where a number formatted with the current culture would not compile.
     /// </summary>
-    public static GeneratorRun Run(CSharpCompilation compilation, bool trackSteps = false, AnalyzerConfigOptionsProvider? options = null)
+    public static GeneratorRun Run(CSharpCompilation compilation, bool trackSteps = false, bool? checkedAccess = null)
     {
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             new[] { new KernelGenerator().AsSourceGenerator() },
             parseOptions: ParseOptions,
-            optionsProvider: options,
+            optionsProvider: new BuildProperties(new Dictionary<string, string>
+            {
+                [KernelGenerator.CheckedAccessProperty] = checkedAccess ?? CheckedAccessRun ? "true" : "false",
+            }),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
         CultureInfo saved = CultureInfo.CurrentCulture, savedUi = CultureInfo.CurrentUICulture;
         try
@@ -75,6 +78,14 @@ public static class GeneratorHarness
             CultureInfo.CurrentUICulture = savedUi;
         }
     }
+
+    /// <summary>
+    /// Set in a child test run (CheckedAccessTests): every kernel the suites compile is then generated with
+    /// bounds-checked buffer access, so an out-of-bounds access by a generated kernel fails a test.
+    /// </summary>
+    public const string CheckedAccessVariable = "KERNELGEN_CHECKED_ACCESS";
+
+    public static bool CheckedAccessRun => Environment.GetEnvironmentVariable(CheckedAccessVariable) == "1";
 
     /// <summary>
     /// A culture whose every number symbol differs from C#'s: a Unicode minus (as sv-SE, fi-FI, lt-LT), a decimal
@@ -100,9 +111,13 @@ public static class GeneratorHarness
     public static Assembly CompileAndLoad(params string[] sources) => CompileAndLoad(out _, sources);
 
     /// <summary>As <see cref="CompileAndLoad(string[])"/>, also giving the generated files.</summary>
-    public static Assembly CompileAndLoad(out IReadOnlyDictionary<string, string> generated, params string[] sources)
+    public static Assembly CompileAndLoad(out IReadOnlyDictionary<string, string> generated, params string[] sources) =>
+        CompileAndLoad(out generated, checkedAccess: null, sources);
+
+    /// <summary>As <see cref="CompileAndLoad(string[])"/>, generating with or without checked access (null: as the run says).</summary>
+    public static Assembly CompileAndLoad(out IReadOnlyDictionary<string, string> generated, bool? checkedAccess, params string[] sources)
     {
-        GeneratorRun run = Run(sources);
+        GeneratorRun run = Run(CreateCompilation(sources), checkedAccess: checkedAccess);
         generated = run.Sources;
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.All(run.Result.Results, r => Assert.Null(r.Exception));

@@ -104,15 +104,14 @@ namespace Snapshots
                         ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
                         for (int k = 0; k < 4; k++)
                         {
-                            var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk);
-                            var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(16));
+                            var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(k * 36));
+                            var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(k * 36 + 16));
                             var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, k));
                             c00 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0, c00);
                             c01 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1, c01);
                             var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, 4 + k));
                             c10 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a1, b0, c10);
                             c11 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a1, b1, c11);
-                            xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 36);
                         }
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 0));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c01, ref y, (nuint)(0 * 36 + 0 + 16));
@@ -157,9 +156,9 @@ namespace Snapshots
                             ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
                             for (int k = 0; k < 4; k++)
                             {
-                                var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk);
-                                var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(8));
-                                var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(16));
+                                var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(k * 36));
+                                var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(k * 36 + 8));
+                                var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(k * 36 + 16));
                                 var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, k));
                                 c00 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0, c00);
                                 c01 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1, c01);
@@ -168,7 +167,6 @@ namespace Snapshots
                                 c10 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, b0, c10);
                                 c11 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, b1, c11);
                                 c12 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, b2, c12);
-                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 36);
                             }
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + n));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c01, ref y, (nuint)(0 * 36 + n + 8));
@@ -185,12 +183,11 @@ namespace Snapshots
                         ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
                         for (int k = 0; k < 4; k++)
                         {
-                            var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk);
+                            var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(k * 36));
                             var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, k));
                             c00 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0, c00);
                             var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, 4 + k));
                             c10 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, b0, c10);
-                            xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 36);
                         }
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 24));
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c10, ref y, (nuint)((0 + 1) * 36 + 24));

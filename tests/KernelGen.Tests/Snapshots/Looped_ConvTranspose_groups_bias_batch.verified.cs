@@ -295,11 +295,11 @@ namespace Snapshots
                             {
                                 // tap [0, 1]: input row q - 0, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(10));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(26));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(42));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(58));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 10));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 26));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 42));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 58));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 1));
                                     c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
                                     c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_0);
                                     c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_0);
@@ -307,11 +307,11 @@ namespace Snapshots
                                 }
                                 // tap [2, 1]: input row q - 1, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(17));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(33));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(49));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 1));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 17));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 33));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 49));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 7));
                                     c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
                                     c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_0);
                                     c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_0);
@@ -319,11 +319,11 @@ namespace Snapshots
                                 }
                                 // tap [0, 0]: input row q - 0, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(11));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(27));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(43));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(59));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 11));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 27));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 43));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 59));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9));
                                     c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                     c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
                                     c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
@@ -331,11 +331,11 @@ namespace Snapshots
                                 }
                                 // tap [0, 2]: input row q - 0, column q - 1
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(10));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(26));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(42));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(58));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 10));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 26));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 42));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 58));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 2));
                                     c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                     c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
                                     c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
@@ -343,11 +343,11 @@ namespace Snapshots
                                 }
                                 // tap [2, 0]: input row q - 1, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(2));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(18));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(34));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(50));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 2));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 18));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 34));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 50));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 6));
                                     c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                     c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
                                     c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
@@ -355,18 +355,16 @@ namespace Snapshots
                                 }
                                 // tap [2, 2]: input row q - 1, column q - 1
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(1));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(17));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(33));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(49));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 1));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 17));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 33));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 49));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 8));
                                     c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                     c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
                                     c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
                                     c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
                                 }
-                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 81);
-                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(16));
@@ -413,11 +411,11 @@ namespace Snapshots
                             {
                                 // tap [1, 1]: input row q - 0, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(10));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(26));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(42));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(58));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 10));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 26));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 42));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 58));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 4));
                                     c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
                                     c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_0);
                                     c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_0);
@@ -425,11 +423,11 @@ namespace Snapshots
                                 }
                                 // tap [1, 0]: input row q - 0, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(11));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(27));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(43));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(59));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 11));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 27));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 43));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 59));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 3));
                                     c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                     c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
                                     c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
@@ -437,18 +435,16 @@ namespace Snapshots
                                 }
                                 // tap [1, 2]: input row q - 0, column q - 1
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(10));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(26));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(42));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(58));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 10));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 26));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 42));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 58));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 5));
                                     c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                     c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
                                     c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
                                     c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
                                 }
-                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 81);
-                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(16));
@@ -526,13 +522,13 @@ namespace Snapshots
                                 {
                                     // tap [0, 1]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 21));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 31));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 41));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 51));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 61));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 1));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
                                         c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
                                         c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
@@ -542,13 +538,13 @@ namespace Snapshots
                                     }
                                     // tap [2, 1]: input row q - 1, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 1));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 21));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 31));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 41));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 51));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 7));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
                                         c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
                                         c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
@@ -558,13 +554,13 @@ namespace Snapshots
                                     }
                                     // tap [0, 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(22));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(32));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(42));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(52));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(62));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 12));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 22));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 32));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 42));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 52));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 62));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                         c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
                                         c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
@@ -574,13 +570,13 @@ namespace Snapshots
                                     }
                                     // tap [0, 2]: input row q - 0, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 21));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 31));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 41));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 51));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 61));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 2));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                         c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
                                         c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
@@ -590,13 +586,13 @@ namespace Snapshots
                                     }
                                     // tap [2, 0]: input row q - 1, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(2));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(22));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(32));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(42));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(52));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 2));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 12));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 22));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 32));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 42));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 52));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 6));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                         c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
                                         c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
@@ -606,13 +602,13 @@ namespace Snapshots
                                     }
                                     // tap [2, 2]: input row q - 1, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 1));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 21));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 31));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 41));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 51));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 8));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                         c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
                                         c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
@@ -620,8 +616,6 @@ namespace Snapshots
                                         c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
                                         c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
                                     }
-                                    xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
-                                    wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                                 }
                                 int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
@@ -662,42 +656,40 @@ namespace Snapshots
                                 {
                                     // tap [0, 1]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 1));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
                                     }
                                     // tap [2, 1]: input row q - 1, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 1));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 7));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
                                     }
                                     // tap [0, 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 12));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                     }
                                     // tap [0, 2]: input row q - 0, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 2));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                     }
                                     // tap [2, 0]: input row q - 1, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(2));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 2));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 6));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                     }
                                     // tap [2, 2]: input row q - 1, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(1));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 8));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 1));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 8));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                     }
-                                    xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
-                                    wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                                 }
                                 int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
@@ -734,13 +726,13 @@ namespace Snapshots
                                 {
                                     // tap [1, 1]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 21));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 31));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 41));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 51));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 61));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 4));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
                                         c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
                                         c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
@@ -750,13 +742,13 @@ namespace Snapshots
                                     }
                                     // tap [1, 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(22));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(32));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(42));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(52));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(62));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 12));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 22));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 32));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 42));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 52));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 62));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 3));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                         c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
                                         c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
@@ -766,13 +758,13 @@ namespace Snapshots
                                     }
                                     // tap [1, 2]: input row q - 0, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(21));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(31));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(41));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(51));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(61));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 21));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 31));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 41));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 51));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 61));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 5));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                         c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
                                         c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
@@ -780,8 +772,6 @@ namespace Snapshots
                                         c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
                                         c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
                                     }
-                                    xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
-                                    wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                                 }
                                 int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
@@ -822,24 +812,22 @@ namespace Snapshots
                                 {
                                     // tap [1, 1]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 4));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
                                     }
                                     // tap [1, 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(12));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 12));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 3));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                     }
                                     // tap [1, 2]: input row q - 0, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(11));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 5));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
                                     }
-                                    xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 90);
-                                    wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 9);
                                 }
                                 int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));

@@ -51,9 +51,9 @@ namespace KernelGen.Generator.Operators.Conv1x1
 
         private static void WriteGroup(IndentedWriter writer, Gemm gemm, string element)
         {
-            writer.WriteLine($"ref {element} x = ref {Code.At("inputStart", $"g * {gemm.K * gemm.N}")};");
-            writer.WriteLine($"ref {element} w = ref {Code.At("weightStart", $"g * {gemm.M * gemm.K}")};");
-            writer.WriteLine($"ref {element} y = ref {Code.At("outputStart", $"g * {gemm.M * gemm.N}")};");
+            writer.WriteLine(Code.Derive(element, "x", "inputStart", $"g * {gemm.K * gemm.N}"));
+            writer.WriteLine(Code.Derive(element, "w", "weightStart", $"g * {gemm.M * gemm.K}"));
+            writer.WriteLine(Code.Derive(element, "y", "outputStart", $"g * {gemm.M * gemm.N}"));
             int tileColumns = VectorsPerTile * gemm.Lanes;
             int fullColumns = gemm.N / tileColumns * tileColumns;
             if (fullColumns > 0)
@@ -110,7 +110,10 @@ namespace KernelGen.Generator.Operators.Conv1x1
             }
         }
 
-        /// <summary>rows x vectors accumulators; each k broadcasts one weight per row and loads one input vector per column.</summary>
+        /// <summary>
+        /// rows x vectors accumulators; each k broadcasts one weight per row and loads one input vector per column. Row k
+        /// of the input is indexed from the tile's start (never a reference moved past the end of the input after the last k).
+        /// </summary>
         private static void WriteTile(IndentedWriter writer, Gemm gemm, string element, int rows, int vectors, string row, string column)
         {
             VectorWidth v = gemm.Width;
@@ -120,13 +123,13 @@ namespace KernelGen.Generator.Operators.Conv1x1
                 writer.WriteLine($"{v.Type}<{element}> {string.Join(", ", Enumerable.Range(0, vectors).Select(j => $"c{i}{j} = {start}"))};");
             }
 
-            writer.WriteLine($"ref {element} xk = ref {Code.At("x", column)};");
-            writer.WriteLine($"ref {element} wm = ref {Code.At("w", $"{Code.Times(row, gemm.K)}")};");
+            writer.WriteLine(Code.Derive(element, "xk", "x", column));
+            writer.WriteLine(Code.Derive(element, "wm", "w", $"{Code.Times(row, gemm.K)}"));
             using (writer.Block($"for (int k = 0; k < {gemm.K}; k++)"))
             {
                 for (int j = 0; j < vectors; j++)
                 {
-                    writer.WriteLine($"var b{j} = {v.Load("xk", Literals.Int(j * gemm.Lanes))};");
+                    writer.WriteLine($"var b{j} = {v.Load("xk", Code.Affine("k", gemm.N, j * gemm.Lanes))};");
                 }
 
                 for (int i = 0; i < rows; i++)
@@ -137,8 +140,6 @@ namespace KernelGen.Generator.Operators.Conv1x1
                         writer.WriteLine($"c{i}{j} = {v.Fma($"a{i}", $"b{j}", $"c{i}{j}")};");
                     }
                 }
-
-                writer.WriteLine($"xk = ref {Code.At("xk", Literals.Int(gemm.N))};");
             }
 
             for (int i = 0; i < rows; i++)

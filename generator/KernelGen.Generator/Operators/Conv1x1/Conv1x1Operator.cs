@@ -104,14 +104,14 @@ namespace KernelGen.Generator.Operators.Conv1x1
             writer.WriteLine(Code.StartRef(element, "output"));
             using (writer.Block($"for (int co = 0; co < {signature.OutputShape[0]}; co++)"))
             {
-                writer.WriteLine($"ref {element} y = ref {Code.At("outputStart", Code.Times("co", positions))};");
+                writer.WriteLine(Code.Derive(element, "y", "outputStart", Code.Times("co", positions)));
                 writer.WriteLine($"output.Slice({Code.Times("co", positions)}, {positions}).Fill({(signature.BiasParameter is null ? Literals.Real(0, signature.ElementType) : "bias[co]")});");
                 string firstInput = groups == 1 ? "0" : $"co / {coutPerGroup} * {cinPerGroup}";
                 using (writer.Block($"for (int j = 0; j < {cinPerGroup}; j++)"))
                 {
                     writer.WriteLine($"{element} w = {Code.At("weightStart", $"{Code.Times("co", cinPerGroup)} + j")};");
                     string channel = firstInput == "0" ? "j" : $"({firstInput} + j)";
-                    writer.WriteLine($"ref {element} x = ref {Code.At("inputStart", Code.Times(channel, positions))};");
+                    writer.WriteLine(Code.Derive(element, "x", "inputStart", Code.Times(channel, positions)));
                     using (writer.Block($"for (int p = 0; p < {positions}; p++)"))
                     {
                         writer.WriteLine($"{Code.At("y", "p")} += w * {Code.At("x", "p")};");

@@ -92,7 +92,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             writer.WriteLine();
             using (writer.Block($"for (int ci = 0; ci < {g.InputChannels}; ci++)"))
             {
-                writer.WriteLine($"ref {element} x = ref {Code.At("inputStart", Code.Times("ci", g.InputPlane))};");
+                writer.WriteLine(Code.Derive(element, "x", "inputStart", Code.Times("ci", g.InputPlane)));
                 string firstOutput = g.Groups == 1 ? "0" : $"ci / {g.InputChannelsPerGroup} * {g.OutputChannelsPerGroup}";
                 if (g.Groups > 1)
                 {
@@ -103,8 +103,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 using (writer.Block($"for (int j = 0; j < {g.OutputChannelsPerGroup}; j++)"))
                 {
                     string outputChannel = firstOutput == "0" ? "j" : $"({firstOutput} + j)";
-                    writer.WriteLine($"ref {element} y = ref {Code.At("outputStart", Code.Times(outputChannel, g.OutputPlane))};");
-                    writer.WriteLine($"ref {element} w = ref {Code.At("weightStart", Code.Times($"(ci * {g.OutputChannelsPerGroup} + j)", g.KernelTaps))};");
+                    writer.WriteLine(Code.Derive(element, "y", "outputStart", Code.Times(outputChannel, g.OutputPlane)));
+                    writer.WriteLine(Code.Derive(element, "w", "weightStart", Code.Times($"(ci * {g.OutputChannelsPerGroup} + j)", g.KernelTaps)));
                     if (g.KernelTaps <= UnrolledWindowLimit)
                     {
                         WriteUnrolledTaps(writer, g, element);
@@ -185,8 +185,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 }
 
                 string xRow = $"x{axis}", yRow = $"y{axis}";
-                writer.WriteLine($"ref {element} {xRow} = ref {Code.At(x, Code.Times(i, g.InputStrides[axis]))};");
-                writer.WriteLine($"ref {element} {yRow} = ref {Code.At(y, Code.Times(outputPosition.Contains(" ") ? $"({outputPosition})" : outputPosition, g.OutputStrides[axis]))};");
+                writer.WriteLine(Code.Derive(element, xRow, x, Code.Times(i, g.InputStrides[axis])));
+                writer.WriteLine(Code.Derive(element, yRow, y, Code.Times(outputPosition.Contains(" ") ? $"({outputPosition})" : outputPosition, g.OutputStrides[axis])));
                 WriteInputLoops(writer, g, element, axes, axis + 1, xRow, yRow);
             }
         }

@@ -141,9 +141,9 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     {
                         using (writer.Block($"for (int row = 0; row < {l.Rows.Input}; row++)"))
                         {
-                            string target = Code.At("paddedStart", $"{Code.Times("c", l.PaddedPlane)} + {Code.Times($"(row + {l.Rows.PadBefore})", l.PaddedWidth)} + {l.Columns.PadBefore}");
-                            string source = Code.At("inputStart", $"{Code.Times("c", l.InputPlane)} + {Code.Times("row", l.Columns.Input)}");
-                            writer.WriteLine(Code.CopyElements(l.Element, target, source, l.Columns.Input));
+                            string target = $"{Code.Times("c", l.PaddedPlane)} + {Code.Times($"(row + {l.Rows.PadBefore})", l.PaddedWidth)} + {l.Columns.PadBefore}";
+                            string source = $"{Code.Times("c", l.InputPlane)} + {Code.Times("row", l.Columns.Input)}";
+                            writer.WriteLine(Code.CopyElements(l.Element, "paddedStart", target, "inputStart", source, l.Columns.Input));
                         }
                     }
 
@@ -304,8 +304,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 writer.WriteLine($"{v.Type}<{l.Element}> {string.Join(", ", names)};");
             }
 
-            writer.WriteLine($"ref {l.Element} xk = ref {Code.At("xStart", $"g * {l.InputChannelsPerGroup * l.PaddedPlane} + (qh + {l.Rows.FirstQ(rh)}) * {l.PaddedWidth} + {(laneLoop is null ? Literals.Int(firstVector * l.Lanes) : Code.Affine(laneLoop, 1, firstVector * l.Lanes))}")};");
-            writer.WriteLine($"ref {l.Element} wk = ref {Code.At("weightStart", $"(g * {l.InputChannelsPerGroup * l.OutputChannelsPerGroup} + m) * {l.KernelTaps}")};");
+            writer.WriteLine(Code.Derive(l.Element, "xk", "xStart", $"g * {l.InputChannelsPerGroup * l.PaddedPlane} + (qh + {l.Rows.FirstQ(rh)}) * {l.PaddedWidth} + {(laneLoop is null ? Literals.Int(firstVector * l.Lanes) : Code.Affine(laneLoop, 1, firstVector * l.Lanes))}"));
+            writer.WriteLine(Code.Derive(l.Element, "wk", "weightStart", $"(g * {l.InputChannelsPerGroup * l.OutputChannelsPerGroup} + m) * {l.KernelTaps}"));
             using (writer.Block($"for (int j = 0; j < {l.InputChannelsPerGroup}; j++)"))
             {
                 for (int p = 0; p < set.Rws.Length; p++)
@@ -325,13 +325,10 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                             writer.WriteLine($"// tap [{rh + (l.Rows.Stride * mh)}, {rw + (l.Columns.Stride * mw)}]: input row q - {mh}, column q - {mw}");
                             using var tapScope = writer.Block();
                             WriteTapProducts(writer, l, set, p, rows, channels, vectors, Acc,
-                                load: offset => Literals.Int(offset - (mh * l.PaddedWidth) - mw), weight: c => Literals.Int((c * l.KernelTaps) + tap));
+                                load: offset => Code.Affine("j", l.PaddedPlane, offset - (mh * l.PaddedWidth) - mw), weight: c => Code.Affine("j", l.ChannelWeights, (c * l.KernelTaps) + tap));
                         }
                     }
                 }
-
-                writer.WriteLine($"xk = ref {Code.At("xk", Literals.Int(l.PaddedPlane))};");
-                writer.WriteLine($"wk = ref {Code.At("wk", Literals.Int(l.OutputChannelsPerGroup * l.KernelTaps))};");
             }
 
             if (l.Flat)
@@ -383,7 +380,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 writer.WriteLine($"int tapInput = {Code.Times("mh", l.PaddedWidth)} + mw;");
                 writer.WriteLine($"int tapWeight = {Code.Times("mh", l.Rows.Stride * l.Columns.Kernel)} + {Code.Times("mw", l.Columns.Stride)};");
                 WriteTapProducts(writer, l, set, p, rows, channels, vectors, accumulator,
-                    load: offset => $"{offset} - tapInput", weight: c => $"{(c * l.KernelTaps) + firstTap} + tapWeight");
+                    load: offset => $"{Code.Affine("j", l.PaddedPlane, offset)} - tapInput", weight: c => $"{Code.Affine("j", l.ChannelWeights, (c * l.KernelTaps) + firstTap)} + tapWeight");
             }
         }
 
@@ -457,9 +454,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 int outputRow = l.Rows.OutputPosition(rh, q) * l.Columns.Output;
                 if (set.Interleaved)
                 {
-                    string target = Code.At("outputStart", $"channel{c} + {outputRow + l.Columns.OutputPosition(set.Rws[0], from)}");
-                    string source = Code.At("lanesStart", Literals.Int(stride * (rowStart + from - first)));
-                    writer.WriteLine(Code.CopyElements(l.Element, target, source, stride * (to - from)));
+                    string target = $"channel{c} + {outputRow + l.Columns.OutputPosition(set.Rws[0], from)}";
+                    writer.WriteLine(Code.CopyElements(l.Element, "outputStart", target, "lanesStart", Literals.Int(stride * (rowStart + from - first)), stride * (to - from)));
                 }
                 else
                 {
@@ -672,6 +668,9 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             public int OutputPlane => Rows.Output * Columns.Output;
 
             public int KernelTaps => Rows.Kernel * Columns.Kernel;
+
+            /// <summary>Weights from one input channel of a group to all its output channels: the step from channel j to j + 1.</summary>
+            public int ChannelWeights => OutputChannelsPerGroup * KernelTaps;
 
             /// <summary>Lanes of phase (rh, rw) in the flat form: every row but the last spans the whole padded width.</summary>
             public int FlatLength(int rh, int rw, int paddedWidth) => ((Rows.Count(rh) - 1) * paddedWidth) + Columns.Count(rw);

@@ -146,8 +146,8 @@ namespace KernelGen.Generator.Operators.Upsample
             writer.WriteLine($"// Each output element reads {g.Taps} source position(s) per axis from the tables; the innermost axis is combined first, as PyTorch does.");
             using (writer.Block($"for (int c = 0; c < {g.Channels}; c++)"))
             {
-                writer.WriteLine($"ref {element} x = ref {Code.At("inputStart", Code.Times("c", g.InputPlane))};");
-                writer.WriteLine($"ref {element} y = ref {Code.At("outputStart", Code.Times("c", g.OutputPlane))};");
+                writer.WriteLine(Code.Derive(element, "x", "inputStart", Code.Times("c", g.InputPlane)));
+                writer.WriteLine(Code.Derive(element, "y", "outputStart", Code.Times("c", g.OutputPlane)));
                 WriteTableLoops(writer, g, element, HasWeights(spec.Mode), 0);
             }
         }
@@ -266,10 +266,10 @@ namespace KernelGen.Generator.Operators.Upsample
                 if (axis == g.Rank - 1)
                 {
                     writer.WriteLine($"{element} value = {Code.At("inputStart", $"{inputOffset} + {i}")};");
-                    writer.WriteLine($"ref {element} block = ref {Code.At("outputStart", $"{outputOffset} + {Code.Times(i, factor)}")};");
+                    writer.WriteLine(Code.Derive(element, "block", "outputStart", $"{outputOffset} + {Code.Times(i, factor)}"));
                     for (int r = 0; r < factor; r++)
                     {
-                        writer.WriteLine(r == 0 ? "block = value;" : $"{Code.At("block", Literals.Int(r))} = value;");
+                        writer.WriteLine(r == 0 ? $"{Code.Deref("block")} = value;" : $"{Code.At("block", Literals.Int(r))} = value;");
                     }
 
                     return;

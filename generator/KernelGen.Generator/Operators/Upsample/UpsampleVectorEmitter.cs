@@ -84,9 +84,9 @@ namespace KernelGen.Generator.Operators.Upsample
                 if (tabled)
                 {
                     writer.WriteLine($"// {blocks} blocks of {lanes} output columns: each block's first input column, shuffles and weights come from tables.");
-                    writer.WriteLine($"ref int blockBase = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference({TableName(method, "BlockBase", v)});");
-                    writer.WriteLine($"ref {index} blockShuffle = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference({TableName(method, "BlockShuffle", v)});");
-                    writer.WriteLine($"ref {element} blockWeight = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference({TableName(method, "BlockWeight", v)});");
+                    writer.WriteLine(Code.TableRef("int", "blockBase", TableName(method, "BlockBase", v)));
+                    writer.WriteLine(Code.TableRef(index, "blockShuffle", TableName(method, "BlockShuffle", v)));
+                    writer.WriteLine(Code.TableRef(element, "blockWeight", TableName(method, "BlockWeight", v)));
                 }
 
                 for (int b = 0; b < (tabled ? 0 : blocks); b++)
@@ -103,11 +103,11 @@ namespace KernelGen.Generator.Operators.Upsample
                 var poolScope = pooled ? writer.Block("try") : (IndentedWriter.Scope?)null;
                 using (writer.Block($"for (int c = 0; c < {channels}; c++)"))
                 {
-                    writer.WriteLine($"ref {element} x = ref {Code.At("inputStart", Code.Times("c", inH * inW))};");
+                    writer.WriteLine(Code.Derive(element, "x", "inputStart", Code.Times("c", inH * inW)));
                     using (writer.Block($"for (int row = 0; row < {inH}; row++)"))
                     {
-                        writer.WriteLine($"ref {element} source = ref {Code.At("x", Code.Times("row", inW))};");
-                        writer.WriteLine($"ref {element} target = ref {Code.At("rowsStart", Code.Times("row", outW))};");
+                        writer.WriteLine(Code.Derive(element, "source", "x", Code.Times("row", inW)));
+                        writer.WriteLine(Code.Derive(element, "target", "rowsStart", Code.Times("row", outW)));
                         if (tabled)
                         {
                             using (writer.Block($"for (int b = 0; b < {blocks}; b++)"))
@@ -131,12 +131,12 @@ namespace KernelGen.Generator.Operators.Upsample
                         }
                     }
 
-                    writer.WriteLine($"ref {element} y = ref {Code.At("outputStart", Code.Times("c", outH * outW))};");
+                    writer.WriteLine(Code.Derive(element, "y", "outputStart", Code.Times("c", outH * outW)));
                     using (writer.Block($"for (int oh = 0; oh < {outH}; oh++)"))
                     {
-                        writer.WriteLine($"ref {element} upper = ref {Code.At("rowsStart", $"index0[2 * oh] * {outW}")};");
-                        writer.WriteLine($"ref {element} lower = ref {Code.At("rowsStart", $"index0[2 * oh + 1] * {outW}")};");
-                        writer.WriteLine($"ref {element} target = ref {Code.At("y", Code.Times("oh", outW))};");
+                        writer.WriteLine(Code.Derive(element, "upper", "rowsStart", $"index0[2 * oh] * {outW}"));
+                        writer.WriteLine(Code.Derive(element, "lower", "rowsStart", $"index0[2 * oh + 1] * {outW}"));
+                        writer.WriteLine(Code.Derive(element, "target", "y", Code.Times("oh", outW)));
                         writer.WriteLine($"{element} upperWeight = weight0[2 * oh], lowerWeight = weight0[2 * oh + 1];");
                         writer.WriteLine($"var upperWeights = {v.Broadcast("upperWeight")};");
                         writer.WriteLine($"var lowerWeights = {v.Broadcast("lowerWeight")};");
