@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using KernelGen.Generator.Model;
 
@@ -33,8 +34,8 @@ namespace KernelGen.Generator.Emit
         /// </summary>
         /// <param name="preferNarrow">Try Vector256 first: for rows so short that wider vectors would mostly hold padding.</param>
         /// <param name="widths">The widths that have a method; all by default.</param>
-        /// <param name="condition">A run-time condition the vector paths also need, or null.</param>
-        public static void WriteDispatch(IndentedWriter writer, string method, string arguments, bool preferNarrow = false, VectorWidth[]? widths = null, string? condition = null)
+        /// <param name="condition">A run-time condition each width's path also needs, or null.</param>
+        public static void WriteDispatch(IndentedWriter writer, string method, string arguments, bool preferNarrow = false, VectorWidth[]? widths = null, Func<VectorWidth, string>? condition = null)
         {
             widths ??= All;
             if (widths.Length == 0)
@@ -43,9 +44,9 @@ namespace KernelGen.Generator.Emit
             }
 
             writer.WriteLine("#if NET9_0_OR_GREATER");
-            foreach (VectorWidth width in preferNarrow ? widths.Reverse() : widths)
+            foreach (VectorWidth width in preferNarrow ? Enumerable.Reverse(widths) : widths)
             {
-                using (writer.Block($"if ({width.Type}.IsHardwareAccelerated{(condition is null ? string.Empty : " && " + condition)})"))
+                using (writer.Block($"if ({width.Type}.IsHardwareAccelerated{(condition is null ? string.Empty : " && " + condition(width))})"))
                 {
                     writer.WriteLine($"{method}_{width.Name}({arguments});");
                     writer.WriteLine("return;");

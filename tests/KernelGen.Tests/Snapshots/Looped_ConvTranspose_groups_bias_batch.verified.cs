@@ -71,12 +71,12 @@ namespace Snapshots
                 // The vector paths multiply the zero padding by every weight, which PyTorch never does: with an infinite or NaN
                 // weight (0 * inf = NaN) only the scatter form below gives PyTorch's numbers.
                 #if NET9_0_OR_GREATER
-                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && Decode_WeightsAreFinite(weight))
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && Decode_WeightsAreFinite_Vector512(weight))
                 {
                     Decode_Vector512(input, weight, bias, output);
                     return;
                 }
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && Decode_WeightsAreFinite(weight))
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && Decode_WeightsAreFinite_Vector256(weight))
                 {
                     Decode_Vector256(input, weight, bias, output);
                     return;
@@ -224,21 +224,24 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>True when no weight is infinite or NaN.</summary>
-            internal static bool Decode_WeightsAreFinite(global::System.ReadOnlySpan<float> weight)
+            internal static bool Decode_WeightsAreFinite_Vector512(global::System.ReadOnlySpan<float> weight)
             {
-                global::System.Numerics.Vector<float> differences = global::System.Numerics.Vector<float>.Zero;
+                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                global::System.Runtime.Intrinsics.Vector512<float> first = global::System.Runtime.Intrinsics.Vector512<float>.Zero, second = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 int i = 0;
-                for (; i <= weight.Length - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                for (; i <= weight.Length - 32; i += 32)
                 {
-                    var values = new global::System.Numerics.Vector<float>(weight.Slice(i));
-                    differences += values - values;
+                    var a = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weightStart, (nuint)(i));
+                    var b = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weightStart, (nuint)(i + 16));
+                    first += a - a;
+                    second += b - b;
                 }
                 float rest = 0;
                 for (; i < weight.Length; i++)
                 {
                     rest += weight[i] - weight[i];
                 }
-                return global::System.Numerics.Vector.EqualsAll(differences, global::System.Numerics.Vector<float>.Zero) && rest == 0;
+                return global::System.Runtime.Intrinsics.Vector512.EqualsAll(first + second, global::System.Runtime.Intrinsics.Vector512<float>.Zero) && rest == 0;
             }
             #endif
 
@@ -465,6 +468,29 @@ namespace Snapshots
                         }
                     }
                 }
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>True when no weight is infinite or NaN.</summary>
+            internal static bool Decode_WeightsAreFinite_Vector256(global::System.ReadOnlySpan<float> weight)
+            {
+                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                global::System.Runtime.Intrinsics.Vector256<float> first = global::System.Runtime.Intrinsics.Vector256<float>.Zero, second = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                int i = 0;
+                for (; i <= weight.Length - 16; i += 16)
+                {
+                    var a = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weightStart, (nuint)(i));
+                    var b = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weightStart, (nuint)(i + 8));
+                    first += a - a;
+                    second += b - b;
+                }
+                float rest = 0;
+                for (; i < weight.Length; i++)
+                {
+                    rest += weight[i] - weight[i];
+                }
+                return global::System.Runtime.Intrinsics.Vector256.EqualsAll(first + second, global::System.Runtime.Intrinsics.Vector256<float>.Zero) && rest == 0;
             }
             #endif
 
