@@ -21,6 +21,16 @@ public sealed class InvariantTextTests
         Assert.True(violations.Length == 0, "Culture-dependent formatting in the generator:\n" + string.Join("\n", violations));
     }
 
+    /// <summary>The KG0007 case: a negative dimension printed with a Unicode minus under sv-SE.</summary>
+    [Fact]
+    public void Diagnostic_messages_print_numbers_invariantly_under_a_hostile_culture()
+    {
+        GeneratorRun run = GeneratorHarness.Run("using System;\nusing KernelGen;\npublic static partial class L { [Upsample(2)] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, -2)] Span<float> output); }");
+        string message = Assert.Single(run.GeneratorDiagnostics).GetMessage(GeneratorHarness.HostileCulture);
+        Assert.Contains("-2", message);
+        Assert.DoesNotContain("\u2212", message);
+    }
+
     /// <summary>The check itself must be able to fail: each of these forms is found.</summary>
     [Theory]
     [InlineData("string F(int x) => \"a\" + x;")]
