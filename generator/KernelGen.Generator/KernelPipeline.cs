@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using KernelGen.Generator.Diagnostics;
 using KernelGen.Generator.Emit;
@@ -8,6 +9,7 @@ using KernelGen.Generator.Operators;
 using KernelGen.Generator.Parsing;
 using KernelGen.Generator.Planning;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace KernelGen.Generator
 {
@@ -23,7 +25,10 @@ namespace KernelGen.Generator
                 ParsedKernel? parsed = MethodParser.Parse(context, op, diagnostics, cancellationToken);
                 OperatorSpec? spec = parsed is null ? null : op.Validate(parsed, diagnostics);
                 KernelPlan? plan = parsed is null || spec is null || diagnostics.Count > 0 ? null : KernelPlanner.Plan(parsed.Signature, spec, op);
-                return new KernelResult(plan, diagnostics.ToEquatableArray());
+                KernelStub? stub = diagnostics.Count == 0 || context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax
+                    ? null
+                    : StubParser.Read(method, syntax, string.Join(", ", diagnostics.Select(d => d.Descriptor.Id).Distinct()));
+                return new KernelResult(plan, diagnostics.ToEquatableArray(), stub);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -41,6 +46,11 @@ namespace KernelGen.Generator
             foreach (DiagnosticInfo diagnostic in result.Diagnostics)
             {
                 context.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+
+            if (result.Stub is { } stub)
+            {
+                context.AddSource(stub.HintName, StubWriter.Write(stub));
             }
 
             if (result.Plan is not { } plan)

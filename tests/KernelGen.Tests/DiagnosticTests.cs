@@ -79,7 +79,28 @@ public sealed class DiagnosticTests
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.True(span == diagnostic.Location.SourceSpan,
             $"{description}: {id} points at '{source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length)}', expected '{source.Substring(span.Start, span.Length)}'");
-        Assert.Empty(run.Sources);
+
+        // No kernel for the bad declaration: at most the stub that keeps the KernelGen error the only one about it. A stub
+        // cannot be written where the declaration itself is the compiler's business (a method with a body or extern, a
+        // generic method, a type that is not partial or is file-local): the compiler's own error is then about the same mistake.
+        Assert.All(run.Sources.Values, generated => Assert.Contains("KernelGen wrote no kernel for this method", generated));
+        var compilerErrors = run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+        Assert.DoesNotContain(compilerErrors, d => d.Location.SourceTree?.FilePath.Contains("KernelGen.Generator", StringComparison.Ordinal) == true);
+        if (run.Sources.Count > 0)
+        {
+            Assert.DoesNotContain(compilerErrors, d => d.Id is "CS8795" or "CS0501" or "CS0759");
+        }
+    }
+
+    /// <summary>A wrong output shape on a public kernel: KG0001 and nothing else (no CS8795 "must have an implementation part").</summary>
+    [Fact]
+    public void A_kernel_error_is_the_only_error()
+    {
+        GeneratorRun run = GeneratorHarness.Run(InClass(
+            "[ConvTranspose(k: 3, stride: 2)] public static partial void Deconv([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 4, 4)] Span<float> output);\n"
+            + "[Upsample(2)] private static partial void Up([Shape(1, 2)] ReadOnlySpan<float> @in, [Shape(1, 5)] scoped Span<float> output);"));
+        Assert.Equal(["KG0001", "KG0001"], run.GeneratorDiagnostics.Select(d => d.Id).ToArray());
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
     }
 
     [Fact]

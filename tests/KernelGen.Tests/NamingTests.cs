@@ -90,7 +90,7 @@ public sealed class NamingTests
     {
         GeneratorRun run = GeneratorHarness.Run(Usings + $"public static partial class Layers {{ {Kernel("Up")} {Kernel("UpLengths")} }}");
         Assert.Equal("KG0017", Assert.Single(run.GeneratorDiagnostics).Id);
-        Assert.Contains("UpLengths", Assert.Single(run.Sources).Value);
+        Assert.Contains("class UpLengthsLengths", Assert.Single(run.Sources.Values, s => !s.Contains("KernelGen wrote no kernel", StringComparison.Ordinal)));
     }
 
     /// <summary>A probe class calling each kernel (by its C# access path) on a [1, 3] input.</summary>

@@ -36,38 +36,25 @@ namespace KernelGen.Generator.Emit
             writer.WriteLine("#nullable enable");
             writer.WriteLine();
 
-            var scopes = new Stack<IndentedWriter.Scope>();
-            if (signature.Containing.Namespace is { } ns)
+            using (HierarchyWriter.Open(writer, signature.Containing))
             {
-                scopes.Push(writer.Block("namespace " + ns));
-            }
-
-            foreach (ContainingType type in signature.Containing.Types)
-            {
-                scopes.Push(writer.Block(type.Declaration));
-            }
-
-            WriteLengths(writer, signature, buffers);
-            writer.WriteLine();
-            WritePublicMethod(writer, signature, buffers);
-            writer.WriteLine();
-            // Every helper lives in one nested class: the user's type then holds only two generated names besides the
-            // method, {M}Lengths and {M}Implementation, which the parser checks against the user's members.
-            writer.WriteLine($"/// <summary>The body of <see cref=\"{signature.MethodIdentifier}\"/> and its helpers.</summary>");
-            writer.WriteLine(GeneratedCode);
-            using (writer.Block($"private static class {signature.ImplementationClass}"))
-            {
-                WriteSampleMethod(writer, plan, op, buffers);
-                op.WriteMembers(writer, plan);
-                if (Code.IsChecked)
+                WriteLengths(writer, signature, buffers);
+                writer.WriteLine();
+                WritePublicMethod(writer, signature, buffers);
+                writer.WriteLine();
+                // Every helper lives in one nested class: the user's type then holds only two generated names besides the
+                // method, {M}Lengths and {M}Implementation, which the parser checks against the user's members.
+                writer.WriteLine($"/// <summary>The body of <see cref=\"{signature.MethodIdentifier}\"/> and its helpers.</summary>");
+                writer.WriteLine(GeneratedCode);
+                using (writer.Block($"private static class {signature.ImplementationClass}"))
                 {
-                    VectorWidth.WriteCheckedAccess(writer, signature.ElementKeyword, VectorWidth.IndexType(signature.ElementType));
+                    WriteSampleMethod(writer, plan, op, buffers);
+                    op.WriteMembers(writer, plan);
+                    if (Code.IsChecked)
+                    {
+                        VectorWidth.WriteCheckedAccess(writer, signature.ElementKeyword, VectorWidth.IndexType(signature.ElementType));
+                    }
                 }
-            }
-
-            while (scopes.Count > 0)
-            {
-                scopes.Pop().Dispose();
             }
 
             return writer.ToString();
@@ -180,7 +167,7 @@ namespace KernelGen.Generator.Emit
             }
         }
 
-        private static string GeneratedCode => $"[global::System.CodeDom.Compiler.GeneratedCode(\"KernelGen\", \"{Version}\")]";
+        public static string GeneratedCode => $"[global::System.CodeDom.Compiler.GeneratedCode(\"KernelGen\", \"{Version}\")]";
 
         /// <summary>The lengths class is as visible as the method it describes.</summary>
         private static string Accessibility(KernelSignature signature)

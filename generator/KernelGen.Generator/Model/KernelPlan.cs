@@ -14,6 +14,9 @@ namespace KernelGen.Generator.Model
     /// <param name="MultiplyAdds">Multiply-adds per sample, the measure of the unrolling budget.</param>
     internal sealed record KernelPlan(KernelSignature Signature, OperatorSpec Operator, KernelForm Form, long MultiplyAdds);
 
-    /// <summary>The cached result of the pipeline for one method: a plan, or the diagnostics that prevent one.</summary>
-    internal sealed record KernelResult(KernelPlan? Plan, EquatableArray<DiagnosticInfo> Diagnostics);
+    /// <summary>
+    /// The cached result of the pipeline for one method: a plan, or the diagnostics that prevent one and, where the
+    /// declaration allows it, a stub implementation so that the KernelGen error is the only one.
+    /// </summary>
+    internal sealed record KernelResult(KernelPlan? Plan, EquatableArray<DiagnosticInfo> Diagnostics, KernelStub? Stub = null);
 }

@@ -96,7 +96,7 @@ namespace KernelGen.Generator.Parsing
         /// The containing types as the generated part must reopen them, read from the symbols (names escaped, type
         /// parameters with their variance and nothing else), and the namespace; null when a type cannot be reopened.
         /// </summary>
-        private static TypeHierarchy? ReadHierarchy(IMethodSymbol method, MethodDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics)
+        public static TypeHierarchy? ReadHierarchy(IMethodSymbol method, MethodDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics)
         {
             var types = new List<ContainingType>();
             INamedTypeSymbol? symbol = method.ContainingType;
