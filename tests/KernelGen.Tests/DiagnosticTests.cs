@@ -60,6 +60,8 @@ public sealed class DiagnosticTests
         { "KG0008", "extern", InClass("[Upsample(scale: 2)] public static extern partial void [|Up|]([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);") },
         { "KG0008", "local function", InClass("public static void Host() { [[|Upsample(scale: 2)|]] static void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output) { } }") },
         { "KG0008", "lambda", InClass("public static Delegate Host() => [[|Upsample(scale: 2)|]] (ReadOnlySpan<float> input, Span<float> output) => { };") },
+        { "KG0007", "null shape", InClass("[Upsample(scale: 2)] public static partial void Up([[|Shape(null)|]] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);") },
+        { "KG0011", "scale overflows the output size", InClass("[Upsample([|1e300|])] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);") },
         { "KG0017", "user's lengths class", InClass("[Upsample(scale: 2)] public static partial void [|Deconv|]([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);\npublic static class DeconvLengths { }") },
         { "KG0017", "user's implementation field", InClass("[Upsample(scale: 2)] public static partial void [|Deconv|]([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);\nprivate static int DeconvImplementation;") },
         { "KG0017", "containing type named like the lengths class", Usings + "public static partial class MLengths { [Upsample(scale: 2)] public static partial void [|M|]([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output); }" },
@@ -118,6 +120,23 @@ public sealed class DiagnosticTests
                 Assert.Contains(descriptor.Id, tested);
             }
         }
+    }
+
+    /// <summary>Each message names the rule that failed and what to do, not only that something is wrong.</summary>
+    [Theory]
+    [InlineData("public partial class L { [Upsample(2)] public partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output); }", "must be 'static'")]
+    [InlineData("public static partial class L { [Upsample(2)] public static partial int Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output); }", "must be 'void'")]
+    [InlineData("public static partial class L { [Upsample(2)] public static void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output) { } }", "without a body")]
+    [InlineData("public static partial class L { [Upsample(2)] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<double> output); }", "every buffer has the input's element type, float")]
+    [InlineData("public static partial class L { [ConvTranspose(3)] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output, ReadOnlySpan<float> weight); }", "the parameters come in the order")]
+    [InlineData("public static partial class L { [Upsample(2)] public static partial void Up([Shape(1, 0, 2)] ReadOnlySpan<float> input, [Shape(1, 4, 4)] Span<float> output); }", "has 0 for H (dimension 2 of 3)")]
+    [InlineData("public static partial class L { [Upsample(1e300)] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output); }", "output along L, floor(2 * 1E+300), of 'Up' has 2E+300 elements")]
+    public void Messages_name_the_rule(string declarations, string expected)
+    {
+        GeneratorRun run = GeneratorHarness.Run(Usings + declarations);
+        string[] messages = run.GeneratorDiagnostics.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.NotEmpty(messages);
+        Assert.True(messages.Any(m => m.Contains(expected, StringComparison.Ordinal)), $"No message contains '{expected}':\n{string.Join("\n", messages)}");
     }
 
     [Fact]

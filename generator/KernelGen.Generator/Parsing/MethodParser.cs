@@ -69,10 +69,15 @@ namespace KernelGen.Generator.Parsing
 
             bool isPartial = syntax.Modifiers.Any(SyntaxKind.PartialKeyword);
             bool hasBody = syntax.Body is not null || syntax.ExpressionBody is not null;
-            if (!method.IsStatic || !method.ReturnsVoid || !isPartial || hasBody || method.PartialImplementationPart is not null)
+            // One reason per rule, so that the message names the fix.
+            string? reason = hasBody || method.PartialImplementationPart is not null ? "a partial declaration without a body: KernelGen writes the body, remove yours"
+                : !isPartial ? "declared 'partial': KernelGen writes its body in a part of its own"
+                : !method.IsStatic ? "'static': a kernel reads and writes only its spans"
+                : !method.ReturnsVoid ? "'void': a kernel writes into its output span and returns nothing"
+                : null;
+            if (reason is not null)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMethod, location, method.Name,
-                    "a static partial void method declaration without a body (KernelGen writes the body)"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMethod, location, method.Name, reason));
             }
             else if (syntax.Modifiers.Any(SyntaxKind.ExternKeyword) || syntax.Modifiers.Any(SyntaxKind.AsyncKeyword))
             {
@@ -232,8 +237,11 @@ namespace KernelGen.Generator.Parsing
                 {
                     string element = elementType is null ? "float or double" : (elementType == ElementType.Float ? "float" : "double");
                     string expected = isOutput ? $"Span<{element}>" : $"ReadOnlySpan<{element}>";
+                    string rule = type is not null && elementType is not null
+                        ? $"every buffer has the input's element type, {element}"
+                        : $"the parameters come in the order {op.ParameterDescription}";
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameters, parameterLocation,
-                        $"Parameter '{parameter.Name}' is the {role}, so it must be a {expected} passed by value; it is {parameter.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}"));
+                        $"Parameter '{parameter.Name}' is the {role}, so it must be a {expected} passed by value ({rule}); it is {parameter.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}"));
                     continue;
                 }
 
@@ -332,6 +340,13 @@ namespace KernelGen.Generator.Parsing
                 return null;
             }
 
+            if (shape.ConstructorArguments[0].IsNull)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidShape, location, parameterName,
+                    "is null; give its dimensions, channels first, such as [Shape(3, 32, 32)]"));
+                return null;
+            }
+
             int[] dims = shape.ConstructorArguments[0].Values.Select(v => v.Value is int d ? d : 0).ToArray();
             if (dims.Length < 2 || dims.Length > 4)
             {
@@ -344,8 +359,9 @@ namespace KernelGen.Generator.Parsing
             {
                 if (dims[i] < 1)
                 {
+                    string dimension = i == 0 ? "C, the channels" : ShapeText.AxisName(dims.Length - 1, i - 1);
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidShape, location, parameterName,
-                        $"has {dims[i]} at position {i}; every dimension must be at least 1"));
+                        $"has {dims[i]} for {dimension} (dimension {i + 1} of {dims.Length}); every dimension must be at least 1"));
                     return null;
                 }
             }

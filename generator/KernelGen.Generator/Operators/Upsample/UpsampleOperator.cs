@@ -88,6 +88,17 @@ namespace KernelGen.Generator.Operators.Upsample
             int rank = signature.SpatialRank;
             var computed = Enumerable.Range(0, rank).Select(axis => UpsampleShape.OutputSize(signature.InputShape[axis + 1], spec.Scales[axis])).ToArray();
             var arithmetic = Enumerable.Range(0, rank).Select(axis => AxisArithmetic(signature, spec, axis)).ToArray();
+            var huge = Enumerable.Range(0, rank).Where(axis => computed[axis] > int.MaxValue).ToArray();
+            if (huge.Length > 0)
+            {
+                // floor(in * scale) saturates: say what was asked for instead of printing long.MaxValue as a size.
+                int axis = huge[0];
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, kernel.Attribute.LocationOf(spec.Scales.Count == rank && kernel.Attribute.IsWritten("Scales") ? "Scales" : "scale"),
+                    $"output along {ShapeText.AxisName(rank, axis)}, floor({signature.InputShape[axis + 1]} * {spec.Scales[axis]:R}),", signature.MethodName,
+                    $"{(double)signature.InputShape[axis + 1] * spec.Scales[axis]:G3}"));
+                return false;
+            }
+
             var empty = Enumerable.Range(0, rank).Where(axis => computed[axis] <= 0).Select(axis => arithmetic[axis]).ToArray();
             if (empty.Length > 0)
             {
