@@ -42,6 +42,14 @@ public sealed class SizeBoundTests
         { "1x1 on [64, 512, 512]", "[Conv1x1] public static partial void L([Shape(64, 512, 512)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(32, 512, 512)] Span<float> output);" },
     };
 
+    /// <summary>All of them together compile cleanly in one compilation (6 s for this test on this machine, test host included).</summary>
+    [Fact]
+    public void The_large_layers_compile_cleanly()
+    {
+        var declarations = Layers().Select((row, i) => ((string)row[1]).Replace(" void L(", $" void L{i}(", StringComparison.Ordinal));
+        GeneratorHarness.CompileAndLoad($"using System;\nusing KernelGen;\npublic static partial class Layers\n{{\n{string.Join("\n", declarations)}\n}}\n");
+    }
+
     [Theory]
     [MemberData(nameof(Layers))]
     public void Generated_source_is_bounded(string description, string declaration)
