@@ -62,6 +62,8 @@ public sealed class DiagnosticTests
         { "KG0008", "lambda", InClass("public static Delegate Host() => [[|Upsample(scale: 2)|]] (ReadOnlySpan<float> input, Span<float> output) => { };") },
         { "KG0007", "null shape", InClass("[Upsample(scale: 2)] public static partial void Up([[|Shape(null)|]] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);") },
         { "KG0011", "scale overflows the output size", InClass("[Upsample([|1e300|])] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);") },
+        { "KG0010", "batch is long", InClass("[Upsample(scale: 2)] public static partial void Up([|long batch|], [Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);") },
+        { "KG0010", "batch comes last", InClass("[Upsample(scale: 2)] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output, [|int batch|]);") },
         { "KG0017", "user's lengths class", InClass("[Upsample(scale: 2)] public static partial void [|Deconv|]([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);\npublic static class DeconvLengths { }") },
         { "KG0017", "user's implementation field", InClass("[Upsample(scale: 2)] public static partial void [|Deconv|]([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);\nprivate static int DeconvImplementation;") },
         { "KG0017", "containing type named like the lengths class", Usings + "public static partial class MLengths { [Upsample(scale: 2)] public static partial void [|M|]([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output); }" },
@@ -130,6 +132,7 @@ public sealed class DiagnosticTests
     [InlineData("public static partial class L { [Upsample(2)] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<double> output); }", "every buffer has the input's element type, float")]
     [InlineData("public static partial class L { [ConvTranspose(3)] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output, ReadOnlySpan<float> weight); }", "the parameters come in the order")]
     [InlineData("public static partial class L { [Upsample(2)] public static partial void Up([Shape(1, 0, 2)] ReadOnlySpan<float> input, [Shape(1, 4, 4)] Span<float> output); }", "has 0 for H (dimension 2 of 3)")]
+    [InlineData("public static partial class L { [Upsample(2)] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output, int n); }", "the batch count must be an int, passed by value, and come first")]
     [InlineData("public static partial class L { [Upsample(1e300)] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output); }", "output along L, floor(2 * 1E+300), of 'Up' has 2E+300 elements")]
     public void Messages_name_the_rule(string declarations, string expected)
     {

@@ -200,6 +200,17 @@ namespace KernelGen.Generator.Parsing
                 first = 1;
             }
 
+            // An integer anywhere else is a batch count in the wrong form: say so, rather than count it as a buffer.
+            for (int i = first; i < parameters.Length; i++)
+            {
+                if (parameters[i].Type.SpecialType is >= SpecialType.System_SByte and <= SpecialType.System_UInt64)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameters, LocationInfo.From(syntax.ParameterList.Parameters[i]),
+                        $"Parameter '{parameters[i].Name}' looks like a batch count: the batch count must be an int, passed by value, and come first; it is {parameters[i].ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)} at position {i + 1}"));
+                    return null;
+                }
+            }
+
             int buffers = parameters.Length - first;
             if (buffers < op.MinimumBuffers || buffers > op.MaximumBuffers)
             {
