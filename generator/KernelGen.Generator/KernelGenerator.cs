@@ -23,6 +23,9 @@ namespace KernelGen.Generator
             var checkedAccess = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
                 options.GlobalOptions.TryGetValue("build_property." + CheckedAccessProperty, out string? value)
                 && string.Equals(value?.Trim(), "true", System.StringComparison.OrdinalIgnoreCase));
+            var hasUnsafe = context.CompilationProvider.Select(static (compilation, _) =>
+                compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.Unsafe") is not null);
+            var emitOptions = checkedAccess.Combine(hasUnsafe).Select(static (pair, _) => new Model.EmitOptions(pair.Left, pair.Right));
             foreach (KernelOperator op in KernelOperator.All)
             {
                 var results = context.SyntaxProvider
@@ -32,7 +35,7 @@ namespace KernelGen.Generator
                         predicate: static (node, _) => node is MethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax,
                         transform: (attributeContext, cancellationToken) => KernelPipeline.Transform(attributeContext, op, cancellationToken))
                     .WithTrackingName(TransformStep);
-                context.RegisterSourceOutput(results.Combine(checkedAccess), static (output, pair) => KernelPipeline.Emit(output, pair.Left, pair.Right));
+                context.RegisterSourceOutput(results.Combine(emitOptions), static (output, pair) => KernelPipeline.Emit(output, pair.Left, pair.Right));
             }
         }
     }

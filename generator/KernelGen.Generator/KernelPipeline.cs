@@ -40,8 +40,7 @@ namespace KernelGen.Generator
         }
 
         /// <summary>Reports the diagnostics and, for a valid kernel, adds its source file.</summary>
-        /// <param name="checkedAccess">Write every buffer access bounds-checked (MSBuild <c>KernelGenCheckedAccess</c>).</param>
-        public static void Emit(SourceProductionContext context, KernelResult result, bool checkedAccess)
+        public static void Emit(SourceProductionContext context, KernelResult result, EmitOptions options)
         {
             foreach (DiagnosticInfo diagnostic in result.Diagnostics)
             {
@@ -61,7 +60,7 @@ namespace KernelGen.Generator
             string source;
             try
             {
-                source = KernelSourceWriter.Write(plan, checkedAccess);
+                source = KernelSourceWriter.Write(plan, options);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

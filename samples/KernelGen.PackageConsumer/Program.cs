@@ -27,6 +27,8 @@ for (int c = 0; c < 16; c++)
 
 var upscaled = new float[Layers.UpscaleLengths.Output];
 Layers.Upscale(x, w, upscaled);
+var upscaledStandard = new float[StandardLayers.UpscaleLengths.Output];
+StandardLayers.Upscale(x, w, upscaledStandard);
 var expected = new float[upscaled.Length];
 for (int c = 0; c < 16; c++)
 {
@@ -40,6 +42,8 @@ for (int c = 0; c < 16; c++)
 }
 
 Check("ConvTranspose k3 s2 p1 op1, 32 -> 16", upscaled, expected);
+Check("The same, built for netstandard2.1 (span form)", upscaledStandard, expected);
+Console.WriteLine($"Runtime {Environment.Version}, built for {AppContext.TargetFrameworkName}");
 
 Console.WriteLine(TorchFormat.Format(deconvolved, 1, 1, 5, 5));
 Console.WriteLine(failures == 0 ? "All kernels match their reference." : $"{failures} kernel(s) differ from their reference.");

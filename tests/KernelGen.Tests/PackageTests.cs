@@ -49,7 +49,7 @@ public sealed class PackageTests
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
                   <config><add key="globalPackagesFolder" value="{Path.Combine(work, "nuget-packages")}" /></config>
-                  <packageSources><clear /><add key="kernelgen-test" value="{packages}" /></packageSources>
+                  <packageSources><clear /><add key="kernelgen-test" value="{packages}" /><add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources>
                 </configuration>
                 """);
 
@@ -63,9 +63,22 @@ public sealed class PackageTests
             Assert.Contains("0 Warning(s)", build.Output);
             Assert.True(Directory.EnumerateFiles(consumer, "*.Deconv.*.g.cs", SearchOption.AllDirectories).Any(), "The generated kernels are not on disk (EmitCompilerGeneratedFiles).");
 
-            var run = DotnetCli.Run(consumer, "run", "--no-build", $"-p:KernelGenVersion={version}");
-            Assert.True(run.ExitCode == 0, "The consumer failed:\n" + run.Output);
-            Assert.Contains("All kernels match their reference.", run.Output);
+            // The netstandard2.1 library has no Unsafe: its kernels take the span form.
+            string standard = Directory.EnumerateFiles(Path.Combine(consumer, "Standard"), "*.Upscale.*.g.cs", SearchOption.AllDirectories).Single();
+            Assert.Contains("// Span access:", File.ReadAllText(standard));
+
+            // net10.0 runs the vector paths; net8.0 (rolled forward onto the installed runtime) the code without them.
+            foreach ((string framework, var environment) in new[]
+            {
+                ("net10.0", new Dictionary<string, string>()),
+                ("net8.0", new Dictionary<string, string> { ["DOTNET_ROLL_FORWARD"] = "Major" }),
+            })
+            {
+                var run = DotnetCli.Run(consumer, environment, "run", "--no-build", "--framework", framework, $"-p:KernelGenVersion={version}");
+                Assert.True(run.ExitCode == 0, $"The {framework} consumer failed:\n" + run.Output);
+                Assert.Contains("All kernels match their reference.", run.Output);
+                Assert.Contains("built for .NETCoreApp,Version=v" + framework[3..], run.Output);
+            }
         }
         finally
         {

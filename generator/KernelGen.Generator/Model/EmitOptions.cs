@@ -1,0 +1,14 @@
+namespace KernelGen.Generator.Model
+{
+    /// <summary>What the project asks of every generated file, beside each kernel's own plan.</summary>
+    /// <param name="CheckedAccess">The MSBuild property <c>KernelGenCheckedAccess</c>: every buffer access bounds-checked.</param>
+    /// <param name="HasUnsafe">
+    /// The target framework has <c>System.Runtime.CompilerServices.Unsafe</c> (.NET Core 3.0 and later, or the package).
+    /// Without it (netstandard2.1, for one) the kernels are written in the span form, which needs only spans.
+    /// </param>
+    internal sealed record EmitOptions(bool CheckedAccess, bool HasUnsafe)
+    {
+        /// <summary>Every access through spans: asked for, or the only form the target can compile.</summary>
+        public bool SpanAccess => CheckedAccess || !HasUnsafe;
+    }
+}
