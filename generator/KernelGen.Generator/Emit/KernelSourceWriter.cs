@@ -88,6 +88,19 @@ namespace KernelGen.Generator.Emit
             writer.WriteLine(plan.Form == KernelForm.FullyUnrolled
                 ? $"// Form: fully unrolled, {plan.MultiplyAdds} multiply-adds and {outputLength} output statements per sample (budget {KernelPlanner.UnrollBudget} each): every index is a constant, no loop."
                 : $"// Form: loops with constant bounds, {plan.MultiplyAdds} multiply-adds and {outputLength} output elements per sample (over the full-unroll budget of {KernelPlanner.UnrollBudget} each).");
+            if (plan.Form == KernelForm.Looped)
+            {
+                VectorWidth[] widths = op.VectorWidths(signature, plan.Operator);
+                string sample = $"the scalar loops of {signature.MethodName}_Sample";
+                string condition = op.VectorCondition is { } needs ? $" and {needs}" : string.Empty;
+                writer.WriteLine(widths.Length switch
+                {
+                    0 => $"// Runs {sample} everywhere: no vector form for this rank, mode or dilation.",
+                    1 => $"// Runs, on .NET 9 or later, {signature.MethodName}_{widths[0].Name} where {widths[0].Name} is hardware-accelerated{condition}; otherwise {sample}.",
+                    _ => $"// Runs, on .NET 9 or later, the first of {string.Join(", ", widths.Select(w => $"{signature.MethodName}_{w.Name}"))} whose vectors are hardware-accelerated{condition}; otherwise {sample}.",
+                });
+            }
+
             if (options.CheckedAccess)
             {
                 writer.WriteLine("// Checked access (KernelGenCheckedAccess=true): every element and vector access goes through a span and is bounds-checked; slower, for testing.");

@@ -32,10 +32,9 @@ namespace KernelGen.Generator.Emit
         /// Writes the dispatch to <c>{method}_{width}</c>. Vector FusedMultiplyAdd arrived in .NET 9: older targets keep
         /// the scalar path, so the generated code compiles for every target framework.
         /// </summary>
-        /// <param name="preferNarrow">Try Vector256 first: for rows so short that wider vectors would mostly hold padding.</param>
-        /// <param name="widths">The widths that have a method; all by default.</param>
+        /// <param name="widths">The widths that have a method, in the order to try them; all, widest first, by default.</param>
         /// <param name="condition">A run-time condition each width's path also needs, or null.</param>
-        public static void WriteDispatch(IndentedWriter writer, string method, string arguments, bool preferNarrow = false, VectorWidth[]? widths = null, Func<VectorWidth, string>? condition = null)
+        public static void WriteDispatch(IndentedWriter writer, string method, string arguments, VectorWidth[]? widths = null, Func<VectorWidth, string>? condition = null)
         {
             widths ??= All;
             if (widths.Length == 0)
@@ -44,7 +43,7 @@ namespace KernelGen.Generator.Emit
             }
 
             writer.WriteLine("#if NET9_0_OR_GREATER");
-            foreach (VectorWidth width in preferNarrow ? Enumerable.Reverse(widths) : widths)
+            foreach (VectorWidth width in widths)
             {
                 using (writer.Block($"if ({width.Type}.IsHardwareAccelerated{(condition is null ? string.Empty : " && " + condition(width))})"))
                 {

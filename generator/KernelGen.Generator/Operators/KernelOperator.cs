@@ -80,6 +80,15 @@ namespace KernelGen.Generator.Operators
         {
         }
 
+        /// <summary>
+        /// The vector widths the looped form has a method for, in the order its dispatch tries them; empty when only the
+        /// scalar loops exist. The dispatch and the header of the generated file both come from this.
+        /// </summary>
+        public abstract VectorWidth[] VectorWidths(KernelSignature signature, OperatorSpec spec);
+
+        /// <summary>What the vector paths need at run time besides the hardware, in words for the header; null when nothing.</summary>
+        public virtual string? VectorCondition => null;
+
         /// <summary>The looped form's body, reading <c>input</c>, <c>weight</c>, <c>bias</c> and writing <c>output</c> of one sample.</summary>
         public abstract void WriteLoopedBody(IndentedWriter writer, KernelSignature signature, OperatorSpec spec);
     }

@@ -9,6 +9,7 @@
 // 2 matrix products, one per group: [2 x 4] * [4 x 36].
 //
 // Form: loops with constant bounds, 576 multiply-adds and 144 output elements per sample (over the full-unroll budget of 512 each).
+// Runs, on .NET 9 or later, the first of Mix_Vector512, Mix_Vector256 whose vectors are hardware-accelerated; otherwise the scalar loops of Mix_Sample.
 #nullable enable
 
 namespace Snapshots

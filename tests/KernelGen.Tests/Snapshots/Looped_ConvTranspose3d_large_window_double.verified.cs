@@ -13,6 +13,7 @@
 //   W: (3 - 1)*2 - 2*2 + 2*(5 - 1) + 1 = 9
 //
 // Form: loops with constant bounds, 4394 multiply-adds and 729 output elements per sample (over the full-unroll budget of 512 each).
+// Runs the scalar loops of Volume_Sample everywhere: no vector form for this rank, mode or dilation.
 #nullable enable
 
 namespace Snapshots

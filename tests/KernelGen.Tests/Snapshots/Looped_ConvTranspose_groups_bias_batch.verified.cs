@@ -14,6 +14,7 @@
 //   W: (7 - 1)*2 - 2*1 + 3 + 1 = 14
 //
 // Form: loops with constant bounds, 1600 multiply-adds and 392 output elements per sample (over the full-unroll budget of 512 each).
+// Runs, on .NET 9 or later, the first of Decode_Vector512, Decode_Vector256 whose vectors are hardware-accelerated and every weight is finite; otherwise the scalar loops of Decode_Sample.
 #nullable enable
 
 namespace Snapshots

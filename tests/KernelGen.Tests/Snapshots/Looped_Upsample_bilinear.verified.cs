@@ -11,6 +11,7 @@
 //   W: floor(8 * 2) = 16
 //
 // Form: loops with constant bounds, 3072 multiply-adds and 768 output elements per sample (over the full-unroll budget of 512 each).
+// Runs, on .NET 9 or later, Smooth_Vector256 where Vector256 is hardware-accelerated; otherwise the scalar loops of Smooth_Sample.
 #nullable enable
 
 namespace Snapshots

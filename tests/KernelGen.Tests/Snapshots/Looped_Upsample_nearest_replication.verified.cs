@@ -11,6 +11,7 @@
 //   W: floor(8 * 3) = 24
 //
 // Form: loops with constant bounds, 1536 multiply-adds and 1536 output elements per sample (over the full-unroll budget of 512 each).
+// Runs, on .NET 9 or later, Grow_Vector256 where Vector256 is hardware-accelerated; otherwise the scalar loops of Grow_Sample.
 #nullable enable
 
 namespace Snapshots

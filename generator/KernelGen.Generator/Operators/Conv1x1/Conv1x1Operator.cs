@@ -91,6 +91,8 @@ namespace KernelGen.Generator.Operators.Conv1x1
         /// One output channel at a time: start from the bias, then add each input channel's plane times its weight.
         /// The innermost loop runs over contiguous positions in both planes, which the JIT keeps simple.
         /// </summary>
+        public override VectorWidth[] VectorWidths(KernelSignature signature, OperatorSpec spec) => VectorWidth.All;
+
         public override void WriteLoopedBody(IndentedWriter writer, KernelSignature signature, OperatorSpec spec)
         {
             int groups = ((Conv1x1Spec)spec).Groups;

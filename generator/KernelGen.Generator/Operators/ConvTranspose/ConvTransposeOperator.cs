@@ -201,6 +201,11 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         public override void WriteLoopedBody(IndentedWriter writer, KernelSignature signature, OperatorSpec spec) =>
             ConvTransposeEmitter.WriteLooped(writer, signature, (ConvTransposeSpec)spec);
 
+        public override VectorWidth[] VectorWidths(KernelSignature signature, OperatorSpec spec) =>
+            ConvTransposePhaseEmitter.Widths(signature, (ConvTransposeSpec)spec);
+
+        public override string? VectorCondition => "every weight is finite";
+
         public override void WriteMembers(IndentedWriter writer, KernelPlan plan)
         {
             var spec = (ConvTransposeSpec)plan.Operator;

@@ -46,8 +46,13 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// True when Vector256 needs no more vector multiply-adds than Vector512, as when every phase's output row fits
         /// in one Vector256: the wider vectors would then mostly hold padding.
         /// </summary>
-        public static bool PrefersNarrowVectors(KernelSignature signature, ConvTransposeSpec spec) =>
+        private static bool PrefersNarrowVectors(KernelSignature signature, ConvTransposeSpec spec) =>
             new Layout(signature, spec, VectorWidth.All[1]).VectorProducts <= new Layout(signature, spec, VectorWidth.All[0]).VectorProducts;
+
+        /// <summary>The widths in the order the dispatch tries them: Vector256 first when it needs no more vector multiply-adds.</summary>
+        public static VectorWidth[] Widths(KernelSignature signature, ConvTransposeSpec spec) =>
+            !Applies(signature, spec) ? new VectorWidth[0]
+            : PrefersNarrowVectors(signature, spec) ? Enumerable.Reverse(VectorWidth.All).ToArray() : VectorWidth.All;
 
         public static void WriteMethods(IndentedWriter writer, KernelSignature signature, ConvTransposeSpec spec)
         {

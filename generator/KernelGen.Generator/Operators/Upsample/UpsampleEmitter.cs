@@ -112,6 +112,13 @@ namespace KernelGen.Generator.Operators.Upsample
             }
         }
 
+        /// <summary>Nearest by whole factors: the widths whose vectors fit in an input row; otherwise the linear vector form's.</summary>
+        public static VectorWidth[] VectorWidths(KernelSignature signature, UpsampleSpec spec)
+        {
+            var g = new Geometry(signature, spec);
+            return g.ReplicationFactors(spec.Mode) is not null ? ReplicationWidths(g, signature.ElementType) : UpsampleVectorEmitter.Widths(signature, spec);
+        }
+
         public static void WriteLooped(IndentedWriter writer, KernelSignature signature, UpsampleSpec spec)
         {
             var g = new Geometry(signature, spec);

@@ -160,6 +160,9 @@ namespace KernelGen.Generator.Operators.Upsample
         public override void WriteLoopedBody(IndentedWriter writer, KernelSignature signature, OperatorSpec spec) =>
             UpsampleEmitter.WriteLooped(writer, signature, (UpsampleSpec)spec);
 
+        public override VectorWidth[] VectorWidths(KernelSignature signature, OperatorSpec spec) =>
+            UpsampleEmitter.VectorWidths(signature, (UpsampleSpec)spec);
+
         public override void WriteMembers(IndentedWriter writer, KernelPlan plan) =>
             UpsampleEmitter.WriteTables(writer, plan);
     }
