@@ -303,7 +303,7 @@ namespace KernelGen.Generator.Parsing
                 hierarchy,
                 method.Name,
                 HintNames.For(method),
-                string.Join(" ", syntax.Modifiers.Select(m => m.ValueText)),
+                Modifiers(syntax),
                 parameters.Select(ParameterModifiers).ToEquatableArray(),
                 elementType.Value,
                 batch,
@@ -316,8 +316,11 @@ namespace KernelGen.Generator.Parsing
             return new ParsedKernel(signature, attribute, inputShapeLocation, outputShapeLocation);
         }
 
+        /// <summary>The method's modifiers as written, which the implementing part repeats: <c>public static partial</c>.</summary>
+        public static string Modifiers(MethodDeclarationSyntax syntax) => string.Join(" ", syntax.Modifiers.Select(m => m.ValueText));
+
         /// <summary>What a partial implementation must repeat of a parameter's declaration before its type.</summary>
-        private static string ParameterModifiers(IParameterSymbol parameter) =>
+        public static string ParameterModifiers(IParameterSymbol parameter) =>
             (parameter.Ordinal == 0 && parameter.ContainingSymbol is IMethodSymbol { IsExtensionMethod: true } ? "this " : string.Empty)
             + (parameter.IsParams ? "params " : string.Empty)
             + (parameter.ScopedKind == ScopedKind.ScopedValue ? "scoped " : string.Empty);

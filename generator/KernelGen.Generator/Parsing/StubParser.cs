@@ -26,14 +26,11 @@ namespace KernelGen.Generator.Parsing
             }
 
             string parameters = string.Join(", ", method.Parameters.Select(parameter =>
-                (parameter.Ordinal == 0 && method.IsExtensionMethod ? "this " : string.Empty)
-                + (parameter.IsParams ? "params " : string.Empty)
-                + (parameter.ScopedKind == ScopedKind.ScopedValue ? "scoped " : string.Empty)
+                MethodParser.ParameterModifiers(parameter)
                 + parameter.RefKind switch { RefKind.Ref => "ref ", RefKind.Out => "out ", RefKind.In => "in ", RefKind.RefReadOnlyParameter => "ref readonly ", _ => string.Empty }
                 + parameter.Type.ToDisplayString(TypeFormat) + " " + Identifiers.Escape(parameter.Name)));
-            string modifiers = string.Join(" ", syntax.Modifiers.Select(m => m.ValueText));
             string returnType = (method.ReturnsByRef ? "ref " : method.ReturnsByRefReadonly ? "ref readonly " : string.Empty) + method.ReturnType.ToDisplayString(TypeFormat);
-            return new KernelStub(HintNames.For(method), hierarchy, $"{modifiers} {returnType} {Identifiers.Escape(method.Name)}({parameters})", errors);
+            return new KernelStub(HintNames.For(method), hierarchy, $"{MethodParser.Modifiers(syntax)} {returnType} {Identifiers.Escape(method.Name)}({parameters})", errors);
         }
     }
 }

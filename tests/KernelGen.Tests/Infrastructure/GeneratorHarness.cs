@@ -89,7 +89,8 @@ public static class GeneratorHarness
 
     /// <summary>
     /// A culture whose every number symbol differs from C#'s: a Unicode minus (as sv-SE, fi-FI, lt-LT), a decimal
-    /// comma, a plus sign, infinity and NaN symbols that are not identifiers, and a percent and group separator.
+    /// comma, a plus sign with a direction mark, infinity and NaN symbols that are not identifiers, and a no-break space
+    /// as the group separator.
     /// </summary>
     public static readonly CultureInfo HostileCulture = CreateHostileCulture();
 
