@@ -1,0 +1,130 @@
+using System.CommandLine;
+using KernelGen.Demo.Imaging;
+
+namespace KernelGen.Demo;
+
+/// <summary>
+/// The sample's command line: the seed examples without arguments, <c>upscale</c> for images, <c>--help</c> for both.
+/// Every failure is one line on the error stream starting with "error:", and exit code 1.
+/// </summary>
+public static class DemoCommandLine
+{
+    private const string DefaultFolder = "upscaled";
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        RootCommand root = Build(output, error);
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // The parser's own report repeats the whole help after the error; one line says more here.
+            string message = string.Join(' ', parsed.Errors[0].Message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+            error.WriteLine($"error: {message.TrimEnd('.')}. Run with --help for usage.");
+            return 1;
+        }
+
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    private static RootCommand Build(TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("KernelGen demo: without a command, runs the seed examples through generated kernels and prints them as PyTorch prints tensors.");
+        root.SetAction(_ => SeedExamples.Print(output));
+
+        var image = new Argument<string?>("image")
+        {
+            Description = "A PNG of any size: grayscale, gray and alpha, RGB, RGBA or palette, 1 to 16 bits. Without it, the 64x64 image embedded in the sample.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        // Without this an unknown option would be taken for the image's name.
+        image.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: ['-', ..] name }])
+            {
+                result.AddError($"Unrecognized option '{name}'");
+            }
+        });
+        var folder = new Option<string>("--output", "-o")
+        {
+            Description = "The folder to write into (created if missing).",
+            DefaultValueFactory = _ => DefaultFolder,
+        };
+        var method = new Option<string>("--method", "-m")
+        {
+            Description = "The method to write, or all three.",
+            DefaultValueFactory = _ => "all",
+        };
+        method.AcceptOnlyFromAmong("all", "nearest", "bilinear", "convtranspose");
+
+        var upscale = new Command("upscale", "Upscales a PNG by 2 with nearest, bilinear and a transposed convolution (bilinear weights, zero border), each a KernelGen kernel applied tile by tile; writes nearest.png, bilinear.png and convtranspose.png with the input's channels and bit depth.")
+        {
+            image,
+            folder,
+            method,
+        };
+        upscale.SetAction(parsed => Upscale(parsed.GetValue(image), parsed.GetValue(folder)!, parsed.GetValue(method)!, output, error));
+        root.Add(upscale);
+        return root;
+    }
+
+    private static int Upscale(string? imagePath, string folder, string methodName, TextWriter output, TextWriter error)
+    {
+        string source = imagePath ?? "the embedded image";
+        try
+        {
+            PngImage picture;
+            if (imagePath is null)
+            {
+                picture = Upscaler.DefaultImage();
+            }
+            else if (Directory.Exists(imagePath))
+            {
+                return Fail(error, $"{imagePath} is a folder, not a PNG file");
+            }
+            else if (!File.Exists(imagePath))
+            {
+                return Fail(error, $"{imagePath} does not exist");
+            }
+            else
+            {
+                picture = PngImage.Load(imagePath);
+            }
+
+            UpscaleMethod[] methods = methodName == "all"
+                ? Enum.GetValues<UpscaleMethod>()
+                : [Enum.Parse<UpscaleMethod>(methodName, ignoreCase: true)];
+            Directory.CreateDirectory(folder);
+            if (imagePath is null)
+            {
+                Save(picture, Path.Combine(folder, "input.png"), output);
+            }
+
+            foreach (UpscaleMethod each in methods)
+            {
+                Save(Upscaler.Upscale(picture, each), Path.Combine(folder, each.ToString().ToLowerInvariant() + ".png"), output);
+            }
+
+            return 0;
+        }
+        catch (InvalidDataException e)
+        {
+            return Fail(error, $"{source}: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(error, e.Message);
+        }
+    }
+
+    private static void Save(PngImage image, string path, TextWriter output)
+    {
+        image.Save(path);
+        output.WriteLine($"wrote {Path.GetFullPath(path)} ({image.Width}x{image.Height}, {image.Channels} channels, {image.BitDepth}-bit)");
+    }
+
+    private static int Fail(TextWriter error, string message)
+    {
+        error.WriteLine("error: " + message);
+        return 1;
+    }
+}
