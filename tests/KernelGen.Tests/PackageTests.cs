@@ -23,7 +23,7 @@ public sealed class PackageTests
                 CopyDirectory(Path.Combine(root, folder), Path.Combine(repo, folder));
             }
 
-            foreach (string file in new[] { "Directory.Build.props", "Directory.Packages.props", "README.md" })
+            foreach (string file in new[] { "Directory.Build.props", "Directory.Packages.props", "LICENSE" })
             {
                 File.Copy(Path.Combine(root, file), Path.Combine(repo, file));
             }
@@ -42,6 +42,14 @@ public sealed class PackageTests
                 string metadata = nuspec.ReadToEnd();
                 Assert.DoesNotContain("Microsoft.CodeAnalysis", metadata);
                 Assert.Contains("<license type=\"expression\">MIT</license>", metadata);
+                Assert.Contains("<readme>README.md</readme>", metadata);
+                Assert.Contains("<icon>icon.png</icon>", metadata);
+                Assert.DoesNotContain("<projectUrl>", metadata, StringComparison.Ordinal);   // nothing published to link to
+                Assert.DoesNotContain("url=\"", metadata, StringComparison.Ordinal);   // the repository element names only the commit
+                Assert.Contains("icon.png", entries);
+                Assert.Contains("LICENSE", entries);
+                using var readme = new StreamReader(archive.GetEntry("README.md")!.Open());
+                Assert.Equal(File.ReadAllText(Path.Combine(root, "src", "KernelGen", "README.md")), readme.ReadToEnd());
             }
 
             CopyDirectory(Path.Combine(root, "samples", "KernelGen.PackageConsumer"), consumer);

@@ -5,17 +5,27 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace KernelGen.Tests;
 
-/// <summary>Every C# block of the README compiles with KernelGen, without a diagnostic: the front door shows working code.</summary>
+/// <summary>
+/// Both READMEs show working code: the repository's (the front door) and the package's (what an installed user reads).
+/// Every C# block compiles with KernelGen without a diagnostic, and the errors they quote are the generator's own.
+/// </summary>
 public sealed partial class ReadmeTests
 {
-    public static TheoryData<int, string> CSharpBlocks()
+    public const string RepositoryReadme = "README.md";
+    public const string PackageReadme = "src/KernelGen/README.md";
+
+    private static string Read(string readme) => File.ReadAllText(Path.Combine(DiagnosticTests.RepositoryRoot(), readme));
+
+    public static TheoryData<string, int, string> CSharpBlocks()
     {
-        string readme = File.ReadAllText(Path.Combine(DiagnosticTests.RepositoryRoot(), "README.md"));
-        var data = new TheoryData<int, string>();
-        int index = 0;
-        foreach (Match block in CSharpBlock().Matches(readme))
+        var data = new TheoryData<string, int, string>();
+        foreach (string readme in new[] { RepositoryReadme, PackageReadme })
         {
-            data.Add(index++, block.Groups["code"].Value);
+            int index = 0;
+            foreach (Match block in CSharpBlock().Matches(Read(readme)))
+            {
+                data.Add(readme, index++, block.Groups["code"].Value);
+            }
         }
 
         return data;
@@ -23,7 +33,7 @@ public sealed partial class ReadmeTests
 
     [Theory]
     [MemberData(nameof(CSharpBlocks))]
-    public void Readme_code_compiles(int index, string code)
+    public void Readme_code_compiles(string readme, int index, string code)
     {
         // A block that declares its own partial class is a whole program; one of members only goes into a class.
         bool wholeFile = code.Contains("partial class", StringComparison.Ordinal);
@@ -36,26 +46,45 @@ public sealed partial class ReadmeTests
         GeneratorRun run = GeneratorHarness.Run(compilation);
         Assert.Empty(run.GeneratorDiagnostics);
         var problems = run.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
-        Assert.True(problems.Length == 0, $"README C# block {index} does not compile:\n{string.Join("\n", problems)}");
+        Assert.True(problems.Length == 0, $"{readme} C# block {index} does not compile:\n{string.Join("\n", problems)}");
         Assert.NotEmpty(run.Sources);
     }
 
-    [Fact]
-    public void Readme_shows_the_real_shape_error()
+    /// <summary>Each README's example with the wrong output shape it describes, and the error it quotes for it.</summary>
+    [Theory]
+    [InlineData(RepositoryReadme, "[ConvTranspose(k: 3, stride: 2, pad: 0)] public static partial void Deconv([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 4, 4)] Span<float> output);")]
+    [InlineData(PackageReadme, "[ConvTranspose(k: 4, stride: 2, pad: 1)] public static partial void Grow([Shape(16, 4, 4)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 7, 8)] Span<float> output);")]
+    public void Readme_shows_the_real_shape_error(string readme, string declaration)
     {
-        string readme = File.ReadAllText(Path.Combine(DiagnosticTests.RepositoryRoot(), "README.md"));
-        GeneratorRun run = GeneratorHarness.Run("""
-            using System;
-            using KernelGen;
-            static partial class Decoder
-            {
-                [ConvTranspose(k: 3, stride: 2, pad: 0)]
-                public static partial void Deconv([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 4, 4)] Span<float> output);
-            }
-            """);
+        GeneratorRun run = GeneratorHarness.Run("using System;\nusing KernelGen;\nstatic partial class Decoder\n{\n" + declaration + "\n}\n");
         Diagnostic error = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Contains($"error {error.Id}: {error.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}", readme);
+        Assert.Contains($"error {error.Id}: {error.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}", Read(readme));
     }
+
+    /// <summary>
+    /// The package's README is shown on a package page, where a relative link leads nowhere and repository commands
+    /// do not apply: it links only to its own headings, and every heading it links to exists.
+    /// </summary>
+    [Fact]
+    public void The_package_readme_links_only_to_its_own_headings()
+    {
+        string readme = Read(PackageReadme);
+        string[] anchors = [.. readme.Split('\n').Where(line => line.StartsWith('#')).Select(line =>
+            "#" + string.Concat(line.TrimStart('#').Trim().ToLowerInvariant().Where(c => char.IsLetterOrDigit(c) || c is ' ' or '-')).Replace(' ', '-'))];
+        foreach (Match link in MarkdownLink().Matches(readme))
+        {
+            string target = link.Groups["target"].Value;
+            Assert.True(anchors.Contains(target), $"link to {target}: not a heading of the package README");
+        }
+
+        foreach (string repositoryOnly in new[] { "dotnet test", "dotnet run", "samples/", "tests/", "docs/" })
+        {
+            Assert.DoesNotContain(repositoryOnly, readme, StringComparison.Ordinal);
+        }
+    }
+
+    [GeneratedRegex("\\]\\((?<target>[^)\\s]+)\\)")]
+    private static partial Regex MarkdownLink();
 
     [GeneratedRegex("```csharp\\n(?<code>.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();

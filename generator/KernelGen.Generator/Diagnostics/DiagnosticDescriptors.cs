@@ -4,12 +4,12 @@ namespace KernelGen.Generator.Diagnostics
 {
     /// <summary>
     /// Every diagnostic KernelGen reports. All are errors: a kernel that would compute the wrong thing, or nothing,
-    /// must not build. The table in README.md lists them; keep both in step.
+    /// must not build. The table in the package's README (src/KernelGen/README.md) lists them; keep both in step.
+    /// No help link: KernelGen has no published page for them yet, and a link must lead somewhere that exists.
     /// </summary>
     internal static class DiagnosticDescriptors
     {
         private const string Category = "KernelGen";
-        private const string HelpLink = "https://github.com/kernelgen/kernelgen#diagnostics";
 
         /// <summary>KG0001: "The output shape [1, 4, 4] of 'Deconv' does not match the computed shape [1, 5, 5]: H: ..."</summary>
         public static readonly DiagnosticDescriptor OutputShapeMismatch = Create(
@@ -107,7 +107,6 @@ namespace KernelGen.Generator.Diagnostics
             "KernelGen failed on this declaration ({0}); no code was generated, please report it");
 
         private static DiagnosticDescriptor Create(string id, string title, string message) =>
-            new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
-                helpLinkUri: HelpLink + "-" + id.ToLowerInvariant());
+            new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
     }
 }
