@@ -3,26 +3,37 @@ using System.Text;
 
 namespace KernelGen.Generator.Emit
 {
-    /// <summary>Writes C# text line by line at the current indentation; blocks close themselves when disposed.</summary>
+    /// <summary>
+    /// Writes C# text line by line at the current indentation; blocks close themselves when disposed. A line longer
+    /// than <see cref="MaxWidth"/> is broken at its outermost commas and operators (<see cref="LineBreaker"/>), with
+    /// its continuation indented one level deeper, so that generated code reads at any size.
+    /// </summary>
     internal sealed class IndentedWriter
     {
+        /// <summary>The widest line a reviewer reads without scrolling, indentation included.</summary>
+        public const int MaxWidth = 120;
+
         private const string IndentUnit = "    ";
         private readonly StringBuilder _text = new();
         private int _depth;
 
         public void WriteLine(string line = "")
         {
-            if (line.Length > 0)
+            if (line.Length == 0)
+            {
+                _text.Append('\n');
+                return;
+            }
+
+            foreach (string piece in LineBreaker.Split(line, MaxWidth - (_depth * IndentUnit.Length), IndentUnit))
             {
                 for (int i = 0; i < _depth; i++)
                 {
                     _text.Append(IndentUnit);
                 }
 
-                _text.Append(line);
+                _text.Append(piece).Append('\n');
             }
-
-            _text.Append('\n');
         }
 
         /// <summary>Writes <paramref name="header"/>, an opening brace, and indents until the returned scope is disposed.</summary>

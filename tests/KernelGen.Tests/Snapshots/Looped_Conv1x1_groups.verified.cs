@@ -8,15 +8,18 @@
 // As PyTorch's conv2d with a 1x1 kernel, groups 2 (weight [C_out, C_in/groups, 1...] flattened).
 // 2 matrix products, one per group: [2 x 4] * [4 x 36].
 //
-// Form: loops with constant bounds, 576 multiply-adds and 144 output elements per sample (over the full-unroll budget of 512 each).
-// Runs, on .NET 9 or later, the first of Mix_Vector512, Mix_Vector256 whose vectors are hardware-accelerated; otherwise the scalar loops of Mix_Sample.
+// Form: loops with constant bounds, 576 multiply-adds and 144 output elements per sample (over the full-unroll budget
+// of 512 each).
+// Runs, on .NET 9 or later, the first of Mix_Vector512, Mix_Vector256 whose vectors are hardware-accelerated; otherwise
+// the scalar loops of Mix_Sample.
 #nullable enable
 
 namespace Snapshots
 {
     partial class Layers
     {
-        /// <summary>The lengths of one sample's buffers of <see cref="Mix"/>, as constants for <c>stackalloc</c> and <c>new</c>.</summary>
+        /// <summary>The lengths of one sample's buffers of <see cref="Mix"/>, as constants for <c>stackalloc</c> and
+        /// <c>new</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         public static class MixLengths
         {
@@ -29,19 +32,25 @@ namespace Snapshots
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
-        public static partial void Mix(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
+        public static partial void Mix(global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 288)
-                throw new global::System.ArgumentException($"Expected 288 elements (shape [8, 6, 6]), but the span has {input.Length}.", "input");
+                throw new global::System.ArgumentException($"Expected 288 elements (shape [8, 6, 6]), but the span has {input.Length}.",
+                    "input");
             if (weight.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [4, 4]), but the span has {weight.Length}.", "weight");
+                throw new global::System.ArgumentException($"Expected 16 elements (shape [4, 4]), but the span has {weight.Length}.",
+                    "weight");
             if (output.Length != 144)
-                throw new global::System.ArgumentException($"Expected 144 elements (shape [4, 6, 6]), but the span has {output.Length}.", "output");
+                throw new global::System.ArgumentException($"Expected 144 elements (shape [4, 6, 6]), but the span has {output.Length}.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.",
+                    "output");
 
             MixImplementation.Mix_Sample(input, weight, output);
         }
@@ -51,7 +60,8 @@ namespace Snapshots
         private static class MixImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
-            internal static void Mix_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
+            internal static void Mix_Sample(global::System.ReadOnlySpan<float> input,
+                global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
             {
                 #if NET9_0_OR_GREATER
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
@@ -77,10 +87,12 @@ namespace Snapshots
                     for (int j = 0; j < 4; j++)
                     {
                         float w = global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, co * 4 + j);
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (co / 2 * 4 + j) * 36);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart,
+                            (co / 2 * 4 + j) * 36);
                         for (int p = 0; p < 36; p++)
                         {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, p) += w * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, p);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, p) += w
+                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, p);
                         }
                     }
                 }
@@ -88,7 +100,8 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector512: per group, [2 x 4] * [4 x 36] in tiles of 4 x 48.</summary>
-            private static void Mix_Vector512(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
+            private static void Mix_Vector512(global::System.ReadOnlySpan<float> input,
+                global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
             {
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -99,25 +112,31 @@ namespace Snapshots
                     ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, g * 8);
                     ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, g * 72);
                     {
-                        global::System.Runtime.Intrinsics.Vector512<float> c00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, c01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        global::System.Runtime.Intrinsics.Vector512<float> c10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, c11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> c00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                            c01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> c10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                            c11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
                         ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
                         for (int k = 0; k < 4; k++)
                         {
                             var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(k * 36));
-                            var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(k * 36 + 16));
-                            var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, k));
+                            var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                (nuint)(k * 36 + 16));
+                            var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                                k));
                             c00 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0, c00);
                             c01 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1, c01);
-                            var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, 4 + k));
+                            var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                                4 + k));
                             c10 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a1, b0, c10);
                             c11 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a1, b1, c11);
                         }
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 0));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c01, ref y, (nuint)(0 * 36 + 0 + 16));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c10, ref y, (nuint)((0 + 1) * 36 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c11, ref y, (nuint)((0 + 1) * 36 + 0 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c11, ref y,
+                            (nuint)((0 + 1) * 36 + 0 + 16));
                     }
                     // The last 4 position(s), fewer than a vector.
                     for (int m = 0; m < 2; m++)
@@ -127,7 +146,8 @@ namespace Snapshots
                             float sum = 0f;
                             for (int k = 0; k < 4; k++)
                             {
-                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref w, m * 4 + k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k * 36 + n);
+                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref w, m * 4 + k)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k * 36 + n);
                             }
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref y, m * 36 + n) = sum;
                         }
@@ -138,7 +158,8 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector256: per group, [2 x 4] * [4 x 36] in tiles of 4 x 24.</summary>
-            private static void Mix_Vector256(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
+            private static void Mix_Vector256(global::System.ReadOnlySpan<float> input,
+                global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
             {
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -151,30 +172,44 @@ namespace Snapshots
                     for (int n = 0; n < 24; n += 24)
                     {
                         {
-                            global::System.Runtime.Intrinsics.Vector256<float> c00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, c01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, c02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                            global::System.Runtime.Intrinsics.Vector256<float> c10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, c11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, c12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector256<float> c00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
+                                c01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
+                                c02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector256<float> c10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
+                                c11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
+                                c12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, n);
                             ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
                             for (int k = 0; k < 4; k++)
                             {
-                                var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(k * 36));
-                                var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(k * 36 + 8));
-                                var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(k * 36 + 16));
-                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, k));
+                                var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                    (nuint)(k * 36));
+                                var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                    (nuint)(k * 36 + 8));
+                                var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                    (nuint)(k * 36 + 16));
+                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                                    k));
                                 c00 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0, c00);
                                 c01 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1, c01);
                                 c02 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2, c02);
-                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, 4 + k));
+                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                                    4 + k));
                                 c10 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, b0, c10);
                                 c11 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, b1, c11);
                                 c12 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, b2, c12);
                             }
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + n));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c01, ref y, (nuint)(0 * 36 + n + 8));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c02, ref y, (nuint)(0 * 36 + n + 16));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c10, ref y, (nuint)((0 + 1) * 36 + n));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c11, ref y, (nuint)((0 + 1) * 36 + n + 8));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c12, ref y, (nuint)((0 + 1) * 36 + n + 16));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c01, ref y,
+                                (nuint)(0 * 36 + n + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c02, ref y,
+                                (nuint)(0 * 36 + n + 16));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c10, ref y,
+                                (nuint)((0 + 1) * 36 + n));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c11, ref y,
+                                (nuint)((0 + 1) * 36 + n + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c12, ref y,
+                                (nuint)((0 + 1) * 36 + n + 16));
                         }
                     }
                     {
@@ -185,9 +220,11 @@ namespace Snapshots
                         for (int k = 0; k < 4; k++)
                         {
                             var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(k * 36));
-                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, k));
+                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                                k));
                             c00 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0, c00);
-                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm, 4 + k));
+                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                                4 + k));
                             c10 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, b0, c10);
                         }
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 24));
@@ -201,7 +238,8 @@ namespace Snapshots
                             float sum = 0f;
                             for (int k = 0; k < 4; k++)
                             {
-                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref w, m * 4 + k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k * 36 + n);
+                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref w, m * 4 + k)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k * 36 + n);
                             }
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref y, m * 36 + n) = sum;
                         }

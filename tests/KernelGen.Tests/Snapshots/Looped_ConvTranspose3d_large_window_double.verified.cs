@@ -12,7 +12,8 @@
 //   H: (3 - 1)*2 - 2*2 + 2*(5 - 1) + 1 = 9
 //   W: (3 - 1)*2 - 2*2 + 2*(5 - 1) + 1 = 9
 //
-// Form: loops with constant bounds, 4394 multiply-adds and 729 output elements per sample (over the full-unroll budget of 512 each).
+// Form: loops with constant bounds, 4394 multiply-adds and 729 output elements per sample (over the full-unroll budget
+// of 512 each).
 // Runs the scalar loops of Volume_Sample everywhere: no vector form for this rank, mode or dilation.
 #nullable enable
 
@@ -20,7 +21,8 @@ namespace Snapshots
 {
     partial class Layers
     {
-        /// <summary>The lengths of one sample's buffers of <see cref="Volume"/>, as constants for <c>stackalloc</c> and <c>new</c>.</summary>
+        /// <summary>The lengths of one sample's buffers of <see cref="Volume"/>, as constants for <c>stackalloc</c> and
+        /// <c>new</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         public static class VolumeLengths
         {
@@ -33,19 +35,25 @@ namespace Snapshots
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
-        public static partial void Volume(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> weight, global::System.Span<double> output)
+        public static partial void Volume(global::System.ReadOnlySpan<double> input,
+            global::System.ReadOnlySpan<double> weight, global::System.Span<double> output)
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 54)
-                throw new global::System.ArgumentException($"Expected 54 elements (shape [2, 3, 3, 3]), but the span has {input.Length}.", "input");
+                throw new global::System.ArgumentException($"Expected 54 elements (shape [2, 3, 3, 3]), but the span has {input.Length}.",
+                    "input");
             if (weight.Length != 250)
-                throw new global::System.ArgumentException($"Expected 250 elements (shape [2, 1, 5, 5, 5]), but the span has {weight.Length}.", "weight");
+                throw new global::System.ArgumentException($"Expected 250 elements (shape [2, 1, 5, 5, 5]), but the span has {weight.Length}.",
+                    "weight");
             if (output.Length != 729)
-                throw new global::System.ArgumentException($"Expected 729 elements (shape [1, 9, 9, 9]), but the span has {output.Length}.", "output");
+                throw new global::System.ArgumentException($"Expected 729 elements (shape [1, 9, 9, 9]), but the span has {output.Length}.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.",
+                    "output");
 
             VolumeImplementation.Volume_Sample(input, weight, output);
         }
@@ -55,7 +63,8 @@ namespace Snapshots
         private static class VolumeImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
-            internal static void Volume_Sample(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> weight, global::System.Span<double> output)
+            internal static void Volume_Sample(global::System.ReadOnlySpan<double> input,
+                global::System.ReadOnlySpan<double> weight, global::System.Span<double> output)
             {
                 ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref double weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -69,37 +78,48 @@ namespace Snapshots
                     for (int j = 0; j < 1; j++)
                     {
                         ref double y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, j * 729);
-                        ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (ci * 1 + j) * 125);
+                        ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                            (ci * 1 + j) * 125);
                         for (int t0 = 0; t0 < 5; t0++)
                         {
-                            // D: tap t0 of input position i lands on i*2 + offset0; [lo0, hi0) keeps it inside the output
+                            // D: tap t0 of input position i lands on i*2 + offset0; [lo0, hi0) keeps it inside the
+                            // output
                             int offset0 = t0 * 2 - 2;
                             int lo0 = offset0 >= 0 ? 0 : (1 - offset0) / 2;
                             int hi0 = offset0 > 8 ? 0 : global::System.Math.Min(3, (8 - offset0) / 2 + 1);
                             for (int t1 = 0; t1 < 5; t1++)
                             {
-                                // H: tap t1 of input position i lands on i*2 + offset1; [lo1, hi1) keeps it inside the output
+                                // H: tap t1 of input position i lands on i*2 + offset1; [lo1, hi1) keeps it inside the
+                                // output
                                 int offset1 = t1 * 2 - 2;
                                 int lo1 = offset1 >= 0 ? 0 : (1 - offset1) / 2;
                                 int hi1 = offset1 > 8 ? 0 : global::System.Math.Min(3, (8 - offset1) / 2 + 1);
                                 for (int t2 = 0; t2 < 5; t2++)
                                 {
-                                    // W: tap t2 of input position i lands on i*2 + offset2; [lo2, hi2) keeps it inside the output
+                                    // W: tap t2 of input position i lands on i*2 + offset2; [lo2, hi2) keeps it inside
+                                    // the output
                                     int offset2 = t2 * 2 - 2;
                                     int lo2 = offset2 >= 0 ? 0 : (1 - offset2) / 2;
                                     int hi2 = offset2 > 8 ? 0 : global::System.Math.Min(3, (8 - offset2) / 2 + 1);
-                                    double tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, t0 * 25 + t1 * 5 + t2);
+                                    double tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, t0 * 25
+                                        + t1 * 5 + t2);
                                     for (int i0 = lo0; i0 < hi0; i0++)
                                     {
-                                        ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 9);
-                                        ref double y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 + offset0) * 81);
+                                        ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0
+                                            * 9);
+                                        ref double y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y,
+                                            (i0 * 2 + offset0) * 81);
                                         for (int i1 = lo1; i1 < hi1; i1++)
                                         {
-                                            ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1 * 3);
-                                            ref double y1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, (i1 * 2 + offset1) * 9);
+                                            ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x0,
+                                                i1 * 3);
+                                            ref double y1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0,
+                                                (i1 * 2 + offset1) * 9);
                                             for (int i2 = lo2; i2 < hi2; i2++)
                                             {
-                                                global::System.Runtime.CompilerServices.Unsafe.Add(ref y1, i2 * 2 + offset2) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, i2);
+                                                global::System.Runtime.CompilerServices.Unsafe.Add(ref y1, i2 * 2
+                                                    + offset2) += tapWeight
+                                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, i2);
                                             }
                                         }
                                     }

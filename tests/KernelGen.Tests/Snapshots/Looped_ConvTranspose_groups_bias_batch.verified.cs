@@ -13,15 +13,18 @@
 //   H: (7 - 1)*2 - 2*1 + 3 + 1 = 14
 //   W: (7 - 1)*2 - 2*1 + 3 + 1 = 14
 //
-// Form: loops with constant bounds, 1600 multiply-adds and 392 output elements per sample (over the full-unroll budget of 512 each).
-// Runs, on .NET 9 or later, the first of Decode_Vector512, Decode_Vector256 whose vectors are hardware-accelerated and every weight is finite; otherwise the scalar loops of Decode_Sample.
+// Form: loops with constant bounds, 1600 multiply-adds and 392 output elements per sample (over the full-unroll budget
+// of 512 each).
+// Runs, on .NET 9 or later, the first of Decode_Vector512, Decode_Vector256 whose vectors are hardware-accelerated and
+// every weight is finite; otherwise the scalar loops of Decode_Sample.
 #nullable enable
 
 namespace Snapshots
 {
     partial class Layers
     {
-        /// <summary>The lengths of one sample's buffers of <see cref="Decode"/>, as constants for <c>stackalloc</c> and <c>new</c>.</summary>
+        /// <summary>The lengths of one sample's buffers of <see cref="Decode"/>, as constants for <c>stackalloc</c> and
+        /// <c>new</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         internal static class DecodeLengths
         {
@@ -36,29 +39,40 @@ namespace Snapshots
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
-        internal static partial void Decode(int batch, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        internal static partial void Decode(int batch, global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
+            global::System.Span<float> output)
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (batch < 0)
-                throw new global::System.ArgumentOutOfRangeException("batch", batch, "The batch count must not be negative.");
+                throw new global::System.ArgumentOutOfRangeException("batch", batch,
+                    "The batch count must not be negative.");
             if (input.Length != (long)batch * 196)
-                throw new global::System.ArgumentException($"Expected {batch} * 196 = {(long)batch * 196} elements ({batch} samples of shape [4, 7, 7]), but the span has {input.Length}.", "input");
+                throw new global::System.ArgumentException($"Expected {batch} * 196 = {(long)batch * 196} elements ({batch} samples of shape [4, 7, 7]), but the span has {input.Length}.",
+                    "input");
             if (weight.Length != 36)
-                throw new global::System.ArgumentException($"Expected 36 elements (shape [4, 1, 3, 3]), but the span has {weight.Length}.", "weight");
+                throw new global::System.ArgumentException($"Expected 36 elements (shape [4, 1, 3, 3]), but the span has {weight.Length}.",
+                    "weight");
             if (bias.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {bias.Length}.", "bias");
+                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {bias.Length}.",
+                    "bias");
             if (output.Length != (long)batch * 392)
-                throw new global::System.ArgumentException($"Expected {batch} * 392 = {(long)batch * 392} elements ({batch} samples of shape [2, 14, 14]), but the span has {output.Length}.", "output");
+                throw new global::System.ArgumentException($"Expected {batch} * 392 = {(long)batch * 392} elements ({batch} samples of shape [2, 14, 14]), but the span has {output.Length}.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("The output must not overlap the bias: every output element is written while the bias is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the bias: every output element is written while the bias is still read.",
+                    "output");
 
             for (int sample = 0; sample < batch; sample++)
             {
-                DecodeImplementation.Decode_Sample(input.Slice(sample * 196, 196), weight, bias, output.Slice(sample * 392, 392));
+                DecodeImplementation.Decode_Sample(input.Slice(sample * 196, 196), weight, bias,
+                    output.Slice(sample * 392, 392));
             }
         }
 
@@ -67,9 +81,12 @@ namespace Snapshots
         private static class DecodeImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
-            internal static void Decode_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+            internal static void Decode_Sample(global::System.ReadOnlySpan<float> input,
+                global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
+                global::System.Span<float> output)
             {
-                // The vector paths multiply the zero padding by every weight, which PyTorch never does: with an infinite or NaN
+                // The vector paths multiply the zero padding by every weight, which PyTorch never does: with an
+                // infinite or NaN
                 // weight (0 * inf = NaN) only the scatter form below gives PyTorch's numbers.
                 #if NET9_0_OR_GREATER
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && Decode_WeightsAreFinite_Vector512(weight))
@@ -100,18 +117,22 @@ namespace Snapshots
                     int firstOutput = ci / 2 * 1; // groups of 2 input and 1 output channels
                     for (int j = 0; j < 1; j++)
                     {
-                        ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (firstOutput + j) * 196);
-                        ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (ci * 1 + j) * 9);
+                        ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                            (firstOutput + j) * 196);
+                        ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                            (ci * 1 + j) * 9);
                         // tap [0, 0] lands on H = i * 2 - 1 for i in [1, 7), W = i * 2 - 1 for i in [1, 7)
                         {
                             float tapWeight = global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0);
                             for (int i0 = 1; i0 < 7; i0++)
                             {
                                 ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 - 1) * 14);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y,
+                                    (i0 * 2 - 1) * 14);
                                 for (int i1 = 1; i1 < 7; i1++)
                                 {
-                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 - 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 - 1) += tapWeight
+                                        * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
                                 }
                             }
                         }
@@ -121,10 +142,12 @@ namespace Snapshots
                             for (int i0 = 1; i0 < 7; i0++)
                             {
                                 ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 - 1) * 14);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y,
+                                    (i0 * 2 - 1) * 14);
                                 for (int i1 = 0; i1 < 7; i1++)
                                 {
-                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2) += tapWeight
+                                        * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
                                 }
                             }
                         }
@@ -134,10 +157,12 @@ namespace Snapshots
                             for (int i0 = 1; i0 < 7; i0++)
                             {
                                 ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 - 1) * 14);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y,
+                                    (i0 * 2 - 1) * 14);
                                 for (int i1 = 0; i1 < 7; i1++)
                                 {
-                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 + 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 + 1) += tapWeight
+                                        * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
                                 }
                             }
                         }
@@ -147,10 +172,12 @@ namespace Snapshots
                             for (int i0 = 0; i0 < 7; i0++)
                             {
                                 ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2) * 14);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2)
+                                    * 14);
                                 for (int i1 = 1; i1 < 7; i1++)
                                 {
-                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 - 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 - 1) += tapWeight
+                                        * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
                                 }
                             }
                         }
@@ -160,10 +187,12 @@ namespace Snapshots
                             for (int i0 = 0; i0 < 7; i0++)
                             {
                                 ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2) * 14);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2)
+                                    * 14);
                                 for (int i1 = 0; i1 < 7; i1++)
                                 {
-                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2) += tapWeight
+                                        * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
                                 }
                             }
                         }
@@ -173,10 +202,12 @@ namespace Snapshots
                             for (int i0 = 0; i0 < 7; i0++)
                             {
                                 ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2) * 14);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2)
+                                    * 14);
                                 for (int i1 = 0; i1 < 7; i1++)
                                 {
-                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 + 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 + 1) += tapWeight
+                                        * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
                                 }
                             }
                         }
@@ -186,10 +217,12 @@ namespace Snapshots
                             for (int i0 = 0; i0 < 7; i0++)
                             {
                                 ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 + 1) * 14);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y,
+                                    (i0 * 2 + 1) * 14);
                                 for (int i1 = 1; i1 < 7; i1++)
                                 {
-                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 - 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 - 1) += tapWeight
+                                        * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
                                 }
                             }
                         }
@@ -199,10 +232,12 @@ namespace Snapshots
                             for (int i0 = 0; i0 < 7; i0++)
                             {
                                 ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 + 1) * 14);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y,
+                                    (i0 * 2 + 1) * 14);
                                 for (int i1 = 0; i1 < 7; i1++)
                                 {
-                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2) += tapWeight
+                                        * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
                                 }
                             }
                         }
@@ -212,10 +247,12 @@ namespace Snapshots
                             for (int i0 = 0; i0 < 7; i0++)
                             {
                                 ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i0 * 7);
-                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, (i0 * 2 + 1) * 14);
+                                ref float y0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y,
+                                    (i0 * 2 + 1) * 14);
                                 for (int i1 = 0; i1 < 7; i1++)
                                 {
-                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 + 1) += tapWeight * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, i1 * 2 + 1) += tapWeight
+                                        * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i1);
                                 }
                             }
                         }
@@ -228,7 +265,8 @@ namespace Snapshots
             internal static bool Decode_WeightsAreFinite_Vector512(global::System.ReadOnlySpan<float> weight)
             {
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-                global::System.Runtime.Intrinsics.Vector512<float> first = global::System.Runtime.Intrinsics.Vector512<float>.Zero, second = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> first = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                    second = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 int i = 0;
                 for (; i <= weight.Length - 32; i += 32)
                 {
@@ -242,15 +280,20 @@ namespace Snapshots
                 {
                     rest += weight[i] - weight[i];
                 }
-                return global::System.Runtime.Intrinsics.Vector512.EqualsAll(first + second, global::System.Runtime.Intrinsics.Vector512<float>.Zero) && rest == 0;
+                return global::System.Runtime.Intrinsics.Vector512.EqualsAll(first + second,
+                    global::System.Runtime.Intrinsics.Vector512<float>.Zero) && rest == 0;
             }
             #endif
 
             #if NET9_0_OR_GREATER
-            /// <summary>One sample with Vector512: 2 set(s) of stride phases, each a register-tiled product over the zero-padded input.</summary>
-            private static void Decode_Vector512(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+            /// <summary>One sample with Vector512: 2 set(s) of stride phases, each a register-tiled product over the
+            /// zero-padded input.</summary>
+            private static void Decode_Vector512(global::System.ReadOnlySpan<float> input,
+                global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
+                global::System.Span<float> output)
             {
-                // The input, zero-padded to [4, 9, 9] (1 before each axis), in a pooled buffer: no allocation once the pool holds one.
+                // The input, zero-padded to [4, 9, 9] (1 before each axis), in a pooled buffer: no allocation once the
+                // pool holds one.
                 float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(327);
                 try
                 {
@@ -263,7 +306,11 @@ namespace Snapshots
                     {
                         for (int row = 0; row < 7; row++)
                         {
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart, c * 81 + (row + 1) * 9 + 1)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 49 + row * 7)), 7 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart,
+                                c * 81 + (row + 1) * 9 + 1)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart,
+                                c * 49 + row * 7)),
+                                7 * sizeof(float));
                         }
                     }
                     Decode_Vector512_Phase0_10(padded, weight, bias, output);
@@ -275,197 +322,416 @@ namespace Snapshots
                 }
             }
 
-            /// <summary>Row phase 0: output rows 1, 3, ... (7); all 2 column phases together (7 each), interleaved in registers; each phase one flat row of 61 lanes (Vector512) over the padded width 9; tiles of 1 channels x 4 vectors.</summary>
-            private static void Decode_Vector512_Phase0_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+            /// <summary>Row phase 0: output rows 1, 3, ... (7); all 2 column phases together (7 each), interleaved in
+            /// registers; each phase one flat row of 61 lanes (Vector512) over the padded width 9; tiles of 1 channels
+            /// x 4 vectors.</summary>
+            private static void Decode_Vector512_Phase0_10(global::System.ReadOnlySpan<float> x,
+                global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
+                global::System.Span<float> output)
             {
                 ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 global::System.Span<float> lanes = stackalloc float[128];
                 ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
-                var spread0 = global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
-                var spread1 = global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
-                var fromPhase0 = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0));
+                var spread0 = global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6,
+                    6, 7, 7);
+                var spread1 = global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
+                    13, 14, 14, 15, 15);
+                var fromPhase0 = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1,
+                    0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0));
                 for (int g = 0; g < 2; g++)
                 {
                     const int qh = 0;
                     for (int m = 0; m < 1; m += 1)
                     {
                         {
-                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 162 + (qh + 1) * 9 + 0);
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 1 + m + 0]),
+                                c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]),
+                                c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]),
+                                c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]),
+                                c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]),
+                                c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]),
+                                c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]),
+                                c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 162
+                                + (qh + 1) * 9 + 0);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                (g * 2 + m) * 9);
                             for (int j = 0; j < 2; j++)
                             {
                                 // tap [0, 1]: input row q - 0, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 10));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 26));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 42));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 58));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 1));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_0);
-                                    c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_0);
-                                    c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_0);
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 10));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 26));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 42));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 58));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                        j * 9 + 1));
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                        c0_0_0_0);
+                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                        c0_0_1_0);
+                                    c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                        c0_0_2_0);
+                                    c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                        c0_0_3_0);
                                 }
                                 // tap [2, 1]: input row q - 1, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 1));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 17));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 33));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 49));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 7));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_0);
-                                    c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_0);
-                                    c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_0);
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 1));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 17));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 33));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 49));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                        j * 9 + 7));
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                        c0_0_0_0);
+                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                        c0_0_1_0);
+                                    c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                        c0_0_2_0);
+                                    c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                        c0_0_3_0);
                                 }
                                 // tap [0, 0]: input row q - 0, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 11));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 27));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 43));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 59));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
-                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
-                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 11));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 27));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 43));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 59));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                        j * 9));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                        c0_0_0_1);
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                        c0_0_1_1);
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                        c0_0_2_1);
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                        c0_0_3_1);
                                 }
                                 // tap [0, 2]: input row q - 0, column q - 1
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 10));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 26));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 42));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 58));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 2));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
-                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
-                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 10));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 26));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 42));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 58));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                        j * 9 + 2));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                        c0_0_0_1);
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                        c0_0_1_1);
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                        c0_0_2_1);
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                        c0_0_3_1);
                                 }
                                 // tap [2, 0]: input row q - 1, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 2));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 18));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 34));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 50));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 6));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
-                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
-                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 2));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 18));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 34));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 50));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                        j * 9 + 6));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                        c0_0_0_1);
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                        c0_0_1_1);
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                        c0_0_2_1);
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                        c0_0_3_1);
                                 }
                                 // tap [2, 2]: input row q - 1, column q - 1
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 1));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 17));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 33));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 49));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 8));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
-                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
-                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 1));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 17));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 33));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 49));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                        j * 9 + 8));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                        c0_0_0_1);
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                        c0_0_1_1);
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                        c0_0_2_1);
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                        c0_0_3_1);
                                 }
                             }
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(16));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread0)), ref lanesStart, (nuint)(32));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread1)), ref lanesStart, (nuint)(48));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread0)), ref lanesStart, (nuint)(64));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread1)), ref lanesStart, (nuint)(80));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread0)), ref lanesStart, (nuint)(96));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread1)), ref lanesStart, (nuint)(112));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)),
+                                ref lanesStart, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread1),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread1)),
+                                ref lanesStart, (nuint)(16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread0),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread0)),
+                                ref lanesStart, (nuint)(32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread1),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread1)),
+                                ref lanesStart, (nuint)(48));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread0),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread0)),
+                                ref lanesStart, (nuint)(64));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread1),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread1)),
+                                ref lanesStart, (nuint)(80));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread0),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread0)),
+                                ref lanesStart, (nuint)(96));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread1),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread1)),
+                                ref lanesStart, (nuint)(112));
                             int channel0 = (g * 1 + m + 0) * 196;
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 14)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 0)), 14 * sizeof(float));
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 42)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 18)), 14 * sizeof(float));
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 70)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 36)), 14 * sizeof(float));
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 98)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 54)), 14 * sizeof(float));
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 126)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 72)), 14 * sizeof(float));
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 154)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 90)), 14 * sizeof(float));
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 182)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 108)), 14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                channel0 + 14)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                0)),
+                                14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                channel0 + 42)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                18)),
+                                14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                channel0 + 70)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                36)),
+                                14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                channel0 + 98)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                54)),
+                                14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                channel0 + 126)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                72)),
+                                14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                channel0 + 154)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                90)),
+                                14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                channel0 + 182)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                108)),
+                                14 * sizeof(float));
                         }
                     }
                 }
             }
 
-            /// <summary>Row phase 1: output rows 0, 2, ... (7); all 2 column phases together (7 each), interleaved in registers; each phase one flat row of 61 lanes (Vector512) over the padded width 9; tiles of 1 channels x 4 vectors.</summary>
-            private static void Decode_Vector512_Phase1_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+            /// <summary>Row phase 1: output rows 0, 2, ... (7); all 2 column phases together (7 each), interleaved in
+            /// registers; each phase one flat row of 61 lanes (Vector512) over the padded width 9; tiles of 1 channels
+            /// x 4 vectors.</summary>
+            private static void Decode_Vector512_Phase1_10(global::System.ReadOnlySpan<float> x,
+                global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
+                global::System.Span<float> output)
             {
                 ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 global::System.Span<float> lanes = stackalloc float[128];
                 ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
-                var spread0 = global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
-                var spread1 = global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
-                var fromPhase0 = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0));
+                var spread0 = global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6,
+                    6, 7, 7);
+                var spread1 = global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
+                    13, 14, 14, 15, 15);
+                var fromPhase0 = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1,
+                    0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0));
                 for (int g = 0; g < 2; g++)
                 {
                     const int qh = 0;
                     for (int m = 0; m < 1; m += 1)
                     {
                         {
-                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]), c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 162 + (qh + 0) * 9 + 0);
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 1 + m + 0]),
+                                c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]),
+                                c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]),
+                                c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]),
+                                c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]),
+                                c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]),
+                                c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]),
+                                c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 162
+                                + (qh + 0) * 9 + 0);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                (g * 2 + m) * 9);
                             for (int j = 0; j < 2; j++)
                             {
                                 // tap [1, 1]: input row q - 0, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 10));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 26));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 42));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 58));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 4));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_0);
-                                    c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_0);
-                                    c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_0);
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 10));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 26));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 42));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 58));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                        j * 9 + 4));
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                        c0_0_0_0);
+                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                        c0_0_1_0);
+                                    c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                        c0_0_2_0);
+                                    c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                        c0_0_3_0);
                                 }
                                 // tap [1, 0]: input row q - 0, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 11));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 27));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 43));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 59));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 3));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
-                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
-                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 11));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 27));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 43));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 59));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                        j * 9 + 3));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                        c0_0_0_1);
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                        c0_0_1_1);
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                        c0_0_2_1);
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                        c0_0_3_1);
                                 }
                                 // tap [1, 2]: input row q - 0, column q - 1
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 10));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 26));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 42));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(j * 81 + 58));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 5));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1, c0_0_1_1);
-                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2, c0_0_2_1);
-                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3, c0_0_3_1);
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 10));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 26));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 42));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                        (nuint)(j * 81 + 58));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                        j * 9 + 5));
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                        c0_0_0_1);
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                        c0_0_1_1);
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                        c0_0_2_1);
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                        c0_0_3_1);
                                 }
                             }
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)), ref lanesStart, (nuint)(0));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(16));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread0)), ref lanesStart, (nuint)(32));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread1)), ref lanesStart, (nuint)(48));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread0)), ref lanesStart, (nuint)(64));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread1)), ref lanesStart, (nuint)(80));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread0), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread0)), ref lanesStart, (nuint)(96));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread1), global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread1)), ref lanesStart, (nuint)(112));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)),
+                                ref lanesStart, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread1),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread1)),
+                                ref lanesStart, (nuint)(16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread0),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread0)),
+                                ref lanesStart, (nuint)(32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread1),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread1)),
+                                ref lanesStart, (nuint)(48));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread0),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread0)),
+                                ref lanesStart, (nuint)(64));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread1),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread1)),
+                                ref lanesStart, (nuint)(80));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread0),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread0)),
+                                ref lanesStart, (nuint)(96));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread1),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread1)),
+                                ref lanesStart, (nuint)(112));
                             int channel0 = (g * 1 + m + 0) * 196;
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 0)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 0)), 14 * sizeof(float));
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 28)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 18)), 14 * sizeof(float));
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 56)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 36)), 14 * sizeof(float));
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 84)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 54)), 14 * sizeof(float));
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 112)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 72)), 14 * sizeof(float));
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 140)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 90)), 14 * sizeof(float));
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, channel0 + 168)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, 108)), 14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                channel0 + 0)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                0)),
+                                14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                channel0 + 28)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                18)),
+                                14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                channel0 + 56)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                36)),
+                                14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                channel0 + 84)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                54)),
+                                14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                channel0 + 112)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                72)),
+                                14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                channel0 + 140)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                90)),
+                                14 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                channel0 + 168)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                108)),
+                                14 * sizeof(float));
                         }
                     }
                 }
@@ -477,7 +743,8 @@ namespace Snapshots
             internal static bool Decode_WeightsAreFinite_Vector256(global::System.ReadOnlySpan<float> weight)
             {
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-                global::System.Runtime.Intrinsics.Vector256<float> first = global::System.Runtime.Intrinsics.Vector256<float>.Zero, second = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> first = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
+                    second = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 int i = 0;
                 for (; i <= weight.Length - 16; i += 16)
                 {
@@ -491,15 +758,20 @@ namespace Snapshots
                 {
                     rest += weight[i] - weight[i];
                 }
-                return global::System.Runtime.Intrinsics.Vector256.EqualsAll(first + second, global::System.Runtime.Intrinsics.Vector256<float>.Zero) && rest == 0;
+                return global::System.Runtime.Intrinsics.Vector256.EqualsAll(first + second,
+                    global::System.Runtime.Intrinsics.Vector256<float>.Zero) && rest == 0;
             }
             #endif
 
             #if NET9_0_OR_GREATER
-            /// <summary>One sample with Vector256: 2 set(s) of stride phases, each a register-tiled product over the zero-padded input.</summary>
-            private static void Decode_Vector256(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+            /// <summary>One sample with Vector256: 2 set(s) of stride phases, each a register-tiled product over the
+            /// zero-padded input.</summary>
+            private static void Decode_Vector256(global::System.ReadOnlySpan<float> input,
+                global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
+                global::System.Span<float> output)
             {
-                // The input, zero-padded to [4, 9, 10] (1 before each axis), in a pooled buffer: no allocation once the pool holds one.
+                // The input, zero-padded to [4, 9, 10] (1 before each axis), in a pooled buffer: no allocation once the
+                // pool holds one.
                 float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(360);
                 try
                 {
@@ -512,7 +784,11 @@ namespace Snapshots
                     {
                         for (int row = 0; row < 7; row++)
                         {
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart, c * 90 + (row + 1) * 10 + 1)), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 49 + row * 7)), 7 * sizeof(float));
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart,
+                                c * 90 + (row + 1) * 10 + 1)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart,
+                                c * 49 + row * 7)),
+                                7 * sizeof(float));
                         }
                     }
                     Decode_Vector256_Phase0_10(padded, weight, bias, output);
@@ -524,8 +800,11 @@ namespace Snapshots
                 }
             }
 
-            /// <summary>Row phase 0: output rows 1, 3, ... (7); all 2 column phases together (7 each), interleaved in registers; tiles of 1 channels x 6 rows x 1 vectors.</summary>
-            private static void Decode_Vector256_Phase0_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+            /// <summary>Row phase 0: output rows 1, 3, ... (7); all 2 column phases together (7 each), interleaved in
+            /// registers; tiles of 1 channels x 6 rows x 1 vectors.</summary>
+            private static void Decode_Vector256_Phase0_10(global::System.ReadOnlySpan<float> x,
+                global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
+                global::System.Span<float> output)
             {
                 ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -534,7 +813,8 @@ namespace Snapshots
                 ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
                 var spread0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
                 var spread1 = global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7);
-                var fromPhase0 = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(-1, 0, -1, 0, -1, 0, -1, 0));
+                var fromPhase0 = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(-1,
+                    0, -1, 0, -1, 0, -1, 0));
                 for (int g = 0; g < 2; g++)
                 {
                     for (int qh = 0; qh < 6; qh += 6)
@@ -542,131 +822,259 @@ namespace Snapshots
                         for (int m = 0; m < 1; m += 1)
                         {
                             {
-                                global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
-                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 1) * 10 + 0);
-                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                                global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g
+                                    * 1 + m + 0]),
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g
+                                    * 180 + (qh + 1) * 10 + 0);
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                    (g * 2 + m) * 9);
                                 for (int j = 0; j < 2; j++)
                                 {
                                     // tap [0, 1]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 21));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 31));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 41));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 51));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 61));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 1));
-                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
-                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
-                                        c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
-                                        c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
-                                        c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 21));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 31));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 41));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 51));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 61));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 1));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_0);
+                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b1_0, c0_1_0_0);
+                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b2_0, c0_2_0_0);
+                                        c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b3_0, c0_3_0_0);
+                                        c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b4_0, c0_4_0_0);
+                                        c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b5_0, c0_5_0_0);
                                     }
                                     // tap [2, 1]: input row q - 1, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 1));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 21));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 31));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 41));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 51));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 7));
-                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
-                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
-                                        c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
-                                        c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
-                                        c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 1));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 21));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 31));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 41));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 51));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 7));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_0);
+                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b1_0, c0_1_0_0);
+                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b2_0, c0_2_0_0);
+                                        c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b3_0, c0_3_0_0);
+                                        c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b4_0, c0_4_0_0);
+                                        c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b5_0, c0_5_0_0);
                                     }
                                     // tap [0, 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 12));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 22));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 32));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 42));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 52));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 62));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 12));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 22));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 32));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 42));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 52));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 62));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b1_0, c0_1_0_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b2_0, c0_2_0_1);
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b3_0, c0_3_0_1);
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b4_0, c0_4_0_1);
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b5_0, c0_5_0_1);
                                     }
                                     // tap [0, 2]: input row q - 0, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 21));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 31));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 41));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 51));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 61));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 2));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 21));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 31));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 41));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 51));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 61));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 2));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b1_0, c0_1_0_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b2_0, c0_2_0_1);
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b3_0, c0_3_0_1);
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b4_0, c0_4_0_1);
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b5_0, c0_5_0_1);
                                     }
                                     // tap [2, 0]: input row q - 1, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 2));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 12));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 22));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 32));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 42));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 52));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 6));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 2));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 12));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 22));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 32));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 42));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 52));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 6));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b1_0, c0_1_0_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b2_0, c0_2_0_1);
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b3_0, c0_3_0_1);
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b4_0, c0_4_0_1);
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b5_0, c0_5_0_1);
                                     }
                                     // tap [2, 2]: input row q - 1, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 1));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 21));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 31));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 41));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 51));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 8));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 1));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 21));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 31));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 41));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 51));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 8));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b1_0, c0_1_0_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b2_0, c0_2_0_1);
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b3_0, c0_3_0_1);
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b4_0, c0_4_0_1);
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b5_0, c0_5_0_1);
                                     }
                                 }
                                 int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14;
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_0 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
                                 int row0_1 = (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14;
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread0)), ref outputStart, (nuint)(row0_1 + 0));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_1 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_1 + 8, 6));
                                 int row0_2 = (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14;
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread0)), ref outputStart, (nuint)(row0_2 + 0));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_2 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_2 + 8, 6));
                                 int row0_3 = (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14;
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread0)), ref outputStart, (nuint)(row0_3 + 0));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_3 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_3 + 8, 6));
                                 int row0_4 = (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14;
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread0)), ref outputStart, (nuint)(row0_4 + 0));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_4 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_4 + 8, 6));
                                 int row0_5 = (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14;
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread0)), ref outputStart, (nuint)(row0_5 + 0));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_5 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_5 + 8, 6));
                             }
                         }
@@ -676,51 +1084,79 @@ namespace Snapshots
                         for (int m = 0; m < 1; m += 1)
                         {
                             {
-                                global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
-                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 1) * 10 + 0);
-                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                                global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g
+                                    * 1 + m + 0]),
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g
+                                    * 180 + (qh + 1) * 10 + 0);
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                    (g * 2 + m) * 9);
                                 for (int j = 0; j < 2; j++)
                                 {
                                     // tap [0, 1]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 1));
-                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 1));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_0);
                                     }
                                     // tap [2, 1]: input row q - 1, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 1));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 7));
-                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 1));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 7));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_0);
                                     }
                                     // tap [0, 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 12));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 12));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_1);
                                     }
                                     // tap [0, 2]: input row q - 0, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 2));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 2));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_1);
                                     }
                                     // tap [2, 0]: input row q - 1, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 2));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 6));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 2));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 6));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_1);
                                     }
                                     // tap [2, 2]: input row q - 1, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 1));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 8));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 1));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 8));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_1);
                                     }
                                 }
                                 int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14;
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_0 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
                             }
                         }
@@ -728,8 +1164,11 @@ namespace Snapshots
                 }
             }
 
-            /// <summary>Row phase 1: output rows 0, 2, ... (7); all 2 column phases together (7 each), interleaved in registers; tiles of 1 channels x 6 rows x 1 vectors.</summary>
-            private static void Decode_Vector256_Phase1_10(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+            /// <summary>Row phase 1: output rows 0, 2, ... (7); all 2 column phases together (7 each), interleaved in
+            /// registers; tiles of 1 channels x 6 rows x 1 vectors.</summary>
+            private static void Decode_Vector256_Phase1_10(global::System.ReadOnlySpan<float> x,
+                global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
+                global::System.Span<float> output)
             {
                 ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -738,7 +1177,8 @@ namespace Snapshots
                 ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
                 var spread0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
                 var spread1 = global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7);
-                var fromPhase0 = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(-1, 0, -1, 0, -1, 0, -1, 0));
+                var fromPhase0 = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(-1,
+                    0, -1, 0, -1, 0, -1, 0));
                 for (int g = 0; g < 2; g++)
                 {
                     for (int qh = 0; qh < 6; qh += 6)
@@ -746,83 +1186,172 @@ namespace Snapshots
                         for (int m = 0; m < 1; m += 1)
                         {
                             {
-                                global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
-                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 0) * 10 + 0);
-                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                                global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g
+                                    * 1 + m + 0]),
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
+                                    c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g
+                                    * 180 + (qh + 0) * 10 + 0);
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                    (g * 2 + m) * 9);
                                 for (int j = 0; j < 2; j++)
                                 {
                                     // tap [1, 1]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 21));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 31));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 41));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 51));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 61));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 4));
-                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
-                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_0);
-                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_0);
-                                        c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_0);
-                                        c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_0);
-                                        c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_0);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 21));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 31));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 41));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 51));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 61));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 4));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_0);
+                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b1_0, c0_1_0_0);
+                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b2_0, c0_2_0_0);
+                                        c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b3_0, c0_3_0_0);
+                                        c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b4_0, c0_4_0_0);
+                                        c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b5_0, c0_5_0_0);
                                     }
                                     // tap [1, 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 12));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 22));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 32));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 42));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 52));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 62));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 3));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 12));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 22));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 32));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 42));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 52));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 62));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 3));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b1_0, c0_1_0_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b2_0, c0_2_0_1);
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b3_0, c0_3_0_1);
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b4_0, c0_4_0_1);
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b5_0, c0_5_0_1);
                                     }
                                     // tap [1, 2]: input row q - 0, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 21));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 31));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 41));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 51));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 61));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 5));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
-                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1_0, c0_1_0_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2_0, c0_2_0_1);
-                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b3_0, c0_3_0_1);
-                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b4_0, c0_4_0_1);
-                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b5_0, c0_5_0_1);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 21));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 31));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 41));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 51));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 61));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 5));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b1_0, c0_1_0_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b2_0, c0_2_0_1);
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b3_0, c0_3_0_1);
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b4_0, c0_4_0_1);
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b5_0, c0_5_0_1);
                                     }
                                 }
                                 int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14;
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_0 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
                                 int row0_1 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14;
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread0)), ref outputStart, (nuint)(row0_1 + 0));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_1 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_1 + 8, 6));
                                 int row0_2 = (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14;
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread0)), ref outputStart, (nuint)(row0_2 + 0));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_2 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_2 + 8, 6));
                                 int row0_3 = (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14;
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread0)), ref outputStart, (nuint)(row0_3 + 0));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_3 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_3 + 8, 6));
                                 int row0_4 = (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14;
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread0)), ref outputStart, (nuint)(row0_4 + 0));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_4 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_4 + 8, 6));
                                 int row0_5 = (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14;
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread0)), ref outputStart, (nuint)(row0_5 + 0));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_5 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_5 + 8, 6));
                             }
                         }
@@ -832,33 +1361,52 @@ namespace Snapshots
                         for (int m = 0; m < 1; m += 1)
                         {
                             {
-                                global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]), c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
-                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 180 + (qh + 0) * 10 + 0);
-                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (g * 2 + m) * 9);
+                                global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g
+                                    * 1 + m + 0]),
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g
+                                    * 180 + (qh + 0) * 10 + 0);
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                    (g * 2 + m) * 9);
                                 for (int j = 0; j < 2; j++)
                                 {
                                     // tap [1, 1]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 4));
-                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_0);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 4));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_0);
                                     }
                                     // tap [1, 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 12));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 3));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 12));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 3));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_1);
                                     }
                                     // tap [1, 2]: input row q - 0, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(j * 90 + 11));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9 + 5));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0_0, c0_0_0_1);
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 5));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                            b0_0, c0_0_0_1);
                                     }
                                 }
                                 int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14;
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)), ref outputStart, (nuint)(row0_0 + 0));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0, global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1), global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)), ref lanesStart, (nuint)(0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_0 + 0));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
                             }
                         }

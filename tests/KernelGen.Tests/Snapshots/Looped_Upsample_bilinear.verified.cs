@@ -10,15 +10,18 @@
 //   H: floor(8 * 2) = 16
 //   W: floor(8 * 2) = 16
 //
-// Form: loops with constant bounds, 3072 multiply-adds and 768 output elements per sample (over the full-unroll budget of 512 each).
-// Runs, on .NET 9 or later, Smooth_Vector256 where Vector256 is hardware-accelerated; otherwise the scalar loops of Smooth_Sample.
+// Form: loops with constant bounds, 3072 multiply-adds and 768 output elements per sample (over the full-unroll budget
+// of 512 each).
+// Runs, on .NET 9 or later, Smooth_Vector256 where Vector256 is hardware-accelerated; otherwise the scalar loops of
+// Smooth_Sample.
 #nullable enable
 
 namespace Snapshots
 {
     partial class Layers
     {
-        /// <summary>The lengths of one sample's buffers of <see cref="Smooth"/>, as constants for <c>stackalloc</c> and <c>new</c>.</summary>
+        /// <summary>The lengths of one sample's buffers of <see cref="Smooth"/>, as constants for <c>stackalloc</c> and
+        /// <c>new</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         public static class SmoothLengths
         {
@@ -33,11 +36,14 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 192)
-                throw new global::System.ArgumentException($"Expected 192 elements (shape [3, 8, 8]), but the span has {input.Length}.", "input");
+                throw new global::System.ArgumentException($"Expected 192 elements (shape [3, 8, 8]), but the span has {input.Length}.",
+                    "input");
             if (output.Length != 768)
-                throw new global::System.ArgumentException($"Expected 768 elements (shape [3, 16, 16]), but the span has {output.Length}.", "output");
+                throw new global::System.ArgumentException($"Expected 768 elements (shape [3, 16, 16]), but the span has {output.Length}.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                    "output");
 
             SmoothImplementation.Smooth_Sample(input, output);
         }
@@ -47,7 +53,8 @@ namespace Snapshots
         private static class SmoothImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
-            internal static void Smooth_Sample(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            internal static void Smooth_Sample(global::System.ReadOnlySpan<float> input,
+                global::System.Span<float> output)
             {
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
@@ -63,7 +70,8 @@ namespace Snapshots
                 global::System.ReadOnlySpan<float> weight0 = Smooth_SourceWeight0;
                 global::System.ReadOnlySpan<int> index1 = Smooth_SourceIndex1;
                 global::System.ReadOnlySpan<float> weight1 = Smooth_SourceWeight1;
-                // Each output element reads 2 source position(s) per axis from the tables; the innermost axis is combined first, as PyTorch does.
+                // Each output element reads 2 source position(s) per axis from the tables; the innermost axis is
+                // combined first, as PyTorch does.
                 for (int c = 0; c < 3; c++)
                 {
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 64);
@@ -80,15 +88,26 @@ namespace Snapshots
                             float w1_0 = weight1[o1 * 2];
                             int source1_1 = index1[o1 * 2 + 1];
                             float w1_1 = weight1[o1 * 2 + 1];
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, o0 * 16 + o1) = w0_0 * (w1_0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, source0_0 + source1_0) + w1_1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, source0_0 + source1_1)) + w0_1 * (w1_0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, source0_1 + source1_0) + w1_1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, source0_1 + source1_1));
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, o0 * 16 + o1) = w0_0
+                                * (w1_0
+                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, source0_0 + source1_0)
+                                + w1_1
+                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, source0_0 + source1_1))
+                                + w0_1
+                                * (w1_0
+                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, source0_1 + source1_0)
+                                + w1_1
+                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, source0_1 + source1_1));
                         }
                     }
                 }
             }
 
             #if NET9_0_OR_GREATER
-            /// <summary>One sample with Vector256: along W by constant shuffles into [8 x 16] rows, then along H by whole vectors.</summary>
-            private static void Smooth_Vector256(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            /// <summary>One sample with Vector256: along W by constant shuffles into [8 x 16] rows, then along H by
+            /// whole vectors.</summary>
+            private static void Smooth_Vector256(global::System.ReadOnlySpan<float> input,
+                global::System.Span<float> output)
             {
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
@@ -98,37 +117,57 @@ namespace Snapshots
                 global::System.ReadOnlySpan<float> weight0 = Smooth_SourceWeight0;
                 // Output columns 0..7 read input columns 0..7.
                 var shuffle0_0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 1, 1, 2, 2, 3);
-                var weight0_0 = global::System.Runtime.Intrinsics.Vector256.Create(1f, 0.5333333f, 0.06666666f, 0.6f, 0.13333333f, 0.6666666f, 0.19999999f, 0.73333335f);
+                var weight0_0 = global::System.Runtime.Intrinsics.Vector256.Create(1f, 0.5333333f, 0.06666666f, 0.6f,
+                    0.13333333f, 0.6666666f, 0.19999999f, 0.73333335f);
                 var shuffle1_0 = global::System.Runtime.Intrinsics.Vector256.Create(1, 1, 1, 2, 2, 3, 3, 4);
-                var weight1_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f, 0.46666667f, 0.93333334f, 0.4f, 0.8666667f, 0.33333334f, 0.8f, 0.26666668f);
+                var weight1_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f, 0.46666667f, 0.93333334f, 0.4f,
+                    0.8666667f, 0.33333334f, 0.8f, 0.26666668f);
                 // Output columns 8..15 read input columns 0..7.
                 var shuffle0_1 = global::System.Runtime.Intrinsics.Vector256.Create(3, 4, 4, 5, 5, 6, 6, 7);
-                var weight0_1 = global::System.Runtime.Intrinsics.Vector256.Create(0.26666665f, 0.79999995f, 0.3333333f, 0.8666667f, 0.39999998f, 0.9333333f, 0.46666664f, 1f);
+                var weight0_1 = global::System.Runtime.Intrinsics.Vector256.Create(0.26666665f, 0.79999995f, 0.3333333f,
+                    0.8666667f, 0.39999998f, 0.9333333f, 0.46666664f, 1f);
                 var shuffle1_1 = global::System.Runtime.Intrinsics.Vector256.Create(4, 5, 5, 6, 6, 7, 7, 7);
-                var weight1_1 = global::System.Runtime.Intrinsics.Vector256.Create(0.73333335f, 0.20000002f, 0.6666667f, 0.13333336f, 0.6f, 0.06666669f, 0.53333336f, 2.9802322E-08f);
+                var weight1_1 = global::System.Runtime.Intrinsics.Vector256.Create(0.73333335f, 0.20000002f, 0.6666667f,
+                    0.13333336f, 0.6f, 0.06666669f, 0.53333336f, 2.9802322E-08f);
                 for (int c = 0; c < 3; c++)
                 {
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 64);
                     for (int row = 0; row < 8; row++)
                     {
                         ref float source = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, row * 8);
-                        ref float target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowsStart, row * 16);
+                        ref float target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowsStart, row
+                            * 16);
                         var input0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(weight0_0 * global::System.Runtime.Intrinsics.Vector256.Shuffle(input0, shuffle0_0) + weight1_0 * global::System.Runtime.Intrinsics.Vector256.Shuffle(input0, shuffle1_0), ref target, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(weight0_0
+                            * global::System.Runtime.Intrinsics.Vector256.Shuffle(input0, shuffle0_0) + weight1_0
+                            * global::System.Runtime.Intrinsics.Vector256.Shuffle(input0, shuffle1_0), ref target,
+                            (nuint)(0));
                         var input1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(weight0_1 * global::System.Runtime.Intrinsics.Vector256.Shuffle(input1, shuffle0_1) + weight1_1 * global::System.Runtime.Intrinsics.Vector256.Shuffle(input1, shuffle1_1), ref target, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(weight0_1
+                            * global::System.Runtime.Intrinsics.Vector256.Shuffle(input1, shuffle0_1) + weight1_1
+                            * global::System.Runtime.Intrinsics.Vector256.Shuffle(input1, shuffle1_1), ref target,
+                            (nuint)(8));
                     }
                     ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, c * 256);
                     for (int oh = 0; oh < 16; oh++)
                     {
-                        ref float upper = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowsStart, index0[2 * oh] * 16);
-                        ref float lower = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowsStart, index0[2 * oh + 1] * 16);
+                        ref float upper = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowsStart,
+                            index0[2 * oh] * 16);
+                        ref float lower = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowsStart,
+                            index0[2 * oh + 1] * 16);
                         ref float target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, oh * 16);
                         float upperWeight = weight0[2 * oh], lowerWeight = weight0[2 * oh + 1];
                         var upperWeights = global::System.Runtime.Intrinsics.Vector256.Create(upperWeight);
                         var lowerWeights = global::System.Runtime.Intrinsics.Vector256.Create(lowerWeight);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(upperWeights * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref upper) + lowerWeights * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref lower), ref target, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(upperWeights * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref upper, (nuint)(8)) + lowerWeights * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref lower, (nuint)(8)), ref target, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(upperWeights
+                            * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref upper) + lowerWeights
+                            * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref lower), ref target,
+                            (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(upperWeights
+                            * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref upper, (nuint)(8))
+                            + lowerWeights
+                            * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref lower, (nuint)(8)),
+                            ref target, (nuint)(8));
                     }
                 }
             }
@@ -143,8 +182,10 @@ namespace Snapshots
             /// <summary>Axis H: the interpolation weights that go with the source indices.</summary>
             private static readonly float[] Smooth_SourceWeight0 =
             {
-                1f, 0f, 0.5333333f, 0.46666667f, 0.06666666f, 0.93333334f, 0.6f, 0.4f, 0.13333333f, 0.8666667f, 0.6666666f, 0.33333334f, 0.19999999f, 0.8f, 0.73333335f, 0.26666668f,
-                0.26666665f, 0.73333335f, 0.79999995f, 0.20000002f, 0.3333333f, 0.6666667f, 0.8666667f, 0.13333336f, 0.39999998f, 0.6f, 0.9333333f, 0.06666669f, 0.46666664f, 0.53333336f, 1f, 2.9802322E-08f,
+                1f, 0f, 0.5333333f, 0.46666667f, 0.06666666f, 0.93333334f, 0.6f, 0.4f, 0.13333333f, 0.8666667f,
+                    0.6666666f, 0.33333334f, 0.19999999f, 0.8f, 0.73333335f, 0.26666668f,
+                0.26666665f, 0.73333335f, 0.79999995f, 0.20000002f, 0.3333333f, 0.6666667f, 0.8666667f, 0.13333336f,
+                    0.39999998f, 0.6f, 0.9333333f, 0.06666669f, 0.46666664f, 0.53333336f, 1f, 2.9802322E-08f,
             };
 
             /// <summary>Axis W: the 2 source index(es) of each of its 16 output positions.</summary>
@@ -156,8 +197,10 @@ namespace Snapshots
             /// <summary>Axis W: the interpolation weights that go with the source indices.</summary>
             private static readonly float[] Smooth_SourceWeight1 =
             {
-                1f, 0f, 0.5333333f, 0.46666667f, 0.06666666f, 0.93333334f, 0.6f, 0.4f, 0.13333333f, 0.8666667f, 0.6666666f, 0.33333334f, 0.19999999f, 0.8f, 0.73333335f, 0.26666668f,
-                0.26666665f, 0.73333335f, 0.79999995f, 0.20000002f, 0.3333333f, 0.6666667f, 0.8666667f, 0.13333336f, 0.39999998f, 0.6f, 0.9333333f, 0.06666669f, 0.46666664f, 0.53333336f, 1f, 2.9802322E-08f,
+                1f, 0f, 0.5333333f, 0.46666667f, 0.06666666f, 0.93333334f, 0.6f, 0.4f, 0.13333333f, 0.8666667f,
+                    0.6666666f, 0.33333334f, 0.19999999f, 0.8f, 0.73333335f, 0.26666668f,
+                0.26666665f, 0.73333335f, 0.79999995f, 0.20000002f, 0.3333333f, 0.6666667f, 0.8666667f, 0.13333336f,
+                    0.39999998f, 0.6f, 0.9333333f, 0.06666669f, 0.46666664f, 0.53333336f, 1f, 2.9802322E-08f,
             };
         }
     }

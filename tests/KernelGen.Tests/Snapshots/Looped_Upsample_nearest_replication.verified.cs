@@ -10,15 +10,18 @@
 //   H: floor(8 * 2) = 16
 //   W: floor(8 * 3) = 24
 //
-// Form: loops with constant bounds, 1536 multiply-adds and 1536 output elements per sample (over the full-unroll budget of 512 each).
-// Runs, on .NET 9 or later, Grow_Vector256 where Vector256 is hardware-accelerated; otherwise the scalar loops of Grow_Sample.
+// Form: loops with constant bounds, 1536 multiply-adds and 1536 output elements per sample (over the full-unroll budget
+// of 512 each).
+// Runs, on .NET 9 or later, Grow_Vector256 where Vector256 is hardware-accelerated; otherwise the scalar loops of
+// Grow_Sample.
 #nullable enable
 
 namespace Snapshots
 {
     partial class Layers
     {
-        /// <summary>The lengths of one sample's buffers of <see cref="Grow"/>, as constants for <c>stackalloc</c> and <c>new</c>.</summary>
+        /// <summary>The lengths of one sample's buffers of <see cref="Grow"/>, as constants for <c>stackalloc</c> and
+        /// <c>new</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         public static class GrowLengths
         {
@@ -33,11 +36,14 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 256)
-                throw new global::System.ArgumentException($"Expected 256 elements (shape [4, 8, 8]), but the span has {input.Length}.", "input");
+                throw new global::System.ArgumentException($"Expected 256 elements (shape [4, 8, 8]), but the span has {input.Length}.",
+                    "input");
             if (output.Length != 1536)
-                throw new global::System.ArgumentException($"Expected 1536 elements (shape [4, 16, 24]), but the span has {output.Length}.", "output");
+                throw new global::System.ArgumentException($"Expected 1536 elements (shape [4, 16, 24]), but the span has {output.Length}.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                    "output");
 
             GrowImplementation.Grow_Sample(input, output);
         }
@@ -47,7 +53,8 @@ namespace Snapshots
         private static class GrowImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
-            internal static void Grow_Sample(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            internal static void Grow_Sample(global::System.ReadOnlySpan<float> input,
+                global::System.Span<float> output)
             {
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
@@ -70,8 +77,10 @@ namespace Snapshots
                         int output0 = outputChannel + i0 * 48;
                         for (int i1 = 0; i1 < 8; i1++)
                         {
-                            float value = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, input0 + i1);
-                            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, output0 + i1 * 3);
+                            float value = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, input0
+                                + i1);
+                            ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                output0 + i1 * 3);
                             block = value;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref block, 1) = value;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref block, 2) = value;
@@ -82,8 +91,10 @@ namespace Snapshots
             }
 
             #if NET9_0_OR_GREATER
-            /// <summary>One sample with Vector256: each vector of a row becomes 3 vector(s) through constant shuffles.</summary>
-            private static void Grow_Vector256(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            /// <summary>One sample with Vector256: each vector of a row becomes 3 vector(s) through constant
+            /// shuffles.</summary>
+            private static void Grow_Vector256(global::System.ReadOnlySpan<float> input,
+                global::System.Span<float> output)
             {
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
@@ -100,16 +111,23 @@ namespace Snapshots
                         int output0 = outputChannel + i0 * 48;
                         for (int i1 = 0; i1 < 8; i1 += 8)
                         {
-                            var value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart, (nuint)(input0 + i1));
+                            var value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
+                                (nuint)(input0 + i1));
                             var part0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread0);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part0, ref outputStart, (nuint)(output0 + i1 * 3 + 0));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part0, ref outputStart, (nuint)(output0 + i1 * 3 + 24));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part0, ref outputStart,
+                                (nuint)(output0 + i1 * 3 + 0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part0, ref outputStart,
+                                (nuint)(output0 + i1 * 3 + 24));
                             var part1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread1);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part1, ref outputStart, (nuint)(output0 + i1 * 3 + 8));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part1, ref outputStart, (nuint)(output0 + i1 * 3 + 32));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part1, ref outputStart,
+                                (nuint)(output0 + i1 * 3 + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part1, ref outputStart,
+                                (nuint)(output0 + i1 * 3 + 32));
                             var part2 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread2);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part2, ref outputStart, (nuint)(output0 + i1 * 3 + 16));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part2, ref outputStart, (nuint)(output0 + i1 * 3 + 40));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part2, ref outputStart,
+                                (nuint)(output0 + i1 * 3 + 16));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part2, ref outputStart,
+                                (nuint)(output0 + i1 * 3 + 40));
                         }
                     }
                 }

@@ -9,14 +9,16 @@
 // As PyTorch's conv2d with a 1x1 kernel, groups 1 (weight [C_out, C_in/groups, 1...] flattened).
 // A matrix product: output[2 x 4] = weight[2 x 4] * input[4 x 4] + bias.
 //
-// Form: fully unrolled, 32 multiply-adds and 8 output statements per sample (budget 512 each): every index is a constant, no loop.
+// Form: fully unrolled, 32 multiply-adds and 8 output statements per sample (budget 512 each): every index is a
+// constant, no loop.
 #nullable enable
 
 namespace Snapshots
 {
     partial class Layers
     {
-        /// <summary>The lengths of one sample's buffers of <see cref="Reduce"/>, as constants for <c>stackalloc</c> and <c>new</c>.</summary>
+        /// <summary>The lengths of one sample's buffers of <see cref="Reduce"/>, as constants for <c>stackalloc</c> and
+        /// <c>new</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         public static class ReduceLengths
         {
@@ -31,23 +33,32 @@ namespace Snapshots
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
-        public static partial void Reduce(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        public static partial void Reduce(global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
+            global::System.Span<float> output)
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [4, 2, 2]), but the span has {input.Length}.", "input");
+                throw new global::System.ArgumentException($"Expected 16 elements (shape [4, 2, 2]), but the span has {input.Length}.",
+                    "input");
             if (weight.Length != 8)
-                throw new global::System.ArgumentException($"Expected 8 elements (shape [2, 4]), but the span has {weight.Length}.", "weight");
+                throw new global::System.ArgumentException($"Expected 8 elements (shape [2, 4]), but the span has {weight.Length}.",
+                    "weight");
             if (bias.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {bias.Length}.", "bias");
+                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {bias.Length}.",
+                    "bias");
             if (output.Length != 8)
-                throw new global::System.ArgumentException($"Expected 8 elements (shape [2, 2, 2]), but the span has {output.Length}.", "output");
+                throw new global::System.ArgumentException($"Expected 8 elements (shape [2, 2, 2]), but the span has {output.Length}.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("The output must not overlap the bias: every output element is written while the bias is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the bias: every output element is written while the bias is still read.",
+                    "output");
 
             ReduceImplementation.Reduce_Sample(input, weight, bias, output);
         }
@@ -57,12 +68,17 @@ namespace Snapshots
         private static class ReduceImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
-            internal static void Reduce_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+            internal static void Reduce_Sample(global::System.ReadOnlySpan<float> input,
+                global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
+                global::System.Span<float> output)
             {
                 // Every element read is loaded once, before the first store (the output overlaps no other buffer).
-                float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3], x4 = input[4], x5 = input[5], x6 = input[6], x7 = input[7];
-                float x8 = input[8], x9 = input[9], x10 = input[10], x11 = input[11], x12 = input[12], x13 = input[13], x14 = input[14], x15 = input[15];
-                float w0 = weight[0], w1 = weight[1], w2 = weight[2], w3 = weight[3], w4 = weight[4], w5 = weight[5], w6 = weight[6], w7 = weight[7];
+                float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3], x4 = input[4], x5 = input[5],
+                    x6 = input[6], x7 = input[7];
+                float x8 = input[8], x9 = input[9], x10 = input[10], x11 = input[11], x12 = input[12], x13 = input[13],
+                    x14 = input[14], x15 = input[15];
+                float w0 = weight[0], w1 = weight[1], w2 = weight[2], w3 = weight[3], w4 = weight[4], w5 = weight[5],
+                    w6 = weight[6], w7 = weight[7];
                 float b0 = bias[0], b1 = bias[1];
                 // output channel 0
                 output[0] = b0 + x0 * w0 + x4 * w1 + x8 * w2

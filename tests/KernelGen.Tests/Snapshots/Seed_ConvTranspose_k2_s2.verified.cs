@@ -11,14 +11,16 @@
 //   H: (2 - 1)*2 - 2*0 + 2 = 4
 //   W: (2 - 1)*2 - 2*0 + 2 = 4
 //
-// Form: fully unrolled, 16 multiply-adds and 16 output statements per sample (budget 512 each): every index is a constant, no loop.
+// Form: fully unrolled, 16 multiply-adds and 16 output statements per sample (budget 512 each): every index is a
+// constant, no loop.
 #nullable enable
 
 namespace Snapshots
 {
     partial class Layers
     {
-        /// <summary>The lengths of one sample's buffers of <see cref="Place"/>, as constants for <c>stackalloc</c> and <c>new</c>.</summary>
+        /// <summary>The lengths of one sample's buffers of <see cref="Place"/>, as constants for <c>stackalloc</c> and
+        /// <c>new</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         public static class PlaceLengths
         {
@@ -31,19 +33,25 @@ namespace Snapshots
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
-        public static partial void Place(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
+        public static partial void Place(global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 4)
-                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.", "input");
+                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.",
+                    "input");
             if (weight.Length != 4)
-                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 1, 2, 2]), but the span has {weight.Length}.", "weight");
+                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 1, 2, 2]), but the span has {weight.Length}.",
+                    "weight");
             if (output.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [1, 4, 4]), but the span has {output.Length}.", "output");
+                throw new global::System.ArgumentException($"Expected 16 elements (shape [1, 4, 4]), but the span has {output.Length}.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.",
+                    "output");
 
             PlaceImplementation.Place_Sample(input, weight, output);
         }
@@ -53,7 +61,8 @@ namespace Snapshots
         private static class PlaceImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
-            internal static void Place_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
+            internal static void Place_Sample(global::System.ReadOnlySpan<float> input,
+                global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
             {
                 // Every element read is loaded once, before the first store (the output overlaps no other buffer).
                 float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3];

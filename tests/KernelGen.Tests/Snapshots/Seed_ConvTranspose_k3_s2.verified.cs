@@ -11,14 +11,16 @@
 //   H: (2 - 1)*2 - 2*0 + 3 = 5
 //   W: (2 - 1)*2 - 2*0 + 3 = 5
 //
-// Form: fully unrolled, 36 multiply-adds and 25 output statements per sample (budget 512 each): every index is a constant, no loop.
+// Form: fully unrolled, 36 multiply-adds and 25 output statements per sample (budget 512 each): every index is a
+// constant, no loop.
 #nullable enable
 
 namespace Snapshots
 {
     partial class Layers
     {
-        /// <summary>The lengths of one sample's buffers of <see cref="Deconv"/>, as constants for <c>stackalloc</c> and <c>new</c>.</summary>
+        /// <summary>The lengths of one sample's buffers of <see cref="Deconv"/>, as constants for <c>stackalloc</c> and
+        /// <c>new</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         public static class DeconvLengths
         {
@@ -31,19 +33,25 @@ namespace Snapshots
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
-        public static partial void Deconv(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
+        public static partial void Deconv(global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 4)
-                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.", "input");
+                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.",
+                    "input");
             if (weight.Length != 9)
-                throw new global::System.ArgumentException($"Expected 9 elements (shape [1, 1, 3, 3]), but the span has {weight.Length}.", "weight");
+                throw new global::System.ArgumentException($"Expected 9 elements (shape [1, 1, 3, 3]), but the span has {weight.Length}.",
+                    "weight");
             if (output.Length != 25)
-                throw new global::System.ArgumentException($"Expected 25 elements (shape [1, 5, 5]), but the span has {output.Length}.", "output");
+                throw new global::System.ArgumentException($"Expected 25 elements (shape [1, 5, 5]), but the span has {output.Length}.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.",
+                    "output");
 
             DeconvImplementation.Deconv_Sample(input, weight, output);
         }
@@ -53,11 +61,13 @@ namespace Snapshots
         private static class DeconvImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
-            internal static void Deconv_Sample(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
+            internal static void Deconv_Sample(global::System.ReadOnlySpan<float> input,
+                global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
             {
                 // Every element read is loaded once, before the first store (the output overlaps no other buffer).
                 float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3];
-                float w0 = weight[0], w1 = weight[1], w2 = weight[2], w3 = weight[3], w4 = weight[4], w5 = weight[5], w6 = weight[6], w7 = weight[7];
+                float w0 = weight[0], w1 = weight[1], w2 = weight[2], w3 = weight[3], w4 = weight[4], w5 = weight[5],
+                    w6 = weight[6], w7 = weight[7];
                 float w8 = weight[8];
                 // output[0, 0, :]
                 output[0] = x0 * w0;

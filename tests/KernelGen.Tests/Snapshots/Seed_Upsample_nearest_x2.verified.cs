@@ -10,14 +10,16 @@
 //   H: floor(2 * 2) = 4
 //   W: floor(2 * 2) = 4
 //
-// Form: fully unrolled, 16 multiply-adds and 16 output statements per sample (budget 512 each): every index is a constant, no loop.
+// Form: fully unrolled, 16 multiply-adds and 16 output statements per sample (budget 512 each): every index is a
+// constant, no loop.
 #nullable enable
 
 namespace Snapshots
 {
     partial class Layers
     {
-        /// <summary>The lengths of one sample's buffers of <see cref="Up"/>, as constants for <c>stackalloc</c> and <c>new</c>.</summary>
+        /// <summary>The lengths of one sample's buffers of <see cref="Up"/>, as constants for <c>stackalloc</c> and
+        /// <c>new</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         public static class UpLengths
         {
@@ -32,11 +34,14 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 4)
-                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.", "input");
+                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.",
+                    "input");
             if (output.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [1, 4, 4]), but the span has {output.Length}.", "output");
+                throw new global::System.ArgumentException($"Expected 16 elements (shape [1, 4, 4]), but the span has {output.Length}.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                    "output");
 
             UpImplementation.Up_Sample(input, output);
         }

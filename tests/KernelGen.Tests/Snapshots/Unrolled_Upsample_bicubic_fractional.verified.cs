@@ -10,14 +10,16 @@
 //   H: floor(2 * 1.5) = 3
 //   W: floor(2 * 1.5) = 3
 //
-// Form: fully unrolled, 144 multiply-adds and 9 output statements per sample (budget 512 each): every index is a constant, no loop.
+// Form: fully unrolled, 144 multiply-adds and 9 output statements per sample (budget 512 each): every index is a
+// constant, no loop.
 #nullable enable
 
 namespace Snapshots
 {
     partial class Layers
     {
-        /// <summary>The lengths of one sample's buffers of <see cref="Sharpen"/>, as constants for <c>stackalloc</c> and <c>new</c>.</summary>
+        /// <summary>The lengths of one sample's buffers of <see cref="Sharpen"/>, as constants for <c>stackalloc</c>
+        /// and <c>new</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         public static class SharpenLengths
         {
@@ -32,11 +34,14 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 4)
-                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.", "input");
+                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.",
+                    "input");
             if (output.Length != 9)
-                throw new global::System.ArgumentException($"Expected 9 elements (shape [1, 3, 3]), but the span has {output.Length}.", "output");
+                throw new global::System.ArgumentException($"Expected 9 elements (shape [1, 3, 3]), but the span has {output.Length}.",
+                    "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.", "output");
+                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                    "output");
 
             SharpenImplementation.Sharpen_Sample(input, output);
         }
@@ -46,7 +51,8 @@ namespace Snapshots
         private static class SharpenImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
-            internal static void Sharpen_Sample(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            internal static void Sharpen_Sample(global::System.ReadOnlySpan<float> input,
+                global::System.Span<float> output)
             {
                 // Every element read is loaded once, before the first store (the output overlaps no other buffer).
                 float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3];
