@@ -37,10 +37,12 @@ for path in glob.glob(os.path.join(root, "*.g.cs")):
     text = open(path, encoding="utf-8").read()
     lines = text.split("\n")
     rows.append((len(text.encode("utf-8")), len(lines), max(len(l) for l in lines),
-                 method_lines(lines, "_Vector256"), os.path.basename(path).split(".")[1]))
+                 method_lines(lines, "_Vector512"), method_lines(lines, "_Vector256"),
+                 ".".join(os.path.basename(path).split(".")[:-3])))
 
-print("| kernel | bytes | lines | widest line | Vector256 methods (lines) |")
-print("|---|---|---|---|---|")
-for size, count, widest, v256, name in sorted(rows, reverse=True):
-    print(f"| {name} | {size:,} | {count:,} | {widest} | {v256:,} ({100 * v256 // count}%) |")
-print(f"| all {len(rows)} | {sum(r[0] for r in rows):,} | {sum(r[1] for r in rows):,} | | {sum(r[3] for r in rows):,} |")
+print("| kernel | bytes | lines | widest line | lines of Vector512 methods | lines of Vector256 methods |")
+print("|---|---|---|---|---|---|")
+for size, count, widest, v512, v256, name in sorted(rows, reverse=True):
+    print(f"| {name} | {size:,} | {count:,} | {widest} | {v512:,} ({100 * v512 // count}%) | {v256:,} ({100 * v256 // count}%) |")
+print(f"| all {len(rows)} | {sum(r[0] for r in rows):,} | {sum(r[1] for r in rows):,} | "
+      f"| {sum(r[3] for r in rows):,} | {sum(r[4] for r in rows):,} |")
