@@ -106,8 +106,9 @@ public static class DemoCommandLine
 
             return 0;
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or ArgumentException)
         {
+            // A damaged file, or one whose upscaled image would be too large to hold.
             return Fail(error, $"{source}: {e.Message}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
