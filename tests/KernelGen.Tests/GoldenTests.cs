@@ -40,7 +40,7 @@ public sealed class GoldenKernels
         }
 
         Kernels = GeneratorHarness.CompileAndLoad(out var generated, declarations.Source).GetType("Generated.Kernels")!;
-        Generated = generated.Values.ToArray();
+        Generated = generated.Values.Select(GeneratedText.Unwrapped).ToArray();
     }
 
     public Type Kernels { get; }

@@ -113,7 +113,7 @@ public sealed class PropertyKernels
         }
 
         Kernels = GeneratorHarness.CompileAndLoad(out var generated, declarations.Source).GetType("Generated.Kernels")!;
-        Generated = generated.Values.ToArray();
+        Generated = generated.Values.Select(GeneratedText.Unwrapped).ToArray();
     }
 
     /// <summary>The generated files, to check that the random configurations reach every form of every operator.</summary>

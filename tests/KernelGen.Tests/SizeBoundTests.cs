@@ -69,4 +69,26 @@ public sealed class SizeBoundTests
         int axisSum = outputShape.Skip(1).Sum();
         Assert.True(tableEntries <= MaxTableEntriesPerOutputPosition * axisSum, $"{description}: {tableEntries} table entries for output axes summing to {axisSum}");
     }
+
+    /// <summary>
+    /// Stride phases with the same counts of rows, columns and taps share one method per width, told where the phase
+    /// starts: k4 s2 gives four phases of 2x2 taps (one method; two calls when each computes both column phases
+    /// interleaved), k3 s2 phases of 2 and 1 taps per axis (one method each).
+    /// Numbers from the shared methods are checked against PyTorch and the other forms by the golden and property tests.
+    /// </summary>
+    [Theory]
+    [InlineData("[ConvTranspose(4, 2, 1)]", "[Shape(32, 16, 16)]", "[Shape(16, 32, 32)]", 1, 4)]
+    [InlineData("[ConvTranspose(4, 2, 1)]", "[Shape(8, 12, 20)]", "[Shape(8, 24, 40)]", 1, 2)]
+    [InlineData("[ConvTranspose(3, 2, 1, OutputPadding = 1)]", "[Shape(32, 8, 24)]", "[Shape(16, 16, 48)]", 4, 4)]
+    public void Phases_of_the_same_shape_share_one_method(string attribute, string input, string output, int methods, int calls)
+    {
+        GeneratorRun run = GeneratorHarness.Run($"using System;\nusing KernelGen;\npublic static partial class Layers\n{{\n{attribute} public static partial void L({input} ReadOnlySpan<float> input, ReadOnlySpan<float> weight, {output} Span<float> output);\n}}\n");
+        string source = Assert.Single(run.Sources).Value;
+        foreach (string width in new[] { "Vector512", "Vector256" })
+        {
+            int definitions = System.Text.RegularExpressions.Regex.Matches(source, $@"private static void L_{width}_Phases\d+\(").Count;
+            int invocations = System.Text.RegularExpressions.Regex.Matches(source, $@"\bL_{width}_Phases\d+\((padded|input), weight, output, inputPhase").Count;
+            Assert.Equal((methods, calls), (definitions, invocations));
+        }
+    }
 }

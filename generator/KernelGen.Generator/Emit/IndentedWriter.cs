@@ -54,6 +54,20 @@ namespace KernelGen.Generator.Emit
             return new Scope(this, "}", null);
         }
 
+        /// <summary>
+        /// The lines <paramref name="write"/> writes, formatted at this writer's indentation but not added to it: for
+        /// comparing pieces of code before choosing which to write (<see cref="WriteCaptured"/>).
+        /// </summary>
+        public string Capture(Action<IndentedWriter> write)
+        {
+            var piece = new IndentedWriter { _depth = _depth };
+            write(piece);
+            return piece.ToString();
+        }
+
+        /// <summary>Adds lines captured at this writer's indentation by <see cref="Capture"/>.</summary>
+        public void WriteCaptured(string lines) => _text.Append(lines);
+
         public override string ToString() => _text.ToString();
 
         private void Close(string closing, string? after)

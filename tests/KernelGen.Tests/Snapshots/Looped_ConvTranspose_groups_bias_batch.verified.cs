@@ -313,8 +313,10 @@ namespace Snapshots
                                 7 * sizeof(float));
                         }
                     }
-                    Decode_Vector512_Phase0_10(padded, weight, bias, output);
-                    Decode_Vector512_Phase1_10(padded, weight, bias, output);
+                    Decode_Vector512_Phases0(padded, weight, bias, output, inputPhase: 9, weightPhase: 0,
+                        outputPhase: 14); // phase (0, all)
+                    Decode_Vector512_Phases1(padded, weight, bias, output, inputPhase: 0, weightPhase: 3,
+                        outputPhase: 0); // phase (1, all)
                 }
                 finally
                 {
@@ -322,12 +324,14 @@ namespace Snapshots
                 }
             }
 
-            /// <summary>Row phase 0: output rows 1, 3, ... (7); all 2 column phases together (7 each), interleaved in
-            /// registers; each phase one flat row of 61 lanes (Vector512) over the padded width 9; tiles of 1 channels
-            /// x 4 vectors.</summary>
-            private static void Decode_Vector512_Phase0_10(global::System.ReadOnlySpan<float> x,
+            /// <summary>Stride phase(s) (0, all) (row, column): 7 output rows and 7 columns each (rows 2*q + row - 1,
+            /// columns 2*q + column - 1), all 2 column phases together, interleaved in registers; each phase one flat
+            /// row of 61 lanes (Vector512) over the padded width 9; tiles of 1 channels x 4 vectors. The arguments
+            /// place one phase: its first read in the padded input, its first tap in each channel's weights, its first
+            /// output.</summary>
+            private static void Decode_Vector512_Phases0(global::System.ReadOnlySpan<float> x,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
-                global::System.Span<float> output)
+                global::System.Span<float> output, int inputPhase, int weightPhase, int outputPhase)
             {
                 ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -355,13 +359,13 @@ namespace Snapshots
                                 c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]),
                                 c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]),
                                 c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 162
-                                + (qh + 1) * 9 + 0);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, inputPhase
+                                + g * 162 + qh * 9 + 0);
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
-                                (g * 2 + m) * 9);
+                                weightPhase + (g * 2 + m) * 9);
                             for (int j = 0; j < 2; j++)
                             {
-                                // tap [0, 1]: input row q - 0, column q - 0
+                                // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                 {
                                     var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
                                         (nuint)(j * 81 + 10));
@@ -382,7 +386,7 @@ namespace Snapshots
                                     c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
                                         c0_0_3_0);
                                 }
-                                // tap [2, 1]: input row q - 1, column q - 0
+                                // tap [row + 2, 1 + 0]: input row q - 1, column q - 0
                                 {
                                     var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
                                         (nuint)(j * 81 + 1));
@@ -403,7 +407,7 @@ namespace Snapshots
                                     c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
                                         c0_0_3_0);
                                 }
-                                // tap [0, 0]: input row q - 0, column q - 0
+                                // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                 {
                                     var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
                                         (nuint)(j * 81 + 11));
@@ -424,7 +428,7 @@ namespace Snapshots
                                     c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
                                         c0_0_3_1);
                                 }
-                                // tap [0, 2]: input row q - 0, column q - 1
+                                // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                 {
                                     var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
                                         (nuint)(j * 81 + 10));
@@ -445,7 +449,7 @@ namespace Snapshots
                                     c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
                                         c0_0_3_1);
                                 }
-                                // tap [2, 0]: input row q - 1, column q - 0
+                                // tap [row + 2, 0 + 0]: input row q - 1, column q - 0
                                 {
                                     var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
                                         (nuint)(j * 81 + 2));
@@ -466,7 +470,7 @@ namespace Snapshots
                                     c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
                                         c0_0_3_1);
                                 }
-                                // tap [2, 2]: input row q - 1, column q - 1
+                                // tap [row + 2, 0 + 2]: input row q - 1, column q - 1
                                 {
                                     var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
                                         (nuint)(j * 81 + 1));
@@ -520,39 +524,39 @@ namespace Snapshots
                                 global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread1),
                                 global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread1)),
                                 ref lanesStart, (nuint)(112));
-                            int channel0 = (g * 1 + m + 0) * 196;
+                            int channel0 = outputPhase + (g * 1 + m + 0) * 196;
                             global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                channel0 + 14)),
+                                channel0 + 0)),
                                 ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
                                 0)),
                                 14 * sizeof(float));
                             global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                channel0 + 42)),
+                                channel0 + 28)),
                                 ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
                                 18)),
                                 14 * sizeof(float));
                             global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                channel0 + 70)),
+                                channel0 + 56)),
                                 ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
                                 36)),
                                 14 * sizeof(float));
                             global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                channel0 + 98)),
+                                channel0 + 84)),
                                 ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
                                 54)),
                                 14 * sizeof(float));
                             global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                channel0 + 126)),
+                                channel0 + 112)),
                                 ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
                                 72)),
                                 14 * sizeof(float));
                             global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                channel0 + 154)),
+                                channel0 + 140)),
                                 ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
                                 90)),
                                 14 * sizeof(float));
                             global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                channel0 + 182)),
+                                channel0 + 168)),
                                 ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
                                 108)),
                                 14 * sizeof(float));
@@ -561,12 +565,14 @@ namespace Snapshots
                 }
             }
 
-            /// <summary>Row phase 1: output rows 0, 2, ... (7); all 2 column phases together (7 each), interleaved in
-            /// registers; each phase one flat row of 61 lanes (Vector512) over the padded width 9; tiles of 1 channels
-            /// x 4 vectors.</summary>
-            private static void Decode_Vector512_Phase1_10(global::System.ReadOnlySpan<float> x,
+            /// <summary>Stride phase(s) (1, all) (row, column): 7 output rows and 7 columns each (rows 2*q + row - 1,
+            /// columns 2*q + column - 1), all 2 column phases together, interleaved in registers; each phase one flat
+            /// row of 61 lanes (Vector512) over the padded width 9; tiles of 1 channels x 4 vectors. The arguments
+            /// place one phase: its first read in the padded input, its first tap in each channel's weights, its first
+            /// output.</summary>
+            private static void Decode_Vector512_Phases1(global::System.ReadOnlySpan<float> x,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
-                global::System.Span<float> output)
+                global::System.Span<float> output, int inputPhase, int weightPhase, int outputPhase)
             {
                 ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -594,13 +600,13 @@ namespace Snapshots
                                 c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]),
                                 c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]),
                                 c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 1 + m + 0]);
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g * 162
-                                + (qh + 0) * 9 + 0);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, inputPhase
+                                + g * 162 + qh * 9 + 0);
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
-                                (g * 2 + m) * 9);
+                                weightPhase + (g * 2 + m) * 9);
                             for (int j = 0; j < 2; j++)
                             {
-                                // tap [1, 1]: input row q - 0, column q - 0
+                                // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                 {
                                     var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
                                         (nuint)(j * 81 + 10));
@@ -611,7 +617,7 @@ namespace Snapshots
                                     var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
                                         (nuint)(j * 81 + 58));
                                     var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 9 + 4));
+                                        j * 9 + 1));
                                     c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
                                         c0_0_0_0);
                                     c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
@@ -621,7 +627,7 @@ namespace Snapshots
                                     c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
                                         c0_0_3_0);
                                 }
-                                // tap [1, 0]: input row q - 0, column q - 0
+                                // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                 {
                                     var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
                                         (nuint)(j * 81 + 11));
@@ -632,7 +638,7 @@ namespace Snapshots
                                     var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
                                         (nuint)(j * 81 + 59));
                                     var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 9 + 3));
+                                        j * 9));
                                     c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
                                         c0_0_0_1);
                                     c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
@@ -642,7 +648,7 @@ namespace Snapshots
                                     c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
                                         c0_0_3_1);
                                 }
-                                // tap [1, 2]: input row q - 0, column q - 1
+                                // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                 {
                                     var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
                                         (nuint)(j * 81 + 10));
@@ -653,7 +659,7 @@ namespace Snapshots
                                     var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
                                         (nuint)(j * 81 + 58));
                                     var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 9 + 5));
+                                        j * 9 + 2));
                                     c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
                                         c0_0_0_1);
                                     c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
@@ -696,7 +702,7 @@ namespace Snapshots
                                 global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread1),
                                 global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread1)),
                                 ref lanesStart, (nuint)(112));
-                            int channel0 = (g * 1 + m + 0) * 196;
+                            int channel0 = outputPhase + (g * 1 + m + 0) * 196;
                             global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
                                 channel0 + 0)),
                                 ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
@@ -791,8 +797,10 @@ namespace Snapshots
                                 7 * sizeof(float));
                         }
                     }
-                    Decode_Vector256_Phase0_10(padded, weight, bias, output);
-                    Decode_Vector256_Phase1_10(padded, weight, bias, output);
+                    Decode_Vector256_Phases0(padded, weight, bias, output, inputPhase: 10, weightPhase: 0,
+                        outputPhase: 14); // phase (0, all)
+                    Decode_Vector256_Phases1(padded, weight, bias, output, inputPhase: 0, weightPhase: 3,
+                        outputPhase: 0); // phase (1, all)
                 }
                 finally
                 {
@@ -800,11 +808,13 @@ namespace Snapshots
                 }
             }
 
-            /// <summary>Row phase 0: output rows 1, 3, ... (7); all 2 column phases together (7 each), interleaved in
-            /// registers; tiles of 1 channels x 6 rows x 1 vectors.</summary>
-            private static void Decode_Vector256_Phase0_10(global::System.ReadOnlySpan<float> x,
+            /// <summary>Stride phase(s) (0, all) (row, column): 7 output rows and 7 columns each (rows 2*q + row - 1,
+            /// columns 2*q + column - 1), all 2 column phases together, interleaved in registers; tiles of 1 channels x
+            /// 6 rows x 1 vectors. The arguments place one phase: its first read in the padded input, its first tap in
+            /// each channel's weights, its first output.</summary>
+            private static void Decode_Vector256_Phases0(global::System.ReadOnlySpan<float> x,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
-                global::System.Span<float> output)
+                global::System.Span<float> output, int inputPhase, int weightPhase, int outputPhase)
             {
                 ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -835,13 +845,13 @@ namespace Snapshots
                                     c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
                                     c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
                                     c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
-                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g
-                                    * 180 + (qh + 1) * 10 + 0);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart,
+                                    inputPhase + g * 180 + qh * 10 + 0);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
-                                    (g * 2 + m) * 9);
+                                    weightPhase + (g * 2 + m) * 9);
                                 for (int j = 0; j < 2; j++)
                                 {
-                                    // tap [0, 1]: input row q - 0, column q - 0
+                                    // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 11));
@@ -870,7 +880,7 @@ namespace Snapshots
                                         c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b5_0, c0_5_0_0);
                                     }
-                                    // tap [2, 1]: input row q - 1, column q - 0
+                                    // tap [row + 2, 1 + 0]: input row q - 1, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 1));
@@ -899,7 +909,7 @@ namespace Snapshots
                                         c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b5_0, c0_5_0_0);
                                     }
-                                    // tap [0, 0]: input row q - 0, column q - 0
+                                    // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 12));
@@ -928,7 +938,7 @@ namespace Snapshots
                                         c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b5_0, c0_5_0_1);
                                     }
-                                    // tap [0, 2]: input row q - 0, column q - 1
+                                    // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 11));
@@ -957,7 +967,7 @@ namespace Snapshots
                                         c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b5_0, c0_5_0_1);
                                     }
-                                    // tap [2, 0]: input row q - 1, column q - 0
+                                    // tap [row + 2, 0 + 0]: input row q - 1, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 2));
@@ -986,7 +996,7 @@ namespace Snapshots
                                         c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b5_0, c0_5_0_1);
                                     }
-                                    // tap [2, 2]: input row q - 1, column q - 1
+                                    // tap [row + 2, 0 + 2]: input row q - 1, column q - 1
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 1));
@@ -1016,7 +1026,7 @@ namespace Snapshots
                                             b5_0, c0_5_0_1);
                                     }
                                 }
-                                int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14;
+                                int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0),
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)),
@@ -1026,7 +1036,7 @@ namespace Snapshots
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
-                                int row0_1 = (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + -1) * 14;
+                                int row0_1 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 28;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread0),
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread0)),
@@ -1036,7 +1046,7 @@ namespace Snapshots
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread1)),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_1 + 8, 6));
-                                int row0_2 = (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + -1) * 14;
+                                int row0_2 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 56;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread0),
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread0)),
@@ -1046,7 +1056,7 @@ namespace Snapshots
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread1)),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_2 + 8, 6));
-                                int row0_3 = (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + -1) * 14;
+                                int row0_3 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 84;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread0),
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread0)),
@@ -1056,7 +1066,7 @@ namespace Snapshots
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread1)),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_3 + 8, 6));
-                                int row0_4 = (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + -1) * 14;
+                                int row0_4 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 112;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread0),
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread0)),
@@ -1066,7 +1076,7 @@ namespace Snapshots
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread1)),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_4 + 8, 6));
-                                int row0_5 = (g * 1 + m + 0) * 196 + ((qh + 6) * 2 + -1) * 14;
+                                int row0_5 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 140;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread0),
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread0)),
@@ -1087,13 +1097,13 @@ namespace Snapshots
                                 global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g
                                     * 1 + m + 0]),
                                     c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
-                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g
-                                    * 180 + (qh + 1) * 10 + 0);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart,
+                                    inputPhase + g * 180 + qh * 10 + 0);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
-                                    (g * 2 + m) * 9);
+                                    weightPhase + (g * 2 + m) * 9);
                                 for (int j = 0; j < 2; j++)
                                 {
-                                    // tap [0, 1]: input row q - 0, column q - 0
+                                    // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 11));
@@ -1102,7 +1112,7 @@ namespace Snapshots
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b0_0, c0_0_0_0);
                                     }
-                                    // tap [2, 1]: input row q - 1, column q - 0
+                                    // tap [row + 2, 1 + 0]: input row q - 1, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 1));
@@ -1111,7 +1121,7 @@ namespace Snapshots
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b0_0, c0_0_0_0);
                                     }
-                                    // tap [0, 0]: input row q - 0, column q - 0
+                                    // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 12));
@@ -1120,7 +1130,7 @@ namespace Snapshots
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b0_0, c0_0_0_1);
                                     }
-                                    // tap [0, 2]: input row q - 0, column q - 1
+                                    // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 11));
@@ -1129,7 +1139,7 @@ namespace Snapshots
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b0_0, c0_0_0_1);
                                     }
-                                    // tap [2, 0]: input row q - 1, column q - 0
+                                    // tap [row + 2, 0 + 0]: input row q - 1, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 2));
@@ -1138,7 +1148,7 @@ namespace Snapshots
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b0_0, c0_0_0_1);
                                     }
-                                    // tap [2, 2]: input row q - 1, column q - 1
+                                    // tap [row + 2, 0 + 2]: input row q - 1, column q - 1
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 1));
@@ -1148,7 +1158,7 @@ namespace Snapshots
                                             b0_0, c0_0_0_1);
                                     }
                                 }
-                                int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + -1) * 14;
+                                int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0),
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)),
@@ -1164,11 +1174,13 @@ namespace Snapshots
                 }
             }
 
-            /// <summary>Row phase 1: output rows 0, 2, ... (7); all 2 column phases together (7 each), interleaved in
-            /// registers; tiles of 1 channels x 6 rows x 1 vectors.</summary>
-            private static void Decode_Vector256_Phase1_10(global::System.ReadOnlySpan<float> x,
+            /// <summary>Stride phase(s) (1, all) (row, column): 7 output rows and 7 columns each (rows 2*q + row - 1,
+            /// columns 2*q + column - 1), all 2 column phases together, interleaved in registers; tiles of 1 channels x
+            /// 6 rows x 1 vectors. The arguments place one phase: its first read in the padded input, its first tap in
+            /// each channel's weights, its first output.</summary>
+            private static void Decode_Vector256_Phases1(global::System.ReadOnlySpan<float> x,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
-                global::System.Span<float> output)
+                global::System.Span<float> output, int inputPhase, int weightPhase, int outputPhase)
             {
                 ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -1199,13 +1211,13 @@ namespace Snapshots
                                     c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
                                     c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]),
                                     c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
-                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g
-                                    * 180 + (qh + 0) * 10 + 0);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart,
+                                    inputPhase + g * 180 + qh * 10 + 0);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
-                                    (g * 2 + m) * 9);
+                                    weightPhase + (g * 2 + m) * 9);
                                 for (int j = 0; j < 2; j++)
                                 {
-                                    // tap [1, 1]: input row q - 0, column q - 0
+                                    // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 11));
@@ -1220,7 +1232,7 @@ namespace Snapshots
                                         var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 61));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 4));
+                                            j * 9 + 1));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b0_0, c0_0_0_0);
                                         c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
@@ -1234,7 +1246,7 @@ namespace Snapshots
                                         c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b5_0, c0_5_0_0);
                                     }
-                                    // tap [1, 0]: input row q - 0, column q - 0
+                                    // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 12));
@@ -1249,7 +1261,7 @@ namespace Snapshots
                                         var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 62));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 3));
+                                            j * 9));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b0_0, c0_0_0_1);
                                         c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
@@ -1263,7 +1275,7 @@ namespace Snapshots
                                         c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b5_0, c0_5_0_1);
                                     }
-                                    // tap [1, 2]: input row q - 0, column q - 1
+                                    // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 11));
@@ -1278,7 +1290,7 @@ namespace Snapshots
                                         var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 61));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 5));
+                                            j * 9 + 2));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b0_0, c0_0_0_1);
                                         c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
@@ -1293,7 +1305,7 @@ namespace Snapshots
                                             b5_0, c0_5_0_1);
                                     }
                                 }
-                                int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14;
+                                int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0),
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)),
@@ -1303,7 +1315,7 @@ namespace Snapshots
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
-                                int row0_1 = (g * 1 + m + 0) * 196 + ((qh + 1) * 2 + 0) * 14;
+                                int row0_1 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 28;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread0),
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread0)),
@@ -1313,7 +1325,7 @@ namespace Snapshots
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread1)),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_1 + 8, 6));
-                                int row0_2 = (g * 1 + m + 0) * 196 + ((qh + 2) * 2 + 0) * 14;
+                                int row0_2 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 56;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread0),
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread0)),
@@ -1323,7 +1335,7 @@ namespace Snapshots
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread1)),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_2 + 8, 6));
-                                int row0_3 = (g * 1 + m + 0) * 196 + ((qh + 3) * 2 + 0) * 14;
+                                int row0_3 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 84;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread0),
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread0)),
@@ -1333,7 +1345,7 @@ namespace Snapshots
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread1)),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_3 + 8, 6));
-                                int row0_4 = (g * 1 + m + 0) * 196 + ((qh + 4) * 2 + 0) * 14;
+                                int row0_4 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 112;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread0),
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread0)),
@@ -1343,7 +1355,7 @@ namespace Snapshots
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread1)),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_4 + 8, 6));
-                                int row0_5 = (g * 1 + m + 0) * 196 + ((qh + 5) * 2 + 0) * 14;
+                                int row0_5 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 140;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread0),
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread0)),
@@ -1364,41 +1376,41 @@ namespace Snapshots
                                 global::System.Runtime.Intrinsics.Vector256<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g
                                     * 1 + m + 0]),
                                     c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 1 + m + 0]);
-                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart, g
-                                    * 180 + (qh + 0) * 10 + 0);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart,
+                                    inputPhase + g * 180 + qh * 10 + 0);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
-                                    (g * 2 + m) * 9);
+                                    weightPhase + (g * 2 + m) * 9);
                                 for (int j = 0; j < 2; j++)
                                 {
-                                    // tap [1, 1]: input row q - 0, column q - 0
+                                    // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 11));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 4));
+                                            j * 9 + 1));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b0_0, c0_0_0_0);
                                     }
-                                    // tap [1, 0]: input row q - 0, column q - 0
+                                    // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 12));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 3));
+                                            j * 9));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b0_0, c0_0_0_1);
                                     }
-                                    // tap [1, 2]: input row q - 0, column q - 1
+                                    // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 11));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 5));
+                                            j * 9 + 2));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
                                             b0_0, c0_0_0_1);
                                     }
                                 }
-                                int row0_0 = (g * 1 + m + 0) * 196 + ((qh + 0) * 2 + 0) * 14;
+                                int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0),
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)),

@@ -60,13 +60,14 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             {
                 WriteFiniteCheck(writer, signature, width);
                 var layout = new Layout(signature, spec, width);
+                List<PhaseMethod> methods = PhaseMethods(writer, layout);
                 writer.WriteLine();
                 writer.WriteLine("#if NET9_0_OR_GREATER");
-                WriteEntry(writer, layout);
-                foreach (PhaseSet set in layout.PhaseSets)
+                WriteEntry(writer, layout, methods);
+                foreach (PhaseMethod method in methods)
                 {
                     writer.WriteLine();
-                    WritePhase(writer, layout, set);
+                    WritePhaseMethod(writer, layout, method);
                 }
 
                 writer.WriteLine("#endif");
@@ -112,7 +113,47 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
         private static string Arguments(Layout l, string first) => $"{first}, weight, {(l.HasBias ? "bias, " : string.Empty)}output";
 
-        private static void WriteEntry(IndentedWriter writer, Layout l)
+        /// <summary>
+        /// One method per distinct phase body: the body is written relative to where its phase starts (the arguments
+        /// <c>inputPhase</c>, <c>weightPhase</c>, <c>outputPhase</c>), so phases with the same counts of rows, columns and
+        /// taps have the same text and share it. The DCGAN layer's four phases become one method per width: a quarter
+        /// of the source to compile, and the same loads, multiply-adds and stores at run time.
+        /// </summary>
+        private static List<PhaseMethod> PhaseMethods(IndentedWriter writer, Layout l)
+        {
+            var methods = new List<PhaseMethod>();
+            foreach (PhaseSet set in l.PhaseSets)
+            {
+                string body = writer.Capture(w =>
+                {
+                    using (w.Block())
+                    {
+                        WritePhaseBody(w, l, set);
+                    }
+                });
+                PhaseMethod? same = methods.FirstOrDefault(m => m.Body == body);
+                if (same is null)
+                {
+                    methods.Add(same = new PhaseMethod($"{l.Method}_{l.Width.Name}_Phases{methods.Count}", body));
+                }
+
+                same.Sets.Add(set);
+            }
+
+            return methods;
+        }
+
+        /// <summary>The calls of the phase methods, one per phase set, each told where its phase starts.</summary>
+        private static void WritePhaseCalls(IndentedWriter writer, Layout l, List<PhaseMethod> methods, string input)
+        {
+            foreach (PhaseSet set in l.PhaseSets)
+            {
+                PhaseMethod method = methods.First(m => m.Sets.Contains(set));
+                writer.WriteLine($"{method.Name}({Arguments(l, input)}, inputPhase: {l.InputOrigin(set)}, weightPhase: {l.WeightOrigin(set)}, outputPhase: {l.OutputOrigin(set)}); // phase {set.Describe()}");
+            }
+        }
+
+        private static void WriteEntry(IndentedWriter writer, Layout l, List<PhaseMethod> methods)
         {
             writer.WriteLine($"/// <summary>One sample with {l.Width.Name}: {l.PhaseSets.Count} set(s) of stride phases, each a register-tiled product over the zero-padded input.</summary>");
             using (writer.Block($"private static void {l.Method}_{l.Width.Name}({Parameters(l, "input")})"))
@@ -129,10 +170,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 if (!l.NeedsPadding)
                 {
                     writer.WriteLine("// Every tap of every phase reads inside the input: no padded copy is needed.");
-                    foreach (PhaseSet set in l.PhaseSets)
-                    {
-                        writer.WriteLine($"{l.Method}_{l.Width.Name}_{set.Name}({Arguments(l, "input")});");
-                    }
+                    WritePhaseCalls(writer, l, methods, "input");
 
                     return;
                 }
@@ -156,10 +194,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                         }
                     }
 
-                    foreach (PhaseSet set in l.PhaseSets)
-                    {
-                        writer.WriteLine($"{l.Method}_{l.Width.Name}_{set.Name}({Arguments(l, "padded")});");
-                    }
+                    WritePhaseCalls(writer, l, methods, "padded");
                 }
 
                 using (writer.Block("finally"))
@@ -169,49 +204,55 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             }
         }
 
-        private static void WritePhase(IndentedWriter writer, Layout l, PhaseSet set)
+        private static void WritePhaseMethod(IndentedWriter writer, Layout l, PhaseMethod method)
         {
+            PhaseSet set = method.Sets[0];
             int rh = set.Rh, qh = l.Rows.Count(rh), qw = l.Columns.Count(set.Rws[0]);
             Tile tile = l.Flat ? FlatTile(l, set) : RowTile(l, set, qh, qw);
-            string columns = set.Interleaved
-                ? $"all {l.Columns.Stride} column phases together ({qw} each), interleaved in registers"
-                : $"columns {l.Columns.OutputPosition(set.Rws[0], 0)}, {l.Columns.OutputPosition(set.Rws[0], 0) + l.Columns.Stride}, ... ({qw})";
+            string interleaved = set.Interleaved ? $", all {l.Columns.Stride} column phases together, interleaved in registers" : string.Empty;
             string form = l.Flat
                 ? $"each phase one flat row of {l.FlatLength(rh, set.Rws[0], l.PaddedWidth)} lanes ({l.Width.Name}) over the padded width {l.PaddedWidth}; tiles of {tile.Channels} channels x {tile.Vectors} vectors"
                 : $"tiles of {tile.Channels} channels x {tile.Rows} rows x {tile.Vectors} vectors";
-            writer.WriteLine($"/// <summary>Row phase {rh}: output rows {l.Rows.OutputPosition(rh, 0)}, {l.Rows.OutputPosition(rh, 0) + l.Rows.Stride}, ... ({qh}); {columns}; {form}.</summary>");
-            using (writer.Block($"private static void {l.Method}_{l.Width.Name}_{set.Name}({Parameters(l, "x")})"))
+            string phases = string.Join(", ", method.Sets.Select(s => s.Describe()));
+            writer.WriteLine($"/// <summary>Stride phase(s) {phases} (row, column): {qh} output rows and {qw} columns each (rows {l.Rows.Stride}*q + row - {l.Rows.Pad}, columns {l.Columns.Stride}*q + column - {l.Columns.Pad}){interleaved}; {form}. The arguments place one phase: its first read in the padded input, its first tap in each channel's weights, its first output.</summary>");
+            writer.WriteLine($"private static void {method.Name}({Parameters(l, "x")}, int inputPhase, int weightPhase, int outputPhase)");
+            writer.WriteCaptured(method.Body);
+        }
+
+        /// <summary>The body of a phase method, written relative to the phase's start (see <see cref="PhaseMethods"/>).</summary>
+        private static void WritePhaseBody(IndentedWriter writer, Layout l, PhaseSet set)
+        {
+            int rh = set.Rh, qh = l.Rows.Count(rh), qw = l.Columns.Count(set.Rws[0]);
+            Tile tile = l.Flat ? FlatTile(l, set) : RowTile(l, set, qh, qw);
+            writer.WriteLine(Code.StartRef(l.Element, "x"));
+            writer.WriteLine(Code.StartRef(l.Element, "weight"));
+            writer.WriteLine(Code.StartRef(l.Element, "output"));
+            int laneCount = l.Flat ? tile.Vectors * set.Rws.Length * l.Lanes : l.Lanes;
+            writer.WriteLine($"global::System.Span<{l.Element}> lanes = stackalloc {l.Element}[{laneCount}];");
+            writer.WriteLine(Code.StartRef(l.Element, "lanes"));
+            if (set.Interleaved)
             {
-                writer.WriteLine(Code.StartRef(l.Element, "x"));
-                writer.WriteLine(Code.StartRef(l.Element, "weight"));
-                writer.WriteLine(Code.StartRef(l.Element, "output"));
-                int laneCount = l.Flat ? tile.Vectors * set.Rws.Length * l.Lanes : l.Lanes;
-                writer.WriteLine($"global::System.Span<{l.Element}> lanes = stackalloc {l.Element}[{laneCount}];");
-                writer.WriteLine(Code.StartRef(l.Element, "lanes"));
-                if (set.Interleaved)
-                {
-                    WriteInterleaveConstants(writer, l);
-                }
-
-                var groupScope = l.Groups == 1 ? (IDisposable?)null : writer.Block($"for (int g = 0; g < {l.Groups}; g++)");
-                if (l.Groups == 1)
-                {
-                    writer.WriteLine("const int g = 0;");
-                }
-
-                if (l.Flat)
-                {
-                    writer.WriteLine("const int qh = 0;");
-                    WriteChannelTiles(writer, l, set, tile, vectors: l.VectorsFor(l.FlatLength(rh, set.Rws[0], l.PaddedWidth)), qw);
-                }
-                else
-                {
-                    int vectors = l.VectorsFor(qw);
-                    TileLoop.Write(writer, "qh", qh, tile.Rows, rows => WriteChannelTiles(writer, l, set, tile with { Rows = rows }, vectors, qw));
-                }
-
-                groupScope?.Dispose();
+                WriteInterleaveConstants(writer, l);
             }
+
+            var groupScope = l.Groups == 1 ? (IDisposable?)null : writer.Block($"for (int g = 0; g < {l.Groups}; g++)");
+            if (l.Groups == 1)
+            {
+                writer.WriteLine("const int g = 0;");
+            }
+
+            if (l.Flat)
+            {
+                writer.WriteLine("const int qh = 0;");
+                WriteChannelTiles(writer, l, set, tile, vectors: l.VectorsFor(l.FlatLength(rh, set.Rws[0], l.PaddedWidth)), qw);
+            }
+            else
+            {
+                int vectors = l.VectorsFor(qw);
+                TileLoop.Write(writer, "qh", qh, tile.Rows, rows => WriteChannelTiles(writer, l, set, tile with { Rows = rows }, vectors, qw));
+            }
+
+            groupScope?.Dispose();
         }
 
         /// <summary>
@@ -313,8 +354,10 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 writer.WriteLine($"{v.Type}<{l.Element}> {string.Join(", ", names)};");
             }
 
-            writer.WriteLine(Code.Derive(l.Element, "xk", "xStart", $"g * {l.InputChannelsPerGroup * l.PaddedPlane} + (qh + {l.Rows.FirstQ(rh)}) * {l.PaddedWidth} + {(laneLoop is null ? Literals.Int(firstVector * l.Lanes) : Code.Affine(laneLoop, 1, firstVector * l.Lanes))}"));
-            writer.WriteLine(Code.Derive(l.Element, "wk", "weightStart", $"(g * {l.InputChannelsPerGroup * l.OutputChannelsPerGroup} + m) * {l.KernelTaps}"));
+            string inputOffset = $"inputPhase + g * {l.InputChannelsPerGroup * l.PaddedPlane} + {Code.Times("qh", l.PaddedWidth)} + {(laneLoop is null ? Literals.Int(firstVector * l.Lanes) : Code.Affine(laneLoop, 1, firstVector * l.Lanes))}";
+            string weightOffset = $"weightPhase + (g * {l.InputChannelsPerGroup * l.OutputChannelsPerGroup} + m) * {l.KernelTaps}";
+            writer.WriteLine(Code.Derive(l.Element, "xk", "xStart", inputOffset));
+            writer.WriteLine(Code.Derive(l.Element, "wk", "weightStart", weightOffset));
             using (writer.Block($"for (int j = 0; j < {l.InputChannelsPerGroup}; j++)"))
             {
                 for (int p = 0; p < set.Rws.Length; p++)
@@ -330,8 +373,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     {
                         for (int mw = 0; mw < l.Columns.Taps(rw); mw++)
                         {
-                            int tap = ((rh + (l.Rows.Stride * mh)) * l.Columns.Kernel) + rw + (l.Columns.Stride * mw);
-                            writer.WriteLine($"// tap [{rh + (l.Rows.Stride * mh)}, {rw + (l.Columns.Stride * mw)}]: input row q - {mh}, column q - {mw}");
+                            int tap = (l.Rows.Stride * mh * l.Columns.Kernel) + set.ColumnTap(p) + (l.Columns.Stride * mw);
+                            writer.WriteLine($"// tap [row + {l.Rows.Stride * mh}, {set.ColumnName(p)} + {l.Columns.Stride * mw}]: input row q - {mh}, column q - {mw}");
                             using var tapScope = writer.Block();
                             WriteTapProducts(writer, l, set, p, rows, channels, vectors, Acc,
                                 load: offset => Code.Affine("j", l.PaddedPlane, offset - (mh * l.PaddedWidth) - mw), weight: c => Code.Affine("j", l.ChannelWeights, (c * l.KernelTaps) + tap));
@@ -354,9 +397,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             {
                 for (int r = 0; r < rows; r++)
                 {
-                    string outputRow = $"((qh + {r + l.Rows.FirstQ(rh)}) * {l.Rows.Stride} + {rh - l.Rows.Pad})";
-                    string rowStart = $"(g * {l.OutputChannelsPerGroup} + m + {c}) * {l.OutputPlane} + {outputRow} * {l.Columns.Output}";
-                    writer.WriteLine($"int row{c}_{r} = {rowStart};");
+                    writer.WriteLine($"int row{c}_{r} = outputPhase + (g * {l.OutputChannelsPerGroup} + m + {c}) * {l.OutputPlane} + {Code.Affine("qh", l.Rows.Stride * l.Columns.Output, r * l.Rows.Stride * l.Columns.Output)};");
                     for (int j = 0; j < vectors; j++)
                     {
                         int firstIndex = (firstVector + j) * l.Lanes;
@@ -366,8 +407,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                         }
                         else
                         {
-                            int rw = set.Rws[0];
-                            WriteStore(writer, l, $"row{c}_{r}", Acc(c, r, j, 0), new Column(laneLoop, l.Columns.Stride, l.Columns.OutputPosition(rw, firstIndex)), Math.Min(l.Lanes, qw - firstIndex), l.Columns.Stride);
+                            WriteStore(writer, l, $"row{c}_{r}", Acc(c, r, j, 0), new Column(laneLoop, l.Columns.Stride, firstIndex * l.Columns.Stride), Math.Min(l.Lanes, qw - firstIndex), l.Columns.Stride);
                         }
                     }
                 }
@@ -381,8 +421,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         private static void WriteTapLoops(IndentedWriter writer, Layout l, PhaseSet set, int p, int rows, int channels, int vectors, Func<int, int, int, int, string> accumulator)
         {
             int rh = set.Rh, rw = set.Rws[p];
-            int firstTap = (rh * l.Columns.Kernel) + rw;
-            writer.WriteLine($"// taps [{rh} + {l.Rows.Stride}*mh, {rw} + {l.Columns.Stride}*mw]: input row q - mh, column q - mw");
+            int firstTap = set.ColumnTap(p);
+            writer.WriteLine($"// taps [row + {l.Rows.Stride}*mh, {set.ColumnName(p)} + {l.Columns.Stride}*mw]: input row q - mh, column q - mw");
             using (writer.Block($"for (int mh = 0; mh < {l.Rows.Taps(rh)}; mh++)"))
             using (writer.Block($"for (int mw = 0; mw < {l.Columns.Taps(rw)}; mw++)"))
             {
@@ -401,12 +441,11 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             Func<int, int, int, int, string> accumulator, Func<int, string> load, Func<int, string> weight)
         {
             VectorWidth v = l.Width;
-            int rw = set.Rws[p];
             for (int r = 0; r < rows; r++)
             {
                 for (int j = 0; j < vectors; j++)
                 {
-                    int offset = ((r + l.Rows.PadBefore) * l.PaddedWidth) + (j * l.Lanes) + l.Columns.PadBefore + l.Columns.FirstQ(rw);
+                    int offset = ((r + l.Rows.PadBefore) * l.PaddedWidth) + (j * l.Lanes) + l.Columns.PadBefore + set.ColumnFirstQ(l, p);
                     writer.WriteLine($"var b{r}_{j} = {v.Load("xk", load(offset))};");
                 }
             }
@@ -448,7 +487,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 }
             }
 
-            writer.WriteLine($"int channel{c} = {Code.Times($"(g * {l.OutputChannelsPerGroup} + m + {c})", l.OutputPlane)};");
+            writer.WriteLine($"int channel{c} = outputPhase + {Code.Times($"(g * {l.OutputChannelsPerGroup} + m + {c})", l.OutputPlane)};");
             int first = firstVector * l.Lanes, end = (firstVector + vectors) * l.Lanes;
             for (int q = 0; q < l.Rows.Count(rh); q++)
             {
@@ -460,7 +499,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     continue;
                 }
 
-                int outputRow = l.Rows.OutputPosition(rh, q) * l.Columns.Output;
+                int outputRow = q * l.Rows.Stride * l.Columns.Output;
                 if (set.Interleaved)
                 {
                     string target = $"channel{c} + {outputRow + l.Columns.OutputPosition(set.Rws[0], from)}";
@@ -468,7 +507,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 }
                 else
                 {
-                    string target = Code.At("outputStart", $"channel{c} + {Code.Affine("lane", stride, outputRow + l.Columns.OutputPosition(set.Rws[0], 0))}");
+                    string target = Code.At("outputStart", $"channel{c} + {Code.Affine("lane", stride, outputRow)}");
                     string source = Code.At("lanesStart", Code.Affine("lane", 1, rowStart - first));
                     writer.WriteLine($"for (int lane = {from}; lane < {to}; lane++) {target} = {source};");
                 }
@@ -554,7 +593,37 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
             public bool Interleaved { get; }
 
-            public string Name => $"Phase{Rh}_{string.Concat(Rws.Select(rw => $"{rw}"))}";
+            /// <summary>
+            /// The column phase <paramref name="p"/>'s first tap as the phase method writes it: a constant when the
+            /// column phases are interleaved (every set has them all), 0 otherwise (the method's argument holds it).
+            /// </summary>
+            public int ColumnTap(int p) => Interleaved ? Rws[p] : 0;
+
+            /// <summary>How the phase method's comments name column phase <paramref name="p"/>'s first tap.</summary>
+            public string ColumnName(int p) => Interleaved ? $"{Rws[p]}" : "column";
+
+            /// <summary>The first <c>q</c> of column phase <paramref name="p"/> as the phase method writes it (see <see cref="ColumnTap"/>).</summary>
+            public int ColumnFirstQ(Layout l, int p) => Interleaved ? l.Columns.FirstQ(Rws[p]) : 0;
+
+            /// <summary>The phase as (row, column), the column <c>all</c> when the column phases are interleaved.</summary>
+            public string Describe() => Interleaved ? $"({Rh}, all)" : $"({Rh}, {Rws[0]})";
+        }
+
+        /// <summary>A phase method: its name, its body, and the phase sets that call it.</summary>
+        private sealed class PhaseMethod
+        {
+            public PhaseMethod(string name, string body)
+            {
+                Name = name;
+                Body = body;
+            }
+
+            public string Name { get; }
+
+            /// <summary>The method's text from its opening brace, written relative to the phase's start.</summary>
+            public string Body { get; }
+
+            public List<PhaseSet> Sets { get; } = new();
         }
 
         /// <summary>Sizes, phases, the padded buffer and the tile shapes of one layer at one vector width.</summary>
@@ -685,6 +754,15 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             public int FlatLength(int rh, int rw, int paddedWidth) => ((Rows.Count(rh) - 1) * paddedWidth) + Columns.Count(rw);
 
             public int VectorsFor(int lanes) => (lanes + Lanes - 1) / Lanes;
+
+            /// <summary>Where a phase set's first read lies in the padded input, beyond its group, row and lane offsets.</summary>
+            public int InputOrigin(PhaseSet set) => (Rows.FirstQ(set.Rh) * PaddedWidth) + (set.Interleaved ? 0 : Columns.FirstQ(set.Rws[0]));
+
+            /// <summary>A phase set's first tap in the weights of each (input, output) channel pair.</summary>
+            public int WeightOrigin(PhaseSet set) => (set.Rh * Columns.Kernel) + (set.Interleaved ? 0 : set.Rws[0]);
+
+            /// <summary>A phase set's first output in each output plane.</summary>
+            public int OutputOrigin(PhaseSet set) => (Rows.OutputPosition(set.Rh, 0) * Columns.Output) + (set.Interleaved ? 0 : Columns.OutputPosition(set.Rws[0], 0));
         }
     }
 }

@@ -1,0 +1,13 @@
+using System.Text.RegularExpressions;
+
+namespace KernelGen.Tests.Infrastructure;
+
+/// <summary>Generated source as the tests search it.</summary>
+public static class GeneratedText
+{
+    /// <summary>
+    /// The source with every documentation comment joined back into one line: the generator wraps comments at 120
+    /// columns, so a phrase a test looks for may otherwise be split wherever the numbers before it end.
+    /// </summary>
+    public static string Unwrapped(string source) => Regex.Replace(source, @"(?<=///[^\n]*)\n[ \t]*/// ?", " ");
+}
