@@ -57,6 +57,7 @@ namespace Snapshots
 
         /// <summary>The body of <see cref="Mix"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
+        #nullable disable
         private static class MixImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
@@ -248,5 +249,6 @@ namespace Snapshots
             }
             #endif
         }
+        #nullable enable
     }
 }

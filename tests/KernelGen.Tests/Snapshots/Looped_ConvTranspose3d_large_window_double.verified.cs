@@ -60,6 +60,7 @@ namespace Snapshots
 
         /// <summary>The body of <see cref="Volume"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
+        #nullable disable
         private static class VolumeImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
@@ -130,5 +131,6 @@ namespace Snapshots
                 }
             }
         }
+        #nullable enable
     }
 }

@@ -78,6 +78,7 @@ namespace Snapshots
 
         /// <summary>The body of <see cref="Decode"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
+        #nullable disable
         private static class DecodeImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
@@ -1427,5 +1428,6 @@ namespace Snapshots
             }
             #endif
         }
+        #nullable enable
     }
 }

@@ -50,6 +50,7 @@ namespace Snapshots
 
         /// <summary>The body of <see cref="Smooth"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
+        #nullable disable
         private static class SmoothImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
@@ -203,5 +204,6 @@ namespace Snapshots
                     0.39999998f, 0.6f, 0.9333333f, 0.06666669f, 0.46666664f, 0.53333336f, 1f, 2.9802322E-08f,
             };
         }
+        #nullable enable
     }
 }

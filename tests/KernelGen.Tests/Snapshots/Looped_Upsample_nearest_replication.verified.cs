@@ -50,6 +50,7 @@ namespace Snapshots
 
         /// <summary>The body of <see cref="Grow"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
+        #nullable disable
         private static class GrowImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
@@ -134,5 +135,6 @@ namespace Snapshots
             }
             #endif
         }
+        #nullable enable
     }
 }

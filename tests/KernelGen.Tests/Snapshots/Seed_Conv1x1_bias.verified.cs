@@ -65,6 +65,7 @@ namespace Snapshots
 
         /// <summary>The body of <see cref="Reduce"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
+        #nullable disable
         private static class ReduceImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
@@ -100,5 +101,6 @@ namespace Snapshots
                     + x15 * w7;
             }
         }
+        #nullable enable
     }
 }

@@ -58,6 +58,7 @@ namespace Snapshots
 
         /// <summary>The body of <see cref="Place"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
+        #nullable disable
         private static class PlaceImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
@@ -89,5 +90,6 @@ namespace Snapshots
                 output[15] = x3 * w3;
             }
         }
+        #nullable enable
     }
 }

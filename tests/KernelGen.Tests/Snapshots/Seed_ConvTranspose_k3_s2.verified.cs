@@ -58,6 +58,7 @@ namespace Snapshots
 
         /// <summary>The body of <see cref="Deconv"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
+        #nullable disable
         private static class DeconvImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
@@ -101,5 +102,6 @@ namespace Snapshots
                 output[24] = x3 * w8;
             }
         }
+        #nullable enable
     }
 }

@@ -48,6 +48,7 @@ namespace Snapshots
 
         /// <summary>The body of <see cref="Up"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
+        #nullable disable
         private static class UpImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
@@ -77,5 +78,6 @@ namespace Snapshots
                 output[15] = x3;
             }
         }
+        #nullable enable
     }
 }

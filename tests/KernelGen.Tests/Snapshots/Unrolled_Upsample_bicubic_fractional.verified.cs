@@ -48,6 +48,7 @@ namespace Snapshots
 
         /// <summary>The body of <see cref="Sharpen"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
+        #nullable disable
         private static class SharpenImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
@@ -97,5 +98,6 @@ namespace Snapshots
                     + 0.0015070419f * x2 - 0.01637656f * x3 - 0.0027930574f * x3 + 0.00030141f * x3;
             }
         }
+        #nullable enable
     }
 }
