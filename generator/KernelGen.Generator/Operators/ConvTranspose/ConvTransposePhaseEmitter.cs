@@ -117,7 +117,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// One method per distinct phase body: the body is written relative to where its phase starts (the arguments
         /// <c>inputPhase</c>, <c>weightPhase</c>, <c>outputPhase</c>), so phases with the same counts of rows, columns and
         /// taps have the same text and share it. The DCGAN layer's four phases become one method per width: a quarter
-        /// of the source to compile, and the same loads, multiply-adds and stores at run time.
+        /// of the phase code to compile, and the same loads, multiply-adds and stores at run time.
         /// </summary>
         private static List<PhaseMethod> PhaseMethods(IndentedWriter writer, Layout l)
         {
