@@ -4,9 +4,11 @@ using KernelGen.Tests.Infrastructure;
 namespace KernelGen.Tests;
 
 /// <summary>
-/// Generated kernels pick Vector512, Vector256 or scalar code by what the hardware accelerates. This machine runs the
-/// widest path; these tests rerun the numeric suites in child processes with the wider instruction sets switched off,
-/// so the narrower paths are checked against the same PyTorch cases and identities.
+/// Generated kernels pick Vector512, Vector256, Vector128 or scalar code by what the hardware accelerates. This machine
+/// runs the widest path; these tests rerun the numeric suites in child processes with the wider instruction sets
+/// switched off, so the narrower paths are checked against the same PyTorch cases and identities. Switching off AVX2
+/// also switches off FMA, so the Vector128 run checks the multiply-then-add path of an x86-64-v2 machine (the
+/// default of a NativeAOT binary) as well.
 /// </summary>
 public sealed class HardwarePathTests
 {
@@ -14,6 +16,7 @@ public sealed class HardwarePathTests
 
     [Theory]
     [InlineData("DOTNET_EnableAVX512", "Vector256")]
+    [InlineData("DOTNET_EnableAVX2", "Vector128")]
     [InlineData("DOTNET_EnableHWIntrinsic", "scalar")]
     public void Numeric_suites_pass_on_narrower_hardware(string switchOff, string path)
     {
@@ -48,9 +51,15 @@ public sealed class HardwarePathTests
                 Assert.False(Vector512.IsHardwareAccelerated);
                 Assert.True(Vector256.IsHardwareAccelerated);
                 break;
+            case "Vector128":
+                Assert.False(Vector256.IsHardwareAccelerated);
+                Assert.True(Vector128.IsHardwareAccelerated);
+                Assert.False(System.Runtime.Intrinsics.X86.Fma.IsSupported);
+                break;
             case "scalar":
                 Assert.False(Vector512.IsHardwareAccelerated);
                 Assert.False(Vector256.IsHardwareAccelerated);
+                Assert.False(Vector128.IsHardwareAccelerated);
                 break;
         }
     }

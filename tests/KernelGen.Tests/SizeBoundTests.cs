@@ -22,9 +22,9 @@ public sealed class SizeBoundTests
 
     /// <summary>
     /// Entries per output position of an axis: source indices and weights (4 for linear), and for the vector path of
-    /// wide rows, two shuffles and two weights per lane at each of the two widths (8).
+    /// wide rows, two shuffles and two weights per lane and a base per block at each of the three widths (at most 5 each).
     /// </summary>
-    private const int MaxTableEntriesPerOutputPosition = 16;
+    private const int MaxTableEntriesPerOutputPosition = 4 + (5 * 3);
 
     public static TheoryData<string, string> Layers() => new()
     {

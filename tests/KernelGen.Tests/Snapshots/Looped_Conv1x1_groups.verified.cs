@@ -10,8 +10,8 @@
 //
 // Form: loops with constant bounds, 576 multiply-adds and 144 output elements per sample (over the full-unroll budget
 // of 512 each).
-// Runs, on .NET 9 or later, the first of Mix_Vector512, Mix_Vector256 whose vectors are hardware-accelerated; otherwise
-// the scalar loops of Mix_Sample.
+// Runs, on .NET 9 or later, the first of Mix_Vector512, Mix_Vector256, Mix_Vector128 whose vectors are
+// hardware-accelerated; otherwise the scalar loops of Mix_Sample.
 #nullable enable
 
 namespace Snapshots
@@ -75,6 +75,11 @@ namespace Snapshots
                     Mix_Vector256(input, weight, output);
                     return;
                 }
+                if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+                {
+                    Mix_Vector128(input, weight, output);
+                    return;
+                }
                 #endif
 
                 // Without hardware vectors: one output channel at a time, each input channel's plane times its weight.
@@ -126,12 +131,12 @@ namespace Snapshots
                                 (nuint)(k * 36 + 16));
                             var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
                                 k));
-                            c00 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0, c00);
-                            c01 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b1, c01);
+                            c00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0, c00);
+                            c01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b1, c01);
                             var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
                                 4 + k));
-                            c10 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a1, b0, c10);
-                            c11 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a1, b1, c11);
+                            c10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b0, c10);
+                            c11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b1, c11);
                         }
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 0));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c01, ref y, (nuint)(0 * 36 + 0 + 16));
@@ -191,14 +196,14 @@ namespace Snapshots
                                     (nuint)(k * 36 + 16));
                                 var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
                                     k));
-                                c00 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0, c00);
-                                c01 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b1, c01);
-                                c02 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b2, c02);
+                                c00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0, c00);
+                                c01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b1, c01);
+                                c02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b2, c02);
                                 var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
                                     4 + k));
-                                c10 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, b0, c10);
-                                c11 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, b1, c11);
-                                c12 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, b2, c12);
+                                c10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0, c10);
+                                c11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b1, c11);
+                                c12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b2, c12);
                             }
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + n));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c01, ref y,
@@ -223,10 +228,10 @@ namespace Snapshots
                             var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(k * 36));
                             var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
                                 k));
-                            c00 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0, b0, c00);
+                            c00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0, c00);
                             var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
                                 4 + k));
-                            c10 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a1, b0, c10);
+                            c10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0, c10);
                         }
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 24));
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c10, ref y, (nuint)((0 + 1) * 36 + 24));
@@ -243,6 +248,66 @@ namespace Snapshots
                                     * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k * 36 + n);
                             }
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref y, m * 36 + n) = sum;
+                        }
+                    }
+                }
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector128: per group, [2 x 4] * [4 x 36] in tiles of 4 x 12.</summary>
+            private static void Mix_Vector128(global::System.ReadOnlySpan<float> input,
+                global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
+            {
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                for (int g = 0; g < 2; g++)
+                {
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, g * 144);
+                    ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, g * 8);
+                    ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, g * 72);
+                    for (int n = 0; n < 36; n += 12)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<float> c00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
+                                c01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
+                                c02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector128<float> c10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
+                                c11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
+                                c12 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, n);
+                            ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
+                            for (int k = 0; k < 4; k++)
+                            {
+                                var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                    (nuint)(k * 36));
+                                var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                    (nuint)(k * 36 + 4));
+                                var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                    (nuint)(k * 36 + 8));
+                                var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                                    k));
+                                c00 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b0, c00);
+                                c01 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b1, c01);
+                                c02 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b2, c02);
+                                var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                                    4 + k));
+                                c10 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b0, c10);
+                                c11 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b1, c11);
+                                c12 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b2, c12);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + n));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c01, ref y,
+                                (nuint)(0 * 36 + n + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c02, ref y,
+                                (nuint)(0 * 36 + n + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c10, ref y,
+                                (nuint)((0 + 1) * 36 + n));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c11, ref y,
+                                (nuint)((0 + 1) * 36 + n + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c12, ref y,
+                                (nuint)((0 + 1) * 36 + n + 8));
                         }
                     }
                 }

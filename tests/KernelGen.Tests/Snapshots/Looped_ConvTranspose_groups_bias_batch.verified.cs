@@ -15,8 +15,8 @@
 //
 // Form: loops with constant bounds, 1600 multiply-adds and 392 output elements per sample (over the full-unroll budget
 // of 512 each).
-// Runs, on .NET 9 or later, the first of Decode_Vector512, Decode_Vector256 whose vectors are hardware-accelerated and
-// every weight is finite; otherwise the scalar loops of Decode_Sample.
+// Runs, on .NET 9 or later, the first of Decode_Vector512, Decode_Vector256, Decode_Vector128 whose vectors are
+// hardware-accelerated and every weight is finite; otherwise the scalar loops of Decode_Sample.
 #nullable enable
 
 namespace Snapshots
@@ -98,6 +98,11 @@ namespace Snapshots
                 if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && Decode_WeightsAreFinite_Vector256(weight))
                 {
                     Decode_Vector256(input, weight, bias, output);
+                    return;
+                }
+                if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && Decode_WeightsAreFinite_Vector128(weight))
+                {
+                    Decode_Vector128(input, weight, bias, output);
                     return;
                 }
                 #endif
@@ -378,13 +383,13 @@ namespace Snapshots
                                         (nuint)(j * 81 + 58));
                                     var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                         j * 9 + 1));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_0);
-                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
                                         c0_0_1_0);
-                                    c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                    c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_2,
                                         c0_0_2_0);
-                                    c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                    c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_3,
                                         c0_0_3_0);
                                 }
                                 // tap [row + 2, 1 + 0]: input row q - 1, column q - 0
@@ -399,13 +404,13 @@ namespace Snapshots
                                         (nuint)(j * 81 + 49));
                                     var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                         j * 9 + 7));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_0);
-                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
                                         c0_0_1_0);
-                                    c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                    c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_2,
                                         c0_0_2_0);
-                                    c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                    c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_3,
                                         c0_0_3_0);
                                 }
                                 // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
@@ -420,13 +425,13 @@ namespace Snapshots
                                         (nuint)(j * 81 + 59));
                                     var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                         j * 9));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_1);
-                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
                                         c0_0_1_1);
-                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_2,
                                         c0_0_2_1);
-                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_3,
                                         c0_0_3_1);
                                 }
                                 // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
@@ -441,13 +446,13 @@ namespace Snapshots
                                         (nuint)(j * 81 + 58));
                                     var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                         j * 9 + 2));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_1);
-                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
                                         c0_0_1_1);
-                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_2,
                                         c0_0_2_1);
-                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_3,
                                         c0_0_3_1);
                                 }
                                 // tap [row + 2, 0 + 0]: input row q - 1, column q - 0
@@ -462,13 +467,13 @@ namespace Snapshots
                                         (nuint)(j * 81 + 50));
                                     var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                         j * 9 + 6));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_1);
-                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
                                         c0_0_1_1);
-                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_2,
                                         c0_0_2_1);
-                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_3,
                                         c0_0_3_1);
                                 }
                                 // tap [row + 2, 0 + 2]: input row q - 1, column q - 1
@@ -483,13 +488,13 @@ namespace Snapshots
                                         (nuint)(j * 81 + 49));
                                     var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                         j * 9 + 8));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_1);
-                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
                                         c0_0_1_1);
-                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_2,
                                         c0_0_2_1);
-                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_3,
                                         c0_0_3_1);
                                 }
                             }
@@ -619,13 +624,13 @@ namespace Snapshots
                                         (nuint)(j * 81 + 58));
                                     var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                         j * 9 + 1));
-                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                    c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_0);
-                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
                                         c0_0_1_0);
-                                    c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                    c0_0_2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_2,
                                         c0_0_2_0);
-                                    c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                    c0_0_3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_3,
                                         c0_0_3_0);
                                 }
                                 // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
@@ -640,13 +645,13 @@ namespace Snapshots
                                         (nuint)(j * 81 + 59));
                                     var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                         j * 9));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_1);
-                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
                                         c0_0_1_1);
-                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_2,
                                         c0_0_2_1);
-                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_3,
                                         c0_0_3_1);
                                 }
                                 // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
@@ -661,13 +666,13 @@ namespace Snapshots
                                         (nuint)(j * 81 + 58));
                                     var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                         j * 9 + 2));
-                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_0,
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_1);
-                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_1,
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
                                         c0_0_1_1);
-                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_2,
+                                    c0_0_2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_2,
                                         c0_0_2_1);
-                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a0, b0_3,
+                                    c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_3,
                                         c0_0_3_1);
                                 }
                             }
@@ -868,17 +873,17 @@ namespace Snapshots
                                             (nuint)(j * 90 + 61));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 1));
-                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
-                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b1_0, c0_1_0_0);
-                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b2_0, c0_2_0_0);
-                                        c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b3_0, c0_3_0_0);
-                                        c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b4_0, c0_4_0_0);
-                                        c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b5_0, c0_5_0_0);
                                     }
                                     // tap [row + 2, 1 + 0]: input row q - 1, column q - 0
@@ -897,17 +902,17 @@ namespace Snapshots
                                             (nuint)(j * 90 + 51));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 7));
-                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
-                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b1_0, c0_1_0_0);
-                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b2_0, c0_2_0_0);
-                                        c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b3_0, c0_3_0_0);
-                                        c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b4_0, c0_4_0_0);
-                                        c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b5_0, c0_5_0_0);
                                     }
                                     // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
@@ -926,17 +931,17 @@ namespace Snapshots
                                             (nuint)(j * 90 + 62));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
-                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b1_0, c0_1_0_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b2_0, c0_2_0_1);
-                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b3_0, c0_3_0_1);
-                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b4_0, c0_4_0_1);
-                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b5_0, c0_5_0_1);
                                     }
                                     // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
@@ -955,17 +960,17 @@ namespace Snapshots
                                             (nuint)(j * 90 + 61));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 2));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
-                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b1_0, c0_1_0_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b2_0, c0_2_0_1);
-                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b3_0, c0_3_0_1);
-                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b4_0, c0_4_0_1);
-                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b5_0, c0_5_0_1);
                                     }
                                     // tap [row + 2, 0 + 0]: input row q - 1, column q - 0
@@ -984,17 +989,17 @@ namespace Snapshots
                                             (nuint)(j * 90 + 52));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 6));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
-                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b1_0, c0_1_0_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b2_0, c0_2_0_1);
-                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b3_0, c0_3_0_1);
-                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b4_0, c0_4_0_1);
-                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b5_0, c0_5_0_1);
                                     }
                                     // tap [row + 2, 0 + 2]: input row q - 1, column q - 1
@@ -1013,17 +1018,17 @@ namespace Snapshots
                                             (nuint)(j * 90 + 51));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 8));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
-                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b1_0, c0_1_0_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b2_0, c0_2_0_1);
-                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b3_0, c0_3_0_1);
-                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b4_0, c0_4_0_1);
-                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b5_0, c0_5_0_1);
                                     }
                                 }
@@ -1110,7 +1115,7 @@ namespace Snapshots
                                             (nuint)(j * 90 + 11));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 1));
-                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
                                     }
                                     // tap [row + 2, 1 + 0]: input row q - 1, column q - 0
@@ -1119,7 +1124,7 @@ namespace Snapshots
                                             (nuint)(j * 90 + 1));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 7));
-                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
                                     }
                                     // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
@@ -1128,7 +1133,7 @@ namespace Snapshots
                                             (nuint)(j * 90 + 12));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                     }
                                     // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
@@ -1137,7 +1142,7 @@ namespace Snapshots
                                             (nuint)(j * 90 + 11));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 2));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                     }
                                     // tap [row + 2, 0 + 0]: input row q - 1, column q - 0
@@ -1146,7 +1151,7 @@ namespace Snapshots
                                             (nuint)(j * 90 + 2));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 6));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                     }
                                     // tap [row + 2, 0 + 2]: input row q - 1, column q - 1
@@ -1155,7 +1160,7 @@ namespace Snapshots
                                             (nuint)(j * 90 + 1));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 8));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                     }
                                 }
@@ -1234,17 +1239,17 @@ namespace Snapshots
                                             (nuint)(j * 90 + 61));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 1));
-                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
-                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b1_0, c0_1_0_0);
-                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b2_0, c0_2_0_0);
-                                        c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b3_0, c0_3_0_0);
-                                        c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b4_0, c0_4_0_0);
-                                        c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_5_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b5_0, c0_5_0_0);
                                     }
                                     // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
@@ -1263,17 +1268,17 @@ namespace Snapshots
                                             (nuint)(j * 90 + 62));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
-                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b1_0, c0_1_0_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b2_0, c0_2_0_1);
-                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b3_0, c0_3_0_1);
-                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b4_0, c0_4_0_1);
-                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b5_0, c0_5_0_1);
                                     }
                                     // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
@@ -1292,17 +1297,17 @@ namespace Snapshots
                                             (nuint)(j * 90 + 61));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 2));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
-                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b1_0, c0_1_0_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b2_0, c0_2_0_1);
-                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_3_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b3_0, c0_3_0_1);
-                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_4_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b4_0, c0_4_0_1);
-                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b5_0, c0_5_0_1);
                                     }
                                 }
@@ -1389,7 +1394,7 @@ namespace Snapshots
                                             (nuint)(j * 90 + 11));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 1));
-                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
                                     }
                                     // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
@@ -1398,7 +1403,7 @@ namespace Snapshots
                                             (nuint)(j * 90 + 12));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                     }
                                     // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
@@ -1407,7 +1412,7 @@ namespace Snapshots
                                             (nuint)(j * 90 + 11));
                                         var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 2));
-                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(a0,
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                     }
                                 }
@@ -1421,6 +1426,733 @@ namespace Snapshots
                                     global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
+                            }
+                        }
+                    }
+                }
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>True when no weight is infinite or NaN.</summary>
+            internal static bool Decode_WeightsAreFinite_Vector128(global::System.ReadOnlySpan<float> weight)
+            {
+                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                global::System.Runtime.Intrinsics.Vector128<float> first = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
+                    second = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                int i = 0;
+                for (; i <= weight.Length - 8; i += 8)
+                {
+                    var a = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weightStart, (nuint)(i));
+                    var b = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weightStart, (nuint)(i + 4));
+                    first += a - a;
+                    second += b - b;
+                }
+                float rest = 0;
+                for (; i < weight.Length; i++)
+                {
+                    rest += weight[i] - weight[i];
+                }
+                return global::System.Runtime.Intrinsics.Vector128.EqualsAll(first + second,
+                    global::System.Runtime.Intrinsics.Vector128<float>.Zero) && rest == 0;
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector128: 2 set(s) of stride phases, each a register-tiled product over the
+            /// zero-padded input.</summary>
+            private static void Decode_Vector128(global::System.ReadOnlySpan<float> input,
+                global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
+                global::System.Span<float> output)
+            {
+                // The input, zero-padded to [4, 9, 10] (1 before each axis), in a pooled buffer: no allocation once the
+                // pool holds one.
+                float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(360);
+                try
+                {
+                    global::System.Span<float> padded = global::System.MemoryExtensions.AsSpan(rented, 0, 360);
+                    padded.Clear();
+                    ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                    ref float paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
+                    // Rows are short: a copy of constant size, which the JIT turns into a few vector moves.
+                    for (int c = 0; c < 4; c++)
+                    {
+                        for (int row = 0; row < 7; row++)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart,
+                                c * 90 + (row + 1) * 10 + 1)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart,
+                                c * 49 + row * 7)),
+                                7 * sizeof(float));
+                        }
+                    }
+                    Decode_Vector128_Phases0(padded, weight, bias, output, inputPhase: 10, weightPhase: 0,
+                        outputPhase: 14); // phase (0, all)
+                    Decode_Vector128_Phases1(padded, weight, bias, output, inputPhase: 0, weightPhase: 3,
+                        outputPhase: 0); // phase (1, all)
+                }
+                finally
+                {
+                    global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
+                }
+            }
+
+            /// <summary>Stride phase(s) (0, all) (row, column): 7 output rows and 7 columns each (rows 2*q + row - 1,
+            /// columns 2*q + column - 1), all 2 column phases together, interleaved in registers; tiles of 1 channels x
+            /// 3 rows x 2 vectors. The arguments place one phase: its first read in the padded input, its first tap in
+            /// each channel's weights, its first output.</summary>
+            private static void Decode_Vector128_Phases0(global::System.ReadOnlySpan<float> x,
+                global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
+                global::System.Span<float> output, int inputPhase, int weightPhase, int outputPhase)
+            {
+                ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                global::System.Span<float> lanes = stackalloc float[4];
+                ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
+                var spread0 = global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1);
+                var spread1 = global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3);
+                var fromPhase0 = global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(-1,
+                    0, -1, 0));
+                for (int g = 0; g < 2; g++)
+                {
+                    for (int qh = 0; qh < 6; qh += 3)
+                    {
+                        for (int m = 0; m < 1; m += 1)
+                        {
+                            {
+                                global::System.Runtime.Intrinsics.Vector128<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g
+                                    * 1 + m + 0]),
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_1_0_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_1_1_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_2_1_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_2_1_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart,
+                                    inputPhase + g * 180 + qh * 10 + 0);
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                    weightPhase + (g * 2 + m) * 9);
+                                for (int j = 0; j < 2; j++)
+                                {
+                                    // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 15));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 21));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 25));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 31));
+                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 35));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 1));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_0);
+                                        c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_0);
+                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_0, c0_1_0_0);
+                                        c0_1_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_1, c0_1_1_0);
+                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_0, c0_2_0_0);
+                                        c0_2_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_1, c0_2_1_0);
+                                    }
+                                    // tap [row + 2, 1 + 0]: input row q - 1, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 1));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 5));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 15));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 21));
+                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 25));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 7));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_0);
+                                        c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_0);
+                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_0, c0_1_0_0);
+                                        c0_1_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_1, c0_1_1_0);
+                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_0, c0_2_0_0);
+                                        c0_2_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_1, c0_2_1_0);
+                                    }
+                                    // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 12));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 16));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 22));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 26));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 32));
+                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 36));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_0, c0_1_0_1);
+                                        c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_1, c0_1_1_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_0, c0_2_0_1);
+                                        c0_2_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_1, c0_2_1_1);
+                                    }
+                                    // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 15));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 21));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 25));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 31));
+                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 35));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 2));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_0, c0_1_0_1);
+                                        c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_1, c0_1_1_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_0, c0_2_0_1);
+                                        c0_2_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_1, c0_2_1_1);
+                                    }
+                                    // tap [row + 2, 0 + 0]: input row q - 1, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 2));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 6));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 12));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 16));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 22));
+                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 26));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 6));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_0, c0_1_0_1);
+                                        c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_1, c0_1_1_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_0, c0_2_0_1);
+                                        c0_2_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_1, c0_2_1_1);
+                                    }
+                                    // tap [row + 2, 0 + 2]: input row q - 1, column q - 1
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 1));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 5));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 15));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 21));
+                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 25));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 8));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_0, c0_1_0_1);
+                                        c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_1, c0_1_1_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_0, c0_2_0_1);
+                                        c0_2_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_1, c0_2_1_1);
+                                    }
+                                }
+                                int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_0 + 0));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1, spread1)),
+                                    ref outputStart, (nuint)(row0_0 + 4));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1, spread0)),
+                                    ref outputStart, (nuint)(row0_0 + 8));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 2).CopyTo(output.Slice(row0_0 + 12, 2));
+                                int row0_1 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 28;
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_1 + 0));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_1, spread1)),
+                                    ref outputStart, (nuint)(row0_1 + 4));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_1, spread0)),
+                                    ref outputStart, (nuint)(row0_1 + 8));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 2).CopyTo(output.Slice(row0_1 + 12, 2));
+                                int row0_2 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 56;
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_2 + 0));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_0_1, spread1)),
+                                    ref outputStart, (nuint)(row0_2 + 4));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_1_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_1_1, spread0)),
+                                    ref outputStart, (nuint)(row0_2 + 8));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_1_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_1_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 2).CopyTo(output.Slice(row0_2 + 12, 2));
+                            }
+                        }
+                    }
+                    {
+                        const int qh = 6;
+                        for (int m = 0; m < 1; m += 1)
+                        {
+                            {
+                                global::System.Runtime.Intrinsics.Vector128<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g
+                                    * 1 + m + 0]),
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart,
+                                    inputPhase + g * 180 + qh * 10 + 0);
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                    weightPhase + (g * 2 + m) * 9);
+                                for (int j = 0; j < 2; j++)
+                                {
+                                    // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 15));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 1));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_0);
+                                        c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_0);
+                                    }
+                                    // tap [row + 2, 1 + 0]: input row q - 1, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 1));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 5));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 7));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_0);
+                                        c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_0);
+                                    }
+                                    // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 12));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 16));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_1);
+                                    }
+                                    // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 15));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 2));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_1);
+                                    }
+                                    // tap [row + 2, 0 + 0]: input row q - 1, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 2));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 6));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 6));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_1);
+                                    }
+                                    // tap [row + 2, 0 + 2]: input row q - 1, column q - 1
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 1));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 5));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 8));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_1);
+                                    }
+                                }
+                                int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_0 + 0));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1, spread1)),
+                                    ref outputStart, (nuint)(row0_0 + 4));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1, spread0)),
+                                    ref outputStart, (nuint)(row0_0 + 8));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 2).CopyTo(output.Slice(row0_0 + 12, 2));
+                            }
+                        }
+                    }
+                }
+            }
+
+            /// <summary>Stride phase(s) (1, all) (row, column): 7 output rows and 7 columns each (rows 2*q + row - 1,
+            /// columns 2*q + column - 1), all 2 column phases together, interleaved in registers; tiles of 1 channels x
+            /// 3 rows x 2 vectors. The arguments place one phase: its first read in the padded input, its first tap in
+            /// each channel's weights, its first output.</summary>
+            private static void Decode_Vector128_Phases1(global::System.ReadOnlySpan<float> x,
+                global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
+                global::System.Span<float> output, int inputPhase, int weightPhase, int outputPhase)
+            {
+                ref float xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                global::System.Span<float> lanes = stackalloc float[4];
+                ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
+                var spread0 = global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1);
+                var spread1 = global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3);
+                var fromPhase0 = global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(-1,
+                    0, -1, 0));
+                for (int g = 0; g < 2; g++)
+                {
+                    for (int qh = 0; qh < 6; qh += 3)
+                    {
+                        for (int m = 0; m < 1; m += 1)
+                        {
+                            {
+                                global::System.Runtime.Intrinsics.Vector128<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g
+                                    * 1 + m + 0]),
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_1_0_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_1_0_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_1_1_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_2_1_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_2_1_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart,
+                                    inputPhase + g * 180 + qh * 10 + 0);
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                    weightPhase + (g * 2 + m) * 9);
+                                for (int j = 0; j < 2; j++)
+                                {
+                                    // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 15));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 21));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 25));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 31));
+                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 35));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 1));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_0);
+                                        c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_0);
+                                        c0_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_0, c0_1_0_0);
+                                        c0_1_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_1, c0_1_1_0);
+                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_0, c0_2_0_0);
+                                        c0_2_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_1, c0_2_1_0);
+                                    }
+                                    // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 12));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 16));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 22));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 26));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 32));
+                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 36));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_0, c0_1_0_1);
+                                        c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_1, c0_1_1_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_0, c0_2_0_1);
+                                        c0_2_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_1, c0_2_1_1);
+                                    }
+                                    // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 15));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 21));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 25));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 31));
+                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 35));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 2));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_1);
+                                        c0_1_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_0, c0_1_0_1);
+                                        c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b1_1, c0_1_1_1);
+                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_0, c0_2_0_1);
+                                        c0_2_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b2_1, c0_2_1_1);
+                                    }
+                                }
+                                int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_0 + 0));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1, spread1)),
+                                    ref outputStart, (nuint)(row0_0 + 4));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1, spread0)),
+                                    ref outputStart, (nuint)(row0_0 + 8));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 2).CopyTo(output.Slice(row0_0 + 12, 2));
+                                int row0_1 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 28;
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_1 + 0));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_1, spread1)),
+                                    ref outputStart, (nuint)(row0_1 + 4));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_1, spread0)),
+                                    ref outputStart, (nuint)(row0_1 + 8));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 2).CopyTo(output.Slice(row0_1 + 12, 2));
+                                int row0_2 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 56;
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_2 + 0));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_0_1, spread1)),
+                                    ref outputStart, (nuint)(row0_2 + 4));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_1_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_1_1, spread0)),
+                                    ref outputStart, (nuint)(row0_2 + 8));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_1_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_1_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 2).CopyTo(output.Slice(row0_2 + 12, 2));
+                            }
+                        }
+                    }
+                    {
+                        const int qh = 6;
+                        for (int m = 0; m < 1; m += 1)
+                        {
+                            {
+                                global::System.Runtime.Intrinsics.Vector128<float> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g
+                                    * 1 + m + 0]),
+                                    c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
+                                    c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart,
+                                    inputPhase + g * 180 + qh * 10 + 0);
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                    weightPhase + (g * 2 + m) * 9);
+                                for (int j = 0; j < 2; j++)
+                                {
+                                    // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 15));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 1));
+                                        c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_0);
+                                        c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_0);
+                                    }
+                                    // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 12));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 16));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_1);
+                                    }
+                                    // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 11));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                            (nuint)(j * 90 + 15));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            j * 9 + 2));
+                                        c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0_1);
+                                        c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1_1);
+                                    }
+                                }
+                                int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1, spread0)),
+                                    ref outputStart, (nuint)(row0_0 + 0));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1, spread1)),
+                                    ref outputStart, (nuint)(row0_0 + 4));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0, spread0),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1, spread0)),
+                                    ref outputStart, (nuint)(row0_0 + 8));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0, spread1),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1, spread1)),
+                                    ref lanesStart, (nuint)(0));
+                                lanes.Slice(0, 2).CopyTo(output.Slice(row0_0 + 12, 2));
                             }
                         }
                     }

@@ -12,8 +12,8 @@
 //
 // Form: loops with constant bounds, 1536 multiply-adds and 1536 output elements per sample (over the full-unroll budget
 // of 512 each).
-// Runs, on .NET 9 or later, Grow_Vector256 where Vector256 is hardware-accelerated; otherwise the scalar loops of
-// Grow_Sample.
+// Runs, on .NET 9 or later, the first of Grow_Vector256, Grow_Vector128 whose vectors are hardware-accelerated;
+// otherwise the scalar loops of Grow_Sample.
 #nullable enable
 
 namespace Snapshots
@@ -63,6 +63,11 @@ namespace Snapshots
                 if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
                     Grow_Vector256(input, output);
+                    return;
+                }
+                if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+                {
+                    Grow_Vector128(input, output);
                     return;
                 }
                 #endif
@@ -129,6 +134,50 @@ namespace Snapshots
                                 (nuint)(output0 + i1 * 3 + 16));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part2, ref outputStart,
                                 (nuint)(output0 + i1 * 3 + 40));
+                        }
+                    }
+                }
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector128: each vector of a row becomes 3 vector(s) through constant
+            /// shuffles.</summary>
+            private static void Grow_Vector128(global::System.ReadOnlySpan<float> input,
+                global::System.Span<float> output)
+            {
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                var spread0 = global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 1);
+                var spread1 = global::System.Runtime.Intrinsics.Vector128.Create(1, 1, 2, 2);
+                var spread2 = global::System.Runtime.Intrinsics.Vector128.Create(2, 3, 3, 3);
+                for (int c = 0; c < 4; c++)
+                {
+                    int inputChannel = c * 64;
+                    int outputChannel = c * 384;
+                    for (int i0 = 0; i0 < 8; i0++)
+                    {
+                        int input0 = inputChannel + i0 * 8;
+                        int output0 = outputChannel + i0 * 48;
+                        for (int i1 = 0; i1 < 8; i1 += 4)
+                        {
+                            var value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                                (nuint)(input0 + i1));
+                            var part0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(value, spread0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(part0, ref outputStart,
+                                (nuint)(output0 + i1 * 3 + 0));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(part0, ref outputStart,
+                                (nuint)(output0 + i1 * 3 + 24));
+                            var part1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(value, spread1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(part1, ref outputStart,
+                                (nuint)(output0 + i1 * 3 + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(part1, ref outputStart,
+                                (nuint)(output0 + i1 * 3 + 28));
+                            var part2 = global::System.Runtime.Intrinsics.Vector128.Shuffle(value, spread2);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(part2, ref outputStart,
+                                (nuint)(output0 + i1 * 3 + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(part2, ref outputStart,
+                                (nuint)(output0 + i1 * 3 + 32));
                         }
                     }
                 }

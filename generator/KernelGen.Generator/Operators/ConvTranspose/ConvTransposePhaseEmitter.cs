@@ -15,13 +15,13 @@ namespace KernelGen.Generator.Operators.ConvTranspose
     /// </summary>
     internal static class ConvTransposePhaseEmitter
     {
-        /// <summary>Accumulators of a tile when only 16 vector registers may exist (AVX2): the rest hold loads and broadcasts.</summary>
+        /// <summary>Accumulators of a tile when only 16 vector registers may exist (AVX2, SSE): the rest hold loads and broadcasts.</summary>
         private const int MaxAccumulators = 12;
 
-        /// <summary>Accumulators of a row-form tile with Vector512, which implies AVX-512's 32 registers.</summary>
+        /// <summary>Accumulators of a row-form tile with 32 registers (AVX-512).</summary>
         private const int WideRowAccumulators = 16;
 
-        /// <summary>Accumulators of a flat-form tile with Vector512.</summary>
+        /// <summary>Accumulators of a flat-form tile with 32 registers (AVX-512).</summary>
         private const int WideFlatAccumulators = 24;
 
         /// <summary>Products per output (input channels of a group times taps) up to which column phases are interleaved.</summary>
@@ -43,16 +43,13 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             signature.SpatialRank == 2 && spec.Dilation.All(d => d == 1);
 
         /// <summary>
-        /// True when Vector256 needs no more vector multiply-adds than Vector512, as when every phase's output row fits
-        /// in one Vector256: the wider vectors would then mostly hold padding.
+        /// The widths in the order the dispatch tries them: fewest vector multiply-adds first, and of two that need as
+        /// many, the narrower (as when every phase's output row fits in one Vector256: wider vectors would mostly hold
+        /// padding). The dispatch takes the first the hardware accelerates, so every machine gets its best width.
         /// </summary>
-        private static bool PrefersNarrowVectors(KernelSignature signature, ConvTransposeSpec spec) =>
-            new Layout(signature, spec, VectorWidth.All[1]).VectorProducts <= new Layout(signature, spec, VectorWidth.All[0]).VectorProducts;
-
-        /// <summary>The widths in the order the dispatch tries them: Vector256 first when it needs no more vector multiply-adds.</summary>
         public static VectorWidth[] Widths(KernelSignature signature, ConvTransposeSpec spec) =>
             !Applies(signature, spec) ? new VectorWidth[0]
-            : PrefersNarrowVectors(signature, spec) ? Enumerable.Reverse(VectorWidth.All).ToArray() : VectorWidth.All;
+            : VectorWidth.All.OrderBy(width => new Layout(signature, spec, width).VectorProducts).ThenBy(width => width.Bytes).ToArray();
 
         public static void WriteMethods(IndentedWriter writer, KernelSignature signature, ConvTransposeSpec spec)
         {
@@ -257,14 +254,14 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
         /// <summary>
         /// Row form: up to four channels, then as many vectors of a row (at most three) and rows as registers allow.
-        /// With Vector512 (so AVX-512 and 32 registers) a tile of several channels holds 16 accumulators: measured here,
+        /// With 32 registers (AVX-512) a tile of several channels holds 16 accumulators: measured here,
         /// U-Net 64->32 went from 188 to 100 us and DCGAN stayed level; with one channel per group each loaded vector
         /// feeds a single accumulator, and 16 made the depthwise layer 20% slower than 12.
         /// </summary>
         private static Tile RowTile(Layout l, PhaseSet set, int qh, int qw)
         {
             int channels = Math.Min(4, l.OutputChannelsPerGroup);
-            int accumulators = l.Width == VectorWidth.All[0] && channels > 1 ? WideRowAccumulators : MaxAccumulators;
+            int accumulators = l.Width.Registers >= 32 && channels > 1 ? WideRowAccumulators : MaxAccumulators;
             int perRowVector = channels * set.Rws.Length;
             int vectors = Math.Min(Math.Min(3, l.VectorsFor(qw)), Math.Max(1, accumulators / perRowVector));
             int rows = Math.Max(1, Math.Min(qh, accumulators / (perRowVector * vectors)));
@@ -275,7 +272,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         private static Tile FlatTile(Layout l, PhaseSet set)
         {
             int vectors = Math.Min(4, l.VectorsFor(l.FlatLength(set.Rh, set.Rws[0], l.PaddedWidth)));
-            int accumulators = l.Width == VectorWidth.All[0] ? WideFlatAccumulators : MaxAccumulators;
+            int accumulators = l.Width.Registers >= 32 ? WideFlatAccumulators : MaxAccumulators;
             int most = Math.Max(1, Math.Min(l.OutputChannelsPerGroup, accumulators / (vectors * set.Rws.Length)));
 
             // A last tile of fewer channels reuses each loaded vector less: take a count that divides the channels
