@@ -1,7 +1,7 @@
 using KernelGen;
 
-// Runs one kernel of each attribute from the installed package and checks it against PyTorch's seed outputs, and a
-// padded stride-2 layer against its definition.
+// Runs kernels of each attribute from the installed package and checks them against PyTorch's outputs, and a padded
+// stride-2 layer against its definition. The package test also publishes it with NativeAOT and runs that binary.
 int failures = 0;
 
 var upsampled = new float[Layers.UpLengths.Output];
@@ -43,11 +43,35 @@ for (int c = 0; c < 16; c++)
 
 Check("ConvTranspose k3 s2 p1 op1, 32 -> 16", upscaled, expected);
 Check("The same, built for netstandard2.1 (span form)", upscaledStandard, expected);
+
+// Three layers large enough for the vector forms, against PyTorch's outputs (TorchReference.cs, from
+// make_reference.py). Integer inputs and weights keep every sum exact, so the outputs must be equal whichever vector
+// width the machine (or the NativeAOT instruction set) gives.
+var deconv = new float[Layers.Deconv16Lengths.Output];
+Layers.Deconv16(Integers(Layers.Deconv16Lengths.Input, 7, 11, 5), Integers(Layers.Deconv16Lengths.Weight, 5, 7, 3), Biases(Layers.Deconv16Lengths.Bias), deconv);
+Check("ConvTranspose 8 -> 4, 8x8, k4 s2 p1 (PyTorch)", deconv, TorchReference.Deconv);
+
+var pointwise = new float[Layers.PointwiseLengths.Output];
+Layers.Pointwise(Integers(Layers.PointwiseLengths.Input, 7, 11, 5), Integers(Layers.PointwiseLengths.Weight, 5, 7, 3), Biases(Layers.PointwiseLengths.Bias), pointwise);
+Check("Conv1x1 16 -> 8 over 6x10 (PyTorch)", pointwise, TorchReference.Pointwise);
+
+var smooth = new float[Layers.SmoothLengths.Output];
+Layers.Smooth(Integers(Layers.SmoothLengths.Input, 7, 11, 5), smooth);
+Check("Upsample bilinear x2, 2x12x12 (PyTorch)", smooth, TorchReference.Smooth);
+
 Console.WriteLine($"Runtime {Environment.Version}, built for {AppContext.TargetFrameworkName}");
+Console.WriteLine($"Hardware-accelerated vectors: Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, "
+    + $"Vector256 {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}, Vector128 {System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated}");
 
 Console.WriteLine(TorchFormat.Format(deconvolved, 1, 1, 5, 5));
 Console.WriteLine(failures == 0 ? "All kernels match their reference." : $"{failures} kernel(s) differ from their reference.");
 return failures == 0 ? 0 : 1;
+
+// (i * multiplier) mod modulus - offset: small integers, the same formula as make_reference.py's.
+static float[] Integers(int count, int multiplier, int modulus, int offset) =>
+    Enumerable.Range(0, count).Select(i => (float)((i * multiplier % modulus) - offset)).ToArray();
+
+static float[] Biases(int count) => Enumerable.Range(0, count).Select(i => (float)(i - 2)).ToArray();
 
 void Check(string name, float[] actual, float[] expected)
 {
@@ -66,6 +90,15 @@ static partial class Layers
 
     [ConvTranspose(k: 3, stride: 2, pad: 1, OutputPadding = 1)]
     public static partial void Upscale([Shape(32, 7, 7)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(16, 14, 14)] Span<float> output);
+
+    [ConvTranspose(k: 4, stride: 2, pad: 1)]
+    public static partial void Deconv16([Shape(8, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(4, 16, 16)] Span<float> output);
+
+    [Conv1x1]
+    public static partial void Pointwise([Shape(16, 6, 10)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 6, 10)] Span<float> output);
+
+    [Upsample(scale: 2, Mode = UpsampleMode.Linear)]
+    public static partial void Smooth([Shape(2, 12, 12)] ReadOnlySpan<float> input, [Shape(2, 24, 24)] Span<float> output);
 
     [Conv1x1]
     public static partial void Mix([Shape(2, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(2, 2, 2)] Span<float> output);

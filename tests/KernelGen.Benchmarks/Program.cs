@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using KernelGen.Benchmarks;
 
-// dotnet run -c Release --project tests/KernelGen.Benchmarks [-- --verify | --first-call | BenchmarkDotNet arguments]
+// dotnet run -c Release --project tests/KernelGen.Benchmarks [-- --verify | --first-call | --timing | BenchmarkDotNet arguments]
 Type[] workloads = typeof(Workload).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(Workload)) && !t.IsAbstract).OrderBy(t => t.Name).ToArray();
 
 if (args.Contains("--first-call"))
@@ -22,6 +22,45 @@ if (args.Contains("--first-call"))
         workload.RunGenerated();
         double second = watch.Elapsed.TotalMilliseconds;
         Console.WriteLine($"{type.Name,-18} first call {first,8:F2} ms, second call {second,8:F3} ms");
+    }
+
+    return;
+}
+
+if (args.Contains("--timing"))
+{
+    // Per-call times without BenchmarkDotNet, whose in-process toolchain needs the JIT: the way a NativeAOT build of
+    // this program measures itself. Each workload is first checked against its plain loop, then timed in batches of
+    // about 20 ms; the median batch gives the time per call.
+    Console.WriteLine($"{(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "NativeAOT")}; hardware-accelerated: "
+        + $"Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Vector256 {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}, "
+        + $"Vector128 {System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated}; FMA {System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported}");
+    foreach (Type type in workloads)
+    {
+        var workload = (Workload)Activator.CreateInstance(type)!;
+        workload.Setup();
+        var watch = Stopwatch.StartNew();
+        int calls = 0;
+        while (watch.Elapsed.TotalMilliseconds < 20)
+        {
+            workload.RunGenerated();
+            calls++;
+        }
+
+        var batches = new double[15];
+        for (int b = 0; b < batches.Length; b++)
+        {
+            watch.Restart();
+            for (int i = 0; i < calls; i++)
+            {
+                workload.RunGenerated();
+            }
+
+            batches[b] = watch.Elapsed.TotalMicroseconds / calls;
+        }
+
+        Array.Sort(batches);
+        Console.WriteLine($"{type.Name,-18} {batches[batches.Length / 2],12:F3} us per call (median of {batches.Length} batches of {calls})");
     }
 
     return;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using KernelGen.Tests.Infrastructure;
 
 namespace KernelGen.Tests;
@@ -86,6 +87,21 @@ public sealed class PackageTests
                 Assert.True(run.ExitCode == 0, $"The {framework} consumer failed:\n" + run.Output);
                 Assert.Contains("All kernels match their reference.", run.Output);
                 Assert.Contains("built for .NETCoreApp,Version=v" + framework[3..], run.Output);
+            }
+
+            // NativeAOT (the consumer sets PublishAot) with the default instruction set: on x64 that is x86-64-v2 (SSE4.2, no AVX, no FMA), where only
+            // Vector128 is accelerated. The binary must run the 128-bit paths and equal PyTorch's outputs.
+            string native = Path.Combine(work, "native");
+            var publish = DotnetCli.Run(consumer, "publish", "--framework", "net10.0", "-r", RuntimeInformation.RuntimeIdentifier,
+                $"-p:KernelGenVersion={version}", "-o", native);
+            Assert.True(publish.ExitCode == 0, "The NativeAOT publish failed:\n" + publish.Output);
+            Assert.DoesNotContain(": warning ", publish.Output, StringComparison.Ordinal);   // none from the compiler, the trimmer or ILC
+            var aot = DotnetCli.RunProgram(Path.Combine(native, "KernelGen.PackageConsumer"), consumer, new Dictionary<string, string>());
+            Assert.True(aot.ExitCode == 0, "The NativeAOT consumer failed:\n" + aot.Output);
+            Assert.Contains("All kernels match their reference.", aot.Output);
+            if (RuntimeInformation.ProcessArchitecture == Architecture.X64)
+            {
+                Assert.Contains("Vector512 False, Vector256 False, Vector128 True", aot.Output);
             }
         }
         finally
