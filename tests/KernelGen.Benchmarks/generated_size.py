@@ -1,5 +1,5 @@
 """Size of the code KernelGen generated for the benchmark layers: bytes, lines, the widest line, and how much of it
-is the Vector256 methods (the cost of a second vector width). Build first with
+is each vector width's methods (what each width costs). Build first with
 
     dotnet build tests/KernelGen.Benchmarks -c Release -p:EmitCompilerGeneratedFiles=true
 
@@ -8,8 +8,11 @@ then run: python3 tests/KernelGen.Benchmarks/generated_size.py
 import glob
 import os
 import re
+import sys
 
-root = os.path.join(os.path.dirname(__file__), "obj", "Release", "net10.0", "generated",
+# An optional argument names another checkout to measure (its benchmark project built the same way).
+base = os.path.join(sys.argv[1], "tests", "KernelGen.Benchmarks") if len(sys.argv) > 1 else os.path.dirname(__file__)
+root = os.path.join(base, "obj", "Release", "net10.0", "generated",
                     "KernelGen.Generator", "KernelGen.Generator.KernelGenerator")
 
 
@@ -32,17 +35,18 @@ def method_lines(lines, marker):
     return total
 
 
+WIDTHS = ("Vector512", "Vector256", "Vector128")
 rows = []
 for path in glob.glob(os.path.join(root, "*.g.cs")):
     text = open(path, encoding="utf-8").read()
     lines = text.split("\n")
     rows.append((len(text.encode("utf-8")), len(lines), max(len(l) for l in lines),
-                 method_lines(lines, "_Vector512"), method_lines(lines, "_Vector256"),
+                 [method_lines(lines, "_" + width) for width in WIDTHS],
                  ".".join(os.path.basename(path).split(".")[:-3])))
 
-print("| kernel | bytes | lines | widest line | lines of Vector512 methods | lines of Vector256 methods |")
-print("|---|---|---|---|---|---|")
-for size, count, widest, v512, v256, name in sorted(rows, reverse=True):
-    print(f"| {name} | {size:,} | {count:,} | {widest} | {v512:,} ({100 * v512 // count}%) | {v256:,} ({100 * v256 // count}%) |")
-print(f"| all {len(rows)} | {sum(r[0] for r in rows):,} | {sum(r[1] for r in rows):,} | "
-      f"| {sum(r[3] for r in rows):,} | {sum(r[4] for r in rows):,} |")
+print("| kernel | bytes | lines | widest line | " + " | ".join(f"lines of {w} methods" for w in WIDTHS) + " |")
+print("|---|---|---|---|" + "---|" * len(WIDTHS))
+for size, count, widest, per_width, name in sorted(rows, reverse=True):
+    print(f"| {name} | {size:,} | {count:,} | {widest} | " + " | ".join(f"{n:,} ({100 * n // count}%)" for n in per_width) + " |")
+print(f"| all {len(rows)} | {sum(r[0] for r in rows):,} | {sum(r[1] for r in rows):,} | | "
+      + " | ".join(f"{sum(r[3][i] for r in rows):,}" for i in range(len(WIDTHS))) + " |")

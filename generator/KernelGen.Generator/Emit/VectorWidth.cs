@@ -16,23 +16,26 @@ namespace KernelGen.Generator.Emit
     /// </remarks>
     internal sealed class VectorWidth
     {
-        /// <summary>AVX-512, so 32 vector registers.</summary>
-        public static readonly VectorWidth Vector512 = new("Vector512", 64, registers: 32);
+        /// <summary>AVX-512, so 32 vector registers and fused multiply-adds.</summary>
+        public static readonly VectorWidth Vector512 = new("Vector512", 64, registers: 32, alwaysFused: true);
 
-        /// <summary>AVX2: 16 vector registers.</summary>
-        public static readonly VectorWidth Vector256 = new("Vector256", 32, registers: 16);
+        /// <summary>AVX2: 16 vector registers and, with it on every x86 CPU .NET runs on, fused multiply-adds.</summary>
+        public static readonly VectorWidth Vector256 = new("Vector256", 32, registers: 16, alwaysFused: true);
 
-        /// <summary>SSE or AVX on x86 (16 registers), NEON on ARM64 (32): the fewer is assumed.</summary>
-        public static readonly VectorWidth Vector128 = new("Vector128", 16, registers: 16);
+        /// <summary>SSE or AVX on x86 (16 registers, perhaps no FMA), NEON on ARM64 (32, fused): the fewer is assumed.</summary>
+        public static readonly VectorWidth Vector128 = new("Vector128", 16, registers: 16, alwaysFused: false);
 
         /// <summary>Every width, widest first: the dispatch's default order.</summary>
         public static readonly VectorWidth[] All = { Vector512, Vector256, Vector128 };
 
-        private VectorWidth(string name, int bytes, int registers)
+        private VectorWidth(string name, int bytes, int registers, bool alwaysFused)
         {
             Name = name;
             Bytes = bytes;
             Registers = registers;
+            // A tile's accumulators share the registers with a few loaded vectors and a broadcast, and an unfused
+            // multiply-add holds its product in one more: at 16 registers, 12 accumulators with FMA, 8 without.
+            TileAccumulators = registers >= 32 ? 16 : alwaysFused ? 12 : 8;
         }
 
         /// <summary><c>Vector512</c>, <c>Vector256</c> or <c>Vector128</c>.</summary>
@@ -42,6 +45,12 @@ namespace KernelGen.Generator.Emit
 
         /// <summary>The vector registers a machine that accelerates this width is sure to have, for tile sizes.</summary>
         public int Registers { get; }
+
+        /// <summary>
+        /// The accumulators a register tile of a matrix-product-like loop can hold without spilling on every machine
+        /// that accelerates this width.
+        /// </summary>
+        public int TileAccumulators { get; }
 
         public string Type => "global::System.Runtime.Intrinsics." + Name;
 

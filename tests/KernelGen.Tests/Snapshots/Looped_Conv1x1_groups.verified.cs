@@ -255,7 +255,7 @@ namespace Snapshots
             #endif
 
             #if NET9_0_OR_GREATER
-            /// <summary>One sample with Vector128: per group, [2 x 4] * [4 x 36] in tiles of 4 x 12.</summary>
+            /// <summary>One sample with Vector128: per group, [2 x 4] * [4 x 36] in tiles of 4 x 8.</summary>
             private static void Mix_Vector128(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
             {
@@ -267,15 +267,13 @@ namespace Snapshots
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, g * 144);
                     ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, g * 8);
                     ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, g * 72);
-                    for (int n = 0; n < 36; n += 12)
+                    for (int n = 0; n < 32; n += 8)
                     {
                         {
                             global::System.Runtime.Intrinsics.Vector128<float> c00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                                c01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                                c02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                                c01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector128<float> c10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                                c11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                                c12 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                                c11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, n);
                             ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
                             for (int k = 0; k < 4; k++)
@@ -284,31 +282,41 @@ namespace Snapshots
                                     (nuint)(k * 36));
                                 var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
                                     (nuint)(k * 36 + 4));
-                                var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                    (nuint)(k * 36 + 8));
                                 var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
                                     k));
                                 c00 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b0, c00);
                                 c01 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b1, c01);
-                                c02 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b2, c02);
                                 var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
                                     4 + k));
                                 c10 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b0, c10);
                                 c11 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b1, c11);
-                                c12 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b2, c12);
                             }
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + n));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c01, ref y,
                                 (nuint)(0 * 36 + n + 4));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c02, ref y,
-                                (nuint)(0 * 36 + n + 8));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c10, ref y,
                                 (nuint)((0 + 1) * 36 + n));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c11, ref y,
                                 (nuint)((0 + 1) * 36 + n + 4));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c12, ref y,
-                                (nuint)((0 + 1) * 36 + n + 8));
                         }
+                    }
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> c00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<float> c10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 32);
+                        ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
+                        for (int k = 0; k < 4; k++)
+                        {
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk, (nuint)(k * 36));
+                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                                k));
+                            c00 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b0, c00);
+                            var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                                4 + k));
+                            c10 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b0, c10);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 32));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c10, ref y, (nuint)((0 + 1) * 36 + 32));
                     }
                 }
             }

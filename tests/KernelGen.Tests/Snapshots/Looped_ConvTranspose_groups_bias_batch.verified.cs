@@ -1499,7 +1499,7 @@ namespace Snapshots
 
             /// <summary>Stride phase(s) (0, all) (row, column): 7 output rows and 7 columns each (rows 2*q + row - 1,
             /// columns 2*q + column - 1), all 2 column phases together, interleaved in registers; tiles of 1 channels x
-            /// 3 rows x 2 vectors. The arguments place one phase: its first read in the padded input, its first tap in
+            /// 2 rows x 2 vectors. The arguments place one phase: its first read in the padded input, its first tap in
             /// each channel's weights, its first output.</summary>
             private static void Decode_Vector128_Phases0(global::System.ReadOnlySpan<float> x,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
@@ -1516,7 +1516,7 @@ namespace Snapshots
                     0, -1, 0));
                 for (int g = 0; g < 2; g++)
                 {
-                    for (int qh = 0; qh < 6; qh += 3)
+                    for (int qh = 0; qh < 6; qh += 2)
                     {
                         for (int m = 0; m < 1; m += 1)
                         {
@@ -1529,11 +1529,7 @@ namespace Snapshots
                                     c0_1_0_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
                                     c0_1_0_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
                                     c0_1_1_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
-                                    c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
-                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
-                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
-                                    c0_2_1_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
-                                    c0_2_1_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]);
+                                    c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]);
                                 ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart,
                                     inputPhase + g * 180 + qh * 10 + 0);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
@@ -1550,10 +1546,6 @@ namespace Snapshots
                                             (nuint)(j * 90 + 21));
                                         var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 25));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 31));
-                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 35));
                                         var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 1));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1564,10 +1556,6 @@ namespace Snapshots
                                             b1_0, c0_1_0_0);
                                         c0_1_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b1_1, c0_1_1_0);
-                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_0, c0_2_0_0);
-                                        c0_2_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_1, c0_2_1_0);
                                     }
                                     // tap [row + 2, 1 + 0]: input row q - 1, column q - 0
                                     {
@@ -1579,10 +1567,6 @@ namespace Snapshots
                                             (nuint)(j * 90 + 11));
                                         var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 15));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 21));
-                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 25));
                                         var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 7));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1593,10 +1577,6 @@ namespace Snapshots
                                             b1_0, c0_1_0_0);
                                         c0_1_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b1_1, c0_1_1_0);
-                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_0, c0_2_0_0);
-                                        c0_2_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_1, c0_2_1_0);
                                     }
                                     // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                     {
@@ -1608,10 +1588,6 @@ namespace Snapshots
                                             (nuint)(j * 90 + 22));
                                         var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 26));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 32));
-                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 36));
                                         var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1622,10 +1598,6 @@ namespace Snapshots
                                             b1_0, c0_1_0_1);
                                         c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b1_1, c0_1_1_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_0, c0_2_0_1);
-                                        c0_2_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_1, c0_2_1_1);
                                     }
                                     // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                     {
@@ -1637,10 +1609,6 @@ namespace Snapshots
                                             (nuint)(j * 90 + 21));
                                         var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 25));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 31));
-                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 35));
                                         var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 2));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1651,10 +1619,6 @@ namespace Snapshots
                                             b1_0, c0_1_0_1);
                                         c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b1_1, c0_1_1_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_0, c0_2_0_1);
-                                        c0_2_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_1, c0_2_1_1);
                                     }
                                     // tap [row + 2, 0 + 0]: input row q - 1, column q - 0
                                     {
@@ -1666,10 +1630,6 @@ namespace Snapshots
                                             (nuint)(j * 90 + 12));
                                         var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 16));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 22));
-                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 26));
                                         var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 6));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1680,10 +1640,6 @@ namespace Snapshots
                                             b1_0, c0_1_0_1);
                                         c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b1_1, c0_1_1_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_0, c0_2_0_1);
-                                        c0_2_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_1, c0_2_1_1);
                                     }
                                     // tap [row + 2, 0 + 2]: input row q - 1, column q - 1
                                     {
@@ -1695,10 +1651,6 @@ namespace Snapshots
                                             (nuint)(j * 90 + 11));
                                         var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 15));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 21));
-                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 25));
                                         var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 8));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1709,10 +1661,6 @@ namespace Snapshots
                                             b1_0, c0_1_0_1);
                                         c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b1_1, c0_1_1_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_0, c0_2_0_1);
-                                        c0_2_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_1, c0_2_1_1);
                                     }
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
@@ -1751,24 +1699,6 @@ namespace Snapshots
                                     global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_1, spread1)),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 2).CopyTo(output.Slice(row0_1 + 12, 2));
-                                int row0_2 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 56;
-                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_0_1, spread0)),
-                                    ref outputStart, (nuint)(row0_2 + 0));
-                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_0_1, spread1)),
-                                    ref outputStart, (nuint)(row0_2 + 4));
-                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_1_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_1_1, spread0)),
-                                    ref outputStart, (nuint)(row0_2 + 8));
-                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_1_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_1_1, spread1)),
-                                    ref lanesStart, (nuint)(0));
-                                lanes.Slice(0, 2).CopyTo(output.Slice(row0_2 + 12, 2));
                             }
                         }
                     }
@@ -1893,7 +1823,7 @@ namespace Snapshots
 
             /// <summary>Stride phase(s) (1, all) (row, column): 7 output rows and 7 columns each (rows 2*q + row - 1,
             /// columns 2*q + column - 1), all 2 column phases together, interleaved in registers; tiles of 1 channels x
-            /// 3 rows x 2 vectors. The arguments place one phase: its first read in the padded input, its first tap in
+            /// 2 rows x 2 vectors. The arguments place one phase: its first read in the padded input, its first tap in
             /// each channel's weights, its first output.</summary>
             private static void Decode_Vector128_Phases1(global::System.ReadOnlySpan<float> x,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
@@ -1910,7 +1840,7 @@ namespace Snapshots
                     0, -1, 0));
                 for (int g = 0; g < 2; g++)
                 {
-                    for (int qh = 0; qh < 6; qh += 3)
+                    for (int qh = 0; qh < 6; qh += 2)
                     {
                         for (int m = 0; m < 1; m += 1)
                         {
@@ -1923,11 +1853,7 @@ namespace Snapshots
                                     c0_1_0_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
                                     c0_1_0_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
                                     c0_1_1_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
-                                    c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
-                                    c0_2_0_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
-                                    c0_2_0_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
-                                    c0_2_1_0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]),
-                                    c0_2_1_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]);
+                                    c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 1 + m + 0]);
                                 ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart,
                                     inputPhase + g * 180 + qh * 10 + 0);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
@@ -1944,10 +1870,6 @@ namespace Snapshots
                                             (nuint)(j * 90 + 21));
                                         var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 25));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 31));
-                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 35));
                                         var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 1));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1958,10 +1880,6 @@ namespace Snapshots
                                             b1_0, c0_1_0_0);
                                         c0_1_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b1_1, c0_1_1_0);
-                                        c0_2_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_0, c0_2_0_0);
-                                        c0_2_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_1, c0_2_1_0);
                                     }
                                     // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                     {
@@ -1973,10 +1891,6 @@ namespace Snapshots
                                             (nuint)(j * 90 + 22));
                                         var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 26));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 32));
-                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 36));
                                         var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1987,10 +1901,6 @@ namespace Snapshots
                                             b1_0, c0_1_0_1);
                                         c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b1_1, c0_1_1_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_0, c0_2_0_1);
-                                        c0_2_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_1, c0_2_1_1);
                                     }
                                     // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                     {
@@ -2002,10 +1912,6 @@ namespace Snapshots
                                             (nuint)(j * 90 + 21));
                                         var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
                                             (nuint)(j * 90 + 25));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 31));
-                                        var b2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 35));
                                         var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
                                             j * 9 + 2));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -2016,10 +1922,6 @@ namespace Snapshots
                                             b1_0, c0_1_0_1);
                                         c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b1_1, c0_1_1_1);
-                                        c0_2_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_0, c0_2_0_1);
-                                        c0_2_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
-                                            b2_1, c0_2_1_1);
                                     }
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
@@ -2058,24 +1960,6 @@ namespace Snapshots
                                     global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_1, spread1)),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 2).CopyTo(output.Slice(row0_1 + 12, 2));
-                                int row0_2 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 56;
-                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_0_1, spread0)),
-                                    ref outputStart, (nuint)(row0_2 + 0));
-                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_0_1, spread1)),
-                                    ref outputStart, (nuint)(row0_2 + 4));
-                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_1_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_1_1, spread0)),
-                                    ref outputStart, (nuint)(row0_2 + 8));
-                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_1_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_2_1_1, spread1)),
-                                    ref lanesStart, (nuint)(0));
-                                lanes.Slice(0, 2).CopyTo(output.Slice(row0_2 + 12, 2));
                             }
                         }
                     }

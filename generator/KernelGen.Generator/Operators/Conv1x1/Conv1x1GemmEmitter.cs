@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using KernelGen.Generator.Emit;
 using KernelGen.Generator.Model;
@@ -7,12 +8,15 @@ namespace KernelGen.Generator.Operators.Conv1x1
     /// <summary>
     /// The vector form of a 1x1 convolution: per group, the matrix product output[M x N] = weight[M x K] * input[K x N]
     /// with M output channels, K input channels and N positions, blocked into tiles of 4 output channels by 3 vectors
-    /// of positions held in 12 registers while the whole K loop runs (the broadcast-and-FMA micro-kernel).
+    /// of positions held in 12 registers while the whole K loop runs (the broadcast-and-FMA micro-kernel); by 2 vectors
+    /// with Vector128, whose machines may have 16 registers and no FMA (each product then needs a register of its own).
     /// </summary>
     internal static class Conv1x1GemmEmitter
     {
         private const int RowsPerTile = 4;
-        private const int VectorsPerTile = 3;
+
+        /// <summary>Vectors of positions per tile where the width's registers allow (with Vector128, which may lack FMA, 2).</summary>
+        private const int MostVectorsPerTile = 3;
 
         public static void WriteMethods(IndentedWriter writer, KernelSignature signature, Conv1x1Spec spec)
         {
@@ -28,7 +32,7 @@ namespace KernelGen.Generator.Operators.Conv1x1
             string element = signature.ElementKeyword;
             string bias = signature.BiasParameter is null ? string.Empty : $"global::System.ReadOnlySpan<{element}> bias, ";
             using (width.BeginMethod(writer, signature.MethodName, $"global::System.ReadOnlySpan<{element}> input, global::System.ReadOnlySpan<{element}> weight, {bias}global::System.Span<{element}> output",
-                $"One sample with {width.Name}: per group, [{gemm.M} x {gemm.K}] * [{gemm.K} x {gemm.N}] in tiles of {RowsPerTile} x {VectorsPerTile * gemm.Lanes}."))
+                $"One sample with {width.Name}: per group, [{gemm.M} x {gemm.K}] * [{gemm.K} x {gemm.N}] in tiles of {RowsPerTile} x {gemm.VectorsPerTile * gemm.Lanes}."))
             {
                 writer.WriteLine(Code.StartRef(element, "input"));
                 writer.WriteLine(Code.StartRef(element, "weight"));
@@ -54,13 +58,13 @@ namespace KernelGen.Generator.Operators.Conv1x1
             writer.WriteLine(Code.Derive(element, "x", "inputStart", $"g * {gemm.K * gemm.N}"));
             writer.WriteLine(Code.Derive(element, "w", "weightStart", $"g * {gemm.M * gemm.K}"));
             writer.WriteLine(Code.Derive(element, "y", "outputStart", $"g * {gemm.M * gemm.N}"));
-            int tileColumns = VectorsPerTile * gemm.Lanes;
+            int tileColumns = gemm.VectorsPerTile * gemm.Lanes;
             int fullColumns = gemm.N / tileColumns * tileColumns;
             if (fullColumns > 0)
             {
                 using (writer.Block($"for (int n = 0; n < {fullColumns}; n += {tileColumns})"))
                 {
-                    WriteRowTiles(writer, gemm, element, VectorsPerTile, "n");
+                    WriteRowTiles(writer, gemm, element, gemm.VectorsPerTile, "n");
                 }
             }
 
@@ -163,6 +167,7 @@ namespace KernelGen.Generator.Operators.Conv1x1
                 Width = width;
                 Element = signature.ElementType;
                 Lanes = width.Lanes(signature.ElementType);
+                VectorsPerTile = Math.Min(MostVectorsPerTile, width.TileAccumulators / RowsPerTile);
                 HasBias = signature.BiasParameter is not null;
             }
 
@@ -177,6 +182,8 @@ namespace KernelGen.Generator.Operators.Conv1x1
             public ElementType Element { get; }
 
             public int Lanes { get; }
+
+            public int VectorsPerTile { get; }
 
             public bool HasBias { get; }
         }

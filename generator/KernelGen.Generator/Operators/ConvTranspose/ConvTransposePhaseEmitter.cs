@@ -15,7 +15,10 @@ namespace KernelGen.Generator.Operators.ConvTranspose
     /// </summary>
     internal static class ConvTransposePhaseEmitter
     {
-        /// <summary>Accumulators of a tile when only 16 vector registers may exist (AVX2, SSE): the rest hold loads and broadcasts.</summary>
+        /// <summary>
+        /// Accumulators of a tile at most, but for the wide tiles below: with 16 registers the rest hold loads and
+        /// broadcasts. A width that may lack FMA holds fewer (<see cref="VectorWidth.TileAccumulators"/>).
+        /// </summary>
         private const int MaxAccumulators = 12;
 
         /// <summary>Accumulators of a row-form tile with 32 registers (AVX-512).</summary>
@@ -261,7 +264,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         private static Tile RowTile(Layout l, PhaseSet set, int qh, int qw)
         {
             int channels = Math.Min(4, l.OutputChannelsPerGroup);
-            int accumulators = l.Width.Registers >= 32 && channels > 1 ? WideRowAccumulators : MaxAccumulators;
+            int accumulators = l.Width.Registers >= 32 && channels > 1 ? WideRowAccumulators : Math.Min(MaxAccumulators, l.Width.TileAccumulators);
             int perRowVector = channels * set.Rws.Length;
             int vectors = Math.Min(Math.Min(3, l.VectorsFor(qw)), Math.Max(1, accumulators / perRowVector));
             int rows = Math.Max(1, Math.Min(qh, accumulators / (perRowVector * vectors)));
@@ -272,7 +275,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         private static Tile FlatTile(Layout l, PhaseSet set)
         {
             int vectors = Math.Min(4, l.VectorsFor(l.FlatLength(set.Rh, set.Rws[0], l.PaddedWidth)));
-            int accumulators = l.Width.Registers >= 32 ? WideFlatAccumulators : MaxAccumulators;
+            int accumulators = l.Width.Registers >= 32 ? WideFlatAccumulators : Math.Min(MaxAccumulators, l.Width.TileAccumulators);
             int most = Math.Max(1, Math.Min(l.OutputChannelsPerGroup, accumulators / (vectors * set.Rws.Length)));
 
             // A last tile of fewer channels reuses each loaded vector less: take a count that divides the channels
