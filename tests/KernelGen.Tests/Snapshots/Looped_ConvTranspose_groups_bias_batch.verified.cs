@@ -344,10 +344,6 @@ namespace Snapshots
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 global::System.Span<float> lanes = stackalloc float[128];
                 ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
-                var spread0 = global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6,
-                    6, 7, 7);
-                var spread1 = global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
-                    13, 14, 14, 15, 15);
                 var fromPhase0 = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1,
                     0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0));
                 for (int g = 0; g < 2; g++)
@@ -499,36 +495,68 @@ namespace Snapshots
                                 }
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0),
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0,
+                                global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+                                6, 6, 7, 7)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1,
+                                global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+                                6, 6, 7, 7))),
                                 ref lanesStart, (nuint)(0));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread1),
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread1)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0,
+                                global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
+                                13, 13, 14, 14, 15, 15)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1,
+                                global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
+                                13, 13, 14, 14, 15, 15))),
                                 ref lanesStart, (nuint)(16));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread0),
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread0)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0,
+                                global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+                                6, 6, 7, 7)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1,
+                                global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+                                6, 6, 7, 7))),
                                 ref lanesStart, (nuint)(32));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread1),
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread1)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0,
+                                global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
+                                13, 13, 14, 14, 15, 15)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1,
+                                global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
+                                13, 13, 14, 14, 15, 15))),
                                 ref lanesStart, (nuint)(48));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread0),
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread0)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0,
+                                global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+                                6, 6, 7, 7)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1,
+                                global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+                                6, 6, 7, 7))),
                                 ref lanesStart, (nuint)(64));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread1),
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread1)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0,
+                                global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
+                                13, 13, 14, 14, 15, 15)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1,
+                                global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
+                                13, 13, 14, 14, 15, 15))),
                                 ref lanesStart, (nuint)(80));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread0),
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread0)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0,
+                                global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+                                6, 6, 7, 7)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1,
+                                global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+                                6, 6, 7, 7))),
                                 ref lanesStart, (nuint)(96));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread1),
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread1)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0,
+                                global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
+                                13, 13, 14, 14, 15, 15)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1,
+                                global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
+                                13, 13, 14, 14, 15, 15))),
                                 ref lanesStart, (nuint)(112));
                             int channel0 = outputPhase + (g * 1 + m + 0) * 196;
                             global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
@@ -585,10 +613,6 @@ namespace Snapshots
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 global::System.Span<float> lanes = stackalloc float[128];
                 ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
-                var spread0 = global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6,
-                    6, 7, 7);
-                var spread1 = global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
-                    13, 14, 14, 15, 15);
                 var fromPhase0 = global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1,
                     0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0));
                 for (int g = 0; g < 2; g++)
@@ -677,36 +701,68 @@ namespace Snapshots
                                 }
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread0),
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread0)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0,
+                                global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+                                6, 6, 7, 7)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1,
+                                global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+                                6, 6, 7, 7))),
                                 ref lanesStart, (nuint)(0));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0, spread1),
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1, spread1)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0,
+                                global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
+                                13, 13, 14, 14, 15, 15)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_1,
+                                global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
+                                13, 13, 14, 14, 15, 15))),
                                 ref lanesStart, (nuint)(16));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread0),
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread0)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0,
+                                global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+                                6, 6, 7, 7)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1,
+                                global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+                                6, 6, 7, 7))),
                                 ref lanesStart, (nuint)(32));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0, spread1),
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1, spread1)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_0,
+                                global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
+                                13, 13, 14, 14, 15, 15)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_1_1,
+                                global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
+                                13, 13, 14, 14, 15, 15))),
                                 ref lanesStart, (nuint)(48));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread0),
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread0)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0,
+                                global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+                                6, 6, 7, 7)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1,
+                                global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+                                6, 6, 7, 7))),
                                 ref lanesStart, (nuint)(64));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0, spread1),
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1, spread1)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_0,
+                                global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
+                                13, 13, 14, 14, 15, 15)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_2_1,
+                                global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
+                                13, 13, 14, 14, 15, 15))),
                                 ref lanesStart, (nuint)(80));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread0),
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread0)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0,
+                                global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+                                6, 6, 7, 7)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1,
+                                global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
+                                6, 6, 7, 7))),
                                 ref lanesStart, (nuint)(96));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0, spread1),
-                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1, spread1)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_0,
+                                global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
+                                13, 13, 14, 14, 15, 15)),
+                                global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_3_1,
+                                global::System.Runtime.Intrinsics.Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
+                                13, 13, 14, 14, 15, 15))),
                                 ref lanesStart, (nuint)(112));
                             int channel0 = outputPhase + (g * 1 + m + 0) * 196;
                             global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
@@ -827,8 +883,6 @@ namespace Snapshots
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 global::System.Span<float> lanes = stackalloc float[8];
                 ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
-                var spread0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
-                var spread1 = global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7);
                 var fromPhase0 = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(-1,
                     0, -1, 0, -1, 0, -1, 0));
                 for (int g = 0; g < 2; g++)
@@ -1034,62 +1088,86 @@ namespace Snapshots
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_0 + 0));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
                                 int row0_1 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 28;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_1 + 0));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_1 + 8, 6));
                                 int row0_2 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 56;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_2 + 0));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_2 + 8, 6));
                                 int row0_3 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 84;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_3 + 0));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_3 + 8, 6));
                                 int row0_4 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 112;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_4 + 0));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_4 + 8, 6));
                                 int row0_5 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 140;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_5 + 0));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_5 + 8, 6));
                             }
@@ -1166,12 +1244,16 @@ namespace Snapshots
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_0 + 0));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
                             }
@@ -1193,8 +1275,6 @@ namespace Snapshots
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 global::System.Span<float> lanes = stackalloc float[8];
                 ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
-                var spread0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
-                var spread1 = global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7);
                 var fromPhase0 = global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(-1,
                     0, -1, 0, -1, 0, -1, 0));
                 for (int g = 0; g < 2; g++)
@@ -1313,62 +1393,86 @@ namespace Snapshots
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_0 + 0));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
                                 int row0_1 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 28;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_1 + 0));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_1_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_1 + 8, 6));
                                 int row0_2 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 56;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_2 + 0));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_2_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_2 + 8, 6));
                                 int row0_3 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 84;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_3 + 0));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_3_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_3 + 8, 6));
                                 int row0_4 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 112;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_4 + 0));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_4_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_4 + 8, 6));
                                 int row0_5 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 140;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_5 + 0));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_5_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_5 + 8, 6));
                             }
@@ -1418,12 +1522,16 @@ namespace Snapshots
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_0 + 0));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7)),
+                                    global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_1,
+                                    global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 6).CopyTo(output.Slice(row0_0 + 8, 6));
                             }
@@ -1510,8 +1618,6 @@ namespace Snapshots
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 global::System.Span<float> lanes = stackalloc float[4];
                 ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
-                var spread0 = global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1);
-                var spread1 = global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3);
                 var fromPhase0 = global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(-1,
                     0, -1, 0));
                 for (int g = 0; g < 2; g++)
@@ -1665,38 +1771,54 @@ namespace Snapshots
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1))),
                                     ref outputStart, (nuint)(row0_0 + 0));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_0 + 4));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1))),
                                     ref outputStart, (nuint)(row0_0 + 8));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 2).CopyTo(output.Slice(row0_0 + 12, 2));
                                 int row0_1 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 28;
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1))),
                                     ref outputStart, (nuint)(row0_1 + 0));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_1 + 4));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1))),
                                     ref outputStart, (nuint)(row0_1 + 8));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 2).CopyTo(output.Slice(row0_1 + 12, 2));
                             }
@@ -1799,20 +1921,28 @@ namespace Snapshots
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1))),
                                     ref outputStart, (nuint)(row0_0 + 0));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_0 + 4));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1))),
                                     ref outputStart, (nuint)(row0_0 + 8));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 2).CopyTo(output.Slice(row0_0 + 12, 2));
                             }
@@ -1834,8 +1964,6 @@ namespace Snapshots
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 global::System.Span<float> lanes = stackalloc float[4];
                 ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
-                var spread0 = global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1);
-                var spread1 = global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3);
                 var fromPhase0 = global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(-1,
                     0, -1, 0));
                 for (int g = 0; g < 2; g++)
@@ -1926,38 +2054,54 @@ namespace Snapshots
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1))),
                                     ref outputStart, (nuint)(row0_0 + 0));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_0 + 4));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1))),
                                     ref outputStart, (nuint)(row0_0 + 8));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 2).CopyTo(output.Slice(row0_0 + 12, 2));
                                 int row0_1 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28 + 28;
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1))),
                                     ref outputStart, (nuint)(row0_1 + 0));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_0_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_1 + 4));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1))),
                                     ref outputStart, (nuint)(row0_1 + 8));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_1_1_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 2).CopyTo(output.Slice(row0_1 + 12, 2));
                             }
@@ -2021,20 +2165,28 @@ namespace Snapshots
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1))),
                                     ref outputStart, (nuint)(row0_0 + 0));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_0_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3))),
                                     ref outputStart, (nuint)(row0_0 + 4));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0, spread0),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1, spread0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1))),
                                     ref outputStart, (nuint)(row0_0 + 8));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0, spread1),
-                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1, spread1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(c0_0_1_1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3))),
                                     ref lanesStart, (nuint)(0));
                                 lanes.Slice(0, 2).CopyTo(output.Slice(row0_0 + 12, 2));
                             }

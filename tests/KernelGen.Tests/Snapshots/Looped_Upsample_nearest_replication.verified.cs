@@ -104,9 +104,6 @@ namespace Snapshots
             {
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                var spread0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 1, 1, 1, 2, 2);
-                var spread1 = global::System.Runtime.Intrinsics.Vector256.Create(2, 3, 3, 3, 4, 4, 4, 5);
-                var spread2 = global::System.Runtime.Intrinsics.Vector256.Create(5, 5, 6, 6, 6, 7, 7, 7);
                 for (int c = 0; c < 4; c++)
                 {
                     int inputChannel = c * 64;
@@ -119,17 +116,20 @@ namespace Snapshots
                         {
                             var value = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
                                 (nuint)(input0 + i1));
-                            var part0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread0);
+                            var part0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value,
+                                global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 1, 1, 1, 2, 2));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part0, ref outputStart,
                                 (nuint)(output0 + i1 * 3 + 0));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part0, ref outputStart,
                                 (nuint)(output0 + i1 * 3 + 24));
-                            var part1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread1);
+                            var part1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value,
+                                global::System.Runtime.Intrinsics.Vector256.Create(2, 3, 3, 3, 4, 4, 4, 5));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part1, ref outputStart,
                                 (nuint)(output0 + i1 * 3 + 8));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part1, ref outputStart,
                                 (nuint)(output0 + i1 * 3 + 32));
-                            var part2 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value, spread2);
+                            var part2 = global::System.Runtime.Intrinsics.Vector256.Shuffle(value,
+                                global::System.Runtime.Intrinsics.Vector256.Create(5, 5, 6, 6, 6, 7, 7, 7));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part2, ref outputStart,
                                 (nuint)(output0 + i1 * 3 + 16));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(part2, ref outputStart,
@@ -148,9 +148,6 @@ namespace Snapshots
             {
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                var spread0 = global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 1);
-                var spread1 = global::System.Runtime.Intrinsics.Vector128.Create(1, 1, 2, 2);
-                var spread2 = global::System.Runtime.Intrinsics.Vector128.Create(2, 3, 3, 3);
                 for (int c = 0; c < 4; c++)
                 {
                     int inputChannel = c * 64;
@@ -163,17 +160,20 @@ namespace Snapshots
                         {
                             var value = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
                                 (nuint)(input0 + i1));
-                            var part0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(value, spread0);
+                            var part0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(value,
+                                global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 1));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(part0, ref outputStart,
                                 (nuint)(output0 + i1 * 3 + 0));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(part0, ref outputStart,
                                 (nuint)(output0 + i1 * 3 + 24));
-                            var part1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(value, spread1);
+                            var part1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(value,
+                                global::System.Runtime.Intrinsics.Vector128.Create(1, 1, 2, 2));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(part1, ref outputStart,
                                 (nuint)(output0 + i1 * 3 + 4));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(part1, ref outputStart,
                                 (nuint)(output0 + i1 * 3 + 28));
-                            var part2 = global::System.Runtime.Intrinsics.Vector128.Shuffle(value, spread2);
+                            var part2 = global::System.Runtime.Intrinsics.Vector128.Shuffle(value,
+                                global::System.Runtime.Intrinsics.Vector128.Create(2, 3, 3, 3));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(part2, ref outputStart,
                                 (nuint)(output0 + i1 * 3 + 8));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(part2, ref outputStart,

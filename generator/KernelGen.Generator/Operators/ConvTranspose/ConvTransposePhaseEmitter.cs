@@ -286,18 +286,13 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
         /// <summary>
         /// Output vector t of an interleaved block takes lane i from column phase (i mod stride) at index (t*lanes + i) / stride:
-        /// one shuffle per phase, and a select by lane.
+        /// one shuffle per phase (<see cref="Zipped"/>), and a select by lane with these masks.
         /// </summary>
         private static void WriteInterleaveConstants(IndentedWriter writer, Layout l)
         {
             int stride = l.Columns.Stride;
             string suffix = l.ElementType == ElementType.Float ? string.Empty : "L";
             string lanesOf(Func<int, string> value) => string.Join(", ", Enumerable.Range(0, l.Lanes).Select(value));
-            for (int t = 0; t < stride; t++)
-            {
-                writer.WriteLine($"var spread{t} = {l.Width.Type}.Create({lanesOf(i => Literals.Int(((t * l.Lanes) + i) / stride) + suffix)});");
-            }
-
             string reinterpret = l.ElementType == ElementType.Float ? "AsSingle" : "AsDouble";
             for (int u = 0; u < stride - 1; u++)
             {
@@ -518,10 +513,11 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         private static string Zipped(Layout l, Func<int, string> accumulator, int t)
         {
             int stride = l.Columns.Stride;
-            string value = $"{l.Width.Type}.Shuffle({accumulator(stride - 1)}, spread{t})";
+            var spread = Enumerable.Range(0, l.Lanes).Select(i => ((t * l.Lanes) + i) / stride).ToArray();
+            string value = l.Width.ConstantShuffle(accumulator(stride - 1), spread, l.ElementType);
             for (int u = stride - 2; u >= 0; u--)
             {
-                value = $"{l.Width.Type}.ConditionalSelect(fromPhase{u}, {l.Width.Type}.Shuffle({accumulator(u)}, spread{t}), {value})";
+                value = $"{l.Width.Type}.ConditionalSelect(fromPhase{u}, {l.Width.ConstantShuffle(accumulator(u), spread, l.ElementType)}, {value})";
             }
 
             return value;

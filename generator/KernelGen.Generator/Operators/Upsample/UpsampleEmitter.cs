@@ -17,6 +17,7 @@ namespace KernelGen.Generator.Operators.Upsample
         {
             public Geometry(KernelSignature signature, UpsampleSpec spec)
             {
+                Element = signature.ElementType;
                 Rank = signature.SpatialRank;
                 Channels = signature.InputShape[0];
                 Input = signature.InputShape.Skip(1).ToArray();
@@ -30,6 +31,8 @@ namespace KernelGen.Generator.Operators.Upsample
             }
 
             public int Rank { get; }
+
+            public ElementType Element { get; }
 
             public int Channels { get; }
 
@@ -140,7 +143,8 @@ namespace KernelGen.Generator.Operators.Upsample
             }
 
             string methodName = signature.MethodName;
-            VectorWidth.WriteDispatch(writer, methodName, "input, output", widths: UpsampleVectorEmitter.Widths(signature, spec));
+            VectorWidth.WriteDispatch(writer, methodName, "input, output", widths: UpsampleVectorEmitter.Widths(signature, spec),
+                condition: width => UpsampleVectorEmitter.Condition(signature, width));
             for (int axis = 0; axis < g.Rank; axis++)
             {
                 writer.WriteLine($"global::System.ReadOnlySpan<int> index{axis} = {TableName(methodName, "SourceIndex", axis)};");
@@ -213,12 +217,6 @@ namespace KernelGen.Generator.Operators.Upsample
             {
                 writer.WriteLine(Code.StartRef(element, "input"));
                 writer.WriteLine(Code.StartRef(element, "output"));
-                string suffix = signature.ElementType == ElementType.Float ? string.Empty : "L";
-                for (int q = 0; q < factor; q++)
-                {
-                    writer.WriteLine($"var spread{q} = {width.Type}.Create({string.Join(", ", Enumerable.Range(0, lanes).Select(lane => Literals.Int(((q * lanes) + lane) / factor) + suffix))});");
-                }
-
                 using (writer.Block($"for (int c = 0; c < {g.Channels}; c++)"))
                 {
                     writer.WriteLine($"int inputChannel = {Code.Times("c", g.InputPlane)};");
@@ -247,7 +245,7 @@ namespace KernelGen.Generator.Operators.Upsample
                     writer.WriteLine($"var value = {width.Load("inputStart", $"{inputOffset} + {i}")};");
                     for (int q = 0; q < factor; q++)
                     {
-                        string vector = factor == 1 ? "value" : $"{width.Type}.Shuffle(value, spread{q})";
+                        string vector = factor == 1 ? "value" : width.ConstantShuffle("value", Enumerable.Range(0, lanes).Select(lane => ((q * lanes) + lane) / factor), g.Element);
                         if (factor > 1 && rowCopies is { Length: > 0 })
                         {
                             writer.WriteLine($"var part{q} = {vector};");

@@ -41,6 +41,13 @@ namespace KernelGen.Generator.Operators.Upsample
             }).ToArray();
         }
 
+        /// <summary>
+        /// What a width's method needs beyond acceleration, or null: wide rows read their shuffles from tables, and a
+        /// shuffle by indices that are not constant is one instruction only where the hardware has a variable permute.
+        /// </summary>
+        public static string? Condition(KernelSignature signature, VectorWidth width) =>
+            signature.OutputShape[2] / width.Lanes(signature.ElementType) > MaxUnrolledBlocks ? width.VariableShuffleCondition : null;
+
         public static void WriteMethods(IndentedWriter writer, KernelSignature signature, UpsampleSpec spec)
         {
             foreach (VectorWidth width in Widths(signature, spec))
