@@ -275,7 +275,7 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [InlineData("Upsample", "no index is computed")]
     [InlineData("Upsample", "SourceWeight0")]
     [InlineData("Upsample", "Shuffle(input0")]
-    [InlineData("Upsample", "Shuffle(value, spread1)")]
+    [InlineData("Upsample", "Shuffle(value")]
     [InlineData("Upsample", "var part1 = ")]
     [InlineData("Upsample", "// Form: fully unrolled")]
     public void Random_configurations_reach_every_form(string op, string marker) =>
