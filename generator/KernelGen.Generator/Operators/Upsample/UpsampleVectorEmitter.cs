@@ -46,7 +46,10 @@ namespace KernelGen.Generator.Operators.Upsample
         /// shuffle by indices that are not constant is one instruction only where the hardware has a variable permute.
         /// </summary>
         public static string? Condition(KernelSignature signature, VectorWidth width) =>
-            signature.OutputShape[2] / width.Lanes(signature.ElementType) > MaxUnrolledBlocks ? width.VariableShuffleCondition : null;
+            ReadsTables(signature.OutputShape[2] / width.Lanes(signature.ElementType)) ? width.VariableShuffleCondition : null;
+
+        /// <summary>Rows of more blocks than are written out loop over them, reading each block's shuffles and weights from tables.</summary>
+        private static bool ReadsTables(int blocks) => blocks > MaxUnrolledBlocks;
 
         public static void WriteMethods(IndentedWriter writer, KernelSignature signature, UpsampleSpec spec)
         {
@@ -87,7 +90,7 @@ namespace KernelGen.Generator.Operators.Upsample
                 writer.WriteLine(Code.StartRef(element, "rows"));
                 writer.WriteLine($"global::System.ReadOnlySpan<int> index0 = {method}_SourceIndex0;");
                 writer.WriteLine($"global::System.ReadOnlySpan<{element}> weight0 = {method}_SourceWeight0;");
-                bool tabled = blocks > MaxUnrolledBlocks;
+                bool tabled = ReadsTables(blocks);
                 if (tabled)
                 {
                     writer.WriteLine($"// {blocks} blocks of {lanes} output columns: each block's first input column, shuffles and weights come from tables.");
@@ -178,7 +181,7 @@ namespace KernelGen.Generator.Operators.Upsample
                 }
             }
 
-            if (blocks > MaxUnrolledBlocks)
+            if (ReadsTables(blocks))
             {
                 WriteBlockTables(writer, signature, v, columns, columnWeights, bases, lanes);
             }
