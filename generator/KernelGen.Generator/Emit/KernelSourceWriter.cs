@@ -123,6 +123,8 @@ namespace KernelGen.Generator.Emit
                 foreach (KernelBuffer buffer in buffers)
                 {
                     writer.WriteLine($"/// <summary>{buffer.Role} {ShapeText.Format(buffer.Shape)}.</summary>");
+                    // The shape as data too: the call-site analyzer reads it from here to show what a call must pass.
+                    writer.WriteLine($"[global::KernelGen.Shape({string.Join(", ", buffer.Shape.Select(d => Literals.Int(d)))})]");
                     writer.WriteLine($"public const int {buffer.ConstantName} = {Literals.Int(buffer.Length)};");
                 }
             }

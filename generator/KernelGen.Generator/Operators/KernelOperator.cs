@@ -34,6 +34,42 @@ namespace KernelGen.Generator.Operators
             ? "(optional int batch, ReadOnlySpan input, ReadOnlySpan weight, optional ReadOnlySpan bias, Span output)"
             : "(optional int batch, ReadOnlySpan input, Span output)";
 
+        /// <summary>
+        /// The role of each span parameter, in order, for a kernel with <paramref name="buffers"/> of them (within
+        /// <see cref="MinimumBuffers"/> and <see cref="MaximumBuffers"/>): input, then weight and bias when the operator
+        /// has them (the bias when the count allows it), then output. The parser and the call-site analyzer both read
+        /// parameters by this rule.
+        /// </summary>
+        public IReadOnlyList<string> BufferRoles(int buffers)
+        {
+            var roles = new List<string> { "input" };
+            if (HasWeight)
+            {
+                roles.Add("weight");
+                if (buffers == MaximumBuffers)
+                {
+                    roles.Add("bias");
+                }
+            }
+
+            roles.Add("output");
+            return roles;
+        }
+
+        /// <summary>The operator whose attribute has this metadata name, or null.</summary>
+        public static KernelOperator? ForAttribute(string? metadataName)
+        {
+            foreach (KernelOperator op in All)
+            {
+                if (op.AttributeName == metadataName)
+                {
+                    return op;
+                }
+            }
+
+            return null;
+        }
+
         public static bool IsKernelAttribute(string? metadataName)
         {
             foreach (KernelOperator op in All)

@@ -219,19 +219,8 @@ namespace KernelGen.Generator.Parsing
                 return null;
             }
 
-            bool hasBias = buffers == op.MaximumBuffers && op.HasWeight;
-            var roles = new List<string> { "input" };
-            if (op.HasWeight)
-            {
-                roles.Add("weight");
-            }
-
-            if (hasBias)
-            {
-                roles.Add("bias");
-            }
-
-            roles.Add("output");
+            IReadOnlyList<string> roles = op.BufferRoles(buffers);
+            bool hasBias = roles.Contains("bias");
 
             ElementType? elementType = null;
             EquatableArray<int>? inputShape = null, outputShape = null;
