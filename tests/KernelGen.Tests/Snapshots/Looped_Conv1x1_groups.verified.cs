@@ -24,10 +24,13 @@ namespace Snapshots
         public static class MixLengths
         {
             /// <summary>input [8, 6, 6].</summary>
+            [global::KernelGen.Shape(8, 6, 6)]
             public const int Input = 288;
             /// <summary>weight [4, 4].</summary>
+            [global::KernelGen.Shape(4, 4)]
             public const int Weight = 16;
             /// <summary>output [4, 6, 6].</summary>
+            [global::KernelGen.Shape(4, 6, 6)]
             public const int Output = 144;
         }
 

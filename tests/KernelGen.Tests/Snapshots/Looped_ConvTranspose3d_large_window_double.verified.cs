@@ -27,10 +27,13 @@ namespace Snapshots
         public static class VolumeLengths
         {
             /// <summary>input [2, 3, 3, 3].</summary>
+            [global::KernelGen.Shape(2, 3, 3, 3)]
             public const int Input = 54;
             /// <summary>weight [2, 1, 5, 5, 5].</summary>
+            [global::KernelGen.Shape(2, 1, 5, 5, 5)]
             public const int Weight = 250;
             /// <summary>output [1, 9, 9, 9].</summary>
+            [global::KernelGen.Shape(1, 9, 9, 9)]
             public const int Output = 729;
         }
 

@@ -29,12 +29,16 @@ namespace Snapshots
         internal static class DecodeLengths
         {
             /// <summary>input [4, 7, 7].</summary>
+            [global::KernelGen.Shape(4, 7, 7)]
             public const int Input = 196;
             /// <summary>weight [4, 1, 3, 3].</summary>
+            [global::KernelGen.Shape(4, 1, 3, 3)]
             public const int Weight = 36;
             /// <summary>bias [2].</summary>
+            [global::KernelGen.Shape(2)]
             public const int Bias = 2;
             /// <summary>output [2, 14, 14].</summary>
+            [global::KernelGen.Shape(2, 14, 14)]
             public const int Output = 392;
         }
 

@@ -26,8 +26,10 @@ namespace Snapshots
         public static class SmoothLengths
         {
             /// <summary>input [3, 8, 8].</summary>
+            [global::KernelGen.Shape(3, 8, 8)]
             public const int Input = 192;
             /// <summary>output [3, 16, 16].</summary>
+            [global::KernelGen.Shape(3, 16, 16)]
             public const int Output = 768;
         }
 

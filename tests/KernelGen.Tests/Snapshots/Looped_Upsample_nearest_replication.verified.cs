@@ -26,8 +26,10 @@ namespace Snapshots
         public static class GrowLengths
         {
             /// <summary>input [4, 8, 8].</summary>
+            [global::KernelGen.Shape(4, 8, 8)]
             public const int Input = 256;
             /// <summary>output [4, 16, 24].</summary>
+            [global::KernelGen.Shape(4, 16, 24)]
             public const int Output = 1536;
         }
 

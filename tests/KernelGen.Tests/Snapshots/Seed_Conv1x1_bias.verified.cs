@@ -23,12 +23,16 @@ namespace Snapshots
         public static class ReduceLengths
         {
             /// <summary>input [4, 2, 2].</summary>
+            [global::KernelGen.Shape(4, 2, 2)]
             public const int Input = 16;
             /// <summary>weight [2, 4].</summary>
+            [global::KernelGen.Shape(2, 4)]
             public const int Weight = 8;
             /// <summary>bias [2].</summary>
+            [global::KernelGen.Shape(2)]
             public const int Bias = 2;
             /// <summary>output [2, 2, 2].</summary>
+            [global::KernelGen.Shape(2, 2, 2)]
             public const int Output = 8;
         }
 

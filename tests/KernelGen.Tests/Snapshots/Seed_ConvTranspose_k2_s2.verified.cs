@@ -25,10 +25,13 @@ namespace Snapshots
         public static class PlaceLengths
         {
             /// <summary>input [1, 2, 2].</summary>
+            [global::KernelGen.Shape(1, 2, 2)]
             public const int Input = 4;
             /// <summary>weight [1, 1, 2, 2].</summary>
+            [global::KernelGen.Shape(1, 1, 2, 2)]
             public const int Weight = 4;
             /// <summary>output [1, 4, 4].</summary>
+            [global::KernelGen.Shape(1, 4, 4)]
             public const int Output = 16;
         }
 

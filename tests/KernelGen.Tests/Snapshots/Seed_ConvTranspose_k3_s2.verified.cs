@@ -25,10 +25,13 @@ namespace Snapshots
         public static class DeconvLengths
         {
             /// <summary>input [1, 2, 2].</summary>
+            [global::KernelGen.Shape(1, 2, 2)]
             public const int Input = 4;
             /// <summary>weight [1, 1, 3, 3].</summary>
+            [global::KernelGen.Shape(1, 1, 3, 3)]
             public const int Weight = 9;
             /// <summary>output [1, 5, 5].</summary>
+            [global::KernelGen.Shape(1, 5, 5)]
             public const int Output = 25;
         }
 

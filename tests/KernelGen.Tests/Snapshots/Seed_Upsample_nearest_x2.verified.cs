@@ -24,8 +24,10 @@ namespace Snapshots
         public static class UpLengths
         {
             /// <summary>input [1, 2, 2].</summary>
+            [global::KernelGen.Shape(1, 2, 2)]
             public const int Input = 4;
             /// <summary>output [1, 4, 4].</summary>
+            [global::KernelGen.Shape(1, 4, 4)]
             public const int Output = 16;
         }
 

@@ -24,8 +24,10 @@ namespace Snapshots
         public static class SharpenLengths
         {
             /// <summary>input [1, 2, 2].</summary>
+            [global::KernelGen.Shape(1, 2, 2)]
             public const int Input = 4;
             /// <summary>output [1, 3, 3].</summary>
+            [global::KernelGen.Shape(1, 3, 3)]
             public const int Output = 9;
         }
 
