@@ -18,9 +18,6 @@ namespace KernelGen.Generator.Analysis
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class CallSiteAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>The diagnostic property a code fix reads: the expression that sizes the buffer right.</summary>
-        public const string ReplacementProperty = "Replacement";
-
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.ArgumentLengthMismatch);
 
         public override void Initialize(AnalysisContext context)
@@ -96,7 +93,7 @@ namespace KernelGen.Generator.Analysis
                 var additional = new List<Location>();
                 if (replacement is not null && known.Size is { } size)
                 {
-                    properties = properties.Add(ReplacementProperty, replacement);
+                    properties = properties.Add(FixProperties.Replacement, replacement);
                     additional.Add(size.GetLocation());
                 }
 

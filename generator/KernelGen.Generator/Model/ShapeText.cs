@@ -54,6 +54,6 @@ namespace KernelGen.Generator.Model
         public static string Cross<T>(IReadOnlyList<T> values) => Join("x", values);
 
         /// <summary>The values joined by <paramref name="separator"/>, each formatted invariantly.</summary>
-        public static string Join<T>(string separator, IEnumerable<T> values) => string.Join(separator, values.Select(value => $"{value}"));
+        public static string Join<T>(string separator, IEnumerable<T> values) => string.Join(separator, values.Select(value => string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0}", value)));
     }
 }

@@ -77,7 +77,12 @@ namespace KernelGen.Generator.Parsing
                 : null;
             if (reason is not null)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMethod, location, method.Name, reason));
+                var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMethod, location, method.Name, reason);
+                // A declaration that lacks only modifiers gets a fix that adds them, both at once.
+                string missing = string.Join(" ", new[] { method.IsStatic ? null : "static", isPartial ? null : "partial" }.Where(m => m is not null));
+                diagnostics.Add(!hasBody && method.PartialImplementationPart is null && method.ReturnsVoid && missing.Length > 0
+                    ? diagnostic.WithProperty(FixProperties.MissingModifiers, missing)
+                    : diagnostic);
             }
             else if (syntax.Modifiers.Any(SyntaxKind.ExternKeyword) || syntax.Modifiers.Any(SyntaxKind.AsyncKeyword))
             {

@@ -40,11 +40,13 @@ namespace KernelGen.Generator.Operators.Conv1x1
             var spatialOutput = signature.OutputShape.Skip(1).ToArray();
             if (!spatialInput.SequenceEqual(spatialOutput))
             {
-                string expected = ShapeText.Format(new[] { outputChannels }.Concat(spatialInput).ToArray());
+                var computedShape = new[] { outputChannels }.Concat(spatialInput).ToArray();
+                string expected = ShapeText.Format(computedShape);
                 string arithmetic = string.Join("; ", Enumerable.Range(0, signature.SpatialRank).Select(axis =>
                     $"{ShapeText.AxisName(signature.SpatialRank, axis)}: kept = {spatialInput[axis]}"));
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputShapeMismatch, kernel.OutputShapeLocation,
-                    ShapeText.Format(signature.OutputShape), signature.MethodName, expected, "a 1x1 convolution keeps the spatial size, " + arithmetic));
+                    ShapeText.Format(signature.OutputShape), signature.MethodName, expected, "a 1x1 convolution keeps the spatial size, " + arithmetic)
+                    .WithProperty(FixProperties.ComputedShape, ShapeText.Join(", ", computedShape)));
                 return null;
             }
 

@@ -115,10 +115,12 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
             if (!matches)
             {
-                string expected = ShapeText.Format(new[] { (long)signature.OutputShape[0] }.Concat(computed).ToArray());
+                var computedShape = new[] { (long)signature.OutputShape[0] }.Concat(computed).ToArray();
+                string expected = ShapeText.Format(computedShape);
                 string arithmetic = string.Join("; ", Enumerable.Range(0, rank).Select(axis => AxisArithmetic(signature, spec, axis)));
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputShapeMismatch, kernel.OutputShapeLocation,
-                    ShapeText.Format(signature.OutputShape), signature.MethodName, expected, arithmetic));
+                    ShapeText.Format(signature.OutputShape), signature.MethodName, expected, arithmetic)
+                    .WithProperty(FixProperties.ComputedShape, ShapeText.Join(", ", computedShape)));
                 return false;
             }
 

@@ -114,10 +114,12 @@ namespace KernelGen.Generator.Operators.Upsample
 
             if (!matches)
             {
-                string expected = ShapeText.Format(new[] { (long)signature.InputShape[0] }.Concat(computed).ToArray());
+                var computedShape = new[] { (long)signature.InputShape[0] }.Concat(computed).ToArray();
+                string expected = ShapeText.Format(computedShape);
                 string channels = $"C: kept = {signature.InputShape[0]}";
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputShapeMismatch, kernel.OutputShapeLocation,
-                    ShapeText.Format(signature.OutputShape), signature.MethodName, expected, string.Join("; ", new[] { channels }.Concat(arithmetic))));
+                    ShapeText.Format(signature.OutputShape), signature.MethodName, expected, string.Join("; ", new[] { channels }.Concat(arithmetic)))
+                    .WithProperty(FixProperties.ComputedShape, ShapeText.Join(", ", computedShape)));
                 return false;
             }
 
