@@ -25,7 +25,10 @@ namespace KernelGen.Generator
                 && string.Equals(value?.Trim(), "true", System.StringComparison.OrdinalIgnoreCase));
             var hasUnsafe = context.CompilationProvider.Select(static (compilation, _) =>
                 compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.Unsafe") is not null);
-            var emitOptions = checkedAccess.Combine(hasUnsafe).Select(static (pair, _) => new Model.EmitOptions(pair.Left, pair.Right));
+            var helpPage = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
+                options.GlobalOptions.TryGetValue(Diagnostics.DiagnosticHelp.PageOption, out string? page) ? page : null);
+            var emitOptions = checkedAccess.Combine(hasUnsafe).Combine(helpPage)
+                .Select(static (pair, _) => new Model.EmitOptions(pair.Left.Left, pair.Left.Right, pair.Right));
             foreach (KernelOperator op in KernelOperator.All)
             {
                 var results = context.SyntaxProvider

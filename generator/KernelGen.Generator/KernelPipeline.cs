@@ -44,7 +44,7 @@ namespace KernelGen.Generator
         {
             foreach (DiagnosticInfo diagnostic in result.Diagnostics)
             {
-                context.ReportDiagnostic(diagnostic.ToDiagnostic());
+                context.ReportDiagnostic(diagnostic.ToDiagnostic(options.DiagnosticsPage));
             }
 
             if (result.Stub is { } stub)
@@ -66,7 +66,7 @@ namespace KernelGen.Generator
             {
                 // An emitter bug must not take every other kernel's body with it (CS8785): report it on this one.
                 context.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null,
-                    $"{plan.Signature.MethodName}: {exception.GetType().Name}: {exception.Message}").ToDiagnostic());
+                    $"{plan.Signature.MethodName}: {exception.GetType().Name}: {exception.Message}").ToDiagnostic(options.DiagnosticsPage));
                 return;
             }
 

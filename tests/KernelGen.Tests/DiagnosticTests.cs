@@ -110,13 +110,15 @@ public sealed class DiagnosticTests
     [Fact]
     public void Every_descriptor_has_a_test_and_a_line_in_the_package_README()
     {
-        string[] tested = Cases().Select(row => (string)row[0]).Distinct().ToArray();
+        // KG0019 is the call-site analyzer's: CallSiteTests triggers it in every form.
+        string[] tested = Cases().Select(row => (string)row[0]).Append("KG0019").Distinct().ToArray();
         string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), ReadmeTests.PackageReadme));
         foreach (var field in typeof(KernelGen.Generator.KernelGenerator).Assembly.GetType("KernelGen.Generator.Diagnostics.DiagnosticDescriptors")!
                      .GetFields().Where(f => f.FieldType == typeof(DiagnosticDescriptor)))
         {
             var descriptor = (DiagnosticDescriptor)field.GetValue(null)!;
             Assert.Contains($"| {descriptor.Id} |", readme);
+            // The link is added per build, to the installed page (DiagnosticsPageTests); a fixed one would lead nowhere.
             Assert.True(string.IsNullOrEmpty(descriptor.HelpLinkUri), $"{descriptor.Id} links to {descriptor.HelpLinkUri}, which is not published");
             if (descriptor.Id != "KG9999")
             {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using KernelGen.Tests.Infrastructure;
 
 namespace KernelGen.Tests;
@@ -24,8 +25,9 @@ public sealed class PackageTests
                 CopyDirectory(Path.Combine(root, folder), Path.Combine(repo, folder));
             }
 
-            foreach (string file in new[] { "Directory.Build.props", "Directory.Packages.props", "LICENSE" })
+            foreach (string file in new[] { "Directory.Build.props", "Directory.Packages.props", "LICENSE", Path.Combine("docs", "diagnostics.md") })
             {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(repo, file))!);
                 File.Copy(Path.Combine(root, file), Path.Combine(repo, file));
             }
 
@@ -38,6 +40,8 @@ public sealed class PackageTests
                 string[] entries = archive.Entries.Select(e => e.FullName).ToArray();
                 Assert.Contains("lib/netstandard2.0/KernelGen.dll", entries);
                 Assert.Contains("analyzers/dotnet/cs/KernelGen.Generator.dll", entries);
+                Assert.Contains("analyzers/dotnet/cs/KernelGen.CodeFixes.dll", entries);
+                Assert.Contains("docs/diagnostics.md", entries);
                 Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("Generator.dll", StringComparison.Ordinal));
                 using var nuspec = new StreamReader(archive.GetEntry("KernelGen.nuspec")!.Open());
                 string metadata = nuspec.ReadToEnd();
@@ -75,6 +79,22 @@ public sealed class PackageTests
             // The netstandard2.1 library has no Unsafe: its kernels take the span form.
             string standard = Directory.EnumerateFiles(Path.Combine(consumer, "Standard"), "*.Upscale.*.g.cs", SearchOption.AllDirectories).Single();
             Assert.Contains("// Span access:", File.ReadAllText(standard));
+
+            // The call-site analyzer runs from the installed package: a call with a buffer of the wrong constant length
+            // fails the build with KG0019, whose help link (in the SARIF log) leads to the page installed with the package.
+            string wrongCall = Path.Combine(consumer, "WrongCall.cs");
+            File.WriteAllText(wrongCall, "static class WrongCall { public static void Run() => StandardLayers.Upscale(new float[1], new float[1], new float[1]); }\n");
+            string sarif = Path.Combine(work, "errors.sarif");
+            var rejected = DotnetCli.Run(consumer, "build", "--framework", "net10.0", $"-p:KernelGenVersion={version}", $"-p:ErrorLog={sarif}");
+            File.Delete(wrongCall);
+            Assert.True(rejected.ExitCode != 0, "A call with wrong buffer lengths built:\n" + rejected.Output);
+            Assert.True(rejected.Output.Contains("error KG0019: Argument 'input' of 'Upscale' has 1 elements (new float[1])", StringComparison.Ordinal),
+                "The build did not report KG0019:\n" + rejected.Output);
+            Match helpUri = Regex.Match(File.ReadAllText(sarif), "\"helpUri\": \"(?<uri>file:[^\"]*#kg0019)\"");
+            Assert.True(helpUri.Success, "No KG0019 help link in the SARIF log");
+            var page = new Uri(helpUri.Groups["uri"].Value);
+            Assert.StartsWith(Path.Combine(work, "nuget-packages"), page.LocalPath);
+            Assert.Contains("<a id=\"kg0019\"></a>", File.ReadAllText(page.LocalPath));
 
             // net10.0 runs the vector paths; net8.0 (rolled forward onto the installed runtime) the code without them.
             foreach ((string framework, var environment) in new[]

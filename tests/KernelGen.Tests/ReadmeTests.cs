@@ -61,6 +61,20 @@ public sealed partial class ReadmeTests
         Assert.Contains($"error {error.Id}: {error.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}", Read(readme));
     }
 
+    /// <summary>Each README's example with a buffer sized by hand, as it describes, and the call-site errors it quotes for it.</summary>
+    [Theory]
+    [InlineData(RepositoryReadme, "Span<float> y = stackalloc float[Decoder.DeconvLengths.Output];", "Span<float> y = stackalloc float[16];")]
+    [InlineData(PackageReadme, "float[] features = new float[Decoder.GrowLengths.Output];", "float[] features = new float[256];")]
+    public void Readme_shows_the_real_call_site_errors(string readme, string line, string changed)
+    {
+        string text = Read(readme);
+        string code = CSharpBlock().Match(text).Groups["code"].Value;
+        Assert.Contains(line, code);
+        var (_, diagnostics) = AnalyzerHarness.Run(code.Replace(line, changed), "global using System;");
+        Assert.NotEmpty(diagnostics);
+        Assert.All(diagnostics, error => Assert.Contains($"error {error.Id}: {error.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}", text));
+    }
+
     /// <summary>
     /// The package's README is shown on a package page, where a relative link leads nowhere and repository commands
     /// do not apply: it links only to its own headings, and every heading it links to exists.

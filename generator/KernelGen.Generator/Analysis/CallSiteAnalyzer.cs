@@ -97,7 +97,8 @@ namespace KernelGen.Generator.Analysis
                     additional.Add(size.GetLocation());
                 }
 
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ArgumentLengthMismatch, argument.Value.Syntax.GetLocation(), additional, properties,
+                context.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(DiagnosticHelp.PageOption, out string? page);
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticHelp.WithLink(DiagnosticDescriptors.ArgumentLengthMismatch, page), argument.Value.Syntax.GetLocation(), additional, properties,
                     buffer.Name, kernel.Name, Int(known.Length), known.Origin, needs));
             }
         }

@@ -24,8 +24,10 @@ namespace KernelGen.Generator.Model
             return new DiagnosticInfo(descriptor, location, new EquatableArray<string>(args));
         }
 
-        public Diagnostic ToDiagnostic() =>
-            Diagnostic.Create(Descriptor, Location?.ToLocation(), Properties.ToImmutableDictionary(p => p.Key, p => (string?)p.Value), MessageArgs.ToArray());
+        /// <param name="helpPage">The installed diagnostics page, for the help link (see <see cref="Diagnostics.DiagnosticHelp"/>).</param>
+        public Diagnostic ToDiagnostic(string? helpPage) =>
+            Diagnostic.Create(Diagnostics.DiagnosticHelp.WithLink(Descriptor, helpPage), Location?.ToLocation(),
+                Properties.ToImmutableDictionary(p => p.Key, p => (string?)p.Value), MessageArgs.ToArray());
     }
 
     internal sealed record FixProperty(string Key, string Value);

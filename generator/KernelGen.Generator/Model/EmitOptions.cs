@@ -6,7 +6,8 @@ namespace KernelGen.Generator.Model
     /// The target framework has <c>System.Runtime.CompilerServices.Unsafe</c> (.NET Core 3.0 and later, or the package).
     /// Without it (netstandard2.1, for one) the kernels are written in the span form, which needs only spans.
     /// </param>
-    internal sealed record EmitOptions(bool CheckedAccess, bool HasUnsafe)
+    /// <param name="DiagnosticsPage">The MSBuild property <c>KernelGenDiagnosticsPage</c>: where the help links lead.</param>
+    internal sealed record EmitOptions(bool CheckedAccess, bool HasUnsafe, string? DiagnosticsPage = null)
     {
         /// <summary>Every access through spans: asked for, or the only form the target can compile.</summary>
         public bool SpanAccess => CheckedAccess || !HasUnsafe;
