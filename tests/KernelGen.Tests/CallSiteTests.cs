@@ -88,6 +88,8 @@ public sealed class CallSiteTests
         { "a span local sliced again", Body("Span<float> s = new float[300];\ns = s.Slice(44);\nLayers.Up1(new float[64], s);") },
         { "a field that is not readonly", Calls("private static float[] Buffer = new float[3];\npublic static void Run() => Layers.Up1(Buffer, new float[256]);") },
         { "a readonly field assigned in a constructor", Calls("private readonly float[] _buffer = new float[3];\npublic Calls(int n) { _buffer = new float[n]; }\npublic void Run() => Layers.Up1(_buffer, new float[256]);") },
+        { "a readonly field assigned in an init accessor", Calls("private readonly float[] _buffer = new float[3];\npublic int Size { init => _buffer = new float[value]; }\npublic void Run() => Layers.Up1(_buffer, new float[256]);") },
+        { "a readonly field of a struct that assigns 'this'", Kernels + "public struct Holder { private readonly float[] _buffer = new float[3]; public Holder() { } public void Reset(Holder other) { this = other; } public void Run() => Layers.Up1(_buffer, new float[256]); }\n" },
         { "a readonly field without an initializer", Calls("private static readonly float[] Buffer;\nstatic Calls() { Buffer = new float[3]; }\npublic static void Run() => Layers.Up1(Buffer, new float[256]);") },
         { "a slice whose start is not constant", Body("Layers.Up1(new float[64], new float[300].AsSpan(n));") },
         { "a slice past the end (it throws by itself)", Body("Layers.Up1(new float[64], new float[300].AsSpan(200, 256));") },

@@ -85,7 +85,7 @@ public sealed class PackageTests
             string wrongCall = Path.Combine(consumer, "WrongCall.cs");
             File.WriteAllText(wrongCall, "static class WrongCall { public static void Run() => StandardLayers.Upscale(new float[1], new float[1], new float[1]); }\n");
             string sarif = Path.Combine(work, "errors.sarif");
-            var rejected = DotnetCli.Run(consumer, "build", "--framework", "net10.0", $"-p:KernelGenVersion={version}", $"-p:ErrorLog={sarif}");
+            var rejected = DotnetCli.Run(consumer, swedish, "build", "--framework", "net10.0", $"-p:KernelGenVersion={version}", $"-p:ErrorLog={sarif}", "-p:UseSharedCompilation=false");
             File.Delete(wrongCall);
             Assert.True(rejected.ExitCode != 0, "A call with wrong buffer lengths built:\n" + rejected.Output);
             Assert.True(rejected.Output.Contains("error KG0019: Argument 'input' of 'Upscale' has 1 elements (new float[1])", StringComparison.Ordinal),

@@ -48,7 +48,7 @@ namespace KernelGen.Generator.Analysis
                     return FromLocal(local.Local, operation.SemanticModel, compilation, depth);
 
                 case IFieldReferenceOperation field:
-                    return FromField(field.Field, compilation, depth);
+                    return FromField(field.Field, operation.SemanticModel, compilation, depth);
 
                 case IInvocationOperation invocation:
                     return FromInvocation(invocation, compilation, depth);
@@ -163,7 +163,11 @@ namespace KernelGen.Generator.Analysis
             return Named(local.Name, Of(model.GetOperation(initializer.Value), compilation, depth + 1));
         }
 
-        private static KnownLength? FromField(IFieldSymbol field, Compilation compilation, int depth)
+#pragma warning disable RS1030 // The initializer of a field declared in another file than the call needs that file's model.
+        private static SemanticModel NewModel(Compilation compilation, SyntaxTree tree) => compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+
+        private static KnownLength? FromField(IFieldSymbol field, SemanticModel? callModel, Compilation compilation, int depth)
         {
             if (!field.IsReadOnly || field.DeclaringSyntaxReferences.Length != 1
                 || field.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer: { } initializer })
@@ -171,12 +175,24 @@ namespace KernelGen.Generator.Analysis
                 return null;
             }
 
-            // A readonly field can be assigned again only in its type's constructors: look through every part of the type.
+            // A readonly field can be assigned again only in its type's constructors and init accessors, and, in a
+            // struct, by any member that assigns 'this': look there, in every part of the type.
+            bool isStruct = field.ContainingType.TypeKind == TypeKind.Struct;
             foreach (SyntaxReference part in field.ContainingType.DeclaringSyntaxReferences)
             {
-                if (Reassignments.Any(part.GetSyntax(), field.Name))
+                if (part.GetSyntax() is not TypeDeclarationSyntax type)
                 {
                     return null;
+                }
+
+                foreach (MemberDeclarationSyntax member in type.Members)
+                {
+                    bool canAssign = isStruct || member is ConstructorDeclarationSyntax
+                        || (member is PropertyDeclarationSyntax property && property.AccessorList?.Accessors.Any(a => a.IsKind(SyntaxKind.InitAccessorDeclaration)) == true);
+                    if (canAssign && Reassignments.Any(member, field.Name))
+                    {
+                        return null;
+                    }
                 }
             }
 
@@ -186,9 +202,8 @@ namespace KernelGen.Generator.Analysis
                 return null;
             }
 
-#pragma warning disable RS1030 // The initializer may be in another file than the call; this runs only for readonly-field arguments.
-            SemanticModel model = compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
+            // Usually the call's own model; another file's only for a field declared there.
+            SemanticModel model = callModel?.SyntaxTree == tree ? callModel : NewModel(compilation, tree);
             return Named(field.Name, Of(model.GetOperation(initializer.Value), compilation, depth + 1));
         }
 
