@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
 using KernelGen.Generator.Diagnostics;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -16,33 +14,22 @@ namespace KernelGen.CodeFixes
     /// initializer or a slice says something a fix should not overwrite.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BufferLengthFix)), Shared]
-    public sealed class BufferLengthFix : CodeFixProvider
+    public sealed class BufferLengthFix : DiagnosticFix
     {
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.ArgumentLengthMismatch.Id);
 
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        protected override DocumentEdit? Edit(SyntaxNode root, Diagnostic diagnostic)
         {
-            SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            foreach (Diagnostic diagnostic in context.Diagnostics)
+            // The size may be in another file (a readonly field's initializer); the fix stays with one document.
+            if (!diagnostic.Properties.TryGetValue(FixProperties.Replacement, out string? replacement) || replacement is null
+                || diagnostic.AdditionalLocations.Count == 0 || diagnostic.AdditionalLocations[0].SourceTree?.FilePath != root.SyntaxTree.FilePath
+                || root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax size)
             {
-                if (root is null || !diagnostic.Properties.TryGetValue(FixProperties.Replacement, out string? replacement) || replacement is null
-                    || diagnostic.AdditionalLocations.Count == 0 || diagnostic.AdditionalLocations[0].SourceTree?.FilePath != root.SyntaxTree.FilePath
-                    || root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax size)
-                {
-                    // The size may be in another file (a readonly field's initializer); the fix stays with one document.
-                    continue;
-                }
-
-                ExpressionSyntax sized = SyntaxFactory.ParseExpression(replacement).WithTriviaFrom(size);
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Size the buffer with {replacement}",
-                        _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(size, sized))),
-                        equivalenceKey: nameof(BufferLengthFix)),
-                    diagnostic);
+                return null;
             }
+
+            ExpressionSyntax sized = SyntaxFactory.ParseExpression(replacement).WithTriviaFrom(size);
+            return new DocumentEdit($"Size the buffer with {replacement}", root.ReplaceNode(size, sized));
         }
     }
 }

@@ -2,10 +2,8 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
 using KernelGen.Generator.Diagnostics;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -17,52 +15,39 @@ namespace KernelGen.CodeFixes
     /// <c>partial</c>): adds the missing modifiers, <c>partial</c> last, where C# requires it.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ModifierFix)), Shared]
-    public sealed class ModifierFix : CodeFixProvider
+    public sealed class ModifierFix : DiagnosticFix
     {
         public override ImmutableArray<string> FixableDiagnosticIds { get; } =
             ImmutableArray.Create(DiagnosticDescriptors.InvalidMethod.Id, DiagnosticDescriptors.ContainingTypeNotPartial.Id);
 
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        protected override DocumentEdit? Edit(SyntaxNode root, Diagnostic diagnostic)
         {
-            SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
+            SyntaxNode node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            MemberDeclarationSyntax? declaration;
+            string name;
+            string[] missing;
+            if (diagnostic.Id == DiagnosticDescriptors.ContainingTypeNotPartial.Id)
             {
-                return;
+                var type = node.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+                (declaration, name, missing) = (type, type?.Identifier.ValueText ?? "", new[] { "partial" });
+            }
+            else
+            {
+                var method = node.FirstAncestorOrSelf<MethodDeclarationSyntax>();
+                (declaration, name) = (method, method?.Identifier.ValueText ?? "");
+                // Only a declaration that lacks nothing but modifiers carries them (a method with a body does not).
+                missing = diagnostic.Properties.TryGetValue(FixProperties.MissingModifiers, out string? modifiers) && modifiers is not null
+                    ? modifiers.Split(' ')
+                    : new string[0];
             }
 
-            foreach (Diagnostic diagnostic in context.Diagnostics)
+            if (declaration is null || missing.Length == 0)
             {
-                SyntaxNode node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-                MemberDeclarationSyntax? declaration;
-                string[] missing;
-                if (diagnostic.Id == DiagnosticDescriptors.ContainingTypeNotPartial.Id)
-                {
-                    declaration = node.FirstAncestorOrSelf<TypeDeclarationSyntax>();
-                    missing = new[] { "partial" };
-                }
-                else
-                {
-                    declaration = node.FirstAncestorOrSelf<MethodDeclarationSyntax>();
-                    missing = diagnostic.Properties.TryGetValue(FixProperties.MissingModifiers, out string? modifiers) && modifiers is not null
-                        ? modifiers.Split(' ')
-                        : new string[0];
-                }
-
-                if (declaration is null || missing.Length == 0)
-                {
-                    continue;
-                }
-
-                string name = declaration is TypeDeclarationSyntax type ? type.Identifier.ValueText : ((MethodDeclarationSyntax)declaration).Identifier.ValueText;
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Make '{name}' {string.Join(" ", missing)}",
-                        _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(declaration, AddModifiers(declaration, missing)))),
-                        equivalenceKey: nameof(ModifierFix) + string.Join("", missing)),
-                    diagnostic);
+                return null;
             }
+
+            string added = string.Join(" ", missing);
+            return new DocumentEdit($"Make '{name}' {added}", root.ReplaceNode(declaration, AddModifiers(declaration, missing)), added);
         }
 
         /// <summary>
