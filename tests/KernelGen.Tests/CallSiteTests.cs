@@ -121,6 +121,8 @@ public sealed class CallSiteTests
         "Argument 'output' of 'UpBatch' has 12 elements (new float[12]); the kernel writes 3 * 12 = 36 (3 samples of [2, 6])")]
     [InlineData("Layers.UpBatch(n, new float[18], new float[13]);",
         "Argument 'output' of 'UpBatch' has 13 elements (new float[13]); the kernel writes a whole number of samples of 12 = [2, 6], and 13 is not a multiple of 12")]
+    [InlineData("Layers.Deconv(new float[4], [1], new float[1], new float[16]);",
+        "Argument 'weight' of 'Deconv' has 1 element ([1]); the kernel reads 9 = [1, 1, 3, 3]")]
     [InlineData("Layers.Deconv(new float[4], new float[9], [], new float[16]);",
         "Argument 'bias' of 'Deconv' has 0 elements ([]); the kernel reads 1 = [1]")]
     public void The_message_shows_the_arithmetic(string statements, string expected)

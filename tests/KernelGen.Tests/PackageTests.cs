@@ -88,7 +88,7 @@ public sealed class PackageTests
             var rejected = DotnetCli.Run(consumer, swedish, "build", "--framework", "net10.0", $"-p:KernelGenVersion={version}", $"-p:ErrorLog={sarif}", "-p:UseSharedCompilation=false");
             File.Delete(wrongCall);
             Assert.True(rejected.ExitCode != 0, "A call with wrong buffer lengths built:\n" + rejected.Output);
-            Assert.True(rejected.Output.Contains("error KG0019: Argument 'input' of 'Upscale' has 1 elements (new float[1])", StringComparison.Ordinal),
+            Assert.True(rejected.Output.Contains("error KG0019: Argument 'input' of 'Upscale' has 1 element (new float[1])", StringComparison.Ordinal),
                 "The build did not report KG0019:\n" + rejected.Output);
             Match helpUri = Regex.Match(File.ReadAllText(sarif), "\"helpUri\": \"(?<uri>file:[^\"]*#kg0019)\"");
             Assert.True(helpUri.Success, "No KG0019 help link in the SARIF log");

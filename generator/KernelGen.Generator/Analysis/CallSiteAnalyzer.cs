@@ -99,7 +99,7 @@ namespace KernelGen.Generator.Analysis
 
                 context.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(DiagnosticHelp.PageOption, out string? page);
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticHelp.WithLink(DiagnosticDescriptors.ArgumentLengthMismatch, page), argument.Value.Syntax.GetLocation(), additional, properties,
-                    buffer.Name, kernel.Name, Int(known.Length), known.Origin, needs));
+                    buffer.Name, kernel.Name, known.Length == 1 ? "1 element" : Int(known.Length) + " elements", known.Origin, needs));
             }
         }
 

@@ -104,7 +104,7 @@ namespace KernelGen.Generator.Diagnostics
         /// <summary>KG0019: "Argument 'output' of 'Up2' has 1024 elements (new float[1024]); the kernel writes 2048 = [32, 8, 8]" (the call-site analyzer)</summary>
         public static readonly DiagnosticDescriptor ArgumentLengthMismatch = Create(
             "KG0019", "Argument length does not match the kernel",
-            "Argument '{0}' of '{1}' has {2} elements ({3}); the kernel {4}");
+            "Argument '{0}' of '{1}' has {2} ({3}); the kernel {4}");
 
         /// <summary>KG9999: "KernelGen failed on this declaration (...); please report it". A bug in KernelGen, never in the user's code.</summary>
         public static readonly DiagnosticDescriptor InternalError = Create(
