@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Globalization;
 using KernelGen.Generator.Diagnostics;
+using KernelGen.Generator.Emit;
 using KernelGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -58,7 +58,7 @@ namespace KernelGen.Generator.Analysis
                 }
 
                 string shape = ShapeText.Format(buffer.Shape);
-                string perSample = Int(buffer.Length) + " = " + shape;
+                string perSample = Literals.Int(buffer.Length) + " = " + shape;
                 string? needs = null;
                 string? replacement = null;
                 if (!batched || !buffer.PerSample)
@@ -74,14 +74,14 @@ namespace KernelGen.Generator.Analysis
                     long total = samples * buffer.Length;
                     if (known.Length != total)
                     {
-                        needs = $"{buffer.Verb} {Int(samples)} * {Int(buffer.Length)} = {Int(total)} ({Int(samples)} samples of {shape})";
-                        replacement = $"{Int(samples)} * {Constant(buffer, argument)}";
+                        needs = $"{buffer.Verb} {Literals.Int(samples)} * {Literals.Int(buffer.Length)} = {Literals.Int(total)} ({Literals.Int(samples)} samples of {shape})";
+                        replacement = $"{Literals.Int(samples)} * {Constant(buffer, argument)}";
                     }
                 }
                 else if (known.Length % buffer.Length != 0)
                 {
                     // Whatever the batch count is at run time, this length is not a whole number of samples.
-                    needs = $"{buffer.Verb} a whole number of samples of {perSample}, and {Int(known.Length)} is not a multiple of {Int(buffer.Length)}";
+                    needs = $"{buffer.Verb} a whole number of samples of {perSample}, and {Literals.Int(known.Length)} is not a multiple of {Literals.Int(buffer.Length)}";
                 }
 
                 if (needs is null)
@@ -99,7 +99,7 @@ namespace KernelGen.Generator.Analysis
 
                 context.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(DiagnosticHelp.PageOption, out string? page);
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticHelp.WithLink(DiagnosticDescriptors.ArgumentLengthMismatch, page), argument.Value.Syntax.GetLocation(), additional, properties,
-                    buffer.Name, kernel.Name, known.Length == 1 ? "1 element" : Int(known.Length) + " elements", known.Origin, needs));
+                    buffer.Name, kernel.Name, known.Length == 1 ? "1 element" : Literals.Int(known.Length) + " elements", known.Origin, needs));
             }
         }
 
@@ -112,7 +112,5 @@ namespace KernelGen.Generator.Analysis
                 : lengths.ToDisplayString();
             return type + "." + buffer.Constant.Name;
         }
-
-        private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using KernelGen.Generator.Emit;
 using KernelGen.Generator.Model;
 using KernelGen.Generator.Operators;
 using Microsoft.CodeAnalysis;
@@ -76,8 +77,7 @@ namespace KernelGen.Generator.Analysis
             var buffers = new List<CalleeBuffer>();
             for (int i = 0; i < roles.Count; i++)
             {
-                string constantName = char.ToUpperInvariant(roles[i][0]) + roles[i].Substring(1);
-                if (lengths.GetMembers(constantName).FirstOrDefault() is not IFieldSymbol { HasConstantValue: true, ConstantValue: int length } constant
+                if (lengths.GetMembers(KernelBuffer.ConstantNameOf(roles[i])).FirstOrDefault() is not IFieldSymbol { HasConstantValue: true, ConstantValue: int length } constant
                     || ShapeOf(constant) is not { } shape)
                 {
                     return null;

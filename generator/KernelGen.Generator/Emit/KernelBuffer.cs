@@ -34,7 +34,10 @@ namespace KernelGen.Generator.Emit
         public int Length { get; }
 
         /// <summary>The name of the constant in the lengths class: <c>Input</c>, <c>Weight</c>, <c>Bias</c>, <c>Output</c>.</summary>
-        public string ConstantName => char.ToUpperInvariant(Role[0]) + Role.Substring(1);
+        public string ConstantName => ConstantNameOf(Role);
+
+        /// <summary>The lengths constant of a role: <c>Input</c> for <c>input</c>. The call-site analyzer looks constants up by it.</summary>
+        public static string ConstantNameOf(string role) => char.ToUpperInvariant(role[0]) + role.Substring(1);
     }
 
     internal static class KernelBuffers

@@ -70,18 +70,7 @@ namespace KernelGen.Generator.Operators
             return null;
         }
 
-        public static bool IsKernelAttribute(string? metadataName)
-        {
-            foreach (KernelOperator op in All)
-            {
-                if (op.AttributeName == metadataName)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        public static bool IsKernelAttribute(string? metadataName) => ForAttribute(metadataName) is not null;
 
         public static KernelOperator For(OperatorSpec spec) => spec switch
         {
