@@ -50,6 +50,7 @@ public sealed class CallSiteTests
         { "decoder chain: Up1's output is not Up2's input", Body("var x = new float[Layers.Up1Lengths.Input];\nvar hidden = new float[Layers.Up1Lengths.Output];\nLayers.Up1(x, hidden);\nLayers.Up2([|hidden|], new float[Layers.Up2Lengths.Output]);") },
         { "constant batch", Body("Layers.UpBatch(3, new float[18], [|new float[12]|]);") },
         { "unknown batch, not a whole number of samples", Body("Layers.UpBatch(n, new float[18], [|new float[13]|]);") },
+        { "unknown batch, input and output disagree on the samples", Body("Layers.UpBatch(n, new float[18], [|new float[24]|]);") },
         { "named arguments in another order", Body("Layers.Up1(output: [|new float[255]|], input: new float[64]);") },
         { "top-level style local in a lambda", Body("var b = new float[5];\nAction a = () => Layers.Up1(new float[64], [|b|]);") },
     };
@@ -121,6 +122,8 @@ public sealed class CallSiteTests
         "Argument 'output' of 'UpBatch' has 12 elements (new float[12]); the kernel writes 3 * 12 = 36 (3 samples of [2, 6])")]
     [InlineData("Layers.UpBatch(n, new float[18], new float[13]);",
         "Argument 'output' of 'UpBatch' has 13 elements (new float[13]); the kernel writes a whole number of samples of 12 = [2, 6], and 13 is not a multiple of 12")]
+    [InlineData("Layers.UpBatch(n, new float[18], new float[24]);",
+        "Argument 'output' of 'UpBatch' has 24 elements (new float[24]); the kernel writes one sample of 12 = [2, 6] for each of the 3 samples 'input' holds, 3 * 12 = 36")]
     [InlineData("Layers.Deconv(new float[4], [1], new float[1], new float[16]);",
         "Argument 'weight' of 'Deconv' has 1 element ([1]); the kernel reads 9 = [1, 1, 3, 3]")]
     [InlineData("Layers.Deconv(new float[4], new float[9], [], new float[16]);",

@@ -49,6 +49,9 @@ namespace KernelGen.Generator.Analysis
                     ? count
                     : null;
             bool batched = kernel.BatchOrdinal is not null;
+            // With a batch count unknown here, the first per-sample buffer of known length says how many samples the
+            // call has; the input and the output must agree on it.
+            (CalleeBuffer Buffer, long Samples)? firstCount = null;
             foreach (CalleeBuffer buffer in kernel.Buffers)
             {
                 if (!arguments.TryGetValue(buffer.Ordinal, out IArgumentOperation? argument)
@@ -82,6 +85,16 @@ namespace KernelGen.Generator.Analysis
                 {
                     // Whatever the batch count is at run time, this length is not a whole number of samples.
                     needs = $"{buffer.Verb} a whole number of samples of {perSample}, and {Literals.Int(known.Length)} is not a multiple of {Literals.Int(buffer.Length)}";
+                }
+                else if (firstCount is not { } first)
+                {
+                    firstCount = (buffer, known.Length / buffer.Length);
+                }
+                else if (known.Length / buffer.Length != first.Samples)
+                {
+                    long expected = first.Samples * buffer.Length;
+                    needs = $"{buffer.Verb} one sample of {perSample} for each of the {Literals.Int(first.Samples)} samples '{first.Buffer.Name}' holds, "
+                        + $"{Literals.Int(first.Samples)} * {Literals.Int(buffer.Length)} = {Literals.Int(expected)}";
                 }
 
                 if (needs is null)
