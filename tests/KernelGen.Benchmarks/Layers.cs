@@ -14,6 +14,13 @@ public static partial class Layers
     [ConvTranspose(k: 4, stride: 2, pad: 1)]
     public static partial void Dcgan([Shape(128, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(64, 32, 32)] Span<float> output);
 
+    // MelGAN's and HiFi-GAN V1's first upsampling layer (x8), and a later x2 stage of HiFi-GAN's shape: 1-D.
+    [ConvTranspose(k: 16, stride: 8, pad: 4)]
+    public static partial void Vocoder8x([Shape(512, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(256, 256)] Span<float> output);
+
+    [ConvTranspose(k: 4, stride: 2, pad: 1)]
+    public static partial void Vocoder2x([Shape(128, 2048)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(64, 4096)] Span<float> output);
+
     [ConvTranspose(k: 2, stride: 2)]
     public static partial void UNet([Shape(64, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 64, 64)] Span<float> output);
 

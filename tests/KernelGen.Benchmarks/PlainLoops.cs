@@ -49,6 +49,35 @@ public static class PlainLoops
         }
     }
 
+    public static void ConvTranspose1d(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y,
+        int cin, int cout, int length, int k, int stride, int pad)
+    {
+        int outLength = ((length - 1) * stride) - (2 * pad) + k;
+        for (int co = 0; co < cout; co++)
+        {
+            y.Slice(co * outLength, outLength).Fill(bias.IsEmpty ? 0 : bias[co]);
+        }
+
+        for (int ci = 0; ci < cin; ci++)
+        {
+            for (int co = 0; co < cout; co++)
+            {
+                for (int i = 0; i < length; i++)
+                {
+                    float v = x[(ci * length) + i];
+                    for (int t = 0; t < k; t++)
+                    {
+                        int o = (i * stride) - pad + t;
+                        if (o >= 0 && o < outLength)
+                        {
+                            y[(co * outLength) + o] += v * w[(((ci * cout) + co) * k) + t];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     public static void Conv1x1(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, int cin, int cout, int positions)
     {
         for (int co = 0; co < cout; co++)

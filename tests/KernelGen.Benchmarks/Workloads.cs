@@ -94,6 +94,22 @@ public class Dcgan : Workload
     protected override void Plain(float[] output) => PlainLoops.ConvTranspose2d(Input, Weight, Bias, output, 128, 64, 16, 16, 4, 2, 1, 0, 1);
 }
 
+public class Vocoder8x : Workload
+{
+    public override long MultiplyAdds => 512L * 256 * 32 * 16;
+    protected override (int, int, int, int) Lengths => (512 * 32, 512 * 256 * 16, 256, 256 * 256);
+    protected override void Generated(float[] output) => Layers.Vocoder8x(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.ConvTranspose1d(Input, Weight, Bias, output, 512, 256, 32, 16, 8, 4);
+}
+
+public class Vocoder2x : Workload
+{
+    public override long MultiplyAdds => 128L * 64 * 2048 * 4;
+    protected override (int, int, int, int) Lengths => (128 * 2048, 128 * 64 * 4, 64, 64 * 4096);
+    protected override void Generated(float[] output) => Layers.Vocoder2x(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.ConvTranspose1d(Input, Weight, Bias, output, 128, 64, 2048, 4, 2, 1);
+}
+
 public class UNet : Workload
 {
     public override long MultiplyAdds => 64L * 32 * 32 * 32 * 4;

@@ -24,6 +24,13 @@ def conv_t(cin, cout, size, k, s, p, op=0, groups=1, bias=True):
     return (lambda: F.conv_transpose2d(x, w, b, stride=s, padding=p, output_padding=op, groups=groups)), macs
 
 
+def conv_t1d(cin, cout, length, k, s, p):
+    x = torch.randn(1, cin, length)
+    w = torch.randn(cin, cout, k)
+    b = torch.randn(cout)
+    return (lambda: F.conv_transpose1d(x, w, b, stride=s, padding=p)), cin * cout * length * k
+
+
 def conv1x1(cin, cout, size, bias):
     x = torch.randn(1, cin, size, size)
     w = torch.randn(cout, cin, 1, 1)
@@ -42,6 +49,8 @@ WORKLOADS = {
     "SeedUpsample": upsample(1, 2, "nearest"),
     "Dcgan": conv_t(128, 64, 16, 4, 2, 1),
     "UNet": conv_t(64, 32, 32, 2, 2, 0),
+    "Vocoder8x": conv_t1d(512, 256, 32, 16, 8, 4),
+    "Vocoder2x": conv_t1d(128, 64, 2048, 4, 2, 1),
     "Autoencoder1": conv_t(32, 16, 7, 3, 2, 1, op=1),
     "Autoencoder2": conv_t(16, 1, 14, 3, 2, 1, op=1),
     "Depthwise": conv_t(64, 64, 32, 4, 2, 1, groups=64, bias=False),

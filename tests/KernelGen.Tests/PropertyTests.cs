@@ -49,6 +49,10 @@ public sealed class PropertyKernels
             new ConvTransposeConfig("CT42", 3, 2, [10, 40], [7, 7], [1, 1], [3, 3], [0, 0], [1, 1], 1, true, 1),
             // Tall and thin: too many flat vectors for the flat form, so the row form takes it.
             new ConvTransposeConfig("CT43", 1, 2, [400, 5], [4, 4], [2, 2], [1, 1], [0, 0], [1, 1], 1, false, 1),
+            // 1-D, which the vector form takes as one row of a 2-D layer: a vocoder-style kernel 16, stride 8, and a
+            // grouped odd-sized one with output padding, batched.
+            new ConvTransposeConfig("CT44", 4, 3, [70], [16], [8], [4], [0], [1], 1, true, 1),
+            new ConvTransposeConfig("CT45", 6, 4, [37], [5], [3], [2], [1], [1], 2, false, 2),
         ]).ToArray();
         var declarations = new Declarations();
         foreach (ConvTransposeConfig c in ConvTransposes)
@@ -269,6 +273,7 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [InlineData("ConvTranspose", "); each phase one flat row of")]
     [InlineData("ConvTranspose", "lanes (Vector256) over the padded width")]
     [InlineData("ConvTranspose", "lanes (Vector512) over the padded width")]
+    [InlineData("ConvTranspose", "treats this 1-D layer as a 2-D one of a single row")]
     [InlineData("Conv1x1", "_Vector512(")]
     [InlineData("Conv1x1", "// Form: loops with constant bounds")]
     [InlineData("Conv1x1", "// Form: fully unrolled")]

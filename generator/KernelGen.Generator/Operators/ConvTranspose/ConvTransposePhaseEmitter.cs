@@ -42,20 +42,61 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// <summary>The longest flat row, in vectors, that the flat form writes out (its stores are per output row).</summary>
         private const int MaxFlatVectors = 16;
 
-        public static bool Applies(KernelSignature signature, ConvTransposeSpec spec) =>
-            signature.SpatialRank == 2 && spec.Dilation.All(d => d == 1);
+        public static bool Applies(KernelSignature signature, ConvTransposeSpec spec)
+        {
+            (signature, spec) = AsPlanes(signature, spec);
+            return signature.SpatialRank == 2 && spec.Dilation.All(d => d == 1);
+        }
+
+        /// <summary>
+        /// A 1-D transposed convolution is the 2-D one of a single row: <c>[C, L]</c> is <c>[C, 1, L]</c> in memory,
+        /// the weight <c>[C_in, C_out/groups, k]</c> is <c>[C_in, C_out/groups, 1, k]</c>, and the new axis has kernel,
+        /// stride and dilation 1 and no padding. So a 1-D layer takes the 2-D forms unchanged, one output row per plane.
+        /// </summary>
+        private static (KernelSignature Signature, ConvTransposeSpec Spec) AsPlanes(KernelSignature signature, ConvTransposeSpec spec)
+        {
+            if (signature.SpatialRank != 1)
+            {
+                return (signature, spec);
+            }
+
+            static EquatableArray<int> Row(EquatableArray<int> shape) => new(new[] { shape[0], 1, shape[1] });
+            static EquatableArray<int> WithRowAxis(int row, EquatableArray<int> values) => new(new[] { row, values[0] });
+            return (signature with { InputShape = Row(signature.InputShape), OutputShape = Row(signature.OutputShape) },
+                spec with
+                {
+                    Kernel = WithRowAxis(1, spec.Kernel),
+                    Stride = WithRowAxis(1, spec.Stride),
+                    Pad = WithRowAxis(0, spec.Pad),
+                    OutputPadding = WithRowAxis(0, spec.OutputPadding),
+                    Dilation = WithRowAxis(1, spec.Dilation),
+                });
+        }
 
         /// <summary>
         /// The widths in the order the dispatch tries them: fewest vector multiply-adds first, and of two that need as
         /// many, the narrower (as when every phase's output row fits in one Vector256: wider vectors would mostly hold
         /// padding). The dispatch takes the first the hardware accelerates, so every machine gets its best width.
         /// </summary>
-        public static VectorWidth[] Widths(KernelSignature signature, ConvTransposeSpec spec) =>
-            !Applies(signature, spec) ? new VectorWidth[0]
-            : VectorWidth.All.OrderBy(width => new Layout(signature, spec, width).VectorProducts).ThenBy(width => width.Bytes).ToArray();
+        public static VectorWidth[] Widths(KernelSignature signature, ConvTransposeSpec spec)
+        {
+            if (!Applies(signature, spec))
+            {
+                return new VectorWidth[0];
+            }
+
+            (signature, spec) = AsPlanes(signature, spec);
+            return VectorWidth.All.OrderBy(width => new Layout(signature, spec, width).VectorProducts).ThenBy(width => width.Bytes).ToArray();
+        }
 
         public static void WriteMethods(IndentedWriter writer, KernelSignature signature, ConvTransposeSpec spec)
         {
+            if (signature.SpatialRank == 1)
+            {
+                writer.WriteLine("// The vector form treats this 1-D layer as a 2-D one of a single row ([C, L] as [C, 1, L], k as 1 x k).");
+            }
+
+            (signature, spec) = AsPlanes(signature, spec);
             foreach (VectorWidth width in VectorWidth.All)
             {
                 WriteFiniteCheck(writer, signature, width);
