@@ -309,7 +309,19 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             int perRowVector = channels * set.Rws.Length;
             int vectors = Math.Min(Math.Min(3, l.VectorsFor(qw)), Math.Max(1, accumulators / perRowVector));
             int rows = Math.Max(1, Math.Min(qh, accumulators / (perRowVector * vectors)));
-            return new Tile(channels, rows, vectors);
+            if (rows < qh || l.OutputChannelsPerGroup <= channels)
+            {
+                return new Tile(channels, rows, vectors);
+            }
+
+            // Every row of the phase fits in one tile (a 1-D layer has one): the registers rows would have taken go to
+            // more channels, a number that divides them, and as many vectors as then fit; of equal products, the
+            // squarer tile, which loads fewer vectors and broadcasts per multiply-add.
+            return (from v in Enumerable.Range(1, Math.Min(3, l.VectorsFor(qw)))
+                    from c in Enumerable.Range(channels, l.OutputChannelsPerGroup - channels + 1)
+                    where l.OutputChannelsPerGroup % c == 0 && c * v * rows * set.Rws.Length <= accumulators
+                    orderby c * v descending, c + v
+                    select new Tile(c, rows, v)).DefaultIfEmpty(new Tile(channels, rows, vectors)).First();
         }
 
         /// <summary>Flat form: up to four vectors of the flat row, and as many channels as registers allow.</summary>
