@@ -53,6 +53,10 @@ public sealed class PropertyKernels
             // grouped odd-sized one with output padding, batched.
             new ConvTransposeConfig("CT44", 4, 3, [70], [16], [8], [4], [0], [1], 1, true, 1),
             new ConvTransposeConfig("CT45", 6, 4, [37], [5], [3], [2], [1], [1], 2, false, 2),
+            // Weights of a group over the cache budget: every phase runs over a block of output channels at a time,
+            // in 1-D, and in 2-D within each of two groups, batched.
+            new ConvTransposeConfig("CT46", 64, 48, [20], [16], [8], [4], [0], [1], 1, true, 1),
+            new ConvTransposeConfig("CT47", 32, 64, [12, 40], [8, 8], [2, 2], [3, 3], [0, 0], [1, 1], 2, true, 2),
         ]).ToArray();
         var declarations = new Declarations();
         foreach (ConvTransposeConfig c in ConvTransposes)
@@ -274,6 +278,7 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [InlineData("ConvTranspose", "lanes (Vector256) over the padded width")]
     [InlineData("ConvTranspose", "lanes (Vector512) over the padded width")]
     [InlineData("ConvTranspose", "treats this 1-D layer as a 2-D one of a single row")]
+    [InlineData("ConvTranspose", "// Output channels in blocks of")]
     [InlineData("Conv1x1", "_Vector512(")]
     [InlineData("Conv1x1", "// Form: loops with constant bounds")]
     [InlineData("Conv1x1", "// Form: fully unrolled")]

@@ -42,6 +42,12 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// <summary>The longest flat row, in vectors, that the flat form writes out (its stores are per output row).</summary>
         private const int MaxFlatVectors = 16;
 
+        /// <summary>
+        /// Weights of one block of output channels, at most: a quarter of this machine's 1 MiB L2, so that they stay
+        /// there, with the input and the outputs, while every phase reads them (see <see cref="ChooseChannelBlock"/>).
+        /// </summary>
+        private const int WeightBlockBytes = 256 * 1024;
+
         public static bool Applies(KernelSignature signature, ConvTransposeSpec spec)
         {
             (signature, spec) = AsPlanes(signature, spec);
@@ -187,11 +193,22 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// <summary>The calls of the phase methods, one per phase set, each told where its phase starts.</summary>
         private static void WritePhaseCalls(IndentedWriter writer, Layout l, List<PhaseMethod> methods, string input)
         {
+            IDisposable? blocks = null;
+            if (l.IsBlocked)
+            {
+                long blockBytes = (long)l.InputChannelsPerGroup * l.KernelTaps * l.ChannelBlock * (l.ElementType == ElementType.Float ? sizeof(float) : sizeof(double));
+                writer.WriteLine($"// Output channels in blocks of {l.ChannelBlock}, whose weights ({blockBytes / 1024} KiB) stay in the cache while every phase reads them.");
+                blocks = writer.Block($"for (int channelStart = 0; channelStart < {l.OutputChannelsPerGroup}; channelStart += {l.ChannelBlock})");
+            }
+
             foreach (PhaseSet set in l.PhaseSets)
             {
                 PhaseMethod method = methods.First(m => m.Sets.Contains(set));
-                writer.WriteLine($"{method.Name}({Arguments(l, input)}, inputPhase: {l.InputOrigin(set)}, weightPhase: {l.WeightOrigin(set)}, outputPhase: {l.OutputOrigin(set)}); // phase {set.Describe()}");
+                string channelStart = l.IsBlocked ? ", channelStart" : string.Empty;
+                writer.WriteLine($"{method.Name}({Arguments(l, input)}, inputPhase: {l.InputOrigin(set)}, weightPhase: {l.WeightOrigin(set)}, outputPhase: {l.OutputOrigin(set)}{channelStart}); // phase {set.Describe()}");
             }
+
+            blocks?.Dispose();
         }
 
         private static void WriteEntry(IndentedWriter writer, Layout l, List<PhaseMethod> methods)
@@ -255,8 +272,9 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 ? $"each phase one flat row of {l.FlatLength(rh, set.Rws[0], l.PaddedWidth)} lanes ({l.Width.Name}) over the padded width {l.PaddedWidth}; tiles of {tile.Channels} channels x {tile.Vectors} vectors"
                 : $"tiles of {tile.Channels} channels x {tile.Rows} rows x {tile.Vectors} vectors";
             string phases = string.Join(", ", method.Sets.Select(s => s.Describe()));
-            writer.WriteLine($"/// <summary>Stride phase(s) {phases} (row, column): {qh} output rows and {qw} columns each (rows {l.Rows.Stride}*q + row - {l.Rows.Pad}, columns {l.Columns.Stride}*q + column - {l.Columns.Pad}){interleaved}; {form}. The arguments place one phase: its first read in the padded input, its first tap in each channel's weights, its first output.</summary>");
-            writer.WriteLine($"private static void {method.Name}({Parameters(l, "x")}, int inputPhase, int weightPhase, int outputPhase)");
+            string block = l.IsBlocked ? $" Output channels channelStart to channelStart + {l.ChannelBlock - 1} of each group." : string.Empty;
+            writer.WriteLine($"/// <summary>Stride phase(s) {phases} (row, column): {qh} output rows and {qw} columns each (rows {l.Rows.Stride}*q + row - {l.Rows.Pad}, columns {l.Columns.Stride}*q + column - {l.Columns.Pad}){interleaved}; {form}. The arguments place one phase: its first read in the padded input, its first tap in each channel's weights, its first output.{block}</summary>");
+            writer.WriteLine($"private static void {method.Name}({Parameters(l, "x")}, int inputPhase, int weightPhase, int outputPhase{(l.IsBlocked ? ", int channelStart" : string.Empty)})");
             writer.WriteCaptured(method.Body);
         }
 
@@ -355,8 +373,53 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
         private static void WriteChannelTiles(IndentedWriter writer, Layout l, PhaseSet set, Tile tile, int vectors, int qw)
         {
+            if (l.IsBlocked)
+            {
+                // The block is a whole number of tiles (ChooseChannelBlock): no remainder tile.
+                using (writer.Block($"for (int m = channelStart; m < channelStart + {l.ChannelBlock}; m += {tile.Channels})"))
+                {
+                    WriteVectorTiles(writer, l, set, tile, vectors, qw);
+                }
+
+                return;
+            }
+
             TileLoop.Write(writer, "m", l.OutputChannelsPerGroup, tile.Channels,
                 channels => WriteVectorTiles(writer, l, set, tile with { Channels = channels }, vectors, qw));
+        }
+
+        /// <summary>
+        /// Output channels per block, when all the weights of a group do not fit in <see cref="WeightBlockBytes"/>: every
+        /// phase then runs over one block before the next starts, so each weight is fetched from memory once and read
+        /// from L2 by the other phases, rather than fetched again by each phase (a phase reads a few taps of every
+        /// channel's weights, spread over all their cache lines). The block divides the channels and is a whole number
+        /// of every phase's tiles; the largest that fits, else the smallest there is. Without such a block, or when the
+        /// weights fit, it is all the channels of a group: no blocking.
+        /// </summary>
+        private static int ChooseChannelBlock(Layout l)
+        {
+            int channels = l.OutputChannelsPerGroup;
+            long channelBytes = (long)l.InputChannelsPerGroup * l.KernelTaps * (l.ElementType == ElementType.Float ? sizeof(float) : sizeof(double));
+            if (l.Flat || channelBytes * channels <= WeightBlockBytes)
+            {
+                return channels;
+            }
+
+            int unit = l.PhaseSets.Select(set => RowTile(l, set, l.Rows.Count(set.Rh), l.Columns.Count(set.Rws[0])).Channels).Aggregate(1, LeastCommonMultiple);
+            int[] blocks = Enumerable.Range(1, channels - 1).Where(b => channels % b == 0 && b % unit == 0).ToArray();
+            return blocks.Length == 0 ? channels
+                : blocks.Where(b => channelBytes * b <= WeightBlockBytes).DefaultIfEmpty(blocks[0]).Max();
+        }
+
+        private static int LeastCommonMultiple(int a, int b)
+        {
+            int x = a, y = b;
+            while (y != 0)
+            {
+                (x, y) = (y, x % y);
+            }
+
+            return a / x * b;
         }
 
         private static void WriteVectorTiles(IndentedWriter writer, Layout l, PhaseSet set, Tile tile, int vectors, int qw)
@@ -795,6 +858,13 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             public int OutputPlane => Rows.Output * Columns.Output;
 
             public int KernelTaps => Rows.Kernel * Columns.Kernel;
+
+            private int? _channelBlock;
+
+            /// <summary>Output channels of a group that every phase runs over before the next block (<see cref="ChooseChannelBlock"/>).</summary>
+            public int ChannelBlock => _channelBlock ??= ChooseChannelBlock(this);
+
+            public bool IsBlocked => ChannelBlock < OutputChannelsPerGroup;
 
             /// <summary>Weights from one input channel of a group to all its output channels: the step from channel j to j + 1.</summary>
             public int ChannelWeights => OutputChannelsPerGroup * KernelTaps;
