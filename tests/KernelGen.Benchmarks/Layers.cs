@@ -21,6 +21,10 @@ public static partial class Layers
     [ConvTranspose(k: 4, stride: 2, pad: 1)]
     public static partial void Vocoder2x([Shape(128, 2048)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(64, 4096)] Span<float> output);
 
+    // A pointwise convolution over a sequence whose length is not a whole number of vectors (200 = 12.5 x 16).
+    [Conv1x1]
+    public static partial void SequenceProjection([Shape(256, 200)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(256, 200)] Span<float> output);
+
     [ConvTranspose(k: 2, stride: 2)]
     public static partial void UNet([Shape(64, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 64, 64)] Span<float> output);
 

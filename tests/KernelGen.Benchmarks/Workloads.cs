@@ -110,6 +110,14 @@ public class Vocoder2x : Workload
     protected override void Plain(float[] output) => PlainLoops.ConvTranspose1d(Input, Weight, Bias, output, 128, 64, 2048, 4, 2, 1);
 }
 
+public class SequenceProjection : Workload
+{
+    public override long MultiplyAdds => 256L * 256 * 200;
+    protected override (int, int, int, int) Lengths => (256 * 200, 256 * 256, 256, 256 * 200);
+    protected override void Generated(float[] output) => Layers.SequenceProjection(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.Conv1x1(Input, Weight, Bias, output, 256, 256, 200);
+}
+
 public class UNet : Workload
 {
     public override long MultiplyAdds => 64L * 32 * 32 * 32 * 4;

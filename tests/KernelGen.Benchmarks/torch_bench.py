@@ -38,6 +38,13 @@ def conv1x1(cin, cout, size, bias):
     return (lambda: F.conv2d(x, w, b)), cin * cout * size * size
 
 
+def conv1x1_1d(cin, cout, length):
+    x = torch.randn(1, cin, length)
+    w = torch.randn(cout, cin, 1)
+    b = torch.randn(cout)
+    return (lambda: F.conv1d(x, w, b)), cin * cout * length
+
+
 def upsample(c, size, mode):
     x = torch.randn(1, c, size, size)
     kwargs = {"align_corners": False} if mode == "bilinear" else {}
@@ -51,6 +58,7 @@ WORKLOADS = {
     "UNet": conv_t(64, 32, 32, 2, 2, 0),
     "Vocoder8x": conv_t1d(512, 256, 32, 16, 8, 4),
     "Vocoder2x": conv_t1d(128, 64, 2048, 4, 2, 1),
+    "SequenceProjection": conv1x1_1d(256, 256, 200),
     "Autoencoder1": conv_t(32, 16, 7, 3, 2, 1, op=1),
     "Autoencoder2": conv_t(16, 1, 14, 3, 2, 1, op=1),
     "Depthwise": conv_t(64, 64, 32, 4, 2, 1, groups=64, bias=False),

@@ -38,6 +38,10 @@ public sealed class PropertyKernels
 
     public const int RandomConvTransposes = 40;
 
+    public const int RandomConv1x1s = 16;
+
+    public const int FixedConv1x1s = 2;
+
     /// <summary>Forms the random configurations may miss, after them (CT40 on).</summary>
     public static readonly ConvTransposeConfig[] FixedConvTransposes =
     [
@@ -70,12 +74,17 @@ public sealed class PropertyKernels
                 [c.Cin, .. c.InSize], [c.Cout, .. c.OutSize], hasWeight: true, c.Bias, batched: c.Batch != 1);
         }
 
-        Conv1x1s = Enumerable.Range(0, 16).Select(i =>
+        Conv1x1s = Enumerable.Range(0, RandomConv1x1s).Select(i =>
         {
             int groups = rng.Next(1, 4), rank = rng.Next(1, 4);
             int[] size = Enumerable.Range(0, rank).Select(_ => rng.Next(1, i % 2 == 0 ? 12 : 4)).ToArray();
             return (Name: $"PW{i}", Cin: groups * rng.Next(1, 6), Cout: groups * rng.Next(1, 6), Size: size, Groups: groups, Bias: rng.Next(2) == 0);
-        }).ToArray();
+        }).Concat(
+        [
+            // Positions that are not a whole number of vectors, in loops: the last vector overlaps the one before.
+            (Name: "PW16", Cin: 8, Cout: 6, Size: [37], Groups: 1, Bias: true),
+            (Name: "PW17", Cin: 6, Cout: 4, Size: [5, 9], Groups: 2, Bias: false),
+        ]).ToArray();
         foreach (var c in Conv1x1s)
         {
             declarations.Add(c.Name, $"[Conv1x1(Groups = {c.Groups})]", isDouble: true, [c.Cin, .. c.Size], [c.Cout, .. c.Size], hasWeight: true, c.Bias, batched: false);
@@ -157,7 +166,7 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
 
     public static TheoryData<int> ConvTransposeIndices() => [.. Enumerable.Range(0, PropertyKernels.RandomConvTransposes + PropertyKernels.FixedConvTransposes.Length)];
 
-    public static TheoryData<int> Conv1x1Indices() => [.. Enumerable.Range(0, 16)];
+    public static TheoryData<int> Conv1x1Indices() => [.. Enumerable.Range(0, PropertyKernels.RandomConv1x1s + PropertyKernels.FixedConv1x1s)];
 
     public static TheoryData<int> NearestIndices() => [.. Enumerable.Range(0, 16)];
 
@@ -285,6 +294,7 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [InlineData("ConvTranspose", "treats this 1-D layer as a 2-D one of a single row")]
     [InlineData("ConvTranspose", "// Output channels in blocks of")]
     [InlineData("Conv1x1", "_Vector512(")]
+    [InlineData("Conv1x1", "fewer than a vector: one vector ending")]
     [InlineData("Conv1x1", "// Form: loops with constant bounds")]
     [InlineData("Conv1x1", "// Form: fully unrolled")]
     [InlineData("Upsample", "no index is computed")]

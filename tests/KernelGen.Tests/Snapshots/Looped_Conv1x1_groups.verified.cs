@@ -147,19 +147,25 @@ namespace Snapshots
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c11, ref y,
                             (nuint)((0 + 1) * 36 + 0 + 16));
                     }
-                    // The last 4 position(s), fewer than a vector.
-                    for (int m = 0; m < 2; m++)
+                    // The last 4 position(s), fewer than a vector: one vector ending at the last position, overlapping
+                    // the one before.
                     {
-                        for (int n = 32; n < 36; n++)
+                        global::System.Runtime.Intrinsics.Vector512<float> c00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> c10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 20);
+                        ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
+                        for (int k = 0; k < 4; k++)
                         {
-                            float sum = 0f;
-                            for (int k = 0; k < 4; k++)
-                            {
-                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref w, m * 4 + k)
-                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k * 36 + n);
-                            }
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, m * 36 + n) = sum;
+                            var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(k * 36));
+                            var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                                k));
+                            c00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0, c00);
+                            var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                                4 + k));
+                            c10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b0, c10);
                         }
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 20));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c10, ref y, (nuint)((0 + 1) * 36 + 20));
                     }
                 }
             }
@@ -239,19 +245,25 @@ namespace Snapshots
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 24));
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c10, ref y, (nuint)((0 + 1) * 36 + 24));
                     }
-                    // The last 4 position(s), fewer than a vector.
-                    for (int m = 0; m < 2; m++)
+                    // The last 4 position(s), fewer than a vector: one vector ending at the last position, overlapping
+                    // the one before.
                     {
-                        for (int n = 32; n < 36; n++)
+                        global::System.Runtime.Intrinsics.Vector256<float> c00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<float> c10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 28);
+                        ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
+                        for (int k = 0; k < 4; k++)
                         {
-                            float sum = 0f;
-                            for (int k = 0; k < 4; k++)
-                            {
-                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref w, m * 4 + k)
-                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k * 36 + n);
-                            }
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, m * 36 + n) = sum;
+                            var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(k * 36));
+                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                                k));
+                            c00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0, c00);
+                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                                4 + k));
+                            c10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0, c10);
                         }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 28));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c10, ref y, (nuint)((0 + 1) * 36 + 28));
                     }
                 }
             }

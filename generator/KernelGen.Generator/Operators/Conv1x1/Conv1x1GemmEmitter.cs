@@ -75,7 +75,14 @@ namespace KernelGen.Generator.Operators.Conv1x1
             }
 
             int tail = gemm.N - fullColumns - (restVectors * gemm.Lanes);
-            if (tail > 0)
+            if (tail > 0 && gemm.N >= gemm.Lanes)
+            {
+                // A whole vector rather than a scalar tail: the positions it shares with the vector before get the same
+                // products summed in the same order, so they are written again with the same values.
+                writer.WriteLine($"// The last {tail} position(s), fewer than a vector: one vector ending at the last position, overlapping the one before.");
+                WriteRowTiles(writer, gemm, element, 1, Literals.Int(gemm.N - gemm.Lanes));
+            }
+            else if (tail > 0)
             {
                 writer.WriteLine($"// The last {tail} position(s), fewer than a vector.");
                 using (writer.Block($"for (int m = 0; m < {gemm.M}; m++)"))
