@@ -196,8 +196,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             IDisposable? blocks = null;
             if (l.IsBlocked)
             {
-                long blockBytes = (long)l.InputChannelsPerGroup * l.KernelTaps * l.ChannelBlock * (l.ElementType == ElementType.Float ? sizeof(float) : sizeof(double));
-                writer.WriteLine($"// Output channels in blocks of {l.ChannelBlock}, whose weights ({blockBytes / 1024} KiB) stay in the cache while every phase reads them.");
+                writer.WriteLine($"// Output channels in blocks of {l.ChannelBlock}, whose weights ({l.OutputChannelWeightBytes * l.ChannelBlock / 1024} KiB) stay in the cache while every phase reads them.");
                 blocks = writer.Block($"for (int channelStart = 0; channelStart < {l.OutputChannelsPerGroup}; channelStart += {l.ChannelBlock})");
             }
 
@@ -315,7 +314,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         }
 
         /// <summary>
-        /// Row form: up to four channels, then as many vectors of a row (at most three) and rows as registers allow.
+        /// Row form: up to four channels, then as many vectors of a row (at most three) and rows as registers allow; when
+        /// that takes every row of the phase and leaves registers over, more channels instead (below).
         /// With 32 registers (AVX-512) a tile of several channels holds 16 accumulators: measured here,
         /// U-Net 64->32 went from 188 to 100 us and DCGAN stayed level; with one channel per group each loaded vector
         /// feeds a single accumulator, and 16 made the depthwise layer 20% slower than 12.
@@ -399,7 +399,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         private static int ChooseChannelBlock(Layout l)
         {
             int channels = l.OutputChannelsPerGroup;
-            long channelBytes = (long)l.InputChannelsPerGroup * l.KernelTaps * (l.ElementType == ElementType.Float ? sizeof(float) : sizeof(double));
+            long channelBytes = l.OutputChannelWeightBytes;
             if (l.Flat || channelBytes * channels <= WeightBlockBytes)
             {
                 return channels;
@@ -865,6 +865,9 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             public int ChannelBlock => _channelBlock ??= ChooseChannelBlock(this);
 
             public bool IsBlocked => ChannelBlock < OutputChannelsPerGroup;
+
+            /// <summary>The bytes of weights that feed one output channel: every input channel of its group, every tap.</summary>
+            public long OutputChannelWeightBytes => (long)InputChannelsPerGroup * KernelTaps * (ElementType == ElementType.Float ? sizeof(float) : sizeof(double));
 
             /// <summary>Weights from one input channel of a group to all its output channels: the step from channel j to j + 1.</summary>
             public int ChannelWeights => OutputChannelsPerGroup * KernelTaps;
