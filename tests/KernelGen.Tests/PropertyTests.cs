@@ -61,6 +61,11 @@ public sealed class PropertyKernels
         // in 1-D, and in 2-D within each of two groups, batched.
         new ConvTransposeConfig("CT46", 64, 48, [20], [16], [8], [4], [0], [1], 1, true, 1),
         new ConvTransposeConfig("CT47", 32, 128, [2, 20], [6, 6], [2, 2], [2, 2], [0, 0], [1, 1], 2, true, 2),
+        // Dilated, in loops: dilation and stride with a common divisor (half the phases have no tap and hold only the
+        // bias), without one (each phase's taps step back 2 inputs), and in 1-D.
+        new ConvTransposeConfig("CT48", 4, 6, [9, 20], [3, 3], [2, 2], [1, 1], [1, 1], [2, 2], 1, true, 1),
+        new ConvTransposeConfig("CT49", 3, 4, [7, 15], [4, 5], [3, 3], [2, 2], [0, 2], [2, 2], 1, false, 2),
+        new ConvTransposeConfig("CT50", 8, 8, [40], [7], [4], [3], [1], [3], 2, true, 1),
     ];
 
     public PropertyKernels()
@@ -305,6 +310,14 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [InlineData("Upsample", "// Form: fully unrolled")]
     public void Random_configurations_reach_every_form(string op, string marker) =>
         Assert.Contains(kernels.Generated, file => file.Contains(": " + op, StringComparison.Ordinal) && file.Contains(marker, StringComparison.Ordinal));
+
+    /// <summary>The dilated layers above run the stride-phase vector form, not the scalar loops.</summary>
+    [Theory]
+    [InlineData("CT48")]
+    [InlineData("CT49")]
+    [InlineData("CT50")]
+    public void Dilated_layers_take_the_vector_form(string name) =>
+        Assert.Contains(kernels.Generated, file => file.Contains($".{name}, element type", StringComparison.Ordinal) && file.Contains($"{name}_Vector512_Phases0(", StringComparison.Ordinal));
 
     [Fact]
     public void Linear_upsampling_keeps_a_constant()

@@ -51,7 +51,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         public static bool Applies(KernelSignature signature, ConvTransposeSpec spec)
         {
             (signature, spec) = AsPlanes(signature, spec);
-            return signature.SpatialRank == 2 && spec.Dilation.All(d => d == 1);
+            return signature.SpatialRank == 2;
         }
 
         /// <summary>
@@ -484,11 +484,11 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     {
                         for (int mw = 0; mw < l.Columns.Taps(rw); mw++)
                         {
-                            int tap = (l.Rows.Stride * mh * l.Columns.Kernel) + set.ColumnTap(p) + (l.Columns.Stride * mw);
-                            writer.WriteLine($"// tap [row + {l.Rows.Stride * mh}, {set.ColumnName(p)} + {l.Columns.Stride * mw}]: input row q - {mh}, column q - {mw}");
+                            int tap = (l.Rows.TapStep * mh * l.Columns.Kernel) + set.ColumnTap(l, p) + (l.Columns.TapStep * mw);
+                            writer.WriteLine($"// tap [row + {l.Rows.TapStep * mh}, {set.ColumnName(l, p)} + {l.Columns.TapStep * mw}]: input row q - {l.Rows.InputStep * mh}, column q - {l.Columns.InputStep * mw}");
                             using var tapScope = writer.Block();
                             WriteTapProducts(writer, l, set, p, rows, channels, vectors, Acc,
-                                load: offset => Code.Affine("j", l.PaddedPlane, offset - (mh * l.PaddedWidth) - mw), weight: c => Code.Affine("j", l.ChannelWeights, (c * l.KernelTaps) + tap));
+                                load: offset => Code.Affine("j", l.PaddedPlane, offset - (l.Rows.InputStep * mh * l.PaddedWidth) - (l.Columns.InputStep * mw)), weight: c => Code.Affine("j", l.ChannelWeights, (c * l.KernelTaps) + tap));
                         }
                     }
                 }
@@ -532,13 +532,13 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         private static void WriteTapLoops(IndentedWriter writer, Layout l, PhaseSet set, int p, int rows, int channels, int vectors, Func<int, int, int, int, string> accumulator)
         {
             int rh = set.Rh, rw = set.Rws[p];
-            int firstTap = set.ColumnTap(p);
-            writer.WriteLine($"// taps [row + {l.Rows.Stride}*mh, {set.ColumnName(p)} + {l.Columns.Stride}*mw]: input row q - mh, column q - mw");
+            int firstTap = set.ColumnTap(l, p);
+            writer.WriteLine($"// taps [row + {l.Rows.TapStep}*mh, {set.ColumnName(l, p)} + {l.Columns.TapStep}*mw]: input row q - {l.Rows.InputStep}*mh, column q - {l.Columns.InputStep}*mw");
             using (writer.Block($"for (int mh = 0; mh < {l.Rows.Taps(rh)}; mh++)"))
             using (writer.Block($"for (int mw = 0; mw < {l.Columns.Taps(rw)}; mw++)"))
             {
-                writer.WriteLine($"int tapInput = {Code.Times("mh", l.PaddedWidth)} + mw;");
-                writer.WriteLine($"int tapWeight = {Code.Times("mh", l.Rows.Stride * l.Columns.Kernel)} + {Code.Times("mw", l.Columns.Stride)};");
+                writer.WriteLine($"int tapInput = {Code.Times("mh", l.Rows.InputStep * l.PaddedWidth)} + {Code.Times("mw", l.Columns.InputStep)};");
+                writer.WriteLine($"int tapWeight = {Code.Times("mh", l.Rows.TapStep * l.Columns.Kernel)} + {Code.Times("mw", l.Columns.TapStep)};");
                 WriteTapProducts(writer, l, set, p, rows, channels, vectors, accumulator,
                     load: offset => $"{Code.Affine("j", l.PaddedPlane, offset)} - tapInput", weight: c => $"{Code.Affine("j", l.ChannelWeights, (c * l.KernelTaps) + firstTap)} + tapWeight");
             }
@@ -709,13 +709,13 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             /// The column phase <paramref name="p"/>'s first tap as the phase method writes it: a constant when the
             /// column phases are interleaved (every set has them all), 0 otherwise (the method's argument holds it).
             /// </summary>
-            public int ColumnTap(int p) => Interleaved ? Rws[p] : 0;
+            public int ColumnTap(Layout l, int p) => Interleaved ? l.Columns.FirstTap(Rws[p]) : 0;
 
             /// <summary>How the phase method's comments name column phase <paramref name="p"/>'s first tap.</summary>
-            public string ColumnName(int p) => Interleaved ? $"{Rws[p]}" : "column";
+            public string ColumnName(Layout l, int p) => Interleaved ? $"{l.Columns.FirstTap(Rws[p])}" : "column";
 
             /// <summary>The first <c>q</c> of column phase <paramref name="p"/> as the phase method writes it (see <see cref="ColumnTap"/>).</summary>
-            public int ColumnFirstQ(Layout l, int p) => Interleaved ? l.Columns.FirstQ(Rws[p]) : 0;
+            public int ColumnFirstQ(Layout l, int p) => Interleaved ? l.Columns.FirstQ(Rws[p]) - l.Columns.Back(Rws[p]) : 0;
 
             /// <summary>The phase as (row, column), the column <c>all</c> when the column phases are interleaved.</summary>
             public string Describe() => Interleaved ? $"({Rh}, all)" : $"({Rh}, {Rws[0]})";
@@ -752,8 +752,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 Groups = spec.Groups;
                 InputChannels = signature.InputShape[0];
                 OutputChannels = signature.OutputShape[0];
-                Rows = new ConvTransposePhases(signature.InputShape[1], signature.OutputShape[1], spec.Kernel[0], spec.Stride[0], spec.Pad[0]);
-                Columns = new ConvTransposePhases(signature.InputShape[2], signature.OutputShape[2], spec.Kernel[1], spec.Stride[1], spec.Pad[1]);
+                Rows = new ConvTransposePhases(signature.InputShape[1], signature.OutputShape[1], spec.Kernel[0], spec.Stride[0], spec.Pad[0], spec.Dilation[0]);
+                Columns = new ConvTransposePhases(signature.InputShape[2], signature.OutputShape[2], spec.Kernel[1], spec.Stride[1], spec.Pad[1], spec.Dilation[1]);
                 Phases = (from rh in Enumerable.Range(0, Rows.Stride)
                           from rw in Enumerable.Range(0, Columns.Stride)
                           where Rows.Taps(rh) > 0 && Columns.Taps(rw) > 0 && Rows.Count(rh) > 0 && Columns.Count(rw) > 0
@@ -878,10 +878,10 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             public int VectorsFor(int lanes) => (lanes + Lanes - 1) / Lanes;
 
             /// <summary>Where a phase set's first read lies in the padded input, beyond its group, row and lane offsets.</summary>
-            public int InputOrigin(PhaseSet set) => (Rows.FirstQ(set.Rh) * PaddedWidth) + (set.Interleaved ? 0 : Columns.FirstQ(set.Rws[0]));
+            public int InputOrigin(PhaseSet set) => ((Rows.FirstQ(set.Rh) - Rows.Back(set.Rh)) * PaddedWidth) + (set.Interleaved ? 0 : Columns.FirstQ(set.Rws[0]) - Columns.Back(set.Rws[0]));
 
             /// <summary>A phase set's first tap in the weights of each (input, output) channel pair.</summary>
-            public int WeightOrigin(PhaseSet set) => (set.Rh * Columns.Kernel) + (set.Interleaved ? 0 : set.Rws[0]);
+            public int WeightOrigin(PhaseSet set) => (Rows.FirstTap(set.Rh) * Columns.Kernel) + (set.Interleaved ? 0 : Columns.FirstTap(set.Rws[0]));
 
             /// <summary>A phase set's first output in each output plane.</summary>
             public int OutputOrigin(PhaseSet set) => (Rows.OutputPosition(set.Rh, 0) * Columns.Output) + (set.Interleaved ? 0 : Columns.OutputPosition(set.Rws[0], 0));
