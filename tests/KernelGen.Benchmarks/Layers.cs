@@ -25,6 +25,10 @@ public static partial class Layers
     [Conv1x1]
     public static partial void SequenceProjection([Shape(256, 200)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(256, 200)] Span<float> output);
 
+    // A dilated decoder layer: stride 2, dilation 2 (taps 2 apart, so half the stride phases get all of them).
+    [ConvTranspose(k: 3, stride: 2, pad: 2, OutputPadding = 1, Dilation = 2)]
+    public static partial void Dilated([Shape(64, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 64, 64)] Span<float> output);
+
     [ConvTranspose(k: 2, stride: 2)]
     public static partial void UNet([Shape(64, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 64, 64)] Span<float> output);
 

@@ -7,9 +7,10 @@ namespace KernelGen.Benchmarks;
 public static class PlainLoops
 {
     public static void ConvTranspose2d(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y,
-        int cin, int cout, int h, int wIn, int k, int stride, int pad, int outputPadding, int groups)
+        int cin, int cout, int h, int wIn, int k, int stride, int pad, int outputPadding, int groups, int dilation = 1)
     {
-        int oh = ((h - 1) * stride) - (2 * pad) + k + outputPadding, ow = ((wIn - 1) * stride) - (2 * pad) + k + outputPadding;
+        int span = (dilation * (k - 1)) + 1;
+        int oh = ((h - 1) * stride) - (2 * pad) + span + outputPadding, ow = ((wIn - 1) * stride) - (2 * pad) + span + outputPadding;
         int cinG = cin / groups, coutG = cout / groups;
         for (int co = 0; co < cout; co++)
         {
@@ -28,7 +29,7 @@ public static class PlainLoops
                         float v = x[(((ci * h) + iy) * wIn) + ix];
                         for (int ky = 0; ky < k; ky++)
                         {
-                            int oy = (iy * stride) - pad + ky;
+                            int oy = (iy * stride) - pad + (ky * dilation);
                             if (oy < 0 || oy >= oh)
                             {
                                 continue;
@@ -36,7 +37,7 @@ public static class PlainLoops
 
                             for (int kx = 0; kx < k; kx++)
                             {
-                                int ox = (ix * stride) - pad + kx;
+                                int ox = (ix * stride) - pad + (kx * dilation);
                                 if (ox >= 0 && ox < ow)
                                 {
                                     y[(((co * oh) + oy) * ow) + ox] += v * w[(((((ci * coutG) + j) * k) + ky) * k) + kx];

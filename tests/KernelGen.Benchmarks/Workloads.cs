@@ -118,6 +118,14 @@ public class SequenceProjection : Workload
     protected override void Plain(float[] output) => PlainLoops.Conv1x1(Input, Weight, Bias, output, 256, 256, 200);
 }
 
+public class Dilated : Workload
+{
+    public override long MultiplyAdds => 64L * 32 * 9 * 32 * 32;
+    protected override (int, int, int, int) Lengths => (64 * 32 * 32, 64 * 32 * 9, 32, 32 * 64 * 64);
+    protected override void Generated(float[] output) => Layers.Dilated(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.ConvTranspose2d(Input, Weight, Bias, output, 64, 32, 32, 32, 3, 2, 2, 1, 1, dilation: 2);
+}
+
 public class UNet : Workload
 {
     public override long MultiplyAdds => 64L * 32 * 32 * 32 * 4;

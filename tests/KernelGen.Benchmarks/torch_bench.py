@@ -16,12 +16,12 @@ torch.set_grad_enabled(False)
 torch.manual_seed(0)
 
 
-def conv_t(cin, cout, size, k, s, p, op=0, groups=1, bias=True):
+def conv_t(cin, cout, size, k, s, p, op=0, groups=1, bias=True, dilation=1):
     x = torch.randn(1, cin, size, size)
     w = torch.randn(cin, cout // groups, k, k)
     b = torch.randn(cout) if bias else None
     macs = cin * (cout // groups) * size * size * k * k
-    return (lambda: F.conv_transpose2d(x, w, b, stride=s, padding=p, output_padding=op, groups=groups)), macs
+    return (lambda: F.conv_transpose2d(x, w, b, stride=s, padding=p, output_padding=op, groups=groups, dilation=dilation)), macs
 
 
 def conv_t1d(cin, cout, length, k, s, p):
@@ -56,6 +56,7 @@ WORKLOADS = {
     "SeedUpsample": upsample(1, 2, "nearest"),
     "Dcgan": conv_t(128, 64, 16, 4, 2, 1),
     "UNet": conv_t(64, 32, 32, 2, 2, 0),
+    "Dilated": conv_t(64, 32, 32, 3, 2, 2, op=1, dilation=2),
     "Vocoder8x": conv_t1d(512, 256, 32, 16, 8, 4),
     "Vocoder2x": conv_t1d(128, 64, 2048, 4, 2, 1),
     "SequenceProjection": conv1x1_1d(256, 256, 200),
