@@ -485,10 +485,13 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                         for (int mw = 0; mw < l.Columns.Taps(rw); mw++)
                         {
                             int tap = (l.Rows.TapStep * mh * l.Columns.Kernel) + set.ColumnTap(l, p) + (l.Columns.TapStep * mw);
-                            writer.WriteLine($"// tap [row + {l.Rows.TapStep * mh}, {set.ColumnName(l, p)} + {l.Columns.TapStep * mw}]: input row q - {l.Rows.InputStep * mh}, column q - {l.Columns.InputStep * mw}");
+                            // How far back this tap reads, from the phase's q: in the body, not in the phase's argument,
+                            // so that every reference stays inside the padded input.
+                            int backRows = l.Rows.Back(rh) + (l.Rows.InputStep * mh), backColumns = l.Columns.Back(rw) + (l.Columns.InputStep * mw);
+                            writer.WriteLine($"// tap [row + {l.Rows.TapStep * mh}, {set.ColumnName(l, p)} + {l.Columns.TapStep * mw}]: input row q - {backRows}, column q - {backColumns}");
                             using var tapScope = writer.Block();
                             WriteTapProducts(writer, l, set, p, rows, channels, vectors, Acc,
-                                load: offset => Code.Affine("j", l.PaddedPlane, offset - (l.Rows.InputStep * mh * l.PaddedWidth) - (l.Columns.InputStep * mw)), weight: c => Code.Affine("j", l.ChannelWeights, (c * l.KernelTaps) + tap));
+                                load: offset => Code.Affine("j", l.PaddedPlane, offset - (backRows * l.PaddedWidth) - backColumns), weight: c => Code.Affine("j", l.ChannelWeights, (c * l.KernelTaps) + tap));
                         }
                     }
                 }
@@ -533,14 +536,16 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         {
             int rh = set.Rh, rw = set.Rws[p];
             int firstTap = set.ColumnTap(l, p);
-            writer.WriteLine($"// taps [row + {l.Rows.TapStep}*mh, {set.ColumnName(l, p)} + {l.Columns.TapStep}*mw]: input row q - {l.Rows.InputStep}*mh, column q - {l.Columns.InputStep}*mw");
+            int backRows = l.Rows.Back(rh), backColumns = l.Columns.Back(rw);
+            static string Back(int first, int step, string tap) => (first == 0 ? string.Empty : $"{first} - ") + (step == 1 ? tap : $"{step}*{tap}");
+            writer.WriteLine($"// taps [row + {l.Rows.TapStep}*mh, {set.ColumnName(l, p)} + {l.Columns.TapStep}*mw]: input row q - {Back(backRows, l.Rows.InputStep, "mh")}, column q - {Back(backColumns, l.Columns.InputStep, "mw")}");
             using (writer.Block($"for (int mh = 0; mh < {l.Rows.Taps(rh)}; mh++)"))
             using (writer.Block($"for (int mw = 0; mw < {l.Columns.Taps(rw)}; mw++)"))
             {
                 writer.WriteLine($"int tapInput = {Code.Times("mh", l.Rows.InputStep * l.PaddedWidth)} + {Code.Times("mw", l.Columns.InputStep)};");
                 writer.WriteLine($"int tapWeight = {Code.Times("mh", l.Rows.TapStep * l.Columns.Kernel)} + {Code.Times("mw", l.Columns.TapStep)};");
                 WriteTapProducts(writer, l, set, p, rows, channels, vectors, accumulator,
-                    load: offset => $"{Code.Affine("j", l.PaddedPlane, offset)} - tapInput", weight: c => $"{Code.Affine("j", l.ChannelWeights, (c * l.KernelTaps) + firstTap)} + tapWeight");
+                    load: offset => $"{Code.Affine("j", l.PaddedPlane, offset - (backRows * l.PaddedWidth) - backColumns)} - tapInput", weight: c => $"{Code.Affine("j", l.ChannelWeights, (c * l.KernelTaps) + firstTap)} + tapWeight");
             }
         }
 
@@ -715,7 +720,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             public string ColumnName(Layout l, int p) => Interleaved ? $"{l.Columns.FirstTap(Rws[p])}" : "column";
 
             /// <summary>The first <c>q</c> of column phase <paramref name="p"/> as the phase method writes it (see <see cref="ColumnTap"/>).</summary>
-            public int ColumnFirstQ(Layout l, int p) => Interleaved ? l.Columns.FirstQ(Rws[p]) - l.Columns.Back(Rws[p]) : 0;
+            public int ColumnFirstQ(Layout l, int p) => Interleaved ? l.Columns.FirstQ(Rws[p]) : 0;
 
             /// <summary>The phase as (row, column), the column <c>all</c> when the column phases are interleaved.</summary>
             public string Describe() => Interleaved ? $"({Rh}, all)" : $"({Rh}, {Rws[0]})";
@@ -878,7 +883,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             public int VectorsFor(int lanes) => (lanes + Lanes - 1) / Lanes;
 
             /// <summary>Where a phase set's first read lies in the padded input, beyond its group, row and lane offsets.</summary>
-            public int InputOrigin(PhaseSet set) => ((Rows.FirstQ(set.Rh) - Rows.Back(set.Rh)) * PaddedWidth) + (set.Interleaved ? 0 : Columns.FirstQ(set.Rws[0]) - Columns.Back(set.Rws[0]));
+            public int InputOrigin(PhaseSet set) => (Rows.FirstQ(set.Rh) * PaddedWidth) + (set.Interleaved ? 0 : Columns.FirstQ(set.Rws[0]));
 
             /// <summary>A phase set's first tap in the weights of each (input, output) channel pair.</summary>
             public int WeightOrigin(PhaseSet set) => (Rows.FirstTap(set.Rh) * Columns.Kernel) + (set.Interleaved ? 0 : Columns.FirstTap(set.Rws[0]));
