@@ -7,8 +7,8 @@ using KernelGen.Generator.Model;
 namespace KernelGen.Generator.Operators.ConvTranspose
 {
     /// <summary>
-    /// The vector form of a 2-D transposed convolution (and of a 1-D one, as a single row), of any dilation: for each stride phase (see
-    /// <see cref="ConvTransposePhases"/>), a dense correlation computed like a matrix product, with a tile of output
+    /// The vector form of a 2-D transposed convolution (and of a 1-D one, as a single row), of any dilation: for each
+    /// stride phase (see <see cref="ConvTransposePhases"/>), a dense correlation computed like a matrix product, with a tile of output
     /// channels x output rows x vectors of output columns held in registers over the whole reduction (input channels
     /// times the phase's taps). The input is copied once into a zero-padded buffer so that every vector load is in
     /// bounds and no tap needs a border test.
