@@ -29,7 +29,7 @@ namespace KernelGen.Generator.Analysis
             }
 
             // Forms that Roslyn 4.8 has no operation for are read from the syntax.
-            if (FromSyntax(operation) is { } fromSyntax)
+            if (FromSyntax(operation, compilation, depth) is { } fromSyntax)
             {
                 return fromSyntax;
             }
@@ -86,7 +86,7 @@ namespace KernelGen.Generator.Analysis
         }
 
         /// <summary><c>stackalloc</c> and collection expressions.</summary>
-        private static KnownLength? FromSyntax(IOperation operation)
+        private static KnownLength? FromSyntax(IOperation operation, Compilation compilation, int depth)
         {
             SyntaxNode syntax = operation.Syntax;
             SemanticModel? model = operation.SemanticModel;
@@ -113,7 +113,7 @@ namespace KernelGen.Generator.Analysis
                     return new KnownLength(implicitStackalloc.Initializer.Expressions.Count, KnownLength.Describe(syntax), null);
 
                 case CollectionExpressionSyntax collection:
-                    return FromCollectionExpression(collection, model);
+                    return FromCollectionExpression(collection, model, compilation, depth);
 
                 default:
                     return null;
@@ -121,7 +121,7 @@ namespace KernelGen.Generator.Analysis
         }
 
         /// <summary>Its elements, each spread counted by its own known length; unknown if any spread is.</summary>
-        private static KnownLength? FromCollectionExpression(CollectionExpressionSyntax collection, SemanticModel model)
+        private static KnownLength? FromCollectionExpression(CollectionExpressionSyntax collection, SemanticModel model, Compilation compilation, int depth)
         {
             long count = 0;
             foreach (CollectionElementSyntax element in collection.Elements)
@@ -131,7 +131,7 @@ namespace KernelGen.Generator.Analysis
                     count++;
                 }
                 else if (element is SpreadElementSyntax spread && model.GetOperation(spread.Expression) is { } spreadOperation
-                    && Of(spreadOperation, model.Compilation, MaximumDepth - 2) is { } spreadLength)
+                    && Of(spreadOperation, compilation, depth + 1) is { } spreadLength)
                 {
                     count += spreadLength.Length;
                 }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using KernelGen.Generator.Analysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -15,23 +14,15 @@ public static class AnalyzerHarness
     public static (GeneratorRun Run, ImmutableArray<Diagnostic> Diagnostics) Run(params string[] sources)
     {
         GeneratorRun run = GeneratorHarness.Run(sources);
-        CultureInfo saved = CultureInfo.CurrentCulture, savedUi = CultureInfo.CurrentUICulture;
-        try
+        var diagnostics = GeneratorHarness.UnderHostileCulture(() =>
         {
-            CultureInfo.CurrentCulture = GeneratorHarness.HostileCulture;
-            CultureInfo.CurrentUICulture = GeneratorHarness.HostileCulture;
             var withAnalyzer = run.Output.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new CallSiteAnalyzer()),
                 new CompilationWithAnalyzersOptions(AnalyzerOptions(), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false, analyzerExceptionFilter: null));
-            var diagnostics = withAnalyzer.GetAllDiagnosticsAsync().GetAwaiter().GetResult();
             // An analyzer that throws is reported as AD0001, which must never happen.
-            Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
-            return (run, withAnalyzer.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult());
-        }
-        finally
-        {
-            CultureInfo.CurrentCulture = saved;
-            CultureInfo.CurrentUICulture = savedUi;
-        }
+            Assert.DoesNotContain(withAnalyzer.GetAllDiagnosticsAsync().GetAwaiter().GetResult(), d => d.Id == "AD0001");
+            return withAnalyzer.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        });
+        return (run, diagnostics);
     }
 
     private static AnalyzerOptions AnalyzerOptions() => new(ImmutableArray<AdditionalText>.Empty);

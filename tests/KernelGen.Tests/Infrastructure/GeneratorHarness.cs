@@ -64,13 +64,22 @@ public static class GeneratorHarness
                 [KernelGenerator.CheckedAccessProperty] = checkedAccess ?? CheckedAccessRun ? "true" : "false",
             }),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+        return UnderHostileCulture(() =>
+        {
+            GeneratorDriver ran = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
+            return new GeneratorRun(compilation, output, ran.GetRunResult(), ran);
+        });
+    }
+
+    /// <summary>Runs <paramref name="action"/> with <see cref="HostileCulture"/> as the current culture and UI culture.</summary>
+    public static T UnderHostileCulture<T>(Func<T> action)
+    {
         CultureInfo saved = CultureInfo.CurrentCulture, savedUi = CultureInfo.CurrentUICulture;
         try
         {
             CultureInfo.CurrentCulture = HostileCulture;
             CultureInfo.CurrentUICulture = HostileCulture;
-            driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
-            return new GeneratorRun(compilation, output, driver.GetRunResult(), driver);
+            return action();
         }
         finally
         {
