@@ -12,6 +12,14 @@ namespace KernelGen.Generator.Model
         EquatableArray<int> Dilation,
         int Groups) : OperatorSpec;
 
+    /// <summary>PyTorch's <c>conv{1,2,3}d</c>, every value given per spatial axis.</summary>
+    internal sealed record ConvSpec(
+        EquatableArray<int> Kernel,
+        EquatableArray<int> Stride,
+        EquatableArray<int> Pad,
+        EquatableArray<int> Dilation,
+        int Groups) : OperatorSpec;
+
     /// <summary>The upsampling modes, mirrored from the public <c>KernelGen.UpsampleMode</c> by value.</summary>
     internal enum UpsampleMode
     {

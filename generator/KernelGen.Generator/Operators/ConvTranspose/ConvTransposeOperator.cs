@@ -25,34 +25,19 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             int rank = signature.SpatialRank;
             int errorsBefore = diagnostics.Count;
 
-            bool hasScalarKernel = args.ConstructorParameters.Contains("k");
-            if (!hasScalarKernel && args.GetArray<int>("Kernel") is null)
+            WindowParameters? window = WindowParameters.Read(args, signature, diagnostics);
+            if (window is null)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameter, args.AttributeLocation, "The kernel size", "given, as k: or Kernel =", "missing"));
                 return null;
             }
 
-            var kernelSize = PerAxisValues<int>.Read(args, "k", "Kernel", "Kernel size", args.GetInt("k", 0), rank, diagnostics);
-            var stride = PerAxisValues<int>.Read(args, "stride", "Strides", "Stride", args.GetInt("stride", 1), rank, diagnostics);
-            var pad = PerAxisValues<int>.Read(args, "pad", "Pads", "Pad", args.GetInt("pad", 0), rank, diagnostics);
             var outputPadding = PerAxisValues<int>.Read(args, "OutputPadding", "OutputPaddings", "Output padding", args.GetInt("OutputPadding", 0), rank, diagnostics);
-            var dilation = PerAxisValues<int>.Read(args, "Dilation", "Dilations", "Dilation", args.GetInt("Dilation", 1), rank, diagnostics);
-            int groups = args.GetInt("Groups", 1);
-            if (kernelSize is null || stride is null || pad is null || outputPadding is null || dilation is null)
+            if (outputPadding is null)
             {
                 return null;
             }
 
-            RequireAtLeast(kernelSize, 1, args, rank, diagnostics);
-            RequireAtLeast(stride, 1, args, rank, diagnostics);
-            RequireAtLeast(dilation, 1, args, rank, diagnostics);
-            RequireAtLeast(pad, 0, args, rank, diagnostics);
-            RequireAtLeast(outputPadding, 0, args, rank, diagnostics);
-            if (groups < 1)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameter, args.LocationOf("Groups"), "Groups", "at least 1", groups));
-            }
-
+            WindowParameters.RequireAtLeast(outputPadding, 0, args, rank, diagnostics);
             if (diagnostics.Count > errorsBefore)
             {
                 return null;
@@ -60,94 +45,25 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
             for (int axis = 0; axis < rank; axis++)
             {
-                if (outputPadding[axis] >= stride[axis] && outputPadding[axis] >= dilation[axis])
+                if (outputPadding[axis] >= window.Stride[axis] && outputPadding[axis] >= window.Dilation[axis])
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputPaddingTooLarge, args.LocationOf(outputPadding.ArgumentName),
-                        outputPadding[axis], ShapeText.AxisName(rank, axis), stride[axis], dilation[axis]));
+                        outputPadding[axis], ShapeText.AxisName(rank, axis), window.Stride[axis], window.Dilation[axis]));
                     break;
                 }
             }
 
-            int inputChannels = signature.InputShape[0];
-            int outputChannels = signature.OutputShape[0];
-            if (inputChannels % groups != 0 || outputChannels % groups != 0)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GroupsDoNotDivide, args.LocationOf("Groups"), groups, inputChannels, outputChannels));
-            }
-
+            window.CheckGroupsDivide(args, signature, diagnostics);
             if (diagnostics.Count > errorsBefore)
             {
                 return null;
             }
 
-            var spec = new ConvTransposeSpec(kernelSize.Values.ToEquatableArray(), stride.Values.ToEquatableArray(), pad.Values.ToEquatableArray(),
-                outputPadding.Values.ToEquatableArray(), dilation.Values.ToEquatableArray(), groups);
-            return CheckShapes(kernel, spec, diagnostics) ? spec : null;
-        }
-
-        /// <summary>The computed output size against the declared [Shape]; KG0002, KG0001 or KG0011 when they do not fit.</summary>
-        private static bool CheckShapes(ParsedKernel kernel, ConvTransposeSpec spec, List<DiagnosticInfo> diagnostics)
-        {
-            KernelSignature signature = kernel.Signature;
-            int rank = signature.SpatialRank;
-            var computed = new long[rank];
-            var empty = new List<string>();
-            for (int axis = 0; axis < rank; axis++)
-            {
-                computed[axis] = ConvTransposeShape.OutputSize(signature.InputShape[axis + 1], spec.Kernel[axis], spec.Stride[axis], spec.Pad[axis], spec.OutputPadding[axis], spec.Dilation[axis]);
-                if (computed[axis] <= 0)
-                {
-                    empty.Add(AxisArithmetic(signature, spec, axis));
-                }
-            }
-
-            if (empty.Count > 0)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmptyOutput, kernel.Attribute.AttributeLocation, signature.MethodName, string.Join("; ", empty)));
-                return false;
-            }
-
-            bool matches = true;
-            for (int axis = 0; axis < rank; axis++)
-            {
-                matches &= computed[axis] == signature.OutputShape[axis + 1];
-            }
-
-            if (!matches)
-            {
-                var computedShape = new[] { (long)signature.OutputShape[0] }.Concat(computed).ToArray();
-                string expected = ShapeText.Format(computedShape);
-                string arithmetic = string.Join("; ", Enumerable.Range(0, rank).Select(axis => AxisArithmetic(signature, spec, axis)));
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputShapeMismatch, kernel.OutputShapeLocation,
-                    ShapeText.Format(signature.OutputShape), signature.MethodName, expected, arithmetic)
-                    .WithProperty(FixProperties.ComputedShape, ShapeText.Join(", ", computedShape)));
-                return false;
-            }
-
-            int[] weightShape = Instance.WeightShape(signature, spec);
-            long weightLength = ShapeText.ElementCount(weightShape);
-            if (weightLength > int.MaxValue)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, kernel.Attribute.AttributeLocation, "weight " + ShapeText.Format(weightShape), signature.MethodName, weightLength));
-                return false;
-            }
-
-            return true;
-        }
-
-        private static void RequireAtLeast(PerAxisValues<int> values, int minimum, AttributeArguments args, int rank, List<DiagnosticInfo> diagnostics)
-        {
-            for (int axis = 0; axis < rank; axis++)
-            {
-                if (values[axis] < minimum)
-                {
-                    string what = values.ArgumentName.EndsWith("s", System.StringComparison.Ordinal) || values.ArgumentName == "Kernel"
-                        ? $"{values.Description} on axis {ShapeText.AxisName(rank, axis)}"
-                        : values.Description;
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameter, args.LocationOf(values.ArgumentName), what, $"at least {minimum}", values[axis]));
-                    return;
-                }
-            }
+            var spec = new ConvTransposeSpec(window.Kernel.Values.ToEquatableArray(), window.Stride.Values.ToEquatableArray(), window.Pad.Values.ToEquatableArray(),
+                outputPadding.Values.ToEquatableArray(), window.Dilation.Values.ToEquatableArray(), window.Groups);
+            var computed = Enumerable.Range(0, rank).Select(axis => ConvTransposeShape.OutputSize(signature.InputShape[axis + 1], spec.Kernel[axis],
+                spec.Stride[axis], spec.Pad[axis], spec.OutputPadding[axis], spec.Dilation[axis])).ToArray();
+            return WindowParameters.CheckOutputShape(kernel, computed, axis => AxisArithmetic(signature, spec, axis), Instance.WeightShape(signature, spec), diagnostics) ? spec : null;
         }
 
         private static string AxisArithmetic(KernelSignature signature, ConvTransposeSpec spec, int axis) =>

@@ -27,20 +27,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// The input positions <c>[Lo, Hi)</c> on one axis whose tap <paramref name="tap"/> lands inside the output; empty
         /// when the tap never does. Every position outside it would write into the padding.
         /// </summary>
-        public static (int Lo, int Hi) InputRange(int inputSize, int outputSize, int tap, int stride, int pad, int dilation)
-        {
-            long offset = (long)tap * dilation - pad;
-            long lo = Math.Max(0, CeilDiv(-offset, stride));
-            long hi = Math.Min(inputSize, FloorDiv(outputSize - 1 - offset, stride) + 1);
-            return hi <= lo ? (0, 0) : ((int)lo, (int)hi);
-        }
-
-        /// <summary>Where tap <paramref name="tap"/> of input position 0 lands: <c>tap*dilation - pad</c>.</summary>
-        public static int TapOffset(int tap, int pad, int dilation) => tap * dilation - pad;
-
-        private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
-
-        private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
+        public static (int Lo, int Hi) InputRange(int inputSize, int outputSize, int tap, int stride, int pad, int dilation) =>
+            StridedTaps.Range(inputSize, outputSize, tap, stride, pad, dilation);
 
         private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
     }
