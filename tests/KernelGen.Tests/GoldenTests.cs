@@ -9,7 +9,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json"];
 
     public GoldenKernels()
     {
@@ -23,6 +23,11 @@ public sealed class GoldenKernels
                 case "ConvTranspose":
                     declarations.Add(MethodName(c), Declarations.ConvTransposeAttribute(c.IntArray("kernel"), c.IntArray("stride"), c.IntArray("padding"),
                         c.IntArray("output_padding"), c.IntArray("dilation"), c.Params.GetProperty("groups").GetInt32()),
+                        c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched);
+                    break;
+                case "Conv":
+                    declarations.Add(MethodName(c), Declarations.ConvAttribute(c.IntArray("kernel"), c.IntArray("stride"), c.IntArray("padding"),
+                        c.IntArray("dilation"), c.Params.GetProperty("groups").GetInt32()),
                         c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched);
                     break;
                 case "Conv1x1":
@@ -117,6 +122,7 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
         Assert.Contains(GoldenCase.Load("convtranspose.json"), c => c.Op == "ConvTranspose" && c.Rank == 3);
         Assert.Contains(GoldenCase.Load("upsample.json"), c => c.Op == "Upsample" && c.Rank == 1);
         Assert.Contains(GoldenCase.Load("conv1x1.json"), c => c.Op == "Conv1x1" && c.Batch > 1);
+        Assert.Contains(GoldenCase.Load("conv.json"), c => c.Op == "Conv" && c.Rank == 3 && c.Batch > 1);
         Assert.Equal(3, GoldenCase.Load("seeds.json").Count);
     }
 }

@@ -17,6 +17,7 @@ namespace KernelGen.Generator.Operators
             ConvTranspose.ConvTransposeOperator.Instance,
             Upsample.UpsampleOperator.Instance,
             Conv1x1.Conv1x1Operator.Instance,
+            Conv.ConvOperator.Instance,
         };
 
         /// <summary>The attribute's metadata name, such as <c>KernelGen.ConvTransposeAttribute</c>.</summary>
@@ -76,6 +77,7 @@ namespace KernelGen.Generator.Operators
         {
             ConvTransposeSpec => ConvTranspose.ConvTransposeOperator.Instance,
             UpsampleSpec => Upsample.UpsampleOperator.Instance,
+            ConvSpec => Conv.ConvOperator.Instance,
             _ => Conv1x1.Conv1x1Operator.Instance,
         };
 

@@ -60,7 +60,13 @@ public sealed class Declarations
     }
 
     /// <summary><c>[ConvTranspose(...)]</c>, scalar arguments where every axis agrees, per-axis arrays otherwise.</summary>
-    public static string ConvTransposeAttribute(int[] k, int[] s, int[] p, int[] op, int[] d, int groups)
+    public static string ConvTransposeAttribute(int[] k, int[] s, int[] p, int[] op, int[] d, int groups) =>
+        WindowAttribute("ConvTranspose", k, s, p, op, d, groups);
+
+    /// <summary><c>[Conv(...)]</c>, scalar arguments where every axis agrees, per-axis arrays otherwise.</summary>
+    public static string ConvAttribute(int[] k, int[] s, int[] p, int[] d, int groups) => WindowAttribute("Conv", k, s, p, null, d, groups);
+
+    private static string WindowAttribute(string name, int[] k, int[] s, int[] p, int[]? op, int[] d, int groups)
     {
         static bool Same(int[] v) => v.All(x => x == v[0]);
         static string Array(string name, int[] v) => $"{name} = new[] {{ {string.Join(", ", v)} }}";
@@ -80,10 +86,14 @@ public sealed class Declarations
             properties.Add(Array("Pads", p));
         }
 
-        properties.Add(Same(op) ? $"OutputPadding = {op[0]}" : Array("OutputPaddings", op));
+        if (op is not null)
+        {
+            properties.Add(Same(op) ? $"OutputPadding = {op[0]}" : Array("OutputPaddings", op));
+        }
+
         properties.Add(Same(d) ? $"Dilation = {d[0]}" : Array("Dilations", d));
         properties.Add($"Groups = {groups}");
-        return $"[ConvTranspose({string.Join(", ", constructor.Concat(properties))})]";
+        return $"[{name}({string.Join(", ", constructor.Concat(properties))})]";
     }
 
     public static string UpsampleAttribute(double[] scales, string torchMode, bool alignCorners)

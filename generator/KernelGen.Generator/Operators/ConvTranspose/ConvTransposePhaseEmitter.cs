@@ -105,7 +105,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             (signature, spec) = AsPlanes(signature, spec);
             foreach (VectorWidth width in VectorWidth.All)
             {
-                WriteFiniteCheck(writer, signature, width);
+                FiniteWeights.WriteCheck(writer, signature, width);
                 var layout = new Layout(signature, spec, width);
                 List<PhaseMethod> methods = PhaseMethods(writer, layout);
                 writer.WriteLine();
@@ -118,40 +118,6 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 }
 
                 writer.WriteLine("#endif");
-            }
-        }
-
-        /// <summary>
-        /// <c>x - x</c> is 0 for a finite x and NaN otherwise, so the sum of the differences is 0 exactly when every
-        /// weight is finite: per two vectors of weights, two subtractions and two additions into separate sums.
-        /// </summary>
-        private static void WriteFiniteCheck(IndentedWriter writer, KernelSignature signature, VectorWidth v)
-        {
-            string element = signature.ElementKeyword, vector = $"{v.Type}<{element}>";
-            int lanes = v.Lanes(signature.ElementType);
-            writer.WriteLine();
-            writer.WriteLine("#if NET9_0_OR_GREATER");
-            writer.WriteLine("/// <summary>True when no weight is infinite or NaN.</summary>");
-            using (writer.Block($"internal static bool {signature.MethodName}_WeightsAreFinite_{v.Name}(global::System.ReadOnlySpan<{element}> weight)", after: "#endif"))
-            {
-                writer.WriteLine(Code.StartRef(element, "weight"));
-                writer.WriteLine($"{vector} first = {vector}.Zero, second = {vector}.Zero;");
-                writer.WriteLine("int i = 0;");
-                using (writer.Block($"for (; i <= weight.Length - {2 * lanes}; i += {2 * lanes})"))
-                {
-                    writer.WriteLine($"var a = {v.Load("weightStart", "i")};");
-                    writer.WriteLine($"var b = {v.Load("weightStart", $"i + {lanes}")};");
-                    writer.WriteLine("first += a - a;");
-                    writer.WriteLine("second += b - b;");
-                }
-
-                writer.WriteLine($"{element} rest = 0;");
-                using (writer.Block("for (; i < weight.Length; i++)"))
-                {
-                    writer.WriteLine("rest += weight[i] - weight[i];");
-                }
-
-                writer.WriteLine($"return {v.Type}.EqualsAll(first + second, {vector}.Zero) && rest == 0;");
             }
         }
 

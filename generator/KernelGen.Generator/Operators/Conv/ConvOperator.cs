@@ -1,0 +1,103 @@
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Emit;
+using KernelGen.Generator.Model;
+using KernelGen.Generator.Parsing;
+
+namespace KernelGen.Generator.Operators.Conv
+{
+    /// <summary><c>[Conv]</c>: PyTorch's <c>conv{1,2,3}d</c>.</summary>
+    internal sealed class ConvOperator : KernelOperator
+    {
+        public static readonly ConvOperator Instance = new();
+
+        public override string AttributeName => "KernelGen.ConvAttribute";
+
+        public override bool HasWeight => true;
+
+        public override string Name(int spatialRank, OperatorSpec spec) => $"Conv{spatialRank}d";
+
+        public override OperatorSpec? Validate(ParsedKernel kernel, List<DiagnosticInfo> diagnostics)
+        {
+            AttributeArguments args = kernel.Attribute;
+            KernelSignature signature = kernel.Signature;
+            int rank = signature.SpatialRank;
+            WindowParameters? window = WindowParameters.Read(args, signature, diagnostics);
+            if (window is null || !window.CheckGroupsDivide(args, signature, diagnostics))
+            {
+                return null;
+            }
+
+            var spec = new ConvSpec(window.Kernel.Values.ToEquatableArray(), window.Stride.Values.ToEquatableArray(), window.Pad.Values.ToEquatableArray(),
+                window.Dilation.Values.ToEquatableArray(), window.Groups);
+            var computed = Enumerable.Range(0, rank).Select(axis => ConvShape.OutputSize(signature.InputShape[axis + 1], spec.Kernel[axis],
+                spec.Stride[axis], spec.Pad[axis], spec.Dilation[axis])).ToArray();
+            return WindowParameters.CheckOutputShape(kernel, computed, axis => AxisArithmetic(signature, spec, axis), WeightShape(signature, spec), diagnostics) ? spec : null;
+        }
+
+        private static string AxisArithmetic(KernelSignature signature, ConvSpec spec, int axis) =>
+            ConvShape.Arithmetic(ShapeText.AxisName(signature.SpatialRank, axis), signature.InputShape[axis + 1],
+                spec.Kernel[axis], spec.Stride[axis], spec.Pad[axis], spec.Dilation[axis]);
+
+        /// <summary>The products that read inside the input: a tap that reads the padding adds nothing and costs nothing.</summary>
+        public override long MultiplyAdds(KernelSignature signature, OperatorSpec spec)
+        {
+            var geometry = new ConvGeometry(signature, (ConvSpec)spec);
+            long perChannelPair = 1;
+            for (int axis = 0; axis < geometry.Rank; axis++)
+            {
+                long reached = 0;
+                for (int tap = 0; tap < geometry.Kernel[axis]; tap++)
+                {
+                    (int lo, int hi) = geometry.OutputRange(axis, tap);
+                    reached += hi - lo;
+                }
+
+                perChannelPair *= reached;
+            }
+
+            return perChannelPair * geometry.OutputChannels * geometry.InputChannelsPerGroup;
+        }
+
+        public override int[] WeightShape(KernelSignature signature, OperatorSpec spec)
+        {
+            var conv = (ConvSpec)spec;
+            return new[] { signature.OutputShape[0], signature.InputShape[0] / conv.Groups }.Concat(conv.Kernel).ToArray();
+        }
+
+        public override string WeightLayout(int spatialRank) =>
+            "C_out, C_in/groups, " + string.Join(", ", Enumerable.Range(0, spatialRank).Select(axis => "k" + ShapeText.AxisName(spatialRank, axis)));
+
+        public override IEnumerable<string> Describe(KernelSignature signature, OperatorSpec spec)
+        {
+            var conv = (ConvSpec)spec;
+            int rank = signature.SpatialRank;
+            yield return string.Empty;
+            yield return $"As PyTorch's conv{rank}d: kernel {ShapeText.Cross(conv.Kernel)}, stride {ShapeText.Cross(conv.Stride)}, pad {ShapeText.Cross(conv.Pad)}, " +
+                $"dilation {ShapeText.Cross(conv.Dilation)}, groups {conv.Groups}.";
+            yield return "Output position o reads input position o*stride - pad + tap*dilation; a position in the padding adds nothing.";
+            yield return "Output size per axis = (in + 2*pad - (dilation*(k - 1) + 1))/stride + 1, the division rounded down:";
+            for (int axis = 0; axis < rank; axis++)
+            {
+                yield return "  " + AxisArithmetic(signature, conv, axis);
+            }
+        }
+
+        public override IEnumerable<UnrolledOutput> Unroll(KernelSignature signature, OperatorSpec spec) => ConvEmitter.Unroll(signature, (ConvSpec)spec);
+
+        public override void WriteLoopedBody(IndentedWriter writer, KernelSignature signature, OperatorSpec spec) =>
+            ConvEmitter.WriteLooped(writer, signature, (ConvSpec)spec);
+
+        public override VectorWidth[] VectorWidths(KernelSignature signature, OperatorSpec spec) => ConvVectorEmitter.Widths(signature, (ConvSpec)spec);
+
+        public override string? VectorCondition => "every weight is finite";
+
+        public override void WriteMembers(IndentedWriter writer, KernelPlan plan)
+        {
+            if (plan.Form == KernelForm.Looped)
+            {
+                ConvVectorEmitter.WriteMethods(writer, plan.Signature, (ConvSpec)plan.Operator);
+            }
+        }
+    }
+}

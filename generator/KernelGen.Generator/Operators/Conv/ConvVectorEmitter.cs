@@ -1,0 +1,352 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Emit;
+using KernelGen.Generator.Model;
+
+namespace KernelGen.Generator.Operators.Conv
+{
+    /// <summary>
+    /// The vector form of a convolution of any rank, stride and dilation: a tile of output channels x output rows x
+    /// vectors of output columns is held in registers over the whole reduction (input channels times taps), each loaded
+    /// input vector feeding every channel of the tile and each broadcast weight every vector. The reads come from a
+    /// zero-padded copy of the input whose rows are split into column phases (<see cref="ConvVectorLayout"/>), so every
+    /// load is a plain vector load, in bounds, with no border test.
+    /// </summary>
+    internal static class ConvVectorEmitter
+    {
+        /// <summary>Accumulators of a tile of several channels with 32 registers (AVX-512); a narrower width holds <see cref="VectorWidth.TileAccumulators"/>.</summary>
+        private const int WideAccumulators = 16;
+
+        /// <summary>With 16 registers at most this many accumulators: the rest hold the loaded vectors and a broadcast.</summary>
+        private const int MaxAccumulators = 12;
+
+        /// <summary>Whole column tiles of a row written out one after another; a longer row loops over them.</summary>
+        private const int MaxUnrolledColumnTiles = 4;
+
+        /// <summary>Taps of the last axis written out one by one; a wider window loops over them. The other axes' taps always loop.</summary>
+        private const int MaxUnrolledTaps = 16;
+
+        /// <summary>The widths in the order the dispatch tries them: fewest vector multiply-adds first, then the narrower.</summary>
+        public static VectorWidth[] Widths(KernelSignature signature, ConvSpec spec) =>
+            VectorWidth.All.Select(width => new ConvVectorLayout(signature, spec, width)).Where(layout => layout.Fits)
+                .OrderBy(layout => layout.VectorProducts).ThenBy(layout => layout.Width.Bytes).Select(layout => layout.Width).ToArray();
+
+        public static void WriteMethods(IndentedWriter writer, KernelSignature signature, ConvSpec spec)
+        {
+            foreach (VectorWidth width in Widths(signature, spec).OrderBy(w => Array.IndexOf(VectorWidth.All, w)))
+            {
+                var layout = new ConvVectorLayout(signature, spec, width);
+                FiniteWeights.WriteCheck(writer, signature, width);
+                Tile tile = ChooseTile(layout);
+                string parameters = $"global::System.ReadOnlySpan<{layout.Element}> input, global::System.ReadOnlySpan<{layout.Element}> weight, "
+                    + (layout.HasBias ? $"global::System.ReadOnlySpan<{layout.Element}> bias, " : string.Empty) + $"global::System.Span<{layout.Element}> output";
+                string summary = $"One sample with {width.Name}: tiles of {tile.Channels} channels x {tile.Rows} rows x {tile.Vectors} vectors of {layout.Lanes} "
+                    + $"columns over the zero-padded input, its rows in {layout.ColumnStride} column phase(s) of {layout.PhaseLength}.";
+                using (width.BeginMethod(writer, layout.Method, parameters, summary))
+                {
+                    WriteBody(writer, layout, tile);
+                }
+            }
+        }
+
+        private static void WriteBody(IndentedWriter writer, ConvVectorLayout l, Tile tile)
+        {
+            writer.WriteLine($"// The input, zero-padded to [{l.Geometry.InputChannels}, {string.Join(", ", l.PaddedSize)}], in a pooled buffer: no allocation once the pool holds one.");
+            writer.WriteLine($"{l.Element}[] rented = global::System.Buffers.ArrayPool<{l.Element}>.Shared.Rent({l.PaddedLength});");
+            using (writer.Block("try"))
+            {
+                writer.WriteLine($"global::System.Span<{l.Element}> padded = global::System.MemoryExtensions.AsSpan(rented, 0, {l.PaddedLength});");
+                writer.WriteLine("padded.Clear();");
+                writer.WriteLine(Code.StartRef(l.Element, "input"));
+                writer.WriteLine(Code.StartRef(l.Element, "padded"));
+                writer.WriteLine(Code.StartRef(l.Element, "weight"));
+                writer.WriteLine(Code.StartRef(l.Element, "output"));
+                if (l.PartialRow)
+                {
+                    writer.WriteLine($"// Rows of {l.OutputColumns} columns: each vector goes through the stack, then its {l.OutputColumns} columns to the output.");
+                    writer.WriteLine($"global::System.Span<{l.Element}> lanes = stackalloc {l.Element}[{l.Lanes}];");
+                    writer.WriteLine(Code.StartRef(l.Element, "lanes"));
+                }
+
+                WritePaddedCopy(writer, l);
+                writer.WriteLine();
+                WriteProducts(writer, l, tile);
+            }
+
+            using (writer.Block("finally"))
+            {
+                writer.WriteLine($"global::System.Buffers.ArrayPool<{l.Element}>.Shared.Return(rented);");
+            }
+        }
+
+        /// <summary>Each input row into its padded place; with a column stride above 1, each element into its column phase.</summary>
+        private static void WritePaddedCopy(IndentedWriter writer, ConvVectorLayout l)
+        {
+            int last = l.Rank - 1, columns = l.Geometry.InputSize[last], pad = l.Spec.Pad[last];
+            var scopes = new List<IDisposable>();
+            string source = Code.Times("c", l.Geometry.InputPlane), target = Code.Times("c", l.PaddedPlane);
+            scopes.Add(writer.Block($"for (int c = 0; c < {l.Geometry.InputChannels}; c++)"));
+            for (int axis = 0; axis < last; axis++)
+            {
+                string i = $"i{axis}";
+                scopes.Add(writer.Block($"for (int {i} = 0; {i} < {l.Geometry.InputSize[axis]}; {i}++)"));
+                source += " + " + Code.Times(i, l.Geometry.InputStrides[axis]);
+                target += " + " + Code.Times($"({i} + {l.Spec.Pad[axis]})", l.PaddedStrides[axis]);
+            }
+
+            if (l.ColumnStride == 1)
+            {
+                writer.WriteLine(Code.CopyElements(l.Element, "paddedStart", $"{target} + {pad}", "inputStart", source, columns));
+            }
+            else
+            {
+                writer.WriteLine(Code.Derive(l.Element, "from", "inputStart", source));
+                writer.WriteLine(Code.Derive(l.Element, "to", "paddedStart", target));
+                writer.WriteLine($"// Padded column i + {pad} goes to column phase (i + {pad}) % {l.ColumnStride}, at index (i + {pad}) / {l.ColumnStride}.");
+                using (writer.Block($"for (int i = 0; i < {columns}; i++)"))
+                {
+                    writer.WriteLine($"{Code.At("to", $"(i + {pad}) % {l.ColumnStride} * {l.PhaseLength} + (i + {pad}) / {l.ColumnStride}")} = {Code.At("from", "i")};");
+                }
+            }
+
+            for (int s = scopes.Count - 1; s >= 0; s--)
+            {
+                scopes[s].Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Groups, then tiles of output channels, then the output's outer axes, tiles of rows and tiles of columns; in each
+        /// tile the reduction over the group's input channels and every tap.
+        /// </summary>
+        private static void WriteProducts(IndentedWriter writer, ConvVectorLayout l, Tile tile)
+        {
+            ConvGeometry g = l.Geometry;
+            var groupScope = g.Groups == 1 ? (IDisposable?)null : writer.Block($"for (int g = 0; g < {g.Groups}; g++)");
+            if (g.Groups == 1)
+            {
+                writer.WriteLine("const int g = 0;");
+            }
+
+            TileLoop.Write(writer, "m", g.OutputChannelsPerGroup, tile.Channels, channels =>
+            {
+                var scopes = new List<IDisposable>();
+                string input = $"g * {g.InputChannelsPerGroup * l.PaddedPlane}", output = $"(g * {g.OutputChannelsPerGroup} + m) * {g.OutputPlane}";
+                for (int axis = 0; axis < l.Rank - 2; axis++)
+                {
+                    string o = $"o{axis}";
+                    scopes.Add(writer.Block($"for (int {o} = 0; {o} < {g.OutputSize[axis]}; {o}++)"));
+                    input += " + " + Code.Times(o, l.Spec.Stride[axis] * l.PaddedStrides[axis]);
+                    output += " + " + Code.Times(o, g.OutputStrides[axis]);
+                }
+
+                if (l.Rank >= 2)
+                {
+                    input += " + " + Code.Times("row", l.RowStep);
+                    output += " + " + Code.Times("row", g.OutputStrides[l.Rank - 2]);
+                    TileLoop.Write(writer, "row", l.Rows, tile.Rows, rows => WriteColumnTiles(writer, l, tile with { Channels = channels, Rows = rows }, input, output));
+                }
+                else
+                {
+                    WriteColumnTiles(writer, l, tile with { Channels = channels }, input, output);
+                }
+
+                for (int s = scopes.Count - 1; s >= 0; s--)
+                {
+                    scopes[s].Dispose();
+                }
+            });
+
+            groupScope?.Dispose();
+        }
+
+        /// <summary>The column tiles of one tile of rows: a loop over the whole tiles of a long row, then the rest at constant places.</summary>
+        private static void WriteColumnTiles(IndentedWriter writer, ConvVectorLayout l, Tile tile, string input, string output)
+        {
+            int[] starts = l.ColumnStarts;
+            int first = 0;
+            int uniform = starts.TakeWhile((start, i) => start == i * l.Lanes).Count();
+            int wholeTiles = uniform / tile.Vectors;
+            if (wholeTiles > MaxUnrolledColumnTiles)
+            {
+                int step = tile.Vectors * l.Lanes;
+                using (writer.Block($"for (int column = 0; column < {wholeTiles * step}; column += {step})"))
+                {
+                    WriteTile(writer, l, tile, Enumerable.Range(0, tile.Vectors).Select(v => v * l.Lanes).ToArray(), $"{input} + column", $"{output} + column");
+                }
+
+                first = wholeTiles * tile.Vectors;
+            }
+
+            for (; first < starts.Length; first += tile.Vectors)
+            {
+                int[] tileStarts = starts.Skip(first).Take(tile.Vectors).ToArray();
+                using (writer.Block())
+                {
+                    WriteTile(writer, l, tile with { Vectors = tileStarts.Length }, tileStarts, input, output);
+                }
+            }
+        }
+
+        /// <summary>
+        /// channels x rows x vectors accumulators start from the bias; for every input channel of the group and every tap,
+        /// each row and vector of the tile loads its input once and every channel adds it times one weight.
+        /// </summary>
+        /// <param name="starts">The columns the tile's vectors start at, from the tile's place.</param>
+        private static void WriteTile(IndentedWriter writer, ConvVectorLayout l, Tile tile, int[] starts, string input, string output)
+        {
+            VectorWidth v = l.Width;
+            ConvGeometry g = l.Geometry;
+            string Acc(int c, int r, int j) => $"c{c}_{r}_{j}";
+            for (int c = 0; c < tile.Channels; c++)
+            {
+                string start = l.HasBias ? v.Broadcast($"bias[g * {g.OutputChannelsPerGroup} + m + {c}]") : $"{v.Type}<{l.Element}>.Zero";
+                var names = from r in Enumerable.Range(0, tile.Rows) from j in Enumerable.Range(0, tile.Vectors) select $"{Acc(c, r, j)} = {start}";
+                writer.WriteLine($"{v.Type}<{l.Element}> {string.Join(", ", names)};");
+            }
+
+            writer.WriteLine(Code.Derive(l.Element, "xk", "paddedStart", input));
+            writer.WriteLine(Code.Derive(l.Element, "wk", "weightStart", $"(g * {g.OutputChannelsPerGroup} + m) * {g.InputChannelsPerGroup * g.KernelTaps}"));
+            using (writer.Block($"for (int j = 0; j < {g.InputChannelsPerGroup}; j++)"))
+            {
+                WriteTaps(writer, l, tile, starts, Acc);
+            }
+
+            for (int c = 0; c < tile.Channels; c++)
+            {
+                for (int r = 0; r < tile.Rows; r++)
+                {
+                    string row = $"{output} + {c * g.OutputPlane + r * (l.Rank >= 2 ? g.OutputStrides[l.Rank - 2] : 0)}";
+                    for (int j = 0; j < tile.Vectors; j++)
+                    {
+                        if (l.PartialRow)
+                        {
+                            writer.WriteLine(v.Store(Acc(c, r, j), "lanesStart", "0"));
+                            writer.WriteLine(Code.CopyElements(l.Element, "outputStart", row, "lanesStart", "0", l.OutputColumns));
+                        }
+                        else
+                        {
+                            writer.WriteLine(v.Store(Acc(c, r, j), "outputStart", $"{row} + {starts[j]}"));
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// The taps of one input channel: the outer axes' taps in loops (their offsets computed once per tap), the last
+        /// axis's written out one by one while there are few.
+        /// </summary>
+        private static void WriteTaps(IndentedWriter writer, ConvVectorLayout l, Tile tile, int[] starts, Func<int, int, int, string> acc)
+        {
+            ConvGeometry g = l.Geometry;
+            int last = l.Rank - 1;
+            var scopes = new List<IDisposable>();
+            string tapInput = Code.Times("j", l.PaddedPlane), tapWeight = Code.Times("j", g.KernelTaps);
+            for (int axis = 0; axis < last; axis++)
+            {
+                string t = $"t{axis}";
+                scopes.Add(writer.Block($"for (int {t} = 0; {t} < {g.Kernel[axis]}; {t}++)"));
+                tapInput += " + " + Code.Times(t, l.Spec.Dilation[axis] * l.PaddedStrides[axis]);
+                tapWeight += " + " + Code.Times(t, g.KernelStrides[axis]);
+            }
+
+            if (last > 0)
+            {
+                writer.WriteLine($"int tapInput = {tapInput}, tapWeight = {tapWeight};");
+                tapInput = "tapInput";
+                tapWeight = "tapWeight";
+            }
+
+            int taps = g.Kernel[last];
+            if (taps <= MaxUnrolledTaps)
+            {
+                for (int t = 0; t < taps; t++)
+                {
+                    int[] tap = new int[l.Rank];
+                    tap[last] = t;
+                    int reach = t * l.Spec.Dilation[last];
+                    writer.WriteLine($"// last-axis tap {t}: column phase {reach % l.ColumnStride}, {reach / l.ColumnStride} column(s) on");
+                    using (writer.Block())
+                    {
+                        WriteTapProducts(writer, l, tile, starts, acc, load: offset => $"{tapInput} + {offset + l.TapOffset(tap)}", weight: c => $"{tapWeight} + {(c * g.InputChannelsPerGroup * g.KernelTaps) + t}");
+                    }
+                }
+            }
+            else
+            {
+                int dilation = l.Spec.Dilation[last];
+                using (writer.Block($"for (int t = 0; t < {taps}; t++)"))
+                {
+                    writer.WriteLine($"// last-axis tap t reads column phase (t*{dilation}) % {l.ColumnStride}, (t*{dilation}) / {l.ColumnStride} column(s) on");
+                    writer.WriteLine($"int reach = {Code.Times("t", dilation)}, tapColumn = {tapInput} + reach % {l.ColumnStride} * {l.PhaseLength} + reach / {l.ColumnStride};");
+                    WriteTapProducts(writer, l, tile, starts, acc, load: offset => $"tapColumn + {offset}", weight: c => $"{tapWeight} + t + {c * g.InputChannelsPerGroup * g.KernelTaps}");
+                }
+            }
+
+            for (int s = scopes.Count - 1; s >= 0; s--)
+            {
+                scopes[s].Dispose();
+            }
+        }
+
+        /// <summary>
+        /// One tap: each row and vector of the tile loads its input once (at <paramref name="load"/> of its offset from
+        /// the tile's first read), and every channel adds them times its weight (at <paramref name="weight"/> of the channel).
+        /// </summary>
+        private static void WriteTapProducts(IndentedWriter writer, ConvVectorLayout l, Tile tile, int[] starts, Func<int, int, int, string> acc,
+            Func<int, string> load, Func<int, string> weight)
+        {
+            VectorWidth v = l.Width;
+            for (int r = 0; r < tile.Rows; r++)
+            {
+                for (int j = 0; j < tile.Vectors; j++)
+                {
+                    writer.WriteLine($"var b{r}_{j} = {v.Load("xk", load((r * l.RowStep) + starts[j]))};");
+                }
+            }
+
+            for (int c = 0; c < tile.Channels; c++)
+            {
+                writer.WriteLine($"var a{c} = {v.Broadcast(Code.At("wk", weight(c)))};");
+                for (int r = 0; r < tile.Rows; r++)
+                {
+                    for (int j = 0; j < tile.Vectors; j++)
+                    {
+                        writer.WriteLine($"{acc(c, r, j)} = {v.Fma($"a{c}", $"b{r}_{j}", acc(c, r, j))};");
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Up to four channels (a number that divides the group's when one is near), as many vectors of a row (at most
+        /// three) and rows as the accumulators allow; when that takes every row and leaves registers over, more channels.
+        /// </summary>
+        private static Tile ChooseTile(ConvVectorLayout l)
+        {
+            int perGroup = l.Geometry.OutputChannelsPerGroup;
+            int most = Math.Min(4, perGroup);
+            int even = Enumerable.Range(1, most).Last(c => perGroup % c == 0);
+            int channels = even * 2 >= most ? even : most;
+            int accumulators = l.Width.Registers >= 32 && channels > 1 ? WideAccumulators : Math.Min(MaxAccumulators, l.Width.TileAccumulators);
+            int vectors = Math.Min(Math.Min(3, l.ColumnStarts.Length), Math.Max(1, accumulators / channels));
+            int rows = Math.Max(1, Math.Min(l.Rows, accumulators / (channels * vectors)));
+            if (rows < l.Rows || perGroup <= channels)
+            {
+                return new Tile(channels, rows, vectors);
+            }
+
+            // Every row fits in one tile (a 1-D layer has one): the registers left go to more channels, a number that
+            // divides them, and as many vectors as then fit; of equal products, the squarer tile.
+            return (from v in Enumerable.Range(1, Math.Min(3, l.ColumnStarts.Length))
+                    from c in Enumerable.Range(channels, perGroup - channels + 1)
+                    where perGroup % c == 0 && c * v * rows <= accumulators
+                    orderby c * v descending, c + v
+                    select new Tile(c, rows, v)).DefaultIfEmpty(new Tile(channels, rows, vectors)).First();
+        }
+
+        private sealed record Tile(int Channels, int Rows, int Vectors);
+    }
+}
