@@ -16,7 +16,7 @@ namespace KernelGen.Generator.Operators.Conv
     internal static class ConvVectorEmitter
     {
         /// <summary>Accumulators of a tile of several channels with 32 registers (AVX-512); a narrower width holds <see cref="VectorWidth.TileAccumulators"/>.</summary>
-        private const int WideAccumulators = 16;
+        private const int WideAccumulators = 24;
 
         /// <summary>With 16 registers at most this many accumulators: the rest hold the loaded vectors and a broadcast.</summary>
         private const int MaxAccumulators = 12;
@@ -103,10 +103,21 @@ namespace KernelGen.Generator.Operators.Conv
             {
                 writer.WriteLine(Code.Derive(l.Element, "from", "inputStart", source));
                 writer.WriteLine(Code.Derive(l.Element, "to", "paddedStart", target));
-                writer.WriteLine($"// Padded column i + {pad} goes to column phase (i + {pad}) % {l.ColumnStride}, at index (i + {pad}) / {l.ColumnStride}.");
-                using (writer.Block($"for (int i = 0; i < {columns}; i++)"))
+                // Padded column c = i + pad goes to column phase c % stride, at index c / stride: per phase, the input
+                // columns that land there are every stride-th, from the first whose padded column falls in the phase.
+                for (int phase = 0; phase < l.ColumnStride; phase++)
                 {
-                    writer.WriteLine($"{Code.At("to", $"(i + {pad}) % {l.ColumnStride} * {l.PhaseLength} + (i + {pad}) / {l.ColumnStride}")} = {Code.At("from", "i")};");
+                    int first = Math.Max(0, (pad - phase + l.ColumnStride - 1) / l.ColumnStride), end = (columns - 1 + pad - phase) / l.ColumnStride + 1;
+                    if (columns - 1 + pad - phase < 0 || end <= first)
+                    {
+                        continue;
+                    }
+
+                    writer.WriteLine($"// column phase {phase}: input column {Code.Affine("q", l.ColumnStride, phase - pad)} for q in [{first}, {end})");
+                    using (writer.Block($"for (int q = {first}; q < {end}; q++)"))
+                    {
+                        writer.WriteLine($"{Code.At("to", Code.Affine("q", 1, phase * l.PhaseLength))} = {Code.At("from", Code.Affine("q", l.ColumnStride, phase - pad))};");
+                    }
                 }
             }
 
