@@ -31,6 +31,39 @@ public sealed record ConvTransposeConfig(string Name, int Cin, int Cout, int[] I
     }
 }
 
+/// <summary>
+/// One random convolution, in double precision with small integer values so every sum is exact; declared a second
+/// time as its adjoint, the transposed convolution from its output back to its input with the same weight.
+/// </summary>
+public sealed record ConvConfig(string Name, int Cin, int Cout, int[] InSize, int[] K, int[] S, int[] P, int[] D, int Groups, bool Bias, int Batch)
+{
+    public int[] OutSize => InSize.Select((n, a) => NaiveReference.ConvSize(n, K[a], S[a], P[a], D[a])).ToArray();
+
+    /// <summary>The transposed convolution's output padding that brings it back to the input size: what the floor dropped.</summary>
+    public int[] AdjointOutputPadding => InSize.Select((n, a) => n - NaiveReference.ConvTransposeSize(OutSize[a], K[a], S[a], P[a], 0, D[a])).ToArray();
+
+    public static ConvConfig Random(Random rng, string name)
+    {
+        while (true)
+        {
+            int rank = rng.Next(1, 4);
+            int[] Axis(int lo, int hi) => Enumerable.Range(0, rank).Select(_ => rng.Next(lo, hi + 1)).ToArray();
+            int[] k = Axis(1, rank == 3 ? 4 : 6), s = Axis(1, 3), d = Axis(1, 2);
+            int[] p = k.Select((kk, a) => rng.Next(0, (d[a] * (kk - 1) / 2) + 2)).ToArray();
+            bool depthwise = rng.Next(6) == 0;
+            int groups = depthwise ? rng.Next(2, 5) : rng.Next(1, 3);
+            bool large = rng.Next(2) == 0;
+            int[] size = Axis(1, large ? (rank == 3 ? 7 : rank == 2 ? 14 : 40) : 5);
+            int cin = depthwise ? groups : groups * rng.Next(1, large ? 4 : 3), cout = depthwise ? groups : groups * rng.Next(1, large ? 4 : 3);
+            var config = new ConvConfig(name, cin, cout, size, k, s, p, d, groups, rng.Next(2) == 0, rng.Next(3) == 0 ? 2 : 1);
+            if (config.OutSize.All(o => o > 0))
+            {
+                return config;
+            }
+        }
+    }
+}
+
 /// <summary>Compiles a fixed-seed set of random kernels once for all property tests.</summary>
 public sealed class PropertyKernels
 {
@@ -41,6 +74,26 @@ public sealed class PropertyKernels
     public const int RandomConv1x1s = 16;
 
     public const int FixedConv1x1s = 2;
+
+    public const int RandomConvs = 40;
+
+    /// <summary>Forms the random convolutions may miss, after them (C40 on).</summary>
+    public static readonly ConvConfig[] FixedConvs =
+    [
+        // Rows of more whole column tiles than are written out: the column tiles loop, and an overlapping vector ends the row.
+        new ConvConfig("C40", 2, 3, [2, 300], [3, 3], [1, 1], [1, 1], [1, 1], 1, true, 1),
+        new ConvConfig("C41", 3, 4, [500], [5], [2], [2], [1], 1, false, 2),
+        // A last-axis window wider than the unrolled taps: the taps loop; dilated, strided, grouped.
+        new ConvConfig("C42", 4, 2, [3, 90], [2, 19], [1, 2], [0, 9], [1, 2], 2, true, 1),
+        // Rows narrower than a vector, stored through the stack, in 2-D and 3-D; a depthwise 3-D layer.
+        new ConvConfig("C43", 6, 6, [9, 9, 5], [3, 3, 3], [1, 1, 2], [1, 1, 1], [1, 1, 1], 6, true, 1),
+        new ConvConfig("C44", 8, 12, [10, 6], [3, 3], [2, 1], [1, 1], [1, 2], 4, false, 2),
+        // Strides above the kernel (inputs no tap reads) and an encoder-style stride 2 over an odd size.
+        new ConvConfig("C45", 3, 5, [40, 41], [2, 2], [3, 3], [0, 0], [1, 1], 1, true, 1),
+        new ConvConfig("C46", 16, 8, [15, 15], [3, 3], [2, 2], [1, 1], [1, 1], 1, true, 1),
+        // A row tap that reads only the padding (stride 3 over 3 rows, pad 1): the loops skip it.
+        new ConvConfig("C47", 2, 3, [3, 200], [3, 3], [3, 1], [1, 1], [1, 1], 1, false, 1),
+    ];
 
     /// <summary>Forms the random configurations may miss, after them (CT40 on).</summary>
     public static readonly ConvTransposeConfig[] FixedConvTransposes =
@@ -77,6 +130,17 @@ public sealed class PropertyKernels
         {
             declarations.Add(c.Name, Declarations.ConvTransposeAttribute(c.K, c.S, c.P, c.Op, c.D, c.Groups), isDouble: true,
                 [c.Cin, .. c.InSize], [c.Cout, .. c.OutSize], hasWeight: true, c.Bias, batched: c.Batch != 1);
+        }
+
+        // From a generator of their own, so that adding them left the other operators' draws as they were.
+        var convRng = new Random(Seed + 1);
+        Convs = Enumerable.Range(0, RandomConvs).Select(i => ConvConfig.Random(convRng, $"C{i}")).Concat(FixedConvs).ToArray();
+        foreach (ConvConfig c in Convs)
+        {
+            declarations.Add(c.Name, Declarations.ConvAttribute(c.K, c.S, c.P, c.D, c.Groups), isDouble: true,
+                [c.Cin, .. c.InSize], [c.Cout, .. c.OutSize], hasWeight: true, c.Bias, batched: c.Batch != 1);
+            declarations.Add(c.Name + "_Adjoint", Declarations.ConvTransposeAttribute(c.K, c.S, c.P, c.AdjointOutputPadding, c.D, c.Groups), isDouble: true,
+                [c.Cout, .. c.OutSize], [c.Cin, .. c.InSize], hasWeight: true, hasBias: false, batched: false);
         }
 
         Conv1x1s = Enumerable.Range(0, RandomConv1x1s).Select(i =>
@@ -148,6 +212,8 @@ public sealed class PropertyKernels
 
     public ConvTransposeConfig[] ConvTransposes { get; }
 
+    public ConvConfig[] Convs { get; }
+
     public (string Name, int Cin, int Cout, int[] Size, int Groups, bool Bias)[] Conv1x1s { get; }
 
     public (string Name, int Channels, int[] Size, int[] Factors)[] Nearest { get; }
@@ -170,6 +236,8 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     private static double Dot(double[] a, double[] b) => a.Zip(b, (x, y) => x * y).Sum();
 
     public static TheoryData<int> ConvTransposeIndices() => [.. Enumerable.Range(0, PropertyKernels.RandomConvTransposes + PropertyKernels.FixedConvTransposes.Length)];
+
+    public static TheoryData<int> ConvIndices() => [.. Enumerable.Range(0, PropertyKernels.RandomConvs + PropertyKernels.FixedConvs.Length)];
 
     public static TheoryData<int> Conv1x1Indices() => [.. Enumerable.Range(0, PropertyKernels.RandomConv1x1s + PropertyKernels.FixedConv1x1s)];
 
@@ -251,6 +319,35 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
         Assert.Equal(expected, y[..expected.Length]);
     }
 
+    /// <summary>
+    /// The generated convolution equals the definition, and it and the generated transposed convolution are each
+    /// other's adjoint: &lt;conv(x), u&gt; = &lt;x, convT(u)&gt; with the same weight. (The transposed convolution's own
+    /// property test checks the identity the other way, against the definition of the convolution.)
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ConvIndices))]
+    public void Conv_is_the_adjoint_of_the_generated_transposed_convolution(int index)
+    {
+        ConvConfig c = kernels.Convs[index];
+        var rng = new Random(4000 + index);
+        int inLength = c.Cin * NaiveReference.Product(c.InSize), outLength = c.Cout * NaiveReference.Product(c.OutSize);
+        double[] x = Integers(rng, inLength * c.Batch), w = Integers(rng, c.Cout * (c.Cin / c.Groups) * NaiveReference.Product(c.K));
+        double[]? bias = c.Bias ? Integers(rng, c.Cout) : null;
+        var y = new double[outLength * c.Batch];
+        kernels.Run(c.Name, c.Batch, x, w, bias, y);
+
+        for (int n = 0; n < c.Batch; n++)
+        {
+            double[] xn = x[(n * inLength)..((n + 1) * inLength)], yn = y[(n * outLength)..((n + 1) * outLength)];
+            double[] withoutBias = bias is null ? yn : yn.Select((v, i) => v - bias[i / NaiveReference.Product(c.OutSize)]).ToArray();
+            Assert.Equal(NaiveReference.Conv(xn, w, c.Cin, c.Cout, c.InSize, c.K, c.S, c.P, c.D, c.Groups, c.OutSize), withoutBias);
+
+            double[] u = Integers(rng, outLength), back = new double[inLength];
+            kernels.Run(c.Name + "_Adjoint", 1, u, w, null, back);
+            Assert.Equal(Dot(xn, back), Dot(withoutBias, u));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Conv1x1Indices))]
     public void Conv1x1_is_a_matrix_product_over_channels(int index)
@@ -298,6 +395,14 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [InlineData("ConvTranspose", "lanes (Vector512) over the padded width")]
     [InlineData("ConvTranspose", "treats this 1-D layer as a 2-D one of a single row")]
     [InlineData("ConvTranspose", "// Output channels in blocks of")]
+    [InlineData("Conv", "// Form: fully unrolled")]
+    [InlineData("Conv", "reads only the padding")]
+    [InlineData("Conv", "for (int t0 = 0;")]
+    [InlineData("Conv", "tiles of 4 channels x")]
+    [InlineData("Conv", "for (int column = 0; column <")]
+    [InlineData("Conv", "for (int t = 0; t <")]
+    [InlineData("Conv", "// column phase 1:")]
+    [InlineData("Conv", "each vector goes through the stack")]
     [InlineData("Conv1x1", "_Vector512(")]
     [InlineData("Conv1x1", "fewer than a vector: one vector ending")]
     [InlineData("Conv1x1", "// Form: loops with constant bounds")]

@@ -9,6 +9,13 @@ public static class NaiveReference
     /// <summary>PyTorch's output size of a transposed convolution.</summary>
     public static int ConvTransposeSize(int input, int k, int s, int p, int op, int d) => (input - 1) * s - 2 * p + d * (k - 1) + op + 1;
 
+    /// <summary>PyTorch's output size of a convolution: floor((in + 2p - d(k-1) - 1)/s) + 1.</summary>
+    public static int ConvSize(int input, int k, int s, int p, int d)
+    {
+        int span = input + (2 * p) - (d * (k - 1)) - 1;
+        return span < 0 ? 0 : (span / s) + 1;
+    }
+
     /// <summary>Transposed convolution by its definition: input position i spreads w * x over output i*s - p + t*d.</summary>
     public static double[] ConvTranspose(double[] x, double[] w, double[]? bias, int cin, int cout, int[] inSize, int[] k, int[] s, int[] p, int[] op, int[] d, int groups)
     {
