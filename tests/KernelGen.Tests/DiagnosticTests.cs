@@ -19,6 +19,12 @@ public sealed class DiagnosticTests
         { "KG0001", "upsample changes channels", InClass("[Upsample(scale: 2)] public static partial void Up([Shape(2, 2, 2)] ReadOnlySpan<float> input, [[|Shape(3, 4, 4)|]] Span<float> output);") },
         { "KG0001", "upsample size", InClass("[Upsample(scale: 1.5)] public static partial void Up([Shape(1, 5)] ReadOnlySpan<float> input, [[|Shape(1, 8)|]] Span<float> output);") },
         { "KG0001", "1x1 spatial mismatch", InClass("[Conv1x1] public static partial void Mix([Shape(4, 3, 3)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [[|Shape(2, 3, 4)|]] Span<float> output);") },
+        { "KG0001", "conv output shape disagrees", InClass("[Conv(k: 3, stride: 2, pad: 1)] public static partial void Encode([Shape(1, 28, 28)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [[|Shape(8, 13, 14)|]] Span<float> output);") },
+        { "KG0002", "conv window larger than the padded input", InClass("[[|Conv(k: 5, pad: 1)|]] public static partial void Encode([Shape(1, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 1)] Span<float> output);") },
+        { "KG0003", "conv stride 0", InClass("[Conv(k: 3, [|stride: 0|])] public static partial void Encode([Shape(1, 4)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 2)] Span<float> output);") },
+        { "KG0003", "conv without a kernel size", InClass("[[|Conv(Strides = new[] { 2 })|]] public static partial void Encode([Shape(1, 4)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 2)] Span<float> output);") },
+        { "KG0005", "conv groups do not divide", InClass("[Conv(k: 3, [|Groups = 4|])] public static partial void Encode([Shape(6, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(8, 6)] Span<float> output);") },
+        { "KG0012", "conv per-axis count", InClass("[Conv(k: 3, [|Dilations = new[] { 1, 2 }|])] public static partial void Encode([Shape(1, 9)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 7)] Span<float> output);") },
         { "KG0002", "output size negative", InClass("[[|ConvTranspose(k: 1, pad: 2)|]] public static partial void Shrink([Shape(1, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 1)] Span<float> output);") },
         { "KG0002", "upsample to nothing", InClass("[[|Upsample(scale: 0.25)|]] public static partial void Up([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 1)] Span<float> output);") },
         { "KG0003", "stride 0", InClass("[ConvTranspose(k: 3, [|stride: 0|])] public static partial void Deconv([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 5, 5)] Span<float> output);") },
@@ -156,6 +162,18 @@ public sealed class DiagnosticTests
             message);
     }
 
+    /// <summary>The convolution's message shows its own arithmetic: the floor of the division is said, not hidden.</summary>
+    [Fact]
+    public void Conv_shape_mismatch_message_shows_the_arithmetic()
+    {
+        GeneratorRun run = GeneratorHarness.Run(InClass(
+            "[Conv(k: 3, stride: 2, pad: 1, Dilations = new[] { 1, 2 })] public static partial void Encode([Shape(3, 28, 15)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(8, 13, 8)] Span<float> output);"));
+        string message = Assert.Single(run.GeneratorDiagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(
+            "The output shape [8, 13, 8] of 'Encode' does not match the computed shape [8, 14, 7]: H: (28 + 2*1 - 3)/2 + 1 = 14 (the division rounds down); W: (15 + 2*1 - (2*(3 - 1) + 1))/2 + 1 = 7",
+            message);
+    }
+
     [Fact]
     public void A_valid_declaration_yields_no_diagnostic_at_all()
     {
@@ -166,12 +184,14 @@ public sealed class DiagnosticTests
         Assert.Single(run.Sources);
     }
 
-    /// <summary>Cut the seed declaration at every character: whatever is left, the generator reports or stays silent, and never throws.</summary>
-    [Fact]
-    public void The_generator_never_throws_on_a_truncated_declaration()
+    /// <summary>Cut a declaration at every character: whatever is left, the generator reports or stays silent, and never throws.</summary>
+    [Theory]
+    [InlineData("[ConvTranspose(k: 3, stride: 2, pad: 0, OutputPadding = 0, Strides = new[] { 2, 2 })] public static partial void Deconv(int batch, [Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(1, 5, 5)] Span<float> output);")]
+    [InlineData("[Conv(k: 3, stride: 2, pad: 1, Dilation = 1, Groups = 1, Kernel = new[] { 3, 3 })] public static partial void Encode(int batch, [Shape(1, 5, 5)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(1, 3, 3)] Span<float> output);")]
+    public void The_generator_never_throws_on_a_truncated_declaration(string declaration)
     {
-        string source = InClass("[ConvTranspose(k: 3, stride: 2, pad: 0, OutputPadding = 0, Strides = new[] { 2, 2 })] public static partial void Deconv(int batch, [Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(1, 5, 5)] Span<float> output);");
-        int start = source.IndexOf("[ConvTranspose", StringComparison.Ordinal);
+        string source = InClass(declaration);
+        int start = source.IndexOf('[', StringComparison.Ordinal);
         for (int cut = start; cut <= source.Length; cut++)
         {
             GeneratorRun run = GeneratorHarness.Run(source[..cut]);

@@ -64,8 +64,8 @@ namespace KernelGen.Generator.Operators.Conv
             VectorWidth[] widths = ConvVectorEmitter.Widths(signature, spec);
             if (widths.Length > 0)
             {
-                writer.WriteLine("// The vector paths multiply the zero padding by every weight, which these loops (and PyTorch's float32 path) never do:");
-                writer.WriteLine("// with an infinite or NaN weight (0 * inf = NaN) only the loops below give the same numbers.");
+                writer.WriteLine("// The vector paths multiply the zero padding by the weights; the loops below skip it, as PyTorch's oneDNN kernels do.");
+                writer.WriteLine("// With an infinite or NaN weight (0 * inf = NaN) that differs, so such weights take the loops.");
                 VectorWidth.WriteDispatch(writer, signature.MethodName, signature.BiasParameter is null ? "input, weight, output" : "input, weight, bias, output",
                     widths: widths, condition: width => FiniteWeights.MethodName(signature.MethodName, width) + "(weight)");
                 writer.WriteLine("// Without hardware vectors: the gather form below.");

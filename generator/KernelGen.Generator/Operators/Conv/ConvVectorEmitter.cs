@@ -278,7 +278,7 @@ namespace KernelGen.Generator.Operators.Conv
                     int[] tap = new int[l.Rank];
                     tap[last] = t;
                     int reach = t * l.Spec.Dilation[last];
-                    writer.WriteLine($"// last-axis tap {t}: column phase {reach % l.ColumnStride}, {reach / l.ColumnStride} column(s) on");
+                    writer.WriteLine($"// last-axis tap {t}: column phase {reach % l.ColumnStride}, at output column + {reach / l.ColumnStride}");
                     using (writer.Block())
                     {
                         WriteTapProducts(writer, l, tile, starts, acc, load: offset => $"{tapInput} + {offset + l.TapOffset(tap)}", weight: c => $"{tapWeight} + {(c * g.InputChannelsPerGroup * g.KernelTaps) + t}");
@@ -290,7 +290,7 @@ namespace KernelGen.Generator.Operators.Conv
                 int dilation = l.Spec.Dilation[last];
                 using (writer.Block($"for (int t = 0; t < {taps}; t++)"))
                 {
-                    writer.WriteLine($"// last-axis tap t reads column phase (t*{dilation}) % {l.ColumnStride}, (t*{dilation}) / {l.ColumnStride} column(s) on");
+                    writer.WriteLine($"// last-axis tap t: column phase (t*{dilation}) % {l.ColumnStride}, at output column + (t*{dilation}) / {l.ColumnStride}");
                     writer.WriteLine($"int reach = {Code.Times("t", dilation)}, tapColumn = {tapInput} + reach % {l.ColumnStride} * {l.PhaseLength} + reach / {l.ColumnStride};");
                     WriteTapProducts(writer, l, tile, starts, acc, load: offset => $"tapColumn + {offset}", weight: c => $"{tapWeight} + t + {c * g.InputChannelsPerGroup * g.KernelTaps}");
                 }
