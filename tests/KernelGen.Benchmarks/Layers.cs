@@ -47,6 +47,30 @@ public static partial class Layers
     [Conv1x1]
     public static partial void SmallProjection([Shape(32, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(16, 16, 16)] Span<float> output);
 
+    // Convolutions of real encoders: the autoencoder's two strided layers, the 3x3 convolution after a nearest x2
+    // upsampling (VAE decoders), a ResNet/U-Net downsampling layer, MobileNet's depthwise 3x3, HiFi-GAN's dilated
+    // residual convolution, and a 3-D U-Net encoder's downsampling layer.
+    [Conv(k: 3, stride: 2, pad: 1)]
+    public static partial void Encoder1([Shape(1, 28, 28)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 14, 14)] Span<float> output);
+
+    [Conv(k: 3, stride: 2, pad: 1)]
+    public static partial void Encoder2([Shape(16, 14, 14)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 7, 7)] Span<float> output);
+
+    [Conv(k: 3, pad: 1)]
+    public static partial void DecoderConv([Shape(64, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(64, 32, 32)] Span<float> output);
+
+    [Conv(k: 3, stride: 2, pad: 1)]
+    public static partial void Downsample([Shape(64, 64, 64)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(128, 32, 32)] Span<float> output);
+
+    [Conv(k: 3, pad: 1, Groups = 64)]
+    public static partial void DepthwiseConv([Shape(64, 56, 56)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(64, 56, 56)] Span<float> output);
+
+    [Conv(k: 3, pad: 3, Dilation = 3)]
+    public static partial void ResBlock1d([Shape(128, 1024)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(128, 1024)] Span<float> output);
+
+    [Conv(k: 3, stride: 2, pad: 1)]
+    public static partial void Volume3d([Shape(16, 16, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 8, 8, 8)] Span<float> output);
+
     [Upsample(scale: 2)]
     public static partial void Nearest([Shape(64, 32, 32)] ReadOnlySpan<float> input, [Shape(64, 64, 64)] Span<float> output);
 

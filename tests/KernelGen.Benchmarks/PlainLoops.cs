@@ -50,6 +50,56 @@ public static class PlainLoops
         }
     }
 
+    /// <summary>
+    /// A convolution as a user writes it: for every output element, the sum over input channels and taps, skipping the
+    /// padding with a bound test. 3-D; a 2-D layer has depth 1 and a 1-D one height 1 too, with a kernel of 1 there.
+    /// </summary>
+    public static void Conv3d(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y,
+        int cin, int cout, (int D, int H, int W) size, (int D, int H, int W) k, int stride, int pad, int groups = 1, int dilation = 1)
+    {
+        int Out(int n, int kk, int p) => ((n + (2 * p) - (dilation * (kk - 1)) - 1) / stride) + 1;
+        (int pd, int ph) = (k.D == 1 ? 0 : pad, k.H == 1 ? 0 : pad);
+        int od = Out(size.D, k.D, pd), oh = Out(size.H, k.H, ph), ow = Out(size.W, k.W, pad);
+        int sd = k.D == 1 ? 1 : stride, sh = k.H == 1 ? 1 : stride;
+        int cinG = cin / groups, coutG = cout / groups;
+        for (int co = 0; co < cout; co++)
+        {
+            int firstInput = co / coutG * cinG;
+            for (int z = 0; z < od; z++)
+            {
+                for (int r = 0; r < oh; r++)
+                {
+                    for (int c = 0; c < ow; c++)
+                    {
+                        float sum = bias.IsEmpty ? 0 : bias[co];
+                        for (int j = 0; j < cinG; j++)
+                        {
+                            for (int kz = 0; kz < k.D; kz++)
+                            {
+                                int iz = (z * sd) - pd + (kz * dilation);
+                                for (int ky = 0; ky < k.H; ky++)
+                                {
+                                    int iy = (r * sh) - ph + (ky * dilation);
+                                    for (int kx = 0; kx < k.W; kx++)
+                                    {
+                                        int ix = (c * stride) - pad + (kx * dilation);
+                                        if (iz >= 0 && iz < size.D && iy >= 0 && iy < size.H && ix >= 0 && ix < size.W)
+                                        {
+                                            sum += x[(((((firstInput + j) * size.D) + iz) * size.H) + iy) * size.W + ix]
+                                                * w[(((((((co * cinG) + j) * k.D) + kz) * k.H) + ky) * k.W) + kx];
+                                        }
+                                    }
+                                }
+                            }
+                        }
+
+                        y[(((((co * od) + z) * oh) + r) * ow) + c] = sum;
+                    }
+                }
+            }
+        }
+    }
+
     public static void ConvTranspose1d(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y,
         int cin, int cout, int length, int k, int stride, int pad)
     {

@@ -189,3 +189,59 @@ public class Bilinear : Workload
     protected override void Generated(float[] output) => Layers.Bilinear(Input, output);
     protected override void Plain(float[] output) => PlainLoops.UpsampleBilinear2d(Input, output, 64, 32, 32, 2);
 }
+
+public class Encoder1 : Workload
+{
+    public override long MultiplyAdds => 16L * 1 * 9 * 14 * 14;
+    protected override (int, int, int, int) Lengths => (784, 16 * 9, 16, 16 * 196);
+    protected override void Generated(float[] output) => Layers.Encoder1(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.Conv3d(Input, Weight, Bias, output, 1, 16, (1, 28, 28), (1, 3, 3), 2, 1);
+}
+
+public class Encoder2 : Workload
+{
+    public override long MultiplyAdds => 32L * 16 * 9 * 7 * 7;
+    protected override (int, int, int, int) Lengths => (16 * 196, 32 * 16 * 9, 32, 32 * 49);
+    protected override void Generated(float[] output) => Layers.Encoder2(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.Conv3d(Input, Weight, Bias, output, 16, 32, (1, 14, 14), (1, 3, 3), 2, 1);
+}
+
+public class DecoderConv : Workload
+{
+    public override long MultiplyAdds => 64L * 64 * 9 * 32 * 32;
+    protected override (int, int, int, int) Lengths => (64 * 1024, 64 * 64 * 9, 64, 64 * 1024);
+    protected override void Generated(float[] output) => Layers.DecoderConv(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.Conv3d(Input, Weight, Bias, output, 64, 64, (1, 32, 32), (1, 3, 3), 1, 1);
+}
+
+public class Downsample : Workload
+{
+    public override long MultiplyAdds => 128L * 64 * 9 * 32 * 32;
+    protected override (int, int, int, int) Lengths => (64 * 4096, 128 * 64 * 9, 128, 128 * 1024);
+    protected override void Generated(float[] output) => Layers.Downsample(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.Conv3d(Input, Weight, Bias, output, 64, 128, (1, 64, 64), (1, 3, 3), 2, 1);
+}
+
+public class DepthwiseConv : Workload
+{
+    public override long MultiplyAdds => 64L * 9 * 56 * 56;
+    protected override (int, int, int, int) Lengths => (64 * 3136, 64 * 9, 64, 64 * 3136);
+    protected override void Generated(float[] output) => Layers.DepthwiseConv(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.Conv3d(Input, Weight, Bias, output, 64, 64, (1, 56, 56), (1, 3, 3), 1, 1, groups: 64);
+}
+
+public class ResBlock1d : Workload
+{
+    public override long MultiplyAdds => 128L * 128 * 3 * 1024;
+    protected override (int, int, int, int) Lengths => (128 * 1024, 128 * 128 * 3, 128, 128 * 1024);
+    protected override void Generated(float[] output) => Layers.ResBlock1d(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.Conv3d(Input, Weight, Bias, output, 128, 128, (1, 1, 1024), (1, 1, 3), 1, 3, dilation: 3);
+}
+
+public class Volume3d : Workload
+{
+    public override long MultiplyAdds => 32L * 16 * 27 * 512;
+    protected override (int, int, int, int) Lengths => (16 * 4096, 32 * 16 * 27, 32, 32 * 512);
+    protected override void Generated(float[] output) => Layers.Volume3d(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.Conv3d(Input, Weight, Bias, output, 16, 32, (16, 16, 16), (3, 3, 3), 2, 1);
+}

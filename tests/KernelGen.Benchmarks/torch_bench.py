@@ -45,6 +45,19 @@ def conv1x1_1d(cin, cout, length):
     return (lambda: F.conv1d(x, w, b)), cin * cout * length
 
 
+def conv(cin, cout, size, k, s=1, p=0, groups=1, dilation=1):
+    rank = len(size)
+    x = torch.randn(1, cin, *size)
+    w = torch.randn(cout, cin // groups, *([k] * rank))
+    b = torch.randn(cout)
+    fn = [F.conv1d, F.conv2d, F.conv3d][rank - 1]
+    out = [(n + 2 * p - dilation * (k - 1) - 1) // s + 1 for n in size]
+    macs = cout * (cin // groups) * k ** rank
+    for o in out:
+        macs *= o
+    return (lambda: fn(x, w, b, stride=s, padding=p, dilation=dilation, groups=groups)), macs
+
+
 def upsample(c, size, mode):
     x = torch.randn(1, c, size, size)
     kwargs = {"align_corners": False} if mode == "bilinear" else {}
@@ -65,6 +78,13 @@ WORKLOADS = {
     "Depthwise": conv_t(64, 64, 32, 4, 2, 1, groups=64, bias=False),
     "Projection": conv1x1(256, 64, 28, True),
     "SmallProjection": conv1x1(32, 16, 16, False),
+    "Encoder1": conv(1, 16, (28, 28), 3, 2, 1),
+    "Encoder2": conv(16, 32, (14, 14), 3, 2, 1),
+    "DecoderConv": conv(64, 64, (32, 32), 3, 1, 1),
+    "Downsample": conv(64, 128, (64, 64), 3, 2, 1),
+    "DepthwiseConv": conv(64, 64, (56, 56), 3, 1, 1, groups=64),
+    "ResBlock1d": conv(128, 128, (1024,), 3, 1, 3, dilation=3),
+    "Volume3d": conv(16, 32, (16, 16, 16), 3, 2, 1),
     "Nearest": upsample(64, 32, "nearest"),
     "Bilinear": upsample(64, 32, "bilinear"),
 }
