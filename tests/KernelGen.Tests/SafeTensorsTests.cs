@@ -111,6 +111,17 @@ public sealed class SafeTensorsTests
         Assert.Equal(bfloats.Select(f => BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(f) & unchecked((int)0xFFFF0000))).ToArray(), b);
     }
 
+    /// <summary>PyTorch's [C_out, C_in, 1, 1] for a 1x1 convolution is the kernel's [C_out, C_in]: the same elements in the same order.</summary>
+    [Fact]
+    public void Dimensions_of_size_one_do_not_change_the_shape_check()
+    {
+        var file = SafeTensorsFile.Parse(File("""{"pw":{"dtype":"F32","shape":[2,3,1,1],"data_offsets":[0,24]}}""", Singles(1, 2, 3, 4, 5, 6)), "pw");
+        var weight = new float[6];
+        file.Read("pw", weight, [2, 3]);
+        Assert.Equal([1, 2, 3, 4, 5, 6], weight);
+        Assert.Throws<ArgumentException>(() => file.Read("pw", weight, [3, 2]));
+    }
+
     [Fact]
     public void Spaces_after_the_header_and_an_empty_file_of_tensors_are_valid()
     {

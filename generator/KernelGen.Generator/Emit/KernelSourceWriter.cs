@@ -127,6 +127,14 @@ namespace KernelGen.Generator.Emit
                     writer.WriteLine($"[global::KernelGen.Shape({string.Join(", ", buffer.Shape.Select(d => Literals.Int(d)))})]");
                     writer.WriteLine($"public const int {buffer.ConstantName} = {Literals.Int(buffer.Length)};");
                 }
+
+                // The shapes as values too, for checks at run time such as the safetensors reader's; no allocation on .NET 7
+                // and later, where the compiler reads a constant array through RuntimeHelpers.CreateSpan.
+                foreach (KernelBuffer buffer in buffers)
+                {
+                    writer.WriteLine($"/// <summary>The shape of one sample's {buffer.Role}: {ShapeText.Format(buffer.Shape)}.</summary>");
+                    writer.WriteLine($"public static global::System.ReadOnlySpan<int> {buffer.ConstantName}Shape => new int[] {{ {string.Join(", ", buffer.Shape.Select(d => Literals.Int(d)))} }};");
+                }
             }
         }
 

@@ -68,8 +68,8 @@ namespace KernelGen
 
         /// <summary>
         /// Copies tensor <paramref name="tensor"/> into <paramref name="destination"/>, after checking that its shape is
-        /// <paramref name="expectedShape"/> (such as a generated <c>Lengths.WeightShape</c>) and the destination holds
-        /// exactly its elements. F32 copies as is; F16 and BF16 widen exactly; F64 would lose precision and is refused.
+        /// <paramref name="expectedShape"/> (such as a generated <c>Lengths.WeightShape</c>; dimensions of size 1 aside,
+        /// which do not change the order of the elements) and the destination holds exactly its elements. F32 copies as is; F16 and BF16 widen exactly; F64 would lose precision and is refused.
         /// </summary>
         public void Read(string tensor, Span<float> destination, ReadOnlySpan<int> expectedShape)
         {
@@ -122,7 +122,9 @@ namespace KernelGen
         {
             SafeTensorInfo info = Find(tensor);
             string expected = "[" + string.Join(", ", expectedShape.ToArray()) + "]";
-            if (!info.Shape.SequenceEqual(expectedShape.ToArray()))
+            // Dimensions of size 1 do not change the order of the elements: a 1x1 convolution's weight is [C_out, C_in]
+            // for the kernel and [C_out, C_in, 1, 1] in PyTorch, the same data.
+            if (!info.Shape.Where(d => d != 1).SequenceEqual(expectedShape.ToArray().Where(d => d != 1)))
             {
                 throw new ArgumentException($"Tensor '{tensor}' in '{Name}' has shape {info.ShapeText}, but the kernel expects {expected}.", nameof(expectedShape));
             }

@@ -32,6 +32,12 @@ namespace Snapshots
             /// <summary>output [4, 40].</summary>
             [global::KernelGen.Shape(4, 40)]
             public const int Output = 160;
+            /// <summary>The shape of one sample's input: [4, 40].</summary>
+            public static global::System.ReadOnlySpan<int> InputShape => new int[] { 4, 40 };
+            /// <summary>The shape of one sample's weight: [4, 1, 3].</summary>
+            public static global::System.ReadOnlySpan<int> WeightShape => new int[] { 4, 1, 3 };
+            /// <summary>The shape of one sample's output: [4, 40].</summary>
+            public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 4, 40 };
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]

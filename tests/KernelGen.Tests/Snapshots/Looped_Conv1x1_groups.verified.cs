@@ -32,6 +32,12 @@ namespace Snapshots
             /// <summary>output [4, 6, 6].</summary>
             [global::KernelGen.Shape(4, 6, 6)]
             public const int Output = 144;
+            /// <summary>The shape of one sample's input: [8, 6, 6].</summary>
+            public static global::System.ReadOnlySpan<int> InputShape => new int[] { 8, 6, 6 };
+            /// <summary>The shape of one sample's weight: [4, 4].</summary>
+            public static global::System.ReadOnlySpan<int> WeightShape => new int[] { 4, 4 };
+            /// <summary>The shape of one sample's output: [4, 6, 6].</summary>
+            public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 4, 6, 6 };
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]

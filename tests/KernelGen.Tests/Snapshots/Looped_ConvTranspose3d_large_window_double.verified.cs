@@ -35,6 +35,12 @@ namespace Snapshots
             /// <summary>output [1, 9, 9, 9].</summary>
             [global::KernelGen.Shape(1, 9, 9, 9)]
             public const int Output = 729;
+            /// <summary>The shape of one sample's input: [2, 3, 3, 3].</summary>
+            public static global::System.ReadOnlySpan<int> InputShape => new int[] { 2, 3, 3, 3 };
+            /// <summary>The shape of one sample's weight: [2, 1, 5, 5, 5].</summary>
+            public static global::System.ReadOnlySpan<int> WeightShape => new int[] { 2, 1, 5, 5, 5 };
+            /// <summary>The shape of one sample's output: [1, 9, 9, 9].</summary>
+            public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 1, 9, 9, 9 };
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]

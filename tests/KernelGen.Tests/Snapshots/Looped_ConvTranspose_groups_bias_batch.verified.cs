@@ -40,6 +40,14 @@ namespace Snapshots
             /// <summary>output [2, 14, 14].</summary>
             [global::KernelGen.Shape(2, 14, 14)]
             public const int Output = 392;
+            /// <summary>The shape of one sample's input: [4, 7, 7].</summary>
+            public static global::System.ReadOnlySpan<int> InputShape => new int[] { 4, 7, 7 };
+            /// <summary>The shape of one sample's weight: [4, 1, 3, 3].</summary>
+            public static global::System.ReadOnlySpan<int> WeightShape => new int[] { 4, 1, 3, 3 };
+            /// <summary>The shape of one sample's bias: [2].</summary>
+            public static global::System.ReadOnlySpan<int> BiasShape => new int[] { 2 };
+            /// <summary>The shape of one sample's output: [2, 14, 14].</summary>
+            public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 2, 14, 14 };
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]

@@ -40,6 +40,14 @@ namespace Snapshots
             /// <summary>output [16, 7, 7].</summary>
             [global::KernelGen.Shape(16, 7, 7)]
             public const int Output = 784;
+            /// <summary>The shape of one sample's input: [8, 14, 14].</summary>
+            public static global::System.ReadOnlySpan<int> InputShape => new int[] { 8, 14, 14 };
+            /// <summary>The shape of one sample's weight: [16, 8, 3, 3].</summary>
+            public static global::System.ReadOnlySpan<int> WeightShape => new int[] { 16, 8, 3, 3 };
+            /// <summary>The shape of one sample's bias: [16].</summary>
+            public static global::System.ReadOnlySpan<int> BiasShape => new int[] { 16 };
+            /// <summary>The shape of one sample's output: [16, 7, 7].</summary>
+            public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 16, 7, 7 };
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]

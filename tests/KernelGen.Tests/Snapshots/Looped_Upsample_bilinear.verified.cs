@@ -31,6 +31,10 @@ namespace Snapshots
             /// <summary>output [3, 16, 16].</summary>
             [global::KernelGen.Shape(3, 16, 16)]
             public const int Output = 768;
+            /// <summary>The shape of one sample's input: [3, 8, 8].</summary>
+            public static global::System.ReadOnlySpan<int> InputShape => new int[] { 3, 8, 8 };
+            /// <summary>The shape of one sample's output: [3, 16, 16].</summary>
+            public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 3, 16, 16 };
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]

@@ -31,6 +31,10 @@ namespace Snapshots
             /// <summary>output [4, 16, 24].</summary>
             [global::KernelGen.Shape(4, 16, 24)]
             public const int Output = 1536;
+            /// <summary>The shape of one sample's input: [4, 8, 8].</summary>
+            public static global::System.ReadOnlySpan<int> InputShape => new int[] { 4, 8, 8 };
+            /// <summary>The shape of one sample's output: [4, 16, 24].</summary>
+            public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 4, 16, 24 };
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]

@@ -34,6 +34,14 @@ namespace Snapshots
             /// <summary>output [2, 2, 2].</summary>
             [global::KernelGen.Shape(2, 2, 2)]
             public const int Output = 8;
+            /// <summary>The shape of one sample's input: [4, 2, 2].</summary>
+            public static global::System.ReadOnlySpan<int> InputShape => new int[] { 4, 2, 2 };
+            /// <summary>The shape of one sample's weight: [2, 4].</summary>
+            public static global::System.ReadOnlySpan<int> WeightShape => new int[] { 2, 4 };
+            /// <summary>The shape of one sample's bias: [2].</summary>
+            public static global::System.ReadOnlySpan<int> BiasShape => new int[] { 2 };
+            /// <summary>The shape of one sample's output: [2, 2, 2].</summary>
+            public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 2, 2, 2 };
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]

@@ -33,6 +33,12 @@ namespace Snapshots
             /// <summary>output [1, 5, 5].</summary>
             [global::KernelGen.Shape(1, 5, 5)]
             public const int Output = 25;
+            /// <summary>The shape of one sample's input: [1, 2, 2].</summary>
+            public static global::System.ReadOnlySpan<int> InputShape => new int[] { 1, 2, 2 };
+            /// <summary>The shape of one sample's weight: [1, 1, 3, 3].</summary>
+            public static global::System.ReadOnlySpan<int> WeightShape => new int[] { 1, 1, 3, 3 };
+            /// <summary>The shape of one sample's output: [1, 5, 5].</summary>
+            public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 1, 5, 5 };
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]

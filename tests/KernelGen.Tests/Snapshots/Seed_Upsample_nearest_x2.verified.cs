@@ -29,6 +29,10 @@ namespace Snapshots
             /// <summary>output [1, 4, 4].</summary>
             [global::KernelGen.Shape(1, 4, 4)]
             public const int Output = 16;
+            /// <summary>The shape of one sample's input: [1, 2, 2].</summary>
+            public static global::System.ReadOnlySpan<int> InputShape => new int[] { 1, 2, 2 };
+            /// <summary>The shape of one sample's output: [1, 4, 4].</summary>
+            public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 1, 4, 4 };
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]

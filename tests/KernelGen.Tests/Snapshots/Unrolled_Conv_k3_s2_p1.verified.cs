@@ -37,6 +37,14 @@ namespace Snapshots
             /// <summary>output [2, 3, 3].</summary>
             [global::KernelGen.Shape(2, 3, 3)]
             public const int Output = 18;
+            /// <summary>The shape of one sample's input: [1, 5, 5].</summary>
+            public static global::System.ReadOnlySpan<int> InputShape => new int[] { 1, 5, 5 };
+            /// <summary>The shape of one sample's weight: [2, 1, 3, 3].</summary>
+            public static global::System.ReadOnlySpan<int> WeightShape => new int[] { 2, 1, 3, 3 };
+            /// <summary>The shape of one sample's bias: [2].</summary>
+            public static global::System.ReadOnlySpan<int> BiasShape => new int[] { 2 };
+            /// <summary>The shape of one sample's output: [2, 3, 3].</summary>
+            public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 2, 3, 3 };
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]

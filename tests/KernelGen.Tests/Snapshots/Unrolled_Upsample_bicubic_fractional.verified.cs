@@ -29,6 +29,10 @@ namespace Snapshots
             /// <summary>output [1, 3, 3].</summary>
             [global::KernelGen.Shape(1, 3, 3)]
             public const int Output = 9;
+            /// <summary>The shape of one sample's input: [1, 2, 2].</summary>
+            public static global::System.ReadOnlySpan<int> InputShape => new int[] { 1, 2, 2 };
+            /// <summary>The shape of one sample's output: [1, 3, 3].</summary>
+            public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 1, 3, 3 };
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
