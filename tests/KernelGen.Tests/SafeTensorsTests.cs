@@ -190,7 +190,7 @@ public sealed class SafeTensorsTests
     public static TheoryData<string, string, int, int[], string> BadRequests() => new()
     {
         { "missing name", "layer.wieght", 6, [2, 1, 3], "'two.safetensors' has no tensor 'layer.wieght'; it holds these tensors: layer.weight, layer.bias." },
-        { "wrong shape", "layer.weight", 6, [2, 3, 1], "Tensor 'layer.weight' in 'two.safetensors' has shape [2, 1, 3], but the kernel expects [2, 3, 1]." },
+        { "wrong shape", "layer.weight", 6, [3, 1, 2], "Tensor 'layer.weight' in 'two.safetensors' has shape [2, 1, 3], but the kernel expects [3, 1, 2]." },
         { "wrong rank", "layer.weight", 6, [6], "has shape [2, 1, 3], but the kernel expects [6]." },
         { "short destination", "layer.weight", 5, [2, 1, 3], "Tensor 'layer.weight' in 'two.safetensors' has 6 elements (shape [2, 1, 3]), but the destination holds 5." },
         { "F64 into floats", "layer.bias", 2, [2], "Tensor 'layer.bias' in 'two.safetensors' has dtype F64, which KernelGen does not read into float; reading it into float would round every value" },
