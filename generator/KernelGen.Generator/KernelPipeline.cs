@@ -24,6 +24,7 @@ namespace KernelGen.Generator
             {
                 ParsedKernel? parsed = MethodParser.Parse(context, op, diagnostics, cancellationToken);
                 OperatorSpec? spec = parsed is null ? null : op.Validate(parsed, diagnostics);
+                spec = parsed is null || spec is null ? null : op.WithActivation(parsed, spec, diagnostics);
                 KernelPlan? plan = parsed is null || spec is null || diagnostics.Count > 0 ? null : KernelPlanner.Plan(parsed.Signature, spec, op);
                 KernelStub? stub = diagnostics.Count == 0 || context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax
                     ? null

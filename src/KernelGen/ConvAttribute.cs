@@ -43,6 +43,12 @@ namespace KernelGen
         /// <summary>The number of blocked connections from input to output channels; divides both channel counts.</summary>
         public int Groups { get; set; } = 1;
 
+        /// <summary>The activation applied to every output element before it is stored (<see cref="KernelGen.Activation.None"/> by default).</summary>
+        public Activation Activation { get; set; }
+
+        /// <summary>The slope of <see cref="KernelGen.Activation.LeakyRelu"/> below zero; 0.01, as in PyTorch, unless given.</summary>
+        public double NegativeSlope { get; set; } = 0.01;
+
         /// <summary>The kernel size per spatial axis, replacing <see cref="K"/>.</summary>
         public int[]? Kernel { get; set; }
 

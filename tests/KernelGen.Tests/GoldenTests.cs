@@ -9,7 +9,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json"];
 
     public GoldenKernels()
     {
@@ -21,17 +21,17 @@ public sealed class GoldenKernels
             switch (c.Op)
             {
                 case "ConvTranspose":
-                    declarations.Add(MethodName(c), Declarations.ConvTransposeAttribute(c.IntArray("kernel"), c.IntArray("stride"), c.IntArray("padding"),
-                        c.IntArray("output_padding"), c.IntArray("dilation"), c.Params.GetProperty("groups").GetInt32()),
+                    declarations.Add(MethodName(c), WithActivation(c, Declarations.ConvTransposeAttribute(c.IntArray("kernel"), c.IntArray("stride"), c.IntArray("padding"),
+                        c.IntArray("output_padding"), c.IntArray("dilation"), c.Params.GetProperty("groups").GetInt32())),
                         c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched);
                     break;
                 case "Conv":
-                    declarations.Add(MethodName(c), Declarations.ConvAttribute(c.IntArray("kernel"), c.IntArray("stride"), c.IntArray("padding"),
-                        c.IntArray("dilation"), c.Params.GetProperty("groups").GetInt32()),
+                    declarations.Add(MethodName(c), WithActivation(c, Declarations.ConvAttribute(c.IntArray("kernel"), c.IntArray("stride"), c.IntArray("padding"),
+                        c.IntArray("dilation"), c.Params.GetProperty("groups").GetInt32())),
                         c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched);
                     break;
                 case "Conv1x1":
-                    declarations.Add(MethodName(c), $"[Conv1x1(Groups = {c.Params.GetProperty("groups").GetInt32()})]",
+                    declarations.Add(MethodName(c), WithActivation(c, $"[Conv1x1(Groups = {c.Params.GetProperty("groups").GetInt32()})]"),
                         c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched);
                     break;
                 case "Upsample":
@@ -52,6 +52,19 @@ public sealed class GoldenKernels
 
     /// <summary>The generated sources, to check which forms the PyTorch cases reach.</summary>
     public string[] Generated { get; }
+
+    /// <summary>The attribute with the case's fused activation (params "activation", "negative_slope") as named properties.</summary>
+    private static string WithActivation(GoldenCase c, string attribute)
+    {
+        if (!c.Params.TryGetProperty("activation", out var activation))
+        {
+            return attribute;
+        }
+
+        double slope = c.Params.GetProperty("negative_slope").GetDouble();
+        string properties = $"Activation = Activation.{activation.GetString()}" + (slope == 0.01 ? string.Empty : $", NegativeSlope = {Declarations.Number(slope)}");
+        return attribute[..^2] + (attribute.EndsWith("()]", StringComparison.Ordinal) ? string.Empty : ", ") + properties + ")]";
+    }
 
     public static string MethodName(GoldenCase c) => "G_" + c.Name.Replace('-', '_').Replace('.', '_');
 
@@ -115,6 +128,19 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
     [InlineData("lanes (Vector512) over the padded width")]
     public void PyTorch_cases_reach_the_transposed_convolution_forms(string marker) =>
         Assert.Contains(kernels.Generated, file => file.Contains(": ConvTranspose", StringComparison.Ordinal) && file.Contains(marker, StringComparison.Ordinal));
+
+    /// <summary>The activation cases reach every weighted operator both fully unrolled and in loops with vector paths.</summary>
+    [Theory]
+    [InlineData("ConvTranspose2d", "// Form: fully unrolled")]
+    [InlineData("ConvTranspose2d", "// Form: loops with constant bounds")]
+    [InlineData("Conv2d", "// Form: fully unrolled")]
+    [InlineData("Conv2d", "// Form: loops with constant bounds")]
+    [InlineData("Conv1x1 2d", "// Form: fully unrolled")]
+    [InlineData("Conv1x1 2d", "// Form: loops with constant bounds")]
+    public void Activation_cases_reach_every_form(string op, string form) =>
+        Assert.Contains(kernels.Generated, file => file.Contains($": {op} for Generated.Kernels.G_act_", StringComparison.Ordinal)
+            && file.Contains(form, StringComparison.Ordinal) && file.Contains("Activate(", StringComparison.Ordinal)
+            && (form.Contains("unrolled", StringComparison.Ordinal) || file.Contains("private static global::System.Runtime.Intrinsics.Vector512<float> Activate(", StringComparison.Ordinal)));
 
     [Fact]
     public void Every_golden_file_has_cases_of_its_operator()

@@ -53,6 +53,8 @@ namespace KernelGen.Generator.Emit
                 {
                     WriteSampleMethod(writer, plan, op, buffers);
                     op.WriteMembers(writer, plan);
+                    ActivationWriter.WriteMembers(writer, signature, plan.Operator.Activation,
+                        plan.Form == KernelForm.Looped ? op.VectorWidths(signature, plan.Operator) : new VectorWidth[0]);
                     if (Code.IsChecked)
                     {
                         VectorWidth.WriteCheckedAccess(writer, signature.ElementKeyword, VectorWidth.IndexType(signature.ElementType));
@@ -188,11 +190,12 @@ namespace KernelGen.Generator.Emit
             {
                 if (plan.Form == KernelForm.FullyUnrolled)
                 {
-                    UnrolledBodyWriter.Write(writer, op.Unroll(signature, plan.Operator), signature);
+                    UnrolledBodyWriter.Write(writer, op.Unroll(signature, plan.Operator), signature, plan.Operator.Activation);
                 }
                 else
                 {
                     op.WriteLoopedBody(writer, signature, plan.Operator);
+                    ActivationWriter.WriteOutputPass(writer, signature, plan.Operator.Activation);
                 }
             }
         }

@@ -17,7 +17,8 @@ namespace KernelGen.Generator.Emit
 
         private const int LocalsPerLine = 8;
 
-        public static void Write(IndentedWriter writer, IEnumerable<UnrolledOutput> outputs, KernelSignature signature)
+        /// <param name="activation">Applied to each output's sum in the same statement.</param>
+        public static void Write(IndentedWriter writer, IEnumerable<UnrolledOutput> outputs, KernelSignature signature, ActivationSpec activation)
         {
             ElementType type = signature.ElementType;
             List<UnrolledOutput> all = outputs.ToList();
@@ -57,22 +58,25 @@ namespace KernelGen.Generator.Emit
                 string target = $"output[{output.OutputIndex}] = ";
                 if (parts.Count == 0)
                 {
-                    writer.WriteLine(target + Literals.Real(0, type) + ";");
+                    writer.WriteLine(target + ActivationWriter.Apply(activation, Literals.Real(0, type)) + ";");
                     continue;
                 }
 
                 if (parts.Count <= TermsPerLine)
                 {
-                    writer.WriteLine(target + string.Join(" ", parts) + ";");
+                    writer.WriteLine(target + ActivationWriter.Apply(activation, string.Join(" ", parts)) + ";");
                     continue;
                 }
+
+                // A long sum over several lines: the activation's call opens on the first and closes on the last.
+                string open = ActivationWriter.Open(activation), close = ActivationWriter.Close(activation);
 
                 for (int start = 0; start < parts.Count; start += TermsPerLine)
                 {
                     int count = System.Math.Min(TermsPerLine, parts.Count - start);
                     string line = string.Join(" ", parts.GetRange(start, count));
                     bool last = start + count == parts.Count;
-                    writer.WriteLine((start == 0 ? target : "    ") + line + (last ? ";" : string.Empty));
+                    writer.WriteLine((start == 0 ? target + open : "    ") + line + (last ? close + ";" : string.Empty));
                 }
             }
         }

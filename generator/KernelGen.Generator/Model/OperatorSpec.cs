@@ -1,7 +1,33 @@
 namespace KernelGen.Generator.Model
 {
     /// <summary>The resolved, validated parameters of one operator; one subtype per operator.</summary>
-    internal abstract record OperatorSpec;
+    internal abstract record OperatorSpec
+    {
+        /// <summary>The activation every output element goes through before it is stored; none for upsampling.</summary>
+        public ActivationSpec Activation { get; init; } = ActivationSpec.None;
+    }
+
+    /// <summary>The activations, mirrored from the public <c>KernelGen.Activation</c> by value.</summary>
+    internal enum ActivationKind
+    {
+        None = 0,
+        Relu = 1,
+        LeakyRelu = 2,
+        Relu6 = 3,
+        Tanh = 4,
+        Sigmoid = 5,
+        Silu = 6,
+        Gelu = 7,
+        GeluTanh = 8,
+    }
+
+    /// <summary>An activation and, for LeakyRelu, its slope below zero.</summary>
+    internal sealed record ActivationSpec(ActivationKind Kind, double NegativeSlope)
+    {
+        public static readonly ActivationSpec None = new(ActivationKind.None, 0.01);
+
+        public bool IsNone => Kind == ActivationKind.None;
+    }
 
     /// <summary>PyTorch's <c>conv_transpose{1,2,3}d</c>, every value given per spatial axis.</summary>
     internal sealed record ConvTransposeSpec(

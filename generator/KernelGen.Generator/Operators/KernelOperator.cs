@@ -87,6 +87,21 @@ namespace KernelGen.Generator.Operators
         /// <summary>Checks the attribute against the declared shapes; null, with diagnostics, when they disagree.</summary>
         public abstract OperatorSpec? Validate(ParsedKernel kernel, List<DiagnosticInfo> diagnostics);
 
+        /// <summary>Every operator with weights takes a fused activation (<c>Activation</c>, <c>NegativeSlope</c>).</summary>
+        public bool HasActivation => HasWeight;
+
+        /// <summary>The validated spec with its activation read from the attribute; null, with diagnostics, when that is invalid.</summary>
+        public OperatorSpec? WithActivation(ParsedKernel kernel, OperatorSpec spec, List<DiagnosticInfo> diagnostics)
+        {
+            if (!HasActivation)
+            {
+                return spec;
+            }
+
+            ActivationSpec? activation = ActivationParameters.Read(kernel.Attribute, diagnostics);
+            return activation is null ? null : spec with { Activation = activation };
+        }
+
         /// <summary>Multiply-adds (or weighted reads, for upsampling) per sample: the measure of the unrolling budget.</summary>
         public abstract long MultiplyAdds(KernelSignature signature, OperatorSpec spec);
 

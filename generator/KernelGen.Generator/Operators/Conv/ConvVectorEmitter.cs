@@ -224,6 +224,15 @@ namespace KernelGen.Generator.Operators.Conv
                 WriteTaps(writer, l, tile, starts, Acc);
             }
 
+            if (!l.Spec.Activation.IsNone)
+            {
+                writer.WriteLine($"// {l.Spec.Activation.Kind} in registers: every sum of the tile is complete.");
+                foreach (string accumulator in from c in Enumerable.Range(0, tile.Channels) from r in Enumerable.Range(0, tile.Rows) from j in Enumerable.Range(0, tile.Vectors) select Acc(c, r, j))
+                {
+                    writer.WriteLine($"{accumulator} = {ActivationWriter.Apply(l.Spec.Activation, accumulator)};");
+                }
+            }
+
             for (int c = 0; c < tile.Channels; c++)
             {
                 for (int r = 0; r < tile.Rows; r++)

@@ -158,7 +158,7 @@ namespace KernelGen.Generator.Operators.Conv1x1
                 for (int j = 0; j < vectors; j++)
                 {
                     string outputRow = Code.Affine(row, 1, i);
-                    writer.WriteLine(v.Store($"c{i}{j}", "y", $"{Code.Times(outputRow.Contains(" ") ? $"({outputRow})" : outputRow, gemm.N)} + {Code.Affine(column, 1, j * gemm.Lanes)}"));
+                    writer.WriteLine(v.Store(ActivationWriter.Apply(gemm.Activation, $"c{i}{j}"), "y", $"{Code.Times(outputRow.Contains(" ") ? $"({outputRow})" : outputRow, gemm.N)} + {Code.Affine(column, 1, j * gemm.Lanes)}"));
                 }
             }
         }
@@ -166,8 +166,11 @@ namespace KernelGen.Generator.Operators.Conv1x1
         /// <summary>The product's sizes for one group.</summary>
         private sealed class Gemm
         {
+            public ActivationSpec Activation { get; }
+
             public Gemm(KernelSignature signature, Conv1x1Spec spec, VectorWidth width)
             {
+                Activation = spec.Activation;
                 M = signature.OutputShape[0] / spec.Groups;
                 K = signature.InputShape[0] / spec.Groups;
                 N = (int)ShapeText.ElementCount(signature.InputShape.Skip(1).ToArray());

@@ -186,7 +186,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     writer.WriteLine("// Some phases have no kernel tap: their outputs hold only the bias.");
                     using (writer.Block($"for (int co = 0; co < {l.OutputChannels}; co++)"))
                     {
-                        writer.WriteLine($"output.Slice({Code.Times("co", l.OutputPlane)}, {l.OutputPlane}).Fill({(l.HasBias ? "bias[co]" : Literals.Real(0, l.ElementType))});");
+                        writer.WriteLine($"output.Slice({Code.Times("co", l.OutputPlane)}, {l.OutputPlane}).Fill({ActivationWriter.Apply(l.Activation, l.HasBias ? "bias[co]" : Literals.Real(0, l.ElementType))});");
                     }
                 }
 
@@ -463,6 +463,16 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 }
             }
 
+            if (!l.Activation.IsNone)
+            {
+                writer.WriteLine($"// {l.Activation.Kind} in registers: every sum of the tile is complete.");
+                foreach (string accumulator in from c in Enumerable.Range(0, channels) from r in Enumerable.Range(0, rows)
+                                               from j in Enumerable.Range(0, vectors) from p in Enumerable.Range(0, set.Rws.Length) select Acc(c, r, j, p))
+                {
+                    writer.WriteLine($"{accumulator} = {ActivationWriter.Apply(l.Activation, accumulator)};");
+                }
+            }
+
             if (l.Flat)
             {
                 for (int c = 0; c < channels; c++)
@@ -712,9 +722,12 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// <summary>Sizes, phases, the padded buffer and the tile shapes of one layer at one vector width.</summary>
         private sealed class Layout
         {
+            public ActivationSpec Activation { get; }
+
             public Layout(KernelSignature signature, ConvTransposeSpec spec, VectorWidth width)
             {
                 Method = signature.MethodName;
+                Activation = spec.Activation;
                 Element = signature.ElementKeyword;
                 ElementType = signature.ElementType;
                 Width = width;

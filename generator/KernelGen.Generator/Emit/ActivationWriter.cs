@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Linq;
+using KernelGen.Generator.Model;
+
+namespace KernelGen.Generator.Emit
+{
+    /// <summary>
+    /// The fused activation: a scalar <c>Activate</c> and one overload per vector width, written into the kernel's
+    /// implementation class, and applied by every form to each output value before it is stored. PyTorch's behaviour on
+    /// NaN, infinities and large magnitudes is kept by the formulas themselves (an IEEE maximum propagates NaN; an
+    /// exponential that overflows to infinity drives a quotient to 0), not by special cases.
+    /// </summary>
+    internal static class ActivationWriter
+    {
+        private const string Function = "Activate";
+
+        /// <summary><paramref name="value"/> through the activation, or unchanged when there is none.</summary>
+        public static string Apply(ActivationSpec activation, string value) => Open(activation) + value + Close(activation);
+
+        /// <summary>The start of the activation's call, for a value written over several lines; empty when there is none.</summary>
+        public static string Open(ActivationSpec activation) => activation.IsNone ? string.Empty : Function + "(";
+
+        public static string Close(ActivationSpec activation) => activation.IsNone ? string.Empty : ")";
+
+        /// <summary>The scalar loops accumulate into the output, so only a finished output can go through the activation: one pass after them.</summary>
+        public static void WriteOutputPass(IndentedWriter writer, KernelSignature signature, ActivationSpec activation)
+        {
+            if (activation.IsNone)
+            {
+                return;
+            }
+
+            writer.WriteLine();
+            writer.WriteLine($"// {activation.Kind}, after the loops above have finished every sum (the vector paths apply it in registers).");
+            using (writer.Block("for (int i = 0; i < output.Length; i++)"))
+            {
+                writer.WriteLine($"output[i] = {Function}(output[i]);");
+            }
+        }
+
+        /// <summary>The scalar function and, on .NET 9 or later, its overloads for the vector widths the kernel uses.</summary>
+        public static void WriteMembers(IndentedWriter writer, KernelSignature signature, ActivationSpec activation, VectorWidth[] widths)
+        {
+            if (activation.IsNone)
+            {
+                return;
+            }
+
+            string t = signature.ElementKeyword;
+            writer.WriteLine();
+            writer.WriteLine($"/// <summary>{Describe(activation)}, as PyTorch computes it.</summary>");
+            using (writer.Block($"private static {t} {Function}({t} x)"))
+            {
+                foreach (string line in ScalarBody(activation, signature.ElementType).Split('\n'))
+                {
+                    writer.WriteLine(line);
+                }
+            }
+
+            if (activation.Kind == ActivationKind.Gelu)
+            {
+                WriteErf(writer);
+            }
+
+            if (widths.Length == 0)
+            {
+                return;
+            }
+
+            writer.WriteLine();
+            writer.WriteLine("#if NET9_0_OR_GREATER");
+            foreach (VectorWidth width in widths)
+            {
+                string vector = $"{width.Type}<{t}>";
+                writer.WriteLine($"/// <summary>{activation.Kind} on every lane.</summary>");
+                using (writer.Block($"private static {vector} {Function}({vector} x)"))
+                {
+                    WriteVectorBody(writer, activation, width, signature.ElementType);
+                }
+            }
+
+            writer.WriteLine("#endif");
+        }
+
+        private static string Describe(ActivationSpec a) => a.Kind switch
+        {
+            ActivationKind.Relu => "max(x, 0)",
+            ActivationKind.LeakyRelu => $"x where positive, else x * {a.NegativeSlope.ToString("R", CultureInfo.InvariantCulture)}",
+            ActivationKind.Relu6 => "min(max(x, 0), 6)",
+            ActivationKind.Tanh => "tanh(x)",
+            ActivationKind.Sigmoid => "1 / (1 + exp(-x))",
+            ActivationKind.Silu => "x * sigmoid(x)",
+            ActivationKind.Gelu => "x/2 * (1 + erf(x / sqrt(2)))",
+            _ => "x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))",
+        };
+
+        /// <summary>In double precision, as the reference for every vector form and exact for the piecewise-linear ones.</summary>
+        private static string ScalarBody(ActivationSpec a, ElementType type)
+        {
+            string t = type == ElementType.Float ? "float" : "double", zero = Literals.Real(0, type), math = "global::System.Math";
+            return a.Kind switch
+            {
+                ActivationKind.Relu => $"return {math}.Max(x, {zero});",
+                ActivationKind.LeakyRelu => $"return x > {zero} ? x : x * {Literals.Real(a.NegativeSlope, type)};",
+                ActivationKind.Relu6 => $"return {math}.Min({math}.Max(x, {zero}), {Literals.Real(6, type)});",
+                ActivationKind.Tanh => $"return ({t}){math}.Tanh(x);",
+                ActivationKind.Sigmoid => $"return ({t})(1.0 / (1.0 + {math}.Exp(-(double)x)));",
+                ActivationKind.Silu => $"return ({t})(x / (1.0 + {math}.Exp(-(double)x)));",
+                ActivationKind.Gelu => $"return ({t})(0.5 * x * (1.0 + Erf(x * 0.7071067811865476)));",
+                _ => $"double v = x;\nreturn ({t})(0.5 * v * (1.0 + {math}.Tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))));",
+            };
+        }
+
+        /// <summary>
+        /// erf in double precision (absolute error about 1e-14): its Maclaurin series below 2.5, where the terms stay
+        /// small enough to sum; above, erfc's continued fraction, evaluated from a fixed depth backwards; 1 from 6 on.
+        /// </summary>
+        private static void WriteErf(IndentedWriter writer)
+        {
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>erf(x) in double precision: .NET has no erf of its own.</summary>");
+            using (writer.Block("private static double Erf(double x)"))
+            {
+                writer.WriteLine("double a = global::System.Math.Abs(x), r;");
+                using (writer.Block("if (!(a < 6.0))"))
+                {
+                    writer.WriteLine("return double.IsNaN(x) ? x : x < 0 ? -1.0 : 1.0;");
+                }
+
+                using (writer.Block("if (a < 2.5)"))
+                {
+                    writer.WriteLine("// 2/sqrt(pi) * sum over n of (-1)^n a^(2n+1) / (n! (2n+1))");
+                    writer.WriteLine("double term = a, sum = a, square = a * a;");
+                    using (writer.Block("for (int n = 1; n < 80; n++)"))
+                    {
+                        writer.WriteLine("term *= -square / n;");
+                        writer.WriteLine("double next = term / (2 * n + 1);");
+                        writer.WriteLine("sum += next;");
+                        writer.WriteLine("if (global::System.Math.Abs(next) < 1e-17 * sum) break;");
+                    }
+
+                    writer.WriteLine("r = sum * 1.1283791670955126;");
+                }
+
+                using (writer.Block("else"))
+                {
+                    writer.WriteLine("// erfc(a) = exp(-a^2) / sqrt(pi) / (a + (1/2)/(a + (2/2)/(a + (3/2)/(a + ...))))");
+                    writer.WriteLine("double f = a;");
+                    using (writer.Block("for (int k = 60; k >= 1; k--)"))
+                    {
+                        writer.WriteLine("f = a + k * 0.5 / f;");
+                    }
+
+                    writer.WriteLine("r = 1.0 - global::System.Math.Exp(-a * a) * 0.5641895835477563 / f;");
+                }
+
+                writer.WriteLine("return x < 0 ? -r : r;");
+            }
+        }
+
+        private static void WriteVectorBody(IndentedWriter writer, ActivationSpec a, VectorWidth w, ElementType type)
+        {
+            string v = w.Type, t = type == ElementType.Float ? "float" : "double", vt = $"{v}<{t}>";
+            string C(double value) => $"{v}.Create({Literals.Real(value, type)})";
+            string Tanh(string value) => $"{v}.CopySign({vt}.One - {C(2)} / ({v}.Exp({v}.Abs({value}) + {v}.Abs({value})) + {vt}.One), {value})";
+            switch (a.Kind)
+            {
+                case ActivationKind.Relu:
+                    writer.WriteLine($"return {v}.Max(x, {vt}.Zero);");
+                    break;
+                case ActivationKind.LeakyRelu:
+                    writer.WriteLine($"return {v}.ConditionalSelect({v}.GreaterThan(x, {vt}.Zero), x, x * {C(a.NegativeSlope)});");
+                    break;
+                case ActivationKind.Relu6:
+                    writer.WriteLine($"return {v}.Min({v}.Max(x, {vt}.Zero), {C(6)});");
+                    break;
+                case ActivationKind.Tanh:
+                    writer.WriteLine("// 1 - 2/(exp(2|x|) + 1) with x's sign: exp overflows to infinity for large |x|, and the quotient goes to 0.");
+                    writer.WriteLine($"return {Tanh("x")};");
+                    break;
+                case ActivationKind.Sigmoid:
+                    writer.WriteLine($"return {vt}.One / ({vt}.One + {v}.Exp(-x));");
+                    break;
+                case ActivationKind.Silu:
+                    writer.WriteLine($"return x / ({vt}.One + {v}.Exp(-x));");
+                    break;
+                case ActivationKind.GeluTanh:
+                    writer.WriteLine($"var inner = {C(0.7978845608028654)} * (x + {C(0.044715)} * x * x * x);");
+                    writer.WriteLine($"return {C(0.5)} * x * ({vt}.One + {Tanh("inner")});");
+                    break;
+                case ActivationKind.Gelu when type == ElementType.Float:
+                    WriteVectorGelu(writer, w, C, vt);
+                    break;
+                default:
+                    writer.WriteLine("// erf to double precision has no vector form here: lane by lane.");
+                    writer.WriteLine($"global::System.Span<{t}> lanes = stackalloc {t}[{vt}.Count];");
+                    writer.WriteLine($"{v}.CopyTo(x, lanes);");
+                    using (writer.Block("for (int i = 0; i < lanes.Length; i++)"))
+                    {
+                        writer.WriteLine($"lanes[i] = {Function}(lanes[i]);");
+                    }
+
+                    writer.WriteLine($"return {v}.Create((global::System.ReadOnlySpan<{t}>)lanes);");
+                    break;
+            }
+        }
+
+        /// <summary>
+        /// x/2 * erfc(-x / sqrt(2)), erfc from a Chebyshev fit (fractional error below 1.2e-7 everywhere, within float
+        /// rounding): erfc(a) = t * exp(-a^2 + P(t)), t = 1 / (1 + a/2), for a = |z|, and 2 - erfc(|z|) for z below 0.
+        /// </summary>
+        private static void WriteVectorGelu(IndentedWriter writer, VectorWidth w, System.Func<double, string> c, string vt)
+        {
+            string v = w.Type;
+            double[] p = { -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277 };
+            writer.WriteLine($"var z = x * {c(-0.7071067811865476)};");
+            writer.WriteLine($"var a = {v}.Abs(z);");
+            writer.WriteLine($"var t = {vt}.One / ({vt}.One + {c(0.5)} * a);");
+            writer.WriteLine($"var poly = {c(p[p.Length - 1])};");
+            foreach (double coefficient in p.Take(p.Length - 1).Reverse())
+            {
+                writer.WriteLine($"poly = {w.Fma("poly", "t", c(coefficient))};");
+            }
+
+            writer.WriteLine($"var tail = t * {v}.Exp(poly - a * a);");
+            writer.WriteLine($"var erfc = {v}.ConditionalSelect({v}.GreaterThanOrEqual(z, {vt}.Zero), tail, {c(2)} - tail);");
+            writer.WriteLine($"return {c(0.5)} * x * erfc;");
+        }
+    }
+}

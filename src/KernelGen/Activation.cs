@@ -1,0 +1,36 @@
+namespace KernelGen
+{
+    /// <summary>
+    /// The activation a weighted kernel applies to every output element before it stores it, as PyTorch's function of
+    /// the same name (NaN, infinities and large magnitudes included): no second pass over the output.
+    /// </summary>
+    public enum Activation
+    {
+        /// <summary>The output as computed.</summary>
+        None = 0,
+
+        /// <summary><c>F.relu</c>: <c>max(x, 0)</c>.</summary>
+        Relu = 1,
+
+        /// <summary><c>F.leaky_relu</c>: <c>x</c> where positive, else <c>x * NegativeSlope</c> (0.01 unless given).</summary>
+        LeakyRelu = 2,
+
+        /// <summary><c>F.relu6</c>: <c>min(max(x, 0), 6)</c>.</summary>
+        Relu6 = 3,
+
+        /// <summary><c>torch.tanh</c>.</summary>
+        Tanh = 4,
+
+        /// <summary><c>torch.sigmoid</c>: <c>1 / (1 + exp(-x))</c>.</summary>
+        Sigmoid = 5,
+
+        /// <summary><c>F.silu</c> (swish): <c>x * sigmoid(x)</c>.</summary>
+        Silu = 6,
+
+        /// <summary><c>F.gelu</c>, the exact form: <c>x/2 * (1 + erf(x / sqrt(2)))</c>.</summary>
+        Gelu = 7,
+
+        /// <summary><c>F.gelu(x, approximate='tanh')</c>: <c>x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))</c>.</summary>
+        GeluTanh = 8,
+    }
+}

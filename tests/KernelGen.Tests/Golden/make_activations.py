@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Reference cases for the fused activations, computed by PyTorch.
+
+Every activation after each weighted operator, in a small layer (fully unrolled) and a large one (loops and vectors),
+float32, and a few in float64; inputs and biases large enough to reach the flat parts of tanh, sigmoid and GELU, and
+NaN and infinities in the input, which the activation must carry as PyTorch does (relu(-inf) = 0, silu(-inf) = NaN,
+relu6(inf) = 6).
+
+Writes activations.json in the format of the shared golden files, with params "activation" (KernelGen's member name)
+and "negative_slope". Needs PyTorch; the tests only read the JSON. Run: /usr/bin/python3 make_activations.py
+"""
+import json
+import math
+import os
+
+import torch
+import torch.nn.functional as F
+
+SEED = 909
+torch.manual_seed(SEED)
+torch.set_grad_enabled(False)
+
+ACTIVATIONS = {
+    "Relu": lambda t, s: F.relu(t),
+    "LeakyRelu": lambda t, s: F.leaky_relu(t, s),
+    "Relu6": lambda t, s: F.relu6(t),
+    "Tanh": lambda t, s: torch.tanh(t),
+    "Sigmoid": lambda t, s: torch.sigmoid(t),
+    "Silu": lambda t, s: F.silu(t),
+    "Gelu": lambda t, s: F.gelu(t),
+    "GeluTanh": lambda t, s: F.gelu(t, approximate="tanh"),
+}
+
+
+def value(v):
+    v = float(v)
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    return v
+
+
+def flat(t):
+    return [value(v) for v in t.reshape(-1).tolist()]
+
+
+def inputs(shape, dtype):
+    x = torch.randn(shape, dtype=dtype) * 3
+    f = x.view(-1)
+    f[1] = float("nan")
+    f[f.numel() // 2] = float("inf")
+    f[-2] = float("-inf")
+    return x
+
+
+def layer(op, size, dtype):
+    """(name, rank, x, w, b, params, pre-activation output) of one operator at one size."""
+    large = size == "large"
+    if op == "ConvTranspose":
+        cin, cout, n = (4, 4, 8) if large else (2, 2, 3)
+        x, w, b = inputs([1, cin, n, n], dtype), torch.randn(cin, cout, 4 if large else 3, 4 if large else 3, dtype=dtype), torch.randn(cout, dtype=dtype) * 20
+        k, s, p = (4, 2, 1) if large else (3, 2, 0)
+        y = F.conv_transpose2d(x, w, b, stride=s, padding=p)
+        params = {"kernel": [k, k], "stride": [s, s], "padding": [p, p], "output_padding": [0, 0], "dilation": [1, 1], "groups": 1}
+    elif op == "Conv":
+        cin, cout, n = (8, 8, 12) if large else (2, 2, 4)
+        x, w, b = inputs([1, cin, n, n], dtype), torch.randn(cout, cin, 3, 3, dtype=dtype), torch.randn(cout, dtype=dtype) * 20
+        s = 2 if large else 1
+        y = F.conv2d(x, w, b, stride=s, padding=1)
+        params = {"kernel": [3, 3], "stride": [s, s], "padding": [1, 1], "dilation": [1, 1], "groups": 1}
+    else:
+        cin, cout, n = (16, 8, 8) if large else (3, 2, 3)
+        x, w, b = inputs([1, cin, n, n], dtype), torch.randn(cout, cin, 1, 1, dtype=dtype), torch.randn(cout, dtype=dtype) * 20
+        y = F.conv2d(x, w, b)
+        params = {"groups": 1}
+    return x, w, b, params, y
+
+
+def case(op, activation, size, dtype, slope=0.01):
+    x, w, b, params, y = layer(op, size, dtype)
+    y = ACTIVATIONS[activation](y, slope)
+    params = dict(params, activation=activation, negative_slope=slope)
+    finite = y[torch.isfinite(y)]
+    scale = max(1.0, float(finite.abs().max())) if finite.numel() else 1.0
+    eps = 1e-5 if dtype == torch.float32 else 1e-12
+    name = f"act_{activation}_{op}_{size}" + ("_f64" if dtype == torch.float64 else "") + ("_slope" if slope != 0.01 else "")
+    weight = w.reshape(w.shape[0], w.shape[1]) if op == "Conv1x1" else w
+    return {
+        "name": name, "op": op, "rank": 2, "dtype": "float32" if dtype == torch.float32 else "float64", "values": "randn",
+        "params": params, "input_shape": list(x.shape), "weight_shape": list(weight.shape), "bias": True,
+        "output_shape": list(y.shape), "abs_tolerance": eps * scale * 8,
+        "input": flat(x), "weight": flat(weight), "bias_values": flat(b), "output": flat(y),
+    }
+
+
+def main():
+    cases = []
+    for activation in ACTIVATIONS:
+        for op in ("ConvTranspose", "Conv", "Conv1x1"):
+            for size in ("small", "large"):
+                cases.append(case(op, activation, size, torch.float32))
+    for activation in ("Gelu", "Tanh", "GeluTanh", "Silu"):
+        for op in ("Conv", "ConvTranspose"):
+            for size in ("small", "large"):
+                cases.append(case(op, activation, size, torch.float64))
+    cases.append(case("Conv", "LeakyRelu", "large", torch.float32, slope=0.2))
+    cases.append(case("Conv1x1", "LeakyRelu", "small", torch.float64, slope=0.2))
+    meta = {"generator": "PyTorch " + torch.__version__ + " (make_activations.py)", "seed": SEED, "layout": "NCHW, batch first", "cases": cases}
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "activations.json"), "w") as f:
+        json.dump(meta, f, separators=(",", ":"))
+    print(f"activations.json: {len(cases)} cases")
+
+
+if __name__ == "__main__":
+    main()
