@@ -9,7 +9,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json"];
 
     public GoldenKernels()
     {
@@ -76,7 +76,16 @@ public sealed class GoldenKernels
             ? (values ?? new double[length]).ToArray()
             : (values ?? new double[length]).Select(v => (float)v).ToArray();
         object output = Buffer(null, c.Output.Length);
-        run.Invoke(null, [c.Batch, Buffer(c.Input, 0), Buffer(c.Weight, 0), Buffer(c.Bias, 0), output]);
+        object weight = Buffer(c.Weight, 0), bias = Buffer(c.Bias, 0);
+        if (c.Params.TryGetProperty("batchnorm", out var batchNorm))
+        {
+            // The case is layer -> BatchNorm (eval): fold it into the weight and bias with the generated method first.
+            double[] Values(string name) => batchNorm.GetProperty(name).EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            Kernels.GetMethod("Fold_" + MethodName(c))!.Invoke(null, [weight, bias, Buffer(Values("weight"), 0), Buffer(Values("bias"), 0),
+                Buffer(Values("running_mean"), 0), Buffer(Values("running_var"), 0), batchNorm.GetProperty("eps").GetDouble()]);
+        }
+
+        run.Invoke(null, [c.Batch, Buffer(c.Input, 0), weight, bias, output]);
         return output is float[] f ? f.Select(v => (double)v).ToArray() : (double[])output;
     }
 }

@@ -94,7 +94,7 @@ namespace KernelGen.Generator.Diagnostics
         /// <summary>KG0017: "Kernel 'Up' cannot be generated: 'UpLengths' already exists, ..."</summary>
         public static readonly DiagnosticDescriptor GeneratedNameClash = Create(
             "KG0017", "A name KernelGen generates is already taken",
-            "Kernel '{0}' cannot be generated: '{1}' already exists in its type, and KernelGen generates '{2}' and '{3}' for this kernel; rename the kernel or that member");
+            "Kernel '{0}' cannot be generated: '{1}' already exists in its type, and KernelGen generates {2} for this kernel; rename the kernel or that member");
 
         /// <summary>KG0018: "Type 'Layers' that contains kernel method 'Up' is file-local ('file'): ..."</summary>
         public static readonly DiagnosticDescriptor UnsupportedContainingType = Create(

@@ -42,6 +42,12 @@ namespace KernelGen.Generator.Emit
                 writer.WriteLine();
                 WritePublicMethod(writer, signature, buffers);
                 writer.WriteLine();
+                if (BatchNormFoldWriter.Applies(signature, op))
+                {
+                    BatchNormFoldWriter.Write(writer, signature, op, plan.Operator, Accessibility(signature));
+                    writer.WriteLine();
+                }
+
                 // Every helper lives in one nested class: the user's type then holds only two generated names besides the
                 // method, {M}Lengths and {M}Implementation, which the parser checks against the user's members.
                 writer.WriteLine($"/// <summary>The body of <see cref=\"{signature.MethodIdentifier}\"/> and its helpers.</summary>");

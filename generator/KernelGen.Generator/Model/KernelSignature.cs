@@ -46,6 +46,15 @@ namespace KernelGen.Generator.Model
 
         public static string ImplementationClassOf(string methodName) => methodName + "Implementation";
 
+        /// <summary>The generated method that folds a following batch normalization into the weight and bias: public API.</summary>
+        public string FoldBatchNormMethod => FoldBatchNormMethodOf(MethodName);
+
+        public static string FoldBatchNormMethodOf(string methodName) => methodName + "FoldBatchNorm";
+
+        /// <summary>Every name KernelGen adds to the user's type for the kernel <paramref name="methodName"/>, reserved whether used or not.</summary>
+        public static string[] GeneratedNamesOf(string methodName) =>
+            new[] { LengthsClassOf(methodName), ImplementationClassOf(methodName), FoldBatchNormMethodOf(methodName) };
+
         /// <summary>The method's name as an identifier: <c>@class</c> for a keyword.</summary>
         public string MethodIdentifier => Identifiers.Escape(MethodName);
     }

@@ -108,6 +108,12 @@ namespace KernelGen.Generator.Operators
         /// <summary>The weight's shape in its PyTorch layout, or null for an operator without weights.</summary>
         public virtual int[]? WeightShape(KernelSignature signature, OperatorSpec spec) => null;
 
+        /// <summary>
+        /// Whether the weight's first axis is the output channel (a convolution's <c>[C_out, ...]</c>); a transposed
+        /// convolution's is the input channel, <c>[C_in, C_out/groups, ...]</c>.
+        /// </summary>
+        public virtual bool WeightIsOutputChannelFirst => true;
+
         /// <summary>The names of the weight's dimensions, such as <c>C_in, C_out/groups, kH, kW</c>.</summary>
         public virtual string WeightLayout(int spatialRank) => string.Empty;
 

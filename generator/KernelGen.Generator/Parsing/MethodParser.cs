@@ -173,8 +173,8 @@ namespace KernelGen.Generator.Parsing
         /// </summary>
         private static bool CheckGeneratedNames(IMethodSymbol method, LocationInfo? location, List<DiagnosticInfo> diagnostics)
         {
-            string lengths = KernelSignature.LengthsClassOf(method.Name), implementation = KernelSignature.ImplementationClassOf(method.Name);
-            bool Reserved(string name) => name == lengths || name == implementation;
+            string[] generated = KernelSignature.GeneratedNamesOf(method.Name);
+            bool Reserved(string name) => generated.Contains(name);
             var clashes = method.ContainingType.GetMembers().Select(member => member.Name).Where(Reserved).ToList();
             for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
             {
@@ -189,7 +189,8 @@ namespace KernelGen.Generator.Parsing
                 return true;
             }
 
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GeneratedNameClash, location, method.Name, string.Join("', '", clashes.Distinct().OrderBy(n => n, System.StringComparer.Ordinal)), lengths, implementation));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GeneratedNameClash, location, method.Name, string.Join("', '", clashes.Distinct().OrderBy(n => n, System.StringComparer.Ordinal)),
+                $"'{generated[0]}', '{generated[1]}' and '{generated[2]}'"));
             return false;
         }
 

@@ -23,7 +23,8 @@ public sealed class Declarations
         """;
 
     /// <summary>
-    /// Adds a kernel called <paramref name="name"/> and its wrapper <c>Run_{name}(int batch, T[] input, T[] weight, T[] bias, T[] output)</c>.
+    /// Adds a kernel called <paramref name="name"/> and its wrapper <c>Run_{name}(int batch, T[] input, T[] weight, T[] bias, T[] output)</c>,
+    /// and, with a weight and a bias, <c>Fold_{name}</c> for its generated batch-norm fold.
     /// A batch other than 1 declares the batched form (a leading int parameter).
     /// </summary>
     public void Add(string name, string attribute, bool isDouble, int[] inputShape, int[] outputShape, bool hasWeight, bool hasBias, bool batched)
@@ -56,6 +57,11 @@ public sealed class Declarations
         _body.AppendLine($"    {attribute}");
         _body.AppendLine($"    public static partial void {name}({string.Join(", ", parameters)});");
         _body.AppendLine($"    public static void Run_{name}(int batch, {t}[] input, {t}[] weight, {t}[] bias, {t}[] output) => {name}({string.Join(", ", arguments)});");
+        if (hasWeight && hasBias)
+        {
+            _body.AppendLine($"    public static void Fold_{name}({t}[] weight, {t}[] bias, {t}[] gamma, {t}[] beta, {t}[] mean, {t}[] variance, double eps) => {name}FoldBatchNorm(weight, bias, gamma, beta, mean, variance, eps);");
+        }
+
         _body.AppendLine();
     }
 

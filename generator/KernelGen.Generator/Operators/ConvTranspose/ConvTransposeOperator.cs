@@ -95,6 +95,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             return new[] { signature.InputShape[0], signature.OutputShape[0] / conv.Groups }.Concat(conv.Kernel).ToArray();
         }
 
+        public override bool WeightIsOutputChannelFirst => false;
+
         public override string WeightLayout(int spatialRank) =>
             "C_in, C_out/groups, " + string.Join(", ", Enumerable.Range(0, spatialRank).Select(axis => "k" + ShapeText.AxisName(spatialRank, axis)));
 
