@@ -22,6 +22,8 @@ public sealed class SnapshotTests
         { "Unrolled_Conv_k3_s2_p1", "[Conv(k: 3, stride: 2, pad: 1)] public static partial void EncodeTiny([Shape(1, 5, 5)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(2, 3, 3)] Span<float> output);" },
         { "Looped_Conv_encoder_s2", "[Conv(k: 3, stride: 2, pad: 1)] public static partial void Encode(int batch, [Shape(8, 14, 14)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 7, 7)] Span<float> output);" },
         { "Looped_Conv1d_dilated_depthwise", "[Conv(k: 3, pad: 2, Dilation = 2, Groups = 4)] public static partial void Denoise([Shape(4, 40)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(4, 40)] Span<float> output);" },
+        { "Unrolled_ConvTranspose_relu", "[ConvTranspose(k: 2, stride: 2, Activation = Activation.Relu)] public static partial void Sharp([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(1, 4, 4)] Span<float> output);" },
+        { "Looped_Conv1x1_gelu_double", "[Conv1x1(Activation = Activation.Gelu)] public static partial void Expand([Shape(8, 20)] ReadOnlySpan<double> input, ReadOnlySpan<double> weight, ReadOnlySpan<double> bias, [Shape(16, 20)] Span<double> output);" },
         { "Unrolled_Upsample_bicubic_fractional", "[Upsample(scale: 1.5, Mode = UpsampleMode.Cubic)] public static partial void Sharpen([Shape(1, 2, 2)] ReadOnlySpan<float> input, [Shape(1, 3, 3)] Span<float> output);" },
     };
 

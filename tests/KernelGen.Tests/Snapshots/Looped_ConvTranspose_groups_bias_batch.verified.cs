@@ -88,6 +88,61 @@ namespace Snapshots
             }
         }
 
+        /// <summary>
+        /// Folds an eval-mode BatchNorm2d(2) that follows <see cref="Decode"/> into its weight and bias, in place:
+        /// afterwards the kernel computes the batch norm of its former output. Call it once, after loading the weights.
+        /// <paramref name="gamma"/> and <paramref name="beta"/> are the batch norm's <c>weight</c> and <c>bias</c>;
+        /// each of the four has 2 values.
+        /// With s = gamma / sqrt(runningVar + eps) per output channel: weight *= s, bias = s*(bias - runningMean) +
+        /// beta.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
+        internal static void DecodeFoldBatchNorm(global::System.Span<float> weight, global::System.Span<float> bias,
+            global::System.ReadOnlySpan<float> gamma, global::System.ReadOnlySpan<float> beta,
+            global::System.ReadOnlySpan<float> runningMean, global::System.ReadOnlySpan<float> runningVar,
+            double eps = 1e-5)
+        {
+            // Every length is checked before anything is written.
+            if (weight.Length != 36)
+                throw new global::System.ArgumentException($"Expected 36 elements (shape [4, 1, 3, 3]), but the span has {weight.Length}.",
+                    "weight");
+            if (bias.Length != 2)
+                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {bias.Length}.",
+                    "bias");
+            if (gamma.Length != 2)
+                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {gamma.Length}.",
+                    "gamma");
+            if (beta.Length != 2)
+                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {beta.Length}.",
+                    "beta");
+            if (runningMean.Length != 2)
+                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {runningMean.Length}.",
+                    "runningMean");
+            if (runningVar.Length != 2)
+                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {runningVar.Length}.",
+                    "runningVar");
+
+            // weight [C_in, C_out/groups, kH, kW]: input channel ci, column j is output channel (ci / 2)*1 + j.
+            for (int ci = 0; ci < 4; ci++)
+            {
+                for (int j = 0; j < 1; j++)
+                {
+                    int co = ci / 2 * 1 + j;
+                    double scale = gamma[co] / global::System.Math.Sqrt(runningVar[co] + eps);
+                    for (int i = (ci * 1 + j) * 9; i < (ci * 1 + j + 1) * 9; i++)
+                    {
+                        weight[i] = (float)(weight[i] * scale);
+                    }
+                }
+            }
+
+            for (int co = 0; co < 2; co++)
+            {
+                double scale = gamma[co] / global::System.Math.Sqrt(runningVar[co] + eps);
+                bias[co] = (float)((bias[co] - (double)runningMean[co]) * scale + beta[co]);
+            }
+        }
+
         /// <summary>The body of <see cref="Decode"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         #nullable disable

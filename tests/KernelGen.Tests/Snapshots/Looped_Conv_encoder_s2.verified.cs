@@ -88,6 +88,57 @@ namespace Snapshots
             }
         }
 
+        /// <summary>
+        /// Folds an eval-mode BatchNorm2d(16) that follows <see cref="Encode"/> into its weight and bias, in place:
+        /// afterwards the kernel computes the batch norm of its former output. Call it once, after loading the weights.
+        /// <paramref name="gamma"/> and <paramref name="beta"/> are the batch norm's <c>weight</c> and <c>bias</c>;
+        /// each of the four has 16 values.
+        /// With s = gamma / sqrt(runningVar + eps) per output channel: weight *= s, bias = s*(bias - runningMean) +
+        /// beta.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
+        public static void EncodeFoldBatchNorm(global::System.Span<float> weight, global::System.Span<float> bias,
+            global::System.ReadOnlySpan<float> gamma, global::System.ReadOnlySpan<float> beta,
+            global::System.ReadOnlySpan<float> runningMean, global::System.ReadOnlySpan<float> runningVar,
+            double eps = 1e-5)
+        {
+            // Every length is checked before anything is written.
+            if (weight.Length != 1152)
+                throw new global::System.ArgumentException($"Expected 1152 elements (shape [16, 8, 3, 3]), but the span has {weight.Length}.",
+                    "weight");
+            if (bias.Length != 16)
+                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {bias.Length}.",
+                    "bias");
+            if (gamma.Length != 16)
+                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {gamma.Length}.",
+                    "gamma");
+            if (beta.Length != 16)
+                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {beta.Length}.",
+                    "beta");
+            if (runningMean.Length != 16)
+                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {runningMean.Length}.",
+                    "runningMean");
+            if (runningVar.Length != 16)
+                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {runningVar.Length}.",
+                    "runningVar");
+
+            // weight [C_out, C_in/groups, kH, kW]: output channel co owns elements [co*72, (co + 1)*72).
+            for (int co = 0; co < 16; co++)
+            {
+                double scale = gamma[co] / global::System.Math.Sqrt(runningVar[co] + eps);
+                for (int i = co * 72; i < (co + 1) * 72; i++)
+                {
+                    weight[i] = (float)(weight[i] * scale);
+                }
+            }
+
+            for (int co = 0; co < 16; co++)
+            {
+                double scale = gamma[co] / global::System.Math.Sqrt(runningVar[co] + eps);
+                bias[co] = (float)((bias[co] - (double)runningMean[co]) * scale + beta[co]);
+            }
+        }
+
         /// <summary>The body of <see cref="Encode"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         #nullable disable

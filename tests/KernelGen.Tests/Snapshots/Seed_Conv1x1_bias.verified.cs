@@ -75,6 +75,57 @@ namespace Snapshots
             ReduceImplementation.Reduce_Sample(input, weight, bias, output);
         }
 
+        /// <summary>
+        /// Folds an eval-mode BatchNorm2d(2) that follows <see cref="Reduce"/> into its weight and bias, in place:
+        /// afterwards the kernel computes the batch norm of its former output. Call it once, after loading the weights.
+        /// <paramref name="gamma"/> and <paramref name="beta"/> are the batch norm's <c>weight</c> and <c>bias</c>;
+        /// each of the four has 2 values.
+        /// With s = gamma / sqrt(runningVar + eps) per output channel: weight *= s, bias = s*(bias - runningMean) +
+        /// beta.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
+        public static void ReduceFoldBatchNorm(global::System.Span<float> weight, global::System.Span<float> bias,
+            global::System.ReadOnlySpan<float> gamma, global::System.ReadOnlySpan<float> beta,
+            global::System.ReadOnlySpan<float> runningMean, global::System.ReadOnlySpan<float> runningVar,
+            double eps = 1e-5)
+        {
+            // Every length is checked before anything is written.
+            if (weight.Length != 8)
+                throw new global::System.ArgumentException($"Expected 8 elements (shape [2, 4]), but the span has {weight.Length}.",
+                    "weight");
+            if (bias.Length != 2)
+                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {bias.Length}.",
+                    "bias");
+            if (gamma.Length != 2)
+                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {gamma.Length}.",
+                    "gamma");
+            if (beta.Length != 2)
+                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {beta.Length}.",
+                    "beta");
+            if (runningMean.Length != 2)
+                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {runningMean.Length}.",
+                    "runningMean");
+            if (runningVar.Length != 2)
+                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {runningVar.Length}.",
+                    "runningVar");
+
+            // weight [C_out, C_in/groups]: output channel co owns elements [co*4, (co + 1)*4).
+            for (int co = 0; co < 2; co++)
+            {
+                double scale = gamma[co] / global::System.Math.Sqrt(runningVar[co] + eps);
+                for (int i = co * 4; i < (co + 1) * 4; i++)
+                {
+                    weight[i] = (float)(weight[i] * scale);
+                }
+            }
+
+            for (int co = 0; co < 2; co++)
+            {
+                double scale = gamma[co] / global::System.Math.Sqrt(runningVar[co] + eps);
+                bias[co] = (float)((bias[co] - (double)runningMean[co]) * scale + beta[co]);
+            }
+        }
+
         /// <summary>The body of <see cref="Reduce"/> and its helpers.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "{version}")]
         #nullable disable
