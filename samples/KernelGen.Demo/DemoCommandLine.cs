@@ -64,6 +64,18 @@ public static class DemoCommandLine
         };
         upscale.SetAction(parsed => Upscale(parsed.GetValue(image), parsed.GetValue(folder)!, parsed.GetValue(method)!, output, error));
         root.Add(upscale);
+
+        var picture = new Option<string>("--output", "-o")
+        {
+            Description = "The PNG to write.",
+            DefaultValueFactory = _ => "autoencoder.png",
+        };
+        var autoencoder = new Command("autoencoder", "Runs the trained convolutional autoencoder (Autoencoder/train.py) through generated kernels on eight held-out images, compares with PyTorch's reconstruction, and writes the inputs over the reconstructions as a PNG.")
+        {
+            picture,
+        };
+        autoencoder.SetAction(parsed => Reconstruct(parsed.GetValue(picture)!, output, error));
+        root.Add(autoencoder);
         return root;
     }
 
@@ -110,6 +122,25 @@ public static class DemoCommandLine
         {
             // A damaged file, or one whose upscaled image would be too large to hold.
             return Fail(error, $"{source}: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(error, e.Message);
+        }
+    }
+
+    private static int Reconstruct(string path, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            Autoencoder.AutoencoderDemo.Run(path, output);
+            return 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
