@@ -58,6 +58,17 @@ def conv(cin, cout, size, k, s=1, p=0, groups=1, dilation=1):
     return (lambda: fn(x, w, b, stride=s, padding=p, dilation=dilation, groups=groups)), macs
 
 
+def autoencoder(batch):
+    # The sample's model (samples/KernelGen.Demo/Autoencoder/train.py), in eval mode, batch norms as PyTorch runs them.
+    import os
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "samples", "KernelGen.Demo", "Autoencoder"))
+    from train import Autoencoder
+    model = Autoencoder().eval()
+    x = torch.rand(batch, 1, 28, 28)
+    return (lambda: model(x)), 0
+
+
 def upsample(c, size, mode):
     x = torch.randn(1, c, size, size)
     kwargs = {"align_corners": False} if mode == "bilinear" else {}
@@ -85,6 +96,8 @@ WORKLOADS = {
     "DepthwiseConv": conv(64, 64, (56, 56), 3, 1, 1, groups=64),
     "ResBlock1d": conv(128, 128, (1024,), 3, 1, 3, dilation=3),
     "Volume3d": conv(16, 32, (16, 16, 16), 3, 2, 1),
+    "WholeModel.Autoencoder(Batch=1)": autoencoder(1),
+    "WholeModel.Autoencoder(Batch=32)": autoencoder(32),
     "Nearest": upsample(64, 32, "nearest"),
     "Bilinear": upsample(64, 32, "bilinear"),
 }
@@ -116,7 +129,7 @@ def main():
     for name, (fn, macs) in WORKLOADS.items():
         t = per_call_seconds(fn)
         rate = f"{2 * macs / t / 1e9:7.1f} GFLOP/s" if macs else ""
-        print(f"{name:18} {t * 1e6:12.2f} us {rate}")
+        print(f"{name:32} {t * 1e6:12.2f} us {rate}")
 
 
 if __name__ == "__main__":
