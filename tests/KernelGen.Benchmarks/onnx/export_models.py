@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Exports the benchmark's models to ONNX for ONNX Runtime (ort_bench.js): the sample's trained autoencoder
+(samples/KernelGen.Demo/Autoencoder/train.py, weights from its safetensors file, batch norms in eval mode) at batch
+1 and 32, and the convolution layers of docs/benchmarks.md as single-node models.
+
+Needs PyTorch and Debian's python3-onnx. Run: /usr/bin/python3 export_models.py (writes *.onnx beside this script).
+"""
+import json
+import os
+import struct
+import sys
+
+import torch
+import torch.nn as nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SAMPLE = os.path.join(HERE, "..", "..", "..", "samples", "KernelGen.Demo", "Autoencoder")
+sys.path.insert(0, SAMPLE)
+from train import Autoencoder  # noqa: E402
+
+torch.set_grad_enabled(False)
+
+
+def read_safetensors(path):
+    """The reader side of the format, as train.py wrote it: F32 and I64 tensors."""
+    with open(path, "rb") as f:
+        data = f.read()
+    length = struct.unpack("<Q", data[:8])[0]
+    header = json.loads(data[8:8 + length])
+    body = data[8 + length:]
+    tensors = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = entry["data_offsets"]
+        dtype = {"F32": torch.float32, "I64": torch.int64}[entry["dtype"]]
+        tensors[name] = torch.frombuffer(bytearray(body[begin:end]), dtype=dtype).reshape(entry["shape"])
+    return tensors
+
+
+def export(model, example, name):
+    path = os.path.join(HERE, name + ".onnx")
+    torch.onnx.export(model, example, path, input_names=["x"], output_names=["y"], opset_version=13)
+    with open(path + ".shape", "w") as f:
+        json.dump(list(example.shape), f)
+    print("wrote", path)
+
+
+def main():
+    model = Autoencoder()
+    model.load_state_dict(read_safetensors(os.path.join(SAMPLE, "autoencoder.safetensors")))
+    model.eval()
+    for batch in (1, 32):
+        export(model, torch.rand(batch, 1, 28, 28), f"autoencoder_b{batch}")
+    layers = {
+        "Encoder1": (nn.Conv2d(1, 16, 3, 2, 1), (1, 28, 28)),
+        "Encoder2": (nn.Conv2d(16, 32, 3, 2, 1), (16, 14, 14)),
+        "DecoderConv": (nn.Conv2d(64, 64, 3, 1, 1), (64, 32, 32)),
+        "Downsample": (nn.Conv2d(64, 128, 3, 2, 1), (64, 64, 64)),
+        "DepthwiseConv": (nn.Conv2d(64, 64, 3, 1, 1, groups=64), (64, 56, 56)),
+        "ResBlock1d": (nn.Conv1d(128, 128, 3, 1, 3, dilation=3), (128, 1024)),
+        "Volume3d": (nn.Conv3d(16, 32, 3, 2, 1), (16, 16, 16, 16)),
+    }
+    for name, (layer, shape) in layers.items():
+        export(layer.eval(), torch.randn(1, *shape), name)
+
+
+if __name__ == "__main__":
+    main()
