@@ -52,7 +52,7 @@ namespace KernelGen.Generator.Operators.Conv
 
         private static void WriteBody(IndentedWriter writer, ConvVectorLayout l, Tile tile)
         {
-            writer.WriteLine($"// The input, zero-padded to [{l.Geometry.InputChannels}, {string.Join(", ", l.PaddedSize)}], in a pooled buffer: no allocation once the pool holds one.");
+            writer.WriteLine($"// The input, zero-padded to {ShapeText.Format(new[] { l.Geometry.InputChannels }.Concat(l.PaddedSize).ToArray())}, in a pooled buffer: no allocation once the pool holds one.");
             writer.WriteLine($"{l.Element}[] rented = global::System.Buffers.ArrayPool<{l.Element}>.Shared.Rent({l.PaddedLength});");
             using (writer.Block("try"))
             {
