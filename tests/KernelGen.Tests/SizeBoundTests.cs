@@ -39,6 +39,11 @@ public sealed class SizeBoundTests
         { "bicubic x1.5 on [1, 300, 300]", "[Upsample(1.5, Mode = UpsampleMode.Cubic)] public static partial void L([Shape(1, 300, 300)] ReadOnlySpan<float> input, [Shape(1, 450, 450)] Span<float> output);" },
         { "1080p k3 s2 p1", "[ConvTranspose(3, 2, 1, OutputPadding = 1)] public static partial void L([Shape(3, 540, 960)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(3, 1080, 1920)] Span<float> output);" },
         { "1-D k16 s8 on 8192", "[ConvTranspose(16, 8, 4)] public static partial void L([Shape(8, 8192)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(4, 65536)] Span<float> output);" },
+        { "conv k1 stride 1e6", "[Conv(k: 1, stride: 1000000)] public static partial void L([Shape(1, 1000001)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 2)] Span<float> output);" },
+        { "conv k63 on [4, 64, 64]", "[Conv(63, pad: 31)] public static partial void L([Shape(4, 64, 64)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(4, 64, 64)] Span<float> output);" },
+        { "conv 1080p k3 s2 p1 relu", "[Conv(3, 2, 1, Activation = Activation.Relu)] public static partial void L([Shape(3, 1080, 1920)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 540, 960)] Span<float> output);" },
+        { "conv3d k3 s2 on [4, 64, 64, 64] gelu", "[Conv(3, 2, 1, Activation = Activation.Gelu)] public static partial void L([Shape(4, 64, 64, 64)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(8, 32, 32, 32)] Span<float> output);" },
+        { "conv 1-D k41 s4 on [8, 65536]", "[Conv(41, 4, 20)] public static partial void L([Shape(8, 65536)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(8, 16384)] Span<float> output);" },
         { "1x1 on [64, 512, 512]", "[Conv1x1] public static partial void L([Shape(64, 512, 512)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(32, 512, 512)] Span<float> output);" },
     };
 
