@@ -44,7 +44,7 @@ for (int c = 0; c < 16; c++)
 Check("ConvTranspose k3 s2 p1 op1, 32 -> 16", upscaled, expected);
 Check("The same, built for netstandard2.1 (span form)", upscaledStandard, expected);
 
-// Three layers large enough for the vector forms, against PyTorch's outputs (TorchReference.cs, from
+// Layers large enough for the vector forms, against PyTorch's outputs (TorchReference.cs, from
 // make_reference.py). Integer inputs and weights keep every sum exact, so the outputs must be equal whichever vector
 // width the machine (or the NativeAOT instruction set) gives.
 var deconv = new float[Layers.Deconv16Lengths.Output];
@@ -54,6 +54,15 @@ Check("ConvTranspose 8 -> 4, 8x8, k4 s2 p1 (PyTorch)", deconv, TorchReference.De
 var pointwise = new float[Layers.PointwiseLengths.Output];
 Layers.Pointwise(Integers(Layers.PointwiseLengths.Input, 7, 11, 5), Integers(Layers.PointwiseLengths.Weight, 5, 7, 3), Biases(Layers.PointwiseLengths.Bias), pointwise);
 Check("Conv1x1 16 -> 8 over 6x10 (PyTorch)", pointwise, TorchReference.Pointwise);
+
+// A convolution with a fused activation, its weight read with SafeTensorsFile (from the package's netstandard2.1
+// library) out of a file built here by the format's rules, and checked against the kernel's weight shape.
+var encodeWeight = new float[Layers.EncodeLengths.Weight];
+SafeTensorsFile.Parse(SafeTensors("encode.weight", Integers(Layers.EncodeLengths.Weight, 5, 7, 3), [6, 4, 3, 3]), "in memory")
+    .Read("encode.weight", encodeWeight, Layers.EncodeLengths.WeightShape);
+var encoded = new float[Layers.EncodeLengths.Output];
+Layers.Encode(Integers(Layers.EncodeLengths.Input, 7, 11, 5), encodeWeight, Biases(Layers.EncodeLengths.Bias), encoded);
+Check("Conv 4 -> 6, 9x9, k3 s2 p1, LeakyRelu 0.25, weight from safetensors (PyTorch)", encoded, TorchReference.Encode);
 
 var smooth = new float[Layers.SmoothLengths.Output];
 Layers.Smooth(Integers(Layers.SmoothLengths.Input, 7, 11, 5), smooth);
@@ -72,6 +81,22 @@ static float[] Integers(int count, int multiplier, int modulus, int offset) =>
     Enumerable.Range(0, count).Select(i => (float)((i * multiplier % modulus) - offset)).ToArray();
 
 static float[] Biases(int count) => Enumerable.Range(0, count).Select(i => (float)(i - 2)).ToArray();
+
+// One F32 tensor as a safetensors file: the header's byte length (8 bytes, little-endian), its JSON, the data.
+static byte[] SafeTensors(string name, float[] values, int[] shape)
+{
+    byte[] header = System.Text.Encoding.UTF8.GetBytes(
+        $"{{\"{name}\":{{\"dtype\":\"F32\",\"shape\":[{string.Join(",", shape)}],\"data_offsets\":[0,{values.Length * 4}]}}}}");
+    var file = new byte[8 + header.Length + (values.Length * 4)];
+    System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)header.Length);
+    header.CopyTo(file, 8);
+    for (int i = 0; i < values.Length; i++)
+    {
+        System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(file.AsSpan(8 + header.Length + (i * 4)), values[i]);
+    }
+
+    return file;
+}
 
 void Check(string name, float[] actual, float[] expected)
 {
@@ -96,6 +121,9 @@ static partial class Layers
 
     [Conv1x1]
     public static partial void Pointwise([Shape(16, 6, 10)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 6, 10)] Span<float> output);
+
+    [Conv(k: 3, stride: 2, pad: 1, Activation = Activation.LeakyRelu, NegativeSlope = 0.25)]
+    public static partial void Encode([Shape(4, 9, 9)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(6, 5, 5)] Span<float> output);
 
     [Upsample(scale: 2, Mode = UpsampleMode.Linear)]
     public static partial void Smooth([Shape(2, 12, 12)] ReadOnlySpan<float> input, [Shape(2, 24, 24)] Span<float> output);

@@ -1,4 +1,4 @@
-"""Writes TorchReference.cs: PyTorch's outputs for the consumer's three vector-path layers.
+"""Writes TorchReference.cs: PyTorch's outputs for the consumer's four vector-path layers.
 
 Inputs, weights and biases come from the same integer formulas as in Program.cs, so every product and sum is exact in
 float32 and the kernels must equal PyTorch's output bit for bit, whichever vector width (or none) runs them.
@@ -36,6 +36,10 @@ layers = {
                                  biases(4), stride=2, padding=1),
     # Conv1x1 16 -> 8 over 6x10 (60 positions, not a multiple of any vector), with bias: the GEMM form.
     "Pointwise": F.conv2d(inputs(16 * 6 * 10).reshape(1, 16, 6, 10), weights(8 * 16).reshape(8, 16, 1, 1), biases(8)),
+    # Conv 4 -> 6 over 9x9, k3 s2 p1, with bias and a fused LeakyReLU of slope 0.25 (exact in float32): the
+    # convolution's vector form with column phases.
+    "Encode": F.leaky_relu(F.conv2d(inputs(4 * 9 * 9).reshape(1, 4, 9, 9), weights(6 * 4 * 3 * 3).reshape(6, 4, 3, 3), biases(6),
+                                    stride=2, padding=1), 0.25),
     # Bilinear x2 (half-pixel), 2x12x12 -> 2x24x24: the shuffle-table vector form.
     "Smooth": F.interpolate(inputs(2 * 12 * 12).reshape(1, 2, 12, 12), scale_factor=2, mode="bilinear", align_corners=False),
 }

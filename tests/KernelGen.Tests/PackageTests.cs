@@ -39,6 +39,7 @@ public sealed class PackageTests
             {
                 string[] entries = archive.Entries.Select(e => e.FullName).ToArray();
                 Assert.Contains("lib/netstandard2.0/KernelGen.dll", entries);
+                Assert.Contains("lib/netstandard2.1/KernelGen.dll", entries);   // with SafeTensorsFile, which needs spans
                 Assert.Contains("analyzers/dotnet/cs/KernelGen.Generator.dll", entries);
                 Assert.Contains("analyzers/dotnet/cs/KernelGen.CodeFixes.dll", entries);
                 Assert.Contains("docs/diagnostics.md", entries);

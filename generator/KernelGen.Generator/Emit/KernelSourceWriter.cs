@@ -48,8 +48,8 @@ namespace KernelGen.Generator.Emit
                     writer.WriteLine();
                 }
 
-                // Every helper lives in one nested class: the user's type then holds only two generated names besides the
-                // method, {M}Lengths and {M}Implementation, which the parser checks against the user's members.
+                // Every helper lives in one nested class: the user's type then holds only the generated names the parser
+                // checks against the user's members: {M}Lengths, {M}Implementation and, with a bias, {M}FoldBatchNorm.
                 writer.WriteLine($"/// <summary>The body of <see cref=\"{signature.MethodIdentifier}\"/> and its helpers.</summary>");
                 writer.WriteLine(GeneratedCode);
                 // The helpers declare no reference type whose nullability could matter; outside a nullable context the
