@@ -9,12 +9,11 @@ relu6(inf) = 6).
 Writes activations.json in the format of the shared golden files, with params "activation" (KernelGen's member name)
 and "negative_slope". Needs PyTorch; the tests only read the JSON. Run: /usr/bin/python3 make_activations.py
 """
-import json
-import math
-import os
 
 import torch
 import torch.nn.functional as F
+
+from golden_format import flat, write
 
 SEED = 909
 torch.manual_seed(SEED)
@@ -30,19 +29,6 @@ ACTIVATIONS = {
     "Gelu": lambda t, s: F.gelu(t),
     "GeluTanh": lambda t, s: F.gelu(t, approximate="tanh"),
 }
-
-
-def value(v):
-    v = float(v)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "Infinity" if v > 0 else "-Infinity"
-    return v
-
-
-def flat(t):
-    return [value(v) for v in t.reshape(-1).tolist()]
 
 
 def inputs(shape, dtype):
@@ -106,10 +92,7 @@ def main():
                 cases.append(case(op, activation, size, torch.float64))
     cases.append(case("Conv", "LeakyRelu", "large", torch.float32, slope=0.2))
     cases.append(case("Conv1x1", "LeakyRelu", "small", torch.float64, slope=0.2))
-    meta = {"generator": "PyTorch " + torch.__version__ + " (make_activations.py)", "seed": SEED, "layout": "NCHW, batch first", "cases": cases}
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "activations.json"), "w") as f:
-        json.dump(meta, f, separators=(",", ":"))
-    print(f"activations.json: {len(cases)} cases")
+    write("activations.json", "PyTorch " + torch.__version__ + " (make_activations.py)", SEED, cases, layout="NCHW, batch first")
 
 
 if __name__ == "__main__":

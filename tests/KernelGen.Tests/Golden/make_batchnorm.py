@@ -7,19 +7,15 @@ The test folds the batch norm into the weight and bias with the generated method
 
 Writes batchnorm.json in the format of the shared golden files. Run: /usr/bin/python3 make_batchnorm.py
 """
-import json
-import os
 
 import torch
 import torch.nn as nn
 
+from golden_format import flat, write
+
 SEED = 5150
 torch.manual_seed(SEED)
 torch.set_grad_enabled(False)
-
-
-def flat(t):
-    return [float(v) for v in t.reshape(-1).tolist()]
 
 
 def case(name, op, layer, bn, shape, dtype=torch.float32, batch=1):
@@ -63,10 +59,7 @@ def main():
         case("conv1x1", "Conv1x1", nn.Conv2d(16, 8, 1), nn.BatchNorm2d(8), (16, 6, 6)),
         case("conv2d_double", "Conv", nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4), (3, 9, 9), dtype=torch.float64),
     ]
-    meta = {"generator": "PyTorch " + torch.__version__ + " (make_batchnorm.py)", "seed": SEED, "layout": "NC(D)HW, batch first", "cases": cases}
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "batchnorm.json"), "w") as f:
-        json.dump(meta, f, separators=(",", ":"))
-    print(f"batchnorm.json: {len(cases)} cases")
+    write("batchnorm.json", "PyTorch " + torch.__version__ + " (make_batchnorm.py)", SEED, cases)
 
 
 if __name__ == "__main__":

@@ -10,13 +10,12 @@ taps); then NaN and infinities in the input, which every form must carry as PyTo
 Writes conv.json in the format of the shared golden files. Needs PyTorch (Debian: python3-torch); the tests only read
 the JSON. Run: /usr/bin/python3 make_conv.py
 """
-import json
-import math
-import os
 import random
 
 import torch
 import torch.nn.functional as F
+
+from golden_format import flat, write
 
 SEED = 1717
 rng = random.Random(SEED)
@@ -30,20 +29,6 @@ def tensor(shape, dtype, integers):
     if integers:
         return torch.randint(-3, 4, shape).to(dtype)
     return torch.randn(shape, dtype=dtype)
-
-
-def value(v):
-    # JSON has no NaN or infinity: they are written as the strings the tests' reader accepts.
-    v = float(v)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "Infinity" if v > 0 else "-Infinity"
-    return v
-
-
-def flat(t):
-    return [value(v) for v in t.reshape(-1).tolist()]
 
 
 def record(name, rank, dtype, integers, params, x, w, b, y):
@@ -148,10 +133,7 @@ def main():
         cases.append(random_conv(i, rank=rng.choice([1, 2, 2, 3]), large=i % 2 == 0))
     cases.extend(layers())
     cases.extend(edge_cases())
-    meta = {"generator": "PyTorch " + torch.__version__ + " (make_conv.py)", "seed": SEED, "layout": "NC(D)HW, batch first", "cases": cases}
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "conv.json"), "w") as f:
-        json.dump(meta, f, separators=(",", ":"))
-    print(f"conv.json: {len(cases)} cases")
+    write("conv.json", "PyTorch " + torch.__version__ + " (make_conv.py)", SEED, cases)
 
 
 if __name__ == "__main__":
