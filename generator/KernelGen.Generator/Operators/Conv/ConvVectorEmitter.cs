@@ -114,9 +114,11 @@ namespace KernelGen.Generator.Operators.Conv
                     }
 
                     writer.WriteLine($"// column phase {phase}: input column {Code.Affine("q", l.ColumnStride, phase - pad)} for q in [{first}, {end})");
-                    using (writer.Block($"for (int q = {first}; q < {end}; q++)"))
+                    writer.WriteLine($"int q{phase} = {first};");
+                    WriteGatherVectors(writer, l, phase - pad, $"q{phase}", first, phase * l.PhaseLength);
+                    using (writer.Block($"for (; q{phase} < {end}; q{phase}++)"))
                     {
-                        writer.WriteLine($"{Code.At("to", Code.Affine("q", 1, phase * l.PhaseLength))} = {Code.At("from", Code.Affine("q", l.ColumnStride, phase - pad))};");
+                        writer.WriteLine($"{Code.At("to", Code.Affine($"q{phase}", 1, phase * l.PhaseLength))} = {Code.At("from", Code.Affine($"q{phase}", l.ColumnStride, phase - pad))};");
                     }
                 }
             }
@@ -124,6 +126,53 @@ namespace KernelGen.Generator.Operators.Conv
             for (int s = scopes.Count - 1; s >= 0; s--)
             {
                 scopes[s].Dispose();
+            }
+        }
+
+        /// <summary>
+        /// The whole vectors of one column phase: output lane i takes input element <c>stride*i</c> of a block of
+        /// <c>stride</c> loaded vectors, so each loaded vector is shuffled by constant indices into the lanes it feeds,
+        /// and a select by lane keeps them. The width is the widest, no wider than the method's, whose block fits in a
+        /// row (a short row still gets narrower vectors); the columns after the last whole block are copied one by one.
+        /// </summary>
+        private static void WriteGatherVectors(IndentedWriter writer, ConvVectorLayout l, int offset, string q, int first, int target)
+        {
+            int stride = l.ColumnStride, columns = l.Geometry.InputSize[l.Rank - 1];
+            ElementType type = l.ElementType;
+            VectorWidth? width = VectorWidth.All.FirstOrDefault(w => w.Bytes <= l.Width.Bytes && stride * w.Lanes(type) <= columns);
+            if (width is null)
+            {
+                return;
+            }
+
+            int lanes = width.Lanes(type);
+            // The last block starting at q reads input columns up to q*stride + offset + stride*lanes - 1.
+            int lastStart = (columns - (stride * lanes) - offset) / stride;
+            if (columns - (stride * lanes) - offset < 0 || lastStart < first)
+            {
+                return;
+            }
+
+            string suffix = type == ElementType.Float ? string.Empty : "L", reinterpret = type == ElementType.Float ? "AsSingle" : "AsDouble";
+            using (writer.Block($"for (; {q} <= {lastStart}; {q} += {lanes})"))
+            {
+                string value = string.Empty;
+                for (int k = 0; k < stride; k++)
+                {
+                    int block = k;
+                    int[] feeds = Enumerable.Range(0, lanes).Where(i => stride * i / lanes == block).ToArray();
+                    if (feeds.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    string loaded = width.Load("from", $"{Code.Affine(q, stride, offset)} + {k * lanes}");
+                    string shuffled = width.ConstantShuffle(loaded, Enumerable.Range(0, lanes).Select(i => stride * i / lanes == block ? stride * i % lanes : 0), type);
+                    string mask = $"{width.Type}.{reinterpret}({width.Type}.Create({string.Join(", ", Enumerable.Range(0, lanes).Select(i => (stride * i / lanes == block ? "-1" : "0") + suffix))}))";
+                    value = value.Length == 0 ? shuffled : $"{width.Type}.ConditionalSelect({mask}, {shuffled}, {value})";
+                }
+
+                writer.WriteLine(width.Store(value, "to", Code.Affine(q, 1, target)));
             }
         }
 

@@ -21,6 +21,7 @@ namespace KernelGen.Generator.Operators.Conv
             Geometry = new ConvGeometry(signature, spec);
             Width = width;
             Element = signature.ElementKeyword;
+            ElementType = signature.ElementType;
             Lanes = width.Lanes(signature.ElementType);
             HasBias = signature.BiasParameter is not null;
             Method = signature.MethodName;
@@ -46,6 +47,8 @@ namespace KernelGen.Generator.Operators.Conv
         public VectorWidth Width { get; }
 
         public string Element { get; }
+
+        public ElementType ElementType { get; }
 
         public int Lanes { get; }
 
