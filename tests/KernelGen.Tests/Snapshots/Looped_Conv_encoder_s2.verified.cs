@@ -378,16 +378,49 @@ namespace Snapshots
                             ref float to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart, c
                                 * 544 + (i0 + 1) * 34);
                             // column phase 0: input column q * 2 - 1 for q in [1, 8)
-                            for (int q = 1; q < 8; q++)
+                            int q0 = 1;
+                            for (; q0 <= 3; q0 += 4)
+                            {
+                                // lanes 0 to 1: every second element of input vector 0
+                                var gathered = global::System.Runtime.Intrinsics.Vector128.Shuffle(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from,
+                                    (nuint)(q0 * 2 - 1 + 0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 2, 0, 0));
+                                // lanes 2 to 3: every second element of input vector 1
+                                gathered = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                                    0, -1, -1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from,
+                                    (nuint)(q0 * 2 - 1 + 4)),
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 2)),
+                                    gathered);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(gathered, ref to, (nuint)(q0));
+                            }
+                            for (; q0 < 8; q0++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref to,
-                                    q) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, q * 2 - 1);
+                                    q0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, q0 * 2 - 1);
                             }
                             // column phase 1: input column q * 2 for q in [0, 7)
-                            for (int q = 0; q < 7; q++)
+                            int q1 = 0;
+                            for (; q1 <= 3; q1 += 4)
                             {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, q
-                                    + 17) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, q * 2);
+                                // lanes 0 to 1: every second element of input vector 0
+                                var gathered = global::System.Runtime.Intrinsics.Vector128.Shuffle(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from,
+                                    (nuint)(q1 * 2 + 0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 2, 0, 0));
+                                // lanes 2 to 3: every second element of input vector 1
+                                gathered = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                                    0, -1, -1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from,
+                                    (nuint)(q1 * 2 + 4)),
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 2)),
+                                    gathered);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(gathered, ref to,
+                                    (nuint)(q1 + 17));
+                            }
+                            for (; q1 < 7; q1++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, q1
+                                    + 17) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, q1 * 2);
                             }
                         }
                     }
@@ -998,16 +1031,49 @@ namespace Snapshots
                             ref float to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart, c
                                 * 288 + (i0 + 1) * 18);
                             // column phase 0: input column q * 2 - 1 for q in [1, 8)
-                            for (int q = 1; q < 8; q++)
+                            int q0 = 1;
+                            for (; q0 <= 3; q0 += 4)
+                            {
+                                // lanes 0 to 1: every second element of input vector 0
+                                var gathered = global::System.Runtime.Intrinsics.Vector128.Shuffle(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from,
+                                    (nuint)(q0 * 2 - 1 + 0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 2, 0, 0));
+                                // lanes 2 to 3: every second element of input vector 1
+                                gathered = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                                    0, -1, -1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from,
+                                    (nuint)(q0 * 2 - 1 + 4)),
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 2)),
+                                    gathered);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(gathered, ref to, (nuint)(q0));
+                            }
+                            for (; q0 < 8; q0++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref to,
-                                    q) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, q * 2 - 1);
+                                    q0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, q0 * 2 - 1);
                             }
                             // column phase 1: input column q * 2 for q in [0, 7)
-                            for (int q = 0; q < 7; q++)
+                            int q1 = 0;
+                            for (; q1 <= 3; q1 += 4)
                             {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, q
-                                    + 9) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, q * 2);
+                                // lanes 0 to 1: every second element of input vector 0
+                                var gathered = global::System.Runtime.Intrinsics.Vector128.Shuffle(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from,
+                                    (nuint)(q1 * 2 + 0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 2, 0, 0));
+                                // lanes 2 to 3: every second element of input vector 1
+                                gathered = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                                    0, -1, -1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from,
+                                    (nuint)(q1 * 2 + 4)),
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 2)),
+                                    gathered);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(gathered, ref to,
+                                    (nuint)(q1 + 9));
+                            }
+                            for (; q1 < 7; q1++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, q1
+                                    + 9) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, q1 * 2);
                             }
                         }
                     }
@@ -1429,16 +1495,49 @@ namespace Snapshots
                             ref float to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart, c
                                 * 256 + (i0 + 1) * 16);
                             // column phase 0: input column q * 2 - 1 for q in [1, 8)
-                            for (int q = 1; q < 8; q++)
+                            int q0 = 1;
+                            for (; q0 <= 3; q0 += 4)
+                            {
+                                // lanes 0 to 1: every second element of input vector 0
+                                var gathered = global::System.Runtime.Intrinsics.Vector128.Shuffle(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from,
+                                    (nuint)(q0 * 2 - 1 + 0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 2, 0, 0));
+                                // lanes 2 to 3: every second element of input vector 1
+                                gathered = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                                    0, -1, -1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from,
+                                    (nuint)(q0 * 2 - 1 + 4)),
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 2)),
+                                    gathered);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(gathered, ref to, (nuint)(q0));
+                            }
+                            for (; q0 < 8; q0++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref to,
-                                    q) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, q * 2 - 1);
+                                    q0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, q0 * 2 - 1);
                             }
                             // column phase 1: input column q * 2 for q in [0, 7)
-                            for (int q = 0; q < 7; q++)
+                            int q1 = 0;
+                            for (; q1 <= 3; q1 += 4)
                             {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, q
-                                    + 8) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, q * 2);
+                                // lanes 0 to 1: every second element of input vector 0
+                                var gathered = global::System.Runtime.Intrinsics.Vector128.Shuffle(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from,
+                                    (nuint)(q1 * 2 + 0)),
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 2, 0, 0));
+                                // lanes 2 to 3: every second element of input vector 1
+                                gathered = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                                    0, -1, -1)),
+                                    global::System.Runtime.Intrinsics.Vector128.Shuffle(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from,
+                                    (nuint)(q1 * 2 + 4)),
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 2)),
+                                    gathered);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(gathered, ref to,
+                                    (nuint)(q1 + 8));
+                            }
+                            for (; q1 < 7; q1++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, q1
+                                    + 8) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, q1 * 2);
                             }
                         }
                     }

@@ -156,7 +156,6 @@ namespace KernelGen.Generator.Operators.Conv
             string suffix = type == ElementType.Float ? string.Empty : "L", reinterpret = type == ElementType.Float ? "AsSingle" : "AsDouble";
             using (writer.Block($"for (; {q} <= {lastStart}; {q} += {lanes})"))
             {
-                string value = string.Empty;
                 for (int k = 0; k < stride; k++)
                 {
                     int block = k;
@@ -168,11 +167,18 @@ namespace KernelGen.Generator.Operators.Conv
 
                     string loaded = width.Load("from", $"{Code.Affine(q, stride, offset)} + {k * lanes}");
                     string shuffled = width.ConstantShuffle(loaded, Enumerable.Range(0, lanes).Select(i => stride * i / lanes == block ? stride * i % lanes : 0), type);
+                    writer.WriteLine($"// lanes {feeds[0]} to {feeds[feeds.Length - 1]}: every {(stride == 2 ? "second" : stride == 3 ? "third" : $"{stride}th")} element of input vector {k}");
+                    if (k == 0)
+                    {
+                        writer.WriteLine($"var gathered = {shuffled};");
+                        continue;
+                    }
+
                     string mask = $"{width.Type}.{reinterpret}({width.Type}.Create({string.Join(", ", Enumerable.Range(0, lanes).Select(i => (stride * i / lanes == block ? "-1" : "0") + suffix))}))";
-                    value = value.Length == 0 ? shuffled : $"{width.Type}.ConditionalSelect({mask}, {shuffled}, {value})";
+                    writer.WriteLine($"gathered = {width.Type}.ConditionalSelect({mask}, {shuffled}, gathered);");
                 }
 
-                writer.WriteLine(width.Store(value, "to", Code.Affine(q, 1, target)));
+                writer.WriteLine(width.Store("gathered", "to", Code.Affine(q, 1, target)));
             }
         }
 
