@@ -39,7 +39,6 @@ namespace KernelGen.Generator.Emit
                 }
 
                 writer.WriteLine();
-                int perGroupIn = signature.InputShape[0] / Groups(spec), perGroupOut = channels / Groups(spec);
                 if (op.WeightIsOutputChannelFirst)
                 {
                     int block = weightLength / channels;
@@ -55,6 +54,8 @@ namespace KernelGen.Generator.Emit
                 }
                 else
                 {
+                    // [C_in, C_out/groups, k...]: the second axis gives the groups.
+                    int perGroupOut = weightShape[1], perGroupIn = signature.InputShape[0] / (channels / perGroupOut);
                     int taps = weightLength / (signature.InputShape[0] * perGroupOut);
                     writer.WriteLine($"// weight [{op.WeightLayout(signature.SpatialRank)}]: input channel ci, column j is output channel (ci / {perGroupIn})*{perGroupOut} + j.");
                     using (writer.Block($"for (int ci = 0; ci < {signature.InputShape[0]}; ci++)"))
@@ -77,14 +78,6 @@ namespace KernelGen.Generator.Emit
                 }
             }
         }
-
-        private static int Groups(OperatorSpec spec) => spec switch
-        {
-            ConvSpec conv => conv.Groups,
-            ConvTransposeSpec transposed => transposed.Groups,
-            Conv1x1Spec pointwise => pointwise.Groups,
-            _ => 1,
-        };
 
         private static void WriteLengthCheck(IndentedWriter writer, string name, int length, string shape)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 
 namespace KernelGen.Generator.Emit
@@ -77,6 +78,24 @@ namespace KernelGen.Generator.Emit
             if (after is not null)
             {
                 WriteLine(after);
+            }
+        }
+
+        /// <summary>Blocks opened one inside another, a number known only while writing (a loop per axis): closed innermost first.</summary>
+        public sealed class Nest : IDisposable
+        {
+            private readonly List<Scope> _scopes = new();
+
+            public void Add(Scope scope) => _scopes.Add(scope);
+
+            public void Dispose()
+            {
+                for (int i = _scopes.Count - 1; i >= 0; i--)
+                {
+                    _scopes[i].Dispose();
+                }
+
+                _scopes.Clear();
             }
         }
 

@@ -84,13 +84,13 @@ namespace KernelGen.Generator.Operators.Conv
         private static void WritePaddedCopy(IndentedWriter writer, ConvVectorLayout l)
         {
             int last = l.Rank - 1, columns = l.Geometry.InputSize[last], pad = l.Spec.Pad[last];
-            var scopes = new List<IDisposable>();
+            using var loops = new IndentedWriter.Nest();
             string source = Code.Times("c", l.Geometry.InputPlane), target = Code.Times("c", l.PaddedPlane);
-            scopes.Add(writer.Block($"for (int c = 0; c < {l.Geometry.InputChannels}; c++)"));
+            loops.Add(writer.Block($"for (int c = 0; c < {l.Geometry.InputChannels}; c++)"));
             for (int axis = 0; axis < last; axis++)
             {
                 string i = $"i{axis}";
-                scopes.Add(writer.Block($"for (int {i} = 0; {i} < {l.Geometry.InputSize[axis]}; {i}++)"));
+                loops.Add(writer.Block($"for (int {i} = 0; {i} < {l.Geometry.InputSize[axis]}; {i}++)"));
                 source += " + " + Code.Times(i, l.Geometry.InputStrides[axis]);
                 target += " + " + Code.Times($"({i} + {l.Spec.Pad[axis]})", l.PaddedStrides[axis]);
             }
@@ -121,11 +121,6 @@ namespace KernelGen.Generator.Operators.Conv
                         writer.WriteLine($"{Code.At("to", Code.Affine($"q{phase}", 1, phase * l.PhaseLength))} = {Code.At("from", Code.Affine($"q{phase}", l.ColumnStride, phase - pad))};");
                     }
                 }
-            }
-
-            for (int s = scopes.Count - 1; s >= 0; s--)
-            {
-                scopes[s].Dispose();
             }
         }
 
@@ -197,12 +192,12 @@ namespace KernelGen.Generator.Operators.Conv
 
             TileLoop.Write(writer, "m", g.OutputChannelsPerGroup, tile.Channels, channels =>
             {
-                var scopes = new List<IDisposable>();
+                using var loops = new IndentedWriter.Nest();
                 string input = $"g * {g.InputChannelsPerGroup * l.PaddedPlane}", output = $"(g * {g.OutputChannelsPerGroup} + m) * {g.OutputPlane}";
                 for (int axis = 0; axis < l.Rank - 2; axis++)
                 {
                     string o = $"o{axis}";
-                    scopes.Add(writer.Block($"for (int {o} = 0; {o} < {g.OutputSize[axis]}; {o}++)"));
+                    loops.Add(writer.Block($"for (int {o} = 0; {o} < {g.OutputSize[axis]}; {o}++)"));
                     input += " + " + Code.Times(o, l.Spec.Stride[axis] * l.PaddedStrides[axis]);
                     output += " + " + Code.Times(o, g.OutputStrides[axis]);
                 }
@@ -216,11 +211,6 @@ namespace KernelGen.Generator.Operators.Conv
                 else
                 {
                     WriteColumnTiles(writer, l, tile with { Channels = channels }, input, output);
-                }
-
-                for (int s = scopes.Count - 1; s >= 0; s--)
-                {
-                    scopes[s].Dispose();
                 }
             });
 
@@ -317,12 +307,12 @@ namespace KernelGen.Generator.Operators.Conv
         {
             ConvGeometry g = l.Geometry;
             int last = l.Rank - 1;
-            var scopes = new List<IDisposable>();
+            using var loops = new IndentedWriter.Nest();
             string tapInput = Code.Times("j", l.PaddedPlane), tapWeight = Code.Times("j", g.KernelTaps);
             for (int axis = 0; axis < last; axis++)
             {
                 string t = $"t{axis}";
-                scopes.Add(writer.Block($"for (int {t} = 0; {t} < {g.Kernel[axis]}; {t}++)"));
+                loops.Add(writer.Block($"for (int {t} = 0; {t} < {g.Kernel[axis]}; {t}++)"));
                 tapInput += " + " + Code.Times(t, l.Spec.Dilation[axis] * l.PaddedStrides[axis]);
                 tapWeight += " + " + Code.Times(t, g.KernelStrides[axis]);
             }
@@ -339,13 +329,11 @@ namespace KernelGen.Generator.Operators.Conv
             {
                 for (int t = 0; t < taps; t++)
                 {
-                    int[] tap = new int[l.Rank];
-                    tap[last] = t;
                     int reach = t * l.Spec.Dilation[last];
                     writer.WriteLine($"// last-axis tap {t}: column phase {reach % l.ColumnStride}, at output column + {reach / l.ColumnStride}");
                     using (writer.Block())
                     {
-                        WriteTapProducts(writer, l, tile, starts, acc, load: offset => $"{tapInput} + {offset + l.TapOffset(tap)}", weight: c => $"{tapWeight} + {(c * g.InputChannelsPerGroup * g.KernelTaps) + t}");
+                        WriteTapProducts(writer, l, tile, starts, acc, load: offset => $"{tapInput} + {offset + l.ColumnTapOffset(t)}", weight: c => $"{tapWeight} + {(c * g.InputChannelsPerGroup * g.KernelTaps) + t}");
                     }
                 }
             }
@@ -358,11 +346,6 @@ namespace KernelGen.Generator.Operators.Conv
                     writer.WriteLine($"int reach = {Code.Times("t", dilation)}, tapColumn = {tapInput} + reach % {l.ColumnStride} * {l.PhaseLength} + reach / {l.ColumnStride};");
                     WriteTapProducts(writer, l, tile, starts, acc, load: offset => $"tapColumn + {offset}", weight: c => $"{tapWeight} + t + {c * g.InputChannelsPerGroup * g.KernelTaps}");
                 }
-            }
-
-            for (int s = scopes.Count - 1; s >= 0; s--)
-            {
-                scopes[s].Dispose();
             }
         }
 

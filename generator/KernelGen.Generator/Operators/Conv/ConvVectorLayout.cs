@@ -92,17 +92,14 @@ namespace KernelGen.Generator.Operators.Conv
         public long VectorProducts => (long)ColumnStarts.Length * (ShapeText.ElementCount(Geometry.OutputSize) / OutputColumns)
             * Geometry.OutputChannels * Geometry.InputChannelsPerGroup * Geometry.KernelTaps;
 
-        /// <summary>The padded-buffer offset of tap <paramref name="tap"/> (all axes) from an output position's first read.</summary>
-        public int TapOffset(int[] tap)
+        /// <summary>
+        /// The padded-buffer offset of last-axis tap <paramref name="tap"/> from an output column's first read: its column
+        /// phase's start plus how many columns on in that phase it reads.
+        /// </summary>
+        public int ColumnTapOffset(int tap)
         {
-            int last = Rank - 1, offset = 0;
-            for (int axis = 0; axis < last; axis++)
-            {
-                offset += tap[axis] * Spec.Dilation[axis] * PaddedStrides[axis];
-            }
-
-            int reach = tap[last] * Spec.Dilation[last];
-            return offset + (reach % ColumnStride * PhaseLength) + (reach / ColumnStride);
+            int reach = tap * Spec.Dilation[Rank - 1];
+            return (reach % ColumnStride * PhaseLength) + (reach / ColumnStride);
         }
 
         /// <summary>The padded-buffer offset between output row <c>r</c> and row <c>r + 1</c> of a plane.</summary>
