@@ -119,6 +119,14 @@ public sealed class PropertyKernels
         new ConvTransposeConfig("CT48", 4, 6, [9, 20], [3, 3], [2, 2], [1, 1], [1, 1], [2, 2], 1, true, 1),
         new ConvTransposeConfig("CT49", 3, 4, [7, 15], [4, 5], [3, 3], [2, 2], [0, 2], [2, 2], 1, false, 2),
         new ConvTransposeConfig("CT50", 8, 8, [40], [7], [4], [3], [1], [3], 2, true, 1),
+        // 3-D, whose depth phases run plane by plane: a 3-D U-Net decoder's k4 s2 p1 and V-Net's k2 s2 up-convolution,
+        // batched; a dilated depth window with more taps than are written out (the depth taps loop); a plane window
+        // over the written-out taps inside a depth loop; a depth stride above the kernel (phases without taps).
+        new ConvTransposeConfig("CT51", 4, 3, [5, 6, 7], [4, 4, 4], [2, 2, 2], [1, 1, 1], [0, 0, 0], [1, 1, 1], 1, true, 1),
+        new ConvTransposeConfig("CT52", 3, 4, [4, 5, 9], [2, 2, 2], [2, 2, 2], [0, 0, 0], [0, 0, 0], [1, 1, 1], 1, false, 2),
+        new ConvTransposeConfig("CT53", 4, 4, [6, 5, 6], [5, 3, 3], [1, 2, 2], [2, 1, 1], [0, 1, 1], [2, 1, 1], 2, true, 1),
+        new ConvTransposeConfig("CT54", 2, 3, [3, 6, 20], [2, 5, 5], [1, 1, 1], [0, 2, 2], [0, 0, 0], [1, 1, 1], 1, true, 1),
+        new ConvTransposeConfig("CT55", 4, 6, [4, 5, 6], [2, 3, 3], [3, 2, 2], [0, 1, 1], [1, 1, 0], [1, 1, 1], 2, true, 1),
     ];
 
     public PropertyKernels()
@@ -395,6 +403,9 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [InlineData("ConvTranspose", "lanes (Vector512) over the padded width")]
     [InlineData("ConvTranspose", "treats this 1-D layer as a 2-D one of a single row")]
     [InlineData("ConvTranspose", "// Output channels in blocks of")]
+    [InlineData("ConvTranspose", "runs each depth phase plane by plane")]
+    [InlineData("ConvTranspose", "for (int qd = 0; qd <")]
+    [InlineData("ConvTranspose", "for (int md = 0; md <")]
     [InlineData("Conv", "// Form: fully unrolled")]
     [InlineData("Conv", "reads only the padding")]
     [InlineData("Conv", "for (int t0 = 0;")]
@@ -416,12 +427,17 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     public void Random_configurations_reach_every_form(string op, string marker) =>
         Assert.Contains(kernels.Generated, file => file.Contains(": " + op, StringComparison.Ordinal) && file.Contains(marker, StringComparison.Ordinal));
 
-    /// <summary>The dilated layers above run the stride-phase vector form, not the scalar loops.</summary>
+    /// <summary>The dilated and 3-D layers above run the stride-phase vector form, not the scalar loops.</summary>
     [Theory]
     [InlineData("CT48")]
     [InlineData("CT49")]
     [InlineData("CT50")]
-    public void Dilated_layers_take_the_vector_form(string name) =>
+    [InlineData("CT51")]
+    [InlineData("CT52")]
+    [InlineData("CT53")]
+    [InlineData("CT54")]
+    [InlineData("CT55")]
+    public void Dilated_and_3d_layers_take_the_vector_form(string name) =>
         Assert.Contains(kernels.Generated, file => file.Contains($".{name}, element type", StringComparison.Ordinal) && file.Contains($"{name}_Vector512_Phases0(", StringComparison.Ordinal));
 
     [Fact]

@@ -1,0 +1,251 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Emit;
+using KernelGen.Generator.Model;
+
+namespace KernelGen.Generator.Operators.ConvTranspose
+{
+    /// <summary>
+    /// Sizes, stride phases, the padded buffer and the form of one transposed convolution's vector path at one width.
+    /// Every layer is seen as 3-D: <c>[C, D, H, W]</c>, a 2-D layer with one plane (<c>D = 1</c>) and a 1-D layer with
+    /// one plane of one row. An added axis has kernel, stride and dilation 1 and no padding, so its phase
+    /// decomposition is one phase of one tap that reads where it writes, and it adds nothing to the generated code.
+    /// </summary>
+    internal sealed class ConvTransposePhaseLayout
+    {
+        /// <summary>The longest flat row, in vectors, that the flat form writes out (its stores are per output row).</summary>
+        public const int MaxFlatVectors = 16;
+
+        /// <summary>Products per output (input channels of a group times taps) up to which column phases are interleaved.</summary>
+        private const int InterleaveMaxProducts = 64;
+
+        public ConvTransposePhaseLayout(KernelSignature signature, ConvTransposeSpec spec, VectorWidth width)
+        {
+            int rank = signature.SpatialRank;
+            int added = 3 - rank;
+            int Size(EquatableArray<int> shape, int axis) => axis < added ? 1 : shape[axis - added + 1];
+            int Value(EquatableArray<int> values, int axis, int whenAdded) => axis < added ? whenAdded : values[axis - added];
+            ConvTransposePhases Axis(int axis) => new(Size(signature.InputShape, axis), Size(signature.OutputShape, axis),
+                Value(spec.Kernel, axis, 1), Value(spec.Stride, axis, 1), Value(spec.Pad, axis, 0), Value(spec.Dilation, axis, 1));
+
+            SpatialRank = rank;
+            Method = signature.MethodName;
+            Activation = spec.Activation;
+            Element = signature.ElementKeyword;
+            ElementType = signature.ElementType;
+            Width = width;
+            Lanes = width.Lanes(signature.ElementType);
+            HasBias = signature.BiasParameter is not null;
+            Groups = spec.Groups;
+            InputChannels = signature.InputShape[0];
+            OutputChannels = signature.OutputShape[0];
+            Depth = Axis(0);
+            Rows = Axis(1);
+            Columns = Axis(2);
+
+            static IEnumerable<int> Reached(ConvTransposePhases axis) => Enumerable.Range(0, axis.Stride).Where(r => axis.Count(r) > 0);
+            static IEnumerable<int> WithTaps(ConvTransposePhases axis) => Reached(axis).Where(r => axis.Taps(r) > 0);
+            Phases = (from rd in WithTaps(Depth) from rh in WithTaps(Rows) from rw in WithTaps(Columns) select new Phase(rd, rh, rw)).ToList();
+            HasEmptyPhases = Phases.Count < Reached(Depth).Count() * Reached(Rows).Count() * Reached(Columns).Count();
+
+            // Every read lies at (q + FirstQ + PadBefore - m) planes, rows and (vector lanes + FirstQ + PadBefore - m) columns.
+            static int PaddedSize(ConvTransposePhases axis, Func<int, int> count) =>
+                Math.Max(axis.Input + axis.PadBefore, Enumerable.Range(0, axis.Stride).Max(r => count(r) + axis.FirstQ(r) + axis.PadBefore));
+            PaddedDepth = PaddedSize(Depth, Depth.Count);
+            PaddedHeight = PaddedSize(Rows, Rows.Count);
+            int rowPaddedWidth = PaddedSize(Columns, r => VectorsFor(Columns.Count(r)) * Lanes);
+            int flatPaddedWidth = PaddedSize(Columns, Columns.Count);
+
+            // Rows shorter than a vector waste most of its lanes; taking a phase's outputs row after row over the
+            // padded width (the flat form) fills them, at the price of computing the few padding columns between rows.
+            // Each plane of a depth phase repeats its plane's work once per depth tap.
+            int PlaneRepeats(Phase p) => Depth.Taps(p.Rd) * Depth.Count(p.Rd) * Rows.Taps(p.Rh) * Columns.Taps(p.Rw);
+            int rowCost = Phases.Sum(p => PlaneRepeats(p) * Rows.Count(p.Rh) * VectorsFor(Columns.Count(p.Rw)));
+            int flatCost = Phases.Sum(p => PlaneRepeats(p) * VectorsFor(FlatLength(p.Rh, p.Rw, flatPaddedWidth)));
+            Flat = flatCost * 5 < rowCost * 4 && Phases.All(p => VectorsFor(FlatLength(p.Rh, p.Rw, flatPaddedWidth)) <= MaxFlatVectors);
+            PaddedWidth = Flat ? flatPaddedWidth : rowPaddedWidth;
+            VectorProducts = Flat ? flatCost : rowCost;
+
+            var rws = Reached(Columns).Where(rw => Columns.Taps(rw) > 0).ToArray();
+            // Interleaving in registers saves the lane-by-lane stores, which matter when each output sums few products
+            // or, in the flat form, always; in the row form it also halves the tile per phase, which costs more than it
+            // saves when each output sums many.
+            bool interleave = Columns.Stride > 1 && rws.Length == Columns.Stride && Lanes % Columns.Stride == 0
+                && rws.All(rw => Columns.Count(rw) == Columns.Count(0))
+                && (Flat || InputChannelsPerGroup * Depth.MaxTaps * Rows.MaxTaps * Columns.MaxTaps <= InterleaveMaxProducts);
+            PhaseSets = (from rd in WithTaps(Depth)
+                         from rh in WithTaps(Rows)
+                         from set in interleave
+                             ? new[] { new ConvTransposePhaseSet(rd, rh, rws.OrderBy(rw => Columns.OutputPosition(rw, 0)).ToArray(), interleaved: true) }
+                             : rws.Select(rw => new ConvTransposePhaseSet(rd, rh, new[] { rw }, interleaved: false))
+                         select set).ToList();
+
+            NeedsPadding = Flat || Depth.PadBefore > 0 || Rows.PadBefore > 0 || Columns.PadBefore > 0
+                || PaddedDepth > Depth.Input || PaddedHeight > Rows.Input || PaddedWidth > Columns.Input;
+            if (!NeedsPadding)
+            {
+                PaddedDepth = Depth.Input;
+                PaddedHeight = Rows.Input;
+                PaddedWidth = Columns.Input;
+            }
+
+            // The flat form's last vector runs past the phase's plane into the next one; after the last, into zeros.
+            int lastRead = !Flat ? 0 : Phases.Max(p => ((Depth.FirstQ(p.Rd) + Depth.PadBefore + Depth.Count(p.Rd) - 1) * PaddedPlane)
+                + ((Rows.FirstQ(p.Rh) + Rows.PadBefore) * PaddedWidth)
+                + (VectorsFor(FlatLength(p.Rh, p.Rw, PaddedWidth)) * Lanes) + Columns.FirstQ(p.Rw) + Columns.PadBefore);
+            PaddedLength = (InputChannels * PaddedVolume) + Math.Max(0, lastRead - PaddedVolume);
+        }
+
+        /// <summary>The layer's own rank (1, 2 or 3), for what the generated comments say.</summary>
+        public int SpatialRank { get; }
+
+        public string Method { get; }
+
+        public ActivationSpec Activation { get; }
+
+        public string Element { get; }
+
+        public ElementType ElementType { get; }
+
+        public VectorWidth Width { get; }
+
+        public int Lanes { get; }
+
+        public bool HasBias { get; }
+
+        public int Groups { get; }
+
+        public int InputChannels { get; }
+
+        public int OutputChannels { get; }
+
+        public int InputChannelsPerGroup => InputChannels / Groups;
+
+        public int OutputChannelsPerGroup => OutputChannels / Groups;
+
+        /// <summary>The depth axis: of a 3-D layer, or one plane (added) for 1-D and 2-D layers.</summary>
+        public ConvTransposePhases Depth { get; }
+
+        public ConvTransposePhases Rows { get; }
+
+        public ConvTransposePhases Columns { get; }
+
+        /// <summary>
+        /// True when each phase is computed as one flat row over the padded width: a vector then spans several
+        /// output rows, and the padding columns between them are computed and dropped.
+        /// </summary>
+        public bool Flat { get; }
+
+        /// <summary>Vector multiply-adds per (input channel, output channel) pair, for choosing a form and a width.</summary>
+        public int VectorProducts { get; }
+
+        /// <summary>The phases with taps and outputs: (depth, row, column).</summary>
+        public List<Phase> Phases { get; }
+
+        public List<ConvTransposePhaseSet> PhaseSets { get; }
+
+        public bool HasEmptyPhases { get; }
+
+        public int PaddedDepth { get; }
+
+        public int PaddedHeight { get; }
+
+        public int PaddedWidth { get; }
+
+        public bool NeedsPadding { get; }
+
+        /// <summary>One plane of the padded input: the step from one depth to the next.</summary>
+        public int PaddedPlane => PaddedHeight * PaddedWidth;
+
+        /// <summary>One channel of the padded input: the step from one channel to the next.</summary>
+        public int PaddedVolume => PaddedDepth * PaddedPlane;
+
+        /// <summary>The padded channels, and in the flat form the zeros its last vectors read past them.</summary>
+        public int PaddedLength { get; }
+
+        /// <summary>One channel of the input.</summary>
+        public int InputVolume => Depth.Input * Rows.Input * Columns.Input;
+
+        /// <summary>One plane of an output channel: the step from one output depth to the next.</summary>
+        public int OutputPlane => Rows.Output * Columns.Output;
+
+        /// <summary>One output channel.</summary>
+        public int OutputVolume => Depth.Output * OutputPlane;
+
+        /// <summary>The weights of one tap plane: the step from one depth tap to the next.</summary>
+        public int PlaneTaps => Rows.Kernel * Columns.Kernel;
+
+        public int KernelTaps => Depth.Kernel * PlaneTaps;
+
+        private int? _channelBlock;
+
+        /// <summary>Output channels of a group that every phase runs over before the next block (<see cref="ConvTransposeTiling.ChannelBlock"/>).</summary>
+        public int ChannelBlock => _channelBlock ??= ConvTransposeTiling.ChannelBlock(this);
+
+        public bool IsBlocked => ChannelBlock < OutputChannelsPerGroup;
+
+        /// <summary>The bytes of weights that feed one output channel: every input channel of its group, every tap.</summary>
+        public long OutputChannelWeightBytes => (long)InputChannelsPerGroup * KernelTaps * (ElementType == ElementType.Float ? sizeof(float) : sizeof(double));
+
+        /// <summary>Weights from one input channel of a group to all its output channels: the step from channel j to j + 1.</summary>
+        public int ChannelWeights => OutputChannelsPerGroup * KernelTaps;
+
+        /// <summary>Lanes of phase (rh, rw) in the flat form: every row but the last spans the whole padded width.</summary>
+        public int FlatLength(int rh, int rw, int paddedWidth) => ((Rows.Count(rh) - 1) * paddedWidth) + Columns.Count(rw);
+
+        public int VectorsFor(int lanes) => (lanes + Lanes - 1) / Lanes;
+
+        /// <summary>Where a phase set's first read lies in the padded input, beyond its group, row and lane offsets.</summary>
+        public int InputOrigin(ConvTransposePhaseSet set) =>
+            (Depth.FirstQ(set.Rd) * PaddedPlane) + (Rows.FirstQ(set.Rh) * PaddedWidth) + (set.Interleaved ? 0 : Columns.FirstQ(set.Rws[0]));
+
+        /// <summary>A phase set's first tap in the weights of each (input, output) channel pair.</summary>
+        public int WeightOrigin(ConvTransposePhaseSet set) =>
+            (Depth.FirstTap(set.Rd) * PlaneTaps) + (Rows.FirstTap(set.Rh) * Columns.Kernel) + (set.Interleaved ? 0 : Columns.FirstTap(set.Rws[0]));
+
+        /// <summary>A phase set's first output in each output channel.</summary>
+        public int OutputOrigin(ConvTransposePhaseSet set) =>
+            (Depth.OutputPosition(set.Rd, 0) * OutputPlane) + (Rows.OutputPosition(set.Rh, 0) * Columns.Output) + (set.Interleaved ? 0 : Columns.OutputPosition(set.Rws[0], 0));
+
+        /// <summary>One stride phase: its residue on each axis.</summary>
+        public readonly record struct Phase(int Rd, int Rh, int Rw);
+    }
+
+    /// <summary>One (depth, row) phase with the column phases computed together: all of them interleaved, or one.</summary>
+    internal sealed class ConvTransposePhaseSet
+    {
+        public ConvTransposePhaseSet(int rd, int rh, int[] rws, bool interleaved)
+        {
+            Rd = rd;
+            Rh = rh;
+            Rws = rws;
+            Interleaved = interleaved;
+        }
+
+        public int Rd { get; }
+
+        public int Rh { get; }
+
+        /// <summary>The column phases, in the order of their first output column when interleaved.</summary>
+        public int[] Rws { get; }
+
+        public bool Interleaved { get; }
+
+        /// <summary>
+        /// The column phase <paramref name="p"/>'s first tap as the phase method writes it: a constant when the
+        /// column phases are interleaved (every set has them all), 0 otherwise (the method's argument holds it).
+        /// </summary>
+        public int ColumnTap(ConvTransposePhaseLayout l, int p) => Interleaved ? l.Columns.FirstTap(Rws[p]) : 0;
+
+        /// <summary>How the phase method's comments name column phase <paramref name="p"/>'s first tap.</summary>
+        public string ColumnName(ConvTransposePhaseLayout l, int p) => Interleaved ? $"{l.Columns.FirstTap(Rws[p])}" : "column";
+
+        /// <summary>The first <c>q</c> of column phase <paramref name="p"/> as the phase method writes it (see <see cref="ColumnTap"/>).</summary>
+        public int ColumnFirstQ(ConvTransposePhaseLayout l, int p) => Interleaved ? l.Columns.FirstQ(Rws[p]) : 0;
+
+        /// <summary>The phase as (row, column), or (depth, row, column) for a 3-D layer; the column <c>all</c> when interleaved.</summary>
+        public string Describe(ConvTransposePhaseLayout l) =>
+            (l.SpatialRank == 3 ? $"({Rd}, " : "(") + (Interleaved ? $"{Rh}, all)" : $"{Rh}, {Rws[0]})");
+    }
+}
