@@ -9,7 +9,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json"];
 
     public GoldenKernels()
     {
@@ -135,6 +135,9 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
     [InlineData("); each phase one flat row of")]
     [InlineData("lanes (Vector256) over the padded width")]
     [InlineData("lanes (Vector512) over the padded width")]
+    [InlineData("runs each depth phase plane by plane")]
+    [InlineData("for (int md = 0; md <")]
+    [InlineData("treats this 1-D layer as a 2-D one of a single row")]
     public void PyTorch_cases_reach_the_transposed_convolution_forms(string marker) =>
         Assert.Contains(kernels.Generated, file => file.Contains(": ConvTranspose", StringComparison.Ordinal) && file.Contains(marker, StringComparison.Ordinal));
 
