@@ -29,6 +29,14 @@ public static partial class Layers
     [ConvTranspose(k: 3, stride: 2, pad: 2, OutputPadding = 1, Dilation = 2)]
     public static partial void Dilated([Shape(64, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 64, 64)] Span<float> output);
 
+    // 3-D decoders: 3-D U-Net's (and V-Net's) 2x2x2 up-convolution, and the 4x4x4 stride-2 layer of volumetric GANs
+    // (3D-GAN, Wu et al. 2016), one stage each.
+    [ConvTranspose(k: 2, stride: 2)]
+    public static partial void UNet3d([Shape(64, 16, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 32, 32, 32)] Span<float> output);
+
+    [ConvTranspose(k: 4, stride: 2, pad: 1)]
+    public static partial void Gan3d([Shape(64, 8, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 16, 16, 16)] Span<float> output);
+
     [ConvTranspose(k: 2, stride: 2)]
     public static partial void UNet([Shape(64, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 64, 64)] Span<float> output);
 

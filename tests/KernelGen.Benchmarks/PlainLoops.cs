@@ -129,6 +129,51 @@ public static class PlainLoops
         }
     }
 
+    /// <summary>A cubic 3-D transposed convolution as a user writes it: every input element scatters its kernel, bound-tested.</summary>
+    public static void ConvTranspose3d(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y,
+        int cin, int cout, int size, int k, int stride, int pad)
+    {
+        int o = ((size - 1) * stride) - (2 * pad) + k;
+        int volume = o * o * o;
+        for (int co = 0; co < cout; co++)
+        {
+            y.Slice(co * volume, volume).Fill(bias.IsEmpty ? 0 : bias[co]);
+        }
+
+        for (int ci = 0; ci < cin; ci++)
+        {
+            for (int co = 0; co < cout; co++)
+            {
+                for (int iz = 0; iz < size; iz++)
+                {
+                    for (int iy = 0; iy < size; iy++)
+                    {
+                        for (int ix = 0; ix < size; ix++)
+                        {
+                            float v = x[(((((ci * size) + iz) * size) + iy) * size) + ix];
+                            for (int kz = 0; kz < k; kz++)
+                            {
+                                int oz = (iz * stride) - pad + kz;
+                                for (int ky = 0; ky < k; ky++)
+                                {
+                                    int oy = (iy * stride) - pad + ky;
+                                    for (int kx = 0; kx < k; kx++)
+                                    {
+                                        int ox = (ix * stride) - pad + kx;
+                                        if (oz >= 0 && oz < o && oy >= 0 && oy < o && ox >= 0 && ox < o)
+                                        {
+                                            y[(co * volume) + (((oz * o) + oy) * o) + ox] += v * w[(((((((ci * cout) + co) * k) + kz) * k) + ky) * k) + kx];
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     public static void Conv1x1(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, int cin, int cout, int positions)
     {
         for (int co = 0; co < cout; co++)

@@ -126,6 +126,22 @@ public class Dilated : Workload
     protected override void Plain(float[] output) => PlainLoops.ConvTranspose2d(Input, Weight, Bias, output, 64, 32, 32, 32, 3, 2, 2, 1, 1, dilation: 2);
 }
 
+public class UNet3d : Workload
+{
+    public override long MultiplyAdds => 64L * 32 * 4096 * 8;
+    protected override (int, int, int, int) Lengths => (64 * 4096, 64 * 32 * 8, 32, 32 * 32768);
+    protected override void Generated(float[] output) => Layers.UNet3d(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.ConvTranspose3d(Input, Weight, Bias, output, 64, 32, 16, 2, 2, 0);
+}
+
+public class Gan3d : Workload
+{
+    public override long MultiplyAdds => 64L * 32 * 512 * 64;
+    protected override (int, int, int, int) Lengths => (64 * 512, 64 * 32 * 64, 32, 32 * 4096);
+    protected override void Generated(float[] output) => Layers.Gan3d(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.ConvTranspose3d(Input, Weight, Bias, output, 64, 32, 8, 4, 2, 1);
+}
+
 public class UNet : Workload
 {
     public override long MultiplyAdds => 64L * 32 * 32 * 32 * 4;

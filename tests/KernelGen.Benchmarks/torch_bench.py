@@ -31,6 +31,13 @@ def conv_t1d(cin, cout, length, k, s, p):
     return (lambda: F.conv_transpose1d(x, w, b, stride=s, padding=p)), cin * cout * length * k
 
 
+def conv_t3d(cin, cout, size, k, s, p):
+    x = torch.randn(1, cin, size, size, size)
+    w = torch.randn(cin, cout, k, k, k)
+    b = torch.randn(cout)
+    return (lambda: F.conv_transpose3d(x, w, b, stride=s, padding=p)), cin * cout * size ** 3 * k ** 3
+
+
 def conv1x1(cin, cout, size, bias):
     x = torch.randn(1, cin, size, size)
     w = torch.randn(cout, cin, 1, 1)
@@ -83,6 +90,8 @@ WORKLOADS = {
     "Dilated": conv_t(64, 32, 32, 3, 2, 2, op=1, dilation=2),
     "Vocoder8x": conv_t1d(512, 256, 32, 16, 8, 4),
     "Vocoder2x": conv_t1d(128, 64, 2048, 4, 2, 1),
+    "UNet3d": conv_t3d(64, 32, 16, 2, 2, 0),
+    "Gan3d": conv_t3d(64, 32, 8, 4, 2, 1),
     "SequenceProjection": conv1x1_1d(256, 256, 200),
     "Autoencoder1": conv_t(32, 16, 7, 3, 2, 1, op=1),
     "Autoencoder2": conv_t(16, 1, 14, 3, 2, 1, op=1),

@@ -60,6 +60,22 @@ def main():
         "DepthwiseConv": (nn.Conv2d(64, 64, 3, 1, 1, groups=64), (64, 56, 56)),
         "ResBlock1d": (nn.Conv1d(128, 128, 3, 1, 3, dilation=3), (128, 1024)),
         "Volume3d": (nn.Conv3d(16, 32, 3, 2, 1), (16, 16, 16, 16)),
+        # The transposed convolutions, 1x1 convolutions and upsamplings of the tables.
+        "Dcgan": (nn.ConvTranspose2d(128, 64, 4, 2, 1), (128, 16, 16)),
+        "UNet": (nn.ConvTranspose2d(64, 32, 2, 2), (64, 32, 32)),
+        "Autoencoder1": (nn.ConvTranspose2d(32, 16, 3, 2, 1, output_padding=1), (32, 7, 7)),
+        "Autoencoder2": (nn.ConvTranspose2d(16, 1, 3, 2, 1, output_padding=1), (16, 14, 14)),
+        "Depthwise": (nn.ConvTranspose2d(64, 64, 4, 2, 1, groups=64, bias=False), (64, 32, 32)),
+        "Dilated": (nn.ConvTranspose2d(64, 32, 3, 2, 2, output_padding=1, dilation=2), (64, 32, 32)),
+        "Vocoder8x": (nn.ConvTranspose1d(512, 256, 16, 8, 4), (512, 32)),
+        "Vocoder2x": (nn.ConvTranspose1d(128, 64, 4, 2, 1), (128, 2048)),
+        "UNet3d": (nn.ConvTranspose3d(64, 32, 2, 2), (64, 16, 16, 16)),
+        "Gan3d": (nn.ConvTranspose3d(64, 32, 4, 2, 1), (64, 8, 8, 8)),
+        "Projection": (nn.Conv2d(256, 64, 1), (256, 28, 28)),
+        "SmallProjection": (nn.Conv2d(32, 16, 1, bias=False), (32, 16, 16)),
+        "SequenceProjection": (nn.Conv1d(256, 256, 1), (256, 200)),
+        "Nearest": (nn.Upsample(scale_factor=2, mode="nearest"), (64, 32, 32)),
+        "Bilinear": (nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False), (64, 32, 32)),
     }
     for name, (layer, shape) in layers.items():
         export(layer.eval(), torch.randn(1, *shape), name)
