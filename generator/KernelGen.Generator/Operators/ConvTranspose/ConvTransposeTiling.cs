@@ -63,7 +63,11 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// <summary>Flat form: up to four vectors of the flat row, and as many channels as registers allow.</summary>
         private static Tile FlatTile(Layout l, PhaseSet set)
         {
-            int vectors = Math.Min(4, l.VectorsFor(l.FlatLength(set.Rh, set.Rws[0], l.PaddedWidth)));
+            // The flat row in as few tiles as the registers allow, of as even a size as possible: a remainder tile of
+            // one vector loads a vector per broadcast (the 3-D GAN layer's 5 vectors were a tile of 4 and one of 1).
+            int total = l.VectorsFor(l.FlatLength(set.Rh, set.Rws[0], l.PaddedWidth));
+            int tiles = (total + MaxFlatTileVectors(l) - 1) / MaxFlatTileVectors(l);
+            int vectors = (total + tiles - 1) / tiles;
             int accumulators = l.Width.Registers >= 32 ? WideFlatAccumulators : Math.Min(MaxAccumulators, l.Width.TileAccumulators);
             int most = Math.Max(1, Math.Min(l.OutputChannelsPerGroup, accumulators / (vectors * set.Rws.Length)));
 
@@ -72,6 +76,9 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             int even = Enumerable.Range(1, most).Last(c => l.OutputChannelsPerGroup % c == 0);
             return new Tile(even * 2 >= most ? even : most, 1, vectors);
         }
+
+        /// <summary>Vectors of a flat tile at most: 6 with 32 registers (with two channels and two interleaved column phases, 24 accumulators), else 4.</summary>
+        private static int MaxFlatTileVectors(Layout l) => l.Width.Registers >= 32 ? 6 : 4;
 
         /// <summary>
         /// Output channels per block, when all the weights of a group do not fit in <see cref="WeightBlockBytes"/>: every
