@@ -141,6 +141,14 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
     public void PyTorch_cases_reach_the_transposed_convolution_forms(string marker) =>
         Assert.Contains(kernels.Generated, file => file.Contains(": ConvTranspose", StringComparison.Ordinal) && file.Contains(marker, StringComparison.Ordinal));
 
+    /// <summary>Linear upsampling's vector form meets PyTorch in every rank.</summary>
+    [Theory]
+    [InlineData("along W by constant shuffles, straight into the output")]
+    [InlineData("rows, then along H by whole vectors")]
+    [InlineData("rows, then along H and D by whole vectors")]
+    public void PyTorch_cases_reach_the_linear_upsampling_forms(string marker) =>
+        Assert.Contains(kernels.Generated, file => file.Contains(": Upsample", StringComparison.Ordinal) && file.Contains(marker, StringComparison.Ordinal));
+
     /// <summary>The activation cases reach every weighted operator both fully unrolled and in loops with vector paths.</summary>
     [Theory]
     [InlineData("ConvTranspose2d", "// Form: fully unrolled")]
