@@ -82,6 +82,14 @@ public static partial class Layers
     [Upsample(scale: 2)]
     public static partial void Nearest([Shape(64, 32, 32)] ReadOnlySpan<float> input, [Shape(64, 64, 64)] Span<float> output);
 
+    // Trilinear x2 as 3-D U-Net variants use in place of the up-convolution, and linear x2 over a 1-D sequence (the
+    // upsampling of audio encoder-decoders such as Wave-U-Net).
+    [Upsample(scale: 2, Mode = UpsampleMode.Linear)]
+    public static partial void Trilinear([Shape(32, 16, 16, 16)] ReadOnlySpan<float> input, [Shape(32, 32, 32, 32)] Span<float> output);
+
+    [Upsample(scale: 2, Mode = UpsampleMode.Linear)]
+    public static partial void Linear1d([Shape(64, 4096)] ReadOnlySpan<float> input, [Shape(64, 8192)] Span<float> output);
+
     [Upsample(scale: 2, Mode = UpsampleMode.Linear)]
     public static partial void Bilinear([Shape(64, 32, 32)] ReadOnlySpan<float> input, [Shape(64, 64, 64)] Span<float> output);
 }

@@ -207,6 +207,43 @@ public static class PlainLoops
     }
 
     /// <summary>Bilinear, align_corners=False, as PyTorch computes it.</summary>
+    /// <summary>
+    /// Linear upsampling (align_corners=False) by whole factors per axis, as a user writes it: every output element
+    /// computes its source positions and blends eight inputs. A 1-D layer has depth and height 1 with factor 1 there.
+    /// </summary>
+    public static void UpsampleLinear3d(ReadOnlySpan<float> x, Span<float> y, int c, (int D, int H, int W) size, (int D, int H, int W) scale)
+    {
+        (int od, int oh, int ow) = (size.D * scale.D, size.H * scale.H, size.W * scale.W);
+        static (int I0, int I1, float L0, float L1) Source(int o, int n, int factor)
+        {
+            float s = Math.Max(((o + 0.5f) / factor) - 0.5f, 0);
+            int i0 = (int)s, i1 = i0 < n - 1 ? i0 + 1 : i0;
+            return (i0, i1, 1 - (s - i0), s - i0);
+        }
+
+        for (int ch = 0; ch < c; ch++)
+        {
+            int volume = ch * size.D * size.H * size.W;
+            for (int z = 0; z < od; z++)
+            {
+                var d = Source(z, size.D, scale.D);
+                for (int r = 0; r < oh; r++)
+                {
+                    var h = Source(r, size.H, scale.H);
+                    for (int col = 0; col < ow; col++)
+                    {
+                        var w = Source(col, size.W, scale.W);
+                        int r00 = volume + (((d.I0 * size.H) + h.I0) * size.W), r01 = volume + (((d.I0 * size.H) + h.I1) * size.W);
+                        int r10 = volume + (((d.I1 * size.H) + h.I0) * size.W), r11 = volume + (((d.I1 * size.H) + h.I1) * size.W);
+                        float front = (h.L0 * ((w.L0 * x[r00 + w.I0]) + (w.L1 * x[r00 + w.I1]))) + (h.L1 * ((w.L0 * x[r01 + w.I0]) + (w.L1 * x[r01 + w.I1])));
+                        float back = (h.L0 * ((w.L0 * x[r10 + w.I0]) + (w.L1 * x[r10 + w.I1]))) + (h.L1 * ((w.L0 * x[r11 + w.I0]) + (w.L1 * x[r11 + w.I1])));
+                        y[(((((ch * od) + z) * oh) + r) * ow) + col] = (d.L0 * front) + (d.L1 * back);
+                    }
+                }
+            }
+        }
+    }
+
     public static void UpsampleBilinear2d(ReadOnlySpan<float> x, Span<float> y, int c, int h, int w, int scale)
     {
         int oh = h * scale, ow = w * scale;

@@ -261,3 +261,19 @@ public class Volume3d : Workload
     protected override void Generated(float[] output) => Layers.Volume3d(Input, Weight, Bias, output);
     protected override void Plain(float[] output) => PlainLoops.Conv3d(Input, Weight, Bias, output, 16, 32, (16, 16, 16), (3, 3, 3), 2, 1);
 }
+
+public class Trilinear : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (32 * 4096, 0, 0, 32 * 32768);
+    protected override void Generated(float[] output) => Layers.Trilinear(Input, output);
+    protected override void Plain(float[] output) => PlainLoops.UpsampleLinear3d(Input, output, 32, (16, 16, 16), (2, 2, 2));
+}
+
+public class Linear1d : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (64 * 4096, 0, 0, 64 * 8192);
+    protected override void Generated(float[] output) => Layers.Linear1d(Input, output);
+    protected override void Plain(float[] output) => PlainLoops.UpsampleLinear3d(Input, output, 64, (1, 1, 4096), (1, 1, 2));
+}

@@ -82,6 +82,11 @@ def upsample(c, size, mode):
     return (lambda: F.interpolate(x, scale_factor=2, mode=mode, **kwargs)), 0
 
 
+def upsample_nd(c, size, mode):
+    x = torch.randn(1, c, *size)
+    return (lambda: F.interpolate(x, scale_factor=2, mode=mode, align_corners=False)), 0
+
+
 WORKLOADS = {
     "SeedConvTranspose": conv_t(1, 1, 2, 3, 2, 0, bias=False),
     "SeedUpsample": upsample(1, 2, "nearest"),
@@ -109,6 +114,8 @@ WORKLOADS = {
     "WholeModel.Autoencoder(Batch=32)": autoencoder(32),
     "Nearest": upsample(64, 32, "nearest"),
     "Bilinear": upsample(64, 32, "bilinear"),
+    "Trilinear": upsample_nd(32, (16, 16, 16), "trilinear"),
+    "Linear1d": upsample_nd(64, (4096,), "linear"),
 }
 
 
