@@ -9,7 +9,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json"];
 
     public GoldenKernels()
     {
@@ -141,13 +141,27 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
     public void PyTorch_cases_reach_the_transposed_convolution_forms(string marker) =>
         Assert.Contains(kernels.Generated, file => file.Contains(": ConvTranspose", StringComparison.Ordinal) && file.Contains(marker, StringComparison.Ordinal));
 
-    /// <summary>Linear upsampling's vector form meets PyTorch in every rank.</summary>
+    /// <summary>Upsampling's vector form from tables meets PyTorch in every rank and mode that has no copy form.</summary>
     [Theory]
-    [InlineData("along W by constant shuffles, straight into the output")]
-    [InlineData("rows, then along H by whole vectors")]
-    [InlineData("rows, then along H and D by whole vectors")]
-    public void PyTorch_cases_reach_the_linear_upsampling_forms(string marker) =>
-        Assert.Contains(kernels.Generated, file => file.Contains(": Upsample", StringComparison.Ordinal) && file.Contains(marker, StringComparison.Ordinal));
+    [InlineData("mode='linear'", "along W by constant shuffles, straight into the output")]
+    [InlineData("mode='bilinear'", "rows, then along H by whole vectors")]
+    [InlineData("mode='trilinear'", "rows, then along H and D by whole vectors")]
+    [InlineData("mode='bicubic'", "rows, then along H by whole vectors")]
+    [InlineData("mode='nearest'", "along W by constant shuffles")]
+    [InlineData("mode='nearest-exact'", "along W by constant shuffles")]
+    public void PyTorch_cases_reach_the_upsampling_vector_forms(string mode, string marker) =>
+        Assert.Contains(kernels.Generated, file => file.Contains(mode, StringComparison.Ordinal) && file.Contains(marker, StringComparison.Ordinal));
+
+    /// <summary>Every case sized for the upsampling vector form takes it (at the widest width, which this machine runs).</summary>
+    [Fact]
+    public void Upsample_layer_cases_take_the_vector_form()
+    {
+        foreach (GoldenCase c in GoldenCase.Load("upsample_layers.json"))
+        {
+            Assert.Contains(kernels.Generated, file => file.Contains($"Generated.Kernels.{GoldenKernels.MethodName(c)},", StringComparison.Ordinal)
+                && file.Contains("One sample with Vector512: along W by constant shuffles", StringComparison.Ordinal));
+        }
+    }
 
     /// <summary>The activation cases reach every weighted operator both fully unrolled and in loops with vector paths.</summary>
     [Theory]

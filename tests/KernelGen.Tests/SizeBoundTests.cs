@@ -44,6 +44,10 @@ public sealed class SizeBoundTests
         { "conv 1080p k3 s2 p1 relu", "[Conv(3, 2, 1, Activation = Activation.Relu)] public static partial void L([Shape(3, 1080, 1920)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 540, 960)] Span<float> output);" },
         { "conv3d k3 s2 on [4, 64, 64, 64] gelu", "[Conv(3, 2, 1, Activation = Activation.Gelu)] public static partial void L([Shape(4, 64, 64, 64)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(8, 32, 32, 32)] Span<float> output);" },
         { "conv 1-D k41 s4 on [8, 65536]", "[Conv(41, 4, 20)] public static partial void L([Shape(8, 65536)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(8, 16384)] Span<float> output);" },
+        { "3-D k4 s2 p1 on [8, 64, 64, 64]", "[ConvTranspose(4, 2, 1)] public static partial void L([Shape(8, 64, 64, 64)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(8, 128, 128, 128)] Span<float> output);" },
+        { "3-D k7 dilation 2 on [4, 32, 32, 32]", "[ConvTranspose(7, 1, 6, Dilation = 2)] public static partial void L([Shape(4, 32, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(4, 32, 32, 32)] Span<float> output);" },
+        { "trilinear x2 on [2, 64, 64, 64]", "[Upsample(2, Mode = UpsampleMode.Linear)] public static partial void L([Shape(2, 64, 64, 64)] ReadOnlySpan<float> input, [Shape(2, 128, 128, 128)] Span<float> output);" },
+        { "linear x2 on [4, 65536]", "[Upsample(2, Mode = UpsampleMode.Linear)] public static partial void L([Shape(4, 65536)] ReadOnlySpan<float> input, [Shape(4, 131072)] Span<float> output);" },
         { "1x1 on [64, 512, 512]", "[Conv1x1] public static partial void L([Shape(64, 512, 512)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(32, 512, 512)] Span<float> output);" },
     };
 

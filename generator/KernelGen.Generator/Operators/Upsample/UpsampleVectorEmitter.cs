@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using KernelGen.Generator.Emit;
 using KernelGen.Generator.Model;
@@ -5,11 +6,12 @@ using KernelGen.Generator.Model;
 namespace KernelGen.Generator.Operators.Upsample
 {
     /// <summary>
-    /// The vector form of linear upsampling in every rank, separable as PyTorch computes it (the innermost axis first):
-    /// first along W, each block of output columns from one vector of input columns rearranged by two constant shuffles
-    /// and weighted by two constant weight vectors; then along H (2-D), each output row a weighted sum of two of those
-    /// rows, or along H and D (3-D), of four, whole vectors at a time. A 1-D layer is the first pass alone, written
-    /// straight into the output.
+    /// The vector form of upsampling from tables, for every mode and rank, separable as PyTorch computes it (the
+    /// innermost axis first). Each output position reads <c>T</c> source positions per axis (nearest 1, linear 2,
+    /// cubic 4): first along W, each block of output columns from one vector of input columns rearranged by T constant
+    /// shuffles and weighted by T constant weight vectors; then along H (2-D) each output row is the weighted sum of T of
+    /// those rows, or along H and D (3-D) of T planes of T rows, whole vectors at a time. A 1-D layer is the first pass
+    /// alone, written straight into the output. Nearest by whole factors has its own copy form (<see cref="UpsampleEmitter"/>).
     /// </summary>
     internal static class UpsampleVectorEmitter
     {
@@ -26,11 +28,12 @@ namespace KernelGen.Generator.Operators.Upsample
         public static VectorWidth[] Widths(KernelSignature signature, UpsampleSpec spec)
         {
             int rank = signature.SpatialRank;
-            if (spec.Mode != UpsampleMode.Linear || rank is < 1 or > 3)
+            if (rank is < 1 or > 3)
             {
                 return new VectorWidth[0];
             }
 
+            int taps = UpsampleShape.TapsPerAxis(spec.Mode);
             int inputWidth = signature.InputShape[rank], outputWidth = signature.OutputShape[rank];
             var (index, _) = UpsampleShape.Sample(spec.Mode, spec.AlignCorners, inputWidth, outputWidth, spec.Scales[rank - 1], signature.ElementType, rank);
             return VectorWidth.All.Where(width =>
@@ -38,7 +41,7 @@ namespace KernelGen.Generator.Operators.Upsample
                 int lanes = width.Lanes(signature.ElementType);
                 return inputWidth >= lanes && Enumerable.Range(0, outputWidth / lanes).All(block =>
                 {
-                    var sources = index.Skip(block * lanes * 2).Take(lanes * 2).ToArray();
+                    var sources = index.Skip(block * lanes * taps).Take(lanes * taps).ToArray();
                     return sources.Max() - sources.Min() < lanes;
                 });
             }).ToArray();
@@ -58,39 +61,30 @@ namespace KernelGen.Generator.Operators.Upsample
         {
             foreach (VectorWidth width in Widths(signature, spec))
             {
-                WriteMethod(writer, signature, spec, width);
+                WriteMethod(writer, new Layout(signature, spec, width));
             }
         }
 
-        private static void WriteMethod(IndentedWriter writer, KernelSignature signature, UpsampleSpec spec, VectorWidth v)
+        private static void WriteMethod(IndentedWriter writer, Layout l)
         {
-            string element = signature.ElementKeyword, index = VectorWidth.IndexType(signature.ElementType);
-            int lanes = v.Lanes(signature.ElementType);
-            int rank = signature.SpatialRank;
-            int channels = signature.InputShape[0], inW = signature.InputShape[rank], outW = signature.OutputShape[rank];
-
-            // The input's rows (every axis but W), and the output's: one of each in 1-D.
-            int inRows = Enumerable.Range(1, rank - 1).Aggregate(1, (n, axis) => n * signature.InputShape[axis]);
-            int outRows = Enumerable.Range(1, rank - 1).Aggregate(1, (n, axis) => n * signature.OutputShape[axis]);
-            var (columns, columnWeights) = UpsampleShape.Sample(spec.Mode, spec.AlignCorners, inW, outW, spec.Scales[rank - 1], signature.ElementType, rank);
-            string method = signature.MethodName;
-            int blocks = outW / lanes;
-            int[] bases = BlockBases(columns, blocks, lanes, inW);
+            VectorWidth v = l.Width;
+            string element = l.Element, index = VectorWidth.IndexType(l.Signature.ElementType);
+            int lanes = l.Lanes, rank = l.Rank, taps = l.Taps;
             string passes = rank switch
             {
-                1 => $"along W by constant shuffles, straight into the output",
-                2 => $"along W by constant shuffles into [{inRows} x {outW}] rows, then along H by whole vectors",
-                _ => $"along W by constant shuffles into [{signature.InputShape[1]} x {signature.InputShape[2]} x {outW}] rows, then along H and D by whole vectors",
+                1 => "along W by constant shuffles, straight into the output",
+                2 => $"along W by constant shuffles into [{l.InputRows} x {l.OutputWidth}] rows, then along H by whole vectors",
+                _ => $"along W by constant shuffles into [{l.Signature.InputShape[1]} x {l.Signature.InputShape[2]} x {l.OutputWidth}] rows, then along H and D by whole vectors",
             };
-            using (v.BeginMethod(writer, method, $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output", $"One sample with {v.Name}: {passes}."))
+            using (v.BeginMethod(writer, l.Method, $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output", $"One sample with {v.Name}: {passes}."))
             {
                 writer.WriteLine(Code.StartRef(element, "input"));
                 writer.WriteLine(Code.StartRef(element, "output"));
-                int rowsLength = rank == 1 ? 0 : inRows * outW;
-                bool pooled = rowsLength * (signature.ElementType == ElementType.Float ? 4 : 8) > StackLimitBytes;
+                int rowsLength = rank == 1 ? 0 : l.InputRows * l.OutputWidth;
+                bool pooled = rowsLength * (l.Signature.ElementType == ElementType.Float ? 4 : 8) > StackLimitBytes;
                 if (pooled)
                 {
-                    writer.WriteLine($"// [{inRows} x {outW}] rows are too many for the stack: borrowed from the pool, no allocation once it holds one.");
+                    writer.WriteLine($"// [{l.InputRows} x {l.OutputWidth}] rows are too many for the stack: borrowed from the pool, no allocation once it holds one.");
                     writer.WriteLine($"{element}[] rented = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({rowsLength});");
                     writer.WriteLine($"global::System.Span<{element}> rows = global::System.MemoryExtensions.AsSpan(rented, 0, {rowsLength});");
                 }
@@ -107,58 +101,59 @@ namespace KernelGen.Generator.Operators.Upsample
                 // The tables of the outer axes (D, H), which the scalar form reads too.
                 for (int axis = 0; axis < rank - 1; axis++)
                 {
-                    writer.WriteLine($"global::System.ReadOnlySpan<int> index{axis} = {method}_SourceIndex{axis};");
-                    writer.WriteLine($"global::System.ReadOnlySpan<{element}> weight{axis} = {method}_SourceWeight{axis};");
-                }
-
-                bool tabled = ReadsTables(blocks);
-                if (tabled)
-                {
-                    writer.WriteLine($"// {blocks} blocks of {lanes} output columns: each block's first input column, shuffles and weights come from tables.");
-                    writer.WriteLine(Code.TableRef("int", "blockBase", TableName(method, "BlockBase", v)));
-                    writer.WriteLine(Code.TableRef(index, "blockShuffle", TableName(method, "BlockShuffle", v)));
-                    writer.WriteLine(Code.TableRef(element, "blockWeight", TableName(method, "BlockWeight", v)));
-                }
-
-                for (int b = 0; b < (tabled ? 0 : blocks); b++)
-                {
-                    string Lanes(System.Func<int, string> value) => string.Join(", ", Enumerable.Range(0, lanes).Select(value));
-                    writer.WriteLine($"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read input columns {bases[b]}..{bases[b] + lanes - 1}.");
-                    for (int t = 0; t < 2; t++)
+                    writer.WriteLine($"global::System.ReadOnlySpan<int> index{axis} = {l.Method}_SourceIndex{axis};");
+                    if (l.HasWeights)
                     {
-                        writer.WriteLine($"var shuffle{t}_{b} = {v.Type}.Create({Lanes(lane => Literals.Int(columns[(((b * lanes) + lane) * 2) + t] - bases[b]) + (index == "long" ? "L" : string.Empty))});");
-                        writer.WriteLine($"var weight{t}_{b} = {v.Type}.Create({Lanes(lane => Literals.Real(columnWeights[(((b * lanes) + lane) * 2) + t], signature.ElementType))});");
+                        writer.WriteLine($"global::System.ReadOnlySpan<{element}> weight{axis} = {l.Method}_SourceWeight{axis};");
+                    }
+                }
+
+                if (l.Tabled)
+                {
+                    writer.WriteLine($"// {l.Blocks} blocks of {lanes} output columns: each block's first input column, shuffles and weights come from tables.");
+                    writer.WriteLine(Code.TableRef("int", "blockBase", TableName(l.Method, "BlockBase", v)));
+                    writer.WriteLine(Code.TableRef(index, "blockShuffle", TableName(l.Method, "BlockShuffle", v)));
+                    if (l.HasWeights)
+                    {
+                        writer.WriteLine(Code.TableRef(element, "blockWeight", TableName(l.Method, "BlockWeight", v)));
+                    }
+                }
+
+                for (int b = 0; b < (l.Tabled ? 0 : l.Blocks); b++)
+                {
+                    string Lanes(Func<int, string> value) => string.Join(", ", Enumerable.Range(0, lanes).Select(value));
+                    writer.WriteLine($"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read input columns {l.Bases[b]}..{l.Bases[b] + lanes - 1}.");
+                    for (int t = 0; t < taps; t++)
+                    {
+                        writer.WriteLine($"var shuffle{t}_{b} = {v.Type}.Create({Lanes(lane => Literals.Int(l.Column(b, lane, t) - l.Bases[b]) + (index == "long" ? "L" : string.Empty))});");
+                        if (l.HasWeights)
+                        {
+                            writer.WriteLine($"var weight{t}_{b} = {v.Type}.Create({Lanes(lane => Literals.Real(l.ColumnWeight(b, lane, t), l.Signature.ElementType))});");
+                        }
                     }
                 }
 
                 var poolScope = pooled ? writer.Block("try") : (IndentedWriter.Scope?)null;
-                using (writer.Block($"for (int c = 0; c < {channels}; c++)"))
+                using (writer.Block($"for (int c = 0; c < {l.Signature.InputShape[0]}; c++)"))
                 {
-                    writer.WriteLine(Code.Derive(element, "x", "inputStart", Code.Times("c", inRows * inW)));
+                    writer.WriteLine(Code.Derive(element, "x", "inputStart", Code.Times("c", l.InputRows * l.InputWidth)));
                     if (rank == 1)
                     {
                         writer.WriteLine(Code.Derive(element, "source", "x", "0"));
-                        writer.WriteLine(Code.Derive(element, "target", "outputStart", Code.Times("c", outW)));
-                        WriteRowPass(writer, signature, v, columns, columnWeights, bases, lanes, blocks, outW, tabled);
+                        writer.WriteLine(Code.Derive(element, "target", "outputStart", Code.Times("c", l.OutputWidth)));
+                        WriteRowPass(writer, l);
                     }
                     else
                     {
-                        using (writer.Block($"for (int row = 0; row < {inRows}; row++)"))
+                        using (writer.Block($"for (int row = 0; row < {l.InputRows}; row++)"))
                         {
-                            writer.WriteLine(Code.Derive(element, "source", "x", Code.Times("row", inW)));
-                            writer.WriteLine(Code.Derive(element, "target", "rowsStart", Code.Times("row", outW)));
-                            WriteRowPass(writer, signature, v, columns, columnWeights, bases, lanes, blocks, outW, tabled);
+                            writer.WriteLine(Code.Derive(element, "source", "x", Code.Times("row", l.InputWidth)));
+                            writer.WriteLine(Code.Derive(element, "target", "rowsStart", Code.Times("row", l.OutputWidth)));
+                            WriteRowPass(writer, l);
                         }
 
-                        writer.WriteLine(Code.Derive(element, "y", "outputStart", Code.Times("c", outRows * outW)));
-                        if (rank == 2)
-                        {
-                            WritePlanePass(writer, signature, v, lanes, blocks, outW, tabled);
-                        }
-                        else
-                        {
-                            WriteVolumePass(writer, signature, v, lanes, blocks, outW, tabled);
-                        }
+                        writer.WriteLine(Code.Derive(element, "y", "outputStart", Code.Times("c", l.OutputRows * l.OutputWidth)));
+                        WriteOuterPass(writer, l);
                     }
                 }
 
@@ -172,139 +167,242 @@ namespace KernelGen.Generator.Operators.Upsample
                 }
             }
 
-            if (ReadsTables(blocks))
+            if (l.Tabled)
             {
-                WriteBlockTables(writer, signature, v, columns, columnWeights, bases, lanes);
+                WriteBlockTables(writer, l);
             }
         }
 
         /// <summary>Along W: the row at <c>source</c> into the row at <c>target</c>, a block of output columns per vector.</summary>
-        private static void WriteRowPass(IndentedWriter writer, KernelSignature signature, VectorWidth v, int[] columns, double[] columnWeights, int[] bases, int lanes, int blocks, int outW, bool tabled)
+        private static void WriteRowPass(IndentedWriter writer, Layout l)
         {
-            if (tabled)
+            VectorWidth v = l.Width;
+            int lanes = l.Lanes, taps = l.Taps;
+            string Weighted(string weight, string value) => l.HasWeights ? $"{weight} * {value}" : value;
+            if (l.Tabled)
             {
-                using (writer.Block($"for (int b = 0; b < {blocks}; b++)"))
+                using (writer.Block($"for (int b = 0; b < {l.Blocks}; b++)"))
                 {
                     writer.WriteLine($"var block = {v.Load("source", Code.At("blockBase", "b"))};");
-                    string shuffle(int t) => v.Load("blockShuffle", $"(2 * b + {t}) * {lanes}");
-                    string weight(int t) => v.Load("blockWeight", $"(2 * b + {t}) * {lanes}");
-                    writer.WriteLine(v.Store($"{weight(0)} * {v.Type}.Shuffle(block, {shuffle(0)}) + {weight(1)} * {v.Type}.Shuffle(block, {shuffle(1)})", "target", $"b * {lanes}"));
+                    string Entry(int t) => taps == 1 ? "b" : $"({taps} * b + {t})";
+                    string sum = string.Join(" + ", Enumerable.Range(0, taps).Select(t =>
+                        Weighted(v.Load("blockWeight", $"{Entry(t)} * {lanes}"), $"{v.Type}.Shuffle(block, {v.Load("blockShuffle", $"{Entry(t)} * {lanes}")})")));
+                    writer.WriteLine(v.Store(sum, "target", $"b * {lanes}"));
                 }
             }
 
-            for (int b = 0; b < (tabled ? 0 : blocks); b++)
+            for (int b = 0; b < (l.Tabled ? 0 : l.Blocks); b++)
             {
-                writer.WriteLine($"var input{b} = {v.Load("source", Literals.Int(bases[b]))};");
-                writer.WriteLine(v.Store($"weight0_{b} * {v.Type}.Shuffle(input{b}, shuffle0_{b}) + weight1_{b} * {v.Type}.Shuffle(input{b}, shuffle1_{b})", "target", Literals.Int(b * lanes)));
+                writer.WriteLine($"var input{b} = {v.Load("source", Literals.Int(l.Bases[b]))};");
+                string sum = string.Join(" + ", Enumerable.Range(0, taps).Select(t => Weighted($"weight{t}_{b}", $"{v.Type}.Shuffle(input{b}, shuffle{t}_{b})")));
+                writer.WriteLine(v.Store(sum, "target", Literals.Int(b * lanes)));
             }
 
-            for (int o = blocks * lanes; o < outW; o++)
+            for (int o = l.Blocks * lanes; o < l.OutputWidth; o++)
             {
-                writer.WriteLine($"{Code.At("target", Literals.Int(o))} = {Literals.Real(columnWeights[2 * o], signature.ElementType)} * {Code.At("source", Literals.Int(columns[2 * o]))} + {Literals.Real(columnWeights[(2 * o) + 1], signature.ElementType)} * {Code.At("source", Literals.Int(columns[(2 * o) + 1]))};");
-            }
-        }
-
-        /// <summary>Along H (2-D): each output row the weighted sum of two W-interpolated rows.</summary>
-        private static void WritePlanePass(IndentedWriter writer, KernelSignature signature, VectorWidth v, int lanes, int blocks, int outW, bool tabled)
-        {
-            string element = signature.ElementKeyword;
-            using (writer.Block($"for (int oh = 0; oh < {signature.OutputShape[1]}; oh++)"))
-            {
-                writer.WriteLine(Code.Derive(element, "upper", "rowsStart", $"index0[2 * oh] * {outW}"));
-                writer.WriteLine(Code.Derive(element, "lower", "rowsStart", $"index0[2 * oh + 1] * {outW}"));
-                writer.WriteLine(Code.Derive(element, "target", "y", Code.Times("oh", outW)));
-                writer.WriteLine($"{element} upperWeight = weight0[2 * oh], lowerWeight = weight0[2 * oh + 1];");
-                writer.WriteLine($"var upperWeights = {v.Broadcast("upperWeight")};");
-                writer.WriteLine($"var lowerWeights = {v.Broadcast("lowerWeight")};");
-                WriteBlend(writer, v, lanes, blocks, outW, tabled, planes: 1);
+                string sum = string.Join(" + ", Enumerable.Range(0, taps).Select(t =>
+                    Weighted(Literals.Real(l.Weights[(o * taps) + t], l.Signature.ElementType), Code.At("source", Literals.Int(l.Columns[(o * taps) + t])))));
+                writer.WriteLine($"{Code.At("target", Literals.Int(o))} = {sum};");
             }
         }
 
         /// <summary>
-        /// Along H and D (3-D): each output row from four W-interpolated rows, two planes of two rows, combined as PyTorch
-        /// nests them: <c>d0 * (h0 * row[d0, h0] + h1 * row[d0, h1]) + d1 * (h0 * row[d1, h0] + h1 * row[d1, h1])</c>.
+        /// Along H (2-D), or H and D (3-D): each output row from the W-interpolated rows its T rows (of each of its T
+        /// planes) name, combined as PyTorch nests them: within a plane by the H weights, then the planes by the D weights.
         /// </summary>
-        private static void WriteVolumePass(IndentedWriter writer, KernelSignature signature, VectorWidth v, int lanes, int blocks, int outW, bool tabled)
+        private static void WriteOuterPass(IndentedWriter writer, Layout l)
         {
-            string element = signature.ElementKeyword;
-            int inH = signature.InputShape[2];
-            using (writer.Block($"for (int od = 0; od < {signature.OutputShape[1]}; od++)"))
+            string element = l.Element;
+            int taps = l.Taps, outW = l.OutputWidth;
+            VectorWidth v = l.Width;
+            string Entry(string position, int t) => (taps == 1 ? position : $"{taps} * {position}") + (t == 0 ? string.Empty : $" + {t}");
+            void WriteWeights(string axisTable, string position, Func<int, string> name)
             {
-                writer.WriteLine($"{element} frontWeight = weight0[2 * od], backWeight = weight0[2 * od + 1];");
-                writer.WriteLine($"var frontWeights = {v.Broadcast("frontWeight")};");
-                writer.WriteLine($"var backWeights = {v.Broadcast("backWeight")};");
-                using (writer.Block($"for (int oh = 0; oh < {signature.OutputShape[2]}; oh++)"))
+                if (l.HasWeights)
                 {
-                    foreach (var (plane, depthTap) in new[] { ("front", 0), ("back", 1) })
+                    writer.WriteLine($"{element} {string.Join(", ", Enumerable.Range(0, taps).Select(t => $"{name(t)}Weight = {axisTable}[{Entry(position, t)}]"))};");
+                    foreach (int t in Enumerable.Range(0, taps))
                     {
-                        writer.WriteLine(Code.Derive(element, $"{plane}Upper", "rowsStart", $"(index0[2 * od + {depthTap}] * {inH} + index1[2 * oh]) * {outW}"));
-                        writer.WriteLine(Code.Derive(element, $"{plane}Lower", "rowsStart", $"(index0[2 * od + {depthTap}] * {inH} + index1[2 * oh + 1]) * {outW}"));
+                        writer.WriteLine($"var {name(t)}Weights = {v.Broadcast($"{name(t)}Weight")};");
+                    }
+                }
+            }
+
+            if (l.Rank == 2)
+            {
+                using (writer.Block($"for (int oh = 0; oh < {l.Signature.OutputShape[1]}; oh++)"))
+                {
+                    foreach (int u in Enumerable.Range(0, taps))
+                    {
+                        writer.WriteLine(Code.Derive(element, l.RowName(u), "rowsStart", $"index0[{Entry("oh", u)}] * {outW}"));
                     }
 
-                    writer.WriteLine(Code.Derive(element, "target", "y", $"(od * {signature.OutputShape[2]} + oh) * {outW}"));
-                    writer.WriteLine($"{element} upperWeight = weight1[2 * oh], lowerWeight = weight1[2 * oh + 1];");
-                    writer.WriteLine($"var upperWeights = {v.Broadcast("upperWeight")};");
-                    writer.WriteLine($"var lowerWeights = {v.Broadcast("lowerWeight")};");
-                    WriteBlend(writer, v, lanes, blocks, outW, tabled, planes: 2);
+                    writer.WriteLine(Code.Derive(element, "target", "y", Code.Times("oh", outW)));
+                    WriteWeights("weight0", "oh", l.RowName);
+                    WriteBlend(writer, l);
+                }
+
+                return;
+            }
+
+            int inH = l.Signature.InputShape[2], outH = l.Signature.OutputShape[2];
+            using (writer.Block($"for (int od = 0; od < {l.Signature.OutputShape[1]}; od++)"))
+            {
+                WriteWeights("weight0", "od", l.PlaneName);
+                using (writer.Block($"for (int oh = 0; oh < {outH}; oh++)"))
+                {
+                    foreach (int t in Enumerable.Range(0, taps))
+                    {
+                        foreach (int u in Enumerable.Range(0, taps))
+                        {
+                            writer.WriteLine(Code.Derive(element, l.RowName(t, u), "rowsStart", $"(index0[{Entry("od", t)}] * {inH} + index1[{Entry("oh", u)}]) * {outW}"));
+                        }
+                    }
+
+                    writer.WriteLine(Code.Derive(element, "target", "y", $"(od * {outH} + oh) * {outW}"));
+                    WriteWeights("weight1", "oh", l.RowName);
+                    WriteBlend(writer, l);
                 }
             }
         }
 
         /// <summary>
-        /// One output row from the W-interpolated rows of one plane (<c>upper</c>, <c>lower</c>) or two
-        /// (<c>frontUpper</c> ... <c>backLower</c>): whole vectors (in a loop when the blocks come from tables), then the
-        /// columns after the last whole vector one by one. Each plane's two rows are blended by the H weights, two planes
-        /// then by the D weights.
+        /// One output row from the W-interpolated rows the outer pass named: whole vectors (in a loop when the blocks
+        /// come from tables), then the columns after the last whole vector one by one.
         /// </summary>
-        private static void WriteBlend(IndentedWriter writer, VectorWidth v, int lanes, int blocks, int outW, bool tabled, int planes)
+        private static void WriteBlend(IndentedWriter writer, Layout l)
         {
-            string Sum(System.Func<string, string> load, string upper, string lower, string front, string back) => planes == 1
-                ? $"{upper} * {load("upper")} + {lower} * {load("lower")}"
-                : $"{front} * ({upper} * {load("frontUpper")} + {lower} * {load("frontLower")}) + {back} * ({upper} * {load("backUpper")} + {lower} * {load("backLower")})";
-            string VectorSum(string offset) => Sum(row => v.Load(row, offset), "upperWeights", "lowerWeights", "frontWeights", "backWeights");
-            if (tabled)
+            VectorWidth v = l.Width;
+            int lanes = l.Lanes, taps = l.Taps;
+            string Sum(Func<string, string> load, string weights)
             {
-                using (writer.Block($"for (int ow = 0; ow < {blocks * lanes}; ow += {lanes})"))
+                string Weighted(string weight, string value) => l.HasWeights ? $"{weight}{weights} * {value}" : value;
+                string Plane(int t) => string.Join(" + ", Enumerable.Range(0, taps).Select(u => Weighted(l.RowName(u), load(l.RowName(t, u)))));
+                return l.Rank == 2 ? Plane(0)
+                    : string.Join(" + ", Enumerable.Range(0, taps).Select(t => taps == 1 ? Plane(t) : Weighted(l.PlaneName(t), $"({Plane(t)})")));
+            }
+
+            if (l.Tabled)
+            {
+                using (writer.Block($"for (int ow = 0; ow < {l.Blocks * lanes}; ow += {lanes})"))
                 {
-                    writer.WriteLine(v.Store(VectorSum("ow"), "target", "ow"));
+                    writer.WriteLine(v.Store(Sum(row => v.Load(row, "ow"), "Weights"), "target", "ow"));
                 }
             }
 
-            for (int b = 0; b < (tabled ? 0 : blocks); b++)
+            for (int b = 0; b < (l.Tabled ? 0 : l.Blocks); b++)
             {
                 string offset = Literals.Int(b * lanes);
-                writer.WriteLine(v.Store(VectorSum(offset), "target", offset));
+                writer.WriteLine(v.Store(Sum(row => v.Load(row, offset), "Weights"), "target", offset));
             }
 
-            for (int o = blocks * lanes; o < outW; o++)
+            for (int o = l.Blocks * lanes; o < l.OutputWidth; o++)
             {
-                writer.WriteLine($"{Code.At("target", Literals.Int(o))} = {Sum(row => Code.At(row, Literals.Int(o)), "upperWeight", "lowerWeight", "frontWeight", "backWeight")};");
+                writer.WriteLine($"{Code.At("target", Literals.Int(o))} = {Sum(row => Code.At(row, Literals.Int(o)), "Weight")};");
             }
         }
 
-        /// <summary>The first input column each block of output columns reads: a whole vector inside the row.</summary>
-        private static int[] BlockBases(int[] columns, int blocks, int lanes, int inputWidth) =>
-            Enumerable.Range(0, blocks).Select(b => System.Math.Min(columns.Skip(b * lanes * 2).Take(lanes * 2).Min(), inputWidth - lanes)).ToArray();
-
-        /// <summary>Per block: its first input column; its two shuffles (relative to it) and two weight vectors, lane by lane.</summary>
-        private static void WriteBlockTables(IndentedWriter writer, KernelSignature signature, VectorWidth v, int[] columns, double[] weights, int[] bases, int lanes)
+        /// <summary>Per block: its first input column; its T shuffles (relative to it) and T weight vectors, lane by lane.</summary>
+        private static void WriteBlockTables(IndentedWriter writer, Layout l)
         {
-            string method = signature.MethodName, index = VectorWidth.IndexType(signature.ElementType), suffix = index == "long" ? "L" : string.Empty;
-            var shuffles = from b in Enumerable.Range(0, bases.Length) from t in Enumerable.Range(0, 2) from lane in Enumerable.Range(0, lanes)
-                           select Literals.Int(columns[(((b * lanes) + lane) * 2) + t] - bases[b]) + suffix;
-            var blockWeights = from b in Enumerable.Range(0, bases.Length) from t in Enumerable.Range(0, 2) from lane in Enumerable.Range(0, lanes)
-                               select Literals.Real(weights[(((b * lanes) + lane) * 2) + t], signature.ElementType);
+            VectorWidth v = l.Width;
+            int lanes = l.Lanes, taps = l.Taps;
+            string index = VectorWidth.IndexType(l.Signature.ElementType), suffix = index == "long" ? "L" : string.Empty;
+            var shuffles = from b in Enumerable.Range(0, l.Blocks) from t in Enumerable.Range(0, taps) from lane in Enumerable.Range(0, lanes)
+                           select Literals.Int(l.Column(b, lane, t) - l.Bases[b]) + suffix;
+            var blockWeights = from b in Enumerable.Range(0, l.Blocks) from t in Enumerable.Range(0, taps) from lane in Enumerable.Range(0, lanes)
+                               select Literals.Real(l.ColumnWeight(b, lane, t), l.Signature.ElementType);
+            string count = taps switch { 1 => "one", 2 => "two", _ => "four" };
             writer.WriteLine();
             writer.WriteLine("#if NET9_0_OR_GREATER");
             writer.WriteLine($"/// <summary>{v.Name}: the first input column of each block of {lanes} output columns.</summary>");
-            Tables.Write(writer, "int", TableName(method, "BlockBase", v), bases.Select(b => Literals.Int(b)));
-            writer.WriteLine($"/// <summary>{v.Name}: per block, the lanes of its two shuffles, relative to its first input column.</summary>");
-            Tables.Write(writer, index, TableName(method, "BlockShuffle", v), shuffles);
-            writer.WriteLine($"/// <summary>{v.Name}: per block, the lanes of its two weight vectors.</summary>");
-            Tables.Write(writer, signature.ElementKeyword, TableName(method, "BlockWeight", v), blockWeights);
+            Tables.Write(writer, "int", TableName(l.Method, "BlockBase", v), l.Bases.Select(b => Literals.Int(b)));
+            writer.WriteLine($"/// <summary>{v.Name}: per block, the lanes of its {count} shuffle{(taps == 1 ? string.Empty : "s")}, relative to its first input column.</summary>");
+            Tables.Write(writer, index, TableName(l.Method, "BlockShuffle", v), shuffles);
+            if (l.HasWeights)
+            {
+                writer.WriteLine($"/// <summary>{v.Name}: per block, the lanes of its {count} weight vectors.</summary>");
+                Tables.Write(writer, l.Element, TableName(l.Method, "BlockWeight", v), blockWeights);
+            }
+
             writer.WriteLine("#endif");
         }
 
         private static string TableName(string method, string what, VectorWidth width) => $"{method}_{what}{width.Name}";
+
+        /// <summary>One layer's sizes, W sampling and blocks at one width, and the names its passes give the rows they read.</summary>
+        private sealed class Layout
+        {
+            public Layout(KernelSignature signature, UpsampleSpec spec, VectorWidth width)
+            {
+                Signature = signature;
+                Width = width;
+                Rank = signature.SpatialRank;
+                Taps = UpsampleShape.TapsPerAxis(spec.Mode);
+                HasWeights = spec.Mode is UpsampleMode.Linear or UpsampleMode.Cubic;
+                Lanes = width.Lanes(signature.ElementType);
+                InputWidth = signature.InputShape[Rank];
+                OutputWidth = signature.OutputShape[Rank];
+                InputRows = Enumerable.Range(1, Rank - 1).Aggregate(1, (n, axis) => n * signature.InputShape[axis]);
+                OutputRows = Enumerable.Range(1, Rank - 1).Aggregate(1, (n, axis) => n * signature.OutputShape[axis]);
+                (Columns, Weights) = UpsampleShape.Sample(spec.Mode, spec.AlignCorners, InputWidth, OutputWidth, spec.Scales[Rank - 1], signature.ElementType, Rank);
+                Blocks = OutputWidth / Lanes;
+                int taps = Taps, lanes = Lanes;
+                Bases = Enumerable.Range(0, Blocks).Select(b => Math.Min(Columns.Skip(b * lanes * taps).Take(lanes * taps).Min(), InputWidth - lanes)).ToArray();
+            }
+
+            public KernelSignature Signature { get; }
+
+            public VectorWidth Width { get; }
+
+            public string Method => Signature.MethodName;
+
+            public string Element => Signature.ElementKeyword;
+
+            public int Rank { get; }
+
+            /// <summary>Source positions per output position on each axis: nearest 1, linear 2, cubic 4.</summary>
+            public int Taps { get; }
+
+            /// <summary>Nearest reads one position and weighs nothing.</summary>
+            public bool HasWeights { get; }
+
+            public int Lanes { get; }
+
+            public int InputWidth { get; }
+
+            public int OutputWidth { get; }
+
+            /// <summary>The rows of one input channel: every axis but W (one in 1-D).</summary>
+            public int InputRows { get; }
+
+            public int OutputRows { get; }
+
+            /// <summary>Along W: the T source columns of each output column, and their weights.</summary>
+            public int[] Columns { get; }
+
+            public double[] Weights { get; }
+
+            /// <summary>Whole vectors of output columns in a row; the columns after them are written one by one.</summary>
+            public int Blocks { get; }
+
+            /// <summary>The first input column each block reads: a whole vector inside the row.</summary>
+            public int[] Bases { get; }
+
+            public bool Tabled => ReadsTables(Blocks);
+
+            public int Column(int block, int lane, int tap) => Columns[(((block * Lanes) + lane) * Taps) + tap];
+
+            public double ColumnWeight(int block, int lane, int tap) => Weights[(((block * Lanes) + lane) * Taps) + tap];
+
+            /// <summary>Row <paramref name="u"/> of a plane: upper and lower for linear, one nearest, row0 to row3 for cubic.</summary>
+            public string RowName(int u) => Taps switch { 1 => "nearest", 2 => u == 0 ? "upper" : "lower", _ => $"row{u}" };
+
+            /// <summary>Plane <paramref name="t"/> of a 3-D layer: front and back for linear, none for nearest, plane0 to plane3 otherwise.</summary>
+            public string PlaneName(int t) => Taps switch { 1 => string.Empty, 2 => t == 0 ? "front" : "back", _ => $"plane{t}" };
+
+            /// <summary>Row <paramref name="u"/> of plane <paramref name="t"/>: the plane's name and the row's, in 3-D; the row's in 2-D.</summary>
+            public string RowName(int t, int u) => Rank < 3 || PlaneName(t).Length == 0 ? RowName(u) : PlaneName(t) + char.ToUpperInvariant(RowName(u)[0]) + RowName(u).Substring(1);
+        }
     }
 }
