@@ -40,10 +40,10 @@ def case(name, shape, scales, mode, align=None, dtype=torch.float32):
 
 def main():
     cases = [
-        case("upl_nearest_1d_x1_5", [1, 3, 40], [1.5], "nearest"),
+        case("upl_nearest_1d_x1_5", [1, 8, 100], [1.5], "nearest"),
         case("upl_nearest_2d_x2_5_wide", [1, 2, 5, 90], [2.5, 2.5], "nearest"),
         case("upl_nearest_3d_x1_25", [1, 2, 4, 5, 33], [1.25, 1.25, 1.25], "nearest"),
-        case("upl_nearest_exact_1d_x2_5_double", [2, 2, 37], [2.5], "nearest-exact", dtype=torch.float64),
+        case("upl_nearest_exact_1d_x2_5_double", [2, 4, 137], [2.5], "nearest-exact", dtype=torch.float64),
         case("upl_nearest_exact_2d_x1_5", [1, 3, 6, 40], [1.5, 1.5], "nearest-exact"),
         case("upl_nearest_exact_3d_x3", [1, 2, 3, 4, 17], [3.0, 1.5, 3.0], "nearest-exact"),
         case("upl_linear_1d_x2_wide", [1, 2, 300], [2.0], "linear", align=False),
