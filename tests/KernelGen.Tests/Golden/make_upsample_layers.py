@@ -47,7 +47,7 @@ def main():
         case("upl_nearest_exact_2d_x1_5", [1, 3, 6, 40], [1.5, 1.5], "nearest-exact"),
         case("upl_nearest_exact_3d_x3", [1, 2, 3, 4, 17], [3.0, 1.5, 3.0], "nearest-exact"),
         case("upl_linear_1d_x2_wide", [1, 2, 300], [2.0], "linear", align=False),
-        case("upl_linear_1d_x1_5_align", [1, 3, 50], [1.5], "linear", align=True),
+        case("upl_linear_1d_x1_5_align", [1, 6, 150], [1.5], "linear", align=True),
         case("upl_trilinear_x2", [1, 2, 4, 5, 20], [2.0, 2.0, 2.0], "linear", align=False),
         case("upl_trilinear_x1_5_align_double", [1, 2, 3, 4, 24], [1.5, 1.5, 1.5], "linear", align=True, dtype=torch.float64),
         case("upl_trilinear_wide", [1, 1, 2, 3, 100], [2.0, 2.0, 2.0], "linear", align=False),
