@@ -90,6 +90,13 @@ public static partial class Layers
     [Upsample(scale: 2, Mode = UpsampleMode.Linear)]
     public static partial void Linear1d([Shape(64, 4096)] ReadOnlySpan<float> input, [Shape(64, 8192)] Span<float> output);
 
+    // Bicubic x2 (super-resolution front ends), and nearest-exact by a fractional factor (resizing between scales).
+    [Upsample(scale: 2, Mode = UpsampleMode.Cubic)]
+    public static partial void Bicubic([Shape(64, 32, 32)] ReadOnlySpan<float> input, [Shape(64, 64, 64)] Span<float> output);
+
+    [Upsample(scale: 1.5, Mode = UpsampleMode.NearestExact)]
+    public static partial void NearestExact([Shape(64, 32, 32)] ReadOnlySpan<float> input, [Shape(64, 48, 48)] Span<float> output);
+
     [Upsample(scale: 2, Mode = UpsampleMode.Linear)]
     public static partial void Bilinear([Shape(64, 32, 32)] ReadOnlySpan<float> input, [Shape(64, 64, 64)] Span<float> output);
 }

@@ -244,6 +244,68 @@ public static class PlainLoops
         }
     }
 
+    /// <summary>Nearest-exact by a fractional factor: source <c>min(floor((o + 0.5) / scale), in - 1)</c> on each axis.</summary>
+    public static void UpsampleNearestExact2d(ReadOnlySpan<float> x, Span<float> y, int c, int h, int w, double scale)
+    {
+        int oh = (int)Math.Floor(h * scale), ow = (int)Math.Floor(w * scale);
+        float inverse = (float)(1.0 / scale);
+        int Source(int o, int n) => Math.Min((int)Math.Floor((float)((o + 0.5) * inverse)), n - 1);
+        for (int ch = 0; ch < c; ch++)
+        {
+            for (int r = 0; r < oh; r++)
+            {
+                for (int col = 0; col < ow; col++)
+                {
+                    y[(((ch * oh) + r) * ow) + col] = x[(((ch * h) + Source(r, h)) * w) + Source(col, w)];
+                }
+            }
+        }
+    }
+
+    /// <summary>Bicubic (A = -0.75, align_corners=False) by a whole factor: 4 x 4 inputs per output, the indices clamped to the edge.</summary>
+    public static void UpsampleBicubic2d(ReadOnlySpan<float> x, Span<float> y, int c, int h, int w, int scale)
+    {
+        const float A = -0.75f;
+        int oh = h * scale, ow = w * scale;
+        static float Near(float t) => (((A + 2) * t) - (A + 3)) * t * t + 1;
+        static float Far(float t) => ((((A * t) - (5 * A)) * t) + (8 * A)) * t - (4 * A);
+        (int I, float W0, float W1, float W2, float W3) Source(int o)
+        {
+            float s = ((o + 0.5f) / scale) - 0.5f;
+            int i = (int)Math.Floor(s);
+            float t = Math.Clamp(s - i, 0, 1);
+            return (i, Far(t + 1), Near(t), Near(1 - t), Far(2 - t));
+        }
+
+        for (int ch = 0; ch < c; ch++)
+        {
+            for (int r = 0; r < oh; r++)
+            {
+                var sy = Source(r);
+                float[] wy = [sy.W0, sy.W1, sy.W2, sy.W3];
+                for (int col = 0; col < ow; col++)
+                {
+                    var sx = Source(col);
+                    float[] wx = [sx.W0, sx.W1, sx.W2, sx.W3];
+                    float sum = 0;
+                    for (int ky = 0; ky < 4; ky++)
+                    {
+                        int iy = Math.Clamp(sy.I - 1 + ky, 0, h - 1);
+                        float row = 0;
+                        for (int kx = 0; kx < 4; kx++)
+                        {
+                            row += wx[kx] * x[(((ch * h) + iy) * w) + Math.Clamp(sx.I - 1 + kx, 0, w - 1)];
+                        }
+
+                        sum += wy[ky] * row;
+                    }
+
+                    y[(((ch * oh) + r) * ow) + col] = sum;
+                }
+            }
+        }
+    }
+
     public static void UpsampleBilinear2d(ReadOnlySpan<float> x, Span<float> y, int c, int h, int w, int scale)
     {
         int oh = h * scale, ow = w * scale;

@@ -277,3 +277,19 @@ public class Linear1d : Workload
     protected override void Generated(float[] output) => Layers.Linear1d(Input, output);
     protected override void Plain(float[] output) => PlainLoops.UpsampleLinear3d(Input, output, 64, (1, 1, 4096), (1, 1, 2));
 }
+
+public class Bicubic : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (64 * 1024, 0, 0, 64 * 4096);
+    protected override void Generated(float[] output) => Layers.Bicubic(Input, output);
+    protected override void Plain(float[] output) => PlainLoops.UpsampleBicubic2d(Input, output, 64, 32, 32, 2);
+}
+
+public class NearestExact : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (64 * 1024, 0, 0, 64 * 48 * 48);
+    protected override void Generated(float[] output) => Layers.NearestExact(Input, output);
+    protected override void Plain(float[] output) => PlainLoops.UpsampleNearestExact2d(Input, output, 64, 32, 32, 1.5);
+}

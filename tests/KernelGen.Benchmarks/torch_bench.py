@@ -116,6 +116,8 @@ WORKLOADS = {
     "Bilinear": upsample(64, 32, "bilinear"),
     "Trilinear": upsample_nd(32, (16, 16, 16), "trilinear"),
     "Linear1d": upsample_nd(64, (4096,), "linear"),
+    "Bicubic": upsample_nd(64, (32, 32), "bicubic"),
+    "NearestExact": (lambda x: (lambda: F.interpolate(x, scale_factor=1.5, mode="nearest-exact"), 0))(torch.randn(1, 64, 32, 32)),
 }
 
 

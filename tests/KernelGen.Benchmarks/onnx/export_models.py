@@ -78,6 +78,7 @@ def main():
         "Bilinear": (nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False), (64, 32, 32)),
         "Trilinear": (nn.Upsample(scale_factor=2, mode="trilinear", align_corners=False), (32, 16, 16, 16)),
         "Linear1d": (nn.Upsample(scale_factor=2, mode="linear", align_corners=False), (64, 4096)),
+        "Bicubic": (nn.Upsample(scale_factor=2, mode="bicubic", align_corners=False), (64, 32, 32)),
     }
     for name, (layer, shape) in layers.items():
         export(layer.eval(), torch.randn(1, *shape), name)
