@@ -9,10 +9,12 @@ namespace KernelGen.Generator.Operators.Conv1x1
     /// The vector form of a 1x1 convolution: per group, the matrix product output[M x N] = weight[M x K] * input[K x N]
     /// with M output channels, K input channels and N positions, blocked into tiles of 4 output channels by 3 vectors
     /// of positions held in 12 registers while the whole K loop runs (the broadcast-and-FMA micro-kernel); by 2 vectors
-    /// with Vector128, whose machines may have 16 registers and no FMA (each product then needs a register of its own).
+    /// with Vector128, whose machines may have 16 registers and no FMA (each product then needs a register of its own);
+    /// with 32 registers (AVX-512), 8 output channels by 3 vectors, 24 accumulators, as the convolution tiles hold.
     /// </summary>
     internal static class Conv1x1GemmEmitter
     {
+        /// <summary>Output channels per tile with 16 registers; twice as many with 32.</summary>
         private const int RowsPerTile = 4;
 
         /// <summary>Vectors of positions per tile where the width's registers allow (with Vector128, which may lack FMA, 2).</summary>
@@ -32,7 +34,7 @@ namespace KernelGen.Generator.Operators.Conv1x1
             string element = signature.ElementKeyword;
             string bias = signature.BiasParameter is null ? string.Empty : $"global::System.ReadOnlySpan<{element}> bias, ";
             using (width.BeginMethod(writer, signature.MethodName, $"global::System.ReadOnlySpan<{element}> input, global::System.ReadOnlySpan<{element}> weight, {bias}global::System.Span<{element}> output",
-                $"One sample with {width.Name}: per group, [{gemm.M} x {gemm.K}] * [{gemm.K} x {gemm.N}] in tiles of {RowsPerTile} x {gemm.VectorsPerTile * gemm.Lanes}."))
+                $"One sample with {width.Name}: per group, [{gemm.M} x {gemm.K}] * [{gemm.K} x {gemm.N}] in tiles of {gemm.RowsPerTile} x {gemm.VectorsPerTile * gemm.Lanes}."))
             {
                 writer.WriteLine(Code.StartRef(element, "input"));
                 writer.WriteLine(Code.StartRef(element, "weight"));
@@ -103,20 +105,21 @@ namespace KernelGen.Generator.Operators.Conv1x1
 
         private static void WriteRowTiles(IndentedWriter writer, Gemm gemm, string element, int vectors, string column)
         {
-            int fullRows = gemm.M / RowsPerTile * RowsPerTile;
+            int rowsPerTile = gemm.RowsPerTile;
+            int fullRows = gemm.M / rowsPerTile * rowsPerTile;
             if (fullRows > 0)
             {
-                using (writer.Block($"for (int m = 0; m < {fullRows}; m += {RowsPerTile})"))
+                using (writer.Block($"for (int m = 0; m < {fullRows}; m += {rowsPerTile})"))
                 {
-                    WriteTile(writer, gemm, element, RowsPerTile, vectors, "m", column);
+                    WriteTile(writer, gemm, element, rowsPerTile, vectors, "m", column);
                 }
             }
 
-            if (gemm.M % RowsPerTile > 0)
+            if (gemm.M % rowsPerTile > 0)
             {
                 using (writer.Block())
                 {
-                    WriteTile(writer, gemm, element, gemm.M % RowsPerTile, vectors, Literals.Int(fullRows), column);
+                    WriteTile(writer, gemm, element, gemm.M % rowsPerTile, vectors, Literals.Int(fullRows), column);
                 }
             }
         }
@@ -177,7 +180,8 @@ namespace KernelGen.Generator.Operators.Conv1x1
                 Width = width;
                 Element = signature.ElementType;
                 Lanes = width.Lanes(signature.ElementType);
-                VectorsPerTile = Math.Min(MostVectorsPerTile, width.TileAccumulators / RowsPerTile);
+                RowsPerTile = width.Registers >= 32 ? 2 * Conv1x1GemmEmitter.RowsPerTile : Conv1x1GemmEmitter.RowsPerTile;
+                VectorsPerTile = Math.Min(MostVectorsPerTile, (width.Registers >= 32 ? 24 : width.TileAccumulators) / RowsPerTile);
                 HasBias = signature.BiasParameter is not null;
             }
 
@@ -192,6 +196,8 @@ namespace KernelGen.Generator.Operators.Conv1x1
             public ElementType Element { get; }
 
             public int Lanes { get; }
+
+            public int RowsPerTile { get; }
 
             public int VectorsPerTile { get; }
 
