@@ -10,11 +10,12 @@ using Tile = KernelGen.Generator.Operators.ConvTranspose.ConvTransposeTiling.Til
 namespace KernelGen.Generator.Operators.ConvTranspose
 {
     /// <summary>
-    /// The vector form of a 2-D transposed convolution (and of a 1-D one, as a single row), of any dilation: for each
-    /// stride phase (see <see cref="ConvTransposePhases"/>), a dense correlation computed like a matrix product, with a tile of output
+    /// The vector form of a transposed convolution of any rank and dilation: for each stride phase (see
+    /// <see cref="ConvTransposePhases"/>), a dense correlation computed like a matrix product, with a tile of output
     /// channels x output rows x vectors of output columns held in registers over the whole reduction (input channels
-    /// times the phase's taps). The input is copied once into a zero-padded buffer so that every vector load is in
-    /// bounds and no tap needs a border test.
+    /// times the phase's taps, the depth taps included). A 1-D layer is one row of one plane, a 3-D layer's depth phase
+    /// runs plane by plane (<see cref="ConvTransposePhaseLayout"/>). The input is copied once into a zero-padded buffer
+    /// so that every vector load is in bounds and no tap needs a border test.
     /// </summary>
     internal static class ConvTransposePhaseEmitter
     {
@@ -165,7 +166,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 }
 
                 string paddedShape = (l.SpatialRank == 3 ? $"{l.InputChannels}, {l.PaddedDepth}" : $"{l.InputChannels}") + $", {l.PaddedHeight}, {l.PaddedWidth}";
-                writer.WriteLine($"// The input, zero-padded to [{paddedShape}] ({l.Rows.PadBefore} before each axis), in a pooled buffer: no allocation once the pool holds one.");
+                string before = (l.SpatialRank == 3 ? $"{l.Depth.PadBefore} planes, " : string.Empty) + $"{l.Rows.PadBefore} rows and {l.Columns.PadBefore} columns before";
+                writer.WriteLine($"// The input, zero-padded to [{paddedShape}] ({before}), in a pooled buffer: no allocation once the pool holds one.");
                 writer.WriteLine($"{l.Element}[] rented = global::System.Buffers.ArrayPool<{l.Element}>.Shared.Rent({l.PaddedLength});");
                 using (writer.Block("try"))
                 {
