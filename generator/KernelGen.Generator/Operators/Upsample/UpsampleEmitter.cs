@@ -144,7 +144,7 @@ namespace KernelGen.Generator.Operators.Upsample
 
             string methodName = signature.MethodName;
             VectorWidth.WriteDispatch(writer, methodName, "input, output", widths: UpsampleVectorEmitter.Widths(signature, spec),
-                condition: width => UpsampleVectorEmitter.Condition(signature, width));
+                condition: width => UpsampleVectorEmitter.Condition(signature, spec, width));
             for (int axis = 0; axis < g.Rank; axis++)
             {
                 writer.WriteLine($"global::System.ReadOnlySpan<int> index{axis} = {TableName(methodName, "SourceIndex", axis)};");

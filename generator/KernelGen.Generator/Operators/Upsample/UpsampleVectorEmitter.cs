@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using KernelGen.Generator.Emit;
 using KernelGen.Generator.Model;
@@ -23,6 +24,9 @@ namespace KernelGen.Generator.Operators.Upsample
         /// from tables in a loop, so that neither the source nor the stack grows with the width.
         /// </summary>
         private const int MaxUnrolledBlocks = 8;
+
+        /// <summary>Blocks before a repeating run that are written out as constants (where the left edge clamps the sources).</summary>
+        private const int MaxHeadBlocks = 4;
 
         /// <summary>The widths this layer can use: the input row holds a whole vector, and each block of output columns reads fewer input columns than a vector has lanes.</summary>
         public static VectorWidth[] Widths(KernelSignature signature, UpsampleSpec spec)
@@ -51,11 +55,8 @@ namespace KernelGen.Generator.Operators.Upsample
         /// What a width's method needs beyond acceleration, or null: wide rows read their shuffles from tables, and a
         /// shuffle by indices that are not constant is one instruction only where the hardware has a variable permute.
         /// </summary>
-        public static string? Condition(KernelSignature signature, VectorWidth width) =>
-            ReadsTables(signature.OutputShape[signature.SpatialRank] / width.Lanes(signature.ElementType)) ? width.VariableShuffleCondition : null;
-
-        /// <summary>Rows of more blocks than are written out loop over them, reading each block's shuffles and weights from tables.</summary>
-        private static bool ReadsTables(int blocks) => blocks > MaxUnrolledBlocks;
+        public static string? Condition(KernelSignature signature, UpsampleSpec spec, VectorWidth width) =>
+            new Layout(signature, spec, width).Tabled ? width.VariableShuffleCondition : null;
 
         public static void WriteMethods(IndentedWriter writer, KernelSignature signature, UpsampleSpec spec)
         {
@@ -119,7 +120,12 @@ namespace KernelGen.Generator.Operators.Upsample
                     }
                 }
 
-                for (int b = 0; b < (l.Tabled ? 0 : l.Blocks); b++)
+                if (l.Period is { } period)
+                {
+                    writer.WriteLine($"// {l.Blocks} blocks of {lanes} output columns: after {period.Head}, every {period.Length} repeat {period.Repeats} times, {period.Step} input columns on; {l.Blocks - period.End} after.");
+                }
+
+                foreach (int b in l.ConstantBlocks)
                 {
                     string Lanes(Func<int, string> value) => string.Join(", ", Enumerable.Range(0, lanes).Select(value));
                     writer.WriteLine($"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read input columns {l.Bases[b]}..{l.Bases[b] + lanes - 1}.");
@@ -191,11 +197,28 @@ namespace KernelGen.Generator.Operators.Upsample
                 }
             }
 
-            for (int b = 0; b < (l.Tabled ? 0 : l.Blocks); b++)
+            void WriteBlock(int b, string input, string output)
             {
-                writer.WriteLine($"var input{b} = {v.Load("source", Literals.Int(l.Bases[b]))};");
+                writer.WriteLine($"var input{b} = {v.Load("source", input)};");
                 string sum = string.Join(" + ", Enumerable.Range(0, taps).Select(t => Weighted($"weight{t}_{b}", $"{v.Type}.Shuffle(input{b}, shuffle{t}_{b})")));
-                writer.WriteLine(v.Store(sum, "target", Literals.Int(b * lanes)));
+                writer.WriteLine(v.Store(sum, "target", output));
+            }
+
+            Period? period = l.Period;
+            foreach (int b in l.ConstantBlocks.Where(b => period is null || b < period.Head || b >= period.End))
+            {
+                WriteBlock(b, Literals.Int(l.Bases[b]), Literals.Int(b * lanes));
+            }
+
+            if (period is not null)
+            {
+                using (writer.Block($"for (int r = 0; r < {period.Repeats}; r++)"))
+                {
+                    for (int b = period.Head; b < period.Head + period.Length; b++)
+                    {
+                        WriteBlock(b, Code.Affine("r", period.Step, l.Bases[b]), Code.Affine("r", period.Length * lanes, b * lanes));
+                    }
+                }
             }
 
             for (int o = l.Blocks * lanes; o < l.OutputWidth; o++)
@@ -282,7 +305,7 @@ namespace KernelGen.Generator.Operators.Upsample
                     : string.Join(" + ", Enumerable.Range(0, taps).Select(t => taps == 1 ? Plane(t) : Weighted(l.PlaneName(t), $"({Plane(t)})")));
             }
 
-            if (l.Tabled)
+            if (l.Blocks > MaxUnrolledBlocks)
             {
                 using (writer.Block($"for (int ow = 0; ow < {l.Blocks * lanes}; ow += {lanes})"))
                 {
@@ -290,7 +313,7 @@ namespace KernelGen.Generator.Operators.Upsample
                 }
             }
 
-            for (int b = 0; b < (l.Tabled ? 0 : l.Blocks); b++)
+            for (int b = 0; b < (l.Blocks > MaxUnrolledBlocks ? 0 : l.Blocks); b++)
             {
                 string offset = Literals.Int(b * lanes);
                 writer.WriteLine(v.Store(Sum(row => v.Load(row, offset), "Weights"), "target", offset));
@@ -329,6 +352,16 @@ namespace KernelGen.Generator.Operators.Upsample
         }
 
         private static string TableName(string method, string what, VectorWidth width) => $"{method}_{what}{width.Name}";
+
+        /// <summary>
+        /// A run of blocks that repeats: after <see cref="Head"/> blocks, blocks <c>Head .. Head + Length - 1</c> repeat
+        /// <see cref="Repeats"/> times, each time <see cref="Step"/> input columns and <c>Length</c> blocks further on.
+        /// </summary>
+        private sealed record Period(int Head, int Length, int Repeats, int Step)
+        {
+            /// <summary>The first block after the repeats.</summary>
+            public int End => Head + (Length * Repeats);
+        }
 
         /// <summary>One layer's sizes, W sampling and blocks at one width, and the names its passes give the rows they read.</summary>
         private sealed class Layout
@@ -389,7 +422,76 @@ namespace KernelGen.Generator.Operators.Upsample
             /// <summary>The first input column each block reads: a whole vector inside the row.</summary>
             public int[] Bases { get; }
 
-            public bool Tabled => ReadsTables(Blocks);
+            /// <summary>
+            /// Rows of more blocks than are written out: a repeating run of blocks when the row has one (below), else
+            /// every block's first input column, shuffles and weights read from tables.
+            /// </summary>
+            public bool Tabled => Blocks > MaxUnrolledBlocks && Period is null;
+
+            /// <summary>The blocks whose shuffles and weights are constants: every block of a short row; the head, one period and the tail of a periodic row.</summary>
+            public IEnumerable<int> ConstantBlocks => Tabled ? Enumerable.Empty<int>()
+                : Period is { } p ? Enumerable.Range(0, p.Head + p.Length).Concat(Enumerable.Range(p.End, Blocks - p.End))
+                : Enumerable.Range(0, Blocks);
+
+            private Period? _period;
+            private bool _periodFound;
+
+            /// <summary>
+            /// A wide row's blocks repeat when the factor is a ratio of small numbers: at a factor of 2 every block reads
+            /// its input vector the same way, 8 input columns after the one before; at 1.5, every third block. The
+            /// shortest period (at most <see cref="MaxUnrolledBlocks"/> blocks) after a few different head blocks (the
+            /// left edge clamps) whose repeats reach all but a few tail blocks (the right edge), if there is one: the
+            /// row then loops over its periods with constant shuffles, and needs no table and no variable shuffle.
+            /// </summary>
+            public Period? Period
+            {
+                get
+                {
+                    if (!_periodFound)
+                    {
+                        _period = FindPeriod();
+                        _periodFound = true;
+                    }
+
+                    return _period;
+                }
+            }
+
+            private Period? FindPeriod()
+            {
+                if (Blocks <= MaxUnrolledBlocks)
+                {
+                    return null;
+                }
+
+                Period? best = null;
+                for (int length = 1; length <= MaxUnrolledBlocks; length++)
+                {
+                    for (int head = 0; head <= MaxHeadBlocks && head + (2 * length) <= Blocks; head++)
+                    {
+                        int step = Bases[head + length] - Bases[head];
+                        int end = head + length;
+                        while (end < Blocks && Repeats(end, end - length) && Bases[end] - Bases[end - length] == step)
+                        {
+                            end++;
+                        }
+
+                        int repeats = (end - head) / length;
+                        int tail = Blocks - (head + (repeats * length));
+                        if (repeats >= 2 && head + tail <= MaxUnrolledBlocks && (best is null || head + length + tail < best.Head + best.Length + (Blocks - best.End)))
+                        {
+                            best = new Period(head, length, repeats, step);
+                        }
+                    }
+                }
+
+                return best;
+            }
+
+            /// <summary>Block <paramref name="b"/> reads its input vector as block <paramref name="c"/> does: the same shuffles from its first column, the same weights.</summary>
+            private bool Repeats(int b, int c) =>
+                Enumerable.Range(0, Lanes).All(lane => Enumerable.Range(0, Taps).All(t =>
+                    Column(b, lane, t) - Bases[b] == Column(c, lane, t) - Bases[c] && ColumnWeight(b, lane, t) == ColumnWeight(c, lane, t)));
 
             public int Column(int block, int lane, int tap) => Columns[(((block * Lanes) + lane) * Taps) + tap];
 
