@@ -184,7 +184,7 @@ namespace Snapshots
             }
 
             #if NET9_0_OR_GREATER
-            /// <summary>One sample with Vector512: per group, [16 x 8] * [8 x 20] in tiles of 4 x 24.</summary>
+            /// <summary>One sample with Vector512: per group, [16 x 8] * [8 x 20] in tiles of 8 x 24.</summary>
             private static void Expand_Vector512(global::System.ReadOnlySpan<double> input,
                 global::System.ReadOnlySpan<double> weight, global::System.ReadOnlySpan<double> bias,
                 global::System.Span<double> output)
@@ -196,7 +196,7 @@ namespace Snapshots
                 ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, g * 160);
                 ref double w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, g * 128);
                 ref double y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, g * 320);
-                for (int m = 0; m < 16; m += 4)
+                for (int m = 0; m < 16; m += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector512<double> c00 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
                         * 16 + m]),
@@ -210,6 +210,18 @@ namespace Snapshots
                     global::System.Runtime.Intrinsics.Vector512<double> c30 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
                         * 16 + m + 3]),
                         c31 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 3]);
+                    global::System.Runtime.Intrinsics.Vector512<double> c40 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                        * 16 + m + 4]),
+                        c41 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 4]);
+                    global::System.Runtime.Intrinsics.Vector512<double> c50 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                        * 16 + m + 5]),
+                        c51 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 5]);
+                    global::System.Runtime.Intrinsics.Vector512<double> c60 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                        * 16 + m + 6]),
+                        c61 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 6]);
+                    global::System.Runtime.Intrinsics.Vector512<double> c70 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                        * 16 + m + 7]),
+                        c71 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 7]);
                     ref double xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
                     ref double wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, m * 8);
                     for (int k = 0; k < 8; k++)
@@ -232,6 +244,22 @@ namespace Snapshots
                             24 + k));
                         c30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3, b0, c30);
                         c31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3, b1, c31);
+                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                            32 + k));
+                        c40 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4, b0, c40);
+                        c41 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4, b1, c41);
+                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                            40 + k));
+                        c50 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5, b0, c50);
+                        c51 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5, b1, c51);
+                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                            48 + k));
+                        c60 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6, b0, c60);
+                        c61 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6, b1, c61);
+                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                            56 + k));
+                        c70 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b0, c70);
+                        c71 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b1, c71);
                     }
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c00), ref y, (nuint)(m * 20 + 0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c01), ref y,
@@ -248,10 +276,26 @@ namespace Snapshots
                         (nuint)((m + 3) * 20 + 0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c31), ref y,
                         (nuint)((m + 3) * 20 + 0 + 8));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c40), ref y,
+                        (nuint)((m + 4) * 20 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c41), ref y,
+                        (nuint)((m + 4) * 20 + 0 + 8));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c50), ref y,
+                        (nuint)((m + 5) * 20 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c51), ref y,
+                        (nuint)((m + 5) * 20 + 0 + 8));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c60), ref y,
+                        (nuint)((m + 6) * 20 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c61), ref y,
+                        (nuint)((m + 6) * 20 + 0 + 8));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c70), ref y,
+                        (nuint)((m + 7) * 20 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c71), ref y,
+                        (nuint)((m + 7) * 20 + 0 + 8));
                 }
                 // The last 4 position(s), fewer than a vector: one vector ending at the last position, overlapping the
                 // one before.
-                for (int m = 0; m < 16; m += 4)
+                for (int m = 0; m < 16; m += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector512<double> c00 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
                         * 16 + m]);
@@ -261,6 +305,14 @@ namespace Snapshots
                         * 16 + m + 2]);
                     global::System.Runtime.Intrinsics.Vector512<double> c30 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
                         * 16 + m + 3]);
+                    global::System.Runtime.Intrinsics.Vector512<double> c40 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                        * 16 + m + 4]);
+                    global::System.Runtime.Intrinsics.Vector512<double> c50 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                        * 16 + m + 5]);
+                    global::System.Runtime.Intrinsics.Vector512<double> c60 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                        * 16 + m + 6]);
+                    global::System.Runtime.Intrinsics.Vector512<double> c70 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                        * 16 + m + 7]);
                     ref double xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12);
                     ref double wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, m * 8);
                     for (int k = 0; k < 8; k++)
@@ -278,6 +330,18 @@ namespace Snapshots
                         var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
                             24 + k));
                         c30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3, b0, c30);
+                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                            32 + k));
+                        c40 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4, b0, c40);
+                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                            40 + k));
+                        c50 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5, b0, c50);
+                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                            48 + k));
+                        c60 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6, b0, c60);
+                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
+                            56 + k));
+                        c70 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b0, c70);
                     }
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c00), ref y, (nuint)(m * 20 + 12));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c10), ref y,
@@ -286,6 +350,14 @@ namespace Snapshots
                         (nuint)((m + 2) * 20 + 12));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c30), ref y,
                         (nuint)((m + 3) * 20 + 12));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c40), ref y,
+                        (nuint)((m + 4) * 20 + 12));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c50), ref y,
+                        (nuint)((m + 5) * 20 + 12));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c60), ref y,
+                        (nuint)((m + 6) * 20 + 12));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c70), ref y,
+                        (nuint)((m + 7) * 20 + 12));
                 }
             }
             #endif

@@ -114,7 +114,7 @@ namespace Snapshots
             }
 
             #if NET9_0_OR_GREATER
-            /// <summary>One sample with Vector512: per group, [2 x 4] * [4 x 36] in tiles of 4 x 48.</summary>
+            /// <summary>One sample with Vector512: per group, [2 x 4] * [4 x 36] in tiles of 8 x 48.</summary>
             private static void Mix_Vector512(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
             {

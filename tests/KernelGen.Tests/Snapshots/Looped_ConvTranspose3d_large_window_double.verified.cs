@@ -14,7 +14,8 @@
 //
 // Form: loops with constant bounds, 4394 multiply-adds and 729 output elements per sample (over the full-unroll budget
 // of 512 each).
-// Runs the scalar loops of Volume_Sample everywhere: no vector form for this rank, mode or dilation.
+// Runs, on .NET 9 or later, the first of Volume_Vector512, Volume_Vector256, Volume_Vector128 whose vectors are
+// hardware-accelerated and every weight is finite; otherwise the scalar loops of Volume_Sample.
 #nullable enable
 
 namespace Snapshots
@@ -76,6 +77,28 @@ namespace Snapshots
             internal static void Volume_Sample(global::System.ReadOnlySpan<double> input,
                 global::System.ReadOnlySpan<double> weight, global::System.Span<double> output)
             {
+                // The vector paths multiply the zero padding by every weight, which PyTorch never does: with an
+                // infinite or NaN
+                // weight (0 * inf = NaN) only the scatter form below gives PyTorch's numbers.
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && Volume_WeightsAreFinite_Vector512(weight))
+                {
+                    Volume_Vector512(input, weight, output);
+                    return;
+                }
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && Volume_WeightsAreFinite_Vector256(weight))
+                {
+                    Volume_Vector256(input, weight, output);
+                    return;
+                }
+                if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && Volume_WeightsAreFinite_Vector128(weight))
+                {
+                    Volume_Vector128(input, weight, output);
+                    return;
+                }
+                #endif
+
+                // Without hardware vectors: the scatter form below.
                 ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref double weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                 ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
@@ -139,6 +162,651 @@ namespace Snapshots
                     }
                 }
             }
+            // The vector form runs each depth phase plane by plane: a 2-D phase whose reduction also runs over the
+            // depth taps.
+
+            #if NET9_0_OR_GREATER
+            /// <summary>True when no weight is infinite or NaN.</summary>
+            internal static bool Volume_WeightsAreFinite_Vector512(global::System.ReadOnlySpan<double> weight)
+            {
+                ref double weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                global::System.Runtime.Intrinsics.Vector512<double> first = global::System.Runtime.Intrinsics.Vector512<double>.Zero,
+                    second = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                int i = 0;
+                for (; i <= weight.Length - 16; i += 16)
+                {
+                    var a = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weightStart, (nuint)(i));
+                    var b = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weightStart, (nuint)(i + 8));
+                    first += a - a;
+                    second += b - b;
+                }
+                double rest = 0;
+                for (; i < weight.Length; i++)
+                {
+                    rest += weight[i] - weight[i];
+                }
+                return global::System.Runtime.Intrinsics.Vector512.EqualsAll(first + second,
+                    global::System.Runtime.Intrinsics.Vector512<double>.Zero) && rest == 0;
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector512: 1 set(s) of stride phases, each a register-tiled product over the
+            /// zero-padded input.</summary>
+            private static void Volume_Vector512(global::System.ReadOnlySpan<double> input,
+                global::System.ReadOnlySpan<double> weight, global::System.Span<double> output)
+            {
+                // Some phases have no kernel tap: their outputs hold only the bias.
+                for (int co = 0; co < 1; co++)
+                {
+                    output.Slice(co * 729, 729).Fill(0d);
+                }
+                // The input, zero-padded to [2, 10, 10, 13] (before: 4 planes, 4 rows, 4 columns), in a pooled buffer:
+                // no allocation once the pool holds one.
+                double[] rented = global::System.Buffers.ArrayPool<double>.Shared.Rent(2600);
+                try
+                {
+                    global::System.Span<double> padded = global::System.MemoryExtensions.AsSpan(rented, 0, 2600);
+                    padded.Clear();
+                    ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                    ref double paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
+                    // Rows are short: a copy of constant size, which the JIT turns into a few vector moves.
+                    for (int c = 0; c < 2; c++)
+                    {
+                        for (int d = 0; d < 3; d++)
+                        {
+                            for (int row = 0; row < 3; row++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<double, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart,
+                                    c * 1300 + (d + 4) * 130 + (row + 4) * 13 + 4)),
+                                    ref global::System.Runtime.CompilerServices.Unsafe.As<double, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart,
+                                    c * 27 + d * 9 + row * 3)),
+                                    3 * sizeof(double));
+                            }
+                        }
+                    }
+                    for (int qd = 0; qd < 5; qd++) Volume_Vector512_Phases0(padded, weight, output, inputPhase: qd * 130
+                        + 144, weightPhase: 0, outputPhase: qd * 162); // phase (0, 0, 0)
+                }
+                finally
+                {
+                    global::System.Buffers.ArrayPool<double>.Shared.Return(rented);
+                }
+            }
+
+            /// <summary>Stride phase(s) (0, 0, 0) (depth, row, column): 5 output rows and 5 columns each (rows 2*q +
+            /// row - 2, columns 2*q + column - 2); tiles of 1 channels x 5 rows x 1 vectors. The arguments place one
+            /// phase: its first read in the padded input, its first tap in each channel's weights, its first
+            /// output.</summary>
+            private static void Volume_Vector512_Phases0(global::System.ReadOnlySpan<double> x,
+                global::System.ReadOnlySpan<double> weight, global::System.Span<double> output, int inputPhase,
+                int weightPhase, int outputPhase)
+            {
+                ref double xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref double weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                global::System.Span<double> lanes = stackalloc double[8];
+                ref double lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
+                const int g = 0;
+                for (int qh = 0; qh < 5; qh += 5)
+                {
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<double> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero,
+                                c0_1_0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero,
+                                c0_2_0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero,
+                                c0_3_0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero,
+                                c0_4_0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                            ref double xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart,
+                                inputPhase + g * 2600 + qh * 13 + 0);
+                            ref double wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                weightPhase + (g * 2 + m) * 125);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // depth taps [depth + 1*md]: input plane q - md
+                                for (int md = 0; md < 5; md++)
+                                {
+                                    int depthInput = md * 130;
+                                    int depthWeight = md * 25;
+                                    // taps [depth + 1*md, row + 1*mh, column + 1*mw]: input plane q - md, row q - mh,
+                                    // column q - mw
+                                    for (int mh = 0; mh < 5; mh++)
+                                    {
+                                        for (int mw = 0; mw < 5; mw++)
+                                        {
+                                            int tapInput = mh * 13 + mw;
+                                            int tapWeight = mh * 5 + mw;
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1300 + 576 - depthInput - tapInput));
+                                            var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1300 + 589 - depthInput - tapInput));
+                                            var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1300 + 602 - depthInput - tapInput));
+                                            var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1300 + 615 - depthInput - tapInput));
+                                            var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1300 + 628 - depthInput - tapInput));
+                                            var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                                j * 125 + depthWeight + tapWeight));
+                                            c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                                b0_0, c0_0_0_0);
+                                            c0_1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                                b1_0, c0_1_0_0);
+                                            c0_2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                                b2_0, c0_2_0_0);
+                                            c0_3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                                b3_0, c0_3_0_0);
+                                            c0_4_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                                b4_0, c0_4_0_0);
+                                        }
+                                    }
+                                }
+                            }
+                            int row0_0 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 5; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_0 + lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                lane);
+                            int row0_1 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18 + 18;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_1_0_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 5; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_1 + lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                lane);
+                            int row0_2 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18 + 36;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_2_0_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 5; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_2 + lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                lane);
+                            int row0_3 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18 + 54;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_3_0_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 5; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_3 + lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                lane);
+                            int row0_4 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18 + 72;
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_4_0_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 5; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_4 + lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                lane);
+                        }
+                    }
+                }
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>True when no weight is infinite or NaN.</summary>
+            internal static bool Volume_WeightsAreFinite_Vector256(global::System.ReadOnlySpan<double> weight)
+            {
+                ref double weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                global::System.Runtime.Intrinsics.Vector256<double> first = global::System.Runtime.Intrinsics.Vector256<double>.Zero,
+                    second = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                int i = 0;
+                for (; i <= weight.Length - 8; i += 8)
+                {
+                    var a = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weightStart, (nuint)(i));
+                    var b = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weightStart, (nuint)(i + 4));
+                    first += a - a;
+                    second += b - b;
+                }
+                double rest = 0;
+                for (; i < weight.Length; i++)
+                {
+                    rest += weight[i] - weight[i];
+                }
+                return global::System.Runtime.Intrinsics.Vector256.EqualsAll(first + second,
+                    global::System.Runtime.Intrinsics.Vector256<double>.Zero) && rest == 0;
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector256: 1 set(s) of stride phases, each a register-tiled product over the
+            /// zero-padded input.</summary>
+            private static void Volume_Vector256(global::System.ReadOnlySpan<double> input,
+                global::System.ReadOnlySpan<double> weight, global::System.Span<double> output)
+            {
+                // Some phases have no kernel tap: their outputs hold only the bias.
+                for (int co = 0; co < 1; co++)
+                {
+                    output.Slice(co * 729, 729).Fill(0d);
+                }
+                // The input, zero-padded to [2, 10, 10, 13] (before: 4 planes, 4 rows, 4 columns), in a pooled buffer:
+                // no allocation once the pool holds one.
+                double[] rented = global::System.Buffers.ArrayPool<double>.Shared.Rent(2600);
+                try
+                {
+                    global::System.Span<double> padded = global::System.MemoryExtensions.AsSpan(rented, 0, 2600);
+                    padded.Clear();
+                    ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                    ref double paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
+                    // Rows are short: a copy of constant size, which the JIT turns into a few vector moves.
+                    for (int c = 0; c < 2; c++)
+                    {
+                        for (int d = 0; d < 3; d++)
+                        {
+                            for (int row = 0; row < 3; row++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<double, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart,
+                                    c * 1300 + (d + 4) * 130 + (row + 4) * 13 + 4)),
+                                    ref global::System.Runtime.CompilerServices.Unsafe.As<double, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart,
+                                    c * 27 + d * 9 + row * 3)),
+                                    3 * sizeof(double));
+                            }
+                        }
+                    }
+                    for (int qd = 0; qd < 5; qd++) Volume_Vector256_Phases0(padded, weight, output, inputPhase: qd * 130
+                        + 144, weightPhase: 0, outputPhase: qd * 162); // phase (0, 0, 0)
+                }
+                finally
+                {
+                    global::System.Buffers.ArrayPool<double>.Shared.Return(rented);
+                }
+            }
+
+            /// <summary>Stride phase(s) (0, 0, 0) (depth, row, column): 5 output rows and 5 columns each (rows 2*q +
+            /// row - 2, columns 2*q + column - 2); tiles of 1 channels x 5 rows x 2 vectors. The arguments place one
+            /// phase: its first read in the padded input, its first tap in each channel's weights, its first
+            /// output.</summary>
+            private static void Volume_Vector256_Phases0(global::System.ReadOnlySpan<double> x,
+                global::System.ReadOnlySpan<double> weight, global::System.Span<double> output, int inputPhase,
+                int weightPhase, int outputPhase)
+            {
+                ref double xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref double weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                global::System.Span<double> lanes = stackalloc double[4];
+                ref double lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
+                const int g = 0;
+                for (int qh = 0; qh < 5; qh += 5)
+                {
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector256<double> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256<double>.Zero,
+                                c0_0_1_0 = global::System.Runtime.Intrinsics.Vector256<double>.Zero,
+                                c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256<double>.Zero,
+                                c0_1_1_0 = global::System.Runtime.Intrinsics.Vector256<double>.Zero,
+                                c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256<double>.Zero,
+                                c0_2_1_0 = global::System.Runtime.Intrinsics.Vector256<double>.Zero,
+                                c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256<double>.Zero,
+                                c0_3_1_0 = global::System.Runtime.Intrinsics.Vector256<double>.Zero,
+                                c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256<double>.Zero,
+                                c0_4_1_0 = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                            ref double xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart,
+                                inputPhase + g * 2600 + qh * 13 + 0);
+                            ref double wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                weightPhase + (g * 2 + m) * 125);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // depth taps [depth + 1*md]: input plane q - md
+                                for (int md = 0; md < 5; md++)
+                                {
+                                    int depthInput = md * 130;
+                                    int depthWeight = md * 25;
+                                    // taps [depth + 1*md, row + 1*mh, column + 1*mw]: input plane q - md, row q - mh,
+                                    // column q - mw
+                                    for (int mh = 0; mh < 5; mh++)
+                                    {
+                                        for (int mw = 0; mw < 5; mw++)
+                                        {
+                                            int tapInput = mh * 13 + mw;
+                                            int tapWeight = mh * 5 + mw;
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1300 + 576 - depthInput - tapInput));
+                                            var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1300 + 580 - depthInput - tapInput));
+                                            var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1300 + 589 - depthInput - tapInput));
+                                            var b1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1300 + 593 - depthInput - tapInput));
+                                            var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1300 + 602 - depthInput - tapInput));
+                                            var b2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1300 + 606 - depthInput - tapInput));
+                                            var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1300 + 615 - depthInput - tapInput));
+                                            var b3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1300 + 619 - depthInput - tapInput));
+                                            var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1300 + 628 - depthInput - tapInput));
+                                            var b4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1300 + 632 - depthInput - tapInput));
+                                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                                j * 125 + depthWeight + tapWeight));
+                                            c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
+                                                b0_0, c0_0_0_0);
+                                            c0_0_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
+                                                b0_1, c0_0_1_0);
+                                            c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
+                                                b1_0, c0_1_0_0);
+                                            c0_1_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
+                                                b1_1, c0_1_1_0);
+                                            c0_2_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
+                                                b2_0, c0_2_0_0);
+                                            c0_2_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
+                                                b2_1, c0_2_1_0);
+                                            c0_3_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
+                                                b3_0, c0_3_0_0);
+                                            c0_3_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
+                                                b3_1, c0_3_1_0);
+                                            c0_4_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
+                                                b4_0, c0_4_0_0);
+                                            c0_4_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
+                                                b4_1, c0_4_1_0);
+                                        }
+                                    }
+                                }
+                            }
+                            int row0_0 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_0_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 4; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_0 + lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_1_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 1; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_0 + lane * 2
+                                + 8) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
+                            int row0_1 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18 + 18;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_1_0_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 4; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_1 + lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_1_1_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 1; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_1 + lane * 2
+                                + 8) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
+                            int row0_2 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18 + 36;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_2_0_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 4; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_2 + lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_2_1_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 1; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_2 + lane * 2
+                                + 8) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
+                            int row0_3 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18 + 54;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_3_0_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 4; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_3 + lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_3_1_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 1; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_3 + lane * 2
+                                + 8) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
+                            int row0_4 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18 + 72;
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_4_0_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 4; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_4 + lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                lane);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_4_1_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 1; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_4 + lane * 2
+                                + 8) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
+                        }
+                    }
+                }
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>True when no weight is infinite or NaN.</summary>
+            internal static bool Volume_WeightsAreFinite_Vector128(global::System.ReadOnlySpan<double> weight)
+            {
+                ref double weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                global::System.Runtime.Intrinsics.Vector128<double> first = global::System.Runtime.Intrinsics.Vector128<double>.Zero,
+                    second = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                int i = 0;
+                for (; i <= weight.Length - 4; i += 4)
+                {
+                    var a = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weightStart, (nuint)(i));
+                    var b = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weightStart, (nuint)(i + 2));
+                    first += a - a;
+                    second += b - b;
+                }
+                double rest = 0;
+                for (; i < weight.Length; i++)
+                {
+                    rest += weight[i] - weight[i];
+                }
+                return global::System.Runtime.Intrinsics.Vector128.EqualsAll(first + second,
+                    global::System.Runtime.Intrinsics.Vector128<double>.Zero) && rest == 0;
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector128: 1 set(s) of stride phases, each a register-tiled product over the
+            /// zero-padded input.</summary>
+            private static void Volume_Vector128(global::System.ReadOnlySpan<double> input,
+                global::System.ReadOnlySpan<double> weight, global::System.Span<double> output)
+            {
+                // Some phases have no kernel tap: their outputs hold only the bias.
+                for (int co = 0; co < 1; co++)
+                {
+                    output.Slice(co * 729, 729).Fill(0d);
+                }
+                // The input, zero-padded to [2, 10, 10, 11] (before: 4 planes, 4 rows, 4 columns), in a pooled buffer:
+                // no allocation once the pool holds one.
+                double[] rented = global::System.Buffers.ArrayPool<double>.Shared.Rent(2200);
+                try
+                {
+                    global::System.Span<double> padded = global::System.MemoryExtensions.AsSpan(rented, 0, 2200);
+                    padded.Clear();
+                    ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                    ref double paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
+                    // Rows are short: a copy of constant size, which the JIT turns into a few vector moves.
+                    for (int c = 0; c < 2; c++)
+                    {
+                        for (int d = 0; d < 3; d++)
+                        {
+                            for (int row = 0; row < 3; row++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<double, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart,
+                                    c * 1100 + (d + 4) * 110 + (row + 4) * 11 + 4)),
+                                    ref global::System.Runtime.CompilerServices.Unsafe.As<double, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart,
+                                    c * 27 + d * 9 + row * 3)),
+                                    3 * sizeof(double));
+                            }
+                        }
+                    }
+                    for (int qd = 0; qd < 5; qd++) Volume_Vector128_Phases0(padded, weight, output, inputPhase: qd * 110
+                        + 122, weightPhase: 0, outputPhase: qd * 162); // phase (0, 0, 0)
+                }
+                finally
+                {
+                    global::System.Buffers.ArrayPool<double>.Shared.Return(rented);
+                }
+            }
+
+            /// <summary>Stride phase(s) (0, 0, 0) (depth, row, column): 5 output rows and 5 columns each (rows 2*q +
+            /// row - 2, columns 2*q + column - 2); tiles of 1 channels x 2 rows x 3 vectors. The arguments place one
+            /// phase: its first read in the padded input, its first tap in each channel's weights, its first
+            /// output.</summary>
+            private static void Volume_Vector128_Phases0(global::System.ReadOnlySpan<double> x,
+                global::System.ReadOnlySpan<double> weight, global::System.Span<double> output, int inputPhase,
+                int weightPhase, int outputPhase)
+            {
+                ref double xStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref double weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                global::System.Span<double> lanes = stackalloc double[2];
+                ref double lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
+                const int g = 0;
+                for (int qh = 0; qh < 4; qh += 2)
+                {
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<double> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128<double>.Zero,
+                                c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128<double>.Zero,
+                                c0_0_2_0 = global::System.Runtime.Intrinsics.Vector128<double>.Zero,
+                                c0_1_0_0 = global::System.Runtime.Intrinsics.Vector128<double>.Zero,
+                                c0_1_1_0 = global::System.Runtime.Intrinsics.Vector128<double>.Zero,
+                                c0_1_2_0 = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                            ref double xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart,
+                                inputPhase + g * 2200 + qh * 11 + 0);
+                            ref double wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                weightPhase + (g * 2 + m) * 125);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // depth taps [depth + 1*md]: input plane q - md
+                                for (int md = 0; md < 5; md++)
+                                {
+                                    int depthInput = md * 110;
+                                    int depthWeight = md * 25;
+                                    // taps [depth + 1*md, row + 1*mh, column + 1*mw]: input plane q - md, row q - mh,
+                                    // column q - mw
+                                    for (int mh = 0; mh < 5; mh++)
+                                    {
+                                        for (int mw = 0; mw < 5; mw++)
+                                        {
+                                            int tapInput = mh * 11 + mw;
+                                            int tapWeight = mh * 5 + mw;
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1100 + 488 - depthInput - tapInput));
+                                            var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1100 + 490 - depthInput - tapInput));
+                                            var b0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1100 + 492 - depthInput - tapInput));
+                                            var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1100 + 499 - depthInput - tapInput));
+                                            var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1100 + 501 - depthInput - tapInput));
+                                            var b1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1100 + 503 - depthInput - tapInput));
+                                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                                j * 125 + depthWeight + tapWeight));
+                                            c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                                b0_0, c0_0_0_0);
+                                            c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                                b0_1, c0_0_1_0);
+                                            c0_0_2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                                b0_2, c0_0_2_0);
+                                            c0_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                                b1_0, c0_1_0_0);
+                                            c0_1_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                                b1_1, c0_1_1_0);
+                                            c0_1_2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                                b1_2, c0_1_2_0);
+                                        }
+                                    }
+                                }
+                            }
+                            int row0_0 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18;
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c0_0_0_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 2; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_0 + lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                lane);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c0_0_1_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 2; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_0 + lane * 2
+                                + 4) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c0_0_2_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 1; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_0 + lane * 2
+                                + 8) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
+                            int row0_1 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18 + 18;
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c0_1_0_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 2; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_1 + lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                lane);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c0_1_1_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 2; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_1 + lane * 2
+                                + 4) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c0_1_2_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 1; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_1 + lane * 2
+                                + 8) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
+                        }
+                    }
+                }
+                {
+                    const int qh = 4;
+                    for (int m = 0; m < 1; m += 1)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<double> c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128<double>.Zero,
+                                c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128<double>.Zero,
+                                c0_0_2_0 = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                            ref double xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xStart,
+                                inputPhase + g * 2200 + qh * 11 + 0);
+                            ref double wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                weightPhase + (g * 2 + m) * 125);
+                            for (int j = 0; j < 2; j++)
+                            {
+                                // depth taps [depth + 1*md]: input plane q - md
+                                for (int md = 0; md < 5; md++)
+                                {
+                                    int depthInput = md * 110;
+                                    int depthWeight = md * 25;
+                                    // taps [depth + 1*md, row + 1*mh, column + 1*mw]: input plane q - md, row q - mh,
+                                    // column q - mw
+                                    for (int mh = 0; mh < 5; mh++)
+                                    {
+                                        for (int mw = 0; mw < 5; mw++)
+                                        {
+                                            int tapInput = mh * 11 + mw;
+                                            int tapWeight = mh * 5 + mw;
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1100 + 488 - depthInput - tapInput));
+                                            var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1100 + 490 - depthInput - tapInput));
+                                            var b0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
+                                                (nuint)(j * 1100 + 492 - depthInput - tapInput));
+                                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                                j * 125 + depthWeight + tapWeight));
+                                            c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                                b0_0, c0_0_0_0);
+                                            c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                                b0_1, c0_0_1_0);
+                                            c0_0_2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
+                                                b0_2, c0_0_2_0);
+                                        }
+                                    }
+                                }
+                            }
+                            int row0_0 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18;
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c0_0_0_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 2; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_0 + lane * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
+                                lane);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c0_0_1_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 2; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_0 + lane * 2
+                                + 4) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c0_0_2_0, ref lanesStart,
+                                (nuint)(0));
+                            for (int lane = 0; lane < 1; lane++) global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                                row0_0 + lane * 2
+                                + 8) = global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart, lane);
+                        }
+                    }
+                }
+            }
+            #endif
         }
         #nullable enable
     }

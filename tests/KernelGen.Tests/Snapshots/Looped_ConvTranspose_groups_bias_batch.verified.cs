@@ -365,8 +365,8 @@ namespace Snapshots
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output)
             {
-                // The input, zero-padded to [4, 9, 9] (1 before each axis), in a pooled buffer: no allocation once the
-                // pool holds one.
+                // The input, zero-padded to [4, 9, 9] (before: 1 row, 1 column), in a pooled buffer: no allocation once
+                // the pool holds one.
                 float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(327);
                 try
                 {
@@ -905,8 +905,8 @@ namespace Snapshots
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output)
             {
-                // The input, zero-padded to [4, 9, 10] (1 before each axis), in a pooled buffer: no allocation once the
-                // pool holds one.
+                // The input, zero-padded to [4, 9, 10] (before: 1 row, 1 column), in a pooled buffer: no allocation
+                // once the pool holds one.
                 float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(360);
                 try
                 {
@@ -1640,8 +1640,8 @@ namespace Snapshots
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output)
             {
-                // The input, zero-padded to [4, 9, 10] (1 before each axis), in a pooled buffer: no allocation once the
-                // pool holds one.
+                // The input, zero-padded to [4, 9, 10] (before: 1 row, 1 column), in a pooled buffer: no allocation
+                // once the pool holds one.
                 float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(360);
                 try
                 {

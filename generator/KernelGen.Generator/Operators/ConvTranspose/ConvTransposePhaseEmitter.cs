@@ -166,7 +166,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 }
 
                 string paddedShape = (l.SpatialRank == 3 ? $"{l.InputChannels}, {l.PaddedDepth}" : $"{l.InputChannels}") + $", {l.PaddedHeight}, {l.PaddedWidth}";
-                string before = (l.SpatialRank == 3 ? $"{l.Depth.PadBefore} planes, " : string.Empty) + $"{l.Rows.PadBefore} rows and {l.Columns.PadBefore} columns before";
+                static string Count(int n, string what) => $"{n} {what}{(n == 1 ? string.Empty : "s")}";
+                string before = "before: " + (l.SpatialRank == 3 ? Count(l.Depth.PadBefore, "plane") + ", " : string.Empty) + Count(l.Rows.PadBefore, "row") + ", " + Count(l.Columns.PadBefore, "column");
                 writer.WriteLine($"// The input, zero-padded to [{paddedShape}] ({before}), in a pooled buffer: no allocation once the pool holds one.");
                 writer.WriteLine($"{l.Element}[] rented = global::System.Buffers.ArrayPool<{l.Element}>.Shared.Rent({l.PaddedLength});");
                 using (writer.Block("try"))
