@@ -15,7 +15,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
     internal sealed class ConvTransposePhaseLayout
     {
         /// <summary>The longest flat row, in vectors, that the flat form writes out (its stores are per output row).</summary>
-        public const int MaxFlatVectors = 16;
+        private const int MaxFlatVectors = 16;
 
         /// <summary>Products per output (input channels of a group times taps) up to which column phases are interleaved.</summary>
         private const int InterleaveMaxProducts = 64;

@@ -7,7 +7,7 @@ using KernelGen.Generator.Model;
 namespace KernelGen.Generator.Operators.Upsample
 {
     /// <summary>
-    /// The vector form of upsampling from tables, for every mode and rank, separable as PyTorch computes it (the
+    /// The vector form of upsampling by source tables (every mode but nearest by whole factors) in every rank, separable as PyTorch computes it (the
     /// innermost axis first). Each output position reads <c>T</c> source positions per axis (nearest 1, linear 2,
     /// cubic 4): first along W, each block of output columns from one vector of input columns rearranged by T constant
     /// shuffles and weighted by T constant weight vectors; then along H (2-D) each output row is the weighted sum of T of
@@ -20,8 +20,9 @@ namespace KernelGen.Generator.Operators.Upsample
         private const int StackLimitBytes = 16 * 1024;
 
         /// <summary>
-        /// Blocks of output columns whose shuffles and weights are written out as constants; a wider row reads them
-        /// from tables in a loop, so that neither the source nor the stack grows with the width.
+        /// Blocks of output columns whose shuffles and weights are written out as constants; a wider row loops over a
+        /// period of blocks that repeats (see Layout.Period) or, without one, reads every block's from tables, so that
+        /// neither the source nor the stack grows with the width.
         /// </summary>
         private const int MaxUnrolledBlocks = 8;
 
