@@ -128,17 +128,13 @@ namespace Snapshots
                 global::System.ReadOnlySpan<int> index0 = Smooth_SourceIndex0;
                 global::System.ReadOnlySpan<float> weight0 = Smooth_SourceWeight0;
                 // Output columns 0..7 read input columns 0..7.
-                var shuffle0_0 = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 1, 1, 2, 2, 3);
                 var weight0_0 = global::System.Runtime.Intrinsics.Vector256.Create(1f, 0.5333333f, 0.06666666f, 0.6f,
                     0.13333333f, 0.6666666f, 0.19999999f, 0.73333335f);
-                var shuffle1_0 = global::System.Runtime.Intrinsics.Vector256.Create(1, 1, 1, 2, 2, 3, 3, 4);
                 var weight1_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f, 0.46666667f, 0.93333334f, 0.4f,
                     0.8666667f, 0.33333334f, 0.8f, 0.26666668f);
                 // Output columns 8..15 read input columns 0..7.
-                var shuffle0_1 = global::System.Runtime.Intrinsics.Vector256.Create(3, 4, 4, 5, 5, 6, 6, 7);
                 var weight0_1 = global::System.Runtime.Intrinsics.Vector256.Create(0.26666665f, 0.79999995f, 0.3333333f,
                     0.8666667f, 0.39999998f, 0.9333333f, 0.46666664f, 1f);
-                var shuffle1_1 = global::System.Runtime.Intrinsics.Vector256.Create(4, 5, 5, 6, 6, 7, 7, 7);
                 var weight1_1 = global::System.Runtime.Intrinsics.Vector256.Create(0.73333335f, 0.20000002f, 0.6666667f,
                     0.13333336f, 0.6f, 0.06666669f, 0.53333336f, 2.9802322E-08f);
                 for (int c = 0; c < 3; c++)
@@ -151,14 +147,20 @@ namespace Snapshots
                             * 16);
                         var input0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(weight0_0
-                            * global::System.Runtime.Intrinsics.Vector256.Shuffle(input0, shuffle0_0) + weight1_0
-                            * global::System.Runtime.Intrinsics.Vector256.Shuffle(input0, shuffle1_0), ref target,
-                            (nuint)(0));
+                            * global::System.Runtime.Intrinsics.Vector256.Shuffle(input0,
+                            global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 1, 1, 2, 2, 3))
+                            + weight1_0
+                            * global::System.Runtime.Intrinsics.Vector256.Shuffle(input0,
+                            global::System.Runtime.Intrinsics.Vector256.Create(1, 1, 1, 2, 2, 3, 3, 4)),
+                            ref target, (nuint)(0));
                         var input1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(weight0_1
-                            * global::System.Runtime.Intrinsics.Vector256.Shuffle(input1, shuffle0_1) + weight1_1
-                            * global::System.Runtime.Intrinsics.Vector256.Shuffle(input1, shuffle1_1), ref target,
-                            (nuint)(8));
+                            * global::System.Runtime.Intrinsics.Vector256.Shuffle(input1,
+                            global::System.Runtime.Intrinsics.Vector256.Create(3, 4, 4, 5, 5, 6, 6, 7))
+                            + weight1_1
+                            * global::System.Runtime.Intrinsics.Vector256.Shuffle(input1,
+                            global::System.Runtime.Intrinsics.Vector256.Create(4, 5, 5, 6, 6, 7, 7, 7)),
+                            ref target, (nuint)(8));
                     }
                     ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, c * 256);
                     for (int oh = 0; oh < 16; oh++)
@@ -198,29 +200,21 @@ namespace Snapshots
                 global::System.ReadOnlySpan<int> index0 = Smooth_SourceIndex0;
                 global::System.ReadOnlySpan<float> weight0 = Smooth_SourceWeight0;
                 // Output columns 0..3 read input columns 0..3.
-                var shuffle0_0 = global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 1);
                 var weight0_0 = global::System.Runtime.Intrinsics.Vector128.Create(1f, 0.5333333f, 0.06666666f, 0.6f);
-                var shuffle1_0 = global::System.Runtime.Intrinsics.Vector128.Create(1, 1, 1, 2);
                 var weight1_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f, 0.46666667f, 0.93333334f, 0.4f);
                 // Output columns 4..7 read input columns 1..4.
-                var shuffle0_1 = global::System.Runtime.Intrinsics.Vector128.Create(0, 1, 1, 2);
                 var weight0_1 = global::System.Runtime.Intrinsics.Vector128.Create(0.13333333f, 0.6666666f, 0.19999999f,
                     0.73333335f);
-                var shuffle1_1 = global::System.Runtime.Intrinsics.Vector128.Create(1, 2, 2, 3);
                 var weight1_1 = global::System.Runtime.Intrinsics.Vector128.Create(0.8666667f, 0.33333334f, 0.8f,
                     0.26666668f);
                 // Output columns 8..11 read input columns 3..6.
-                var shuffle0_2 = global::System.Runtime.Intrinsics.Vector128.Create(0, 1, 1, 2);
                 var weight0_2 = global::System.Runtime.Intrinsics.Vector128.Create(0.26666665f, 0.79999995f, 0.3333333f,
                     0.8666667f);
-                var shuffle1_2 = global::System.Runtime.Intrinsics.Vector128.Create(1, 2, 2, 3);
                 var weight1_2 = global::System.Runtime.Intrinsics.Vector128.Create(0.73333335f, 0.20000002f, 0.6666667f,
                     0.13333336f);
                 // Output columns 12..15 read input columns 4..7.
-                var shuffle0_3 = global::System.Runtime.Intrinsics.Vector128.Create(1, 2, 2, 3);
                 var weight0_3 = global::System.Runtime.Intrinsics.Vector128.Create(0.39999998f, 0.9333333f, 0.46666664f,
                     1f);
-                var shuffle1_3 = global::System.Runtime.Intrinsics.Vector128.Create(2, 3, 3, 3);
                 var weight1_3 = global::System.Runtime.Intrinsics.Vector128.Create(0.6f, 0.06666669f, 0.53333336f,
                     2.9802322E-08f);
                 for (int c = 0; c < 3; c++)
@@ -233,24 +227,36 @@ namespace Snapshots
                             * 16);
                         var input0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(weight0_0
-                            * global::System.Runtime.Intrinsics.Vector128.Shuffle(input0, shuffle0_0) + weight1_0
-                            * global::System.Runtime.Intrinsics.Vector128.Shuffle(input0, shuffle1_0), ref target,
-                            (nuint)(0));
+                            * global::System.Runtime.Intrinsics.Vector128.Shuffle(input0,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 1))
+                            + weight1_0
+                            * global::System.Runtime.Intrinsics.Vector128.Shuffle(input0,
+                            global::System.Runtime.Intrinsics.Vector128.Create(1, 1, 1, 2)),
+                            ref target, (nuint)(0));
                         var input1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(1));
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(weight0_1
-                            * global::System.Runtime.Intrinsics.Vector128.Shuffle(input1, shuffle0_1) + weight1_1
-                            * global::System.Runtime.Intrinsics.Vector128.Shuffle(input1, shuffle1_1), ref target,
-                            (nuint)(4));
+                            * global::System.Runtime.Intrinsics.Vector128.Shuffle(input1,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 1, 1, 2))
+                            + weight1_1
+                            * global::System.Runtime.Intrinsics.Vector128.Shuffle(input1,
+                            global::System.Runtime.Intrinsics.Vector128.Create(1, 2, 2, 3)),
+                            ref target, (nuint)(4));
                         var input2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(3));
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(weight0_2
-                            * global::System.Runtime.Intrinsics.Vector128.Shuffle(input2, shuffle0_2) + weight1_2
-                            * global::System.Runtime.Intrinsics.Vector128.Shuffle(input2, shuffle1_2), ref target,
-                            (nuint)(8));
+                            * global::System.Runtime.Intrinsics.Vector128.Shuffle(input2,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 1, 1, 2))
+                            + weight1_2
+                            * global::System.Runtime.Intrinsics.Vector128.Shuffle(input2,
+                            global::System.Runtime.Intrinsics.Vector128.Create(1, 2, 2, 3)),
+                            ref target, (nuint)(8));
                         var input3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(4));
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(weight0_3
-                            * global::System.Runtime.Intrinsics.Vector128.Shuffle(input3, shuffle0_3) + weight1_3
-                            * global::System.Runtime.Intrinsics.Vector128.Shuffle(input3, shuffle1_3), ref target,
-                            (nuint)(12));
+                            * global::System.Runtime.Intrinsics.Vector128.Shuffle(input3,
+                            global::System.Runtime.Intrinsics.Vector128.Create(1, 2, 2, 3))
+                            + weight1_3
+                            * global::System.Runtime.Intrinsics.Vector128.Shuffle(input3,
+                            global::System.Runtime.Intrinsics.Vector128.Create(2, 3, 3, 3)),
+                            ref target, (nuint)(12));
                     }
                     ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, c * 256);
                     for (int oh = 0; oh < 16; oh++)
