@@ -123,7 +123,7 @@ namespace KernelGen.Generator.Operators.Upsample
 
                 if (l.Period is { } period)
                 {
-                    writer.WriteLine($"// {l.Blocks} blocks of {lanes} output columns: after {period.Head}, every {period.Length} repeat {period.Repeats} times, {period.Step} input columns on; {l.Blocks - period.End} after.");
+                    writer.WriteLine($"// {l.Blocks} blocks of {lanes} output columns: blocks {period.Head} to {period.Head + period.Length - 1} repeat {period.Repeats} times, each time {period.Step} input columns further on; the {period.Head} before and {l.Blocks - period.End} after are written out.");
                 }
 
                 foreach (int b in l.ConstantBlocks)
