@@ -385,6 +385,7 @@ namespace KernelGen.Generator.Operators.Upsample
                 Blocks = OutputWidth / Lanes;
                 int taps = Taps, lanes = Lanes;
                 Bases = Enumerable.Range(0, Blocks).Select(b => Math.Min(Columns.Skip(b * lanes * taps).Take(lanes * taps).Min(), InputWidth - lanes)).ToArray();
+                Period = FindPeriod();
             }
 
             public KernelSignature Signature { get; }
@@ -436,9 +437,6 @@ namespace KernelGen.Generator.Operators.Upsample
                 : Period is { } p ? Enumerable.Range(0, p.Head + p.Length).Concat(Enumerable.Range(p.End, Blocks - p.End))
                 : Enumerable.Range(0, Blocks);
 
-            private Period? _period;
-            private bool _periodFound;
-
             /// <summary>
             /// A wide row's blocks repeat when the factor is a ratio of small numbers: at a factor of 2 every block reads
             /// its input vector the same way, 8 input columns after the one before; at 1.5, every third block. The
@@ -446,19 +444,7 @@ namespace KernelGen.Generator.Operators.Upsample
             /// left edge clamps) whose repeats reach all but a few tail blocks (the right edge), if there is one: the
             /// row then loops over its periods with constant shuffles, and needs no table and no variable shuffle.
             /// </summary>
-            public Period? Period
-            {
-                get
-                {
-                    if (!_periodFound)
-                    {
-                        _period = FindPeriod();
-                        _periodFound = true;
-                    }
-
-                    return _period;
-                }
-            }
+            public Period? Period { get; }
 
             private Period? FindPeriod()
             {
