@@ -147,12 +147,17 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
     [InlineData("mode='bilinear'", "rows, then along H by whole vectors")]
     [InlineData("mode='trilinear'", "rows, then along H and D by whole vectors")]
     [InlineData("mode='bicubic'", "rows, then along H by whole vectors")]
+    [InlineData("mode='bicubic'", "the first input column of each block's taps")]
     [InlineData("mode='nearest'", "along W by constant shuffles")]
     [InlineData("mode='nearest-exact'", "along W by constant shuffles")]
     public void PyTorch_cases_reach_the_upsampling_vector_forms(string mode, string marker) =>
         Assert.Contains(kernels.Generated, file => file.Contains(mode, StringComparison.Ordinal) && file.Contains(marker, StringComparison.Ordinal));
 
-    /// <summary>Every case sized for the upsampling vector form takes it (at the widest width, which this machine runs).</summary>
+    /// <summary>
+    /// Every case sized for the upsampling vector form takes it, at the widest width (which this machine runs) and at
+    /// the narrowest (which the child run without AVX2 checks against PyTorch): bicubic x2 at 4 lanes reads each tap
+    /// from its own input vector.
+    /// </summary>
     [Fact]
     public void Upsample_layer_cases_take_the_vector_form()
     {
@@ -160,7 +165,10 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
         {
             string file = Assert.Single(kernels.Generated, file => file.Contains($"Generated.Kernels.{GoldenKernels.MethodName(c)},", StringComparison.Ordinal));
             Assert.True(file.Contains("One sample with Vector512: along W by constant shuffles", StringComparison.Ordinal), $"{c.Name} has no Vector512 form");
+            Assert.True(file.Contains("One sample with Vector128: along W by constant shuffles", StringComparison.Ordinal), $"{c.Name} has no Vector128 form");
         }
+
+        Assert.Contains(kernels.Generated, file => file.Contains("mode='bicubic'", StringComparison.Ordinal) && file.Contains("read, per tap, input columns from", StringComparison.Ordinal));
     }
 
     /// <summary>The activation cases reach every weighted operator both fully unrolled and in loops with vector paths.</summary>

@@ -36,7 +36,14 @@ namespace KernelGen.Generator.Emit
             // A tile's accumulators share the registers with a few loaded vectors and a broadcast, and an unfused
             // multiply-add holds its product in one more: at 16 registers, 12 accumulators with FMA, 8 without.
             TileAccumulators = registers >= 32 ? 16 : alwaysFused ? 12 : 8;
+            BroadcastMayShuffle = !alwaysFused;
         }
+
+        /// <summary>
+        /// True when a broadcast from memory may cost a shuffle besides its load: <c>Vector128.Create(value)</c> on x86
+        /// without AVX2 is <c>movss</c> then a shuffle, which takes a port the multiplies and adds need.
+        /// </summary>
+        public bool BroadcastMayShuffle { get; }
 
         /// <summary><c>Vector512</c>, <c>Vector256</c> or <c>Vector128</c>.</summary>
         public string Name { get; }

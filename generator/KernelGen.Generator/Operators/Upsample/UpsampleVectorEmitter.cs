@@ -29,7 +29,11 @@ namespace KernelGen.Generator.Operators.Upsample
         /// <summary>Blocks before a repeating run that are written out as constants (where the left edge clamps the sources).</summary>
         private const int MaxHeadBlocks = 4;
 
-        /// <summary>The widths this layer can use: the input row holds a whole vector, and each block of output columns reads fewer input columns than a vector has lanes.</summary>
+        /// <summary>
+        /// The widths this layer can use: the input row holds a whole vector, and each block of output columns reads, for
+        /// each of its taps, fewer input columns than a vector has lanes (one vector for the whole block when all its taps
+        /// fit in one, else one per tap: bicubic x2 at 4 lanes reads 5 input columns per block, but 2 per tap).
+        /// </summary>
         public static VectorWidth[] Widths(KernelSignature signature, UpsampleSpec spec)
         {
             int rank = signature.SpatialRank;
@@ -45,10 +49,11 @@ namespace KernelGen.Generator.Operators.Upsample
             {
                 int lanes = width.Lanes(signature.ElementType);
                 return inputWidth >= lanes && Enumerable.Range(0, outputWidth / lanes).All(block =>
-                {
-                    var sources = index.Skip(block * lanes * taps).Take(lanes * taps).ToArray();
-                    return sources.Max() - sources.Min() < lanes;
-                });
+                    Enumerable.Range(0, taps).All(t =>
+                    {
+                        var sources = Enumerable.Range(0, lanes).Select(lane => index[(((block * lanes) + lane) * taps) + t]).ToArray();
+                        return sources.Max() - sources.Min() < lanes;
+                    }));
             }).ToArray();
         }
 
@@ -112,7 +117,9 @@ namespace KernelGen.Generator.Operators.Upsample
 
                 if (l.Tabled)
                 {
-                    writer.WriteLine($"// {l.Blocks} blocks of {lanes} output columns: each block's first input column, shuffles and weights come from tables.");
+                    writer.WriteLine(l.OneWindowPerBlock
+                        ? $"// {l.Blocks} blocks of {lanes} output columns: each block's first input column, shuffles and weights come from tables."
+                        : $"// {l.Blocks} blocks of {lanes} output columns: the first input column of each block's taps, their shuffles and weights come from tables.");
                     writer.WriteLine(Code.TableRef("int", "blockBase", TableName(l.Method, "BlockBase", v)));
                     writer.WriteLine(Code.TableRef(index, "blockShuffle", TableName(l.Method, "BlockShuffle", v)));
                     if (l.HasWeights)
@@ -129,7 +136,9 @@ namespace KernelGen.Generator.Operators.Upsample
                 foreach (int b in l.ConstantBlocks)
                 {
                     string Lanes(Func<int, string> value) => string.Join(", ", Enumerable.Range(0, lanes).Select(value));
-                    writer.WriteLine($"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read input columns {l.Bases[b]}..{l.Bases[b] + lanes - 1}.");
+                    writer.WriteLine(l.SharesWindow(b)
+                        ? $"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read input columns {l.Base(b, 0)}..{l.Base(b, 0) + lanes - 1}."
+                        : $"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read, per tap, input columns from {string.Join(", ", Enumerable.Range(0, taps).Select(t => l.Base(b, t)))} on.");
                     for (int t = 0; t < taps; t++)
                     {
                         if (l.HasWeights)
@@ -189,28 +198,46 @@ namespace KernelGen.Generator.Operators.Upsample
             {
                 using (writer.Block($"for (int b = 0; b < {l.Blocks}; b++)"))
                 {
-                    writer.WriteLine($"var block = {v.Load("source", Code.At("blockBase", "b"))};");
                     string Entry(int t) => taps == 1 ? "b" : $"({taps} * b + {t})";
+                    if (l.OneWindowPerBlock)
+                    {
+                        writer.WriteLine($"var block = {v.Load("source", Code.At("blockBase", "b"))};");
+                    }
+                    else
+                    {
+                        for (int t = 0; t < taps; t++)
+                        {
+                            writer.WriteLine($"var block{t} = {v.Load("source", Code.At("blockBase", Entry(t)))};");
+                        }
+                    }
+
                     string sum = string.Join(" + ", Enumerable.Range(0, taps).Select(t =>
-                        Weighted(v.Load("blockWeight", $"{Entry(t)} * {lanes}"), $"{v.Type}.Shuffle(block, {v.Load("blockShuffle", $"{Entry(t)} * {lanes}")})")));
+                        Weighted(v.Load("blockWeight", $"{Entry(t)} * {lanes}"), $"{v.Type}.Shuffle(block{(l.OneWindowPerBlock ? string.Empty : Literals.Int(t))}, {v.Load("blockShuffle", $"{Entry(t)} * {lanes}")})")));
                     writer.WriteLine(v.Store(sum, "target", $"b * {lanes}"));
                 }
             }
 
-            void WriteBlock(int b, string input, string output)
+            // input(first column): the offset of an input vector that starts at that column, in this pass's loop.
+            void WriteBlock(int b, Func<int, string> input, string output)
             {
-                writer.WriteLine($"var input{b} = {v.Load("source", input)};");
+                // One input vector for the block, or one per tap; taps whose windows start together share it.
+                string Vector(int t) => l.SharesWindow(b) ? $"input{b}" : $"input{b}_{Enumerable.Range(0, taps).First(u => l.Base(b, u) == l.Base(b, t))}";
+                foreach (int t in Enumerable.Range(0, taps).Where(t => Enumerable.Range(0, t).All(u => l.Base(b, u) != l.Base(b, t))))
+                {
+                    writer.WriteLine($"var {Vector(t)} = {v.Load("source", input(l.Base(b, t)))};");
+                }
+
                 // The shuffle's indices are written at the shuffle: NativeAOT emulates a shuffle lane by lane when its
                 // indices come from a local declared outside the loops (1-D linear x2: 1.44 ms there, as constants here).
                 string sum = string.Join(" + ", Enumerable.Range(0, taps).Select(t =>
-                    Weighted($"weight{t}_{b}", v.ConstantShuffle($"input{b}", Enumerable.Range(0, lanes).Select(lane => l.Column(b, lane, t) - l.Bases[b]), l.Signature.ElementType))));
+                    Weighted($"weight{t}_{b}", v.ConstantShuffle(Vector(t), Enumerable.Range(0, lanes).Select(lane => l.Column(b, lane, t) - l.Base(b, t)), l.Signature.ElementType))));
                 writer.WriteLine(v.Store(sum, "target", output));
             }
 
             Period? period = l.Period;
             foreach (int b in l.ConstantBlocks.Where(b => period is null || b < period.Head || b >= period.End))
             {
-                WriteBlock(b, Literals.Int(l.Bases[b]), Literals.Int(b * lanes));
+                WriteBlock(b, first => Literals.Int(first), Literals.Int(b * lanes));
             }
 
             if (period is not null)
@@ -219,7 +246,7 @@ namespace KernelGen.Generator.Operators.Upsample
                 {
                     for (int b = period.Head; b < period.Head + period.Length; b++)
                     {
-                        WriteBlock(b, Code.Affine("r", period.Step, l.Bases[b]), Code.Affine("r", period.Length * lanes, b * lanes));
+                        WriteBlock(b, first => Code.Affine("r", period.Step, first), Code.Affine("r", period.Length * lanes, b * lanes));
                     }
                 }
             }
@@ -335,15 +362,25 @@ namespace KernelGen.Generator.Operators.Upsample
             int lanes = l.Lanes, taps = l.Taps;
             string index = VectorWidth.IndexType(l.Signature.ElementType), suffix = index == "long" ? "L" : string.Empty;
             var shuffles = from b in Enumerable.Range(0, l.Blocks) from t in Enumerable.Range(0, taps) from lane in Enumerable.Range(0, lanes)
-                           select Literals.Int(l.Column(b, lane, t) - l.Bases[b]) + suffix;
+                           select Literals.Int(l.Column(b, lane, t) - l.Base(b, t)) + suffix;
             var blockWeights = from b in Enumerable.Range(0, l.Blocks) from t in Enumerable.Range(0, taps) from lane in Enumerable.Range(0, lanes)
                                select Literals.Real(l.ColumnWeight(b, lane, t), l.Signature.ElementType);
             string count = taps switch { 1 => "one", 2 => "two", _ => "four" };
             writer.WriteLine();
             writer.WriteLine("#if NET9_0_OR_GREATER");
-            writer.WriteLine($"/// <summary>{v.Name}: the first input column of each block of {lanes} output columns.</summary>");
-            Tables.Write(writer, "int", TableName(l.Method, "BlockBase", v), l.Bases.Select(b => Literals.Int(b)));
-            writer.WriteLine($"/// <summary>{v.Name}: per block, the lanes of its {count} shuffle{(taps == 1 ? string.Empty : "s")}, relative to its first input column.</summary>");
+            if (l.OneWindowPerBlock)
+            {
+                writer.WriteLine($"/// <summary>{v.Name}: the first input column of each block of {lanes} output columns.</summary>");
+                Tables.Write(writer, "int", TableName(l.Method, "BlockBase", v), Enumerable.Range(0, l.Blocks).Select(b => Literals.Int(l.Base(b, 0))));
+            }
+            else
+            {
+                writer.WriteLine($"/// <summary>{v.Name}: per block of {lanes} output columns, the first input column of each of its {count} taps.</summary>");
+                Tables.Write(writer, "int", TableName(l.Method, "BlockBase", v),
+                    from b in Enumerable.Range(0, l.Blocks) from t in Enumerable.Range(0, taps) select Literals.Int(l.Base(b, t)));
+            }
+
+            writer.WriteLine($"/// <summary>{v.Name}: per block, the lanes of its {count} shuffle{(taps == 1 ? string.Empty : "s")}, relative to {(l.OneWindowPerBlock ? "its first input column" : "each tap's first input column")}.</summary>");
             Tables.Write(writer, index, TableName(l.Method, "BlockShuffle", v), shuffles);
             if (l.HasWeights)
             {
@@ -384,7 +421,13 @@ namespace KernelGen.Generator.Operators.Upsample
                 (Columns, Weights) = UpsampleShape.Sample(spec.Mode, spec.AlignCorners, InputWidth, OutputWidth, spec.Scales[Rank - 1], signature.ElementType, Rank);
                 Blocks = OutputWidth / Lanes;
                 int taps = Taps, lanes = Lanes;
-                Bases = Enumerable.Range(0, Blocks).Select(b => Math.Min(Columns.Skip(b * lanes * taps).Take(lanes * taps).Min(), InputWidth - lanes)).ToArray();
+                int inputWidth = InputWidth;
+                int Start(IEnumerable<int> columns) => Math.Min(columns.Min(), inputWidth - lanes);
+                TapBases = (from b in Enumerable.Range(0, Blocks)
+                            let block = Columns.Skip(b * lanes * taps).Take(lanes * taps).ToArray()
+                            from t in Enumerable.Range(0, taps)
+                            select block.Max() - block.Min() < lanes ? Start(block) : Start(Enumerable.Range(0, lanes).Select(lane => block[(lane * taps) + t]))).ToArray();
+                OneWindowPerBlock = Enumerable.Range(0, Blocks).All(SharesWindow);
                 Period = FindPeriod();
             }
 
@@ -423,8 +466,19 @@ namespace KernelGen.Generator.Operators.Upsample
             /// <summary>Whole vectors of output columns in a row; the columns after them are written one by one.</summary>
             public int Blocks { get; }
 
-            /// <summary>The first input column each block reads: a whole vector inside the row.</summary>
-            public int[] Bases { get; }
+            /// <summary>
+            /// Per block and tap, the first column of the input vector the tap reads, a whole vector inside the row: the
+            /// same for every tap of a block whose window fits in one vector, else each tap's own.
+            /// </summary>
+            private int[] TapBases { get; }
+
+            public int Base(int block, int tap) => TapBases[(block * Taps) + tap];
+
+            /// <summary>Every tap of the block reads one input vector.</summary>
+            public bool SharesWindow(int block) => Enumerable.Range(1, Taps - 1).All(t => Base(block, t) == Base(block, 0));
+
+            /// <summary>Every block reads one input vector for all its taps (the tables then hold a first column per block).</summary>
+            public bool OneWindowPerBlock { get; }
 
             /// <summary>
             /// Rows of more blocks than are written out: a repeating run of blocks when the row has one (below), else
@@ -458,9 +512,9 @@ namespace KernelGen.Generator.Operators.Upsample
                 {
                     for (int head = 0; head <= MaxHeadBlocks && head + (2 * length) <= Blocks; head++)
                     {
-                        int step = Bases[head + length] - Bases[head];
+                        int step = Base(head + length, 0) - Base(head, 0);
                         int end = head + length;
-                        while (end < Blocks && Repeats(end, end - length) && Bases[end] - Bases[end - length] == step)
+                        while (end < Blocks && Repeats(end, end - length) && Enumerable.Range(0, Taps).All(t => Base(end, t) - Base(end - length, t) == step))
                         {
                             end++;
                         }
@@ -480,7 +534,7 @@ namespace KernelGen.Generator.Operators.Upsample
             /// <summary>Block <paramref name="b"/> reads its input vector as block <paramref name="c"/> does: the same shuffles from its first column, the same weights.</summary>
             private bool Repeats(int b, int c) =>
                 Enumerable.Range(0, Lanes).All(lane => Enumerable.Range(0, Taps).All(t =>
-                    Column(b, lane, t) - Bases[b] == Column(c, lane, t) - Bases[c] && ColumnWeight(b, lane, t) == ColumnWeight(c, lane, t)));
+                    Column(b, lane, t) - Base(b, t) == Column(c, lane, t) - Base(c, t) && ColumnWeight(b, lane, t) == ColumnWeight(c, lane, t)));
 
             public int Column(int block, int lane, int tap) => Columns[(((block * Lanes) + lane) * Taps) + tap];
 
