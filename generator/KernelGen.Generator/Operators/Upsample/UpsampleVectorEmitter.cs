@@ -37,24 +37,8 @@ namespace KernelGen.Generator.Operators.Upsample
         public static VectorWidth[] Widths(KernelSignature signature, UpsampleSpec spec)
         {
             int rank = signature.SpatialRank;
-            if (rank is < 1 or > 3)
-            {
-                return new VectorWidth[0];
-            }
-
-            int taps = UpsampleShape.TapsPerAxis(spec.Mode);
-            int inputWidth = signature.InputShape[rank], outputWidth = signature.OutputShape[rank];
-            var (index, _) = UpsampleShape.Sample(spec.Mode, spec.AlignCorners, inputWidth, outputWidth, spec.Scales[rank - 1], signature.ElementType, rank);
-            return VectorWidth.All.Where(width =>
-            {
-                int lanes = width.Lanes(signature.ElementType);
-                return inputWidth >= lanes && Enumerable.Range(0, outputWidth / lanes).All(block =>
-                    Enumerable.Range(0, taps).All(t =>
-                    {
-                        var sources = Enumerable.Range(0, lanes).Select(lane => index[(((block * lanes) + lane) * taps) + t]).ToArray();
-                        return sources.Max() - sources.Min() < lanes;
-                    }));
-            }).ToArray();
+            return rank is < 1 or > 3 ? new VectorWidth[0]
+                : VectorWidth.All.Where(width => new Layout(signature, spec, width).Fits).ToArray();
         }
 
         /// <summary>
@@ -428,7 +412,9 @@ namespace KernelGen.Generator.Operators.Upsample
                             from t in Enumerable.Range(0, taps)
                             select block.Max() - block.Min() < lanes ? Start(block) : Start(Enumerable.Range(0, lanes).Select(lane => block[(lane * taps) + t]))).ToArray();
                 OneWindowPerBlock = Enumerable.Range(0, Blocks).All(SharesWindow);
-                Period = FindPeriod();
+                Fits = InputWidth >= lanes && Enumerable.Range(0, Blocks).All(b => Enumerable.Range(0, lanes).All(lane => Enumerable.Range(0, taps).All(t =>
+                    Column(b, lane, t) - Base(b, t) is var offset && offset >= 0 && offset < lanes)));
+                Period = Fits ? FindPeriod() : null;
             }
 
             public KernelSignature Signature { get; }
@@ -479,6 +465,9 @@ namespace KernelGen.Generator.Operators.Upsample
 
             /// <summary>Every block reads one input vector for all its taps (the tables then hold a first column per block).</summary>
             public bool OneWindowPerBlock { get; }
+
+            /// <summary>The input row holds a vector, and every tap of every block reads inside its input vector.</summary>
+            public bool Fits { get; }
 
             /// <summary>
             /// Rows of more blocks than are written out: a repeating run of blocks when the row has one (below), else
