@@ -39,7 +39,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// feeds a single accumulator, and 16 made the depthwise layer 20% slower than 12.
         /// With Vector128 on x86 without AVX2 a broadcast is a load and a shuffle, which competes with the multiplies
         /// and adds: a tile of 4 channels x 2 interleaved phases x 1 vector did one per multiply-add; 2 x 2 x 2 does one
-        /// per two (measured without AVX2: 3-D U-Net 5.79 -> 5.09 ms, vocoder x8 4.84 -> 4.40 ms, U-Net 660 -> 628 us).
+        /// per two (measured without AVX2: 3-D U-Net 5.79 -> 5.1-5.5 ms; U-Net level).
         /// </summary>
         private static Tile RowTile(Layout l, PhaseSet set, int qh, int qw)
         {
