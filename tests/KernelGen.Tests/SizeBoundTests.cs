@@ -21,10 +21,11 @@ public sealed class SizeBoundTests
     private const int MaxTableCharactersPerEntry = 24;
 
     /// <summary>
-    /// Entries per output position of an axis: source indices and weights (4 for linear), and for the vector path of
-    /// wide rows, two shuffles and two weights per lane and a base per block at each of the three widths (at most 5 each).
+    /// Entries per output position of an axis, for a mode that reads T source positions per axis (nearest 1, linear 2,
+    /// cubic 4): a source index and a weight per tap, and for the vector path of wide rows, a shuffle and a weight per
+    /// tap and lane and a first column per tap and block (at most one per lane) at each of the three widths.
     /// </summary>
-    private const int MaxTableEntriesPerOutputPosition = 4 + (5 * 3);
+    private static int MaxTableEntriesPerOutputPosition(int taps) => (2 * taps) + (3 * ((2 * taps) + taps));
 
     public static TheoryData<string, string> Layers() => new()
     {
@@ -76,7 +77,8 @@ public sealed class SizeBoundTests
         Assert.True(tables <= MaxTableCharactersPerEntry * tableEntries, $"{description}: {tables} characters for {tableEntries} table entries");
         int[] outputShape = declaration.Split("[Shape(").Last().Split(')')[0].Split(", ").Select(int.Parse).ToArray();
         int axisSum = outputShape.Skip(1).Sum();
-        Assert.True(tableEntries <= MaxTableEntriesPerOutputPosition * axisSum, $"{description}: {tableEntries} table entries for output axes summing to {axisSum}");
+        int taps = declaration.Contains("Cubic", StringComparison.Ordinal) ? 4 : declaration.Contains("Linear", StringComparison.Ordinal) ? 2 : 1;
+        Assert.True(tableEntries <= MaxTableEntriesPerOutputPosition(taps) * axisSum, $"{description}: {tableEntries} table entries for output axes summing to {axisSum}");
     }
 
     /// <summary>
