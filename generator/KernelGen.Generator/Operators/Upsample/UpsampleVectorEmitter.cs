@@ -405,12 +405,7 @@ namespace KernelGen.Generator.Operators.Upsample
                 (Columns, Weights) = UpsampleShape.Sample(spec.Mode, spec.AlignCorners, InputWidth, OutputWidth, spec.Scales[Rank - 1], signature.ElementType, Rank);
                 Blocks = OutputWidth / Lanes;
                 int taps = Taps, lanes = Lanes;
-                int inputWidth = InputWidth;
-                int Start(IEnumerable<int> columns) => Math.Min(columns.Min(), inputWidth - lanes);
-                TapBases = (from b in Enumerable.Range(0, Blocks)
-                            let block = Columns.Skip(b * lanes * taps).Take(lanes * taps).ToArray()
-                            from t in Enumerable.Range(0, taps)
-                            select block.Max() - block.Min() < lanes ? Start(block) : Start(Enumerable.Range(0, lanes).Select(lane => block[(lane * taps) + t]))).ToArray();
+                TapBases = FirstColumns();
                 OneWindowPerBlock = Enumerable.Range(0, Blocks).All(SharesWindow);
                 Fits = InputWidth >= lanes && Enumerable.Range(0, Blocks).All(b => Enumerable.Range(0, lanes).All(lane => Enumerable.Range(0, taps).All(t =>
                     Column(b, lane, t) - Base(b, t) is var offset && offset >= 0 && offset < lanes)));
@@ -460,6 +455,41 @@ namespace KernelGen.Generator.Operators.Upsample
             private int[] TapBases { get; }
 
             public int Base(int block, int tap) => TapBases[(block * Taps) + tap];
+
+            /// <summary>
+            /// Per block and tap, the first column of its input vector: the block's first source column when all of them
+            /// lie within a vector, else the tap's own; moved left to keep the vector inside the row.
+            /// </summary>
+            private int[] FirstColumns()
+            {
+                var firsts = new int[Blocks * Taps];
+                for (int b = 0; b < Blocks; b++)
+                {
+                    int blockMin = int.MaxValue, blockMax = int.MinValue;
+                    for (int i = b * Lanes * Taps; i < (b + 1) * Lanes * Taps; i++)
+                    {
+                        blockMin = Math.Min(blockMin, Columns[i]);
+                        blockMax = Math.Max(blockMax, Columns[i]);
+                    }
+
+                    for (int t = 0; t < Taps; t++)
+                    {
+                        int first = blockMin;
+                        if (blockMax - blockMin >= Lanes)
+                        {
+                            first = int.MaxValue;
+                            for (int lane = 0; lane < Lanes; lane++)
+                            {
+                                first = Math.Min(first, Column(b, lane, t));
+                            }
+                        }
+
+                        firsts[(b * Taps) + t] = Math.Min(first, InputWidth - Lanes);
+                    }
+                }
+
+                return firsts;
+            }
 
             /// <summary>Every tap of the block reads one input vector.</summary>
             public bool SharesWindow(int block) => Enumerable.Range(1, Taps - 1).All(t => Base(block, t) == Base(block, 0));
