@@ -122,7 +122,7 @@ namespace KernelGen.Generator.Operators.Upsample
                     string Lanes(Func<int, string> value) => string.Join(", ", Enumerable.Range(0, lanes).Select(value));
                     writer.WriteLine(l.SharesWindow(b)
                         ? $"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read input columns {l.Base(b, 0)}..{l.Base(b, 0) + lanes - 1}."
-                        : $"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read, per tap, input columns from {string.Join(", ", Enumerable.Range(0, taps).Select(t => l.Base(b, t)))} on.");
+                        : $"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read, per tap, input columns from {string.Join(", ", Enumerable.Range(0, taps).Select(t => Literals.Int(l.Base(b, t))))} on.");
                     for (int t = 0; t < taps; t++)
                     {
                         if (l.HasWeights)
