@@ -127,6 +127,9 @@ public sealed class PropertyKernels
         new ConvTransposeConfig("CT53", 4, 4, [6, 5, 6], [5, 3, 3], [1, 2, 2], [2, 1, 1], [0, 1, 1], [2, 1, 1], 2, true, 1),
         new ConvTransposeConfig("CT54", 2, 3, [3, 6, 20], [2, 5, 5], [1, 1, 1], [0, 2, 2], [0, 0, 0], [1, 1, 1], 1, true, 1),
         new ConvTransposeConfig("CT55", 4, 6, [4, 5, 6], [2, 3, 3], [3, 2, 2], [0, 1, 1], [1, 1, 0], [1, 1, 1], 2, true, 1),
+        // Planes of 9 x 17 doubles: a row takes three vectors of 8 lanes for 17 columns (27 per plane), so the flat form,
+        // 20 vectors per plane with Vector512, takes each phase.
+        new ConvTransposeConfig("CT56", 3, 2, [3, 9, 17], [2, 2, 2], [2, 2, 2], [0, 0, 0], [0, 0, 0], [1, 1, 1], 1, true, 1),
     ];
 
     public PropertyKernels()
@@ -437,8 +440,19 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [InlineData("CT53")]
     [InlineData("CT54")]
     [InlineData("CT55")]
+    [InlineData("CT56")]
     public void Dilated_and_3d_layers_take_the_vector_form(string name) =>
         Assert.Contains(kernels.Generated, file => file.Contains($".{name}, element type", StringComparison.Ordinal) && file.Contains($"{name}_Vector512_Phases0(", StringComparison.Ordinal));
+
+    /// <summary>A phase plane of 9 x 17 doubles is 20 vectors of 8 lanes flat, against 27 row by row: the flat form.</summary>
+    [Fact]
+    public void Planes_of_up_to_24_vectors_take_the_flat_form()
+    {
+        string file = Assert.Single(kernels.Generated, file => file.Contains(".CT56, element type", StringComparison.Ordinal));
+        string comments = System.Text.RegularExpressions.Regex.Replace(file, @"\s*\n\s*///?\s*", " ");
+        Assert.True(comments.Contains("each phase one flat row of 153 lanes (Vector512)", StringComparison.Ordinal),
+            string.Join("\n", file.Split('\n').Where(line => line.Contains("flat", StringComparison.Ordinal) || line.Contains("Vector512_Phases", StringComparison.Ordinal)).Take(10)));
+    }
 
     [Fact]
     public void Linear_upsampling_keeps_a_constant()
