@@ -22,6 +22,7 @@ namespace KernelGen.Generator.Emit
             writer.WriteLine();
             writer.WriteLine("#if NET9_0_OR_GREATER");
             writer.WriteLine("/// <summary>True when no weight is infinite or NaN.</summary>");
+            Code.WriteOptimizedAttribute(writer, guarded: false);
             using (writer.Block($"internal static bool {MethodName(signature.MethodName, v)}(global::System.ReadOnlySpan<{element}> weight)", after: "#endif"))
             {
                 writer.WriteLine(Code.StartRef(element, "weight"));

@@ -192,6 +192,7 @@ namespace KernelGen.Generator.Emit
             string element = signature.ElementKeyword;
             string parameters = string.Join(", ", buffers.Select(b => $"{(b.Role == "output" ? Span : ReadOnlySpan)}<{element}> {b.Role}"));
             writer.WriteLine("/// <summary>One sample; the lengths were checked by the caller.</summary>");
+            Code.WriteOptimizedAttribute(writer, guarded: true);
             using (writer.Block($"internal static void {signature.MethodName}_Sample({parameters})"))
             {
                 if (plan.Form == KernelForm.FullyUnrolled)

@@ -101,6 +101,7 @@ namespace KernelGen.Generator.Emit
             writer.WriteLine();
             writer.WriteLine("#if NET9_0_OR_GREATER");
             writer.WriteLine($"/// <summary>{summary}</summary>");
+            Code.WriteOptimizedAttribute(writer, guarded: false);
             return writer.Block($"private static void {method}_{Name}({parameters})", after: "#endif");
         }
 

@@ -28,7 +28,7 @@ public static class GeneratorHarness
 {
     // The symbols a net10.0 project defines, so that in-memory kernels take the same vector paths as built ones.
     public static readonly CSharpParseOptions ParseOptions = new CSharpParseOptions(LanguageVersion.Latest)
-        .WithPreprocessorSymbols("NET", "NET10_0", "NET5_0_OR_GREATER", "NET6_0_OR_GREATER", "NET7_0_OR_GREATER", "NET8_0_OR_GREATER", "NET9_0_OR_GREATER", "NET10_0_OR_GREATER");
+        .WithPreprocessorSymbols("NET", "NET10_0", "NETCOREAPP", "NETCOREAPP3_0_OR_GREATER", "NETCOREAPP3_1_OR_GREATER", "NET5_0_OR_GREATER", "NET6_0_OR_GREATER", "NET7_0_OR_GREATER", "NET8_0_OR_GREATER", "NET9_0_OR_GREATER", "NET10_0_OR_GREATER");
 
     private static readonly Lazy<MetadataReference[]> References = new(() =>
     {

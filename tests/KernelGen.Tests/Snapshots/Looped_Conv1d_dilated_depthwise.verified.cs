@@ -70,6 +70,9 @@ namespace Snapshots
         private static class DenoiseImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
+            #if NETCOREAPP3_0_OR_GREATER
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            #endif
             internal static void Denoise_Sample(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
             {

@@ -134,6 +134,9 @@ namespace Snapshots
         private static class ExpandImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
+            #if NETCOREAPP3_0_OR_GREATER
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            #endif
             internal static void Expand_Sample(global::System.ReadOnlySpan<double> input,
                 global::System.ReadOnlySpan<double> weight, global::System.ReadOnlySpan<double> bias,
                 global::System.Span<double> output)
@@ -185,6 +188,7 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector512: per group, [16 x 8] * [8 x 20] in tiles of 8 x 24.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Expand_Vector512(global::System.ReadOnlySpan<double> input,
                 global::System.ReadOnlySpan<double> weight, global::System.ReadOnlySpan<double> bias,
                 global::System.Span<double> output)
@@ -364,6 +368,7 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector256: per group, [16 x 8] * [8 x 20] in tiles of 4 x 12.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Expand_Vector256(global::System.ReadOnlySpan<double> input,
                 global::System.ReadOnlySpan<double> weight, global::System.ReadOnlySpan<double> bias,
                 global::System.Span<double> output)
@@ -509,6 +514,7 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector128: per group, [16 x 8] * [8 x 20] in tiles of 4 x 4.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Expand_Vector128(global::System.ReadOnlySpan<double> input,
                 global::System.ReadOnlySpan<double> weight, global::System.ReadOnlySpan<double> bias,
                 global::System.Span<double> output)

@@ -70,6 +70,9 @@ namespace Snapshots
         private static class MixImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
+            #if NETCOREAPP3_0_OR_GREATER
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            #endif
             internal static void Mix_Sample(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
             {
@@ -115,6 +118,7 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector512: per group, [2 x 4] * [4 x 36] in tiles of 8 x 48.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Mix_Vector512(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
             {
@@ -179,6 +183,7 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector256: per group, [2 x 4] * [4 x 36] in tiles of 4 x 24.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Mix_Vector256(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
             {
@@ -277,6 +282,7 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector128: per group, [2 x 4] * [4 x 36] in tiles of 4 x 8.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Mix_Vector128(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
             {

@@ -74,6 +74,9 @@ namespace Snapshots
         private static class VolumeImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
+            #if NETCOREAPP3_0_OR_GREATER
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            #endif
             internal static void Volume_Sample(global::System.ReadOnlySpan<double> input,
                 global::System.ReadOnlySpan<double> weight, global::System.Span<double> output)
             {
@@ -167,6 +170,7 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>True when no weight is infinite or NaN.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static bool Volume_WeightsAreFinite_Vector512(global::System.ReadOnlySpan<double> weight)
             {
                 ref double weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -193,6 +197,7 @@ namespace Snapshots
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector512: 1 set(s) of stride phases, each a register-tiled product over the
             /// zero-padded input.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Volume_Vector512(global::System.ReadOnlySpan<double> input,
                 global::System.ReadOnlySpan<double> weight, global::System.Span<double> output)
             {
@@ -238,6 +243,7 @@ namespace Snapshots
             /// row - 2, columns 2*q + column - 2); tiles of 1 channels x 5 rows x 1 vectors. The arguments place one
             /// phase: its first read in the padded input, its first tap in each channel's weights, its first
             /// output.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Volume_Vector512_Phases0(global::System.ReadOnlySpan<double> x,
                 global::System.ReadOnlySpan<double> weight, global::System.Span<double> output, int inputPhase,
                 int weightPhase, int outputPhase)
@@ -341,6 +347,7 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>True when no weight is infinite or NaN.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static bool Volume_WeightsAreFinite_Vector256(global::System.ReadOnlySpan<double> weight)
             {
                 ref double weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -367,6 +374,7 @@ namespace Snapshots
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector256: 1 set(s) of stride phases, each a register-tiled product over the
             /// zero-padded input.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Volume_Vector256(global::System.ReadOnlySpan<double> input,
                 global::System.ReadOnlySpan<double> weight, global::System.Span<double> output)
             {
@@ -412,6 +420,7 @@ namespace Snapshots
             /// row - 2, columns 2*q + column - 2); tiles of 1 channels x 5 rows x 2 vectors. The arguments place one
             /// phase: its first read in the padded input, its first tap in each channel's weights, its first
             /// output.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Volume_Vector256_Phases0(global::System.ReadOnlySpan<double> x,
                 global::System.ReadOnlySpan<double> weight, global::System.Span<double> output, int inputPhase,
                 int weightPhase, int outputPhase)
@@ -565,6 +574,7 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>True when no weight is infinite or NaN.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static bool Volume_WeightsAreFinite_Vector128(global::System.ReadOnlySpan<double> weight)
             {
                 ref double weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -591,6 +601,7 @@ namespace Snapshots
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector128: 1 set(s) of stride phases, each a register-tiled product over the
             /// zero-padded input.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Volume_Vector128(global::System.ReadOnlySpan<double> input,
                 global::System.ReadOnlySpan<double> weight, global::System.Span<double> output)
             {
@@ -636,6 +647,7 @@ namespace Snapshots
             /// row - 2, columns 2*q + column - 2); tiles of 1 channels x 2 rows x 3 vectors. The arguments place one
             /// phase: its first read in the padded input, its first tap in each channel's weights, its first
             /// output.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Volume_Vector128_Phases0(global::System.ReadOnlySpan<double> x,
                 global::System.ReadOnlySpan<double> weight, global::System.Span<double> output, int inputPhase,
                 int weightPhase, int outputPhase)

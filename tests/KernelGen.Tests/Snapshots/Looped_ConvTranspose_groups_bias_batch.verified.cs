@@ -149,6 +149,9 @@ namespace Snapshots
         private static class DecodeImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
+            #if NETCOREAPP3_0_OR_GREATER
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            #endif
             internal static void Decode_Sample(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output)
@@ -335,6 +338,7 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>True when no weight is infinite or NaN.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static bool Decode_WeightsAreFinite_Vector512(global::System.ReadOnlySpan<float> weight)
             {
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -361,6 +365,7 @@ namespace Snapshots
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector512: 2 set(s) of stride phases, each a register-tiled product over the
             /// zero-padded input.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Decode_Vector512(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output)
@@ -402,6 +407,7 @@ namespace Snapshots
             /// row of 61 lanes (Vector512) over the padded width 9; tiles of 1 channels x 4 vectors. The arguments
             /// place one phase: its first read in the padded input, its first tap in each channel's weights, its first
             /// output.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Decode_Vector512_Phases0(global::System.ReadOnlySpan<float> x,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output, int inputPhase, int weightPhase, int outputPhase)
@@ -671,6 +677,7 @@ namespace Snapshots
             /// row of 61 lanes (Vector512) over the padded width 9; tiles of 1 channels x 4 vectors. The arguments
             /// place one phase: its first read in the padded input, its first tap in each channel's weights, its first
             /// output.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Decode_Vector512_Phases1(global::System.ReadOnlySpan<float> x,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output, int inputPhase, int weightPhase, int outputPhase)
@@ -875,6 +882,7 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>True when no weight is infinite or NaN.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static bool Decode_WeightsAreFinite_Vector256(global::System.ReadOnlySpan<float> weight)
             {
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -901,6 +909,7 @@ namespace Snapshots
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector256: 2 set(s) of stride phases, each a register-tiled product over the
             /// zero-padded input.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Decode_Vector256(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output)
@@ -941,6 +950,7 @@ namespace Snapshots
             /// columns 2*q + column - 1), all 2 column phases together, interleaved in registers; tiles of 1 channels x
             /// 6 rows x 1 vectors. The arguments place one phase: its first read in the padded input, its first tap in
             /// each channel's weights, its first output.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Decode_Vector256_Phases0(global::System.ReadOnlySpan<float> x,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output, int inputPhase, int weightPhase, int outputPhase)
@@ -1333,6 +1343,7 @@ namespace Snapshots
             /// columns 2*q + column - 1), all 2 column phases together, interleaved in registers; tiles of 1 channels x
             /// 6 rows x 1 vectors. The arguments place one phase: its first read in the padded input, its first tap in
             /// each channel's weights, its first output.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Decode_Vector256_Phases1(global::System.ReadOnlySpan<float> x,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output, int inputPhase, int weightPhase, int outputPhase)
@@ -1610,6 +1621,7 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>True when no weight is infinite or NaN.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static bool Decode_WeightsAreFinite_Vector128(global::System.ReadOnlySpan<float> weight)
             {
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -1636,6 +1648,7 @@ namespace Snapshots
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector128: 2 set(s) of stride phases, each a register-tiled product over the
             /// zero-padded input.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Decode_Vector128(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output)
@@ -1676,6 +1689,7 @@ namespace Snapshots
             /// columns 2*q + column - 1), all 2 column phases together, interleaved in registers; tiles of 1 channels x
             /// 2 rows x 2 vectors. The arguments place one phase: its first read in the padded input, its first tap in
             /// each channel's weights, its first output.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Decode_Vector128_Phases0(global::System.ReadOnlySpan<float> x,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output, int inputPhase, int weightPhase, int outputPhase)
@@ -2022,6 +2036,7 @@ namespace Snapshots
             /// columns 2*q + column - 1), all 2 column phases together, interleaved in registers; tiles of 1 channels x
             /// 2 rows x 2 vectors. The arguments place one phase: its first read in the padded input, its first tap in
             /// each channel's weights, its first output.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Decode_Vector128_Phases1(global::System.ReadOnlySpan<float> x,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output, int inputPhase, int weightPhase, int outputPhase)

@@ -145,6 +145,9 @@ namespace Snapshots
         private static class EncodeImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
+            #if NETCOREAPP3_0_OR_GREATER
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            #endif
             internal static void Encode_Sample(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output)
@@ -326,6 +329,7 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>True when no weight is infinite or NaN.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static bool Encode_WeightsAreFinite_Vector512(global::System.ReadOnlySpan<float> weight)
             {
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -352,6 +356,7 @@ namespace Snapshots
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector512: tiles of 4 channels x 6 rows x 1 vectors of 16 columns over the
             /// zero-padded input, its rows in 2 column phase(s) of 17.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Encode_Vector512(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output)
@@ -979,6 +984,7 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>True when no weight is infinite or NaN.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static bool Encode_WeightsAreFinite_Vector256(global::System.ReadOnlySpan<float> weight)
             {
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -1005,6 +1011,7 @@ namespace Snapshots
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector256: tiles of 4 channels x 3 rows x 1 vectors of 8 columns over the
             /// zero-padded input, its rows in 2 column phase(s) of 9.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Encode_Vector256(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output)
@@ -1446,6 +1453,7 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>True when no weight is infinite or NaN.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static bool Encode_WeightsAreFinite_Vector128(global::System.ReadOnlySpan<float> weight)
             {
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -1472,6 +1480,7 @@ namespace Snapshots
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector128: tiles of 4 channels x 1 rows x 2 vectors of 4 columns over the
             /// zero-padded input, its rows in 2 column phase(s) of 8.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Encode_Vector128(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output)

@@ -60,6 +60,9 @@ namespace Snapshots
         private static class SmoothImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
+            #if NETCOREAPP3_0_OR_GREATER
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            #endif
             internal static void Smooth_Sample(global::System.ReadOnlySpan<float> input,
                 global::System.Span<float> output)
             {
@@ -118,6 +121,7 @@ namespace Snapshots
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector256: along W by constant shuffles into [8 x 16] rows, then along H by
             /// whole vectors.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Smooth_Vector256(global::System.ReadOnlySpan<float> input,
                 global::System.Span<float> output)
             {
@@ -190,6 +194,7 @@ namespace Snapshots
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector128: along W by constant shuffles into [8 x 16] rows, then along H by
             /// whole vectors.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Smooth_Vector128(global::System.ReadOnlySpan<float> input,
                 global::System.Span<float> output)
             {

@@ -60,6 +60,9 @@ namespace Snapshots
         private static class GrowImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
+            #if NETCOREAPP3_0_OR_GREATER
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            #endif
             internal static void Grow_Sample(global::System.ReadOnlySpan<float> input,
                 global::System.Span<float> output)
             {
@@ -105,6 +108,7 @@ namespace Snapshots
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector256: each vector of a row becomes 3 vector(s) through constant
             /// shuffles.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Grow_Vector256(global::System.ReadOnlySpan<float> input,
                 global::System.Span<float> output)
             {
@@ -149,6 +153,7 @@ namespace Snapshots
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector128: each vector of a row becomes 3 vector(s) through constant
             /// shuffles.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Grow_Vector128(global::System.ReadOnlySpan<float> input,
                 global::System.Span<float> output)
             {

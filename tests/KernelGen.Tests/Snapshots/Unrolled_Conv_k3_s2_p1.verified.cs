@@ -135,6 +135,9 @@ namespace Snapshots
         private static class EncodeTinyImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
+            #if NETCOREAPP3_0_OR_GREATER
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            #endif
             internal static void EncodeTiny_Sample(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output)

@@ -58,6 +58,9 @@ namespace Snapshots
         private static class SharpenImplementation
         {
             /// <summary>One sample; the lengths were checked by the caller.</summary>
+            #if NETCOREAPP3_0_OR_GREATER
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            #endif
             internal static void Sharpen_Sample(global::System.ReadOnlySpan<float> input,
                 global::System.Span<float> output)
             {

@@ -146,6 +146,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         private static void WriteEntry(IndentedWriter writer, Layout l, List<PhaseMethod> methods)
         {
             writer.WriteLine($"/// <summary>One sample with {l.Width.Name}: {l.PhaseSets.Count} set(s) of stride phases, each a register-tiled product over the zero-padded input.</summary>");
+            Code.WriteOptimizedAttribute(writer, guarded: false);
             using (writer.Block($"private static void {l.Method}_{l.Width.Name}({Parameters(l, "input")})"))
             {
                 if (l.HasEmptyPhases)
@@ -215,6 +216,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             string phases = string.Join(", ", method.Sets.Select(s => s.Describe(l)));
             string block = l.IsBlocked ? $" Output channels channelStart to channelStart + {l.ChannelBlock - 1} of each group." : string.Empty;
             writer.WriteLine($"/// <summary>Stride phase(s) {phases} ({(l.SpatialRank == 3 ? "depth, " : string.Empty)}row, column): {qh} output rows and {qw} columns each (rows {l.Rows.Stride}*q + row - {l.Rows.Pad}, columns {l.Columns.Stride}*q + column - {l.Columns.Pad}){interleaved}; {form}. The arguments place one phase: its first read in the padded input, its first tap in each channel's weights, its first output.{block}</summary>");
+            Code.WriteOptimizedAttribute(writer, guarded: false);
             writer.WriteLine($"private static void {method.Name}({Parameters(l, "x")}, int inputPhase, int weightPhase, int outputPhase{(l.IsBlocked ? ", int channelStart" : string.Empty)})");
             writer.WriteCaptured(method.Body);
         }
