@@ -5,8 +5,14 @@ Needs PyTorch (Debian: apt-get install python3-torch python3-numpy libopenblas0-
 Prints one line per workload: the median time per call over repeated timed batches, and GFLOP/s where it applies.
 Run it in the same sitting as the BenchmarkDotNet project, so that the ratios in docs/benchmarks.md compare like with like.
 """
+import os
 import statistics
 import time
+
+# torch.set_num_threads(1) does not reach Debian's OpenBLAS, whose pthread build otherwise runs a matrix product on
+# every core (measured: the 256->64 projection took 185 us with the second core, 292 us on one). Set before the import.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import torch
 import torch.nn.functional as F
@@ -143,7 +149,7 @@ def per_call_seconds(fn, budget=0.5):
 
 
 def main():
-    print(f"PyTorch {torch.__version__}, threads {torch.get_num_threads()}")
+    print(f"PyTorch {torch.__version__}, threads {torch.get_num_threads()}, OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}")
     for name, (fn, macs) in WORKLOADS.items():
         t = per_call_seconds(fn)
         rate = f"{2 * macs / t / 1e9:7.1f} GFLOP/s" if macs else ""
