@@ -184,6 +184,23 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
             && file.Contains(form, StringComparison.Ordinal) && file.Contains("Activate(", StringComparison.Ordinal)
             && (form.Contains("unrolled", StringComparison.Ordinal) || file.Contains("private static global::System.Runtime.Intrinsics.Vector512<float> Activate(", StringComparison.Ordinal)));
 
+    /// <summary>
+    /// The activations built on Exp run in one vector pass after a vector form, the piecewise-linear ones in its
+    /// registers; both are among the cases checked above, for every weighted operator.
+    /// </summary>
+    [Theory]
+    [InlineData("ConvTranspose2d", "Silu", true)]
+    [InlineData("Conv2d", "Gelu", true)]
+    [InlineData("Conv1x1 2d", "Tanh", true)]
+    [InlineData("ConvTranspose2d", "Relu", false)]
+    [InlineData("Conv2d", "LeakyRelu", false)]
+    [InlineData("Conv1x1 2d", "Relu6", false)]
+    public void Activations_built_on_exp_take_the_vector_pass(string op, string activation, bool pass) =>
+        Assert.Contains(kernels.Generated, file => file.Contains($": {op} for Generated.Kernels.G_act_", StringComparison.Ordinal)
+            && file.Contains($"/// <summary>{activation} on every lane.</summary>", StringComparison.Ordinal)
+            && file.Contains("// Form: loops with constant bounds", StringComparison.Ordinal)
+            && file.Contains("ActivateOutput_Vector512(output);", StringComparison.Ordinal) == pass);
+
     [Fact]
     public void Every_golden_file_has_cases_of_its_operator()
     {

@@ -69,7 +69,8 @@ namespace KernelGen.Generator.Emit
         /// </summary>
         /// <param name="widths">The widths that have a method, in the order to try them; all, widest first, by default.</param>
         /// <param name="condition">A run-time condition each width's path also needs, or null (for all or for one width).</param>
-        public static void WriteDispatch(IndentedWriter writer, string method, string arguments, VectorWidth[]? widths = null, Func<VectorWidth, string?>? condition = null)
+        /// <param name="after">A statement to run after a width's method (an activation's vector pass), or null.</param>
+        public static void WriteDispatch(IndentedWriter writer, string method, string arguments, VectorWidth[]? widths = null, Func<VectorWidth, string?>? condition = null, Func<VectorWidth, string?>? after = null)
         {
             widths ??= All;
             if (widths.Length == 0)
@@ -84,6 +85,11 @@ namespace KernelGen.Generator.Emit
                 using (writer.Block($"if ({width.Type}.IsHardwareAccelerated{(also is null ? string.Empty : " && " + also)})"))
                 {
                     writer.WriteLine($"{method}_{width.Name}({arguments});");
+                    if (after?.Invoke(width) is { } statement)
+                    {
+                        writer.WriteLine(statement);
+                    }
+
                     writer.WriteLine("return;");
                 }
             }

@@ -52,7 +52,25 @@ SPECS = [
     ("UpTrilinAc", "up", dict(scale=2, mode="linear", ac=True), (8, 20, 20, 20), (8, 40, 40, 40), False),
     ("UpLinear3x", "up", dict(scale=3, mode="linear"), (32, 1000), (32, 3000), False),
     ("UpNearExact075", "up", dict(scale=0.75, mode="nearest-exact"), (32, 64, 64), (32, 48, 48), False),
+    # Other attributes and element types: per-axis factors, dilation, fused activations, groups, double.
+    ("ConvNextStem", "conv", dict(k=4, s=4, p=0), (3, 224, 224), (96, 56, 56), True),
+    ("ConvAudio1d", "conv", dict(k=15, s=1, p=7), (1, 16000), (16, 16000), True),
+    ("ConvEncodec1d", "conv", dict(k=4, s=2, p=1), (64, 4096), (128, 2048), True),
+    ("ConvDilated2d", "conv", dict(k=3, s=1, p=2, d=2), (64, 32, 32), (64, 32, 32), True),
+    ("ConvGelu", "conv", dict(k=3, s=1, p=1, act="Gelu"), (64, 32, 32), (64, 32, 32), True),
+    ("Conv3dDown", "conv", dict(k=3, s=2, p=1), (32, 16, 16, 16), (64, 8, 8, 8), True),
+    ("CtGroups4", "ct", dict(k=4, s=2, p=1, g=4), (64, 16, 16), (64, 32, 32), True),
+    ("CtDepthwise1d", "ct", dict(k=4, s=2, p=1, g=64), (64, 1024), (64, 2048), True),
+    ("CtLeaky", "ct", dict(k=4, s=2, p=1, act="LeakyRelu"), (128, 16, 16), (64, 32, 32), True),
+    ("CtDouble", "ct", dict(k=4, s=2, p=1, dt="double"), (64, 16, 16), (32, 32, 32), True),
+    ("P1x1Silu", "c1", dict(act="Silu"), (128, 32, 32), (128, 32, 32), True),
+    ("P1x1Double", "c1", dict(dt="double"), (256, 28, 28), (64, 28, 28), True),
+    ("UpScales23", "up", dict(scales=[2, 3], mode="linear"), (16, 32, 32), (16, 64, 96), False),
+    ("UpNearHalf", "up", dict(scale=0.5, mode="nearest"), (32, 64, 64), (32, 32, 32), False),
+    ("UpBicubicDouble", "up", dict(scale=2, mode="cubic", dt="double"), (16, 32, 32), (16, 64, 64), False),
 ]
+
+ACTIVATIONS = {"Gelu": "gelu", "Silu": "silu", "LeakyRelu": "leaky_relu", "Relu": "relu"}
 
 MODES = {"nearest": "Nearest", "linear": "Linear", "cubic": "Cubic", "nearest-exact": "NearestExact"}
 
@@ -79,12 +97,15 @@ def multiply_adds(op, a, i, o):
 
 def declaration(name, op, a, i, o, bias):
     shape = lambda s: ", ".join(map(str, s))
-    b = ", ReadOnlySpan<float> bias" if bias else ""
+    t = a.get("dt", "float")
+    b = f", ReadOnlySpan<{t}> bias" if bias else ""
     if op == "up":
         ac = ", AlignCorners = true" if a.get("ac") else ""
-        return f"[Upsample(scale: {a['scale']}, Mode = UpsampleMode.{MODES[a['mode']]}{ac})] public static partial void {name}([Shape({shape(i)})] ReadOnlySpan<float> input, [Shape({shape(o)})] Span<float> output);"
+        scale = f"Scales = new[] {{ {', '.join(f'{v:.1f}' for v in a['scales'])} }}, " if "scales" in a else f"scale: {a['scale']}, "
+        return f"[Upsample({scale}Mode = UpsampleMode.{MODES[a['mode']]}{ac})] public static partial void {name}([Shape({shape(i)})] ReadOnlySpan<{t}> input, [Shape({shape(o)})] Span<{t}> output);"
+    act = f"Activation = Activation.{a['act']}" if a.get("act") else ""
     if op == "c1":
-        attribute = "Conv1x1"
+        attribute = f"Conv1x1({act})" if act else "Conv1x1"
     else:
         if "K" in a:
             args = f"Kernel = new[] {{ {shape(a['K'])} }}, Strides = new[] {{ {shape(a['S'])} }}, Pads = new[] {{ {shape(a['P'])} }}"
@@ -92,8 +113,10 @@ def declaration(name, op, a, i, o, bias):
             args = f"k: {a['k']}, stride: {a['s']}, pad: {a['p']}"
             args += f", OutputPadding = {a['op']}" if a.get("op") else ""
             args += f", Groups = {a['g']}" if a.get("g") else ""
+            args += f", Dilation = {a['d']}" if a.get("d") else ""
+        args += f", {act}" if act else ""
         attribute = f"{'ConvTranspose' if op == 'ct' else 'Conv'}({args})"
-    return f"[{attribute}] public static partial void {name}([Shape({shape(i)})] ReadOnlySpan<float> input, ReadOnlySpan<float> weight{b}, [Shape({shape(o)})] Span<float> output);"
+    return f"[{attribute}] public static partial void {name}([Shape({shape(i)})] ReadOnlySpan<{t}> input, ReadOnlySpan<{t}> weight{b}, [Shape({shape(o)})] Span<{t}> output);"
 
 
 def weight_length(op, a, i, o):
@@ -111,12 +134,12 @@ using System.Diagnostics;
 using Unseen;
 string? only = args.Length > 0 ? args[0] : null;
 //RUNS
-void Time(string name, int il, int wl, int bl, int ol, Action<float[], float[], float[], float[]> run)
+void Time<T>(string name, int il, int wl, int bl, int ol, Action<T[], T[], T[], T[]> run) where T : System.Numerics.INumber<T>
 {
     if (only != null && !name.Contains(only)) return;
     var rng = new Random(1);
-    float[] V(int n) { var a = new float[n]; for (int i = 0; i < n; i++) a[i] = (float)(rng.NextDouble() * 2 - 1); return a; }
-    float[] x = V(il), w = V(wl), b = V(bl), y = new float[ol];
+    T[] V(int n) { var a = new T[n]; for (int i = 0; i < n; i++) a[i] = T.CreateChecked(rng.NextDouble() * 2 - 1); return a; }
+    T[] x = V(il), w = V(wl), b = V(bl), y = new T[ol];
     var watch = Stopwatch.StartNew();
     run(x, w, b, y);
     double first = watch.Elapsed.TotalMilliseconds;
@@ -158,7 +181,7 @@ def write_project(out, specs):
     runs = []
     for name, op, a, i, o, bias in specs:
         call = f"L.{name}(x, " + ("" if op == "up" else "w, ") + ("bb, " if bias else "") + "y)"
-        runs.append(f'Time("{name}", {product(i)}, {weight_length(op, a, i, o)}, {o[0] if bias else 0}, {product(o)}, (x, w, bb, y) => {call});')
+        runs.append(f'Time<{a.get("dt", "float")}>("{name}", {product(i)}, {weight_length(op, a, i, o)}, {o[0] if bias else 0}, {product(o)}, (x, w, bb, y) => {call});')
     with open(os.path.join(out, "Program.cs"), "w") as f:
         f.write(PROGRAM.replace("//RUNS", "\n".join(runs)))
 
@@ -188,7 +211,8 @@ def torch_times(specs):
     torch.manual_seed(0)
     times = {}
     for name, op, a, i, o, bias in specs:
-        x = torch.randn(1, *i)
+        dtype = torch.float64 if a.get("dt") == "double" else torch.float32
+        x = torch.randn(1, *i, dtype=dtype)
         rank = len(i) - 1
         with torch.no_grad():
             if op in ("ct", "conv", "c1"):
@@ -197,15 +221,18 @@ def torch_times(specs):
                 p = 0 if op == "c1" else a.get("P", a.get("p"))
                 groups = a.get("g", 1)
                 if op == "ct":
-                    module = [torch.nn.ConvTranspose1d, torch.nn.ConvTranspose2d, torch.nn.ConvTranspose3d][rank - 1](i[0], o[0], k, s, p, output_padding=a.get("op", 0), groups=groups, bias=bias)
+                    module = [torch.nn.ConvTranspose1d, torch.nn.ConvTranspose2d, torch.nn.ConvTranspose3d][rank - 1](i[0], o[0], k, s, p, output_padding=a.get("op", 0), groups=groups, bias=bias, dilation=a.get("d", 1))
                 else:
-                    module = [torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d][rank - 1](i[0], o[0], k, s, p, groups=groups, bias=bias)
-                f = lambda: module(x)
+                    module = [torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d][rank - 1](i[0], o[0], k, s, p, groups=groups, bias=bias, dilation=a.get("d", 1))
+                module = module.to(dtype)
+                activation = getattr(F, ACTIVATIONS[a["act"]]) if a.get("act") else (lambda v: v)
+                f = lambda: activation(module(x))
             else:
                 mode = a["mode"]
                 mode = {"linear": ["linear", "bilinear", "trilinear"][rank - 1], "cubic": "bicubic"}.get(mode, mode)
                 kw = {"align_corners": bool(a.get("ac"))} if mode in ("linear", "bilinear", "trilinear", "bicubic") else {}
-                f = lambda: F.interpolate(x, scale_factor=a["scale"], mode=mode, **kw)
+                factor = tuple(float(v) for v in a["scales"]) if "scales" in a else a["scale"]
+                f = lambda: F.interpolate(x, scale_factor=factor, mode=mode, **kw)
             y = f()
             assert tuple(y.shape[1:]) == tuple(o), (name, tuple(y.shape), o)
             start, calls = time.perf_counter(), 0

@@ -145,16 +145,19 @@ namespace Snapshots
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
                     Expand_Vector512(input, weight, bias, output);
+                    ActivateOutput_Vector512(output);
                     return;
                 }
                 if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
                     Expand_Vector256(input, weight, bias, output);
+                    ActivateOutput_Vector256(output);
                     return;
                 }
                 if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
                     Expand_Vector128(input, weight, bias, output);
+                    ActivateOutput_Vector128(output);
                     return;
                 }
                 #endif
@@ -179,7 +182,7 @@ namespace Snapshots
                     }
                 }
 
-                // Gelu, after the loops above have finished every sum (the vector paths apply it in registers).
+                // Gelu, after the loops above have finished every sum (the vector paths apply it themselves).
                 for (int i = 0; i < output.Length; i++)
                 {
                     output[i] = Activate(output[i]);
@@ -265,37 +268,22 @@ namespace Snapshots
                         c70 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b0, c70);
                         c71 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b1, c71);
                     }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c00), ref y, (nuint)(m * 20 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c01), ref y,
-                        (nuint)(m * 20 + 0 + 8));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c10), ref y,
-                        (nuint)((m + 1) * 20 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c11), ref y,
-                        (nuint)((m + 1) * 20 + 0 + 8));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c20), ref y,
-                        (nuint)((m + 2) * 20 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c21), ref y,
-                        (nuint)((m + 2) * 20 + 0 + 8));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c30), ref y,
-                        (nuint)((m + 3) * 20 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c31), ref y,
-                        (nuint)((m + 3) * 20 + 0 + 8));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c40), ref y,
-                        (nuint)((m + 4) * 20 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c41), ref y,
-                        (nuint)((m + 4) * 20 + 0 + 8));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c50), ref y,
-                        (nuint)((m + 5) * 20 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c51), ref y,
-                        (nuint)((m + 5) * 20 + 0 + 8));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c60), ref y,
-                        (nuint)((m + 6) * 20 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c61), ref y,
-                        (nuint)((m + 6) * 20 + 0 + 8));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c70), ref y,
-                        (nuint)((m + 7) * 20 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c71), ref y,
-                        (nuint)((m + 7) * 20 + 0 + 8));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c00, ref y, (nuint)(m * 20 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c01, ref y, (nuint)(m * 20 + 0 + 8));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c10, ref y, (nuint)((m + 1) * 20 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c11, ref y, (nuint)((m + 1) * 20 + 0 + 8));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c20, ref y, (nuint)((m + 2) * 20 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c21, ref y, (nuint)((m + 2) * 20 + 0 + 8));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c30, ref y, (nuint)((m + 3) * 20 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c31, ref y, (nuint)((m + 3) * 20 + 0 + 8));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c40, ref y, (nuint)((m + 4) * 20 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c41, ref y, (nuint)((m + 4) * 20 + 0 + 8));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c50, ref y, (nuint)((m + 5) * 20 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c51, ref y, (nuint)((m + 5) * 20 + 0 + 8));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c60, ref y, (nuint)((m + 6) * 20 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c61, ref y, (nuint)((m + 6) * 20 + 0 + 8));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c70, ref y, (nuint)((m + 7) * 20 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c71, ref y, (nuint)((m + 7) * 20 + 0 + 8));
                 }
                 // The last 4 position(s), fewer than a vector: one vector ending at the last position, overlapping the
                 // one before.
@@ -347,21 +335,14 @@ namespace Snapshots
                             56 + k));
                         c70 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b0, c70);
                     }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c00), ref y, (nuint)(m * 20 + 12));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c10), ref y,
-                        (nuint)((m + 1) * 20 + 12));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c20), ref y,
-                        (nuint)((m + 2) * 20 + 12));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c30), ref y,
-                        (nuint)((m + 3) * 20 + 12));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c40), ref y,
-                        (nuint)((m + 4) * 20 + 12));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c50), ref y,
-                        (nuint)((m + 5) * 20 + 12));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c60), ref y,
-                        (nuint)((m + 6) * 20 + 12));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(c70), ref y,
-                        (nuint)((m + 7) * 20 + 12));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c00, ref y, (nuint)(m * 20 + 12));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c10, ref y, (nuint)((m + 1) * 20 + 12));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c20, ref y, (nuint)((m + 2) * 20 + 12));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c30, ref y, (nuint)((m + 3) * 20 + 12));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c40, ref y, (nuint)((m + 4) * 20 + 12));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c50, ref y, (nuint)((m + 5) * 20 + 12));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c60, ref y, (nuint)((m + 6) * 20 + 12));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c70, ref y, (nuint)((m + 7) * 20 + 12));
                 }
             }
             #endif
@@ -430,29 +411,23 @@ namespace Snapshots
                             c31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3, b1, c31);
                             c32 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3, b2, c32);
                         }
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c00), ref y,
-                            (nuint)(m * 20 + n));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c01), ref y,
-                            (nuint)(m * 20 + n + 4));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c02), ref y,
-                            (nuint)(m * 20 + n + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c10), ref y,
-                            (nuint)((m + 1) * 20 + n));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c11), ref y,
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(m * 20 + n));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c01, ref y, (nuint)(m * 20 + n + 4));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c02, ref y, (nuint)(m * 20 + n + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c10, ref y, (nuint)((m + 1) * 20 + n));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c11, ref y,
                             (nuint)((m + 1) * 20 + n + 4));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c12), ref y,
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c12, ref y,
                             (nuint)((m + 1) * 20 + n + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c20), ref y,
-                            (nuint)((m + 2) * 20 + n));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c21), ref y,
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c20, ref y, (nuint)((m + 2) * 20 + n));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c21, ref y,
                             (nuint)((m + 2) * 20 + n + 4));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c22), ref y,
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c22, ref y,
                             (nuint)((m + 2) * 20 + n + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c30), ref y,
-                            (nuint)((m + 3) * 20 + n));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c31), ref y,
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c30, ref y, (nuint)((m + 3) * 20 + n));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c31, ref y,
                             (nuint)((m + 3) * 20 + n + 4));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c32), ref y,
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c32, ref y,
                             (nuint)((m + 3) * 20 + n + 8));
                     }
                 }
@@ -493,21 +468,14 @@ namespace Snapshots
                         c30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3, b0, c30);
                         c31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3, b1, c31);
                     }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c00), ref y, (nuint)(m * 20 + 12));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c01), ref y,
-                        (nuint)(m * 20 + 12 + 4));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c10), ref y,
-                        (nuint)((m + 1) * 20 + 12));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c11), ref y,
-                        (nuint)((m + 1) * 20 + 12 + 4));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c20), ref y,
-                        (nuint)((m + 2) * 20 + 12));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c21), ref y,
-                        (nuint)((m + 2) * 20 + 12 + 4));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c30), ref y,
-                        (nuint)((m + 3) * 20 + 12));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(c31), ref y,
-                        (nuint)((m + 3) * 20 + 12 + 4));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(m * 20 + 12));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c01, ref y, (nuint)(m * 20 + 12 + 4));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c10, ref y, (nuint)((m + 1) * 20 + 12));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c11, ref y, (nuint)((m + 1) * 20 + 12 + 4));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c20, ref y, (nuint)((m + 2) * 20 + 12));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c21, ref y, (nuint)((m + 2) * 20 + 12 + 4));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c30, ref y, (nuint)((m + 3) * 20 + 12));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c31, ref y, (nuint)((m + 3) * 20 + 12 + 4));
                 }
             }
             #endif
@@ -566,21 +534,16 @@ namespace Snapshots
                             c30 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3, b0, c30);
                             c31 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3, b1, c31);
                         }
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Activate(c00), ref y,
-                            (nuint)(m * 20 + n));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Activate(c01), ref y,
-                            (nuint)(m * 20 + n + 2));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Activate(c10), ref y,
-                            (nuint)((m + 1) * 20 + n));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Activate(c11), ref y,
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c00, ref y, (nuint)(m * 20 + n));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c01, ref y, (nuint)(m * 20 + n + 2));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c10, ref y, (nuint)((m + 1) * 20 + n));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c11, ref y,
                             (nuint)((m + 1) * 20 + n + 2));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Activate(c20), ref y,
-                            (nuint)((m + 2) * 20 + n));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Activate(c21), ref y,
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c20, ref y, (nuint)((m + 2) * 20 + n));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c21, ref y,
                             (nuint)((m + 2) * 20 + n + 2));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Activate(c30), ref y,
-                            (nuint)((m + 3) * 20 + n));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Activate(c31), ref y,
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c30, ref y, (nuint)((m + 3) * 20 + n));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c31, ref y,
                             (nuint)((m + 3) * 20 + n + 2));
                     }
                 }
@@ -629,6 +592,7 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>Gelu on every lane.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> Activate(global::System.Runtime.Intrinsics.Vector512<double> x)
             {
                 // erf to double precision has no vector form here: lane by lane.
@@ -640,7 +604,27 @@ namespace Snapshots
                 }
                 return global::System.Runtime.Intrinsics.Vector512.Create((global::System.ReadOnlySpan<double>)lanes);
             }
+            /// <summary>Gelu over the finished output with Vector512: one loop, into which the activation
+            /// inlines.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ActivateOutput_Vector512(global::System.Span<double> output)
+            {
+                ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                int i = 0;
+                for (; i <= output.Length - 8; i += 8)
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputStart,
+                        (nuint)(i))),
+                        ref outputStart, (nuint)(i));
+                }
+                for (; i < output.Length; i++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                        i) = Activate(global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, i));
+                }
+            }
             /// <summary>Gelu on every lane.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<double> Activate(global::System.Runtime.Intrinsics.Vector256<double> x)
             {
                 // erf to double precision has no vector form here: lane by lane.
@@ -652,7 +636,27 @@ namespace Snapshots
                 }
                 return global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)lanes);
             }
+            /// <summary>Gelu over the finished output with Vector256: one loop, into which the activation
+            /// inlines.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ActivateOutput_Vector256(global::System.Span<double> output)
+            {
+                ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                int i = 0;
+                for (; i <= output.Length - 4; i += 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputStart,
+                        (nuint)(i))),
+                        ref outputStart, (nuint)(i));
+                }
+                for (; i < output.Length; i++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                        i) = Activate(global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, i));
+                }
+            }
             /// <summary>Gelu on every lane.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<double> Activate(global::System.Runtime.Intrinsics.Vector128<double> x)
             {
                 // erf to double precision has no vector form here: lane by lane.
@@ -663,6 +667,25 @@ namespace Snapshots
                     lanes[i] = Activate(lanes[i]);
                 }
                 return global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<double>)lanes);
+            }
+            /// <summary>Gelu over the finished output with Vector128: one loop, into which the activation
+            /// inlines.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ActivateOutput_Vector128(global::System.Span<double> output)
+            {
+                ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                int i = 0;
+                for (; i <= output.Length - 2; i += 2)
+                {
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputStart,
+                        (nuint)(i))),
+                        ref outputStart, (nuint)(i));
+                }
+                for (; i < output.Length; i++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
+                        i) = Activate(global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, i));
+                }
             }
             #endif
         }

@@ -67,7 +67,8 @@ namespace KernelGen.Generator.Operators.Conv
                 writer.WriteLine("// The vector paths multiply the zero padding by the weights; the loops below skip it, as PyTorch's oneDNN kernels do.");
                 writer.WriteLine("// With an infinite or NaN weight (0 * inf = NaN) that differs, so such weights take the loops.");
                 VectorWidth.WriteDispatch(writer, signature.MethodName, signature.BiasParameter is null ? "input, weight, output" : "input, weight, bias, output",
-                    widths: widths, condition: width => FiniteWeights.MethodName(signature.MethodName, width) + "(weight)");
+                    widths: widths, condition: width => FiniteWeights.MethodName(signature.MethodName, width) + "(weight)",
+                    after: width => ActivationWriter.VectorPass(spec.Activation, width));
                 writer.WriteLine("// Without hardware vectors: the gather form below.");
             }
 

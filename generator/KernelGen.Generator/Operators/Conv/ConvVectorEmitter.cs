@@ -269,7 +269,7 @@ namespace KernelGen.Generator.Operators.Conv
                 WriteTaps(writer, l, tile, starts, Acc);
             }
 
-            if (!l.Spec.Activation.IsNone)
+            if (!l.Spec.Activation.IsNone && ActivationWriter.IsFusedInRegisters(l.Spec.Activation))
             {
                 writer.WriteLine($"// {l.Spec.Activation.Kind} in registers: every sum of the tile is complete.");
                 foreach (string accumulator in from c in Enumerable.Range(0, tile.Channels) from r in Enumerable.Range(0, tile.Rows) from j in Enumerable.Range(0, tile.Vectors) select Acc(c, r, j))

@@ -161,7 +161,7 @@ namespace KernelGen.Generator.Operators.Conv1x1
                 for (int j = 0; j < vectors; j++)
                 {
                     string outputRow = Code.Affine(row, 1, i);
-                    writer.WriteLine(v.Store(ActivationWriter.Apply(gemm.Activation, $"c{i}{j}"), "y", $"{Code.Times(outputRow.Contains(" ") ? $"({outputRow})" : outputRow, gemm.N)} + {Code.Affine(column, 1, j * gemm.Lanes)}"));
+                    writer.WriteLine(v.Store(ActivationWriter.InRegisters(gemm.Activation, $"c{i}{j}"), "y", $"{Code.Times(outputRow.Contains(" ") ? $"({outputRow})" : outputRow, gemm.N)} + {Code.Affine(column, 1, j * gemm.Lanes)}"));
                 }
             }
         }

@@ -101,7 +101,8 @@ namespace KernelGen.Generator.Operators.Conv1x1
             int cinPerGroup = signature.InputShape[0] / groups, coutPerGroup = signature.OutputShape[0] / groups;
             int positions = Positions(signature);
             string element = signature.ElementKeyword;
-            VectorWidth.WriteDispatch(writer, signature.MethodName, signature.BiasParameter is null ? "input, weight, output" : "input, weight, bias, output");
+            VectorWidth.WriteDispatch(writer, signature.MethodName, signature.BiasParameter is null ? "input, weight, output" : "input, weight, bias, output",
+                after: width => ActivationWriter.VectorPass(spec.Activation, width));
             writer.WriteLine("// Without hardware vectors: one output channel at a time, each input channel's plane times its weight.");
             writer.WriteLine(Code.StartRef(element, "input"));
             writer.WriteLine(Code.StartRef(element, "weight"));

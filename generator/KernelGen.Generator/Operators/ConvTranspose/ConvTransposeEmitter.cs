@@ -66,7 +66,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 writer.WriteLine("// The vector paths multiply the zero padding by every weight, which PyTorch never does: with an infinite or NaN");
                 writer.WriteLine("// weight (0 * inf = NaN) only the scatter form below gives PyTorch's numbers.");
                 VectorWidth.WriteDispatch(writer, signature.MethodName, signature.BiasParameter is null ? "input, weight, output" : "input, weight, bias, output",
-                    widths: ConvTransposePhaseEmitter.Widths(signature, spec), condition: width => FiniteWeights.MethodName(signature.MethodName, width) + "(weight)");
+                    widths: ConvTransposePhaseEmitter.Widths(signature, spec), condition: width => FiniteWeights.MethodName(signature.MethodName, width) + "(weight)",
+                    after: width => ActivationWriter.VectorPass(spec.Activation, width));
                 writer.WriteLine("// Without hardware vectors: the scatter form below.");
             }
 

@@ -154,7 +154,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     writer.WriteLine("// Some phases have no kernel tap: their outputs hold only the bias.");
                     using (writer.Block($"for (int co = 0; co < {l.OutputChannels}; co++)"))
                     {
-                        writer.WriteLine($"output.Slice({Code.Times("co", l.OutputVolume)}, {l.OutputVolume}).Fill({ActivationWriter.Apply(l.Activation, l.HasBias ? "bias[co]" : Literals.Real(0, l.ElementType))});");
+                        writer.WriteLine($"output.Slice({Code.Times("co", l.OutputVolume)}, {l.OutputVolume}).Fill({ActivationWriter.InRegisters(l.Activation, l.HasBias ? "bias[co]" : Literals.Real(0, l.ElementType))});");
                     }
                 }
 
@@ -364,7 +364,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 depthLoop?.Dispose();
             }
 
-            if (!l.Activation.IsNone)
+            if (!l.Activation.IsNone && ActivationWriter.IsFusedInRegisters(l.Activation))
             {
                 writer.WriteLine($"// {l.Activation.Kind} in registers: every sum of the tile is complete.");
                 foreach (string accumulator in from c in Enumerable.Range(0, channels) from r in Enumerable.Range(0, rows)
