@@ -6,11 +6,12 @@ x8 stage at a later size, EnCodec's stride-5 decoder, FCN's x4 up-convolution, M
 mel input convolution, Tacotron's postnet, MobileNetV2's expansion, ...) and from sizes chosen to be awkward (odd sizes,
 lengths that are not a whole number of vectors, factors below 1).
 
-    python3 unseen.py [--out DIR] [--only NAME-PART]
+    python3 unseen.py [--out DIR] [--only NAME-PART] [--env NAME=VALUE ...] [--no-torch]
 
 writes a console project with one generated kernel per layer into DIR (default /tmp/kernelgen-unseen), builds it with
 the generator of this checkout, runs it, and, when PyTorch imports (/usr/bin/python3 with python3-torch), times the
-same layers with PyTorch, one thread. Each KernelGen time is the median of 11 batches after 50 ms of calls; its first
+same layers with PyTorch, one thread. --env sets a variable for the KernelGen run only (DOTNET_EnableAVX2=0 for the
+Vector128 path, DOTNET_EnableHWIntrinsic=0 for the scalar loops). Each KernelGen time is the median of 11 batches after 50 ms of calls; its first
 call (JIT included) and its 2nd-5th calls are printed too, so that a kernel slow until tiered compilation reaches it
 shows. Nothing here is part of the test command.
 """
@@ -186,10 +187,10 @@ def write_project(out, specs):
         f.write(PROGRAM.replace("//RUNS", "\n".join(runs)))
 
 
-def kernelgen_times(out, only):
+def kernelgen_times(out, only, env):
     subprocess.run(["dotnet", "build", "-c", "Release", "-v", "q", "-nologo"], cwd=out, check=True, stdout=subprocess.DEVNULL)
     result = subprocess.run(["dotnet", os.path.join(out, "bin", "Release", "net10.0", "Unseen.dll")] + ([only] if only else []),
-                            check=True, capture_output=True, text=True)
+                            check=True, capture_output=True, text=True, env={**os.environ, **env})
     times = {}
     for line in result.stdout.split("\n"):
         if line.strip():
@@ -253,11 +254,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default="/tmp/kernelgen-unseen")
     parser.add_argument("--only")
+    parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the KernelGen run")
+    parser.add_argument("--no-torch", action="store_true")
     args = parser.parse_args()
     specs = [s for s in SPECS if not args.only or args.only in s[0]]
     write_project(args.out, SPECS)
-    ours = kernelgen_times(args.out, args.only)
-    theirs = torch_times(specs)
+    ours = kernelgen_times(args.out, args.only, dict(e.split("=", 1) for e in args.env))
+    theirs = {} if args.no_torch else torch_times(specs)
     print("| layer | shape | KernelGen | first call (JIT) | calls 2-5 | PyTorch | vs PyTorch | GFLOP/s |")
     print("|---|---|---:|---:|---|---:|---:|---:|")
     for name, op, a, i, o, bias in specs:
