@@ -130,6 +130,14 @@ public sealed class PropertyKernels
         // Planes of 9 x 17 doubles: a row takes three vectors of 8 lanes for 17 columns (27 per plane), so the flat form,
         // 20 vectors per plane with Vector512, takes each phase.
         new ConvTransposeConfig("CT56", 3, 2, [3, 9, 17], [2, 2, 2], [2, 2, 2], [0, 0, 0], [0, 0, 0], [1, 1, 1], 1, true, 1),
+        // Small planes of many channels (a DCGAN generator's first layers): the flat rows read shifted copies of the
+        // input, one per column offset, so no padding column sits between rows: 4x4 phases (in double, as all here);
+        // phases of 4 and 3 columns (the shorter reads a column it drops), batched; a dilated window; 3-D; grouped.
+        new ConvTransposeConfig("CT57", 12, 24, [4, 4], [4, 4], [2, 2], [1, 1], [0, 0], [1, 1], 1, true, 1),
+        new ConvTransposeConfig("CT58", 10, 20, [4, 4], [5, 5], [2, 2], [2, 2], [0, 0], [1, 1], 1, true, 2),
+        new ConvTransposeConfig("CT59", 8, 16, [5, 6], [3, 3], [2, 2], [2, 2], [1, 1], [2, 2], 1, false, 1),
+        new ConvTransposeConfig("CT60", 8, 16, [3, 4, 4], [2, 4, 4], [2, 2, 2], [0, 1, 1], [0, 0, 0], [1, 1, 1], 1, true, 1),
+        new ConvTransposeConfig("CT61", 16, 32, [4, 4], [4, 4], [2, 2], [1, 1], [0, 0], [1, 1], 2, true, 1),
     ];
 
     public PropertyKernels()
@@ -404,6 +412,8 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [InlineData("ConvTranspose", "); each phase one flat row of")]
     [InlineData("ConvTranspose", "lanes (Vector256) over the padded width")]
     [InlineData("ConvTranspose", "lanes (Vector512) over the padded width")]
+    [InlineData("ConvTranspose", "lanes (Vector512) over 3 shifted copies of width")]
+    [InlineData("ConvTranspose", "lanes (Vector256) over 3 shifted copies of width")]
     [InlineData("ConvTranspose", "treats this 1-D layer as a 2-D one of a single row")]
     [InlineData("ConvTranspose", "// Output channels in blocks of")]
     [InlineData("ConvTranspose", "runs each depth phase plane by plane")]
@@ -441,6 +451,11 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [InlineData("CT54")]
     [InlineData("CT55")]
     [InlineData("CT56")]
+    [InlineData("CT57")]
+    [InlineData("CT58")]
+    [InlineData("CT59")]
+    [InlineData("CT60")]
+    [InlineData("CT61")]
     public void Dilated_and_3d_layers_take_the_vector_form(string name) =>
         Assert.Contains(kernels.Generated, file => file.Contains($".{name}, element type", StringComparison.Ordinal) && file.Contains($"{name}_Vector512_Phases0(", StringComparison.Ordinal));
 
@@ -452,6 +467,21 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
         string comments = System.Text.RegularExpressions.Regex.Replace(file, @"\s*\n\s*///?\s*", " ");
         Assert.True(comments.Contains("each phase one flat row of 153 lanes (Vector512)", StringComparison.Ordinal),
             string.Join("\n", file.Split('\n').Where(line => line.Contains("flat", StringComparison.Ordinal) || line.Contains("Vector512_Phases", StringComparison.Ordinal)).Take(10)));
+    }
+
+    /// <summary>The small-plane layers above read shifted copies with Vector512: their phases' rows follow each other with no padding column.</summary>
+    [Theory]
+    [InlineData("CT57")]
+    [InlineData("CT58")]
+    [InlineData("CT59")]
+    [InlineData("CT60")]
+    [InlineData("CT61")]
+    public void Small_planes_read_shifted_copies(string name)
+    {
+        string file = Assert.Single(kernels.Generated, file => file.Contains($".{name}, element type", StringComparison.Ordinal));
+        string comments = System.Text.RegularExpressions.Regex.Replace(file, @"\s*\n\s*///?\s*", " ");
+        Assert.True(comments.Contains("lanes (Vector512) over 3 shifted copies of width", StringComparison.Ordinal),
+            string.Join("\n", file.Split('\n').Where(line => line.Contains("flat", StringComparison.Ordinal) || line.Contains("copies", StringComparison.Ordinal)).Take(10)));
     }
 
     [Fact]

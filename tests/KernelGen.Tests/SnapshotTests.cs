@@ -24,6 +24,7 @@ public sealed class SnapshotTests
         { "Looped_Conv1d_dilated_depthwise", "[Conv(k: 3, pad: 2, Dilation = 2, Groups = 4)] public static partial void Denoise([Shape(4, 40)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(4, 40)] Span<float> output);" },
         { "Unrolled_ConvTranspose_relu", "[ConvTranspose(k: 2, stride: 2, Activation = Activation.Relu)] public static partial void Sharp([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(1, 4, 4)] Span<float> output);" },
         { "Looped_Conv1x1_gelu_double", "[Conv1x1(Activation = Activation.Gelu)] public static partial void Expand([Shape(8, 20)] ReadOnlySpan<double> input, ReadOnlySpan<double> weight, ReadOnlySpan<double> bias, [Shape(16, 20)] Span<double> output);" },
+        { "Looped_ConvTranspose_small_plane_silu", "[ConvTranspose(k: 4, stride: 2, pad: 1, Activation = Activation.Silu)] public static partial void Generate([Shape(32, 4, 4)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 8, 8)] Span<float> output);" },
         { "Unrolled_Upsample_bicubic_fractional", "[Upsample(scale: 1.5, Mode = UpsampleMode.Cubic)] public static partial void Sharpen([Shape(1, 2, 2)] ReadOnlySpan<float> input, [Shape(1, 3, 3)] Span<float> output);" },
     };
 

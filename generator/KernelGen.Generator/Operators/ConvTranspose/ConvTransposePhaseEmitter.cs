@@ -169,7 +169,16 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 string paddedShape = (l.SpatialRank == 3 ? $"{l.InputChannels}, {l.PaddedDepth}" : $"{l.InputChannels}") + $", {l.PaddedHeight}, {l.PaddedWidth}";
                 static string Count(int n, string what) => $"{n} {what}{(n == 1 ? string.Empty : "s")}";
                 string before = "before: " + (l.SpatialRank == 3 ? Count(l.Depth.PadBefore, "plane") + ", " : string.Empty) + Count(l.Rows.PadBefore, "row") + ", " + Count(l.Columns.PadBefore, "column");
-                writer.WriteLine($"// The input, zero-padded to [{paddedShape}] ({before}), in a pooled buffer: no allocation once the pool holds one.");
+                if (l.ShiftedColumns)
+                {
+                    paddedShape = paddedShape.Insert(paddedShape.IndexOf(',') + 1, $" {l.ColumnCopies},");
+                    writer.WriteLine($"// The input, zero-padded ({before}) and copied {l.ColumnCopies} times per channel, [{paddedShape}]: column q of copy k holds padded column q + {Code.Affine("k", 1, l.FirstColumnOffset)}, so each tap reads from its own copy and a phase's rows lie {l.PaddedWidth} apart, with no padding column between them. In a pooled buffer: no allocation once the pool holds one.");
+                }
+                else
+                {
+                    writer.WriteLine($"// The input, zero-padded to [{paddedShape}] ({before}), in a pooled buffer: no allocation once the pool holds one.");
+                }
+
                 writer.WriteLine($"{l.Element}[] rented = global::System.Buffers.ArrayPool<{l.Element}>.Shared.Rent({l.PaddedLength});");
                 using (writer.Block("try"))
                 {
@@ -186,9 +195,23 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                         string inputPlane = depthLoop is null ? string.Empty : $" + {Code.Times("d", l.Rows.Input * l.Columns.Input)}";
                         using (writer.Block($"for (int row = 0; row < {l.Rows.Input}; row++)"))
                         {
-                            string target = $"{Code.Times("c", l.PaddedVolume)}{paddedPlane} + {Code.Times($"(row + {l.Rows.PadBefore})", l.PaddedWidth)} + {l.Columns.PadBefore}";
-                            string source = $"{Code.Times("c", l.InputVolume)}{inputPlane} + {Code.Times("row", l.Columns.Input)}";
-                            writer.WriteLine(Code.CopyElements(l.Element, "paddedStart", target, "inputStart", source, l.Columns.Input));
+                            string targetRow = $"{Code.Times("c", l.ChannelStride)}{paddedPlane} + {Code.Times($"(row + {l.Rows.PadBefore})", l.PaddedWidth)}";
+                            string sourceRow = $"{Code.Times("c", l.InputVolume)}{inputPlane} + {Code.Times("row", l.Columns.Input)}";
+                            if (!l.ShiftedColumns)
+                            {
+                                writer.WriteLine(Code.CopyElements(l.Element, "paddedStart", $"{targetRow} + {l.Columns.PadBefore}", "inputStart", sourceRow, l.Columns.Input));
+                            }
+
+                            for (int k = 0; k < l.ColumnCopies; k++)
+                            {
+                                // Copy k's column q holds input column q + shift: the columns of the row that land inside the copy.
+                                int shift = l.FirstColumnOffset + k - l.Columns.PadBefore;
+                                int first = Math.Max(0, -shift), end = Math.Min(l.PaddedWidth, l.Columns.Input - shift);
+                                if (first < end)
+                                {
+                                    writer.WriteLine(Code.CopyElements(l.Element, "paddedStart", $"{targetRow} + {(k * l.PaddedVolume) + first}", "inputStart", $"{sourceRow} + {first + shift}", end - first));
+                                }
+                            }
                         }
 
                         depthLoop?.Dispose();
@@ -211,7 +234,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             Tile tile = ConvTransposeTiling.TileOf(l, set);
             string interleaved = set.Interleaved ? $", all {l.Columns.Stride} column phases together, interleaved in registers" : string.Empty;
             string form = l.Flat
-                ? $"each phase one flat row of {l.FlatLength(rh, set.Rws[0], l.PaddedWidth)} lanes ({l.Width.Name}) over the padded width {l.PaddedWidth}; tiles of {tile.Channels} channels x {tile.Vectors} vectors"
+                ? $"each phase one flat row of {l.FlatLength(rh, set.Rws[0], l.PaddedWidth)} lanes ({l.Width.Name}) over {(l.ShiftedColumns ? $"{l.ColumnCopies} shifted copies of width" : "the padded width")} {l.PaddedWidth}; tiles of {tile.Channels} channels x {tile.Vectors} vectors"
                 : $"tiles of {tile.Channels} channels x {tile.Rows} rows x {tile.Vectors} vectors";
             string phases = string.Join(", ", method.Sets.Select(s => s.Describe(l)));
             string block = l.IsBlocked ? $" Output channels channelStart to channelStart + {l.ChannelBlock - 1} of each group." : string.Empty;
@@ -333,7 +356,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 writer.WriteLine($"{v.Type}<{l.Element}> {string.Join(", ", names)};");
             }
 
-            string inputOffset = $"inputPhase + g * {l.InputChannelsPerGroup * l.PaddedVolume} + {Code.Times("qh", l.PaddedWidth)} + {(laneLoop is null ? Literals.Int(firstVector * l.Lanes) : Code.Affine(laneLoop, 1, firstVector * l.Lanes))}";
+            string inputOffset = $"inputPhase + g * {l.InputChannelsPerGroup * l.ChannelStride} + {Code.Times("qh", l.PaddedWidth)} + {(laneLoop is null ? Literals.Int(firstVector * l.Lanes) : Code.Affine(laneLoop, 1, firstVector * l.Lanes))}";
             string weightOffset = $"weightPhase + (g * {l.InputChannelsPerGroup * l.OutputChannelsPerGroup} + m) * {l.KernelTaps}";
             writer.WriteLine(Code.Derive(l.Element, "xk", "xStart", inputOffset));
             writer.WriteLine(Code.Derive(l.Element, "wk", "weightStart", weightOffset));
@@ -430,7 +453,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     writer.WriteLine($"// tap [{depth.TapName}row + {l.Rows.TapStep * mh}, {set.ColumnName(l, p)} + {l.Columns.TapStep * mw}]: input {depth.InputName}row q - {backRows}, column q - {backColumns}");
                     using var tapScope = writer.Block();
                     WriteTapProducts(writer, l, set, p, rows, channels, vectors, accumulator,
-                        load: offset => Code.Affine("j", l.PaddedVolume, offset - (depth.Back * l.PaddedPlane) - (backRows * l.PaddedWidth) - backColumns) + depth.InputTerm,
+                        load: offset => Code.Affine("j", l.ChannelStride, offset - (depth.Back * l.PaddedPlane) - (backRows * l.PaddedWidth) - (backColumns * l.ColumnStep)) + depth.InputTerm,
                         weight: c => Code.Affine("j", l.ChannelWeights, (c * l.KernelTaps) + depth.Weight + tap) + depth.WeightTerm);
                 }
             }
@@ -452,10 +475,10 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             using (writer.Block($"for (int mh = 0; mh < {l.Rows.Taps(rh)}; mh++)"))
             using (writer.Block($"for (int mw = 0; mw < {l.Columns.Taps(rw)}; mw++)"))
             {
-                writer.WriteLine($"int tapInput = {Code.Times("mh", l.Rows.InputStep * l.PaddedWidth)} + {Code.Times("mw", l.Columns.InputStep)};");
+                writer.WriteLine($"int tapInput = {Code.Times("mh", l.Rows.InputStep * l.PaddedWidth)} + {Code.Times("mw", l.Columns.InputStep * l.ColumnStep)};");
                 writer.WriteLine($"int tapWeight = {Code.Times("mh", l.Rows.TapStep * l.Columns.Kernel)} + {Code.Times("mw", l.Columns.TapStep)};");
                 WriteTapProducts(writer, l, set, p, rows, channels, vectors, accumulator,
-                    load: offset => $"{Code.Affine("j", l.PaddedVolume, offset - (depth.Back * l.PaddedPlane) - (backRows * l.PaddedWidth) - backColumns)}{depth.InputTerm} - tapInput",
+                    load: offset => $"{Code.Affine("j", l.ChannelStride, offset - (depth.Back * l.PaddedPlane) - (backRows * l.PaddedWidth) - (backColumns * l.ColumnStep))}{depth.InputTerm} - tapInput",
                     weight: c => $"{Code.Affine("j", l.ChannelWeights, (c * l.KernelTaps) + depth.Weight + firstTap)}{depth.WeightTerm} + tapWeight");
             }
         }
@@ -491,7 +514,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             {
                 for (int j = 0; j < vectors; j++)
                 {
-                    int offset = (l.Depth.PadBefore * l.PaddedPlane) + ((r + l.Rows.PadBefore) * l.PaddedWidth) + (j * l.Lanes) + l.Columns.PadBefore + set.ColumnFirstQ(l, p);
+                    // A column of a tap's offset is one element, or with shifted copies one copy (see ConvTransposePhaseLayout.ColumnCopies).
+                    int offset = (l.Depth.PadBefore * l.PaddedPlane) + ((r + l.Rows.PadBefore) * l.PaddedWidth) + (j * l.Lanes) + ((l.Columns.PadBefore + set.ColumnFirstQ(l, p)) * l.ColumnStep);
                     writer.WriteLine($"var b{r}_{j} = {v.Load("xk", load(offset))};");
                 }
             }

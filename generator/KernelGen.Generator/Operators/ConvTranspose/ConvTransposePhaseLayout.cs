@@ -21,6 +21,9 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// </summary>
         private const int MaxFlatVectors = 24;
 
+        /// <summary>Shifted copies of the input at most (one per column offset a tap reads at): 8, a 3 x 3 window at stride 1 needs 3.</summary>
+        private const int MaxColumnCopies = 8;
+
         /// <summary>Products per output (input channels of a group times taps) up to which column phases are interleaved.</summary>
         private const int InterleaveMaxProducts = 64;
 
@@ -65,11 +68,28 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             // padded width (the flat form) fills them, at the price of computing the few padding columns between rows.
             // Each plane of a depth phase repeats its plane's work once per depth tap.
             int PlaneRepeats(Phase p) => Depth.Taps(p.Rd) * Depth.Count(p.Rd) * Rows.Taps(p.Rh) * Columns.Taps(p.Rw);
+            int FlatCost(int width) => Phases.Sum(p => PlaneRepeats(p) * VectorsFor(FlatLength(p.Rh, p.Rw, width)));
+            bool FlatFits(int width) => Phases.All(p => VectorsFor(FlatLength(p.Rh, p.Rw, width)) <= MaxFlatVectors);
             int rowCost = Phases.Sum(p => PlaneRepeats(p) * Rows.Count(p.Rh) * VectorsFor(Columns.Count(p.Rw)));
-            int flatCost = Phases.Sum(p => PlaneRepeats(p) * VectorsFor(FlatLength(p.Rh, p.Rw, flatPaddedWidth)));
-            Flat = flatCost * 5 < rowCost * 4 && Phases.All(p => VectorsFor(FlatLength(p.Rh, p.Rw, flatPaddedWidth)) <= MaxFlatVectors);
-            PaddedWidth = Flat ? flatPaddedWidth : rowPaddedWidth;
-            VectorProducts = Flat ? flatCost : rowCost;
+            int flatCost = FlatCost(flatPaddedWidth);
+
+            // The padding columns of a flat row are there because a row's taps read at different column offsets. With
+            // one copy of the input per offset, shifted so that every tap reads from column q of its copy, the rows of
+            // a flat row need no padding columns: a DCGAN generator's 4x4 phases fill one Vector512 instead of half of
+            // two. Taken when it saves a fifth of the vector multiply-adds and the copies cost a small part of them.
+            int[] offsets = (from p in Phases from mw in Enumerable.Range(0, Columns.Taps(p.Rw)) select ColumnOffset(p.Rw, mw)).ToArray();
+            int copies = offsets.Max() - offsets.Min() + 1;
+            int compactWidth = Phases.Max(p => Columns.Count(p.Rw));
+            int shiftedCost = FlatCost(compactWidth);
+            int alternative = Math.Min(rowCost, FlatFits(flatPaddedWidth) ? flatCost : int.MaxValue);
+            long savedProducts = (long)(alternative - shiftedCost) * InputChannelsPerGroup * OutputChannels;
+            long copiedVectors = (long)InputChannels * copies * PaddedDepth * PaddedHeight * VectorsFor(compactWidth);
+            bool shifted = copies <= MaxColumnCopies && FlatFits(compactWidth) && shiftedCost * 5 <= alternative * 4 && savedProducts >= 4 * copiedVectors;
+            ColumnCopies = shifted ? copies : 0;
+            FirstColumnOffset = shifted ? offsets.Min() : 0;
+            Flat = shifted || (flatCost * 5 < rowCost * 4 && FlatFits(flatPaddedWidth));
+            PaddedWidth = shifted ? compactWidth : Flat ? flatPaddedWidth : rowPaddedWidth;
+            VectorProducts = shifted ? shiftedCost : Flat ? flatCost : rowCost;
 
             var rws = Reached(Columns).Where(rw => Columns.Taps(rw) > 0).ToArray();
             // Interleaving in registers saves the lane-by-lane stores, which matter when each output sums few products
@@ -95,10 +115,11 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             }
 
             // The flat form's last vector runs past the phase's plane into the next one; after the last, into zeros.
+            // With shifted copies every column offset is a copy, the last of them the furthest.
             int lastRead = !Flat ? 0 : Phases.Max(p => ((Depth.FirstQ(p.Rd) + Depth.PadBefore + Depth.Count(p.Rd) - 1) * PaddedPlane)
                 + ((Rows.FirstQ(p.Rh) + Rows.PadBefore) * PaddedWidth)
-                + (VectorsFor(FlatLength(p.Rh, p.Rw, PaddedWidth)) * Lanes) + Columns.FirstQ(p.Rw) + Columns.PadBefore);
-            PaddedLength = (InputChannels * PaddedVolume) + Math.Max(0, lastRead - PaddedVolume);
+                + (VectorsFor(FlatLength(p.Rh, p.Rw, PaddedWidth)) * Lanes) + (ShiftedColumns ? (copies - 1) * PaddedVolume : Columns.FirstQ(p.Rw) + Columns.PadBefore));
+            PaddedLength = (InputChannels * ChannelStride) + Math.Max(0, lastRead - ChannelStride);
         }
 
         /// <summary>The layer's own rank (1, 2 or 3), for what the generated comments say.</summary>
@@ -159,6 +180,27 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
         public bool NeedsPadding { get; }
 
+        /// <summary>
+        /// The number of shifted copies of the padded input the flat form reads, one per column offset its taps read at
+        /// (copy k holds padded column c + <see cref="FirstColumnOffset"/> + k at column c, <see cref="PaddedWidth"/> wide);
+        /// 0 when it reads the padded input itself.
+        /// </summary>
+        public int ColumnCopies { get; }
+
+        public bool ShiftedColumns => ColumnCopies > 0;
+
+        /// <summary>The padded column that copy 0 holds at column 0.</summary>
+        public int FirstColumnOffset { get; }
+
+        /// <summary>The step in the buffer from one column offset of a tap to the next: 1, or a whole copy.</summary>
+        public int ColumnStep => ShiftedColumns ? PaddedVolume : 1;
+
+        /// <summary>One input channel in the buffer: its padded volume, or all its shifted copies.</summary>
+        public int ChannelStride => ShiftedColumns ? ColumnCopies * PaddedVolume : PaddedVolume;
+
+        /// <summary>The padded column a tap of column phase <paramref name="rw"/> reads for q = 0.</summary>
+        public int ColumnOffset(int rw, int mw) => Columns.FirstQ(rw) + Columns.PadBefore - Columns.Back(rw) - (Columns.InputStep * mw);
+
         /// <summary>One plane of the padded input: the step from one depth to the next.</summary>
         public int PaddedPlane => PaddedHeight * PaddedWidth;
 
@@ -202,7 +244,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
         /// <summary>Where a phase set's first read lies in the padded input, beyond its group, row and lane offsets.</summary>
         public int InputOrigin(ConvTransposePhaseSet set) =>
-            (Depth.FirstQ(set.Rd) * PaddedPlane) + (Rows.FirstQ(set.Rh) * PaddedWidth) + (set.Interleaved ? 0 : Columns.FirstQ(set.Rws[0]));
+            (Depth.FirstQ(set.Rd) * PaddedPlane) + (Rows.FirstQ(set.Rh) * PaddedWidth) + ((set.Interleaved ? 0 : Columns.FirstQ(set.Rws[0])) * ColumnStep)
+            - (FirstColumnOffset * ColumnStep);
 
         /// <summary>A phase set's first tap in the weights of each (input, output) channel pair.</summary>
         public int WeightOrigin(ConvTransposePhaseSet set) =>
