@@ -158,6 +158,17 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
     /// the narrowest (which the child run without AVX2 checks against PyTorch): bicubic x2 at 4 lanes reads each tap
     /// from its own input vector.
     /// </summary>
+    /// <summary>The small-plane cases of convtranspose_layers.json read shifted copies, so PyTorch checks that form directly.</summary>
+    [Theory]
+    [InlineData("ctl2d_small_plane_k4s2p1")]
+    [InlineData("ctl2d_small_plane_k5s2p2_batch")]
+    public void Small_plane_cases_read_shifted_copies(string name)
+    {
+        string file = Assert.Single(kernels.Generated, file => file.Contains($"Generated.Kernels.G_{name},", StringComparison.Ordinal));
+        string comments = System.Text.RegularExpressions.Regex.Replace(file, @"\s*\n\s*///?\s*", " ");
+        Assert.Contains("lanes (Vector512) over 3 shifted copies of width", comments);
+    }
+
     [Fact]
     public void Upsample_layer_cases_take_the_vector_form()
     {

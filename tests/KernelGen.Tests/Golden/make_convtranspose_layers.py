@@ -3,7 +3,7 @@
 
 Each is large enough to take KernelGen's stride-phase vector form, in the rank the layer has: 3-D decoders (3-D
 U-Net's and V-Net's 2x2x2 up-convolution, the k4 s2 p1 of volumetric GANs, a dilated depth window, a depth stride
-above the kernel, grouped, double, batched), and 1-D vocoder upsampling beside them, so that every rank is checked
+above the kernel, grouped, double, batched), 1-D vocoder upsampling and 2-D small planes beside them, so that every rank is checked
 against PyTorch directly and not only through identities with other forms.
 
 Writes convtranspose_layers.json in the format of the shared golden files. Needs PyTorch (Debian: python3-torch);
@@ -56,6 +56,10 @@ def main():
         layer("ctl3d_nobias_plane_taps", 2, 3, [3, 6, 20], [2, 5, 5], 1, [0, 2, 2], bias=False),
         layer("ctl1d_vocoder_k16s8", 32, 16, [24], 16, 8, 4),
         layer("ctl1d_k4s2p1_batch", 16, 8, [100], 4, 2, 1, batch=2),
+        # Small planes of many channels (a DCGAN generator's first layers), whose flat rows read shifted copies of the
+        # input; phases of unequal widths, batched.
+        layer("ctl2d_small_plane_k4s2p1", 32, 32, [4, 4], 4, 2, 1),
+        layer("ctl2d_small_plane_k5s2p2_batch", 16, 16, [4, 4], 5, 2, 2, batch=2),
     ]
     write("convtranspose_layers.json", "make_convtranspose_layers.py", SEED, cases)
 
