@@ -39,6 +39,8 @@ SPECS = [
     ("ConvPostnet", "conv", dict(k=5, s=1, p=2), (512, 100), (512, 100), True),
     ("Conv3dK3", "conv", dict(k=3, s=1, p=1), (32, 16, 16, 16), (32, 16, 16, 16), True),
     ("ConvDw128s2", "conv", dict(k=3, s=2, p=1, g=128), (128, 28, 28), (128, 14, 14), True),
+    ("ConvRes7", "conv", dict(k=3, s=1, p=1), (512, 7, 7), (512, 7, 7), True),
+    ("ConvRes14", "conv", dict(k=3, s=1, p=1), (256, 14, 14), (256, 14, 14), True),
     ("P1x1Vol", "c1", dict(), (64, 8, 8, 8), (32, 8, 8, 8), True),
     ("P1x1Tiny", "c1", dict(), (512, 37), (80, 37), True),
     ("P1x1Deep", "c1", dict(), (1024, 14, 14), (256, 14, 14), True),

@@ -515,7 +515,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 for (int j = 0; j < vectors; j++)
                 {
                     // A column of a tap's offset is one element, or with shifted copies one copy (see ConvTransposePhaseLayout.ColumnCopies).
-                    int offset = (l.Depth.PadBefore * l.PaddedPlane) + ((r + l.Rows.PadBefore) * l.PaddedWidth) + (j * l.Lanes) + ((l.Columns.PadBefore + set.ColumnFirstQ(l, p)) * l.ColumnStep);
+                    int offset = (l.Depth.PadBefore * l.PaddedPlane) + ((r + l.Rows.PadBefore) * l.PaddedWidth) + (j * l.Lanes) + ((l.Columns.PadBefore + set.ColumnFirstQ(l, p) - l.FirstColumnOffset) * l.ColumnStep);
                     writer.WriteLine($"var b{r}_{j} = {v.Load("xk", load(offset))};");
                 }
             }

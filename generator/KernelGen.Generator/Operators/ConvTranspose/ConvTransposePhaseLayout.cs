@@ -78,13 +78,14 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             // a flat row need no padding columns: a DCGAN generator's 4x4 phases fill one Vector512 instead of half of
             // two. Taken when it saves a fifth of the vector multiply-adds and the copies cost a small part of them.
             int[] offsets = (from p in Phases from mw in Enumerable.Range(0, Columns.Taps(p.Rw)) select ColumnOffset(p.Rw, mw)).ToArray();
-            int copies = offsets.Max() - offsets.Min() + 1;
-            int compactWidth = Phases.Max(p => Columns.Count(p.Rw));
+            // (A layer whose every phase is empty, each output only its bias, has no offsets and reads nothing.)
+            int copies = offsets.Length == 0 ? 0 : offsets.Max() - offsets.Min() + 1;
+            int compactWidth = Phases.Select(p => Columns.Count(p.Rw)).DefaultIfEmpty(1).Max();
             int shiftedCost = FlatCost(compactWidth);
             int alternative = Math.Min(rowCost, FlatFits(flatPaddedWidth) ? flatCost : int.MaxValue);
             long savedProducts = (long)(alternative - shiftedCost) * InputChannelsPerGroup * OutputChannels;
             long copiedVectors = (long)InputChannels * copies * PaddedDepth * PaddedHeight * VectorsFor(compactWidth);
-            bool shifted = copies <= MaxColumnCopies && FlatFits(compactWidth) && shiftedCost * 5 <= alternative * 4 && savedProducts >= 4 * copiedVectors;
+            bool shifted = copies > 0 && copies <= MaxColumnCopies && FlatFits(compactWidth) && shiftedCost * 5 <= alternative * 4 && savedProducts >= 4 * copiedVectors;
             ColumnCopies = shifted ? copies : 0;
             FirstColumnOffset = shifted ? offsets.Min() : 0;
             Flat = shifted || (flatCost * 5 < rowCost * 4 && FlatFits(flatPaddedWidth));
@@ -242,10 +243,13 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
         public int VectorsFor(int lanes) => (lanes + Lanes - 1) / Lanes;
 
-        /// <summary>Where a phase set's first read lies in the padded input, beyond its group, row and lane offsets.</summary>
+        /// <summary>
+        /// Where a phase set's first read lies in the padded input, beyond its group, row and lane offsets.
+        /// With shifted copies the body holds the whole column offset (which copy each tap reads), so that neither the
+        /// argument nor any reference derived from it points before the buffer.
+        /// </summary>
         public int InputOrigin(ConvTransposePhaseSet set) =>
-            (Depth.FirstQ(set.Rd) * PaddedPlane) + (Rows.FirstQ(set.Rh) * PaddedWidth) + ((set.Interleaved ? 0 : Columns.FirstQ(set.Rws[0])) * ColumnStep)
-            - (FirstColumnOffset * ColumnStep);
+            (Depth.FirstQ(set.Rd) * PaddedPlane) + (Rows.FirstQ(set.Rh) * PaddedWidth) + (set.Interleaved || ShiftedColumns ? 0 : Columns.FirstQ(set.Rws[0]));
 
         /// <summary>A phase set's first tap in the weights of each (input, output) channel pair.</summary>
         public int WeightOrigin(ConvTransposePhaseSet set) =>
@@ -288,8 +292,11 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// <summary>How the phase method's comments name column phase <paramref name="p"/>'s first tap.</summary>
         public string ColumnName(ConvTransposePhaseLayout l, int p) => Interleaved ? $"{l.Columns.FirstTap(Rws[p])}" : "column";
 
-        /// <summary>The first <c>q</c> of column phase <paramref name="p"/> as the phase method writes it (see <see cref="ColumnTap"/>).</summary>
-        public int ColumnFirstQ(ConvTransposePhaseLayout l, int p) => Interleaved ? l.Columns.FirstQ(Rws[p]) : 0;
+        /// <summary>
+        /// The first <c>q</c> of column phase <paramref name="p"/> as the phase method writes it (see <see cref="ColumnTap"/>); with
+        /// shifted copies always in the method, which then computes each tap's copy itself.
+        /// </summary>
+        public int ColumnFirstQ(ConvTransposePhaseLayout l, int p) => Interleaved || l.ShiftedColumns ? l.Columns.FirstQ(Rws[p]) : 0;
 
         /// <summary>The phase as (row, column), or (depth, row, column) for a 3-D layer; the column <c>all</c> when interleaved.</summary>
         public string Describe(ConvTransposePhaseLayout l) =>
