@@ -93,6 +93,15 @@ public sealed class PropertyKernels
         new ConvConfig("C46", 16, 8, [15, 15], [3, 3], [2, 2], [1, 1], [1, 1], 1, true, 1),
         // A row tap that reads only the padding (stride 3 over 3 rows, pad 1): the loops skip it.
         new ConvConfig("C47", 2, 3, [3, 200], [3, 3], [3, 1], [1, 1], [1, 1], 1, false, 1),
+        // Rows off the vector width (13 doubles take two vectors of 8): each plane one flat run over shifted copies; with
+        // stride 2 (two row phases), batched; dilated; 3-D with rows narrower than a vector; grouped 5x5; a last-axis
+        // window over the written-out taps (its copies in a loop).
+        new ConvConfig("C48", 8, 16, [7, 13], [3, 3], [1, 1], [1, 1], [1, 1], 1, true, 1),
+        new ConvConfig("C49", 8, 16, [15, 19], [3, 3], [2, 2], [1, 1], [1, 1], 1, false, 2),
+        new ConvConfig("C50", 8, 16, [9, 11], [3, 3], [1, 1], [2, 2], [2, 2], 1, true, 1),
+        new ConvConfig("C51", 8, 8, [4, 6, 6], [3, 3, 3], [1, 1, 1], [1, 1, 1], [1, 1, 1], 1, true, 1),
+        new ConvConfig("C52", 8, 16, [12, 12], [5, 5], [1, 1], [2, 2], [1, 1], 2, true, 1),
+        new ConvConfig("C53", 4, 32, [4, 20], [2, 17], [1, 1], [0, 8], [1, 1], 1, false, 1),
     ];
 
     /// <summary>Forms the random configurations may miss, after them (CT40 on).</summary>
@@ -485,6 +494,22 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
         string comments = System.Text.RegularExpressions.Regex.Replace(file, @"\s*\n\s*///?\s*", " ");
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(comments, @"lanes \(Vector512\) over \d shifted copies of width"),
             string.Join("\n", file.Split('\n').Where(line => line.Contains("flat", StringComparison.Ordinal) || line.Contains("copies", StringComparison.Ordinal)).Take(10)));
+    }
+
+    /// <summary>The convolutions above whose rows are off the vector width run each plane as one flat run over shifted copies.</summary>
+    [Theory]
+    [InlineData("C48")]
+    [InlineData("C49")]
+    [InlineData("C50")]
+    [InlineData("C51")]
+    [InlineData("C52")]
+    [InlineData("C53")]
+    public void Convolutions_with_rows_off_the_vector_width_run_flat(string name)
+    {
+        string file = Assert.Single(kernels.Generated, file => file.Contains($".{name}, element type", StringComparison.Ordinal));
+        string comments = System.Text.RegularExpressions.Regex.Replace(file, @"\s*\n\s*///?\s*", " ");
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(comments, @"Vector512: each plane one flat run of \d+ outputs, in tiles of \d+ channels x \d vectors of 8 lanes, over \d+ shifted copies"),
+            string.Join("\n", file.Split('\n').Where(line => line.Contains("One sample", StringComparison.Ordinal)).Take(10)));
     }
 
     [Fact]

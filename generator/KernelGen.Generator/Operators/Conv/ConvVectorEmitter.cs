@@ -41,8 +41,11 @@ namespace KernelGen.Generator.Operators.Conv
                 Tile tile = ChooseTile(layout);
                 string parameters = $"global::System.ReadOnlySpan<{layout.Element}> input, global::System.ReadOnlySpan<{layout.Element}> weight, "
                     + (layout.HasBias ? $"global::System.ReadOnlySpan<{layout.Element}> bias, " : string.Empty) + $"global::System.Span<{layout.Element}> output";
-                string summary = $"One sample with {width.Name}: tiles of {tile.Channels} channels x {tile.Rows} rows x {tile.Vectors} vectors of {layout.Lanes} "
-                    + $"columns over the zero-padded input, its rows in {layout.ColumnStride} column phase(s) of {layout.PhaseLength}.";
+                string summary = layout.Flat
+                    ? $"One sample with {width.Name}: each plane one flat run of {layout.RunLength} outputs, in tiles of {tile.Channels} channels x {tile.Vectors} vectors of {layout.Lanes} "
+                        + $"lanes, over {layout.CopyCount} shifted copies of the zero-padded input ({layout.RowStride} row phase(s) x {layout.Geometry.Kernel[layout.Rank - 1]} last-axis taps), rows of {layout.OutputColumns}."
+                    : $"One sample with {width.Name}: tiles of {tile.Channels} channels x {tile.Rows} rows x {tile.Vectors} vectors of {layout.Lanes} "
+                        + $"columns over the zero-padded input, its rows in {layout.ColumnStride} column phase(s) of {layout.PhaseLength}.";
                 using (width.BeginMethod(writer, layout.Method, parameters, summary))
                 {
                     WriteBody(writer, layout, tile);
@@ -53,13 +56,24 @@ namespace KernelGen.Generator.Operators.Conv
         private static void WriteBody(IndentedWriter writer, ConvVectorLayout l, Tile tile)
         {
             writer.WriteLine($"// The input, zero-padded to {ShapeText.Format(new[] { l.Geometry.InputChannels }.Concat(l.PaddedSize).ToArray())}, in a pooled buffer: no allocation once the pool holds one.");
-            writer.WriteLine($"{l.Element}[] rented = global::System.Buffers.ArrayPool<{l.Element}>.Shared.Rent({l.PaddedLength});");
+            if (l.Flat)
+            {
+                writer.WriteLine($"// After it, {l.CopyCount} shifted copies of {ShapeText.Format(new[] { l.Geometry.InputChannels }.Concat(l.CopySize).ToArray())}: each row of a copy holds the {l.OutputColumns} columns one last-axis tap reads.");
+            }
+
+            writer.WriteLine($"{l.Element}[] rented = global::System.Buffers.ArrayPool<{l.Element}>.Shared.Rent({l.PaddedLength + l.CopiesLength});");
             using (writer.Block("try"))
             {
                 writer.WriteLine($"global::System.Span<{l.Element}> padded = global::System.MemoryExtensions.AsSpan(rented, 0, {l.PaddedLength});");
                 writer.WriteLine("padded.Clear();");
                 writer.WriteLine(Code.StartRef(l.Element, "input"));
                 writer.WriteLine(Code.StartRef(l.Element, "padded"));
+                if (l.Flat)
+                {
+                    writer.WriteLine($"global::System.Span<{l.Element}> copies = global::System.MemoryExtensions.AsSpan(rented, {l.PaddedLength}, {l.CopiesLength});");
+                    writer.WriteLine(Code.StartRef(l.Element, "copies"));
+                }
+
                 writer.WriteLine(Code.StartRef(l.Element, "weight"));
                 writer.WriteLine(Code.StartRef(l.Element, "output"));
                 if (l.PartialRow)
@@ -71,6 +85,12 @@ namespace KernelGen.Generator.Operators.Conv
 
                 WritePaddedCopy(writer, l);
                 writer.WriteLine();
+                if (l.Flat)
+                {
+                    WriteShiftedCopies(writer, l);
+                    writer.WriteLine();
+                }
+
                 WriteProducts(writer, l, tile);
             }
 
@@ -120,6 +140,46 @@ namespace KernelGen.Generator.Operators.Conv
                     {
                         writer.WriteLine($"{Code.At("to", Code.Affine($"q{phase}", 1, phase * l.PhaseLength))} = {Code.At("from", Code.Affine($"q{phase}", l.ColumnStride, phase - pad))};");
                     }
+                }
+            }
+        }
+
+        /// <summary>
+        /// The flat form's copies, from the padded buffer: copy (row phase <c>ph</c>, last-axis tap <c>t</c>) row <c>i</c>
+        /// holds the <c>OW</c> columns tap <c>t</c> reads from padded row <c>i*rowStride + ph</c>, which sit side by side
+        /// in their column phase. Rows past a phase's last padded row stay unwritten: no output reads them.
+        /// </summary>
+        private static void WriteShiftedCopies(IndentedWriter writer, ConvVectorLayout l)
+        {
+            int rowAxis = l.Rank - 2, paddedRows = l.PaddedSize[rowAxis], taps = l.Geometry.Kernel[l.Rank - 1], dilation = l.Spec.Dilation[l.Rank - 1];
+            writer.WriteLine($"// Shifted copies: copy (ph, t) row i, column q = padded row i*{l.RowStride} + ph, the column last-axis tap t reads for output column q.");
+            using (writer.Block($"for (int t = 0; t < {taps}; t++)"))
+            {
+                writer.WriteLine($"int reach = {Code.Times("t", dilation)}, tapColumn = reach % {l.ColumnStride} * {l.PhaseLength} + reach / {l.ColumnStride};");
+                for (int phase = 0; phase < l.RowStride; phase++)
+                {
+                    int rows = (paddedRows - phase + l.RowStride - 1) / l.RowStride;
+                    using var loops = new IndentedWriter.Nest();
+                    writer.WriteLine($"// row phase {phase}: padded rows {Code.Affine("i", l.RowStride, phase)} for i in [0, {rows})");
+                    string source = Code.Times("c", l.PaddedPlane) + " + tapColumn", target = $"{Code.Times("t", l.CopyBlock)} + {Code.Times("c", l.CopyPlane)}";
+                    if (phase > 0)
+                    {
+                        target = $"{l.CopyStart(phase, 0)} + {target}";
+                    }
+
+                    loops.Add(writer.Block($"for (int c = 0; c < {l.Geometry.InputChannels}; c++)"));
+                    for (int axis = 0; axis < rowAxis; axis++)
+                    {
+                        string i = $"i{axis}";
+                        loops.Add(writer.Block($"for (int {i} = 0; {i} < {l.PaddedSize[axis]}; {i}++)"));
+                        source += " + " + Code.Times(i, l.PaddedStrides[axis]);
+                        target += " + " + Code.Times(i, l.CopyStrides[axis]);
+                    }
+
+                    loops.Add(writer.Block($"for (int i = 0; i < {rows}; i++)"));
+                    source += " + " + Code.Times($"({Code.Affine("i", l.RowStride, phase)})", l.PaddedStrides[rowAxis]);
+                    target += " + " + Code.Times("i", l.OutputColumns);
+                    writer.WriteLine(Code.CopyElements(l.Element, "copiesStart", target, "paddedStart", source, l.OutputColumns));
                 }
             }
         }
@@ -194,15 +254,25 @@ namespace KernelGen.Generator.Operators.Conv
             {
                 using var loops = new IndentedWriter.Nest();
                 string input = $"g * {g.InputChannelsPerGroup * l.PaddedPlane}", output = $"(g * {g.OutputChannelsPerGroup} + m) * {g.OutputPlane}";
+                int[] readStrides = l.Flat ? l.CopyStrides : l.PaddedStrides;
+                if (l.Flat)
+                {
+                    input = $"g * {g.InputChannelsPerGroup * l.CopyPlane}";
+                }
+
                 for (int axis = 0; axis < l.Rank - 2; axis++)
                 {
                     string o = $"o{axis}";
                     loops.Add(writer.Block($"for (int {o} = 0; {o} < {g.OutputSize[axis]}; {o}++)"));
-                    input += " + " + Code.Times(o, l.Spec.Stride[axis] * l.PaddedStrides[axis]);
+                    input += " + " + Code.Times(o, l.Spec.Stride[axis] * readStrides[axis]);
                     output += " + " + Code.Times(o, g.OutputStrides[axis]);
                 }
 
-                if (l.Rank >= 2)
+                if (l.Flat)
+                {
+                    WriteColumnTiles(writer, l, tile with { Channels = channels }, input, output);
+                }
+                else if (l.Rank >= 2)
                 {
                     input += " + " + Code.Times("row", l.RowStep);
                     output += " + " + Code.Times("row", g.OutputStrides[l.Rank - 2]);
@@ -262,7 +332,7 @@ namespace KernelGen.Generator.Operators.Conv
                 writer.WriteLine($"{v.Type}<{l.Element}> {string.Join(", ", names)};");
             }
 
-            writer.WriteLine(Code.Derive(l.Element, "xk", "paddedStart", input));
+            writer.WriteLine(Code.Derive(l.Element, "xk", l.Flat ? "copiesStart" : "paddedStart", input));
             writer.WriteLine(Code.Derive(l.Element, "wk", "weightStart", $"(g * {g.OutputChannelsPerGroup} + m) * {g.InputChannelsPerGroup * g.KernelTaps}"));
             using (writer.Block($"for (int j = 0; j < {g.InputChannelsPerGroup}; j++)"))
             {
@@ -305,6 +375,12 @@ namespace KernelGen.Generator.Operators.Conv
         /// </summary>
         private static void WriteTaps(IndentedWriter writer, ConvVectorLayout l, Tile tile, int[] starts, Func<int, int, int, string> acc)
         {
+            if (l.Flat)
+            {
+                WriteFlatTaps(writer, l, tile, starts, acc);
+                return;
+            }
+
             ConvGeometry g = l.Geometry;
             int last = l.Rank - 1;
             using var loops = new IndentedWriter.Nest();
@@ -345,6 +421,66 @@ namespace KernelGen.Generator.Operators.Conv
                     writer.WriteLine($"// last-axis tap t: column phase (t*{dilation}) % {l.ColumnStride}, at output column + (t*{dilation}) / {l.ColumnStride}");
                     writer.WriteLine($"int reach = {Code.Times("t", dilation)}, tapColumn = {tapInput} + reach % {l.ColumnStride} * {l.PhaseLength} + reach / {l.ColumnStride};");
                     WriteTapProducts(writer, l, tile, starts, acc, load: offset => $"tapColumn + {offset}", weight: c => $"{tapWeight} + t + {c * g.InputChannelsPerGroup * g.KernelTaps}");
+                }
+            }
+        }
+
+        /// <summary>
+        /// The taps of one input channel in the flat form: the outer axes' and the row axis's taps in loops; row tap
+        /// <c>th</c> (<c>th*dilation = a*rowStride + ph</c>) reads row phase <c>ph</c>'s copies <c>a</c> rows on, and
+        /// last-axis tap <c>t</c> its own copy, written out one by one while there are few.
+        /// </summary>
+        private static void WriteFlatTaps(IndentedWriter writer, ConvVectorLayout l, Tile tile, int[] starts, Func<int, int, int, string> acc)
+        {
+            ConvGeometry g = l.Geometry;
+            int rowAxis = l.Rank - 2, last = l.Rank - 1;
+            using var loops = new IndentedWriter.Nest();
+            string tapInput = Code.Times("j", l.CopyPlane), tapWeight = Code.Times("j", g.KernelTaps);
+            for (int axis = 0; axis < rowAxis; axis++)
+            {
+                string t = $"t{axis}";
+                loops.Add(writer.Block($"for (int {t} = 0; {t} < {g.Kernel[axis]}; {t}++)"));
+                tapInput += " + " + Code.Times(t, l.Spec.Dilation[axis] * l.CopyStrides[axis]);
+                tapWeight += " + " + Code.Times(t, g.KernelStrides[axis]);
+            }
+
+            string th = $"t{rowAxis}";
+            loops.Add(writer.Block($"for (int {th} = 0; {th} < {g.Kernel[rowAxis]}; {th}++)"));
+            int rowDilation = l.Spec.Dilation[rowAxis];
+            if (l.RowStride == 1)
+            {
+                writer.WriteLine($"// row tap {th}: {Code.Times(th, rowDilation)} rows on in every copy");
+                tapInput += " + " + Code.Times(th, rowDilation * l.OutputColumns);
+            }
+            else
+            {
+                writer.WriteLine($"// row tap {th}: row phase ({Code.Times(th, rowDilation)}) % {l.RowStride}'s copies, ({Code.Times(th, rowDilation)}) / {l.RowStride} rows on");
+                writer.WriteLine($"int rowReach = {Code.Times(th, rowDilation)};");
+                tapInput += $" + rowReach % {l.RowStride} * {l.CopyStart(1, 0)} + rowReach / {l.RowStride} * {l.OutputColumns}";
+            }
+
+            tapWeight += " + " + Code.Times(th, g.KernelStrides[rowAxis]);
+            writer.WriteLine($"int tapInput = {tapInput}, tapWeight = {tapWeight};");
+            int taps = g.Kernel[last];
+            if (taps <= MaxUnrolledTaps)
+            {
+                for (int t = 0; t < taps; t++)
+                {
+                    writer.WriteLine($"// last-axis tap {t}: its copy");
+                    int copy = l.CopyStart(0, t);
+                    using (writer.Block())
+                    {
+                        WriteTapProducts(writer, l, tile, starts, acc, load: offset => $"tapInput + {copy + offset}", weight: c => $"tapWeight + {(c * g.InputChannelsPerGroup * g.KernelTaps) + t}");
+                    }
+                }
+            }
+            else
+            {
+                using (writer.Block($"for (int t = 0; t < {taps}; t++)"))
+                {
+                    writer.WriteLine($"// last-axis tap t: its copy");
+                    writer.WriteLine($"int tapColumn = tapInput + {Code.Times("t", l.CopyBlock)};");
+                    WriteTapProducts(writer, l, tile, starts, acc, load: offset => $"tapColumn + {offset}", weight: c => $"tapWeight + t + {c * g.InputChannelsPerGroup * g.KernelTaps}");
                 }
             }
         }

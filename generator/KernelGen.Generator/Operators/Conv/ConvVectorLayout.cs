@@ -13,6 +13,15 @@ namespace KernelGen.Generator.Operators.Conv
     /// through last-axis tap <c>t</c>, phase <c>(t*dilation) mod stride</c> at index <c>q + (t*dilation) / stride</c>:
     /// consecutive output columns read consecutive elements, so a vector of outputs takes one plain load per tap, at
     /// every stride and dilation. The other axes read padded position <c>o*stride + t*dilation</c>.
+    /// <para>
+    /// A row that is not a whole number of vectors wastes lanes: 28 columns take two vectors of 16, 40 take three.
+    /// When the savings pay for them, the layout adds shifted copies (<see cref="Flat"/>): for every row phase <c>ph</c>
+    /// (padded row <c>i*rowStride + ph</c> goes to copy row <c>i</c>) and every last-axis tap <c>t</c>, a copy whose
+    /// rows hold exactly the <c>OW</c> columns that tap reads. Output <c>(r, q)</c>, flat index <c>f = r*OW + q</c>,
+    /// reads through row tap <c>th</c> (<c>th*dilation = a*rowStride + ph</c>) copy row <c>r + a</c> at column
+    /// <c>q</c>: element <c>f + a*OW</c>, consecutive in <c>f</c>. A plane is then one run of vectors with no dropped lane
+    /// except in its last vector.
+    /// </para>
     /// </summary>
     internal sealed class ConvVectorLayout
     {
@@ -28,7 +37,6 @@ namespace KernelGen.Generator.Operators.Conv
             int last = Geometry.Rank - 1;
             ColumnStride = spec.Stride[last];
             OutputColumns = Geometry.OutputSize[last];
-            ColumnStarts = VectorStarts(OutputColumns, Lanes);
 
             // Every vector load stays inside a phase row: the last vector of a row starts at most at
             // max(columns, lanes) - lanes, and the farthest tap adds (k - 1)*dilation / stride to it.
@@ -38,7 +46,48 @@ namespace KernelGen.Generator.Operators.Conv
             PaddedSize = Enumerable.Range(0, last).Select(axis => Geometry.InputSize[axis] + (2 * spec.Pad[axis])).Concat(new[] { ColumnStride * PhaseLength }).ToArray();
             PaddedStrides = ShapeText.RowMajorStrides(PaddedSize);
             PaddedPlaneLong = PaddedStrides[0] * (long)PaddedSize[0];
+
+            int[] rowStarts = VectorStarts(OutputColumns, Lanes);
+            if (Rank >= 2)
+            {
+                RowStride = spec.Stride[Rank - 2];
+                CopyRows = (PaddedSize[Rank - 2] + RowStride - 1) / RowStride;
+                CopySize = PaddedSize.Take(Rank - 2).Concat(new[] { CopyRows, OutputColumns }).ToArray();
+                CopyStrides = ShapeText.RowMajorStrides(CopySize);
+                CopyPlaneLong = CopyStrides[0] * (long)CopySize[0];
+                Flat = FlatPays(rowStarts.Length);
+            }
+
+            ColumnStarts = Flat ? VectorStarts(RunLength, Lanes) : rowStarts;
         }
+
+        /// <summary>
+        /// The flat form is taken when it saves at least <see cref="FlatMinimumSaving"/> of the vector multiply-adds and
+        /// the saving is at least <see cref="FlatSavingPerCopiedVector"/> times the vectors the copies write. A plane
+        /// narrower than a vector keeps the rows (its one vector goes through the stack either way).
+        /// </summary>
+        private bool FlatPays(int vectorsPerRow)
+        {
+            int rows = Geometry.OutputSize[Rank - 2];
+            long plane = (long)rows * OutputColumns, copies = CopyPlaneLong * CopyCount * Geometry.InputChannels;
+            if (plane < Lanes || rows == 1 || !BufferFits(copies))
+            {
+                return false;
+            }
+
+            long planes = ShapeText.ElementCount(Geometry.OutputSize) / plane;
+            long rowVectors = rows * (long)vectorsPerRow, flatVectors = VectorStarts((int)plane, Lanes).Length;
+            long productsPerVector = (long)Geometry.OutputChannels * Geometry.InputChannelsPerGroup * Geometry.KernelTaps;
+            long saved = (rowVectors - flatVectors) * planes * productsPerVector;
+            return saved * FlatMinimumSaving.Denominator >= rowVectors * planes * productsPerVector * FlatMinimumSaving.Numerator
+                && saved >= FlatSavingPerCopiedVector * (copies / Lanes);
+        }
+
+        /// <summary>The least share of the vector multiply-adds the flat form must save.</summary>
+        private static readonly (int Numerator, int Denominator) FlatMinimumSaving = (1, 16);
+
+        /// <summary>Vector multiply-adds the flat form must save per vector its copies write.</summary>
+        private const int FlatSavingPerCopiedVector = 4;
 
         public ConvGeometry Geometry { get; }
 
@@ -66,7 +115,40 @@ namespace KernelGen.Generator.Operators.Conv
         public int[] ColumnStarts { get; }
 
         /// <summary>True when a row is narrower than one vector: its one vector is stored through the stack.</summary>
-        public bool PartialRow => OutputColumns < Lanes;
+        public bool PartialRow => RunLength < Lanes;
+
+        /// <summary>The outputs one run of vectors covers, contiguous in the output: a row, or in the flat form a plane.</summary>
+        public int RunLength => Flat ? Geometry.OutputSize[Rank - 2] * OutputColumns : OutputColumns;
+
+        /// <summary>True when each plane is one flat run of vectors over shifted copies of the padded input.</summary>
+        public bool Flat { get; }
+
+        /// <summary>The stride of the row axis (the one before the last): the number of row phases the copies hold.</summary>
+        public int RowStride { get; } = 1;
+
+        /// <summary>Rows of one row phase in a copy.</summary>
+        public int CopyRows { get; }
+
+        /// <summary>The spatial size of one copy of one channel: the padded outer axes, <see cref="CopyRows"/>, the output columns.</summary>
+        public int[] CopySize { get; } = Array.Empty<int>();
+
+        public int[] CopyStrides { get; } = Array.Empty<int>();
+
+        private long CopyPlaneLong { get; }
+
+        public int CopyPlane => (int)CopyPlaneLong;
+
+        /// <summary>Copies of the whole input: one per row phase and last-axis tap.</summary>
+        public int CopyCount => RowStride * Geometry.Kernel[Rank - 1];
+
+        /// <summary>Elements of the copies of every input channel for one (row phase, last-axis tap).</summary>
+        public int CopyBlock => CopyPlane * Geometry.InputChannels;
+
+        /// <summary>Elements of all the copies; 0 without the flat form.</summary>
+        public int CopiesLength => Flat ? CopyBlock * CopyCount : 0;
+
+        /// <summary>The start of the copy for row phase <paramref name="rowPhase"/> and last-axis tap <paramref name="tap"/>.</summary>
+        public int CopyStart(int rowPhase, int tap) => ((rowPhase * Geometry.Kernel[Rank - 1]) + tap) * CopyBlock;
 
         /// <summary>Elements of one column phase of one padded row.</summary>
         public int PhaseLength { get; }
@@ -80,16 +162,18 @@ namespace KernelGen.Generator.Operators.Conv
 
         public int PaddedPlane => (int)PaddedPlaneLong;
 
-        /// <summary>The padded buffer fits in an array, with room for a vector's overread at its end.</summary>
-        public bool Fits => (PaddedPlaneLong * Geometry.InputChannels) + Lanes < int.MaxValue / 2;
+        /// <summary>The padded buffer (and the copies, in the flat form) fits in an array, with room for a vector's overread at its end.</summary>
+        public bool Fits => BufferFits(CopiesLength);
+
+        private bool BufferFits(long copies) => (PaddedPlaneLong * Geometry.InputChannels) + copies + Lanes < int.MaxValue / 2;
 
         public int PaddedLength => PaddedPlane * Geometry.InputChannels;
 
-        /// <summary>Output rows per plane, the axis tiles take several of: the one before the last (1 for a 1-D layer).</summary>
-        public int Rows => Rank >= 2 ? Geometry.OutputSize[Rank - 2] : 1;
+        /// <summary>Output rows per plane, the axis tiles take several of: the one before the last (1 for a 1-D layer or the flat form).</summary>
+        public int Rows => Rank >= 2 && !Flat ? Geometry.OutputSize[Rank - 2] : 1;
 
         /// <summary>Vector multiply-adds per sample, by which the widths are ordered.</summary>
-        public long VectorProducts => (long)ColumnStarts.Length * (ShapeText.ElementCount(Geometry.OutputSize) / OutputColumns)
+        public long VectorProducts => (long)ColumnStarts.Length * (ShapeText.ElementCount(Geometry.OutputSize) / RunLength)
             * Geometry.OutputChannels * Geometry.InputChannelsPerGroup * Geometry.KernelTaps;
 
         /// <summary>
