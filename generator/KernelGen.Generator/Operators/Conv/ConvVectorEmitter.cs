@@ -43,7 +43,7 @@ namespace KernelGen.Generator.Operators.Conv
                     + (layout.HasBias ? $"global::System.ReadOnlySpan<{layout.Element}> bias, " : string.Empty) + $"global::System.Span<{layout.Element}> output";
                 string summary = layout.Flat
                     ? $"One sample with {width.Name}: each plane one flat run of {layout.RunLength} outputs, in tiles of {tile.Channels} channels x {tile.Vectors} vectors of {layout.Lanes} "
-                        + $"lanes, over {layout.CopyCount} shifted copies of the zero-padded input ({layout.RowStride} row phase(s) x {layout.Geometry.Kernel[layout.Rank - 1]} last-axis taps), rows of {layout.OutputColumns}."
+                        + $"lanes, over {layout.CopyCount} shifted copies of the zero-padded input (one per row phase and last-axis tap) in rows of {layout.OutputColumns}."
                     : $"One sample with {width.Name}: tiles of {tile.Channels} channels x {tile.Rows} rows x {tile.Vectors} vectors of {layout.Lanes} "
                         + $"columns over the zero-padded input, its rows in {layout.ColumnStride} column phase(s) of {layout.PhaseLength}.";
                 using (width.BeginMethod(writer, layout.Method, parameters, summary))
@@ -152,15 +152,23 @@ namespace KernelGen.Generator.Operators.Conv
         private static void WriteShiftedCopies(IndentedWriter writer, ConvVectorLayout l)
         {
             int rowAxis = l.Rank - 2, paddedRows = l.PaddedSize[rowAxis], taps = l.Geometry.Kernel[l.Rank - 1], dilation = l.Spec.Dilation[l.Rank - 1];
-            writer.WriteLine($"// Shifted copies: copy (ph, t) row i, column q = padded row i*{l.RowStride} + ph, the column last-axis tap t reads for output column q.");
+            writer.WriteLine(l.RowStride == 1
+                ? "// Shifted copies: copy t, row i, column q = padded row i, the column last-axis tap t reads for output column q."
+                : "// Shifted copies: copy (ph, t), row i, column q = padded row " + Code.Affine("i", l.RowStride, 0) + " + ph, the column last-axis tap t reads for output column q.");
             using (writer.Block($"for (int t = 0; t < {taps}; t++)"))
             {
-                writer.WriteLine($"int reach = {Code.Times("t", dilation)}, tapColumn = reach % {l.ColumnStride} * {l.PhaseLength} + reach / {l.ColumnStride};");
+                writer.WriteLine(l.ColumnStride == 1
+                    ? $"int tapColumn = {Code.Times("t", dilation)};"
+                    : $"int reach = {Code.Times("t", dilation)}, tapColumn = reach % {l.ColumnStride} * {l.PhaseLength} + reach / {l.ColumnStride};");
                 for (int phase = 0; phase < l.RowStride; phase++)
                 {
                     int rows = (paddedRows - phase + l.RowStride - 1) / l.RowStride;
                     using var loops = new IndentedWriter.Nest();
-                    writer.WriteLine($"// row phase {phase}: padded rows {Code.Affine("i", l.RowStride, phase)} for i in [0, {rows})");
+                    if (l.RowStride > 1)
+                    {
+                        writer.WriteLine($"// row phase {phase}: padded rows {Code.Affine("i", l.RowStride, phase)} for i in [0, {rows})");
+                    }
+
                     string source = Code.Times("c", l.PaddedPlane) + " + tapColumn", target = $"{Code.Times("t", l.CopyBlock)} + {Code.Times("c", l.CopyPlane)}";
                     if (phase > 0)
                     {
@@ -177,7 +185,8 @@ namespace KernelGen.Generator.Operators.Conv
                     }
 
                     loops.Add(writer.Block($"for (int i = 0; i < {rows}; i++)"));
-                    source += " + " + Code.Times($"({Code.Affine("i", l.RowStride, phase)})", l.PaddedStrides[rowAxis]);
+                    string paddedRow = Code.Affine("i", l.RowStride, phase);
+                    source += " + " + Code.Times(paddedRow == "i" ? "i" : $"({paddedRow})", l.PaddedStrides[rowAxis]);
                     target += " + " + Code.Times("i", l.OutputColumns);
                     writer.WriteLine(Code.CopyElements(l.Element, "copiesStart", target, "paddedStart", source, l.OutputColumns));
                 }
