@@ -153,11 +153,6 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
     public void PyTorch_cases_reach_the_upsampling_vector_forms(string mode, string marker) =>
         Assert.Contains(kernels.Generated, file => file.Contains(mode, StringComparison.Ordinal) && file.Contains(marker, StringComparison.Ordinal));
 
-    /// <summary>
-    /// Every case sized for the upsampling vector form takes it, at the widest width (which this machine runs) and at
-    /// the narrowest (which the child run without AVX2 checks against PyTorch): bicubic x2 at 4 lanes reads each tap
-    /// from its own input vector.
-    /// </summary>
     /// <summary>The small-plane cases of convtranspose_layers.json read shifted copies, so PyTorch checks that form directly.</summary>
     [Theory]
     [InlineData("ctl2d_small_plane_k4s2p1")]
@@ -169,6 +164,22 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
         Assert.Contains("lanes (Vector512) over 3 shifted copies of width", comments);
     }
 
+    /// <summary>The conv.json layers whose rows are off the vector width run each plane as one flat run over shifted copies, so PyTorch checks that form directly.</summary>
+    [Theory]
+    [InlineData("layer_rows_off_vector_28")]
+    [InlineData("layer_rows_off_vector_strided_batch")]
+    public void Conv_cases_with_rows_off_the_vector_width_run_flat(string name)
+    {
+        string file = Assert.Single(kernels.Generated, file => file.Contains($"Generated.Kernels.G_{name},", StringComparison.Ordinal));
+        string comments = System.Text.RegularExpressions.Regex.Replace(file, @"\s*\n\s*///?\s*", " ");
+        Assert.Contains("One sample with Vector512: each plane one flat run of", comments);
+    }
+
+    /// <summary>
+    /// Every case sized for the upsampling vector form takes it, at the widest width (which this machine runs) and at
+    /// the narrowest (which the child run without AVX2 checks against PyTorch): bicubic x2 at 4 lanes reads each tap
+    /// from its own input vector.
+    /// </summary>
     [Fact]
     public void Upsample_layer_cases_take_the_vector_form()
     {

@@ -102,6 +102,8 @@ public sealed class PropertyKernels
         new ConvConfig("C51", 8, 8, [4, 6, 6], [3, 3, 3], [1, 1, 1], [1, 1, 1], [1, 1, 1], 1, true, 1),
         new ConvConfig("C52", 8, 16, [12, 12], [5, 5], [1, 1], [2, 2], [1, 1], 2, true, 1),
         new ConvConfig("C53", 4, 32, [4, 20], [2, 17], [1, 1], [0, 8], [1, 1], 1, false, 1),
+        // 3-D with a row stride of 2 and a row dilation of 3: row taps 0, 1, 2 read row phases 0, 1, 0.
+        new ConvConfig("C54", 8, 16, [5, 9, 11], [2, 3, 3], [1, 2, 1], [0, 1, 1], [1, 3, 1], 1, true, 1),
     ];
 
     /// <summary>Forms the random configurations may miss, after them (CT40 on).</summary>
@@ -504,6 +506,7 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [InlineData("C51")]
     [InlineData("C52")]
     [InlineData("C53")]
+    [InlineData("C54")]
     public void Convolutions_with_rows_off_the_vector_width_run_flat(string name)
     {
         string file = Assert.Single(kernels.Generated, file => file.Contains($".{name}, element type", StringComparison.Ordinal));

@@ -5,7 +5,7 @@ Random configurations (fixed seed) of every rank, stride, dilation, padding and 
 ones that KernelGen unrolls and larger ones that take its looped and vector forms; then fixed layers of real encoders
 aimed at the vector form (strided 3x3 downsampling, the 3x3 convolution after a nearest x2 upsampling, depthwise,
 long 1-D sequences with dilation, a 3-D layer, rows longer than several vector tiles, a window wider than the unrolled
-taps); then NaN and infinities in the input, which every form must carry as PyTorch does.
+taps, rows off the vector width); then NaN and infinities in the input, which every form must carry as PyTorch does.
 
 Writes conv.json in the format of the shared golden files. Needs PyTorch (Debian: python3-torch); the tests only read
 the JSON. Run: /usr/bin/python3 make_conv.py
@@ -105,6 +105,9 @@ def layers():
         layer("stride3_dilated", 3, 4, (20, 23), (3, 2), s=3, p=(2, 1), d=(2, 3)),
         layer("double_s2", 4, 6, (12, 13), 3, s=2, p=1, dtype=torch.float64),
         layer("no_padding_5x5", 3, 8, (16, 16), 5, bias=False, integers=True),
+        # Rows off the vector width (28 columns; 23 after a stride of 2): each plane one flat run over shifted copies.
+        layer("rows_off_vector_28", 8, 16, (28, 28), 3, p=1),
+        layer("rows_off_vector_strided_batch", 8, 16, (21, 45), 3, s=2, p=1, batch=2),
     ]
 
 
