@@ -15,7 +15,7 @@
 //
 // Form: loops with constant bounds, 51200 multiply-adds and 784 output elements per sample (over the full-unroll budget
 // of 512 each).
-// Runs, on .NET 9 or later, the first of Encode_Vector256, Encode_Vector512, Encode_Vector128 whose vectors are
+// Runs, on .NET 9 or later, the first of Encode_Vector512, Encode_Vector256, Encode_Vector128 whose vectors are
 // hardware-accelerated and every weight is finite; otherwise the scalar loops of Encode_Sample.
 #nullable enable
 
@@ -156,14 +156,14 @@ namespace Snapshots
                 // oneDNN kernels do.
                 // With an infinite or NaN weight (0 * inf = NaN) that differs, so such weights take the loops.
                 #if NET9_0_OR_GREATER
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && Encode_WeightsAreFinite_Vector256(weight))
-                {
-                    Encode_Vector256(input, weight, bias, output);
-                    return;
-                }
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && Encode_WeightsAreFinite_Vector512(weight))
                 {
                     Encode_Vector512(input, weight, bias, output);
+                    return;
+                }
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && Encode_WeightsAreFinite_Vector256(weight))
+                {
+                    Encode_Vector256(input, weight, bias, output);
                     return;
                 }
                 if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && Encode_WeightsAreFinite_Vector128(weight))
@@ -354,26 +354,28 @@ namespace Snapshots
             #endif
 
             #if NET9_0_OR_GREATER
-            /// <summary>One sample with Vector512: tiles of 4 channels x 6 rows x 1 vectors of 16 columns over the
-            /// zero-padded input, its rows in 2 column phase(s) of 17.</summary>
+            /// <summary>One sample with Vector512: each plane one flat run of 49 outputs, in tiles of 8 channels x 3
+            /// vectors of 16 lanes, over 6 shifted copies of the zero-padded input (one per row phase and last-axis
+            /// tap) in rows of 7.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Encode_Vector512(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
                 global::System.Span<float> output)
             {
                 // The input, zero-padded to [8, 16, 34], in a pooled buffer: no allocation once the pool holds one.
-                float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(4352);
+                // After it, 6 shifted copies of [8, 8, 7]: each row of a copy holds the 7 columns one last-axis tap
+                // reads.
+                float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(7040);
                 try
                 {
                     global::System.Span<float> padded = global::System.MemoryExtensions.AsSpan(rented, 0, 4352);
                     padded.Clear();
                     ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                     ref float paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
+                    global::System.Span<float> copies = global::System.MemoryExtensions.AsSpan(rented, 4352, 2688);
+                    ref float copiesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(copies);
                     ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                     ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                    // Rows of 7 columns: each vector goes through the stack, then its 7 columns to the output.
-                    global::System.Span<float> lanes = stackalloc float[16];
-                    ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
                     for (int c = 0; c < 8; c++)
                     {
                         for (int i0 = 0; i0 < 14; i0++)
@@ -430,548 +432,515 @@ namespace Snapshots
                         }
                     }
 
-                    const int g = 0;
-                    for (int m = 0; m < 16; m += 4)
+                    // Shifted copies: copy (ph, t), row i, column q = padded row i * 2 + ph, the column last-axis tap t
+                    // reads for output column q.
+                    for (int t = 0; t < 3; t++)
                     {
-                        for (int row = 0; row < 6; row += 6)
+                        int reach = t, tapColumn = reach % 2 * 17 + reach / 2;
+                        // row phase 0: padded rows i * 2 for i in [0, 8)
+                        for (int c = 0; c < 8; c++)
                         {
+                            for (int i = 0; i < 8; i++)
                             {
-                                global::System.Runtime.Intrinsics.Vector512<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
-                                    * 16 + m + 0]),
-                                    c0_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 0]),
-                                    c0_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 0]),
-                                    c0_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 0]),
-                                    c0_4_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 0]),
-                                    c0_5_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 0]);
-                                global::System.Runtime.Intrinsics.Vector512<float> c1_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
-                                    * 16 + m + 1]),
-                                    c1_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 1]),
-                                    c1_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 1]),
-                                    c1_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 1]),
-                                    c1_4_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 1]),
-                                    c1_5_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 1]);
-                                global::System.Runtime.Intrinsics.Vector512<float> c2_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
-                                    * 16 + m + 2]),
-                                    c2_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 2]),
-                                    c2_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 2]),
-                                    c2_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 2]),
-                                    c2_4_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 2]),
-                                    c2_5_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 2]);
-                                global::System.Runtime.Intrinsics.Vector512<float> c3_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
-                                    * 16 + m + 3]),
-                                    c3_1_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 3]),
-                                    c3_2_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 3]),
-                                    c3_3_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 3]),
-                                    c3_4_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 3]),
-                                    c3_5_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 3]);
-                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart, g
-                                    * 4352 + row * 68);
-                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
-                                    (g * 16 + m) * 72);
-                                for (int j = 0; j < 8; j++)
-                                {
-                                    for (int t0 = 0; t0 < 3; t0++)
-                                    {
-                                        int tapInput = j * 544 + t0 * 34, tapWeight = j * 9 + t0 * 3;
-                                        // last-axis tap 0: column phase 0, at output column + 0
-                                        {
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 0));
-                                            var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 68));
-                                            var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 136));
-                                            var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 204));
-                                            var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 272));
-                                            var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 340));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 0));
-                                            c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b0_0, c0_0_0);
-                                            c0_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b1_0, c0_1_0);
-                                            c0_2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b2_0, c0_2_0);
-                                            c0_3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b3_0, c0_3_0);
-                                            c0_4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b4_0, c0_4_0);
-                                            c0_5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b5_0, c0_5_0);
-                                            var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 72));
-                                            c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b0_0, c1_0_0);
-                                            c1_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b1_0, c1_1_0);
-                                            c1_2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b2_0, c1_2_0);
-                                            c1_3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b3_0, c1_3_0);
-                                            c1_4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b4_0, c1_4_0);
-                                            c1_5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b5_0, c1_5_0);
-                                            var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 144));
-                                            c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b0_0, c2_0_0);
-                                            c2_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b1_0, c2_1_0);
-                                            c2_2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b2_0, c2_2_0);
-                                            c2_3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b3_0, c2_3_0);
-                                            c2_4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b4_0, c2_4_0);
-                                            c2_5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b5_0, c2_5_0);
-                                            var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 216));
-                                            c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b0_0, c3_0_0);
-                                            c3_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b1_0, c3_1_0);
-                                            c3_2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b2_0, c3_2_0);
-                                            c3_3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b3_0, c3_3_0);
-                                            c3_4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b4_0, c3_4_0);
-                                            c3_5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b5_0, c3_5_0);
-                                        }
-                                        // last-axis tap 1: column phase 1, at output column + 0
-                                        {
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 17));
-                                            var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 85));
-                                            var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 153));
-                                            var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 221));
-                                            var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 289));
-                                            var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 357));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 1));
-                                            c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b0_0, c0_0_0);
-                                            c0_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b1_0, c0_1_0);
-                                            c0_2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b2_0, c0_2_0);
-                                            c0_3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b3_0, c0_3_0);
-                                            c0_4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b4_0, c0_4_0);
-                                            c0_5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b5_0, c0_5_0);
-                                            var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 73));
-                                            c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b0_0, c1_0_0);
-                                            c1_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b1_0, c1_1_0);
-                                            c1_2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b2_0, c1_2_0);
-                                            c1_3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b3_0, c1_3_0);
-                                            c1_4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b4_0, c1_4_0);
-                                            c1_5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b5_0, c1_5_0);
-                                            var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 145));
-                                            c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b0_0, c2_0_0);
-                                            c2_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b1_0, c2_1_0);
-                                            c2_2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b2_0, c2_2_0);
-                                            c2_3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b3_0, c2_3_0);
-                                            c2_4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b4_0, c2_4_0);
-                                            c2_5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b5_0, c2_5_0);
-                                            var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 217));
-                                            c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b0_0, c3_0_0);
-                                            c3_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b1_0, c3_1_0);
-                                            c3_2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b2_0, c3_2_0);
-                                            c3_3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b3_0, c3_3_0);
-                                            c3_4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b4_0, c3_4_0);
-                                            c3_5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b5_0, c3_5_0);
-                                        }
-                                        // last-axis tap 2: column phase 0, at output column + 1
-                                        {
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 1));
-                                            var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 69));
-                                            var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 137));
-                                            var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 205));
-                                            var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 273));
-                                            var b5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 341));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 2));
-                                            c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b0_0, c0_0_0);
-                                            c0_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b1_0, c0_1_0);
-                                            c0_2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b2_0, c0_2_0);
-                                            c0_3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b3_0, c0_3_0);
-                                            c0_4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b4_0, c0_4_0);
-                                            c0_5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b5_0, c0_5_0);
-                                            var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 74));
-                                            c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b0_0, c1_0_0);
-                                            c1_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b1_0, c1_1_0);
-                                            c1_2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b2_0, c1_2_0);
-                                            c1_3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b3_0, c1_3_0);
-                                            c1_4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b4_0, c1_4_0);
-                                            c1_5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b5_0, c1_5_0);
-                                            var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 146));
-                                            c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b0_0, c2_0_0);
-                                            c2_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b1_0, c2_1_0);
-                                            c2_2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b2_0, c2_2_0);
-                                            c2_3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b3_0, c2_3_0);
-                                            c2_4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b4_0, c2_4_0);
-                                            c2_5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b5_0, c2_5_0);
-                                            var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 218));
-                                            c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b0_0, c3_0_0);
-                                            c3_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b1_0, c3_1_0);
-                                            c3_2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b2_0, c3_2_0);
-                                            c3_3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b3_0, c3_3_0);
-                                            c3_4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b4_0, c3_4_0);
-                                            c3_5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b5_0, c3_5_0);
-                                        }
-                                    }
-                                }
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 0)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_1_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 7)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_2_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 14)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_3_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 21)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_4_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 28)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_5_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 35)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c1_0_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 49)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c1_1_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 56)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c1_2_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 63)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c1_3_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 70)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c1_4_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 77)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c1_5_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 84)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c2_0_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 98)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c2_1_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 105)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c2_2_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 112)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c2_3_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 119)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c2_4_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 126)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c2_5_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 133)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c3_0_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 147)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c3_1_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 154)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c3_2_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 161)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c3_3_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 168)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c3_4_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 175)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c3_5_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 182)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
+                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref copiesStart,
+                                    t * 448 + c * 56 + i * 7)),
+                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart,
+                                    c * 544 + tapColumn + (i * 2) * 34)),
                                     7 * sizeof(float));
                             }
                         }
+                        // row phase 1: padded rows i * 2 + 1 for i in [0, 8)
+                        for (int c = 0; c < 8; c++)
                         {
-                            const int row = 6;
+                            for (int i = 0; i < 8; i++)
                             {
-                                global::System.Runtime.Intrinsics.Vector512<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
-                                    * 16 + m + 0]);
-                                global::System.Runtime.Intrinsics.Vector512<float> c1_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
-                                    * 16 + m + 1]);
-                                global::System.Runtime.Intrinsics.Vector512<float> c2_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
-                                    * 16 + m + 2]);
-                                global::System.Runtime.Intrinsics.Vector512<float> c3_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
-                                    * 16 + m + 3]);
-                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart, g
-                                    * 4352 + row * 68);
-                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
-                                    (g * 16 + m) * 72);
-                                for (int j = 0; j < 8; j++)
-                                {
-                                    for (int t0 = 0; t0 < 3; t0++)
-                                    {
-                                        int tapInput = j * 544 + t0 * 34, tapWeight = j * 9 + t0 * 3;
-                                        // last-axis tap 0: column phase 0, at output column + 0
-                                        {
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 0));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 0));
-                                            c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b0_0, c0_0_0);
-                                            var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 72));
-                                            c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b0_0, c1_0_0);
-                                            var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 144));
-                                            c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b0_0, c2_0_0);
-                                            var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 216));
-                                            c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b0_0, c3_0_0);
-                                        }
-                                        // last-axis tap 1: column phase 1, at output column + 0
-                                        {
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 17));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 1));
-                                            c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b0_0, c0_0_0);
-                                            var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 73));
-                                            c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b0_0, c1_0_0);
-                                            var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 145));
-                                            c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b0_0, c2_0_0);
-                                            var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 217));
-                                            c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b0_0, c3_0_0);
-                                        }
-                                        // last-axis tap 2: column phase 0, at output column + 1
-                                        {
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 1));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 2));
-                                            c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
-                                                b0_0, c0_0_0);
-                                            var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 74));
-                                            c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
-                                                b0_0, c1_0_0);
-                                            var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 146));
-                                            c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
-                                                b0_0, c2_0_0);
-                                            var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 218));
-                                            c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
-                                                b0_0, c3_0_0);
-                                        }
-                                    }
-                                }
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 0)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c1_0_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 49)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c2_0_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 98)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c3_0_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 147)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
+                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref copiesStart,
+                                    1344 + t * 448 + c * 56 + i * 7)),
+                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart,
+                                    c * 544 + tapColumn + (i * 2 + 1) * 34)),
                                     7 * sizeof(float));
                             }
+                        }
+                    }
+
+                    const int g = 0;
+                    for (int m = 0; m < 16; m += 8)
+                    {
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 16 + m + 0]),
+                                c0_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 0]),
+                                c0_0_2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 0]);
+                            global::System.Runtime.Intrinsics.Vector512<float> c1_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 16 + m + 1]),
+                                c1_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 1]),
+                                c1_0_2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 1]);
+                            global::System.Runtime.Intrinsics.Vector512<float> c2_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 16 + m + 2]),
+                                c2_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 2]),
+                                c2_0_2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 2]);
+                            global::System.Runtime.Intrinsics.Vector512<float> c3_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 16 + m + 3]),
+                                c3_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 3]),
+                                c3_0_2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 3]);
+                            global::System.Runtime.Intrinsics.Vector512<float> c4_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 16 + m + 4]),
+                                c4_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 4]),
+                                c4_0_2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 4]);
+                            global::System.Runtime.Intrinsics.Vector512<float> c5_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 16 + m + 5]),
+                                c5_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 5]),
+                                c5_0_2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 5]);
+                            global::System.Runtime.Intrinsics.Vector512<float> c6_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 16 + m + 6]),
+                                c6_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 6]),
+                                c6_0_2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 6]);
+                            global::System.Runtime.Intrinsics.Vector512<float> c7_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 16 + m + 7]),
+                                c7_0_1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 7]),
+                                c7_0_2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 7]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref copiesStart, g
+                                * 448);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                (g * 16 + m) * 72);
+                            for (int j = 0; j < 8; j++)
+                            {
+                                for (int t0 = 0; t0 < 3; t0++)
+                                {
+                                    // row tap t0 reaches rowReach padded rows: the copies of row phase rowReach % 2,
+                                    // rowReach / 2 rows on
+                                    int rowReach = t0;
+                                    int tapInput = j * 56 + rowReach % 2 * 1344 + rowReach / 2 * 7, tapWeight = j * 9
+                                        + t0 * 3;
+                                    // last-axis tap 0: its copy
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                            (nuint)(tapInput + 0));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                            (nuint)(tapInput + 16));
+                                        var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                            (nuint)(tapInput + 32));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 0));
+                                        c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0);
+                                        c0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1);
+                                        c0_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                            b0_2, c0_0_2);
+                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 72));
+                                        c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
+                                            b0_0, c1_0_0);
+                                        c1_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
+                                            b0_1, c1_0_1);
+                                        c1_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
+                                            b0_2, c1_0_2);
+                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 144));
+                                        c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
+                                            b0_0, c2_0_0);
+                                        c2_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
+                                            b0_1, c2_0_1);
+                                        c2_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
+                                            b0_2, c2_0_2);
+                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 216));
+                                        c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
+                                            b0_0, c3_0_0);
+                                        c3_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
+                                            b0_1, c3_0_1);
+                                        c3_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
+                                            b0_2, c3_0_2);
+                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 288));
+                                        c4_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
+                                            b0_0, c4_0_0);
+                                        c4_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
+                                            b0_1, c4_0_1);
+                                        c4_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
+                                            b0_2, c4_0_2);
+                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 360));
+                                        c5_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
+                                            b0_0, c5_0_0);
+                                        c5_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
+                                            b0_1, c5_0_1);
+                                        c5_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
+                                            b0_2, c5_0_2);
+                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 432));
+                                        c6_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
+                                            b0_0, c6_0_0);
+                                        c6_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
+                                            b0_1, c6_0_1);
+                                        c6_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
+                                            b0_2, c6_0_2);
+                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 504));
+                                        c7_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
+                                            b0_0, c7_0_0);
+                                        c7_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
+                                            b0_1, c7_0_1);
+                                        c7_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
+                                            b0_2, c7_0_2);
+                                    }
+                                    // last-axis tap 1: its copy
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                            (nuint)(tapInput + 448));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                            (nuint)(tapInput + 464));
+                                        var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                            (nuint)(tapInput + 480));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 1));
+                                        c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0);
+                                        c0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1);
+                                        c0_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                            b0_2, c0_0_2);
+                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 73));
+                                        c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
+                                            b0_0, c1_0_0);
+                                        c1_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
+                                            b0_1, c1_0_1);
+                                        c1_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
+                                            b0_2, c1_0_2);
+                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 145));
+                                        c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
+                                            b0_0, c2_0_0);
+                                        c2_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
+                                            b0_1, c2_0_1);
+                                        c2_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
+                                            b0_2, c2_0_2);
+                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 217));
+                                        c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
+                                            b0_0, c3_0_0);
+                                        c3_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
+                                            b0_1, c3_0_1);
+                                        c3_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
+                                            b0_2, c3_0_2);
+                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 289));
+                                        c4_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
+                                            b0_0, c4_0_0);
+                                        c4_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
+                                            b0_1, c4_0_1);
+                                        c4_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
+                                            b0_2, c4_0_2);
+                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 361));
+                                        c5_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
+                                            b0_0, c5_0_0);
+                                        c5_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
+                                            b0_1, c5_0_1);
+                                        c5_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
+                                            b0_2, c5_0_2);
+                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 433));
+                                        c6_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
+                                            b0_0, c6_0_0);
+                                        c6_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
+                                            b0_1, c6_0_1);
+                                        c6_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
+                                            b0_2, c6_0_2);
+                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 505));
+                                        c7_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
+                                            b0_0, c7_0_0);
+                                        c7_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
+                                            b0_1, c7_0_1);
+                                        c7_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
+                                            b0_2, c7_0_2);
+                                    }
+                                    // last-axis tap 2: its copy
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                            (nuint)(tapInput + 896));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                            (nuint)(tapInput + 912));
+                                        var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                            (nuint)(tapInput + 928));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 2));
+                                        c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0);
+                                        c0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                            b0_1, c0_0_1);
+                                        c0_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                            b0_2, c0_0_2);
+                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 74));
+                                        c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
+                                            b0_0, c1_0_0);
+                                        c1_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
+                                            b0_1, c1_0_1);
+                                        c1_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
+                                            b0_2, c1_0_2);
+                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 146));
+                                        c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
+                                            b0_0, c2_0_0);
+                                        c2_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
+                                            b0_1, c2_0_1);
+                                        c2_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
+                                            b0_2, c2_0_2);
+                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 218));
+                                        c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
+                                            b0_0, c3_0_0);
+                                        c3_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
+                                            b0_1, c3_0_1);
+                                        c3_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
+                                            b0_2, c3_0_2);
+                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 290));
+                                        c4_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
+                                            b0_0, c4_0_0);
+                                        c4_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
+                                            b0_1, c4_0_1);
+                                        c4_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
+                                            b0_2, c4_0_2);
+                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 362));
+                                        c5_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
+                                            b0_0, c5_0_0);
+                                        c5_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
+                                            b0_1, c5_0_1);
+                                        c5_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
+                                            b0_2, c5_0_2);
+                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 434));
+                                        c6_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
+                                            b0_0, c6_0_0);
+                                        c6_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
+                                            b0_1, c6_0_1);
+                                        c6_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
+                                            b0_2, c6_0_2);
+                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 506));
+                                        c7_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
+                                            b0_0, c7_0_0);
+                                        c7_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
+                                            b0_1, c7_0_1);
+                                        c7_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
+                                            b0_2, c7_0_2);
+                                    }
+                                }
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 0 + 0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_1, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 0 + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_2, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 0 + 32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c1_0_0, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 49 + 0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c1_0_1, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 49 + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c1_0_2, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 49 + 32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c2_0_0, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 98 + 0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c2_0_1, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 98 + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c2_0_2, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 98 + 32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c3_0_0, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 147 + 0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c3_0_1, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 147 + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c3_0_2, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 147 + 32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c4_0_0, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 196 + 0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c4_0_1, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 196 + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c4_0_2, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 196 + 32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c5_0_0, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 245 + 0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c5_0_1, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 245 + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c5_0_2, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 245 + 32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c6_0_0, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 294 + 0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c6_0_1, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 294 + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c6_0_2, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 294 + 32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c7_0_0, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 343 + 0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c7_0_1, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 343 + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c7_0_2, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 343 + 32));
+                        }
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> c0_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 16 + m + 0]);
+                            global::System.Runtime.Intrinsics.Vector512<float> c1_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 16 + m + 1]);
+                            global::System.Runtime.Intrinsics.Vector512<float> c2_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 16 + m + 2]);
+                            global::System.Runtime.Intrinsics.Vector512<float> c3_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 16 + m + 3]);
+                            global::System.Runtime.Intrinsics.Vector512<float> c4_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 16 + m + 4]);
+                            global::System.Runtime.Intrinsics.Vector512<float> c5_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 16 + m + 5]);
+                            global::System.Runtime.Intrinsics.Vector512<float> c6_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 16 + m + 6]);
+                            global::System.Runtime.Intrinsics.Vector512<float> c7_0_0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
+                                * 16 + m + 7]);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref copiesStart, g
+                                * 448);
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                (g * 16 + m) * 72);
+                            for (int j = 0; j < 8; j++)
+                            {
+                                for (int t0 = 0; t0 < 3; t0++)
+                                {
+                                    // row tap t0 reaches rowReach padded rows: the copies of row phase rowReach % 2,
+                                    // rowReach / 2 rows on
+                                    int rowReach = t0;
+                                    int tapInput = j * 56 + rowReach % 2 * 1344 + rowReach / 2 * 7, tapWeight = j * 9
+                                        + t0 * 3;
+                                    // last-axis tap 0: its copy
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                            (nuint)(tapInput + 33));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 0));
+                                        c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0);
+                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 72));
+                                        c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
+                                            b0_0, c1_0_0);
+                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 144));
+                                        c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
+                                            b0_0, c2_0_0);
+                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 216));
+                                        c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
+                                            b0_0, c3_0_0);
+                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 288));
+                                        c4_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
+                                            b0_0, c4_0_0);
+                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 360));
+                                        c5_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
+                                            b0_0, c5_0_0);
+                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 432));
+                                        c6_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
+                                            b0_0, c6_0_0);
+                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 504));
+                                        c7_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
+                                            b0_0, c7_0_0);
+                                    }
+                                    // last-axis tap 1: its copy
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                            (nuint)(tapInput + 481));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 1));
+                                        c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0);
+                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 73));
+                                        c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
+                                            b0_0, c1_0_0);
+                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 145));
+                                        c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
+                                            b0_0, c2_0_0);
+                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 217));
+                                        c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
+                                            b0_0, c3_0_0);
+                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 289));
+                                        c4_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
+                                            b0_0, c4_0_0);
+                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 361));
+                                        c5_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
+                                            b0_0, c5_0_0);
+                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 433));
+                                        c6_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
+                                            b0_0, c6_0_0);
+                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 505));
+                                        c7_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
+                                            b0_0, c7_0_0);
+                                    }
+                                    // last-axis tap 2: its copy
+                                    {
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
+                                            (nuint)(tapInput + 929));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 2));
+                                        c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
+                                            b0_0, c0_0_0);
+                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 74));
+                                        c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
+                                            b0_0, c1_0_0);
+                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 146));
+                                        c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
+                                            b0_0, c2_0_0);
+                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 218));
+                                        c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
+                                            b0_0, c3_0_0);
+                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 290));
+                                        c4_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
+                                            b0_0, c4_0_0);
+                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 362));
+                                        c5_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
+                                            b0_0, c5_0_0);
+                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 434));
+                                        c6_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
+                                            b0_0, c6_0_0);
+                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                            tapWeight + 506));
+                                        c7_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
+                                            b0_0, c7_0_0);
+                                    }
+                                }
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 0 + 33));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c1_0_0, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 49 + 33));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c2_0_0, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 98 + 33));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c3_0_0, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 147 + 33));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c4_0_0, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 196 + 33));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c5_0_0, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 245 + 33));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c6_0_0, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 294 + 33));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c7_0_0, ref outputStart,
+                                (nuint)((g * 16 + m) * 49 + 343 + 33));
                         }
                     }
                 }

@@ -463,7 +463,7 @@ namespace KernelGen.Generator.Operators.Conv
             }
             else
             {
-                writer.WriteLine($"// row tap {th}: row phase ({Code.Times(th, rowDilation)}) % {l.RowStride}'s copies, ({Code.Times(th, rowDilation)}) / {l.RowStride} rows on");
+                writer.WriteLine($"// row tap {th} reaches rowReach padded rows: the copies of row phase rowReach % {l.RowStride}, rowReach / {l.RowStride} rows on");
                 writer.WriteLine($"int rowReach = {Code.Times(th, rowDilation)};");
                 tapInput += $" + rowReach % {l.RowStride} * {l.CopyStart(1, 0)} + rowReach / {l.RowStride} * {l.OutputColumns}";
             }
