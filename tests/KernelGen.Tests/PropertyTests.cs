@@ -235,9 +235,27 @@ public sealed class PropertyKernels
             }
         }
 
+        // Activations built on exp, on a dense range of arguments and the special values: a 1x1 convolution of one
+        // channel whose weight is 1 passes each argument through unchanged.
+        foreach (string kind in ExpActivations)
+        {
+            declarations.Add("EXP_" + kind, $"[Conv1x1(Activation = Activation.{kind})]", isDouble: false,
+                [1, ExpArguments.Length], [1, ExpArguments.Length], hasWeight: true, hasBias: false, batched: false);
+        }
+
         Kernels = GeneratorHarness.CompileAndLoad(out var generated, declarations.Source).GetType("Generated.Kernels")!;
         Generated = generated.Values.Select(GeneratedText.Unwrapped).ToArray();
     }
+
+    public static readonly string[] ExpActivations = ["Sigmoid", "Silu"];
+
+    /// <summary>-110 to 110 by 1/16 (exact in float), then the edges of exp's float range, zeros, infinities and NaN.</summary>
+    public static readonly float[] ExpArguments =
+    [
+        .. Enumerable.Range(-1760, 3521).Select(i => i / 16f),
+        88.72f, 88.7228f, 88.723f, 89f, -87.33f, -87.34f, -103.97f, -103.98f, -104f, -104.01f, -149f, -150f,
+        0f, -0f, 1e-30f, -1e-30f, 1e-45f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, float.MaxValue, float.MinValue,
+    ];
 
     /// <summary>The generated files, to check that the random configurations reach every form of every operator.</summary>
     public string[] Generated { get; }
@@ -513,6 +531,37 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
         string comments = System.Text.RegularExpressions.Regex.Replace(file, @"\s*\n\s*///?\s*", " ");
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(comments, @"Vector512: each plane one flat run of \d+ outputs, in tiles of \d+ channels x \d vectors of 8 lanes, over \d+ shifted copies"),
             string.Join("\n", file.Split('\n').Where(line => line.Contains("One sample", StringComparison.Ordinal)).Take(10)));
+    }
+
+    /// <summary>
+    /// Sigmoid and SiLU through the kernels' own vector exp, on every argument of <see cref="PropertyKernels.ExpArguments"/>,
+    /// against the same formula in double precision with exp(-x) rounded to float: within 3 ulp (a subnormal's ulp is
+    /// the smallest float), infinities and NaN as that formula gives them.
+    /// </summary>
+    [Theory]
+    [InlineData("Sigmoid")]
+    [InlineData("Silu")]
+    public void Activations_built_on_exp_are_within_3_ulp(string kind)
+    {
+        float[] x = PropertyKernels.ExpArguments;
+        var y = new float[x.Length];
+        kernels.Run("EXP_" + kind, 1, x, [1f], null, y);
+        string file = Assert.Single(kernels.Generated, file => file.Contains($".EXP_{kind}, element type", StringComparison.Ordinal));
+        Assert.Contains("private static global::System.Runtime.Intrinsics.Vector512<float> Exp(", file);
+        for (int i = 0; i < x.Length; i++)
+        {
+            // exp(-x) as a float: infinity where it overflows (from x = -88.73 on), as in float arithmetic.
+            double exp = (float)Math.Exp(-(double)x[i]);
+            float expected = (float)(kind == "Sigmoid" ? 1.0 / (1.0 + exp) : x[i] / (1.0 + exp));
+            if (float.IsNaN(expected) || float.IsInfinity(expected))
+            {
+                Assert.True(expected.Equals(y[i]), $"{kind}({x[i]:R}) = {y[i]:R}, expected {expected:R}");
+                continue;
+            }
+
+            float magnitude = Math.Abs(expected), ulp = Math.Max(MathF.BitIncrement(magnitude) - magnitude, float.Epsilon);
+            Assert.True(Math.Abs(y[i] - expected) <= 3 * ulp, $"{kind}({x[i]:R}) = {y[i]:R}, expected {expected:R} (ulp {ulp:R})");
+        }
     }
 
     [Fact]

@@ -101,6 +101,7 @@ namespace KernelGen.Generator.Emit
 
                 if (!IsFusedInRegisters(activation))
                 {
+                    VectorExpWriter.WriteMethod(writer, width, signature.ElementType);
                     WriteVectorPass(writer, signature, activation, width);
                 }
             }
@@ -211,7 +212,8 @@ namespace KernelGen.Generator.Emit
         {
             string v = w.Type, t = type == ElementType.Float ? "float" : "double", vt = $"{v}<{t}>";
             string C(double value) => $"{v}.Create({Literals.Real(value, type)})";
-            string Tanh(string value) => $"{v}.CopySign({vt}.One - {C(2)} / ({v}.Exp({v}.Abs({value}) + {v}.Abs({value})) + {vt}.One), {value})";
+            string Exp(string value) => VectorExpWriter.Call(w, type, value);
+            string Tanh(string value) => $"{v}.CopySign({vt}.One - {C(2)} / ({Exp($"{v}.Abs({value}) + {v}.Abs({value})")} + {vt}.One), {value})";
             switch (a.Kind)
             {
                 case ActivationKind.Relu:
@@ -228,17 +230,17 @@ namespace KernelGen.Generator.Emit
                     writer.WriteLine($"return {Tanh("x")};");
                     break;
                 case ActivationKind.Sigmoid:
-                    writer.WriteLine($"return {vt}.One / ({vt}.One + {v}.Exp(-x));");
+                    writer.WriteLine($"return {vt}.One / ({vt}.One + {Exp("-x")});");
                     break;
                 case ActivationKind.Silu:
-                    writer.WriteLine($"return x / ({vt}.One + {v}.Exp(-x));");
+                    writer.WriteLine($"return x / ({vt}.One + {Exp("-x")});");
                     break;
                 case ActivationKind.GeluTanh:
                     writer.WriteLine($"var inner = {C(0.7978845608028654)} * (x + {C(0.044715)} * x * x * x);");
                     writer.WriteLine($"return {C(0.5)} * x * ({vt}.One + {Tanh("inner")});");
                     break;
                 case ActivationKind.Gelu when type == ElementType.Float:
-                    WriteVectorGelu(writer, w, C, vt);
+                    WriteVectorGelu(writer, w, C, vt, Exp);
                     break;
                 default:
                     writer.WriteLine("// erf to double precision has no vector form here: lane by lane.");
@@ -258,7 +260,7 @@ namespace KernelGen.Generator.Emit
         /// x/2 * erfc(-x / sqrt(2)), erfc from a Chebyshev fit (fractional error below 1.2e-7 everywhere, within float
         /// rounding): erfc(a) = t * exp(-a^2 + P(t)), t = 1 / (1 + a/2), for a = |z|, and 2 - erfc(|z|) for z below 0.
         /// </summary>
-        private static void WriteVectorGelu(IndentedWriter writer, VectorWidth w, System.Func<double, string> c, string vt)
+        private static void WriteVectorGelu(IndentedWriter writer, VectorWidth w, System.Func<double, string> c, string vt, System.Func<string, string> exp)
         {
             string v = w.Type;
             double[] p = { -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277 };
@@ -271,7 +273,7 @@ namespace KernelGen.Generator.Emit
                 writer.WriteLine($"poly = {w.Fma("poly", "t", c(coefficient))};");
             }
 
-            writer.WriteLine($"var tail = t * {v}.Exp(poly - a * a);");
+            writer.WriteLine($"var tail = t * {exp("poly - a * a")};");
             writer.WriteLine($"var erfc = {v}.ConditionalSelect({v}.GreaterThanOrEqual(z, {vt}.Zero), tail, {c(2)} - tail);");
             writer.WriteLine($"return {c(0.5)} * x * erfc;");
         }
