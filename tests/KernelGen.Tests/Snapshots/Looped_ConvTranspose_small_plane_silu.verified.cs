@@ -1830,8 +1830,52 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> Activate(global::System.Runtime.Intrinsics.Vector512<float> x)
             {
-                return x / (global::System.Runtime.Intrinsics.Vector512<float>.One
-                    + global::System.Runtime.Intrinsics.Vector512.Exp(-x));
+                return x / (global::System.Runtime.Intrinsics.Vector512<float>.One + Exp(-x));
+            }
+            /// <summary>
+            /// exp on every lane, to within 1 ulp: 2^n * exp(r) with n = round(x / ln 2) and r = x - n ln 2, |r| &lt;=
+            /// ln 2 / 2;
+            /// exp(r) = 1 + r + r^2 P(r) with a degree-5 minimax P. ln 2 is subtracted in two parts, the first with few
+            /// enough bits that n times it is exact. Overflow gives infinity, below -104 the result is 0, NaN stays
+            /// NaN.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector512<float> Exp(global::System.Runtime.Intrinsics.Vector512<float> x)
+            {
+                var clamped = global::System.Runtime.Intrinsics.Vector512.Min(global::System.Runtime.Intrinsics.Vector512.Max(x,
+                    global::System.Runtime.Intrinsics.Vector512.Create(-104f)),
+                    global::System.Runtime.Intrinsics.Vector512.Create(88.72284f));
+                var n = global::System.Runtime.Intrinsics.Vector512.Round(clamped
+                    * global::System.Runtime.Intrinsics.Vector512.Create(1.442695f));
+                var r = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(n,
+                    global::System.Runtime.Intrinsics.Vector512.Create(-0.6933594f), clamped);
+                r = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(n,
+                    global::System.Runtime.Intrinsics.Vector512.Create(0.00021219444f), r);
+                var p = global::System.Runtime.Intrinsics.Vector512.Create(0.00019875691f);
+                p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
+                    global::System.Runtime.Intrinsics.Vector512.Create(0.0013981999f));
+                p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
+                    global::System.Runtime.Intrinsics.Vector512.Create(0.008333452f));
+                p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
+                    global::System.Runtime.Intrinsics.Vector512.Create(0.041665796f));
+                p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
+                    global::System.Runtime.Intrinsics.Vector512.Create(0.16666666f));
+                p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
+                    global::System.Runtime.Intrinsics.Vector512.Create(0.5f));
+                p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p * r, r, r)
+                    + global::System.Runtime.Intrinsics.Vector512<float>.One;
+                // 2^n as two factors, so that a subnormal result (n down to -150) needs no exponent outside the normal
+                // range.
+                var whole = global::System.Runtime.Intrinsics.Vector512.ConvertToInt32(n);
+                var half = whole >> 1;
+                var scaled = p
+                    * global::System.Runtime.Intrinsics.Vector512.AsSingle((half
+                    + global::System.Runtime.Intrinsics.Vector512.Create(127)) << 23)
+                    * global::System.Runtime.Intrinsics.Vector512.AsSingle((whole - half
+                    + global::System.Runtime.Intrinsics.Vector512.Create(127)) << 23);
+                return global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThan(x,
+                    global::System.Runtime.Intrinsics.Vector512.Create(-104f)),
+                    global::System.Runtime.Intrinsics.Vector512<float>.Zero, scaled);
             }
             /// <summary>Silu over the finished output with Vector512: one loop, into which the activation
             /// inlines.</summary>
@@ -1856,8 +1900,52 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<float> Activate(global::System.Runtime.Intrinsics.Vector256<float> x)
             {
-                return x / (global::System.Runtime.Intrinsics.Vector256<float>.One
-                    + global::System.Runtime.Intrinsics.Vector256.Exp(-x));
+                return x / (global::System.Runtime.Intrinsics.Vector256<float>.One + Exp(-x));
+            }
+            /// <summary>
+            /// exp on every lane, to within 1 ulp: 2^n * exp(r) with n = round(x / ln 2) and r = x - n ln 2, |r| &lt;=
+            /// ln 2 / 2;
+            /// exp(r) = 1 + r + r^2 P(r) with a degree-5 minimax P. ln 2 is subtracted in two parts, the first with few
+            /// enough bits that n times it is exact. Overflow gives infinity, below -104 the result is 0, NaN stays
+            /// NaN.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector256<float> Exp(global::System.Runtime.Intrinsics.Vector256<float> x)
+            {
+                var clamped = global::System.Runtime.Intrinsics.Vector256.Min(global::System.Runtime.Intrinsics.Vector256.Max(x,
+                    global::System.Runtime.Intrinsics.Vector256.Create(-104f)),
+                    global::System.Runtime.Intrinsics.Vector256.Create(88.72284f));
+                var n = global::System.Runtime.Intrinsics.Vector256.Round(clamped
+                    * global::System.Runtime.Intrinsics.Vector256.Create(1.442695f));
+                var r = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(n,
+                    global::System.Runtime.Intrinsics.Vector256.Create(-0.6933594f), clamped);
+                r = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(n,
+                    global::System.Runtime.Intrinsics.Vector256.Create(0.00021219444f), r);
+                var p = global::System.Runtime.Intrinsics.Vector256.Create(0.00019875691f);
+                p = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(p, r,
+                    global::System.Runtime.Intrinsics.Vector256.Create(0.0013981999f));
+                p = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(p, r,
+                    global::System.Runtime.Intrinsics.Vector256.Create(0.008333452f));
+                p = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(p, r,
+                    global::System.Runtime.Intrinsics.Vector256.Create(0.041665796f));
+                p = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(p, r,
+                    global::System.Runtime.Intrinsics.Vector256.Create(0.16666666f));
+                p = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(p, r,
+                    global::System.Runtime.Intrinsics.Vector256.Create(0.5f));
+                p = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(p * r, r, r)
+                    + global::System.Runtime.Intrinsics.Vector256<float>.One;
+                // 2^n as two factors, so that a subnormal result (n down to -150) needs no exponent outside the normal
+                // range.
+                var whole = global::System.Runtime.Intrinsics.Vector256.ConvertToInt32(n);
+                var half = whole >> 1;
+                var scaled = p
+                    * global::System.Runtime.Intrinsics.Vector256.AsSingle((half
+                    + global::System.Runtime.Intrinsics.Vector256.Create(127)) << 23)
+                    * global::System.Runtime.Intrinsics.Vector256.AsSingle((whole - half
+                    + global::System.Runtime.Intrinsics.Vector256.Create(127)) << 23);
+                return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.LessThan(x,
+                    global::System.Runtime.Intrinsics.Vector256.Create(-104f)),
+                    global::System.Runtime.Intrinsics.Vector256<float>.Zero, scaled);
             }
             /// <summary>Silu over the finished output with Vector256: one loop, into which the activation
             /// inlines.</summary>
@@ -1882,8 +1970,52 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<float> Activate(global::System.Runtime.Intrinsics.Vector128<float> x)
             {
-                return x / (global::System.Runtime.Intrinsics.Vector128<float>.One
-                    + global::System.Runtime.Intrinsics.Vector128.Exp(-x));
+                return x / (global::System.Runtime.Intrinsics.Vector128<float>.One + Exp(-x));
+            }
+            /// <summary>
+            /// exp on every lane, to within 1 ulp: 2^n * exp(r) with n = round(x / ln 2) and r = x - n ln 2, |r| &lt;=
+            /// ln 2 / 2;
+            /// exp(r) = 1 + r + r^2 P(r) with a degree-5 minimax P. ln 2 is subtracted in two parts, the first with few
+            /// enough bits that n times it is exact. Overflow gives infinity, below -104 the result is 0, NaN stays
+            /// NaN.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static global::System.Runtime.Intrinsics.Vector128<float> Exp(global::System.Runtime.Intrinsics.Vector128<float> x)
+            {
+                var clamped = global::System.Runtime.Intrinsics.Vector128.Min(global::System.Runtime.Intrinsics.Vector128.Max(x,
+                    global::System.Runtime.Intrinsics.Vector128.Create(-104f)),
+                    global::System.Runtime.Intrinsics.Vector128.Create(88.72284f));
+                var n = global::System.Runtime.Intrinsics.Vector128.Round(clamped
+                    * global::System.Runtime.Intrinsics.Vector128.Create(1.442695f));
+                var r = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(n,
+                    global::System.Runtime.Intrinsics.Vector128.Create(-0.6933594f), clamped);
+                r = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(n,
+                    global::System.Runtime.Intrinsics.Vector128.Create(0.00021219444f), r);
+                var p = global::System.Runtime.Intrinsics.Vector128.Create(0.00019875691f);
+                p = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(p, r,
+                    global::System.Runtime.Intrinsics.Vector128.Create(0.0013981999f));
+                p = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(p, r,
+                    global::System.Runtime.Intrinsics.Vector128.Create(0.008333452f));
+                p = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(p, r,
+                    global::System.Runtime.Intrinsics.Vector128.Create(0.041665796f));
+                p = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(p, r,
+                    global::System.Runtime.Intrinsics.Vector128.Create(0.16666666f));
+                p = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(p, r,
+                    global::System.Runtime.Intrinsics.Vector128.Create(0.5f));
+                p = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(p * r, r, r)
+                    + global::System.Runtime.Intrinsics.Vector128<float>.One;
+                // 2^n as two factors, so that a subnormal result (n down to -150) needs no exponent outside the normal
+                // range.
+                var whole = global::System.Runtime.Intrinsics.Vector128.ConvertToInt32(n);
+                var half = whole >> 1;
+                var scaled = p
+                    * global::System.Runtime.Intrinsics.Vector128.AsSingle((half
+                    + global::System.Runtime.Intrinsics.Vector128.Create(127)) << 23)
+                    * global::System.Runtime.Intrinsics.Vector128.AsSingle((whole - half
+                    + global::System.Runtime.Intrinsics.Vector128.Create(127)) << 23);
+                return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.LessThan(x,
+                    global::System.Runtime.Intrinsics.Vector128.Create(-104f)),
+                    global::System.Runtime.Intrinsics.Vector128<float>.Zero, scaled);
             }
             /// <summary>Silu over the finished output with Vector128: one loop, into which the activation
             /// inlines.</summary>
