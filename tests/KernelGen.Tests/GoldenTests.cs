@@ -164,6 +164,22 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
         Assert.Contains("lanes (Vector512) over 3 shifted copies of width", comments);
     }
 
+    /// <summary>
+    /// The deep edges.json layers (more weights than outputs) check their vector path's output for NaN, not their weights,
+    /// so PyTorch's numbers for their infinite weights and NaN input come through that check; the shallow one checks its weights.
+    /// </summary>
+    [Theory]
+    [InlineData("edge_ct2d_inf_weight_deep", true)]
+    [InlineData("edge_conv2d_inf_weight_deep_centre", true)]
+    [InlineData("edge_conv2d_nan_input_deep", true)]
+    [InlineData("edge_ct2d_inf_weight", false)]
+    public void Deep_layers_check_their_output_for_NaN(string name, bool checksOutput)
+    {
+        string file = Assert.Single(kernels.Generated, file => file.Contains($"Generated.Kernels.G_{name},", StringComparison.Ordinal));
+        Assert.Equal(checksOutput, file.Contains("_Vector512(input, weight, bias, output);\n", StringComparison.Ordinal) && file.Contains("_OutputHasNoNaN_Vector512(output)) return;", StringComparison.Ordinal));
+        Assert.Equal(!checksOutput, file.Contains("_WeightsAreFinite_Vector512(weight)", StringComparison.Ordinal));
+    }
+
     /// <summary>The conv.json layers whose rows are off the vector width run each plane as one flat run over shifted copies, so PyTorch checks that form directly.</summary>
     [Theory]
     [InlineData("layer_rows_off_vector_28")]

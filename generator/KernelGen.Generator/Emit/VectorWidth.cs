@@ -70,7 +70,12 @@ namespace KernelGen.Generator.Emit
         /// <param name="widths">The widths that have a method, in the order to try them; all, widest first, by default.</param>
         /// <param name="condition">A run-time condition each width's path also needs, or null (for all or for one width).</param>
         /// <param name="after">A statement to run after a width's method (an activation's vector pass), or null.</param>
-        public static void WriteDispatch(IndentedWriter writer, string method, string arguments, VectorWidth[]? widths = null, Func<VectorWidth, string?>? condition = null, Func<VectorWidth, string?>? after = null)
+        /// <param name="verify">
+        /// A condition the result must meet, checked after the method (and <paramref name="after"/>), or null: when it
+        /// fails, no narrower width is tried and the code after the dispatch (the scalar path) computes the output again.
+        /// </param>
+        public static void WriteDispatch(IndentedWriter writer, string method, string arguments, VectorWidth[]? widths = null, Func<VectorWidth, string?>? condition = null,
+            Func<VectorWidth, string?>? after = null, Func<VectorWidth, string?>? verify = null)
         {
             widths ??= All;
             if (widths.Length == 0)
@@ -79,10 +84,13 @@ namespace KernelGen.Generator.Emit
             }
 
             writer.WriteLine("#if NET9_0_OR_GREATER");
+            bool first = true;
             foreach (VectorWidth width in widths)
             {
                 string? also = condition?.Invoke(width);
-                using (writer.Block($"if ({width.Type}.IsHardwareAccelerated{(also is null ? string.Empty : " && " + also)})"))
+                string keyword = first || verify is null ? "if" : "else if";
+                first = false;
+                using (writer.Block($"{keyword} ({width.Type}.IsHardwareAccelerated{(also is null ? string.Empty : " && " + also)})"))
                 {
                     writer.WriteLine($"{method}_{width.Name}({arguments});");
                     if (after?.Invoke(width) is { } statement)
@@ -90,7 +98,7 @@ namespace KernelGen.Generator.Emit
                         writer.WriteLine(statement);
                     }
 
-                    writer.WriteLine("return;");
+                    writer.WriteLine(verify?.Invoke(width) is { } check ? $"if ({check}) return;" : "return;");
                 }
             }
 

@@ -53,5 +53,14 @@ namespace KernelGen.Generator.Operators
         public int OutputPlane => OutputStrides[0] * OutputSize[0];
 
         public int KernelTaps => KernelStrides[0] * Kernel[0];
+
+        /// <summary>Weights of the whole layer: every input channel meets every output channel of its group at every tap.</summary>
+        public long WeightElements => (long)InputChannels * OutputChannelsPerGroup * KernelTaps;
+
+        /// <summary>Output elements of one sample.</summary>
+        public long OutputElements => (long)OutputChannels * OutputPlane;
+
+        /// <summary>True when the vector paths check their output for NaN rather than every weight for finiteness (see <see cref="Emit.FiniteWeights"/>).</summary>
+        public bool ChecksOutput => Emit.FiniteWeights.ChecksOutput(WeightElements, OutputElements);
     }
 }

@@ -5,7 +5,8 @@
 - Nearest upsampling takes its kept-size and doubled-size shortcuts in 2-D and 3-D only, never in 1-D.
 - Linear and cubic source coordinates on long axes (PyTorch computes them in double from a float scale).
 - Non-finite values: an infinite weight on the stride-phase vector path of a transposed convolution, and infinite
-  inputs under zero or clamped interpolation weights, give PyTorch's NaN and infinities, on every form.
+  inputs under zero or clamped interpolation weights, give PyTorch's NaN and infinities, on every form; so do infinite
+  weights and NaN inputs of layers whose vector paths check their output rather than their weights.
 
 Writes edges.json in the format of the shared golden files; a non-finite value is the string "NaN", "Infinity" or
 "-Infinity". Needs PyTorch (Debian: python3-torch); the tests only read the JSON. Run: /usr/bin/python3 make_edges.py
@@ -76,6 +77,19 @@ def conv_transpose2d(name, cin, cout, size, k, s, p, op, infinite_weight_at=None
     return record("edge_" + name, "ConvTranspose", 2, params, x, w, b, y)
 
 
+def conv2d(name, cin, cout, size, k, s, p, infinite_weight_at=None, nan_input_at=None):
+    x = torch.randn([1, cin] + size)
+    w = torch.randn([cout, cin, k, k])
+    b = torch.randn([cout])
+    if infinite_weight_at is not None:
+        w.view(-1)[infinite_weight_at] = float("inf")
+    if nan_input_at is not None:
+        x.view(-1)[nan_input_at] = float("nan")
+    y = F.conv2d(x, w, b, stride=s, padding=p)
+    params = {"kernel": [k, k], "stride": [s, s], "padding": [p, p], "dilation": [1, 1], "groups": 1}
+    return record("edge_" + name, "Conv", 2, params, x, w, b, y)
+
+
 def main():
     cases = [
         upsample("linear1d_kept", [1, 1, 3], [1.25], "linear"),
@@ -103,6 +117,15 @@ def main():
         conv_transpose2d("ct2d_inf_weight", 4, 2, [7, 7], 3, 2, 1, 1, infinite_weight_at=0),
         conv_transpose2d("ct2d_inf_weight_unrolled", 1, 1, [2, 2], 3, 2, 1, 1, infinite_weight_at=0),
         conv_transpose2d("ct2d_inf_input", 4, 2, [7, 7], 3, 2, 1, 1, infinite_input_at=10),
+        # Layers with more weights than outputs check their vector path's output for NaN instead of every weight: an
+        # infinite weight that reads padding makes a NaN there and the loops compute the output again; one that never
+        # does (the centre tap of a 3x3 pad 1 convolution) gives PyTorch's infinities on the vector path; a NaN input
+        # sends the sample to the loops too. (Not pinned: a convolution's infinite weight on a tap that reads padding.
+        # PyTorch's result depends on its backend: this one, 32->16 at 4x4, multiplies the padding and gives NaN at
+        # the corner, where oneDNN, and KernelGen's loops, skip it.)
+        conv_transpose2d("ct2d_inf_weight_deep", 32, 16, [2, 2], 4, 2, 1, 0, infinite_weight_at=0),
+        conv2d("conv2d_inf_weight_deep_centre", 32, 16, [4, 4], 3, 1, 1, infinite_weight_at=4),
+        conv2d("conv2d_nan_input_deep", 32, 16, [4, 4], 3, 1, 1, nan_input_at=5),
     ]
     meta = {"generator": f"PyTorch {torch.__version__} (make_edges.py)", "seed": SEED, "layout": "NC(D)HW, batch first", "cases": cases}
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "edges.json"), "w") as f:

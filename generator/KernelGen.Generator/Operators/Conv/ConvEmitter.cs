@@ -65,10 +65,12 @@ namespace KernelGen.Generator.Operators.Conv
             if (widths.Length > 0)
             {
                 writer.WriteLine("// The vector paths multiply the zero padding by the weights; the loops below skip it, as PyTorch's oneDNN kernels do.");
-                writer.WriteLine("// With an infinite or NaN weight (0 * inf = NaN) that differs, so such weights take the loops.");
+                writer.WriteLine(g.ChecksOutput
+                    ? "// With an infinite or NaN weight (0 * inf = NaN) that differs, and only by NaN: an output with a NaN is computed again by the loops."
+                    : "// With an infinite or NaN weight (0 * inf = NaN) that differs, so such weights take the loops.");
                 VectorWidth.WriteDispatch(writer, signature.MethodName, signature.BiasParameter is null ? "input, weight, output" : "input, weight, bias, output",
-                    widths: widths, condition: width => FiniteWeights.MethodName(signature.MethodName, width) + "(weight)",
-                    after: width => ActivationWriter.VectorPass(spec.Activation, width));
+                    widths: widths, condition: FiniteWeights.Before(signature, g.ChecksOutput),
+                    after: width => ActivationWriter.VectorPass(spec.Activation, width), verify: FiniteWeights.After(signature, g.ChecksOutput));
                 writer.WriteLine("// Without hardware vectors: the gather form below.");
             }
 

@@ -37,7 +37,7 @@ namespace KernelGen.Generator.Operators.Conv
             foreach (VectorWidth width in Widths(signature, spec).OrderBy(w => Array.IndexOf(VectorWidth.All, w)))
             {
                 var layout = new ConvVectorLayout(signature, spec, width);
-                FiniteWeights.WriteCheck(writer, signature, width);
+                FiniteWeights.WriteCheck(writer, signature, width, layout.Geometry.ChecksOutput);
                 Tile tile = ChooseTile(layout);
                 string parameters = $"global::System.ReadOnlySpan<{layout.Element}> input, global::System.ReadOnlySpan<{layout.Element}> weight, "
                     + (layout.HasBias ? $"global::System.ReadOnlySpan<{layout.Element}> bias, " : string.Empty) + $"global::System.Span<{layout.Element}> output";

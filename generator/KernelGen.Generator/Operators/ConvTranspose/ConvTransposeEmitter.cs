@@ -64,10 +64,12 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             if (ConvTransposePhaseEmitter.Applies(signature, spec))
             {
                 writer.WriteLine("// The vector paths multiply the zero padding by every weight, which PyTorch never does: with an infinite or NaN");
-                writer.WriteLine("// weight (0 * inf = NaN) only the scatter form below gives PyTorch's numbers.");
+                writer.WriteLine(g.ChecksOutput
+                    ? "// weight (0 * inf = NaN) they differ, and only by NaN: an output with a NaN is computed again by the scatter form below."
+                    : "// weight (0 * inf = NaN) only the scatter form below gives PyTorch's numbers.");
                 VectorWidth.WriteDispatch(writer, signature.MethodName, signature.BiasParameter is null ? "input, weight, output" : "input, weight, bias, output",
-                    widths: ConvTransposePhaseEmitter.Widths(signature, spec), condition: width => FiniteWeights.MethodName(signature.MethodName, width) + "(weight)",
-                    after: width => ActivationWriter.VectorPass(spec.Activation, width));
+                    widths: ConvTransposePhaseEmitter.Widths(signature, spec), condition: FiniteWeights.Before(signature, g.ChecksOutput),
+                    after: width => ActivationWriter.VectorPass(spec.Activation, width), verify: FiniteWeights.After(signature, g.ChecksOutput));
                 writer.WriteLine("// Without hardware vectors: the scatter form below.");
             }
 

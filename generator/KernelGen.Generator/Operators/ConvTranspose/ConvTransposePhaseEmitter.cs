@@ -60,9 +60,10 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 writer.WriteLine("// The vector form runs each depth phase plane by plane: a 2-D phase whose reduction also runs over the depth taps.");
             }
 
+            bool checksOutput = new ConvTransposeGeometry(signature, spec).ChecksOutput;
             foreach (VectorWidth width in VectorWidth.All)
             {
-                FiniteWeights.WriteCheck(writer, signature, width);
+                FiniteWeights.WriteCheck(writer, signature, width, checksOutput);
                 var layout = new Layout(signature, spec, width);
                 List<PhaseMethod> methods = PhaseMethods(writer, layout);
                 writer.WriteLine();
