@@ -154,22 +154,23 @@ namespace Snapshots
             {
                 // The vector paths multiply the zero padding by the weights; the loops below skip it, as PyTorch's
                 // oneDNN kernels do.
-                // With an infinite or NaN weight (0 * inf = NaN) that differs, so such weights take the loops.
+                // With an infinite or NaN weight (0 * inf = NaN) that differs, and only by NaN: an output with a NaN is
+                // computed again by the loops.
                 #if NET9_0_OR_GREATER
-                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && Encode_WeightsAreFinite_Vector512(weight))
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
                     Encode_Vector512(input, weight, bias, output);
-                    return;
+                    if (Encode_OutputHasNoNaN_Vector512(output)) return;
                 }
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && Encode_WeightsAreFinite_Vector256(weight))
+                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
                     Encode_Vector256(input, weight, bias, output);
-                    return;
+                    if (Encode_OutputHasNoNaN_Vector256(output)) return;
                 }
-                if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && Encode_WeightsAreFinite_Vector128(weight))
+                else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
                     Encode_Vector128(input, weight, bias, output);
-                    return;
+                    if (Encode_OutputHasNoNaN_Vector128(output)) return;
                 }
                 #endif
 
@@ -328,28 +329,30 @@ namespace Snapshots
             }
 
             #if NET9_0_OR_GREATER
-            /// <summary>True when no weight is infinite or NaN.</summary>
+            /// <summary>True when no output value is NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static bool Encode_WeightsAreFinite_Vector512(global::System.ReadOnlySpan<float> weight)
+            internal static bool Encode_OutputHasNoNaN_Vector512(global::System.ReadOnlySpan<float> output)
             {
-                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-                global::System.Runtime.Intrinsics.Vector512<float> first = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                    second = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 int i = 0;
-                for (; i <= weight.Length - 32; i += 32)
+                for (; i <= output.Length - 32; i += 32)
                 {
-                    var a = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weightStart, (nuint)(i));
-                    var b = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weightStart, (nuint)(i + 16));
-                    first += a - a;
-                    second += b - b;
+                    var a = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputStart, (nuint)(i));
+                    var b = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputStart, (nuint)(i + 16));
+                    if (!global::System.Runtime.Intrinsics.Vector512.EqualsAll(a,
+                        a) || !global::System.Runtime.Intrinsics.Vector512.EqualsAll(b, b))
+                    {
+                        return false;
+                    }
                 }
-                float rest = 0;
-                for (; i < weight.Length; i++)
+                for (; i < output.Length; i++)
                 {
-                    rest += weight[i] - weight[i];
+                    if (output[i] != output[i])
+                    {
+                        return false;
+                    }
                 }
-                return global::System.Runtime.Intrinsics.Vector512.EqualsAll(first + second,
-                    global::System.Runtime.Intrinsics.Vector512<float>.Zero) && rest == 0;
+                return true;
             }
             #endif
 
@@ -952,28 +955,30 @@ namespace Snapshots
             #endif
 
             #if NET9_0_OR_GREATER
-            /// <summary>True when no weight is infinite or NaN.</summary>
+            /// <summary>True when no output value is NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static bool Encode_WeightsAreFinite_Vector256(global::System.ReadOnlySpan<float> weight)
+            internal static bool Encode_OutputHasNoNaN_Vector256(global::System.ReadOnlySpan<float> output)
             {
-                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-                global::System.Runtime.Intrinsics.Vector256<float> first = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                    second = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 int i = 0;
-                for (; i <= weight.Length - 16; i += 16)
+                for (; i <= output.Length - 16; i += 16)
                 {
-                    var a = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weightStart, (nuint)(i));
-                    var b = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weightStart, (nuint)(i + 8));
-                    first += a - a;
-                    second += b - b;
+                    var a = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputStart, (nuint)(i));
+                    var b = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputStart, (nuint)(i + 8));
+                    if (!global::System.Runtime.Intrinsics.Vector256.EqualsAll(a,
+                        a) || !global::System.Runtime.Intrinsics.Vector256.EqualsAll(b, b))
+                    {
+                        return false;
+                    }
                 }
-                float rest = 0;
-                for (; i < weight.Length; i++)
+                for (; i < output.Length; i++)
                 {
-                    rest += weight[i] - weight[i];
+                    if (output[i] != output[i])
+                    {
+                        return false;
+                    }
                 }
-                return global::System.Runtime.Intrinsics.Vector256.EqualsAll(first + second,
-                    global::System.Runtime.Intrinsics.Vector256<float>.Zero) && rest == 0;
+                return true;
             }
             #endif
 
@@ -1421,28 +1426,30 @@ namespace Snapshots
             #endif
 
             #if NET9_0_OR_GREATER
-            /// <summary>True when no weight is infinite or NaN.</summary>
+            /// <summary>True when no output value is NaN.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static bool Encode_WeightsAreFinite_Vector128(global::System.ReadOnlySpan<float> weight)
+            internal static bool Encode_OutputHasNoNaN_Vector128(global::System.ReadOnlySpan<float> output)
             {
-                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-                global::System.Runtime.Intrinsics.Vector128<float> first = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                    second = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 int i = 0;
-                for (; i <= weight.Length - 8; i += 8)
+                for (; i <= output.Length - 8; i += 8)
                 {
-                    var a = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weightStart, (nuint)(i));
-                    var b = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weightStart, (nuint)(i + 4));
-                    first += a - a;
-                    second += b - b;
+                    var a = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputStart, (nuint)(i));
+                    var b = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputStart, (nuint)(i + 4));
+                    if (!global::System.Runtime.Intrinsics.Vector128.EqualsAll(a,
+                        a) || !global::System.Runtime.Intrinsics.Vector128.EqualsAll(b, b))
+                    {
+                        return false;
+                    }
                 }
-                float rest = 0;
-                for (; i < weight.Length; i++)
+                for (; i < output.Length; i++)
                 {
-                    rest += weight[i] - weight[i];
+                    if (output[i] != output[i])
+                    {
+                        return false;
+                    }
                 }
-                return global::System.Runtime.Intrinsics.Vector128.EqualsAll(first + second,
-                    global::System.Runtime.Intrinsics.Vector128<float>.Zero) && rest == 0;
+                return true;
             }
             #endif
 
