@@ -380,26 +380,43 @@ namespace KernelGen.Generator.Operators.Conv
 
         /// <summary>
         /// The taps of one input channel: the outer axes' taps in loops (their offsets computed once per tap), the last
-        /// axis's written out one by one while there are few.
+        /// axis's written out one by one while there are few. In the flat form the row axis's taps loop too: row tap
+        /// <c>th</c> (<c>th*dilation = a*rowStride + ph</c>) reads row phase <c>ph</c>'s copies <c>a</c> rows on, and
+        /// last-axis tap <c>t</c> its own copy.
         /// </summary>
         private static void WriteTaps(IndentedWriter writer, ConvVectorLayout l, Tile tile, int[] starts, Func<int, int, int, string> acc)
         {
-            if (l.Flat)
-            {
-                WriteFlatTaps(writer, l, tile, starts, acc);
-                return;
-            }
-
             ConvGeometry g = l.Geometry;
-            int last = l.Rank - 1;
+            int last = l.Rank - 1, paddedAxes = l.Flat ? l.Rank - 2 : last;
+            int[] readStrides = l.Flat ? l.CopyStrides : l.PaddedStrides;
             using var loops = new IndentedWriter.Nest();
-            string tapInput = Code.Times("j", l.PaddedPlane), tapWeight = Code.Times("j", g.KernelTaps);
-            for (int axis = 0; axis < last; axis++)
+            string tapInput = Code.Times("j", l.Flat ? l.CopyPlane : l.PaddedPlane), tapWeight = Code.Times("j", g.KernelTaps);
+            for (int axis = 0; axis < paddedAxes; axis++)
             {
                 string t = $"t{axis}";
                 loops.Add(writer.Block($"for (int {t} = 0; {t} < {g.Kernel[axis]}; {t}++)"));
-                tapInput += " + " + Code.Times(t, l.Spec.Dilation[axis] * l.PaddedStrides[axis]);
+                tapInput += " + " + Code.Times(t, l.Spec.Dilation[axis] * readStrides[axis]);
                 tapWeight += " + " + Code.Times(t, g.KernelStrides[axis]);
+            }
+
+            if (l.Flat)
+            {
+                int rowAxis = l.Rank - 2, rowDilation = l.Spec.Dilation[rowAxis];
+                string th = $"t{rowAxis}";
+                loops.Add(writer.Block($"for (int {th} = 0; {th} < {g.Kernel[rowAxis]}; {th}++)"));
+                if (l.RowStride == 1)
+                {
+                    writer.WriteLine($"// row tap {th}: {Code.Times(th, rowDilation)} rows on in every copy");
+                    tapInput += " + " + Code.Times(th, rowDilation * l.OutputColumns);
+                }
+                else
+                {
+                    writer.WriteLine($"// row tap {th} reaches rowReach padded rows: the copies of row phase rowReach % {l.RowStride}, rowReach / {l.RowStride} rows on");
+                    writer.WriteLine($"int rowReach = {Code.Times(th, rowDilation)};");
+                    tapInput += $" + rowReach % {l.RowStride} * {l.CopyStart(1, 0)} + rowReach / {l.RowStride} * {l.OutputColumns}";
+                }
+
+                tapWeight += " + " + Code.Times(th, g.KernelStrides[rowAxis]);
             }
 
             if (last > 0)
@@ -409,87 +426,35 @@ namespace KernelGen.Generator.Operators.Conv
                 tapWeight = "tapWeight";
             }
 
-            int taps = g.Kernel[last];
+            int taps = g.Kernel[last], dilation = l.Spec.Dilation[last];
             if (taps <= MaxUnrolledTaps)
             {
                 for (int t = 0; t < taps; t++)
                 {
-                    int reach = t * l.Spec.Dilation[last];
-                    writer.WriteLine($"// last-axis tap {t}: column phase {reach % l.ColumnStride}, at output column + {reach / l.ColumnStride}");
+                    int reach = t * dilation, tapOffset = l.Flat ? l.CopyStart(0, t) : l.ColumnTapOffset(t);
+                    writer.WriteLine(l.Flat ? $"// last-axis tap {t}: its copy" : $"// last-axis tap {t}: column phase {reach % l.ColumnStride}, at output column + {reach / l.ColumnStride}");
                     using (writer.Block())
                     {
-                        WriteTapProducts(writer, l, tile, starts, acc, load: offset => $"{tapInput} + {offset + l.ColumnTapOffset(t)}", weight: c => $"{tapWeight} + {(c * g.InputChannelsPerGroup * g.KernelTaps) + t}");
+                        WriteTapProducts(writer, l, tile, starts, acc, load: offset => $"{tapInput} + {offset + tapOffset}", weight: c => $"{tapWeight} + {(c * g.InputChannelsPerGroup * g.KernelTaps) + t}");
                     }
                 }
             }
             else
             {
-                int dilation = l.Spec.Dilation[last];
                 using (writer.Block($"for (int t = 0; t < {taps}; t++)"))
                 {
-                    writer.WriteLine($"// last-axis tap t: column phase (t*{dilation}) % {l.ColumnStride}, at output column + (t*{dilation}) / {l.ColumnStride}");
-                    writer.WriteLine($"int reach = {Code.Times("t", dilation)}, tapColumn = {tapInput} + reach % {l.ColumnStride} * {l.PhaseLength} + reach / {l.ColumnStride};");
+                    if (l.Flat)
+                    {
+                        writer.WriteLine("// last-axis tap t: its copy");
+                        writer.WriteLine($"int tapColumn = {tapInput} + {Code.Times("t", l.CopyBlock)};");
+                    }
+                    else
+                    {
+                        writer.WriteLine($"// last-axis tap t: column phase (t*{dilation}) % {l.ColumnStride}, at output column + (t*{dilation}) / {l.ColumnStride}");
+                        writer.WriteLine($"int reach = {Code.Times("t", dilation)}, tapColumn = {tapInput} + reach % {l.ColumnStride} * {l.PhaseLength} + reach / {l.ColumnStride};");
+                    }
+
                     WriteTapProducts(writer, l, tile, starts, acc, load: offset => $"tapColumn + {offset}", weight: c => $"{tapWeight} + t + {c * g.InputChannelsPerGroup * g.KernelTaps}");
-                }
-            }
-        }
-
-        /// <summary>
-        /// The taps of one input channel in the flat form: the outer axes' and the row axis's taps in loops; row tap
-        /// <c>th</c> (<c>th*dilation = a*rowStride + ph</c>) reads row phase <c>ph</c>'s copies <c>a</c> rows on, and
-        /// last-axis tap <c>t</c> its own copy, written out one by one while there are few.
-        /// </summary>
-        private static void WriteFlatTaps(IndentedWriter writer, ConvVectorLayout l, Tile tile, int[] starts, Func<int, int, int, string> acc)
-        {
-            ConvGeometry g = l.Geometry;
-            int rowAxis = l.Rank - 2, last = l.Rank - 1;
-            using var loops = new IndentedWriter.Nest();
-            string tapInput = Code.Times("j", l.CopyPlane), tapWeight = Code.Times("j", g.KernelTaps);
-            for (int axis = 0; axis < rowAxis; axis++)
-            {
-                string t = $"t{axis}";
-                loops.Add(writer.Block($"for (int {t} = 0; {t} < {g.Kernel[axis]}; {t}++)"));
-                tapInput += " + " + Code.Times(t, l.Spec.Dilation[axis] * l.CopyStrides[axis]);
-                tapWeight += " + " + Code.Times(t, g.KernelStrides[axis]);
-            }
-
-            string th = $"t{rowAxis}";
-            loops.Add(writer.Block($"for (int {th} = 0; {th} < {g.Kernel[rowAxis]}; {th}++)"));
-            int rowDilation = l.Spec.Dilation[rowAxis];
-            if (l.RowStride == 1)
-            {
-                writer.WriteLine($"// row tap {th}: {Code.Times(th, rowDilation)} rows on in every copy");
-                tapInput += " + " + Code.Times(th, rowDilation * l.OutputColumns);
-            }
-            else
-            {
-                writer.WriteLine($"// row tap {th} reaches rowReach padded rows: the copies of row phase rowReach % {l.RowStride}, rowReach / {l.RowStride} rows on");
-                writer.WriteLine($"int rowReach = {Code.Times(th, rowDilation)};");
-                tapInput += $" + rowReach % {l.RowStride} * {l.CopyStart(1, 0)} + rowReach / {l.RowStride} * {l.OutputColumns}";
-            }
-
-            tapWeight += " + " + Code.Times(th, g.KernelStrides[rowAxis]);
-            writer.WriteLine($"int tapInput = {tapInput}, tapWeight = {tapWeight};");
-            int taps = g.Kernel[last];
-            if (taps <= MaxUnrolledTaps)
-            {
-                for (int t = 0; t < taps; t++)
-                {
-                    writer.WriteLine($"// last-axis tap {t}: its copy");
-                    int copy = l.CopyStart(0, t);
-                    using (writer.Block())
-                    {
-                        WriteTapProducts(writer, l, tile, starts, acc, load: offset => $"tapInput + {copy + offset}", weight: c => $"tapWeight + {(c * g.InputChannelsPerGroup * g.KernelTaps) + t}");
-                    }
-                }
-            }
-            else
-            {
-                using (writer.Block($"for (int t = 0; t < {taps}; t++)"))
-                {
-                    writer.WriteLine($"// last-axis tap t: its copy");
-                    writer.WriteLine($"int tapColumn = tapInput + {Code.Times("t", l.CopyBlock)};");
-                    WriteTapProducts(writer, l, tile, starts, acc, load: offset => $"tapColumn + {offset}", weight: c => $"tapWeight + t + {c * g.InputChannelsPerGroup * g.KernelTaps}");
                 }
             }
         }
