@@ -513,74 +513,75 @@ namespace Snapshots
                                     // row tap t0 reaches rowReach padded rows: the copies of row phase rowReach % 2,
                                     // rowReach / 2 rows on
                                     int rowReach = t0;
-                                    int tapInput = j * 56 + rowReach % 2 * 1344 + rowReach / 2 * 7, tapWeight = j * 9
-                                        + t0 * 3;
+                                    ref float xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j * 56
+                                        + rowReach % 2 * 1344 + rowReach / 2 * 7);
+                                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9
+                                        + t0 * 3);
                                     // last-axis tap 0: its copy
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                            (nuint)(tapInput + 0));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                            (nuint)(tapInput + 16));
-                                        var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                            (nuint)(tapInput + 32));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 0));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xt);
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xt,
+                                            (nuint)(16));
+                                        var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xt,
+                                            (nuint)(32));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            0));
                                         c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0);
                                         c0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
                                             b0_1, c0_0_1);
                                         c0_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
                                             b0_2, c0_0_2);
-                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 72));
+                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            72));
                                         c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
                                             b0_0, c1_0_0);
                                         c1_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
                                             b0_1, c1_0_1);
                                         c1_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
                                             b0_2, c1_0_2);
-                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 144));
+                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            144));
                                         c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
                                             b0_0, c2_0_0);
                                         c2_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
                                             b0_1, c2_0_1);
                                         c2_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
                                             b0_2, c2_0_2);
-                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 216));
+                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            216));
                                         c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
                                             b0_0, c3_0_0);
                                         c3_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
                                             b0_1, c3_0_1);
                                         c3_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
                                             b0_2, c3_0_2);
-                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 288));
+                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            288));
                                         c4_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
                                             b0_0, c4_0_0);
                                         c4_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
                                             b0_1, c4_0_1);
                                         c4_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
                                             b0_2, c4_0_2);
-                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 360));
+                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            360));
                                         c5_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
                                             b0_0, c5_0_0);
                                         c5_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
                                             b0_1, c5_0_1);
                                         c5_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
                                             b0_2, c5_0_2);
-                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 432));
+                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            432));
                                         c6_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
                                             b0_0, c6_0_0);
                                         c6_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
                                             b0_1, c6_0_1);
                                         c6_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
                                             b0_2, c6_0_2);
-                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 504));
+                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            504));
                                         c7_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
                                             b0_0, c7_0_0);
                                         c7_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
@@ -590,70 +591,70 @@ namespace Snapshots
                                     }
                                     // last-axis tap 1: its copy
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                            (nuint)(tapInput + 448));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                            (nuint)(tapInput + 464));
-                                        var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                            (nuint)(tapInput + 480));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 1));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xt,
+                                            (nuint)(448));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xt,
+                                            (nuint)(464));
+                                        var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xt,
+                                            (nuint)(480));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            1));
                                         c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0);
                                         c0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
                                             b0_1, c0_0_1);
                                         c0_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
                                             b0_2, c0_0_2);
-                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 73));
+                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            73));
                                         c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
                                             b0_0, c1_0_0);
                                         c1_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
                                             b0_1, c1_0_1);
                                         c1_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
                                             b0_2, c1_0_2);
-                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 145));
+                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            145));
                                         c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
                                             b0_0, c2_0_0);
                                         c2_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
                                             b0_1, c2_0_1);
                                         c2_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
                                             b0_2, c2_0_2);
-                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 217));
+                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            217));
                                         c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
                                             b0_0, c3_0_0);
                                         c3_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
                                             b0_1, c3_0_1);
                                         c3_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
                                             b0_2, c3_0_2);
-                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 289));
+                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            289));
                                         c4_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
                                             b0_0, c4_0_0);
                                         c4_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
                                             b0_1, c4_0_1);
                                         c4_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
                                             b0_2, c4_0_2);
-                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 361));
+                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            361));
                                         c5_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
                                             b0_0, c5_0_0);
                                         c5_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
                                             b0_1, c5_0_1);
                                         c5_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
                                             b0_2, c5_0_2);
-                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 433));
+                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            433));
                                         c6_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
                                             b0_0, c6_0_0);
                                         c6_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
                                             b0_1, c6_0_1);
                                         c6_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
                                             b0_2, c6_0_2);
-                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 505));
+                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            505));
                                         c7_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
                                             b0_0, c7_0_0);
                                         c7_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
@@ -663,70 +664,70 @@ namespace Snapshots
                                     }
                                     // last-axis tap 2: its copy
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                            (nuint)(tapInput + 896));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                            (nuint)(tapInput + 912));
-                                        var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                            (nuint)(tapInput + 928));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 2));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xt,
+                                            (nuint)(896));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xt,
+                                            (nuint)(912));
+                                        var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xt,
+                                            (nuint)(928));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            2));
                                         c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0);
                                         c0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
                                             b0_1, c0_0_1);
                                         c0_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
                                             b0_2, c0_0_2);
-                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 74));
+                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            74));
                                         c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
                                             b0_0, c1_0_0);
                                         c1_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
                                             b0_1, c1_0_1);
                                         c1_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
                                             b0_2, c1_0_2);
-                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 146));
+                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            146));
                                         c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
                                             b0_0, c2_0_0);
                                         c2_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
                                             b0_1, c2_0_1);
                                         c2_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
                                             b0_2, c2_0_2);
-                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 218));
+                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            218));
                                         c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
                                             b0_0, c3_0_0);
                                         c3_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
                                             b0_1, c3_0_1);
                                         c3_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
                                             b0_2, c3_0_2);
-                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 290));
+                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            290));
                                         c4_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
                                             b0_0, c4_0_0);
                                         c4_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
                                             b0_1, c4_0_1);
                                         c4_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
                                             b0_2, c4_0_2);
-                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 362));
+                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            362));
                                         c5_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
                                             b0_0, c5_0_0);
                                         c5_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
                                             b0_1, c5_0_1);
                                         c5_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
                                             b0_2, c5_0_2);
-                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 434));
+                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            434));
                                         c6_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
                                             b0_0, c6_0_0);
                                         c6_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
                                             b0_1, c6_0_1);
                                         c6_0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
                                             b0_2, c6_0_2);
-                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 506));
+                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            506));
                                         c7_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
                                             b0_0, c7_0_0);
                                         c7_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
@@ -813,116 +814,118 @@ namespace Snapshots
                                     // row tap t0 reaches rowReach padded rows: the copies of row phase rowReach % 2,
                                     // rowReach / 2 rows on
                                     int rowReach = t0;
-                                    int tapInput = j * 56 + rowReach % 2 * 1344 + rowReach / 2 * 7, tapWeight = j * 9
-                                        + t0 * 3;
+                                    ref float xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j * 56
+                                        + rowReach % 2 * 1344 + rowReach / 2 * 7);
+                                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9
+                                        + t0 * 3);
                                     // last-axis tap 0: its copy
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                            (nuint)(tapInput + 33));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 0));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xt,
+                                            (nuint)(33));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            0));
                                         c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0);
-                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 72));
+                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            72));
                                         c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
                                             b0_0, c1_0_0);
-                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 144));
+                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            144));
                                         c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
                                             b0_0, c2_0_0);
-                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 216));
+                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            216));
                                         c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
                                             b0_0, c3_0_0);
-                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 288));
+                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            288));
                                         c4_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
                                             b0_0, c4_0_0);
-                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 360));
+                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            360));
                                         c5_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
                                             b0_0, c5_0_0);
-                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 432));
+                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            432));
                                         c6_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
                                             b0_0, c6_0_0);
-                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 504));
+                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            504));
                                         c7_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
                                             b0_0, c7_0_0);
                                     }
                                     // last-axis tap 1: its copy
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                            (nuint)(tapInput + 481));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 1));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xt,
+                                            (nuint)(481));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            1));
                                         c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0);
-                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 73));
+                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            73));
                                         c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
                                             b0_0, c1_0_0);
-                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 145));
+                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            145));
                                         c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
                                             b0_0, c2_0_0);
-                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 217));
+                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            217));
                                         c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
                                             b0_0, c3_0_0);
-                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 289));
+                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            289));
                                         c4_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
                                             b0_0, c4_0_0);
-                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 361));
+                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            361));
                                         c5_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
                                             b0_0, c5_0_0);
-                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 433));
+                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            433));
                                         c6_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
                                             b0_0, c6_0_0);
-                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 505));
+                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            505));
                                         c7_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
                                             b0_0, c7_0_0);
                                     }
                                     // last-axis tap 2: its copy
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                            (nuint)(tapInput + 929));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 2));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xt,
+                                            (nuint)(929));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            2));
                                         c0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0);
-                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 74));
+                                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            74));
                                         c1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1,
                                             b0_0, c1_0_0);
-                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 146));
+                                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            146));
                                         c2_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2,
                                             b0_0, c2_0_0);
-                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 218));
+                                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            218));
                                         c3_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3,
                                             b0_0, c3_0_0);
-                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 290));
+                                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            290));
                                         c4_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4,
                                             b0_0, c4_0_0);
-                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 362));
+                                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            362));
                                         c5_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5,
                                             b0_0, c5_0_0);
-                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 434));
+                                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            434));
                                         c6_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6,
                                             b0_0, c6_0_0);
-                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            tapWeight + 506));
+                                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                            506));
                                         c7_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7,
                                             b0_0, c7_0_0);
                                     }
@@ -1089,41 +1092,43 @@ namespace Snapshots
                                 {
                                     for (int t0 = 0; t0 < 3; t0++)
                                     {
-                                        int tapInput = j * 288 + t0 * 18, tapWeight = j * 9 + t0 * 3;
+                                        ref float xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
+                                            * 288 + t0 * 18);
+                                        ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
+                                            * 9 + t0 * 3);
                                         // last-axis tap 0: column phase 0, at output column + 0
                                         {
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 0));
-                                            var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 36));
-                                            var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 72));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 0));
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xt);
+                                            var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xt,
+                                                (nuint)(36));
+                                            var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xt,
+                                                (nuint)(72));
+                                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                0));
                                             c0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                                 b0_0, c0_0_0);
                                             c0_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                                 b1_0, c0_1_0);
                                             c0_2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                                 b2_0, c0_2_0);
-                                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 72));
+                                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                72));
                                             c1_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1,
                                                 b0_0, c1_0_0);
                                             c1_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1,
                                                 b1_0, c1_1_0);
                                             c1_2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1,
                                                 b2_0, c1_2_0);
-                                            var a2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 144));
+                                            var a2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                144));
                                             c2_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2,
                                                 b0_0, c2_0_0);
                                             c2_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2,
                                                 b1_0, c2_1_0);
                                             c2_2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2,
                                                 b2_0, c2_2_0);
-                                            var a3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 216));
+                                            var a3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                216));
                                             c3_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3,
                                                 b0_0, c3_0_0);
                                             c3_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3,
@@ -1133,38 +1138,38 @@ namespace Snapshots
                                         }
                                         // last-axis tap 1: column phase 1, at output column + 0
                                         {
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 9));
-                                            var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 45));
-                                            var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 81));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 1));
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xt,
+                                                (nuint)(9));
+                                            var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xt,
+                                                (nuint)(45));
+                                            var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xt,
+                                                (nuint)(81));
+                                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                1));
                                             c0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                                 b0_0, c0_0_0);
                                             c0_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                                 b1_0, c0_1_0);
                                             c0_2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                                 b2_0, c0_2_0);
-                                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 73));
+                                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                73));
                                             c1_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1,
                                                 b0_0, c1_0_0);
                                             c1_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1,
                                                 b1_0, c1_1_0);
                                             c1_2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1,
                                                 b2_0, c1_2_0);
-                                            var a2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 145));
+                                            var a2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                145));
                                             c2_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2,
                                                 b0_0, c2_0_0);
                                             c2_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2,
                                                 b1_0, c2_1_0);
                                             c2_2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2,
                                                 b2_0, c2_2_0);
-                                            var a3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 217));
+                                            var a3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                217));
                                             c3_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3,
                                                 b0_0, c3_0_0);
                                             c3_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3,
@@ -1174,38 +1179,38 @@ namespace Snapshots
                                         }
                                         // last-axis tap 2: column phase 0, at output column + 1
                                         {
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 1));
-                                            var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 37));
-                                            var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 73));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 2));
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xt,
+                                                (nuint)(1));
+                                            var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xt,
+                                                (nuint)(37));
+                                            var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xt,
+                                                (nuint)(73));
+                                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                2));
                                             c0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                                 b0_0, c0_0_0);
                                             c0_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                                 b1_0, c0_1_0);
                                             c0_2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                                 b2_0, c0_2_0);
-                                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 74));
+                                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                74));
                                             c1_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1,
                                                 b0_0, c1_0_0);
                                             c1_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1,
                                                 b1_0, c1_1_0);
                                             c1_2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1,
                                                 b2_0, c1_2_0);
-                                            var a2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 146));
+                                            var a2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                146));
                                             c2_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2,
                                                 b0_0, c2_0_0);
                                             c2_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2,
                                                 b1_0, c2_1_0);
                                             c2_2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2,
                                                 b2_0, c2_2_0);
-                                            var a3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 218));
+                                            var a3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                218));
                                             c3_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3,
                                                 b0_0, c3_0_0);
                                             c3_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3,
@@ -1320,67 +1325,69 @@ namespace Snapshots
                                 {
                                     for (int t0 = 0; t0 < 3; t0++)
                                     {
-                                        int tapInput = j * 288 + t0 * 18, tapWeight = j * 9 + t0 * 3;
+                                        ref float xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
+                                            * 288 + t0 * 18);
+                                        ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
+                                            * 9 + t0 * 3);
                                         // last-axis tap 0: column phase 0, at output column + 0
                                         {
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 0));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 0));
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xt);
+                                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                0));
                                             c0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                                 b0_0, c0_0_0);
-                                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 72));
+                                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                72));
                                             c1_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1,
                                                 b0_0, c1_0_0);
-                                            var a2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 144));
+                                            var a2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                144));
                                             c2_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2,
                                                 b0_0, c2_0_0);
-                                            var a3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 216));
+                                            var a3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                216));
                                             c3_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3,
                                                 b0_0, c3_0_0);
                                         }
                                         // last-axis tap 1: column phase 1, at output column + 0
                                         {
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 9));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 1));
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xt,
+                                                (nuint)(9));
+                                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                1));
                                             c0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                                 b0_0, c0_0_0);
-                                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 73));
+                                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                73));
                                             c1_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1,
                                                 b0_0, c1_0_0);
-                                            var a2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 145));
+                                            var a2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                145));
                                             c2_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2,
                                                 b0_0, c2_0_0);
-                                            var a3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 217));
+                                            var a3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                217));
                                             c3_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3,
                                                 b0_0, c3_0_0);
                                         }
                                         // last-axis tap 2: column phase 0, at output column + 1
                                         {
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 1));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 2));
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xt,
+                                                (nuint)(1));
+                                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                2));
                                             c0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                                 b0_0, c0_0_0);
-                                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 74));
+                                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                74));
                                             c1_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1,
                                                 b0_0, c1_0_0);
-                                            var a2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 146));
+                                            var a2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                146));
                                             c2_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2,
                                                 b0_0, c2_0_0);
-                                            var a3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 218));
+                                            var a3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                218));
                                             c3_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3,
                                                 b0_0, c3_0_0);
                                         }
@@ -1553,33 +1560,35 @@ namespace Snapshots
                                 {
                                     for (int t0 = 0; t0 < 3; t0++)
                                     {
-                                        int tapInput = j * 256 + t0 * 16, tapWeight = j * 9 + t0 * 3;
+                                        ref float xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
+                                            * 256 + t0 * 16);
+                                        ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
+                                            * 9 + t0 * 3);
                                         // last-axis tap 0: column phase 0, at output column + 0
                                         {
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 0));
-                                            var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 3));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 0));
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xt);
+                                            var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xt,
+                                                (nuint)(3));
+                                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                0));
                                             c0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                                 b0_0, c0_0_0);
                                             c0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                                 b0_1, c0_0_1);
-                                            var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 72));
+                                            var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                72));
                                             c1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1,
                                                 b0_0, c1_0_0);
                                             c1_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1,
                                                 b0_1, c1_0_1);
-                                            var a2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 144));
+                                            var a2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                144));
                                             c2_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a2,
                                                 b0_0, c2_0_0);
                                             c2_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a2,
                                                 b0_1, c2_0_1);
-                                            var a3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 216));
+                                            var a3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                216));
                                             c3_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3,
                                                 b0_0, c3_0_0);
                                             c3_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3,
@@ -1587,30 +1596,30 @@ namespace Snapshots
                                         }
                                         // last-axis tap 1: column phase 1, at output column + 0
                                         {
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 8));
-                                            var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 11));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 1));
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xt,
+                                                (nuint)(8));
+                                            var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xt,
+                                                (nuint)(11));
+                                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                1));
                                             c0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                                 b0_0, c0_0_0);
                                             c0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                                 b0_1, c0_0_1);
-                                            var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 73));
+                                            var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                73));
                                             c1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1,
                                                 b0_0, c1_0_0);
                                             c1_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1,
                                                 b0_1, c1_0_1);
-                                            var a2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 145));
+                                            var a2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                145));
                                             c2_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a2,
                                                 b0_0, c2_0_0);
                                             c2_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a2,
                                                 b0_1, c2_0_1);
-                                            var a3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 217));
+                                            var a3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                217));
                                             c3_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3,
                                                 b0_0, c3_0_0);
                                             c3_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3,
@@ -1618,30 +1627,30 @@ namespace Snapshots
                                         }
                                         // last-axis tap 2: column phase 0, at output column + 1
                                         {
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 1));
-                                            var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                                (nuint)(tapInput + 4));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 2));
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xt,
+                                                (nuint)(1));
+                                            var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xt,
+                                                (nuint)(4));
+                                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                2));
                                             c0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                                 b0_0, c0_0_0);
                                             c0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                                 b0_1, c0_0_1);
-                                            var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 74));
+                                            var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                74));
                                             c1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1,
                                                 b0_0, c1_0_0);
                                             c1_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1,
                                                 b0_1, c1_0_1);
-                                            var a2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 146));
+                                            var a2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                146));
                                             c2_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a2,
                                                 b0_0, c2_0_0);
                                             c2_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a2,
                                                 b0_1, c2_0_1);
-                                            var a3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                tapWeight + 218));
+                                            var a3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wt,
+                                                218));
                                             c3_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3,
                                                 b0_0, c3_0_0);
                                             c3_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3,
