@@ -270,6 +270,9 @@ namespace Snapshots
                                 weightPhase + (g * 2 + m) * 125);
                             for (int j = 0; j < 2; j++)
                             {
+                                ref double xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
+                                    * 1300);
+                                ref double wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 125);
                                 // depth taps [depth + 1*md]: input plane q - md
                                 for (int md = 0; md < 5; md++)
                                 {
@@ -283,18 +286,18 @@ namespace Snapshots
                                         {
                                             int tapInput = mh * 13 + mw;
                                             int tapWeight = mh * 5 + mw;
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1300 + 576 - depthInput - tapInput));
-                                            var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1300 + 589 - depthInput - tapInput));
-                                            var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1300 + 602 - depthInput - tapInput));
-                                            var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1300 + 615 - depthInput - tapInput));
-                                            var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1300 + 628 - depthInput - tapInput));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                j * 125 + depthWeight + tapWeight));
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                                (nuint)(576 - depthInput - tapInput));
+                                            var b1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                                (nuint)(589 - depthInput - tapInput));
+                                            var b2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                                (nuint)(602 - depthInput - tapInput));
+                                            var b3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                                (nuint)(615 - depthInput - tapInput));
+                                            var b4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                                (nuint)(628 - depthInput - tapInput));
+                                            var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                                depthWeight + tapWeight));
                                             c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
                                                 b0_0, c0_0_0_0);
                                             c0_1_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0,
@@ -452,6 +455,9 @@ namespace Snapshots
                                 weightPhase + (g * 2 + m) * 125);
                             for (int j = 0; j < 2; j++)
                             {
+                                ref double xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
+                                    * 1300);
+                                ref double wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 125);
                                 // depth taps [depth + 1*md]: input plane q - md
                                 for (int md = 0; md < 5; md++)
                                 {
@@ -465,28 +471,28 @@ namespace Snapshots
                                         {
                                             int tapInput = mh * 13 + mw;
                                             int tapWeight = mh * 5 + mw;
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1300 + 576 - depthInput - tapInput));
-                                            var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1300 + 580 - depthInput - tapInput));
-                                            var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1300 + 589 - depthInput - tapInput));
-                                            var b1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1300 + 593 - depthInput - tapInput));
-                                            var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1300 + 602 - depthInput - tapInput));
-                                            var b2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1300 + 606 - depthInput - tapInput));
-                                            var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1300 + 615 - depthInput - tapInput));
-                                            var b3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1300 + 619 - depthInput - tapInput));
-                                            var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1300 + 628 - depthInput - tapInput));
-                                            var b4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1300 + 632 - depthInput - tapInput));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                j * 125 + depthWeight + tapWeight));
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                                (nuint)(576 - depthInput - tapInput));
+                                            var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                                (nuint)(580 - depthInput - tapInput));
+                                            var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                                (nuint)(589 - depthInput - tapInput));
+                                            var b1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                                (nuint)(593 - depthInput - tapInput));
+                                            var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                                (nuint)(602 - depthInput - tapInput));
+                                            var b2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                                (nuint)(606 - depthInput - tapInput));
+                                            var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                                (nuint)(615 - depthInput - tapInput));
+                                            var b3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                                (nuint)(619 - depthInput - tapInput));
+                                            var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                                (nuint)(628 - depthInput - tapInput));
+                                            var b4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                                (nuint)(632 - depthInput - tapInput));
+                                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                                depthWeight + tapWeight));
                                             c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                                 b0_0, c0_0_0_0);
                                             c0_0_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
@@ -675,6 +681,9 @@ namespace Snapshots
                                 weightPhase + (g * 2 + m) * 125);
                             for (int j = 0; j < 2; j++)
                             {
+                                ref double xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
+                                    * 1100);
+                                ref double wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 125);
                                 // depth taps [depth + 1*md]: input plane q - md
                                 for (int md = 0; md < 5; md++)
                                 {
@@ -688,20 +697,20 @@ namespace Snapshots
                                         {
                                             int tapInput = mh * 11 + mw;
                                             int tapWeight = mh * 5 + mw;
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1100 + 488 - depthInput - tapInput));
-                                            var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1100 + 490 - depthInput - tapInput));
-                                            var b0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1100 + 492 - depthInput - tapInput));
-                                            var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1100 + 499 - depthInput - tapInput));
-                                            var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1100 + 501 - depthInput - tapInput));
-                                            var b1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1100 + 503 - depthInput - tapInput));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                j * 125 + depthWeight + tapWeight));
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                                (nuint)(488 - depthInput - tapInput));
+                                            var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                                (nuint)(490 - depthInput - tapInput));
+                                            var b0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                                (nuint)(492 - depthInput - tapInput));
+                                            var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                                (nuint)(499 - depthInput - tapInput));
+                                            var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                                (nuint)(501 - depthInput - tapInput));
+                                            var b1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                                (nuint)(503 - depthInput - tapInput));
+                                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                                depthWeight + tapWeight));
                                             c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                                 b0_0, c0_0_0_0);
                                             c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -767,6 +776,9 @@ namespace Snapshots
                                 weightPhase + (g * 2 + m) * 125);
                             for (int j = 0; j < 2; j++)
                             {
+                                ref double xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
+                                    * 1100);
+                                ref double wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 125);
                                 // depth taps [depth + 1*md]: input plane q - md
                                 for (int md = 0; md < 5; md++)
                                 {
@@ -780,14 +792,14 @@ namespace Snapshots
                                         {
                                             int tapInput = mh * 11 + mw;
                                             int tapWeight = mh * 5 + mw;
-                                            var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1100 + 488 - depthInput - tapInput));
-                                            var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1100 + 490 - depthInput - tapInput));
-                                            var b0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                                (nuint)(j * 1100 + 492 - depthInput - tapInput));
-                                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                                j * 125 + depthWeight + tapWeight));
+                                            var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                                (nuint)(488 - depthInput - tapInput));
+                                            var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                                (nuint)(490 - depthInput - tapInput));
+                                            var b0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                                (nuint)(492 - depthInput - tapInput));
+                                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                                depthWeight + tapWeight));
                                             c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                                 b0_0, c0_0_0_0);
                                             c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,

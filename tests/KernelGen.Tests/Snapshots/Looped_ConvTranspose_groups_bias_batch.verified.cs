@@ -440,18 +440,20 @@ namespace Snapshots
                                 weightPhase + (g * 2 + m) * 9);
                             for (int j = 0; j < 2; j++)
                             {
+                                ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j * 81);
+                                ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9);
                                 // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 10));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 26));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 42));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 58));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 9 + 1));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(10));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(26));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(42));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(58));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        1));
                                     c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_0);
                                     c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
@@ -463,16 +465,16 @@ namespace Snapshots
                                 }
                                 // tap [row + 2, 1 + 0]: input row q - 1, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 1));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 17));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 33));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 49));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 9 + 7));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(1));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(17));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(33));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(49));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        7));
                                     c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_0);
                                     c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
@@ -484,16 +486,16 @@ namespace Snapshots
                                 }
                                 // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 11));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 27));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 43));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 59));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 9));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(11));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(27));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(43));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(59));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        0));
                                     c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_1);
                                     c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
@@ -505,16 +507,16 @@ namespace Snapshots
                                 }
                                 // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 10));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 26));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 42));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 58));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 9 + 2));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(10));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(26));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(42));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(58));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        2));
                                     c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_1);
                                     c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
@@ -526,16 +528,16 @@ namespace Snapshots
                                 }
                                 // tap [row + 2, 0 + 0]: input row q - 1, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 2));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 18));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 34));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 50));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 9 + 6));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(2));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(18));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(34));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(50));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        6));
                                     c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_1);
                                     c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
@@ -547,16 +549,16 @@ namespace Snapshots
                                 }
                                 // tap [row + 2, 0 + 2]: input row q - 1, column q - 1
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 1));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 17));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 33));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 49));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 9 + 8));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(1));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(17));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(33));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(49));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        8));
                                     c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_1);
                                     c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
@@ -710,18 +712,20 @@ namespace Snapshots
                                 weightPhase + (g * 2 + m) * 9);
                             for (int j = 0; j < 2; j++)
                             {
+                                ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j * 81);
+                                ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9);
                                 // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 10));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 26));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 42));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 58));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 9 + 1));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(10));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(26));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(42));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(58));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        1));
                                     c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_0);
                                     c0_0_1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
@@ -733,16 +737,16 @@ namespace Snapshots
                                 }
                                 // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 11));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 27));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 43));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 59));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 9));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(11));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(27));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(43));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(59));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        0));
                                     c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_1);
                                     c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
@@ -754,16 +758,16 @@ namespace Snapshots
                                 }
                                 // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 10));
-                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 26));
-                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 42));
-                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                        (nuint)(j * 81 + 58));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 9 + 2));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(10));
+                                    var b0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(26));
+                                    var b0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(42));
+                                    var b0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
+                                        (nuint)(58));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        2));
                                     c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_1);
                                     c0_0_1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_1,
@@ -988,22 +992,26 @@ namespace Snapshots
                                     weightPhase + (g * 2 + m) * 9);
                                 for (int j = 0; j < 2; j++)
                                 {
+                                    ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
+                                        * 90);
+                                    ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
+                                        * 9);
                                     // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 21));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 31));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 41));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 51));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 61));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 1));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(21));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(31));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(41));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(51));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(61));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            1));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
                                         c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
@@ -1019,20 +1027,20 @@ namespace Snapshots
                                     }
                                     // tap [row + 2, 1 + 0]: input row q - 1, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 1));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 21));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 31));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 41));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 51));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 7));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(1));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(21));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(31));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(41));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(51));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            7));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
                                         c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
@@ -1048,20 +1056,20 @@ namespace Snapshots
                                     }
                                     // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 12));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 22));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 32));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 42));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 52));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 62));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(12));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(22));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(32));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(42));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(52));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(62));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            0));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
@@ -1077,20 +1085,20 @@ namespace Snapshots
                                     }
                                     // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 21));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 31));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 41));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 51));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 61));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 2));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(21));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(31));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(41));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(51));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(61));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            2));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
@@ -1106,20 +1114,20 @@ namespace Snapshots
                                     }
                                     // tap [row + 2, 0 + 0]: input row q - 1, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 2));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 12));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 22));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 32));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 42));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 52));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 6));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(2));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(12));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(22));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(32));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(42));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(52));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            6));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
@@ -1135,20 +1143,20 @@ namespace Snapshots
                                     }
                                     // tap [row + 2, 0 + 2]: input row q - 1, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 1));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 21));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 31));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 41));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 51));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 8));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(1));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(21));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(31));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(41));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(51));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            8));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
@@ -1264,57 +1272,61 @@ namespace Snapshots
                                     weightPhase + (g * 2 + m) * 9);
                                 for (int j = 0; j < 2; j++)
                                 {
+                                    ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
+                                        * 90);
+                                    ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
+                                        * 9);
                                     // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 1));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            1));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
                                     }
                                     // tap [row + 2, 1 + 0]: input row q - 1, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 1));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 7));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(1));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            7));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
                                     }
                                     // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 12));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(12));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            0));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                     }
                                     // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 2));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            2));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                     }
                                     // tap [row + 2, 0 + 0]: input row q - 1, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 2));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 6));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(2));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            6));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                     }
                                     // tap [row + 2, 0 + 2]: input row q - 1, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 1));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 8));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(1));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            8));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                     }
@@ -1381,22 +1393,26 @@ namespace Snapshots
                                     weightPhase + (g * 2 + m) * 9);
                                 for (int j = 0; j < 2; j++)
                                 {
+                                    ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
+                                        * 90);
+                                    ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
+                                        * 9);
                                     // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 21));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 31));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 41));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 51));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 61));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 1));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(21));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(31));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(41));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(51));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(61));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            1));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
                                         c0_1_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
@@ -1412,20 +1428,20 @@ namespace Snapshots
                                     }
                                     // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 12));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 22));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 32));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 42));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 52));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 62));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(12));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(22));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(32));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(42));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(52));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(62));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            0));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
@@ -1441,20 +1457,20 @@ namespace Snapshots
                                     }
                                     // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 21));
-                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 31));
-                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 41));
-                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 51));
-                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 61));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 2));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(21));
+                                        var b2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(31));
+                                        var b3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(41));
+                                        var b4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(51));
+                                        var b5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(61));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            2));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_1_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
@@ -1570,30 +1586,34 @@ namespace Snapshots
                                     weightPhase + (g * 2 + m) * 9);
                                 for (int j = 0; j < 2; j++)
                                 {
+                                    ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
+                                        * 90);
+                                    ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
+                                        * 9);
                                     // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 1));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            1));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
                                     }
                                     // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 12));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(12));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            0));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                     }
                                     // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 2));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            2));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                     }
@@ -1723,18 +1743,22 @@ namespace Snapshots
                                     weightPhase + (g * 2 + m) * 9);
                                 for (int j = 0; j < 2; j++)
                                 {
+                                    ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
+                                        * 90);
+                                    ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
+                                        * 9);
                                     // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 15));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 21));
-                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 25));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 1));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(15));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(21));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(25));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            1));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
                                         c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1746,16 +1770,16 @@ namespace Snapshots
                                     }
                                     // tap [row + 2, 1 + 0]: input row q - 1, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 1));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 5));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 15));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 7));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(1));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(5));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(15));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            7));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
                                         c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1767,16 +1791,16 @@ namespace Snapshots
                                     }
                                     // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 12));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 16));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 22));
-                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 26));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(12));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(16));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(22));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(26));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            0));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1788,16 +1812,16 @@ namespace Snapshots
                                     }
                                     // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 15));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 21));
-                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 25));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 2));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(15));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(21));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(25));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            2));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1809,16 +1833,16 @@ namespace Snapshots
                                     }
                                     // tap [row + 2, 0 + 0]: input row q - 1, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 2));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 6));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 12));
-                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 16));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 6));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(2));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(6));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(12));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(16));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            6));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1830,16 +1854,16 @@ namespace Snapshots
                                     }
                                     // tap [row + 2, 0 + 2]: input row q - 1, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 1));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 5));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 15));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 8));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(1));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(5));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(15));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            8));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1921,14 +1945,18 @@ namespace Snapshots
                                     weightPhase + (g * 2 + m) * 9);
                                 for (int j = 0; j < 2; j++)
                                 {
+                                    ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
+                                        * 90);
+                                    ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
+                                        * 9);
                                     // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 15));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 1));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(15));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            1));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
                                         c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1936,12 +1964,12 @@ namespace Snapshots
                                     }
                                     // tap [row + 2, 1 + 0]: input row q - 1, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 1));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 5));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 7));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(1));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(5));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            7));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
                                         c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1949,12 +1977,12 @@ namespace Snapshots
                                     }
                                     // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 12));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 16));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(12));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(16));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            0));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1962,12 +1990,12 @@ namespace Snapshots
                                     }
                                     // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 15));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 2));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(15));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            2));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1975,12 +2003,12 @@ namespace Snapshots
                                     }
                                     // tap [row + 2, 0 + 0]: input row q - 1, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 2));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 6));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 6));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(2));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(6));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            6));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -1988,12 +2016,12 @@ namespace Snapshots
                                     }
                                     // tap [row + 2, 0 + 2]: input row q - 1, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 1));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 5));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 8));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(1));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(5));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            8));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -2070,18 +2098,22 @@ namespace Snapshots
                                     weightPhase + (g * 2 + m) * 9);
                                 for (int j = 0; j < 2; j++)
                                 {
+                                    ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
+                                        * 90);
+                                    ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
+                                        * 9);
                                     // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 15));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 21));
-                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 25));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 1));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(15));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(21));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(25));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            1));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
                                         c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -2093,16 +2125,16 @@ namespace Snapshots
                                     }
                                     // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 12));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 16));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 22));
-                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 26));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(12));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(16));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(22));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(26));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            0));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -2114,16 +2146,16 @@ namespace Snapshots
                                     }
                                     // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 15));
-                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 21));
-                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 25));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 2));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(15));
+                                        var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(21));
+                                        var b1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(25));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            2));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -2205,14 +2237,18 @@ namespace Snapshots
                                     weightPhase + (g * 2 + m) * 9);
                                 for (int j = 0; j < 2; j++)
                                 {
+                                    ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
+                                        * 90);
+                                    ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
+                                        * 9);
                                     // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 15));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 1));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(15));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            1));
                                         c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_0);
                                         c0_0_1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -2220,12 +2256,12 @@ namespace Snapshots
                                     }
                                     // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 12));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 16));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(12));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(16));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            0));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
@@ -2233,12 +2269,12 @@ namespace Snapshots
                                     }
                                     // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                                     {
-                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 11));
-                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                            (nuint)(j * 90 + 15));
-                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                            j * 9 + 2));
+                                        var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(11));
+                                        var b0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                            (nuint)(15));
+                                        var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                            2));
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                         c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,

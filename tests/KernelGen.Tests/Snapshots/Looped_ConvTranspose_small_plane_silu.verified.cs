@@ -573,299 +573,293 @@ namespace Snapshots
                             weightPhase + (g * 512 + m) * 16);
                         for (int j = 0; j < 32; j++)
                         {
+                            ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j * 72);
+                            ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 256);
                             // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 28));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 1));
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj, (nuint)(28));
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    1));
                                 c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                     c0_0_0_0);
-                                var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 17));
+                                var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    17));
                                 c1_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b0_0,
                                     c1_0_0_0);
-                                var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 33));
+                                var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    33));
                                 c2_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2, b0_0,
                                     c2_0_0_0);
-                                var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 49));
+                                var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    49));
                                 c3_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3, b0_0,
                                     c3_0_0_0);
-                                var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 65));
+                                var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    65));
                                 c4_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4, b0_0,
                                     c4_0_0_0);
-                                var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 81));
+                                var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    81));
                                 c5_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5, b0_0,
                                     c5_0_0_0);
-                                var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 97));
+                                var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    97));
                                 c6_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6, b0_0,
                                     c6_0_0_0);
-                                var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 113));
+                                var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    113));
                                 c7_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b0_0,
                                     c7_0_0_0);
                             }
                             // tap [row + 0, 1 + 2]: input row q - 0, column q - 1
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 4));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 3));
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj, (nuint)(4));
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    3));
                                 c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                     c0_0_0_0);
-                                var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 19));
+                                var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    19));
                                 c1_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b0_0,
                                     c1_0_0_0);
-                                var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 35));
+                                var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    35));
                                 c2_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2, b0_0,
                                     c2_0_0_0);
-                                var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 51));
+                                var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    51));
                                 c3_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3, b0_0,
                                     c3_0_0_0);
-                                var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 67));
+                                var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    67));
                                 c4_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4, b0_0,
                                     c4_0_0_0);
-                                var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 83));
+                                var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    83));
                                 c5_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5, b0_0,
                                     c5_0_0_0);
-                                var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 99));
+                                var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    99));
                                 c6_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6, b0_0,
                                     c6_0_0_0);
-                                var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 115));
+                                var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    115));
                                 c7_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b0_0,
                                     c7_0_0_0);
                             }
                             // tap [row + 2, 1 + 0]: input row q - 1, column q - 0
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 24));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 9));
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj, (nuint)(24));
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    9));
                                 c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                     c0_0_0_0);
-                                var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 25));
+                                var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    25));
                                 c1_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b0_0,
                                     c1_0_0_0);
-                                var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 41));
+                                var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    41));
                                 c2_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2, b0_0,
                                     c2_0_0_0);
-                                var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 57));
+                                var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    57));
                                 c3_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3, b0_0,
                                     c3_0_0_0);
-                                var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 73));
+                                var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    73));
                                 c4_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4, b0_0,
                                     c4_0_0_0);
-                                var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 89));
+                                var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    89));
                                 c5_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5, b0_0,
                                     c5_0_0_0);
-                                var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 105));
+                                var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    105));
                                 c6_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6, b0_0,
                                     c6_0_0_0);
-                                var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 121));
+                                var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    121));
                                 c7_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b0_0,
                                     c7_0_0_0);
                             }
                             // tap [row + 2, 1 + 2]: input row q - 1, column q - 1
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 11));
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj);
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    11));
                                 c0_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                     c0_0_0_0);
-                                var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 27));
+                                var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    27));
                                 c1_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b0_0,
                                     c1_0_0_0);
-                                var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 43));
+                                var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    43));
                                 c2_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2, b0_0,
                                     c2_0_0_0);
-                                var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 59));
+                                var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    59));
                                 c3_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3, b0_0,
                                     c3_0_0_0);
-                                var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 75));
+                                var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    75));
                                 c4_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4, b0_0,
                                     c4_0_0_0);
-                                var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 91));
+                                var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    91));
                                 c5_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5, b0_0,
                                     c5_0_0_0);
-                                var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 107));
+                                var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    107));
                                 c6_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6, b0_0,
                                     c6_0_0_0);
-                                var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 123));
+                                var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    123));
                                 c7_0_0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b0_0,
                                     c7_0_0_0);
                             }
                             // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 52));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256));
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj, (nuint)(52));
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    0));
                                 c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                     c0_0_0_1);
-                                var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 16));
+                                var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    16));
                                 c1_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b0_0,
                                     c1_0_0_1);
-                                var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 32));
+                                var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    32));
                                 c2_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2, b0_0,
                                     c2_0_0_1);
-                                var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 48));
+                                var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    48));
                                 c3_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3, b0_0,
                                     c3_0_0_1);
-                                var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 64));
+                                var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    64));
                                 c4_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4, b0_0,
                                     c4_0_0_1);
-                                var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 80));
+                                var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    80));
                                 c5_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5, b0_0,
                                     c5_0_0_1);
-                                var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 96));
+                                var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    96));
                                 c6_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6, b0_0,
                                     c6_0_0_1);
-                                var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 112));
+                                var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    112));
                                 c7_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b0_0,
                                     c7_0_0_1);
                             }
                             // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 28));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 2));
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj, (nuint)(28));
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    2));
                                 c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                     c0_0_0_1);
-                                var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 18));
+                                var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    18));
                                 c1_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b0_0,
                                     c1_0_0_1);
-                                var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 34));
+                                var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    34));
                                 c2_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2, b0_0,
                                     c2_0_0_1);
-                                var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 50));
+                                var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    50));
                                 c3_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3, b0_0,
                                     c3_0_0_1);
-                                var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 66));
+                                var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    66));
                                 c4_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4, b0_0,
                                     c4_0_0_1);
-                                var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 82));
+                                var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    82));
                                 c5_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5, b0_0,
                                     c5_0_0_1);
-                                var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 98));
+                                var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    98));
                                 c6_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6, b0_0,
                                     c6_0_0_1);
-                                var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 114));
+                                var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    114));
                                 c7_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b0_0,
                                     c7_0_0_1);
                             }
                             // tap [row + 2, 0 + 0]: input row q - 1, column q - 0
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 48));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 8));
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj, (nuint)(48));
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    8));
                                 c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                     c0_0_0_1);
-                                var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 24));
+                                var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    24));
                                 c1_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b0_0,
                                     c1_0_0_1);
-                                var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 40));
+                                var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    40));
                                 c2_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2, b0_0,
                                     c2_0_0_1);
-                                var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 56));
+                                var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    56));
                                 c3_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3, b0_0,
                                     c3_0_0_1);
-                                var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 72));
+                                var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    72));
                                 c4_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4, b0_0,
                                     c4_0_0_1);
-                                var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 88));
+                                var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    88));
                                 c5_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5, b0_0,
                                     c5_0_0_1);
-                                var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 104));
+                                var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    104));
                                 c6_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6, b0_0,
                                     c6_0_0_1);
-                                var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 120));
+                                var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    120));
                                 c7_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b0_0,
                                     c7_0_0_1);
                             }
                             // tap [row + 2, 0 + 2]: input row q - 1, column q - 1
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 24));
-                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 10));
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj, (nuint)(24));
+                                var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    10));
                                 c0_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_0,
                                     c0_0_0_1);
-                                var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 26));
+                                var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    26));
                                 c1_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b0_0,
                                     c1_0_0_1);
-                                var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 42));
+                                var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    42));
                                 c2_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2, b0_0,
                                     c2_0_0_1);
-                                var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 58));
+                                var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    58));
                                 c3_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3, b0_0,
                                     c3_0_0_1);
-                                var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 74));
+                                var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    74));
                                 c4_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4, b0_0,
                                     c4_0_0_1);
-                                var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 90));
+                                var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    90));
                                 c5_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5, b0_0,
                                     c5_0_0_1);
-                                var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 106));
+                                var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    106));
                                 c6_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6, b0_0,
                                     c6_0_0_1);
-                                var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 122));
+                                var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    122));
                                 c7_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b0_0,
                                     c7_0_0_1);
                             }
@@ -1289,20 +1283,20 @@ namespace Snapshots
                             weightPhase + (g * 512 + m) * 16);
                         for (int j = 0; j < 32; j++)
                         {
+                            ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j * 72);
+                            ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 256);
                             // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 28));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 36));
-                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 1));
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj, (nuint)(28));
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj, (nuint)(36));
+                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    1));
                                 c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0_0,
                                     c0_0_0_0);
                                 c0_0_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0_1,
                                     c0_0_1_0);
-                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 17));
+                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    17));
                                 c1_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_0,
                                     c1_0_0_0);
                                 c1_0_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_1,
@@ -1310,18 +1304,16 @@ namespace Snapshots
                             }
                             // tap [row + 0, 1 + 2]: input row q - 0, column q - 1
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 4));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 12));
-                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 3));
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj, (nuint)(4));
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj, (nuint)(12));
+                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    3));
                                 c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0_0,
                                     c0_0_0_0);
                                 c0_0_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0_1,
                                     c0_0_1_0);
-                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 19));
+                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    19));
                                 c1_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_0,
                                     c1_0_0_0);
                                 c1_0_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_1,
@@ -1329,18 +1321,16 @@ namespace Snapshots
                             }
                             // tap [row + 2, 1 + 0]: input row q - 1, column q - 0
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 24));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 32));
-                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 9));
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj, (nuint)(24));
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj, (nuint)(32));
+                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    9));
                                 c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0_0,
                                     c0_0_0_0);
                                 c0_0_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0_1,
                                     c0_0_1_0);
-                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 25));
+                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    25));
                                 c1_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_0,
                                     c1_0_0_0);
                                 c1_0_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_1,
@@ -1348,18 +1338,16 @@ namespace Snapshots
                             }
                             // tap [row + 2, 1 + 2]: input row q - 1, column q - 1
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 8));
-                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 11));
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj);
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj, (nuint)(8));
+                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    11));
                                 c0_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0_0,
                                     c0_0_0_0);
                                 c0_0_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0_1,
                                     c0_0_1_0);
-                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 27));
+                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    27));
                                 c1_0_0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_0,
                                     c1_0_0_0);
                                 c1_0_1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_1,
@@ -1367,18 +1355,16 @@ namespace Snapshots
                             }
                             // tap [row + 0, 0 + 0]: input row q - 0, column q - 0
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 52));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 60));
-                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256));
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj, (nuint)(52));
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj, (nuint)(60));
+                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    0));
                                 c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0_0,
                                     c0_0_0_1);
                                 c0_0_1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0_1,
                                     c0_0_1_1);
-                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 16));
+                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    16));
                                 c1_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_0,
                                     c1_0_0_1);
                                 c1_0_1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_1,
@@ -1386,18 +1372,16 @@ namespace Snapshots
                             }
                             // tap [row + 0, 0 + 2]: input row q - 0, column q - 1
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 28));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 36));
-                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 2));
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj, (nuint)(28));
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj, (nuint)(36));
+                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    2));
                                 c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0_0,
                                     c0_0_0_1);
                                 c0_0_1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0_1,
                                     c0_0_1_1);
-                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 18));
+                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    18));
                                 c1_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_0,
                                     c1_0_0_1);
                                 c1_0_1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_1,
@@ -1405,18 +1389,16 @@ namespace Snapshots
                             }
                             // tap [row + 2, 0 + 0]: input row q - 1, column q - 0
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 48));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 56));
-                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 8));
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj, (nuint)(48));
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj, (nuint)(56));
+                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    8));
                                 c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0_0,
                                     c0_0_0_1);
                                 c0_0_1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0_1,
                                     c0_0_1_1);
-                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 24));
+                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    24));
                                 c1_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_0,
                                     c1_0_0_1);
                                 c1_0_1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_1,
@@ -1424,18 +1406,16 @@ namespace Snapshots
                             }
                             // tap [row + 2, 0 + 2]: input row q - 1, column q - 1
                             {
-                                var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 24));
-                                var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(j * 72 + 32));
-                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 10));
+                                var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj, (nuint)(24));
+                                var b0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj, (nuint)(32));
+                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    10));
                                 c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0_0,
                                     c0_0_0_1);
                                 c0_0_1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0_1,
                                     c0_0_1_1);
-                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                    j * 256 + 26));
+                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                    26));
                                 c1_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_0,
                                     c1_0_0_1);
                                 c1_0_1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_1,
@@ -1647,32 +1627,34 @@ namespace Snapshots
                                 weightPhase + (g * 512 + m) * 16);
                             for (int j = 0; j < 32; j++)
                             {
+                                ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j * 36);
+                                ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 256);
                                 // tap [row + 0, column + 0]: input row q - 0, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                        (nuint)(j * 36 + 7));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                        (nuint)(j * 36 + 13));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 256));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                        (nuint)(7));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                        (nuint)(13));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        0));
                                     c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_0);
                                     c0_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b1_0,
                                         c0_1_0_0);
-                                    var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 256 + 16));
+                                    var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        16));
                                     c1_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b0_0,
                                         c1_0_0_0);
                                     c1_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b1_0,
                                         c1_1_0_0);
-                                    var a2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 256 + 32));
+                                    var a2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        32));
                                     c2_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a2, b0_0,
                                         c2_0_0_0);
                                     c2_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a2, b1_0,
                                         c2_1_0_0);
-                                    var a3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 256 + 48));
+                                    var a3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        48));
                                     c3_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3, b0_0,
                                         c3_0_0_0);
                                     c3_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3, b1_0,
@@ -1680,30 +1662,30 @@ namespace Snapshots
                                 }
                                 // tap [row + 0, column + 2]: input row q - 0, column q - 1
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                        (nuint)(j * 36 + 6));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                        (nuint)(j * 36 + 12));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 256 + 2));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                        (nuint)(6));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                        (nuint)(12));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        2));
                                     c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_0);
                                     c0_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b1_0,
                                         c0_1_0_0);
-                                    var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 256 + 18));
+                                    var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        18));
                                     c1_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b0_0,
                                         c1_0_0_0);
                                     c1_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b1_0,
                                         c1_1_0_0);
-                                    var a2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 256 + 34));
+                                    var a2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        34));
                                     c2_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a2, b0_0,
                                         c2_0_0_0);
                                     c2_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a2, b1_0,
                                         c2_1_0_0);
-                                    var a3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 256 + 50));
+                                    var a3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        50));
                                     c3_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3, b0_0,
                                         c3_0_0_0);
                                     c3_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3, b1_0,
@@ -1711,30 +1693,30 @@ namespace Snapshots
                                 }
                                 // tap [row + 2, column + 0]: input row q - 1, column q - 0
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                        (nuint)(j * 36 + 1));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                        (nuint)(j * 36 + 7));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 256 + 8));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                        (nuint)(1));
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                        (nuint)(7));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        8));
                                     c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_0);
                                     c0_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b1_0,
                                         c0_1_0_0);
-                                    var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 256 + 24));
+                                    var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        24));
                                     c1_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b0_0,
                                         c1_0_0_0);
                                     c1_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b1_0,
                                         c1_1_0_0);
-                                    var a2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 256 + 40));
+                                    var a2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        40));
                                     c2_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a2, b0_0,
                                         c2_0_0_0);
                                     c2_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a2, b1_0,
                                         c2_1_0_0);
-                                    var a3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 256 + 56));
+                                    var a3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        56));
                                     c3_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3, b0_0,
                                         c3_0_0_0);
                                     c3_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3, b1_0,
@@ -1742,30 +1724,29 @@ namespace Snapshots
                                 }
                                 // tap [row + 2, column + 2]: input row q - 1, column q - 1
                                 {
-                                    var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                        (nuint)(j * 36));
-                                    var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                        (nuint)(j * 36 + 6));
-                                    var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 256 + 10));
+                                    var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj);
+                                    var b1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
+                                        (nuint)(6));
+                                    var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        10));
                                     c0_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b0_0,
                                         c0_0_0_0);
                                     c0_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b1_0,
                                         c0_1_0_0);
-                                    var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 256 + 26));
+                                    var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        26));
                                     c1_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b0_0,
                                         c1_0_0_0);
                                     c1_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b1_0,
                                         c1_1_0_0);
-                                    var a2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 256 + 42));
+                                    var a2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        42));
                                     c2_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a2, b0_0,
                                         c2_0_0_0);
                                     c2_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a2, b1_0,
                                         c2_1_0_0);
-                                    var a3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
-                                        j * 256 + 58));
+                                    var a3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wj,
+                                        58));
                                     c3_0_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3, b0_0,
                                         c3_0_0_0);
                                     c3_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3, b1_0,

@@ -364,6 +364,10 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             int depthTaps = l.Depth.Taps(set.Rd);
             using (writer.Block($"for (int j = 0; j < {l.InputChannelsPerGroup}; j++)"))
             {
+                // References to input channel j's reads and weights, so that every load below is at a constant offset from
+                // one of them (an int offset costs an add and a sign extension per load).
+                writer.WriteLine(Code.Derive(l.Element, "xj", "xk", Code.Times("j", l.ChannelStride)));
+                writer.WriteLine(Code.Derive(l.Element, "wj", "wk", Code.Times("j", l.ChannelWeights)));
                 IDisposable? depthLoop = null;
                 int mostPlaneTaps = set.Rws.Max(rw => l.Rows.Taps(rh) * l.Columns.Taps(rw));
                 bool loopDepth = depthTaps > 1 && depthTaps * mostPlaneTaps > MaxUnrolledTaps;
@@ -454,11 +458,15 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     writer.WriteLine($"// tap [{depth.TapName}row + {l.Rows.TapStep * mh}, {set.ColumnName(l, p)} + {l.Columns.TapStep * mw}]: input {depth.InputName}row q - {backRows}, column q - {backColumns}");
                     using var tapScope = writer.Block();
                     WriteTapProducts(writer, l, set, p, rows, channels, vectors, accumulator,
-                        load: offset => Code.Affine("j", l.ChannelStride, offset - (depth.Back * l.PaddedPlane) - (backRows * l.PaddedWidth) - (backColumns * l.ColumnStep)) + depth.InputTerm,
-                        weight: c => Code.Affine("j", l.ChannelWeights, (c * l.KernelTaps) + depth.Weight + tap) + depth.WeightTerm);
+                        load: offset => Literals.Int(offset - (depth.Back * l.PaddedPlane) - (backRows * l.PaddedWidth) - (backColumns * l.ColumnStep)) + depth.InputTerm,
+                        weight: c => Sum((c * l.KernelTaps) + depth.Weight + tap, depth.WeightTerm));
                 }
             }
         }
+
+        /// <summary><paramref name="constant"/> followed by <paramref name="terms"/> (" + x - y"), without a leading "0 + ".</summary>
+        private static string Sum(int constant, string terms) =>
+            constant == 0 && terms.StartsWith(" + ", StringComparison.Ordinal) ? terms.Substring(3) : Literals.Int(constant) + terms;
 
         private static string Back(int first, int step, string tap) => (first == 0 ? string.Empty : $"{first} - ") + (step == 1 ? tap : $"{step}*{tap}");
 
@@ -479,8 +487,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 writer.WriteLine($"int tapInput = {Code.Times("mh", l.Rows.InputStep * l.PaddedWidth)} + {Code.Times("mw", l.Columns.InputStep * l.ColumnStep)};");
                 writer.WriteLine($"int tapWeight = {Code.Times("mh", l.Rows.TapStep * l.Columns.Kernel)} + {Code.Times("mw", l.Columns.TapStep)};");
                 WriteTapProducts(writer, l, set, p, rows, channels, vectors, accumulator,
-                    load: offset => $"{Code.Affine("j", l.ChannelStride, offset - (depth.Back * l.PaddedPlane) - (backRows * l.PaddedWidth) - (backColumns * l.ColumnStep))}{depth.InputTerm} - tapInput",
-                    weight: c => $"{Code.Affine("j", l.ChannelWeights, (c * l.KernelTaps) + depth.Weight + firstTap)}{depth.WeightTerm} + tapWeight");
+                    load: offset => $"{Literals.Int(offset - (depth.Back * l.PaddedPlane) - (backRows * l.PaddedWidth) - (backColumns * l.ColumnStep))}{depth.InputTerm} - tapInput",
+                    weight: c => Sum((c * l.KernelTaps) + depth.Weight + firstTap, $"{depth.WeightTerm} + tapWeight"));
             }
         }
 
@@ -517,13 +525,13 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 {
                     // A column of a tap's offset is one element, or with shifted copies one copy (see ConvTransposePhaseLayout.ColumnCopies).
                     int offset = (l.Depth.PadBefore * l.PaddedPlane) + ((r + l.Rows.PadBefore) * l.PaddedWidth) + (j * l.Lanes) + ((l.Columns.PadBefore + set.ColumnFirstQ(l, p) - l.FirstColumnOffset) * l.ColumnStep);
-                    writer.WriteLine($"var b{r}_{j} = {v.Load("xk", load(offset))};");
+                    writer.WriteLine($"var b{r}_{j} = {v.Load("xj", load(offset))};");
                 }
             }
 
             for (int c = 0; c < channels; c++)
             {
-                writer.WriteLine($"var a{c} = {v.Broadcast(Code.At("wk", weight(c)))};");
+                writer.WriteLine($"var a{c} = {v.Broadcast(Code.At("wj", weight(c)))};");
                 for (int r = 0; r < rows; r++)
                 {
                     for (int j = 0; j < vectors; j++)
