@@ -160,7 +160,7 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
     public void Small_plane_cases_read_shifted_copies(string name)
     {
         string file = Assert.Single(kernels.Generated, file => file.Contains($"Generated.Kernels.G_{name},", StringComparison.Ordinal));
-        string comments = System.Text.RegularExpressions.Regex.Replace(file, @"\s*\n\s*///?\s*", " ");
+        string comments = GeneratedText.OneLine(file);
         Assert.Contains("lanes (Vector512) over 3 shifted copies of width", comments);
     }
 
@@ -187,7 +187,7 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
     public void Conv_cases_with_rows_off_the_vector_width_run_flat(string name)
     {
         string file = Assert.Single(kernels.Generated, file => file.Contains($"Generated.Kernels.G_{name},", StringComparison.Ordinal));
-        string comments = System.Text.RegularExpressions.Regex.Replace(file, @"\s*\n\s*///?\s*", " ");
+        string comments = GeneratedText.OneLine(file);
         Assert.Contains("One sample with Vector512: each plane one flat run of", comments);
     }
 

@@ -495,7 +495,7 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     public void Planes_of_up_to_24_vectors_take_the_flat_form()
     {
         string file = Assert.Single(kernels.Generated, file => file.Contains(".CT56, element type", StringComparison.Ordinal));
-        string comments = System.Text.RegularExpressions.Regex.Replace(file, @"\s*\n\s*///?\s*", " ");
+        string comments = GeneratedText.OneLine(file);
         Assert.True(comments.Contains("each phase one flat row of 153 lanes (Vector512)", StringComparison.Ordinal),
             string.Join("\n", file.Split('\n').Where(line => line.Contains("flat", StringComparison.Ordinal) || line.Contains("Vector512_Phases", StringComparison.Ordinal)).Take(10)));
     }
@@ -511,7 +511,7 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     public void Small_planes_read_shifted_copies(string name)
     {
         string file = Assert.Single(kernels.Generated, file => file.Contains($".{name}, element type", StringComparison.Ordinal));
-        string comments = System.Text.RegularExpressions.Regex.Replace(file, @"\s*\n\s*///?\s*", " ");
+        string comments = GeneratedText.OneLine(file);
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(comments, @"lanes \(Vector512\) over \d shifted copies of width"),
             string.Join("\n", file.Split('\n').Where(line => line.Contains("flat", StringComparison.Ordinal) || line.Contains("copies", StringComparison.Ordinal)).Take(10)));
     }
@@ -528,7 +528,7 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     public void Convolutions_with_rows_off_the_vector_width_run_flat(string name)
     {
         string file = Assert.Single(kernels.Generated, file => file.Contains($".{name}, element type", StringComparison.Ordinal));
-        string comments = System.Text.RegularExpressions.Regex.Replace(file, @"\s*\n\s*///?\s*", " ");
+        string comments = GeneratedText.OneLine(file);
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(comments, @"Vector512: each plane one flat run of \d+ outputs, in tiles of \d+ channels x \d vectors of 8 lanes, over \d+ shifted copies"),
             string.Join("\n", file.Split('\n').Where(line => line.Contains("One sample", StringComparison.Ordinal)).Take(10)));
     }

@@ -135,11 +135,11 @@ def weight_length(op, a, i, o):
 PROGRAM = r'''
 using System.Diagnostics;
 using Unseen;
-string? only = args.Length > 0 ? args[0] : null;
+string only = args.Length > 0 ? args[0] : "";
 //RUNS
 void Time<T>(string name, int il, int wl, int bl, int ol, Action<T[], T[], T[], T[]> run) where T : System.Numerics.INumber<T>
 {
-    if (only != null && !name.Contains(only)) return;
+    if (!name.Contains(only)) return;
     var rng = new Random(1);
     T[] V(int n) { var a = new T[n]; for (int i = 0; i < n; i++) a[i] = T.CreateChecked(rng.NextDouble() * 2 - 1); return a; }
     T[] x = V(il), w = V(wl), b = V(bl), y = new T[ol];

@@ -10,4 +10,7 @@ public static class GeneratedText
     /// columns, so a phrase a test looks for may otherwise be split wherever the numbers before it end.
     /// </summary>
     public static string Unwrapped(string source) => Regex.Replace(source, @"(?<=///[^\n]*)\n[ \t]*/// ?", " ");
+
+    /// <summary>The source as one line, its comment markers (// and ///) and line breaks each read as one space: a phrase of a comment of any kind, wrapped anywhere.</summary>
+    public static string OneLine(string source) => Regex.Replace(source, @"\s*\n\s*///?\s*", " ");
 }

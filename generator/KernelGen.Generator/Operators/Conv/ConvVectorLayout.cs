@@ -62,9 +62,9 @@ namespace KernelGen.Generator.Operators.Conv
         }
 
         /// <summary>
-        /// The flat form is taken when it saves at least <see cref="FlatMinimumSaving"/> of the vector multiply-adds and
-        /// the saving is at least <see cref="FlatSavingPerCopiedVector"/> times the vectors the copies write. A plane
-        /// narrower than a vector keeps the rows (its one vector goes through the stack either way).
+        /// The flat form is taken when it saves at least 1/<see cref="FlatMinimumSavingShare"/> of the vector
+        /// multiply-adds and its copies pay (<see cref="ShiftedCopies.Pay"/>). A plane narrower than a vector keeps the
+        /// rows (its one vector goes through the stack either way).
         /// </summary>
         private bool FlatPays(int vectorsPerRow)
         {
@@ -79,15 +79,11 @@ namespace KernelGen.Generator.Operators.Conv
             long rowVectors = rows * (long)vectorsPerRow, flatVectors = VectorStarts((int)plane, Lanes).Length;
             long productsPerVector = (long)Geometry.OutputChannels * Geometry.InputChannelsPerGroup * Geometry.KernelTaps;
             long saved = (rowVectors - flatVectors) * planes * productsPerVector;
-            return saved * FlatMinimumSaving.Denominator >= rowVectors * planes * productsPerVector * FlatMinimumSaving.Numerator
-                && saved >= FlatSavingPerCopiedVector * (copies / Lanes);
+            return saved * FlatMinimumSavingShare >= rowVectors * planes * productsPerVector && ShiftedCopies.Pay(saved, copies / Lanes);
         }
 
-        /// <summary>The least share of the vector multiply-adds the flat form must save.</summary>
-        private static readonly (int Numerator, int Denominator) FlatMinimumSaving = (1, 16);
-
-        /// <summary>Vector multiply-adds the flat form must save per vector its copies write.</summary>
-        private const int FlatSavingPerCopiedVector = 4;
+        /// <summary>The flat form must save at least one vector multiply-add in this many.</summary>
+        private const int FlatMinimumSavingShare = 16;
 
         public ConvGeometry Geometry { get; }
 

@@ -85,7 +85,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             int alternative = Math.Min(rowCost, FlatFits(flatPaddedWidth) ? flatCost : int.MaxValue);
             long savedProducts = (long)(alternative - shiftedCost) * InputChannelsPerGroup * OutputChannels;
             long copiedVectors = (long)InputChannels * copies * PaddedDepth * PaddedHeight * VectorsFor(compactWidth);
-            bool shifted = copies > 0 && copies <= MaxColumnCopies && FlatFits(compactWidth) && shiftedCost * 5 <= alternative * 4 && savedProducts >= 4 * copiedVectors;
+            bool shifted = copies > 0 && copies <= MaxColumnCopies && FlatFits(compactWidth) && shiftedCost * 5 <= alternative * 4 && ShiftedCopies.Pay(savedProducts, copiedVectors);
             ColumnCopies = shifted ? copies : 0;
             FirstColumnOffset = shifted ? offsets.Min() : 0;
             Flat = shifted || (flatCost * 5 < rowCost * 4 && FlatFits(flatPaddedWidth));
