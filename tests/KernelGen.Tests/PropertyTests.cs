@@ -151,6 +151,12 @@ public sealed class PropertyKernels
         new ConvTransposeConfig("CT61", 16, 32, [4, 4], [4, 4], [2, 2], [1, 1], [0, 0], [1, 1], 2, true, 1),
         // Shifted copies with more taps than are written out: 25 taps, a loop over them, each tap's copy from the loop.
         new ConvTransposeConfig("CT62", 8, 16, [4, 4], [5, 5], [1, 1], [2, 2], [0, 0], [1, 1], 1, true, 1),
+        // Channels 4 KiB apart (512 doubles), more than an L1 set holds, read part of a line at a time by the 128-bit
+        // (and for CT63 the 256-bit) tiles: copied with their channels spaced, in 2-D batched with no padding, in 1-D
+        // padded to 512, and in 3-D within each of two groups of 9.
+        new ConvTransposeConfig("CT63", 12, 8, [16, 32], [2, 2], [2, 2], [0, 0], [0, 0], [1, 1], 1, true, 2),
+        new ConvTransposeConfig("CT64", 10, 6, [510], [4], [2], [1], [0], [1], 1, false, 1),
+        new ConvTransposeConfig("CT65", 18, 6, [4, 8, 16], [2, 2, 2], [2, 2, 2], [0, 0, 0], [0, 0, 0], [1, 1, 1], 2, true, 1),
     ];
 
     public PropertyKernels()
@@ -514,6 +520,19 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
         string comments = GeneratedText.OneLine(file);
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(comments, @"lanes \(Vector512\) over \d shifted copies of width"),
             string.Join("\n", file.Split('\n').Where(line => line.Contains("flat", StringComparison.Ordinal) || line.Contains("copies", StringComparison.Ordinal)).Take(10)));
+    }
+
+    /// <summary>The layers above whose channels lie 4 KiB apart read a copy with its channels spaced, with Vector128.</summary>
+    [Theory]
+    [InlineData("CT63")]
+    [InlineData("CT64")]
+    [InlineData("CT65")]
+    public void Channels_4_KiB_apart_are_copied_further_apart(string name)
+    {
+        string file = Assert.Single(kernels.Generated, file => file.Contains($".{name}, element type", StringComparison.Ordinal));
+        string vector128 = file[file.IndexOf($"void {name}_Vector128(", StringComparison.Ordinal)..];
+        string comments = GeneratedText.OneLine(vector128[..vector128.IndexOf("finally", StringComparison.Ordinal)]);
+        Assert.True(comments.Contains("The 8 elements after each channel are never read: 4096-byte channels", StringComparison.Ordinal), comments);
     }
 
     /// <summary>The convolutions above whose rows are off the vector width run each plane as one flat run over shifted copies.</summary>

@@ -46,6 +46,14 @@ namespace KernelGen.Generator.Emit
         public static string Derive(string element, string name, string reference, string offset) =>
             s_checked ? $"var {name} = {reference}.Slice({offset});" : $"ref {element} {name} = ref {At(reference, offset)};";
 
+        /// <summary><c>ref float name = ref reference;</c>: a reference that a loop then moves on (<see cref="Step"/>).</summary>
+        public static string Cursor(string element, string name, string reference) =>
+            s_checked ? $"var {name} = {reference};" : $"ref {element} {name} = ref {reference};";
+
+        /// <summary><c>name = ref Unsafe.Add(ref name, offset);</c>: a reference moved on.</summary>
+        public static string Step(string name, string offset) =>
+            s_checked ? $"{name} = {name}.Slice({offset});" : $"{name} = ref {At(name, offset)};";
+
         /// <summary><c>variable * scale + shift</c>, written as simply as the constants allow.</summary>
         public static string Affine(string variable, int scale, int shift)
         {

@@ -268,11 +268,12 @@ namespace Snapshots
                                 inputPhase + g * 2600 + qh * 13 + 0);
                             ref double wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                 weightPhase + (g * 2 + m) * 125);
-                            for (int j = 0; j < 2; j++)
+                            // Input channel j through xj and wj, moved on after each channel but the last: a reference
+                            // past the end of a buffer is not allowed.
+                            ref double xj = ref xk;
+                            ref double wj = ref wk;
+                            for (int j = 0; ; j++)
                             {
-                                ref double xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
-                                    * 1300);
-                                ref double wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 125);
                                 // depth taps [depth + 1*md]: input plane q - md
                                 for (int md = 0; md < 5; md++)
                                 {
@@ -311,6 +312,13 @@ namespace Snapshots
                                         }
                                     }
                                 }
+                                if (j == 1)
+                                {
+                                    break;
+                                }
+
+                                xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 1300);
+                                wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 125);
                             }
                             int row0_0 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18;
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0_0, ref lanesStart,
@@ -453,11 +461,12 @@ namespace Snapshots
                                 inputPhase + g * 2600 + qh * 13 + 0);
                             ref double wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                 weightPhase + (g * 2 + m) * 125);
-                            for (int j = 0; j < 2; j++)
+                            // Input channel j through xj and wj, moved on after each channel but the last: a reference
+                            // past the end of a buffer is not allowed.
+                            ref double xj = ref xk;
+                            ref double wj = ref wk;
+                            for (int j = 0; ; j++)
                             {
-                                ref double xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
-                                    * 1300);
-                                ref double wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 125);
                                 // depth taps [depth + 1*md]: input plane q - md
                                 for (int md = 0; md < 5; md++)
                                 {
@@ -516,6 +525,13 @@ namespace Snapshots
                                         }
                                     }
                                 }
+                                if (j == 1)
+                                {
+                                    break;
+                                }
+
+                                xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 1300);
+                                wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 125);
                             }
                             int row0_0 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18;
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_0_0, ref lanesStart,
@@ -679,11 +695,12 @@ namespace Snapshots
                                 inputPhase + g * 2200 + qh * 11 + 0);
                             ref double wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                 weightPhase + (g * 2 + m) * 125);
-                            for (int j = 0; j < 2; j++)
+                            // Input channel j through xj and wj, moved on after each channel but the last: a reference
+                            // past the end of a buffer is not allowed.
+                            ref double xj = ref xk;
+                            ref double wj = ref wk;
+                            for (int j = 0; ; j++)
                             {
-                                ref double xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
-                                    * 1100);
-                                ref double wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 125);
                                 // depth taps [depth + 1*md]: input plane q - md
                                 for (int md = 0; md < 5; md++)
                                 {
@@ -726,6 +743,13 @@ namespace Snapshots
                                         }
                                     }
                                 }
+                                if (j == 1)
+                                {
+                                    break;
+                                }
+
+                                xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 1100);
+                                wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 125);
                             }
                             int row0_0 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18;
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c0_0_0_0, ref lanesStart,
@@ -774,11 +798,12 @@ namespace Snapshots
                                 inputPhase + g * 2200 + qh * 11 + 0);
                             ref double wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                 weightPhase + (g * 2 + m) * 125);
-                            for (int j = 0; j < 2; j++)
+                            // Input channel j through xj and wj, moved on after each channel but the last: a reference
+                            // past the end of a buffer is not allowed.
+                            ref double xj = ref xk;
+                            ref double wj = ref wk;
+                            for (int j = 0; ; j++)
                             {
-                                ref double xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
-                                    * 1100);
-                                ref double wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 125);
                                 // depth taps [depth + 1*md]: input plane q - md
                                 for (int md = 0; md < 5; md++)
                                 {
@@ -809,6 +834,13 @@ namespace Snapshots
                                         }
                                     }
                                 }
+                                if (j == 1)
+                                {
+                                    break;
+                                }
+
+                                xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 1100);
+                                wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 125);
                             }
                             int row0_0 = outputPhase + (g * 1 + m + 0) * 729 + qh * 18;
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c0_0_0_0, ref lanesStart,

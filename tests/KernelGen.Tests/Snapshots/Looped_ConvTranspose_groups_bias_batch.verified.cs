@@ -438,10 +438,12 @@ namespace Snapshots
                                 + g * 162 + qh * 9 + 0);
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                 weightPhase + (g * 2 + m) * 9);
-                            for (int j = 0; j < 2; j++)
+                            // Input channel j through xj and wj, moved on after each channel but the last: a reference
+                            // past the end of a buffer is not allowed.
+                            ref float xj = ref xk;
+                            ref float wj = ref wk;
+                            for (int j = 0; ; j++)
                             {
-                                ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j * 81);
-                                ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9);
                                 // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                 {
                                     var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
@@ -568,6 +570,13 @@ namespace Snapshots
                                     c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_3,
                                         c0_0_3_1);
                                 }
+                                if (j == 1)
+                                {
+                                    break;
+                                }
+
+                                xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 81);
+                                wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
                                 global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0,
@@ -710,10 +719,12 @@ namespace Snapshots
                                 + g * 162 + qh * 9 + 0);
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                 weightPhase + (g * 2 + m) * 9);
-                            for (int j = 0; j < 2; j++)
+                            // Input channel j through xj and wj, moved on after each channel but the last: a reference
+                            // past the end of a buffer is not allowed.
+                            ref float xj = ref xk;
+                            ref float wj = ref wk;
+                            for (int j = 0; ; j++)
                             {
-                                ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j * 81);
-                                ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9);
                                 // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                 {
                                     var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj,
@@ -777,6 +788,13 @@ namespace Snapshots
                                     c0_0_3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0_3,
                                         c0_0_3_1);
                                 }
+                                if (j == 1)
+                                {
+                                    break;
+                                }
+
+                                xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 81);
+                                wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
                                 global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0,
@@ -990,12 +1008,12 @@ namespace Snapshots
                                     inputPhase + g * 180 + qh * 10 + 0);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                     weightPhase + (g * 2 + m) * 9);
-                                for (int j = 0; j < 2; j++)
+                                // Input channel j through xj and wj, moved on after each channel but the last: a
+                                // reference past the end of a buffer is not allowed.
+                                ref float xj = ref xk;
+                                ref float wj = ref wk;
+                                for (int j = 0; ; j++)
                                 {
-                                    ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
-                                        * 90);
-                                    ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
-                                        * 9);
                                     // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
@@ -1170,6 +1188,13 @@ namespace Snapshots
                                         c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b5_0, c0_5_0_1);
                                     }
+                                    if (j == 1)
+                                    {
+                                        break;
+                                    }
+
+                                    xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 90);
+                                    wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
@@ -1270,12 +1295,12 @@ namespace Snapshots
                                     inputPhase + g * 180 + qh * 10 + 0);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                     weightPhase + (g * 2 + m) * 9);
-                                for (int j = 0; j < 2; j++)
+                                // Input channel j through xj and wj, moved on after each channel but the last: a
+                                // reference past the end of a buffer is not allowed.
+                                ref float xj = ref xk;
+                                ref float wj = ref wk;
+                                for (int j = 0; ; j++)
                                 {
-                                    ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
-                                        * 90);
-                                    ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
-                                        * 9);
                                     // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
@@ -1330,6 +1355,13 @@ namespace Snapshots
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                     }
+                                    if (j == 1)
+                                    {
+                                        break;
+                                    }
+
+                                    xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 90);
+                                    wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
@@ -1391,12 +1423,12 @@ namespace Snapshots
                                     inputPhase + g * 180 + qh * 10 + 0);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                     weightPhase + (g * 2 + m) * 9);
-                                for (int j = 0; j < 2; j++)
+                                // Input channel j through xj and wj, moved on after each channel but the last: a
+                                // reference past the end of a buffer is not allowed.
+                                ref float xj = ref xk;
+                                ref float wj = ref wk;
+                                for (int j = 0; ; j++)
                                 {
-                                    ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
-                                        * 90);
-                                    ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
-                                        * 9);
                                     // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
@@ -1484,6 +1516,13 @@ namespace Snapshots
                                         c0_5_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b5_0, c0_5_0_1);
                                     }
+                                    if (j == 1)
+                                    {
+                                        break;
+                                    }
+
+                                    xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 90);
+                                    wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
@@ -1584,12 +1623,12 @@ namespace Snapshots
                                     inputPhase + g * 180 + qh * 10 + 0);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                     weightPhase + (g * 2 + m) * 9);
-                                for (int j = 0; j < 2; j++)
+                                // Input channel j through xj and wj, moved on after each channel but the last: a
+                                // reference past the end of a buffer is not allowed.
+                                ref float xj = ref xk;
+                                ref float wj = ref wk;
+                                for (int j = 0; ; j++)
                                 {
-                                    ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
-                                        * 90);
-                                    ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
-                                        * 9);
                                     // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj,
@@ -1617,6 +1656,13 @@ namespace Snapshots
                                         c0_0_0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0,
                                             b0_0, c0_0_0_1);
                                     }
+                                    if (j == 1)
+                                    {
+                                        break;
+                                    }
+
+                                    xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 90);
+                                    wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
@@ -1741,12 +1787,12 @@ namespace Snapshots
                                     inputPhase + g * 180 + qh * 10 + 0);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                     weightPhase + (g * 2 + m) * 9);
-                                for (int j = 0; j < 2; j++)
+                                // Input channel j through xj and wj, moved on after each channel but the last: a
+                                // reference past the end of a buffer is not allowed.
+                                ref float xj = ref xk;
+                                ref float wj = ref wk;
+                                for (int j = 0; ; j++)
                                 {
-                                    ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
-                                        * 90);
-                                    ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
-                                        * 9);
                                     // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
@@ -1873,6 +1919,13 @@ namespace Snapshots
                                         c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b1_1, c0_1_1_1);
                                     }
+                                    if (j == 1)
+                                    {
+                                        break;
+                                    }
+
+                                    xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 90);
+                                    wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
@@ -1943,12 +1996,12 @@ namespace Snapshots
                                     inputPhase + g * 180 + qh * 10 + 0);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                     weightPhase + (g * 2 + m) * 9);
-                                for (int j = 0; j < 2; j++)
+                                // Input channel j through xj and wj, moved on after each channel but the last: a
+                                // reference past the end of a buffer is not allowed.
+                                ref float xj = ref xk;
+                                ref float wj = ref wk;
+                                for (int j = 0; ; j++)
                                 {
-                                    ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
-                                        * 90);
-                                    ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
-                                        * 9);
                                     // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
@@ -2027,6 +2080,13 @@ namespace Snapshots
                                         c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_1, c0_0_1_1);
                                     }
+                                    if (j == 1)
+                                    {
+                                        break;
+                                    }
+
+                                    xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 90);
+                                    wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
@@ -2096,12 +2156,12 @@ namespace Snapshots
                                     inputPhase + g * 180 + qh * 10 + 0);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                     weightPhase + (g * 2 + m) * 9);
-                                for (int j = 0; j < 2; j++)
+                                // Input channel j through xj and wj, moved on after each channel but the last: a
+                                // reference past the end of a buffer is not allowed.
+                                ref float xj = ref xk;
+                                ref float wj = ref wk;
+                                for (int j = 0; ; j++)
                                 {
-                                    ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
-                                        * 90);
-                                    ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
-                                        * 9);
                                     // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
@@ -2165,6 +2225,13 @@ namespace Snapshots
                                         c0_1_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b1_1, c0_1_1_1);
                                     }
+                                    if (j == 1)
+                                    {
+                                        break;
+                                    }
+
+                                    xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 90);
+                                    wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,
@@ -2235,12 +2302,12 @@ namespace Snapshots
                                     inputPhase + g * 180 + qh * 10 + 0);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                     weightPhase + (g * 2 + m) * 9);
-                                for (int j = 0; j < 2; j++)
+                                // Input channel j through xj and wj, moved on after each channel but the last: a
+                                // reference past the end of a buffer is not allowed.
+                                ref float xj = ref xk;
+                                ref float wj = ref wk;
+                                for (int j = 0; ; j++)
                                 {
-                                    ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
-                                        * 90);
-                                    ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
-                                        * 9);
                                     // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
@@ -2280,6 +2347,13 @@ namespace Snapshots
                                         c0_0_1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0,
                                             b0_1, c0_0_1_1);
                                     }
+                                    if (j == 1)
+                                    {
+                                        break;
+                                    }
+
+                                    xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 90);
+                                    wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                                 }
                                 int row0_0 = outputPhase + (g * 1 + m + 0) * 196 + qh * 28;
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(fromPhase0,

@@ -571,10 +571,12 @@ namespace Snapshots
                             * 2304 + qh * 4 + 0);
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                             weightPhase + (g * 512 + m) * 16);
-                        for (int j = 0; j < 32; j++)
+                        // Input channel j through xj and wj, moved on after each channel but the last: a reference past
+                        // the end of a buffer is not allowed.
+                        ref float xj = ref xk;
+                        ref float wj = ref wk;
+                        for (int j = 0; ; j++)
                         {
-                            ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j * 72);
-                            ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 256);
                             // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                             {
                                 var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xj, (nuint)(28));
@@ -863,6 +865,13 @@ namespace Snapshots
                                 c7_0_0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b0_0,
                                     c7_0_0_1);
                             }
+                            if (j == 31)
+                            {
+                                break;
+                            }
+
+                            xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 72);
+                            wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 256);
                         }
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(fromPhase0,
                             global::System.Runtime.Intrinsics.Vector512.Shuffle(c0_0_0_0,
@@ -1281,10 +1290,12 @@ namespace Snapshots
                             * 2304 + qh * 4 + 0);
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                             weightPhase + (g * 512 + m) * 16);
-                        for (int j = 0; j < 32; j++)
+                        // Input channel j through xj and wj, moved on after each channel but the last: a reference past
+                        // the end of a buffer is not allowed.
+                        ref float xj = ref xk;
+                        ref float wj = ref wk;
+                        for (int j = 0; ; j++)
                         {
-                            ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j * 72);
-                            ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 256);
                             // tap [row + 0, 1 + 0]: input row q - 0, column q - 0
                             {
                                 var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xj, (nuint)(28));
@@ -1421,6 +1432,13 @@ namespace Snapshots
                                 c1_0_1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0_1,
                                     c1_0_1_1);
                             }
+                            if (j == 31)
+                            {
+                                break;
+                            }
+
+                            xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 72);
+                            wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 256);
                         }
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(fromPhase0,
                             global::System.Runtime.Intrinsics.Vector256.Shuffle(c0_0_0_0,
@@ -1625,10 +1643,12 @@ namespace Snapshots
                                 + g * 1152 + qh * 6 + 0);
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                 weightPhase + (g * 512 + m) * 16);
-                            for (int j = 0; j < 32; j++)
+                            // Input channel j through xj and wj, moved on after each channel but the last: a reference
+                            // past the end of a buffer is not allowed.
+                            ref float xj = ref xk;
+                            ref float wj = ref wk;
+                            for (int j = 0; ; j++)
                             {
-                                ref float xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j * 36);
-                                ref float wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 256);
                                 // tap [row + 0, column + 0]: input row q - 0, column q - 0
                                 {
                                     var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xj,
@@ -1752,6 +1772,13 @@ namespace Snapshots
                                     c3_1_0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3, b1_0,
                                         c3_1_0_0);
                                 }
+                                if (j == 31)
+                                {
+                                    break;
+                                }
+
+                                xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 36);
+                                wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 256);
                             }
                             int row0_0 = outputPhase + (g * 16 + m + 0) * 64 + qh * 16;
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c0_0_0_0, ref lanesStart,

@@ -506,17 +506,21 @@ namespace Snapshots
                                 * 448);
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                 (g * 16 + m) * 72);
-                            for (int j = 0; j < 8; j++)
+                            // Input channel j through xj and wj, moved on after each channel but the last: a reference
+                            // past the end of a buffer is not allowed.
+                            ref float xj = ref xk;
+                            ref float wj = ref wk;
+                            for (int j = 0; ; j++)
                             {
                                 for (int t0 = 0; t0 < 3; t0++)
                                 {
                                     // row tap t0 reaches rowReach padded rows: the copies of row phase rowReach % 2,
                                     // rowReach / 2 rows on
                                     int rowReach = t0;
-                                    ref float xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j * 56
-                                        + rowReach % 2 * 1344 + rowReach / 2 * 7);
-                                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9
-                                        + t0 * 3);
+                                    ref float xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj,
+                                        rowReach % 2 * 1344 + rowReach / 2 * 7);
+                                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, t0
+                                        * 3);
                                     // last-axis tap 0: its copy
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xt);
@@ -736,6 +740,13 @@ namespace Snapshots
                                             b0_2, c7_0_2);
                                     }
                                 }
+                                if (j == 7)
+                                {
+                                    break;
+                                }
+
+                                xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 56);
+                                wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0, ref outputStart,
                                 (nuint)((g * 16 + m) * 49 + 0 + 0));
@@ -807,17 +818,21 @@ namespace Snapshots
                                 * 448);
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                 (g * 16 + m) * 72);
-                            for (int j = 0; j < 8; j++)
+                            // Input channel j through xj and wj, moved on after each channel but the last: a reference
+                            // past the end of a buffer is not allowed.
+                            ref float xj = ref xk;
+                            ref float wj = ref wk;
+                            for (int j = 0; ; j++)
                             {
                                 for (int t0 = 0; t0 < 3; t0++)
                                 {
                                     // row tap t0 reaches rowReach padded rows: the copies of row phase rowReach % 2,
                                     // rowReach / 2 rows on
                                     int rowReach = t0;
-                                    ref float xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j * 56
-                                        + rowReach % 2 * 1344 + rowReach / 2 * 7);
-                                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j * 9
-                                        + t0 * 3);
+                                    ref float xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj,
+                                        rowReach % 2 * 1344 + rowReach / 2 * 7);
+                                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, t0
+                                        * 3);
                                     // last-axis tap 0: its copy
                                     {
                                         var b0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xt,
@@ -930,6 +945,13 @@ namespace Snapshots
                                             b0_0, c7_0_0);
                                     }
                                 }
+                                if (j == 7)
+                                {
+                                    break;
+                                }
+
+                                xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 56);
+                                wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0, ref outputStart,
                                 (nuint)((g * 16 + m) * 49 + 0 + 33));
@@ -1088,14 +1110,18 @@ namespace Snapshots
                                     * 2304 + row * 36);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                     (g * 16 + m) * 72);
-                                for (int j = 0; j < 8; j++)
+                                // Input channel j through xj and wj, moved on after each channel but the last: a
+                                // reference past the end of a buffer is not allowed.
+                                ref float xj = ref xk;
+                                ref float wj = ref wk;
+                                for (int j = 0; ; j++)
                                 {
                                     for (int t0 = 0; t0 < 3; t0++)
                                     {
-                                        ref float xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
-                                            * 288 + t0 * 18);
-                                        ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
-                                            * 9 + t0 * 3);
+                                        ref float xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, t0
+                                            * 18);
+                                        ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, t0
+                                            * 3);
                                         // last-axis tap 0: column phase 0, at output column + 0
                                         {
                                             var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xt);
@@ -1219,6 +1245,13 @@ namespace Snapshots
                                                 b2_0, c3_2_0);
                                         }
                                     }
+                                    if (j == 7)
+                                    {
+                                        break;
+                                    }
+
+                                    xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 288);
+                                    wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                                 }
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_0, ref lanesStart,
                                     (nuint)(0));
@@ -1321,14 +1354,18 @@ namespace Snapshots
                                     * 2304 + row * 36);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                     (g * 16 + m) * 72);
-                                for (int j = 0; j < 8; j++)
+                                // Input channel j through xj and wj, moved on after each channel but the last: a
+                                // reference past the end of a buffer is not allowed.
+                                ref float xj = ref xk;
+                                ref float wj = ref wk;
+                                for (int j = 0; ; j++)
                                 {
                                     for (int t0 = 0; t0 < 3; t0++)
                                     {
-                                        ref float xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
-                                            * 288 + t0 * 18);
-                                        ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
-                                            * 9 + t0 * 3);
+                                        ref float xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, t0
+                                            * 18);
+                                        ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, t0
+                                            * 3);
                                         // last-axis tap 0: column phase 0, at output column + 0
                                         {
                                             var b0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xt);
@@ -1392,6 +1429,13 @@ namespace Snapshots
                                                 b0_0, c3_0_0);
                                         }
                                     }
+                                    if (j == 7)
+                                    {
+                                        break;
+                                    }
+
+                                    xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 288);
+                                    wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                                 }
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_0, ref lanesStart,
                                     (nuint)(0));
@@ -1556,14 +1600,18 @@ namespace Snapshots
                                     * 2048 + row * 32);
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
                                     (g * 16 + m) * 72);
-                                for (int j = 0; j < 8; j++)
+                                // Input channel j through xj and wj, moved on after each channel but the last: a
+                                // reference past the end of a buffer is not allowed.
+                                ref float xj = ref xk;
+                                ref float wj = ref wk;
+                                for (int j = 0; ; j++)
                                 {
                                     for (int t0 = 0; t0 < 3; t0++)
                                     {
-                                        ref float xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, j
-                                            * 256 + t0 * 16);
-                                        ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, j
-                                            * 9 + t0 * 3);
+                                        ref float xt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, t0
+                                            * 16);
+                                        ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, t0
+                                            * 3);
                                         // last-axis tap 0: column phase 0, at output column + 0
                                         {
                                             var b0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xt);
@@ -1657,6 +1705,13 @@ namespace Snapshots
                                                 b0_1, c3_0_1);
                                         }
                                     }
+                                    if (j == 7)
+                                    {
+                                        break;
+                                    }
+
+                                    xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 256);
+                                    wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                                 }
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c0_0_0, ref outputStart,
                                     (nuint)((g * 16 + m) * 49 + row * 7 + 0 + 0));

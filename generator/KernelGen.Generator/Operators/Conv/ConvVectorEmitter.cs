@@ -343,10 +343,8 @@ namespace KernelGen.Generator.Operators.Conv
 
             writer.WriteLine(Code.Derive(l.Element, "xk", l.Flat ? "copiesStart" : "paddedStart", input));
             writer.WriteLine(Code.Derive(l.Element, "wk", "weightStart", $"(g * {g.OutputChannelsPerGroup} + m) * {g.InputChannelsPerGroup * g.KernelTaps}"));
-            using (writer.Block($"for (int j = 0; j < {g.InputChannelsPerGroup}; j++)"))
-            {
-                WriteTaps(writer, l, tile, starts, Acc);
-            }
+            ChannelLoop.Write(writer, l.Element, g.InputChannelsPerGroup, new[] { ("xj", "xk", l.Flat ? l.CopyPlane : l.PaddedPlane), ("wj", "wk", g.KernelTaps) },
+                () => WriteTaps(writer, l, tile, starts, Acc));
 
             if (!l.Spec.Activation.IsNone && ActivationWriter.IsFusedInRegisters(l.Spec.Activation))
             {
@@ -390,13 +388,14 @@ namespace KernelGen.Generator.Operators.Conv
             int last = l.Rank - 1, paddedAxes = l.Flat ? l.Rank - 2 : last;
             int[] readStrides = l.Flat ? l.CopyStrides : l.PaddedStrides;
             using var loops = new IndentedWriter.Nest();
-            string tapInput = Code.Times("j", l.Flat ? l.CopyPlane : l.PaddedPlane), tapWeight = Code.Times("j", g.KernelTaps);
+            var tapInput = new List<string>();
+            var tapWeight = new List<string>();
             for (int axis = 0; axis < paddedAxes; axis++)
             {
                 string t = $"t{axis}";
                 loops.Add(writer.Block($"for (int {t} = 0; {t} < {g.Kernel[axis]}; {t}++)"));
-                tapInput += " + " + Code.Times(t, l.Spec.Dilation[axis] * readStrides[axis]);
-                tapWeight += " + " + Code.Times(t, g.KernelStrides[axis]);
+                tapInput.Add(Code.Times(t, l.Spec.Dilation[axis] * readStrides[axis]));
+                tapWeight.Add(Code.Times(t, g.KernelStrides[axis]));
             }
 
             if (l.Flat)
@@ -407,23 +406,23 @@ namespace KernelGen.Generator.Operators.Conv
                 if (l.RowStride == 1)
                 {
                     writer.WriteLine($"// row tap {th}: {Code.Times(th, rowDilation)} rows on in every copy");
-                    tapInput += " + " + Code.Times(th, rowDilation * l.OutputColumns);
+                    tapInput.Add(Code.Times(th, rowDilation * l.OutputColumns));
                 }
                 else
                 {
                     writer.WriteLine($"// row tap {th} reaches rowReach padded rows: the copies of row phase rowReach % {l.RowStride}, rowReach / {l.RowStride} rows on");
                     writer.WriteLine($"int rowReach = {Code.Times(th, rowDilation)};");
-                    tapInput += $" + rowReach % {l.RowStride} * {l.CopyStart(1, 0)} + rowReach / {l.RowStride} * {l.OutputColumns}";
+                    tapInput.Add($"rowReach % {l.RowStride} * {l.CopyStart(1, 0)} + rowReach / {l.RowStride} * {l.OutputColumns}");
                 }
 
-                tapWeight += " + " + Code.Times(th, g.KernelStrides[rowAxis]);
+                tapWeight.Add(Code.Times(th, g.KernelStrides[rowAxis]));
             }
 
             // References to this input channel's and these taps' first reads, so that every load below is at a constant
             // offset from one of them: an offset computed as an int costs two instructions per load (add and sign
             // extension), a third of the instructions of a 128-bit tile, whose multiply-adds are two instructions each.
-            writer.WriteLine(Code.Derive(l.Element, "xt", "xk", tapInput));
-            writer.WriteLine(Code.Derive(l.Element, "wt", "wk", tapWeight));
+            writer.WriteLine(tapInput.Count == 0 ? Code.Cursor(l.Element, "xt", "xj") : Code.Derive(l.Element, "xt", "xj", string.Join(" + ", tapInput)));
+            writer.WriteLine(tapWeight.Count == 0 ? Code.Cursor(l.Element, "wt", "wj") : Code.Derive(l.Element, "wt", "wj", string.Join(" + ", tapWeight)));
 
             int taps = g.Kernel[last], dilation = l.Spec.Dilation[last];
             if (taps <= MaxUnrolledTaps)

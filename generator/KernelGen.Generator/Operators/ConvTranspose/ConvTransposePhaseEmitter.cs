@@ -159,7 +159,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     }
                 }
 
-                if (!l.NeedsPadding)
+                if (!l.CopiesInput)
                 {
                     writer.WriteLine("// Every tap of every phase reads inside the input: no padded copy is needed.");
                     WritePhaseCalls(writer, l, methods, "input");
@@ -175,47 +175,41 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     paddedShape = paddedShape.Insert(paddedShape.IndexOf(',') + 1, $" {l.ColumnCopies},");
                     writer.WriteLine($"// The input, zero-padded ({before}) and copied {l.ColumnCopies} times per channel, [{paddedShape}]: column q of copy k holds padded column q + {Code.Affine("k", 1, l.FirstColumnOffset)}, so each tap reads from its own copy and a phase's rows lie {l.PaddedWidth} apart, with no padding column between them. In a pooled buffer: no allocation once the pool holds one.");
                 }
-                else
+                else if (l.NeedsPadding)
                 {
                     writer.WriteLine($"// The input, zero-padded to [{paddedShape}] ({before}), in a pooled buffer: no allocation once the pool holds one.");
+                }
+                else
+                {
+                    writer.WriteLine($"// The input, copied to a pooled buffer (no allocation once the pool holds one) with its channels {l.ChannelStride} elements apart.");
+                }
+
+                if (l.ChannelSlack > 0)
+                {
+                    writer.WriteLine($"// The {l.ChannelSlack} elements after each channel are never read: {(l.ChannelStride - l.ChannelSlack) * l.ElementBytes}-byte channels would put the same place of every channel in one set of the L1 cache, and a tile reads only part of each line.");
                 }
 
                 writer.WriteLine($"{l.Element}[] rented = global::System.Buffers.ArrayPool<{l.Element}>.Shared.Rent({l.PaddedLength});");
                 using (writer.Block("try"))
                 {
                     writer.WriteLine($"global::System.Span<{l.Element}> padded = global::System.MemoryExtensions.AsSpan(rented, 0, {l.PaddedLength});");
-                    writer.WriteLine("padded.Clear();");
+                    if (l.NeedsPadding)
+                    {
+                        writer.WriteLine("padded.Clear();");
+                    }
+
                     writer.WriteLine(Code.StartRef(l.Element, "input"));
                     writer.WriteLine(Code.StartRef(l.Element, "padded"));
-                    writer.WriteLine($"// Rows are short: a copy of constant size, which the JIT turns into a few vector moves.");
-                    using (writer.Block($"for (int c = 0; c < {l.InputChannels}; c++)"))
+                    if (l.NeedsPadding)
                     {
-                        // A 3-D layer's planes: the depth loop, and each plane's place in the padded and the input channel.
-                        IDisposable? depthLoop = l.SpatialRank == 3 ? writer.Block($"for (int d = 0; d < {l.Depth.Input}; d++)") : null;
-                        string paddedPlane = depthLoop is null ? string.Empty : $" + {Code.Times($"(d + {l.Depth.PadBefore})", l.PaddedPlane)}";
-                        string inputPlane = depthLoop is null ? string.Empty : $" + {Code.Times("d", l.Rows.Input * l.Columns.Input)}";
-                        using (writer.Block($"for (int row = 0; row < {l.Rows.Input}; row++)"))
+                        WritePaddedCopy(writer, l);
+                    }
+                    else
+                    {
+                        using (writer.Block($"for (int c = 0; c < {l.InputChannels}; c++)"))
                         {
-                            string targetRow = $"{Code.Times("c", l.ChannelStride)}{paddedPlane} + {Code.Times($"(row + {l.Rows.PadBefore})", l.PaddedWidth)}";
-                            string sourceRow = $"{Code.Times("c", l.InputVolume)}{inputPlane} + {Code.Times("row", l.Columns.Input)}";
-                            if (!l.ShiftedColumns)
-                            {
-                                writer.WriteLine(Code.CopyElements(l.Element, "paddedStart", $"{targetRow} + {l.Columns.PadBefore}", "inputStart", sourceRow, l.Columns.Input));
-                            }
-
-                            for (int k = 0; k < l.ColumnCopies; k++)
-                            {
-                                // Copy k's column q holds input column q + shift: the columns of the row that land inside the copy.
-                                int shift = l.FirstColumnOffset + k - l.Columns.PadBefore;
-                                int first = Math.Max(0, -shift), end = Math.Min(l.PaddedWidth, l.Columns.Input - shift);
-                                if (first < end)
-                                {
-                                    writer.WriteLine(Code.CopyElements(l.Element, "paddedStart", $"{targetRow} + {(k * l.PaddedVolume) + first}", "inputStart", $"{sourceRow} + {first + shift}", end - first));
-                                }
-                            }
+                            writer.WriteLine(Code.CopyElements(l.Element, "paddedStart", Code.Times("c", l.ChannelStride), "inputStart", Code.Times("c", l.InputVolume), l.InputVolume));
                         }
-
-                        depthLoop?.Dispose();
                     }
 
                     WritePhaseCalls(writer, l, methods, "padded");
@@ -225,6 +219,41 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 {
                     writer.WriteLine($"global::System.Buffers.ArrayPool<{l.Element}>.Shared.Return(rented);");
                 }
+            }
+        }
+
+        /// <summary>The input's rows into the zero-padded buffer (or, with shifted copies, into each copy).</summary>
+        private static void WritePaddedCopy(IndentedWriter writer, Layout l)
+        {
+            writer.WriteLine($"// Rows are short: a copy of constant size, which the JIT turns into a few vector moves.");
+            using (writer.Block($"for (int c = 0; c < {l.InputChannels}; c++)"))
+            {
+                // A 3-D layer's planes: the depth loop, and each plane's place in the padded and the input channel.
+                IDisposable? depthLoop = l.SpatialRank == 3 ? writer.Block($"for (int d = 0; d < {l.Depth.Input}; d++)") : null;
+                string paddedPlane = depthLoop is null ? string.Empty : $" + {Code.Times($"(d + {l.Depth.PadBefore})", l.PaddedPlane)}";
+                string inputPlane = depthLoop is null ? string.Empty : $" + {Code.Times("d", l.Rows.Input * l.Columns.Input)}";
+                using (writer.Block($"for (int row = 0; row < {l.Rows.Input}; row++)"))
+                {
+                    string targetRow = $"{Code.Times("c", l.ChannelStride)}{paddedPlane} + {Code.Times($"(row + {l.Rows.PadBefore})", l.PaddedWidth)}";
+                    string sourceRow = $"{Code.Times("c", l.InputVolume)}{inputPlane} + {Code.Times("row", l.Columns.Input)}";
+                    if (!l.ShiftedColumns)
+                    {
+                        writer.WriteLine(Code.CopyElements(l.Element, "paddedStart", $"{targetRow} + {l.Columns.PadBefore}", "inputStart", sourceRow, l.Columns.Input));
+                    }
+
+                    for (int k = 0; k < l.ColumnCopies; k++)
+                    {
+                        // Copy k's column q holds input column q + shift: the columns of the row that land inside the copy.
+                        int shift = l.FirstColumnOffset + k - l.Columns.PadBefore;
+                        int first = Math.Max(0, -shift), end = Math.Min(l.PaddedWidth, l.Columns.Input - shift);
+                        if (first < end)
+                        {
+                            writer.WriteLine(Code.CopyElements(l.Element, "paddedStart", $"{targetRow} + {(k * l.PaddedVolume) + first}", "inputStart", $"{sourceRow} + {first + shift}", end - first));
+                        }
+                    }
+                }
+
+                depthLoop?.Dispose();
             }
         }
 
@@ -362,12 +391,10 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             writer.WriteLine(Code.Derive(l.Element, "xk", "xStart", inputOffset));
             writer.WriteLine(Code.Derive(l.Element, "wk", "weightStart", weightOffset));
             int depthTaps = l.Depth.Taps(set.Rd);
-            using (writer.Block($"for (int j = 0; j < {l.InputChannelsPerGroup}; j++)"))
+            // Input channel j's reads and weights through references moved on per channel, so that every load below is at
+            // a constant offset from one of them (an int offset costs an add and a sign extension per load).
+            ChannelLoop.Write(writer, l.Element, l.InputChannelsPerGroup, new[] { ("xj", "xk", l.ChannelStride), ("wj", "wk", l.ChannelWeights) }, () =>
             {
-                // References to input channel j's reads and weights, so that every load below is at a constant offset from
-                // one of them (an int offset costs an add and a sign extension per load).
-                writer.WriteLine(Code.Derive(l.Element, "xj", "xk", Code.Times("j", l.ChannelStride)));
-                writer.WriteLine(Code.Derive(l.Element, "wj", "wk", Code.Times("j", l.ChannelWeights)));
                 IDisposable? depthLoop = null;
                 int mostPlaneTaps = set.Rws.Max(rw => l.Rows.Taps(rh) * l.Columns.Taps(rw));
                 bool loopDepth = depthTaps > 1 && depthTaps * mostPlaneTaps > MaxUnrolledTaps;
@@ -390,7 +417,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 }
 
                 depthLoop?.Dispose();
-            }
+            });
 
             if (!l.Activation.IsNone && ActivationWriter.IsFusedInRegisters(l.Activation))
             {

@@ -115,6 +115,11 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 PaddedWidth = Columns.Input;
             }
 
+            // Channels whose reads crowd into a few L1 sets are copied further apart (a copy of the input, if the
+            // layer needs none for its padding); the tiles read as many vectors at a time as they are wide.
+            int narrowestRead = PhaseSets.Count == 0 ? 0 : PhaseSets.Min(set => ConvTransposeTiling.TileOf(this, set).Vectors) * width.Bytes;
+            ChannelSlack = PhaseSets.Count == 0 ? 0 : CacheSets.StrideSlack(ChannelStride, ElementBytes, InputChannelsPerGroup, narrowestRead);
+
             // The flat form's last vector runs past the phase's plane into the next one; after the last, into zeros.
             // With shifted copies every column offset is a copy, the last of them the furthest.
             int lastRead = !Flat ? 0 : Phases.Max(p => ((Depth.FirstQ(p.Rd) + Depth.PadBefore + Depth.Count(p.Rd) - 1) * PaddedPlane)
@@ -196,8 +201,17 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// <summary>The step in the buffer from one column offset of a tap to the next: 1, or a whole copy.</summary>
         public int ColumnStep => ShiftedColumns ? PaddedVolume : 1;
 
-        /// <summary>One input channel in the buffer: its padded volume, or all its shifted copies.</summary>
-        public int ChannelStride => ShiftedColumns ? ColumnCopies * PaddedVolume : PaddedVolume;
+        /// <summary>One input channel in the buffer: its padded volume, or all its shifted copies, and the slack after them.</summary>
+        public int ChannelStride => (ShiftedColumns ? ColumnCopies * PaddedVolume : PaddedVolume) + ChannelSlack;
+
+        /// <summary>
+        /// Unused elements after each channel of the buffer, so that the channels a tile reads do not crowd into a few L1
+        /// cache sets (<see cref="CacheSets"/>); 0 when they do not.
+        /// </summary>
+        public int ChannelSlack { get; }
+
+        /// <summary>True when the tiles read a copy of the input: to pad it, or to space its channels (<see cref="ChannelSlack"/>).</summary>
+        public bool CopiesInput => NeedsPadding || ChannelSlack > 0;
 
         /// <summary>The padded column a tap of column phase <paramref name="rw"/> reads for q = 0.</summary>
         public int ColumnOffset(int rw, int mw) => Columns.FirstQ(rw) + Columns.PadBefore - Columns.Back(rw) - (Columns.InputStep * mw);
@@ -233,7 +247,9 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         public bool IsBlocked => ChannelBlock < OutputChannelsPerGroup;
 
         /// <summary>The bytes of weights that feed one output channel: every input channel of its group, every tap.</summary>
-        public long OutputChannelWeightBytes => (long)InputChannelsPerGroup * KernelTaps * (ElementType == ElementType.Float ? sizeof(float) : sizeof(double));
+        public long OutputChannelWeightBytes => (long)InputChannelsPerGroup * KernelTaps * ElementBytes;
+
+        public int ElementBytes => ElementType == ElementType.Float ? sizeof(float) : sizeof(double);
 
         /// <summary>Weights from one input channel of a group to all its output channels: the step from channel j to j + 1.</summary>
         public int ChannelWeights => OutputChannelsPerGroup * KernelTaps;
