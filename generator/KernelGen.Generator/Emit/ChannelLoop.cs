@@ -13,13 +13,14 @@ namespace KernelGen.Generator.Emit
     /// </summary>
     internal static class ChannelLoop
     {
+        /// <param name="variable">The loop variable: the input channel.</param>
         /// <param name="cursors">Each reference the body reads through: its name, the reference it starts at, its step per channel.</param>
-        public static void Write(IndentedWriter writer, string element, int channels, (string Name, string Start, int Step)[] cursors, Action body)
+        public static void Write(IndentedWriter writer, string element, string variable, int channels, (string Name, string Start, int Step)[] cursors, Action body)
         {
             string names = string.Join(" and ", cursors.Select(c => c.Name));
             writer.WriteLine(channels == 1
                 ? $"// The group's one input channel, through {names}."
-                : $"// Input channel j through {names}, moved on after each channel but the last: a reference past the end of a buffer is not allowed.");
+                : $"// Input channel {variable} through {names}, moved on after each channel but the last: a reference past the end of a buffer is not allowed.");
             foreach (var cursor in cursors)
             {
                 writer.WriteLine(Code.Cursor(element, cursor.Name, cursor.Start));
@@ -35,10 +36,10 @@ namespace KernelGen.Generator.Emit
                 return;
             }
 
-            using (writer.Block("for (int j = 0; ; j++)"))
+            using (writer.Block($"for (int {variable} = 0; ; {variable}++)"))
             {
                 body();
-                using (writer.Block($"if (j == {channels - 1})"))
+                using (writer.Block($"if ({variable} == {channels - 1})"))
                 {
                     writer.WriteLine("break;");
                 }

@@ -229,44 +229,55 @@ namespace Snapshots
                     global::System.Runtime.Intrinsics.Vector512<double> c70 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
                         * 16 + m + 7]),
                         c71 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g * 16 + m + 7]);
-                    ref double xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
+                    ref double xn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
                     ref double wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, m * 8);
-                    for (int k = 0; k < 8; k++)
+                    // Input channel k through xk and wk, moved on after each channel but the last: a reference past the
+                    // end of a buffer is not allowed.
+                    ref double xk = ref xn;
+                    ref double wk = ref wm;
+                    for (int k = 0; ; k++)
                     {
-                        var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(k * 20));
-                        var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(k * 20 + 8));
-                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            k));
+                        var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk);
+                        var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(8));
+                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            0));
                         c00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0, c00);
                         c01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b1, c01);
-                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            8 + k));
+                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            8));
                         c10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b0, c10);
                         c11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b1, c11);
-                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            16 + k));
+                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            16));
                         c20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2, b0, c20);
                         c21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2, b1, c21);
-                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            24 + k));
+                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            24));
                         c30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3, b0, c30);
                         c31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3, b1, c31);
-                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            32 + k));
+                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            32));
                         c40 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4, b0, c40);
                         c41 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4, b1, c41);
-                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            40 + k));
+                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            40));
                         c50 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5, b0, c50);
                         c51 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5, b1, c51);
-                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            48 + k));
+                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            48));
                         c60 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6, b0, c60);
                         c61 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6, b1, c61);
-                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            56 + k));
+                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            56));
                         c70 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b0, c70);
                         c71 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b1, c71);
+                        if (k == 7)
+                        {
+                            break;
+                        }
+
+                        xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 20);
+                        wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1);
                     }
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c00, ref y, (nuint)(m * 20 + 0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c01, ref y, (nuint)(m * 20 + 0 + 8));
@@ -305,35 +316,46 @@ namespace Snapshots
                         * 16 + m + 6]);
                     global::System.Runtime.Intrinsics.Vector512<double> c70 = global::System.Runtime.Intrinsics.Vector512.Create(bias[g
                         * 16 + m + 7]);
-                    ref double xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12);
+                    ref double xn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12);
                     ref double wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, m * 8);
-                    for (int k = 0; k < 8; k++)
+                    // Input channel k through xk and wk, moved on after each channel but the last: a reference past the
+                    // end of a buffer is not allowed.
+                    ref double xk = ref xn;
+                    ref double wk = ref wm;
+                    for (int k = 0; ; k++)
                     {
-                        var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(k * 20));
-                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            k));
+                        var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk);
+                        var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            0));
                         c00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0, c00);
-                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            8 + k));
+                        var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            8));
                         c10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b0, c10);
-                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            16 + k));
+                        var a2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            16));
                         c20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a2, b0, c20);
-                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            24 + k));
+                        var a3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            24));
                         c30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a3, b0, c30);
-                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            32 + k));
+                        var a4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            32));
                         c40 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a4, b0, c40);
-                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            40 + k));
+                        var a5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            40));
                         c50 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a5, b0, c50);
-                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            48 + k));
+                        var a6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            48));
                         c60 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a6, b0, c60);
-                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            56 + k));
+                        var a7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            56));
                         c70 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a7, b0, c70);
+                        if (k == 7)
+                        {
+                            break;
+                        }
+
+                        xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 20);
+                        wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1);
                     }
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c00, ref y, (nuint)(m * 20 + 12));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c10, ref y, (nuint)((m + 1) * 20 + 12));
@@ -381,35 +403,44 @@ namespace Snapshots
                             * 16 + m + 3]),
                             c31 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 16 + m + 3]),
                             c32 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 16 + m + 3]);
-                        ref double xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, n);
+                        ref double xn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, n);
                         ref double wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, m * 8);
-                        for (int k = 0; k < 8; k++)
+                        // Input channel k through xk and wk, moved on after each channel but the last: a reference past
+                        // the end of a buffer is not allowed.
+                        ref double xk = ref xn;
+                        ref double wk = ref wm;
+                        for (int k = 0; ; k++)
                         {
-                            var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(k * 20));
-                            var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                (nuint)(k * 20 + 4));
-                            var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                (nuint)(k * 20 + 8));
-                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                k));
+                            var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk);
+                            var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(4));
+                            var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(8));
+                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                0));
                             c00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0, c00);
                             c01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b1, c01);
                             c02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b2, c02);
-                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                8 + k));
+                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                8));
                             c10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0, c10);
                             c11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b1, c11);
                             c12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b2, c12);
-                            var a2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                16 + k));
+                            var a2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                16));
                             c20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2, b0, c20);
                             c21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2, b1, c21);
                             c22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2, b2, c22);
-                            var a3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                24 + k));
+                            var a3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                24));
                             c30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3, b0, c30);
                             c31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3, b1, c31);
                             c32 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3, b2, c32);
+                            if (k == 7)
+                            {
+                                break;
+                            }
+
+                            xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 20);
+                            wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1);
                         }
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(m * 20 + n));
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c01, ref y, (nuint)(m * 20 + n + 4));
@@ -445,28 +476,39 @@ namespace Snapshots
                     global::System.Runtime.Intrinsics.Vector256<double> c30 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g
                         * 16 + m + 3]),
                         c31 = global::System.Runtime.Intrinsics.Vector256.Create(bias[g * 16 + m + 3]);
-                    ref double xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12);
+                    ref double xn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12);
                     ref double wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, m * 8);
-                    for (int k = 0; k < 8; k++)
+                    // Input channel k through xk and wk, moved on after each channel but the last: a reference past the
+                    // end of a buffer is not allowed.
+                    ref double xk = ref xn;
+                    ref double wk = ref wm;
+                    for (int k = 0; ; k++)
                     {
-                        var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(k * 20));
-                        var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(k * 20 + 4));
-                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            k));
+                        var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk);
+                        var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(4));
+                        var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            0));
                         c00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0, c00);
                         c01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b1, c01);
-                        var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            8 + k));
+                        var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            8));
                         c10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0, c10);
                         c11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b1, c11);
-                        var a2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            16 + k));
+                        var a2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            16));
                         c20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2, b0, c20);
                         c21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a2, b1, c21);
-                        var a3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                            24 + k));
+                        var a3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                            24));
                         c30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3, b0, c30);
                         c31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a3, b1, c31);
+                        if (k == 7)
+                        {
+                            break;
+                        }
+
+                        xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 20);
+                        wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1);
                     }
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(m * 20 + 12));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c01, ref y, (nuint)(m * 20 + 12 + 4));
@@ -510,29 +552,39 @@ namespace Snapshots
                         global::System.Runtime.Intrinsics.Vector128<double> c30 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g
                             * 16 + m + 3]),
                             c31 = global::System.Runtime.Intrinsics.Vector128.Create(bias[g * 16 + m + 3]);
-                        ref double xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, n);
+                        ref double xn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, n);
                         ref double wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, m * 8);
-                        for (int k = 0; k < 8; k++)
+                        // Input channel k through xk and wk, moved on after each channel but the last: a reference past
+                        // the end of a buffer is not allowed.
+                        ref double xk = ref xn;
+                        ref double wk = ref wm;
+                        for (int k = 0; ; k++)
                         {
-                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk, (nuint)(k * 20));
-                            var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                (nuint)(k * 20 + 2));
-                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                k));
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk);
+                            var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk, (nuint)(2));
+                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                0));
                             c00 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b0, c00);
                             c01 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b1, c01);
-                            var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                8 + k));
+                            var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                8));
                             c10 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b0, c10);
                             c11 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b1, c11);
-                            var a2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                16 + k));
+                            var a2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                16));
                             c20 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a2, b0, c20);
                             c21 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a2, b1, c21);
-                            var a3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                24 + k));
+                            var a3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                24));
                             c30 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3, b0, c30);
                             c31 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a3, b1, c31);
+                            if (k == 7)
+                            {
+                                break;
+                            }
+
+                            xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 20);
+                            wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1);
                         }
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c00, ref y, (nuint)(m * 20 + n));
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c01, ref y, (nuint)(m * 20 + n + 2));

@@ -135,21 +135,31 @@ namespace Snapshots
                             c01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector512<float> c10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
                             c11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
+                        ref float xn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
                         ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
-                        for (int k = 0; k < 4; k++)
+                        // Input channel k through xk and wk, moved on after each channel but the last: a reference past
+                        // the end of a buffer is not allowed.
+                        ref float xk = ref xn;
+                        ref float wk = ref wm;
+                        for (int k = 0; ; k++)
                         {
-                            var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(k * 36));
-                            var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk,
-                                (nuint)(k * 36 + 16));
-                            var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                k));
+                            var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk);
+                            var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(16));
+                            var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                0));
                             c00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0, c00);
                             c01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b1, c01);
-                            var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                4 + k));
+                            var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                4));
                             c10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b0, c10);
                             c11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b1, c11);
+                            if (k == 3)
+                            {
+                                break;
+                            }
+
+                            xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 36);
+                            wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1);
                         }
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 0));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c01, ref y, (nuint)(0 * 36 + 0 + 16));
@@ -162,17 +172,28 @@ namespace Snapshots
                     {
                         global::System.Runtime.Intrinsics.Vector512<float> c00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector512<float> c10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 20);
+                        ref float xn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 20);
                         ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
-                        for (int k = 0; k < 4; k++)
+                        // Input channel k through xk and wk, moved on after each channel but the last: a reference past
+                        // the end of a buffer is not allowed.
+                        ref float xk = ref xn;
+                        ref float wk = ref wm;
+                        for (int k = 0; ; k++)
                         {
-                            var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk, (nuint)(k * 36));
-                            var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                k));
+                            var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xk);
+                            var a0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                0));
                             c00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a0, b0, c00);
-                            var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                4 + k));
+                            var a1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                4));
                             c10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(a1, b0, c10);
+                            if (k == 3)
+                            {
+                                break;
+                            }
+
+                            xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 36);
+                            wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1);
                         }
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 20));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c10, ref y, (nuint)((0 + 1) * 36 + 20));
@@ -204,26 +225,34 @@ namespace Snapshots
                             global::System.Runtime.Intrinsics.Vector256<float> c10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
                                 c11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
                                 c12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, n);
+                            ref float xn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, n);
                             ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
-                            for (int k = 0; k < 4; k++)
+                            // Input channel k through xk and wk, moved on after each channel but the last: a reference
+                            // past the end of a buffer is not allowed.
+                            ref float xk = ref xn;
+                            ref float wk = ref wm;
+                            for (int k = 0; ; k++)
                             {
-                                var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(k * 36));
-                                var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(k * 36 + 8));
-                                var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk,
-                                    (nuint)(k * 36 + 16));
-                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                    k));
+                                var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk);
+                                var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(8));
+                                var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(16));
+                                var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                    0));
                                 c00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0, c00);
                                 c01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b1, c01);
                                 c02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b2, c02);
-                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                    4 + k));
+                                var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                    4));
                                 c10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0, c10);
                                 c11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b1, c11);
                                 c12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b2, c12);
+                                if (k == 3)
+                                {
+                                    break;
+                                }
+
+                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 36);
+                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1);
                             }
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + n));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c01, ref y,
@@ -241,17 +270,28 @@ namespace Snapshots
                     {
                         global::System.Runtime.Intrinsics.Vector256<float> c00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector256<float> c10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 24);
+                        ref float xn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 24);
                         ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
-                        for (int k = 0; k < 4; k++)
+                        // Input channel k through xk and wk, moved on after each channel but the last: a reference past
+                        // the end of a buffer is not allowed.
+                        ref float xk = ref xn;
+                        ref float wk = ref wm;
+                        for (int k = 0; ; k++)
                         {
-                            var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(k * 36));
-                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                k));
+                            var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk);
+                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                0));
                             c00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0, c00);
-                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                4 + k));
+                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                4));
                             c10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0, c10);
+                            if (k == 3)
+                            {
+                                break;
+                            }
+
+                            xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 36);
+                            wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1);
                         }
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 24));
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c10, ref y, (nuint)((0 + 1) * 36 + 24));
@@ -261,17 +301,28 @@ namespace Snapshots
                     {
                         global::System.Runtime.Intrinsics.Vector256<float> c00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector256<float> c10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 28);
+                        ref float xn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 28);
                         ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
-                        for (int k = 0; k < 4; k++)
+                        // Input channel k through xk and wk, moved on after each channel but the last: a reference past
+                        // the end of a buffer is not allowed.
+                        ref float xk = ref xn;
+                        ref float wk = ref wm;
+                        for (int k = 0; ; k++)
                         {
-                            var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk, (nuint)(k * 36));
-                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                k));
+                            var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xk);
+                            var a0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                0));
                             c00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a0, b0, c00);
-                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                4 + k));
+                            var a1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                4));
                             c10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(a1, b0, c10);
+                            if (k == 3)
+                            {
+                                break;
+                            }
+
+                            xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 36);
+                            wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1);
                         }
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 28));
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c10, ref y, (nuint)((0 + 1) * 36 + 28));
@@ -301,22 +352,31 @@ namespace Snapshots
                                 c01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector128<float> c10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
                                 c11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, n);
+                            ref float xn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, n);
                             ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
-                            for (int k = 0; k < 4; k++)
+                            // Input channel k through xk and wk, moved on after each channel but the last: a reference
+                            // past the end of a buffer is not allowed.
+                            ref float xk = ref xn;
+                            ref float wk = ref wm;
+                            for (int k = 0; ; k++)
                             {
-                                var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                    (nuint)(k * 36));
-                                var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk,
-                                    (nuint)(k * 36 + 4));
-                                var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                    k));
+                                var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk);
+                                var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk, (nuint)(4));
+                                var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                    0));
                                 c00 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b0, c00);
                                 c01 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b1, c01);
-                                var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                    4 + k));
+                                var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                    4));
                                 c10 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b0, c10);
                                 c11 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b1, c11);
+                                if (k == 3)
+                                {
+                                    break;
+                                }
+
+                                xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 36);
+                                wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1);
                             }
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + n));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c01, ref y,
@@ -330,17 +390,28 @@ namespace Snapshots
                     {
                         global::System.Runtime.Intrinsics.Vector128<float> c00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> c10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 32);
+                        ref float xn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 32);
                         ref float wm = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0 * 4);
-                        for (int k = 0; k < 4; k++)
+                        // Input channel k through xk and wk, moved on after each channel but the last: a reference past
+                        // the end of a buffer is not allowed.
+                        ref float xk = ref xn;
+                        ref float wk = ref wm;
+                        for (int k = 0; ; k++)
                         {
-                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk, (nuint)(k * 36));
-                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                k));
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xk);
+                            var a0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                0));
                             c00 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a0, b0, c00);
-                            var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wm,
-                                4 + k));
+                            var a1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk,
+                                4));
                             c10 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(a1, b0, c10);
+                            if (k == 3)
+                            {
+                                break;
+                            }
+
+                            xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 36);
+                            wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1);
                         }
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c00, ref y, (nuint)(0 * 36 + 32));
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c10, ref y, (nuint)((0 + 1) * 36 + 32));

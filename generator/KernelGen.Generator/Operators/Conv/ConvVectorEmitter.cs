@@ -343,7 +343,7 @@ namespace KernelGen.Generator.Operators.Conv
 
             writer.WriteLine(Code.Derive(l.Element, "xk", l.Flat ? "copiesStart" : "paddedStart", input));
             writer.WriteLine(Code.Derive(l.Element, "wk", "weightStart", $"(g * {g.OutputChannelsPerGroup} + m) * {g.InputChannelsPerGroup * g.KernelTaps}"));
-            ChannelLoop.Write(writer, l.Element, g.InputChannelsPerGroup, new[] { ("xj", "xk", l.Flat ? l.CopyPlane : l.PaddedPlane), ("wj", "wk", g.KernelTaps) },
+            ChannelLoop.Write(writer, l.Element, "j", g.InputChannelsPerGroup, new[] { ("xj", "xk", l.Flat ? l.CopyPlane : l.PaddedPlane), ("wj", "wk", g.KernelTaps) },
                 () => WriteTaps(writer, l, tile, starts, Acc));
 
             if (!l.Spec.Activation.IsNone && ActivationWriter.IsFusedInRegisters(l.Spec.Activation))

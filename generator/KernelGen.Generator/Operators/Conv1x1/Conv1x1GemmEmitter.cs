@@ -125,8 +125,8 @@ namespace KernelGen.Generator.Operators.Conv1x1
         }
 
         /// <summary>
-        /// rows x vectors accumulators; each k broadcasts one weight per row and loads one input vector per column. Row k
-        /// of the input is indexed from the tile's start (never a reference moved past the end of the input after the last k).
+        /// rows x vectors accumulators; each k broadcasts one weight per row and loads one input vector per column, at
+        /// constant offsets from row k of the input and column k of the weights (<see cref="ChannelLoop"/>).
         /// </summary>
         private static void WriteTile(IndentedWriter writer, Gemm gemm, string element, int rows, int vectors, string row, string column)
         {
@@ -137,24 +137,24 @@ namespace KernelGen.Generator.Operators.Conv1x1
                 writer.WriteLine($"{v.Type}<{element}> {string.Join(", ", Enumerable.Range(0, vectors).Select(j => $"c{i}{j} = {start}"))};");
             }
 
-            writer.WriteLine(Code.Derive(element, "xk", "x", column));
+            writer.WriteLine(Code.Derive(element, "xn", "x", column));
             writer.WriteLine(Code.Derive(element, "wm", "w", $"{Code.Times(row, gemm.K)}"));
-            using (writer.Block($"for (int k = 0; k < {gemm.K}; k++)"))
+            ChannelLoop.Write(writer, element, "k", gemm.K, new[] { ("xk", "xn", gemm.N), ("wk", "wm", 1) }, () =>
             {
                 for (int j = 0; j < vectors; j++)
                 {
-                    writer.WriteLine($"var b{j} = {v.Load("xk", Code.Affine("k", gemm.N, j * gemm.Lanes))};");
+                    writer.WriteLine($"var b{j} = {v.Load("xk", Literals.Int(j * gemm.Lanes))};");
                 }
 
                 for (int i = 0; i < rows; i++)
                 {
-                    writer.WriteLine($"var a{i} = {v.Broadcast(Code.At("wm", i == 0 ? "k" : $"{i * gemm.K} + k"))};");
+                    writer.WriteLine($"var a{i} = {v.Broadcast(Code.At("wk", Literals.Int(i * gemm.K)))};");
                     for (int j = 0; j < vectors; j++)
                     {
                         writer.WriteLine($"c{i}{j} = {v.Fma($"a{i}", $"b{j}", $"c{i}{j}")};");
                     }
                 }
-            }
+            });
 
             for (int i = 0; i < rows; i++)
             {

@@ -393,7 +393,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             int depthTaps = l.Depth.Taps(set.Rd);
             // Input channel j's reads and weights through references moved on per channel, so that every load below is at
             // a constant offset from one of them (an int offset costs an add and a sign extension per load).
-            ChannelLoop.Write(writer, l.Element, l.InputChannelsPerGroup, new[] { ("xj", "xk", l.ChannelStride), ("wj", "wk", l.ChannelWeights) }, () =>
+            ChannelLoop.Write(writer, l.Element, "j", l.InputChannelsPerGroup, new[] { ("xj", "xk", l.ChannelStride), ("wj", "wk", l.ChannelWeights) }, () =>
             {
                 IDisposable? depthLoop = null;
                 int mostPlaneTaps = set.Rws.Max(rw => l.Rows.Taps(rh) * l.Columns.Taps(rw));
