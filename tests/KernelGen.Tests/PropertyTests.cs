@@ -73,7 +73,7 @@ public sealed class PropertyKernels
 
     public const int RandomConv1x1s = 16;
 
-    public const int FixedConv1x1s = 2;
+    public const int FixedConv1x1s = 4;
 
     public const int RandomConvs = 40;
 
@@ -191,6 +191,9 @@ public sealed class PropertyKernels
             // Positions that are not a whole number of vectors, in loops: the last vector overlaps the one before.
             (Name: "PW16", Cin: 8, Cout: 6, Size: [37], Groups: 1, Bias: true),
             (Name: "PW17", Cin: 6, Cout: 4, Size: [5, 9], Groups: 2, Bias: false),
+            // Channels 4 KiB apart (512 doubles), more than an L1 set holds: the 128-bit tiles read a copy with them spaced.
+            (Name: "PW18", Cin: 12, Cout: 6, Size: [16, 32], Groups: 1, Bias: true),
+            (Name: "PW19", Cin: 20, Cout: 4, Size: [512], Groups: 2, Bias: false),
         ]).ToArray();
         foreach (var c in Conv1x1s)
         {
@@ -522,11 +525,13 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
             string.Join("\n", file.Split('\n').Where(line => line.Contains("flat", StringComparison.Ordinal) || line.Contains("copies", StringComparison.Ordinal)).Take(10)));
     }
 
-    /// <summary>The layers above whose channels lie 4 KiB apart read a copy with its channels spaced, with Vector128.</summary>
+    /// <summary>The transposed and 1x1 convolutions above whose channels lie 4 KiB apart read a copy with its channels spaced, with Vector128.</summary>
     [Theory]
     [InlineData("CT63")]
     [InlineData("CT64")]
     [InlineData("CT65")]
+    [InlineData("PW18")]
+    [InlineData("PW19")]
     public void Channels_4_KiB_apart_are_copied_further_apart(string name)
     {
         string file = Assert.Single(kernels.Generated, file => file.Contains($".{name}, element type", StringComparison.Ordinal));

@@ -47,6 +47,10 @@ namespace KernelGen.Generator.Operators
             return 0;
         }
 
+        /// <summary>The generated comment that says why a buffer's channels have <paramref name="slack"/> elements after them.</summary>
+        public static string SlackComment(int slack, long channelBytes) =>
+            $"// The {slack} elements after each channel are never read: {channelBytes}-byte channels would put the same place of every channel in one set of the L1 cache, and a tile reads only part of each line.";
+
         /// <summary>The most lines that the first byte of <paramref name="channels"/> channels puts into any one set.</summary>
         private static int MostLinesInOneSet(long strideBytes, int channels) =>
             Enumerable.Range(0, channels).GroupBy(c => (int)(c * strideBytes / LineBytes % Sets)).Max(set => set.Count());

@@ -186,7 +186,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
                 if (l.ChannelSlack > 0)
                 {
-                    writer.WriteLine($"// The {l.ChannelSlack} elements after each channel are never read: {(l.ChannelStride - l.ChannelSlack) * l.ElementBytes}-byte channels would put the same place of every channel in one set of the L1 cache, and a tile reads only part of each line.");
+                    writer.WriteLine(CacheSets.SlackComment(l.ChannelSlack, (long)(l.ChannelStride - l.ChannelSlack) * l.ElementBytes));
                 }
 
                 writer.WriteLine($"{l.Element}[] rented = global::System.Buffers.ArrayPool<{l.Element}>.Shared.Rent({l.PaddedLength});");
