@@ -8,13 +8,15 @@ namespace KernelGen.Generator.Operators
     /// indexed by address bits 6-11 (64 sets of 64-byte lines) and hold 8-12 lines per set: the same place of channels
     /// 4 KiB apart (a 32x32 or 16x16x16 float plane, a row of 1024) falls into one set, so a tile that reads part of a
     /// line of each of 64 channels finds that line evicted when the next tile comes for the rest of it, and every
-    /// read goes to L2. Adding a line's worth of slack to the channel stride spreads them over the sets (measured on
-    /// U-Net 64->32 at 32x32 with Vector128 tiles of 2 vectors: 700 -> 620 us with the copy; tiles that read whole
-    /// lines, 154 -> 159 us: the copy costs more than it saves there).
+    /// read goes to L2. Adding a line's worth of slack to the channel stride spreads them over the sets. Measured with
+    /// Vector128 tiles of 2 vectors: U-Net 64->32 at 32x32, 698-715 -> 613-646 us with the copy; a 1x1 convolution
+    /// 64->64 over 32x32, 276-283 -> 242-245 us. Tiles that read whole lines gain less than the copy costs (AVX-512:
+    /// U-Net 154 -> 159 us). Used by the transposed and the 1x1 convolution; <c>[Conv]</c> ran no slower at 4 KiB
+    /// strides (3x3 over 62x62, padded to 64x64: 33 GFLOP/s with Vector128; over 63x63, 29-30), so it keeps its strides.
     /// </summary>
     internal static class CacheSets
     {
-        public const int LineBytes = 64;
+        private const int LineBytes = 64;
 
         private const int Sets = 64;
 
