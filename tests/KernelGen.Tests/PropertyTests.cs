@@ -466,7 +466,7 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [InlineData("Conv", "for (int column = 0; column <")]
     [InlineData("Conv", "for (int t = 0; t <")]
     [InlineData("Conv", "// column phase 1:")]
-    [InlineData("Conv", "each vector goes through the stack")]
+    [InlineData("Conv", "lanes are stored, from registers")]
     [InlineData("Conv1x1", "_Vector512(")]
     [InlineData("Conv1x1", "fewer than a vector: one vector ending")]
     [InlineData("Conv1x1", "// Form: loops with constant bounds")]

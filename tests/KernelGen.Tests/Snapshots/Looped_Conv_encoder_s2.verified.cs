@@ -1025,9 +1025,7 @@ namespace Snapshots
                     ref float paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
                     ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                     ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                    // Rows of 7 columns: each vector goes through the stack, then its 7 columns to the output.
-                    global::System.Span<float> lanes = stackalloc float[8];
-                    ref float lanesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
+                    // Rows of 7 columns: of each vector, the first 7 lanes are stored, from registers.
                     for (int c = 0; c < 8; c++)
                     {
                         for (int i0 = 0; i0 < 14; i0++)
@@ -1253,90 +1251,138 @@ namespace Snapshots
                                     xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 288);
                                     wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                                 }
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 0)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_1_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 7)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_2_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 14)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c1_0_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 49)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c1_1_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 56)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c1_2_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 63)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c2_0_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 98)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c2_1_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 105)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c2_2_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 112)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c3_0_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 147)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c3_1_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 154)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c3_2_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 161)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(c0_0_0),
+                                        ref outputStart, (nuint)((g * 16 + m) * 49 + row * 7 + 0));
+                                    var rest128 = global::System.Runtime.Intrinsics.Vector256.GetUpper(c0_0_0);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 0 + 4) = rest128[0];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 0 + 5) = rest128[1];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 0 + 6) = rest128[2];
+                                }
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(c0_1_0),
+                                        ref outputStart, (nuint)((g * 16 + m) * 49 + row * 7 + 7));
+                                    var rest128 = global::System.Runtime.Intrinsics.Vector256.GetUpper(c0_1_0);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 7 + 4) = rest128[0];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 7 + 5) = rest128[1];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 7 + 6) = rest128[2];
+                                }
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(c0_2_0),
+                                        ref outputStart, (nuint)((g * 16 + m) * 49 + row * 7 + 14));
+                                    var rest128 = global::System.Runtime.Intrinsics.Vector256.GetUpper(c0_2_0);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 14 + 4) = rest128[0];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 14 + 5) = rest128[1];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 14 + 6) = rest128[2];
+                                }
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(c1_0_0),
+                                        ref outputStart, (nuint)((g * 16 + m) * 49 + row * 7 + 49));
+                                    var rest128 = global::System.Runtime.Intrinsics.Vector256.GetUpper(c1_0_0);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 49 + 4) = rest128[0];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 49 + 5) = rest128[1];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 49 + 6) = rest128[2];
+                                }
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(c1_1_0),
+                                        ref outputStart, (nuint)((g * 16 + m) * 49 + row * 7 + 56));
+                                    var rest128 = global::System.Runtime.Intrinsics.Vector256.GetUpper(c1_1_0);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 56 + 4) = rest128[0];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 56 + 5) = rest128[1];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 56 + 6) = rest128[2];
+                                }
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(c1_2_0),
+                                        ref outputStart, (nuint)((g * 16 + m) * 49 + row * 7 + 63));
+                                    var rest128 = global::System.Runtime.Intrinsics.Vector256.GetUpper(c1_2_0);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 63 + 4) = rest128[0];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 63 + 5) = rest128[1];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 63 + 6) = rest128[2];
+                                }
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(c2_0_0),
+                                        ref outputStart, (nuint)((g * 16 + m) * 49 + row * 7 + 98));
+                                    var rest128 = global::System.Runtime.Intrinsics.Vector256.GetUpper(c2_0_0);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 98 + 4) = rest128[0];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 98 + 5) = rest128[1];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 98 + 6) = rest128[2];
+                                }
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(c2_1_0),
+                                        ref outputStart, (nuint)((g * 16 + m) * 49 + row * 7 + 105));
+                                    var rest128 = global::System.Runtime.Intrinsics.Vector256.GetUpper(c2_1_0);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 105 + 4) = rest128[0];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 105 + 5) = rest128[1];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 105 + 6) = rest128[2];
+                                }
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(c2_2_0),
+                                        ref outputStart, (nuint)((g * 16 + m) * 49 + row * 7 + 112));
+                                    var rest128 = global::System.Runtime.Intrinsics.Vector256.GetUpper(c2_2_0);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 112 + 4) = rest128[0];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 112 + 5) = rest128[1];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 112 + 6) = rest128[2];
+                                }
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(c3_0_0),
+                                        ref outputStart, (nuint)((g * 16 + m) * 49 + row * 7 + 147));
+                                    var rest128 = global::System.Runtime.Intrinsics.Vector256.GetUpper(c3_0_0);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 147 + 4) = rest128[0];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 147 + 5) = rest128[1];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 147 + 6) = rest128[2];
+                                }
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(c3_1_0),
+                                        ref outputStart, (nuint)((g * 16 + m) * 49 + row * 7 + 154));
+                                    var rest128 = global::System.Runtime.Intrinsics.Vector256.GetUpper(c3_1_0);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 154 + 4) = rest128[0];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 154 + 5) = rest128[1];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 154 + 6) = rest128[2];
+                                }
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(c3_2_0),
+                                        ref outputStart, (nuint)((g * 16 + m) * 49 + row * 7 + 161));
+                                    var rest128 = global::System.Runtime.Intrinsics.Vector256.GetUpper(c3_2_0);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 161 + 4) = rest128[0];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 161 + 5) = rest128[1];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 161 + 6) = rest128[2];
+                                }
                             }
                         }
                         {
@@ -1437,34 +1483,50 @@ namespace Snapshots
                                     xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 288);
                                     wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                                 }
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 0)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c1_0_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 49)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c2_0_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 98)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c3_0_0, ref lanesStart,
-                                    (nuint)(0));
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                                    (g * 16 + m) * 49 + row * 7 + 147)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanesStart,
-                                    0)),
-                                    7 * sizeof(float));
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(c0_0_0),
+                                        ref outputStart, (nuint)((g * 16 + m) * 49 + row * 7 + 0));
+                                    var rest128 = global::System.Runtime.Intrinsics.Vector256.GetUpper(c0_0_0);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 0 + 4) = rest128[0];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 0 + 5) = rest128[1];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 0 + 6) = rest128[2];
+                                }
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(c1_0_0),
+                                        ref outputStart, (nuint)((g * 16 + m) * 49 + row * 7 + 49));
+                                    var rest128 = global::System.Runtime.Intrinsics.Vector256.GetUpper(c1_0_0);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 49 + 4) = rest128[0];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 49 + 5) = rest128[1];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 49 + 6) = rest128[2];
+                                }
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(c2_0_0),
+                                        ref outputStart, (nuint)((g * 16 + m) * 49 + row * 7 + 98));
+                                    var rest128 = global::System.Runtime.Intrinsics.Vector256.GetUpper(c2_0_0);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 98 + 4) = rest128[0];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 98 + 5) = rest128[1];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 98 + 6) = rest128[2];
+                                }
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(c3_0_0),
+                                        ref outputStart, (nuint)((g * 16 + m) * 49 + row * 7 + 147));
+                                    var rest128 = global::System.Runtime.Intrinsics.Vector256.GetUpper(c3_0_0);
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 147 + 4) = rest128[0];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 147 + 5) = rest128[1];
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (g * 16 + m)
+                                        * 49 + row * 7 + 147 + 6) = rest128[2];
+                                }
                             }
                         }
                     }

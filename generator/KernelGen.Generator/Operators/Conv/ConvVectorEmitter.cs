@@ -78,9 +78,7 @@ namespace KernelGen.Generator.Operators.Conv
                 writer.WriteLine(Code.StartRef(l.Element, "output"));
                 if (l.PartialRow)
                 {
-                    writer.WriteLine($"// Rows of {l.OutputColumns} columns: each vector goes through the stack, then its {l.OutputColumns} columns to the output.");
-                    writer.WriteLine($"global::System.Span<{l.Element}> lanes = stackalloc {l.Element}[{l.Lanes}];");
-                    writer.WriteLine(Code.StartRef(l.Element, "lanes"));
+                    writer.WriteLine($"// Rows of {l.OutputColumns} columns: of each vector, the first {l.OutputColumns} lanes are stored, from registers.");
                 }
 
                 WritePaddedCopy(writer, l);
@@ -364,8 +362,7 @@ namespace KernelGen.Generator.Operators.Conv
                     {
                         if (l.PartialRow)
                         {
-                            writer.WriteLine(v.Store(Acc(c, r, j), "lanesStart", "0"));
-                            writer.WriteLine(Code.CopyElements(l.Element, "outputStart", row, "lanesStart", "0", l.OutputColumns));
+                            v.WriteStoreFirst(writer, Acc(c, r, j), l.OutputColumns, l.ElementType, "outputStart", row);
                         }
                         else
                         {
