@@ -49,6 +49,10 @@ namespace KernelGen.Generator.Operators
             return 0;
         }
 
+        /// <summary>The generated comment over a copy made only to space the channels.</summary>
+        public static string SpacedCopyComment(int stride) =>
+            $"// The input, copied to a pooled buffer (no allocation once the pool holds one) with its channels {stride} elements apart.";
+
         /// <summary>The generated comment that says why a buffer's channels have <paramref name="slack"/> elements after them.</summary>
         public static string SlackComment(int slack, long channelBytes) =>
             $"// The {slack} elements after each channel are never read: {channelBytes}-byte channels would put the same place of every channel in one set of the L1 cache, and a tile reads only part of each line.";

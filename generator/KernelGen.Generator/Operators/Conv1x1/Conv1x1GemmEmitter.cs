@@ -50,7 +50,7 @@ namespace KernelGen.Generator.Operators.Conv1x1
 
                 // Channels whose rows crowd into a few L1 sets (see CacheSets) are copied a few lines further apart.
                 int length = spec.Groups * gemm.K * gemm.InputStride;
-                writer.WriteLine($"// The input, copied to a pooled buffer (no allocation once the pool holds one) with its channels {gemm.InputStride} elements apart.");
+                writer.WriteLine(CacheSets.SpacedCopyComment(gemm.InputStride));
                 writer.WriteLine(CacheSets.SlackComment(gemm.ChannelSlack, (long)gemm.N * gemm.ElementBytes));
                 writer.WriteLine($"{element}[] rented = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({length});");
                 using (writer.Block("try"))

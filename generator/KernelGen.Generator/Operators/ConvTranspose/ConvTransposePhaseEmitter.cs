@@ -181,7 +181,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 }
                 else
                 {
-                    writer.WriteLine($"// The input, copied to a pooled buffer (no allocation once the pool holds one) with its channels {l.ChannelStride} elements apart.");
+                    writer.WriteLine(CacheSets.SpacedCopyComment(l.ChannelStride));
                 }
 
                 if (l.ChannelSlack > 0)
