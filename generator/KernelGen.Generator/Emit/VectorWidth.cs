@@ -61,7 +61,7 @@ namespace KernelGen.Generator.Emit
 
         public string Type => "global::System.Runtime.Intrinsics." + Name;
 
-        public int Lanes(ElementType element) => Bytes / (element == ElementType.Float ? 4 : 8);
+        public int Lanes(ElementType element) => Bytes / element.Bytes();
 
         /// <summary>
         /// Writes the dispatch to <c>{method}_{width}</c>. The vector multiply-add arrived in .NET 9: older targets keep
@@ -145,7 +145,7 @@ namespace KernelGen.Generator.Emit
                 return;
             }
 
-            int elementBytes = element == ElementType.Float ? sizeof(float) : sizeof(double);
+            int elementBytes = element.Bytes();
             string vector = value, type = Type;
             int size = Lanes(element), position = 0, left = count;
             string At(int at) => at == 0 ? offset : $"{offset} + {Literals.Int(at)}";

@@ -7,6 +7,12 @@ namespace KernelGen.Generator.Model
         Double,
     }
 
+    internal static class ElementTypes
+    {
+        /// <summary>The bytes of one element: 4 for float, 8 for double.</summary>
+        public static int Bytes(this ElementType type) => type == ElementType.Float ? sizeof(float) : sizeof(double);
+    }
+
     /// <summary>
     /// What the generated implementation must repeat of the user's partial method, and the shapes it declares.
     /// </summary>

@@ -219,7 +219,7 @@ namespace KernelGen.Generator.Operators.Conv1x1
                 ChannelSlack = CacheSets.StrideSlack(N, ElementBytes, K, VectorsPerTile * width.Bytes);
             }
 
-            public int ElementBytes => Element == ElementType.Float ? sizeof(float) : sizeof(double);
+            public int ElementBytes => Element.Bytes();
 
             /// <summary>Unused elements after each input channel of the copy the tiles read; 0 when they read the input itself.</summary>
             public int ChannelSlack { get; }

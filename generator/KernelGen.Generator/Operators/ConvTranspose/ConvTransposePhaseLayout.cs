@@ -249,7 +249,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// <summary>The bytes of weights that feed one output channel: every input channel of its group, every tap.</summary>
         public long OutputChannelWeightBytes => (long)InputChannelsPerGroup * KernelTaps * ElementBytes;
 
-        public int ElementBytes => ElementType == ElementType.Float ? sizeof(float) : sizeof(double);
+        public int ElementBytes => ElementType.Bytes();
 
         /// <summary>Weights from one input channel of a group to all its output channels: the step from channel j to j + 1.</summary>
         public int ChannelWeights => OutputChannelsPerGroup * KernelTaps;

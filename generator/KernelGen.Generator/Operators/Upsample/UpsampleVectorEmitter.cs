@@ -72,7 +72,7 @@ namespace KernelGen.Generator.Operators.Upsample
                 writer.WriteLine(Code.StartRef(element, "input"));
                 writer.WriteLine(Code.StartRef(element, "output"));
                 int rowsLength = rank == 1 ? 0 : l.InputRows * l.OutputWidth;
-                bool pooled = rowsLength * (l.Signature.ElementType == ElementType.Float ? 4 : 8) > StackLimitBytes;
+                bool pooled = rowsLength * l.Signature.ElementType.Bytes() > StackLimitBytes;
                 if (pooled)
                 {
                     writer.WriteLine($"// [{l.InputRows} x {l.OutputWidth}] rows are too many for the stack: borrowed from the pool, no allocation once it holds one.");
