@@ -11,7 +11,7 @@ namespace KernelGen.Tests;
 public sealed class SafeTensorsTests
 {
     /// <summary>A file of the given header text and data bytes, the header length written as the format says.</summary>
-    private static byte[] File(string header, byte[] data)
+    internal static byte[] File(string header, byte[] data)
     {
         byte[] json = Encoding.UTF8.GetBytes(header);
         var bytes = new byte[8 + json.Length + data.Length];
@@ -21,7 +21,7 @@ public sealed class SafeTensorsTests
         return bytes;
     }
 
-    private static byte[] Singles(params float[] values)
+    internal static byte[] Singles(params float[] values)
     {
         var bytes = new byte[values.Length * 4];
         for (int i = 0; i < values.Length; i++)
@@ -138,11 +138,11 @@ public sealed class SafeTensorsTests
         { "truncated before the header length", [1, 2, 3, 4, 5], "it is 5 bytes long, shorter than the 8-byte header length it must start with" },
         { "header length past the end", Truncate(TwoTensors(), 20), "runs past the end of the file (12 bytes follow it; truncated?)" },
         { "data cut short", Truncate(TwoTensors(), TwoTensors().Length - 3), "tensor 'layer.bias' has data offsets [24, 40], outside the data section of 37 bytes" },
-        { "malformed JSON: trailing comma", File("""{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},}""", Singles(1)), "malformed JSON at character 55 (counting from 1): expected a member name in double quotes, found '}'" },
-        { "malformed JSON: unclosed", File("""{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}""", Singles(1)), "expected '}', found the end of the header" },
-        { "malformed JSON: bare word", File("""{"x":{"dtype":F32}}""", []), "malformed JSON at character 15 (counting from 1): expected a value, found 'F'" },
+        { "malformed JSON: trailing comma", File("""{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},}""", Singles(1)), "malformed JSON at byte 55 of the header (counting from 1): expected a member name in double quotes, found '}'" },
+        { "malformed JSON: unclosed", File("""{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}""", Singles(1)), "expected ',' or '}', found the end of the header" },
+        { "malformed JSON: bare word", File("""{"x":{"dtype":F32}}""", []), "malformed JSON at byte 15 of the header (counting from 1): expected a value, found 'F'" },
         { "malformed JSON: leading zero", File("""{"x":{"dtype":"F32","shape":[01],"data_offsets":[0,4]}}""", Singles(1)), "expected a number (digits, no leading zero)" },
-        { "duplicate name", File("""{"x":{},"x":{}}""", []), "expected no second member named \"x\"" },
+        { "duplicate name", File("""{"x":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},"x":{}}""", []), "expected no second member named \"x\"" },
         { "not an object", File("[1, 2]", []), "its header is not a JSON object of tensor names" },
         { "not UTF-8", File("{}", []).Select((b, i) => i == 8 ? (byte)0xFF : b).ToArray(), "its header is not UTF-8 text" },
         { "overlap", File("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}""", Singles(1, 2, 3)), "the data of tensors 'a' [0, 8] and 'b' [4, 12] overlap" },
@@ -150,13 +150,13 @@ public sealed class SafeTensorsTests
         { "unclaimed tail", File("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", Singles(1, 2)), "the data section has 8 bytes, but the tensors end at byte 4" },
         { "offsets reversed", File("""{"a":{"dtype":"F32","shape":[0],"data_offsets":[4,0]}}""", Singles(1)), "tensor 'a' has data offsets [4, 0], outside the data section of 4 bytes" },
         { "bytes disagree with the shape", File("""{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}""", Singles(1, 2)), "tensor 'a' of shape [3] and dtype F32 needs 12 bytes, but its offsets [0, 8] hold 8" },
-        { "negative dimension", File("""{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}""", Singles(1)), "tensor 'a' has shape [-1]; each must be a whole number from 0 to" },
-        { "fractional offset", File("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4.5]}}""", Singles(1)), "tensor 'a' has data_offsets [0, 4.5]" },
-        { "three offsets", File("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4,4]}}""", Singles(1)), "tensor 'a' has 3 data offsets; it needs two, [begin, end]" },
+        { "negative dimension", File("""{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}""", Singles(1)), "tensor 'a' has shape [-1]; it must be an array of whole numbers from 0 to 2147483647" },
+        { "fractional offset", File("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4.5]}}""", Singles(1)), "tensor 'a' has data_offsets [0,4.5]; it must be two whole numbers, [begin, end]" },
+        { "three offsets", File("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4,4]}}""", Singles(1)), "tensor 'a' has data_offsets [0,4,4] (3 numbers); it must be two whole numbers, [begin, end]" },
         { "unknown dtype", File("""{"a":{"dtype":"F12","shape":[1],"data_offsets":[0,4]}}""", Singles(1)), "tensor 'a' has dtype 'F12', which the format does not define" },
-        { "no dtype", File("""{"a":{"shape":[1],"data_offsets":[0,4]}}""", Singles(1)), "tensor 'a' has no dtype string" },
-        { "entry not an object", File("""{"a":[1]}""", []), "the entry of tensor 'a' is not an object" },
-        { "metadata not strings", File("""{"__metadata__":{"epochs":3}}""", []), "its __metadata__ is not an object of strings" },
+        { "no dtype", File("""{"a":{"shape":[1],"data_offsets":[0,4]}}""", Singles(1)), "tensor 'a' has no dtype: its entry is {\"shape\":[1],\"data_offsets\":[0,4]}" },
+        { "entry not an object", File("""{"a":[1]}""", []), "the entry of tensor 'a' is [1], not an object" },
+        { "metadata not strings", File("""{"__metadata__":{"epochs":3}}""", []), "its __metadata__ is not an object of strings: \"epochs\" is 3" },
     };
 
     private static byte[] Truncate(byte[] bytes, int length) => bytes[..length];

@@ -6,196 +6,474 @@ using System.Text;
 namespace KernelGen.Weights
 {
     /// <summary>
-    /// The JSON a safetensors header is written in, read by the smallest parser that checks it fully: objects, arrays,
-    /// strings with escapes, numbers, true, false and null. KernelGen.dll has no dependencies; System.Text.Json would
-    /// add one to every user's program for this one header. A value is a <see cref="Dictionary{TKey, TValue}"/>
-    /// (string keys), a <see cref="List{T}"/>, a string, a <see cref="decimal"/> or <see cref="double"/>, a bool or null.
+    /// A forward-only reader of the JSON a safetensors header is written in, over its UTF-8 bytes: the caller walks the
+    /// structure it expects (objects, arrays, strings, whole numbers) and skips, while checking, whatever it does not
+    /// need. Nothing is built that the caller does not keep, so time and memory are linear in the header with a small
+    /// constant (a 100 MB header of tensor entries in about a second). KernelGen.dll has no dependencies;
+    /// System.Text.Json would add one to every user's program for this one header. The bytes are checked as UTF-8 before
+    /// any of them is read.
     /// </summary>
     internal sealed class HeaderJson
     {
-        private readonly string _text;
+        /// <summary>How deeply values may nest; deeper is refused rather than recursed into.</summary>
+        public const int MaxDepth = 64;
+
+        /// <summary>How many characters of a value a message quotes before it shortens the rest.</summary>
+        private const int QuotedLength = 80;
+
+        private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+        private readonly byte[] _bytes;
+        private readonly int _start;
+        private readonly int _end;
         private int _at;
 
-        private HeaderJson(string text) => _text = text;
-
-        /// <summary>The value the text holds; <see cref="JsonError"/> with the position and what was expected when it is not JSON.</summary>
-        public static object? Parse(string text)
+        /// <summary>A reader of <paramref name="length"/> bytes from <paramref name="start"/>, already checked to be UTF-8.</summary>
+        public HeaderJson(byte[] bytes, int start, int length)
         {
-            var parser = new HeaderJson(text);
-            object? value = parser.Value(depth: 0);
-            parser.SkipSpace();
-            if (parser._at != text.Length)
+            _bytes = bytes;
+            _start = start;
+            _end = start + length;
+            _at = start;
+        }
+
+        /// <summary>True when the bytes are UTF-8 text (without decoding them into a string).</summary>
+        public static bool IsUtf8(byte[] bytes, int start, int length)
+        {
+            try
             {
-                throw parser.Error("the end of the header after the top-level value");
+                StrictUtf8.GetCharCount(bytes, start, length);
+                return true;
+            }
+            catch (DecoderFallbackException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>Where the next value starts, for <see cref="Quote"/> after it has been read.</summary>
+        public int Position
+        {
+            get
+            {
+                SkipSpace();
+                return _at;
+            }
+        }
+
+        /// <summary>Reads the opening brace of an object; the members follow through <see cref="NextMember"/>.</summary>
+        public void OpenObject() => Expect((byte)'{', "an object");
+
+        /// <summary>
+        /// The next member's name, with the reader at its value; null after the closing brace. <paramref name="first"/>
+        /// is true before the first member and is cleared here.
+        /// </summary>
+        public string? NextMember(ref bool first, out int nameAt, string[]? known = null)
+        {
+            SkipSpace();
+            nameAt = _at;
+            if (first && Peek() == '}')
+            {
+                _at++;
+                return null;
+            }
+
+            if (!first)
+            {
+                if (Peek() == '}')
+                {
+                    _at++;
+                    return null;
+                }
+
+                Expect((byte)',', "',' or '}'");
+                SkipSpace();
+            }
+
+            first = false;
+            if (Peek() != '"')
+            {
+                throw Error("a member name in double quotes");
+            }
+
+            nameAt = _at;
+            string name = ReadString(known);
+            SkipSpace();
+            Expect((byte)':', "':'");
+            return name;
+        }
+
+        /// <summary>Reads the opening bracket of an array; its items follow through <see cref="NextItem"/>.</summary>
+        public void OpenArray() => Expect((byte)'[', "an array");
+
+        /// <summary>True with the reader at the next item; false after the closing bracket.</summary>
+        public bool NextItem(ref bool first)
+        {
+            SkipSpace();
+            if (Peek() == ']')
+            {
+                _at++;
+                return false;
+            }
+
+            if (!first)
+            {
+                Expect((byte)',', "',' or ']'");
+                SkipSpace();
+                if (Peek() == ']')
+                {
+                    throw Error("a value after ','");
+                }
+            }
+
+            first = false;
+            return true;
+        }
+
+        /// <summary>The next value's first character: '{', '[', '"', a digit or '-', 't', 'f' or 'n'.</summary>
+        public char PeekValue()
+        {
+            SkipSpace();
+            return Peek();
+        }
+
+        /// <summary>
+        /// A string value, its escapes decoded; a lone UTF-16 surrogate from <c>\u</c> escapes is refused, as the format's
+        /// reference reader refuses it. A string written as one of <paramref name="known"/> (ASCII, without escapes) is
+        /// that instance, not a new one: a header repeats its field names and dtypes once per tensor.
+        /// </summary>
+        public string ReadString(string[]? known = null)
+        {
+            SkipSpace();
+            Expect((byte)'"', "a string");
+            int begin = _at;
+            bool escaped = false;
+            while (true)
+            {
+                if (_at >= _end)
+                {
+                    throw Error("the closing quote of a string");
+                }
+
+                byte b = _bytes[_at];
+                if (b == '"')
+                {
+                    break;
+                }
+
+                if (b < 0x20)
+                {
+                    throw Error("no control character inside a string");
+                }
+
+                if (b == '\\')
+                {
+                    escaped = true;
+                    _at++;
+                    if (_at >= _end)
+                    {
+                        throw Error("an escape after '\\'");
+                    }
+                }
+
+                _at++;
+            }
+
+            int stop = _at;
+            _at++;
+            if (escaped)
+            {
+                return Unescape(begin, stop);
+            }
+
+            return Known(begin, stop, known) ?? Encoding.UTF8.GetString(_bytes, begin, stop - begin);
+        }
+
+        private string? Known(int begin, int stop, string[]? known)
+        {
+            if (known is null)
+            {
+                return null;
+            }
+
+            foreach (string candidate in known)
+            {
+                if (candidate.Length == stop - begin && Matches(candidate))
+                {
+                    return candidate;
+                }
+            }
+
+            return null;
+
+            bool Matches(string candidate)
+            {
+                for (int i = 0; i < candidate.Length; i++)
+                {
+                    if (_bytes[begin + i] != candidate[i])
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+        }
+
+        /// <summary>
+        /// A number, as its whole value when it is written as digits alone (no sign, fraction or exponent) and is at
+        /// most <paramref name="maximum"/>; null for any other number. <see cref="Error"/> when it is not a number.
+        /// </summary>
+        private ulong? ReadWhole(ulong maximum)
+        {
+            SkipSpace();
+            int begin = _at;
+            SkipNumber();
+            ulong value = 0;
+            for (int i = begin; i < _at; i++)
+            {
+                int digit = _bytes[i] - '0';
+                if (digit < 0 || digit > 9 || value > (maximum - (ulong)digit) / 10)
+                {
+                    return null;
+                }
+
+                value = (value * 10) + (ulong)digit;
             }
 
             return value;
         }
 
-        private object? Value(int depth)
+        /// <summary>
+        /// An array of whole numbers no larger than <paramref name="maximum"/>, each converted by <paramref name="convert"/>
+        /// into an array of exactly their count; null, with the whole value skipped (and checked), when it is anything
+        /// else: not an array, or an item that is a fraction, a sign, an exponent, too large, or not a number.
+        /// </summary>
+        public T[]? ReadWholeNumbers<T>(ulong maximum, System.Func<ulong, T> convert)
         {
-            if (depth > 64)
+            int begin = Position;
+            int count = CountNumbers();
+            if (count < 0)
             {
-                throw Error("at most 64 levels of nesting");
+                SkipValue(depth: 2);
+                return null;
             }
 
-            SkipSpace();
-            if (_at >= _text.Length)
+            var items = new T[count];
+            bool whole = true;
+            OpenArray();
+            bool first = true;
+            for (int i = 0; NextItem(ref first); i++)
             {
-                throw Error("a value");
+                ulong? value = ReadWhole(maximum);
+                whole &= value is not null;
+                items[i] = whole ? convert(value!.Value) : default!;
             }
 
-            char c = _text[_at];
-            switch (c)
-            {
-                case '{':
-                    return Object(depth);
-                case '[':
-                    return Array(depth);
-                case '"':
-                    return String();
-                case 't':
-                    return Word("true", true);
-                case 'f':
-                    return Word("false", false);
-                case 'n':
-                    return Word("null", null);
-                default:
-                    if (c == '-' || (c >= '0' && c <= '9'))
-                    {
-                        return Number();
-                    }
-
-                    throw Error("a value");
-            }
+            return whole ? items : null;
         }
 
-        private Dictionary<string, object?> Object(int depth)
+        /// <summary>How many items the array at the reader holds when they are all numbers, found by a scan that moves nothing; -1 otherwise.</summary>
+        private int CountNumbers()
         {
-            var members = new Dictionary<string, object?>();
-            _at++;
-            SkipSpace();
-            if (Peek() == '}')
+            if (Peek() != '[')
             {
-                _at++;
-                return members;
+                return -1;
             }
 
-            while (true)
+            int commas = 0;
+            bool empty = true;
+            for (int i = _at + 1; i < _end; i++)
             {
-                SkipSpace();
-                if (Peek() != '"')
+                switch (_bytes[i])
                 {
-                    throw Error("a member name in double quotes");
-                }
-
-                int nameAt = _at;
-                string name = String();
-                if (members.ContainsKey(name))
-                {
-                    _at = nameAt;
-                    throw Error($"no second member named \"{name}\"");
-                }
-
-                SkipSpace();
-                Expect(':');
-                members[name] = Value(depth + 1);
-                SkipSpace();
-                if (Peek() == ',')
-                {
-                    _at++;
-                    continue;
-                }
-
-                Expect('}');
-                return members;
-            }
-        }
-
-        private List<object?> Array(int depth)
-        {
-            var items = new List<object?>();
-            _at++;
-            SkipSpace();
-            if (Peek() == ']')
-            {
-                _at++;
-                return items;
-            }
-
-            while (true)
-            {
-                items.Add(Value(depth + 1));
-                SkipSpace();
-                if (Peek() == ',')
-                {
-                    _at++;
-                    continue;
-                }
-
-                Expect(']');
-                return items;
-            }
-        }
-
-        private string String()
-        {
-            _at++;
-            var text = new StringBuilder();
-            while (true)
-            {
-                if (_at >= _text.Length)
-                {
-                    throw Error("the closing quote of a string");
-                }
-
-                char c = _text[_at++];
-                if (c == '"')
-                {
-                    return text.ToString();
-                }
-
-                if (c < ' ')
-                {
-                    _at--;
-                    throw Error("no control character inside a string");
-                }
-
-                if (c != '\\')
-                {
-                    text.Append(c);
-                    continue;
-                }
-
-                char escape = Peek();
-                _at++;
-                switch (escape)
-                {
-                    case '"': text.Append('"'); break;
-                    case '\\': text.Append('\\'); break;
-                    case '/': text.Append('/'); break;
-                    case 'b': text.Append('\b'); break;
-                    case 'f': text.Append('\f'); break;
-                    case 'n': text.Append('\n'); break;
-                    case 'r': text.Append('\r'); break;
-                    case 't': text.Append('\t'); break;
-                    case 'u':
-                        if (_at + 4 > _text.Length || !int.TryParse(_text.Substring(_at, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int code))
-                        {
-                            throw Error("four hexadecimal digits after \\u");
-                        }
-
-                        text.Append((char)code);
-                        _at += 4;
+                    case (byte)']':
+                        return empty ? 0 : commas + 1;
+                    case (byte)',':
+                        commas++;
+                        break;
+                    case (byte)'[': case (byte)'{': case (byte)'"': case (byte)'t': case (byte)'f': case (byte)'n':
+                        return -1;
+                    case (byte)' ': case (byte)'\t': case (byte)'\n': case (byte)'\r':
                         break;
                     default:
-                        _at--;
-                        throw Error("an escape: one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u");
+                        empty = false;
+                        break;
                 }
+            }
+
+            return -1;
+        }
+
+        /// <summary>Skips one value of any kind, checking that it is JSON (duplicate member names included).</summary>
+        public void SkipValue(int depth)
+        {
+            if (depth > MaxDepth)
+            {
+                throw Error($"at most {MaxDepth.ToString(CultureInfo.InvariantCulture)} levels of nesting");
+            }
+
+            switch (PeekValue())
+            {
+                case '{':
+                    OpenObject();
+                    var names = new HashSet<string>(System.StringComparer.Ordinal);
+                    bool first = true;
+                    while (NextMember(ref first, out int nameAt) is { } name)
+                    {
+                        if (!names.Add(name))
+                        {
+                            throw ErrorAt(nameAt, $"no second member named \"{Shorten(name)}\"");
+                        }
+
+                        SkipValue(depth + 1);
+                    }
+
+                    return;
+                case '[':
+                    OpenArray();
+                    bool firstItem = true;
+                    while (NextItem(ref firstItem))
+                    {
+                        SkipValue(depth + 1);
+                    }
+
+                    return;
+                case '"':
+                    ReadString();
+                    return;
+                case 't':
+                    Word("true");
+                    return;
+                case 'f':
+                    Word("false");
+                    return;
+                case 'n':
+                    Word("null");
+                    return;
+                default:
+                    SkipNumber();
+                    return;
             }
         }
 
-        private object Number()
+        /// <summary>Checks that only white space follows the top-level value.</summary>
+        public void End()
+        {
+            SkipSpace();
+            if (_at != _end)
+            {
+                throw Error("the end of the header after the top-level value");
+            }
+        }
+
+        /// <summary>The JSON text from <paramref name="from"/> to the reader's position, for a message: shortened past <see cref="QuotedLength"/> characters.</summary>
+        public string Quote(int from) => Shorten(Encoding.UTF8.GetString(_bytes, from, _at - from).Trim());
+
+        /// <summary>A name or text short enough for a message: its first <see cref="QuotedLength"/> characters and its length.</summary>
+        public static string Shorten(string text) => text.Length <= QuotedLength
+            ? text
+            : text.Substring(0, QuotedLength) + "... (" + text.Length.ToString(CultureInfo.InvariantCulture) + " characters)";
+
+        /// <summary>Malformed JSON at the reader's position: what was expected and what is there.</summary>
+        public JsonError Error(string expected) => ErrorAt(_at, expected);
+
+        /// <summary>Malformed JSON at byte <paramref name="at"/> of the file.</summary>
+        public JsonError ErrorAt(int at, string expected)
+        {
+            string found = at >= _end ? "the end of the header" : $"'{(char)_bytes[at]}'";
+            if (at < _end && _bytes[at] >= 0x80)
+            {
+                found = "a non-ASCII character";
+            }
+
+            return new JsonError($"malformed JSON at byte {(at - _start + 1).ToString(CultureInfo.InvariantCulture)} of the header (counting from 1): expected {expected}, found {found}");
+        }
+
+        private string Unescape(int begin, int stop)
+        {
+            var text = new StringBuilder(stop - begin);
+            int run = begin;
+            for (int i = begin; i < stop; i++)
+            {
+                if (_bytes[i] != '\\')
+                {
+                    continue;
+                }
+
+                text.Append(Encoding.UTF8.GetString(_bytes, run, i - run));
+                byte escape = _bytes[i + 1];
+                switch (escape)
+                {
+                    case (byte)'"': text.Append('"'); break;
+                    case (byte)'\\': text.Append('\\'); break;
+                    case (byte)'/': text.Append('/'); break;
+                    case (byte)'b': text.Append('\b'); break;
+                    case (byte)'f': text.Append('\f'); break;
+                    case (byte)'n': text.Append('\n'); break;
+                    case (byte)'r': text.Append('\r'); break;
+                    case (byte)'t': text.Append('\t'); break;
+                    case (byte)'u':
+                        char unit = HexUnit(i + 2, stop);
+                        if (char.IsHighSurrogate(unit))
+                        {
+                            // Only a pair is a character: \uD83D\uDE00, not \uD83D alone.
+                            if (i + 12 > stop || _bytes[i + 6] != '\\' || _bytes[i + 7] != 'u' || !char.IsLowSurrogate(HexUnit(i + 8, stop)))
+                            {
+                                throw ErrorAt(i, "a low surrogate escape after the high surrogate \\u" + ((int)unit).ToString("X4", CultureInfo.InvariantCulture));
+                            }
+
+                            text.Append(unit).Append(HexUnit(i + 8, stop));
+                            i += 6;
+                        }
+                        else if (char.IsLowSurrogate(unit))
+                        {
+                            throw ErrorAt(i, "no low surrogate \\u" + ((int)unit).ToString("X4", CultureInfo.InvariantCulture) + " without a high surrogate before it");
+                        }
+                        else
+                        {
+                            text.Append(unit);
+                        }
+
+                        i += 4;
+                        break;
+                    default:
+                        throw ErrorAt(i + 1, "an escape: one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u");
+                }
+
+                i++;
+                run = i + 1;
+            }
+
+            text.Append(Encoding.UTF8.GetString(_bytes, run, stop - run));
+            return text.ToString();
+        }
+
+        /// <summary>The UTF-16 unit of the four hexadecimal digits at <paramref name="at"/>.</summary>
+        private char HexUnit(int at, int stop)
+        {
+            if (at + 4 > stop)
+            {
+                throw ErrorAt(at, "four hexadecimal digits after \\u");
+            }
+
+            int unit = 0;
+            for (int i = at; i < at + 4; i++)
+            {
+                int b = _bytes[i], digit = b >= '0' && b <= '9' ? b - '0' : b >= 'a' && b <= 'f' ? b - 'a' + 10 : b >= 'A' && b <= 'F' ? b - 'A' + 10 : -1;
+                if (digit < 0)
+                {
+                    throw ErrorAt(at, "four hexadecimal digits after \\u");
+                }
+
+                unit = (unit << 4) | digit;
+            }
+
+            return (char)unit;
+        }
+
+        /// <summary>Skips a number as JSON writes one: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?</summary>
+        private void SkipNumber()
         {
             int start = _at;
             if (Peek() == '-')
@@ -204,17 +482,15 @@ namespace KernelGen.Weights
             }
 
             int digits = Digits();
-            if (digits == 0 || (digits > 1 && _text[_at - digits] == '0'))
+            if (digits == 0 || (digits > 1 && _bytes[_at - digits] == '0'))
             {
                 _at = start;
-                throw Error("a number (digits, no leading zero)");
+                throw Error(digits == 0 && _at == start && Peek() != '-' ? "a value" : "a number (digits, no leading zero)");
             }
 
-            bool whole = true;
             if (Peek() == '.')
             {
                 _at++;
-                whole = false;
                 if (Digits() == 0)
                 {
                     throw Error("digits after the decimal point");
@@ -224,7 +500,6 @@ namespace KernelGen.Weights
             if (Peek() == 'e' || Peek() == 'E')
             {
                 _at++;
-                whole = false;
                 if (Peek() == '+' || Peek() == '-')
                 {
                     _at++;
@@ -235,17 +510,12 @@ namespace KernelGen.Weights
                     throw Error("digits in the exponent");
                 }
             }
-
-            string number = _text.Substring(start, _at - start);
-            return whole && decimal.TryParse(number, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out decimal integer)
-                ? integer
-                : double.Parse(number, NumberStyles.Float, CultureInfo.InvariantCulture);
         }
 
         private int Digits()
         {
             int start = _at;
-            while (_at < _text.Length && _text[_at] >= '0' && _text[_at] <= '9')
+            while (_at < _end && _bytes[_at] >= '0' && _bytes[_at] <= '9')
             {
                 _at++;
             }
@@ -253,41 +523,40 @@ namespace KernelGen.Weights
             return _at - start;
         }
 
-        private object? Word(string word, object? value)
+        private void Word(string word)
         {
-            if (string.CompareOrdinal(_text, _at, word, 0, word.Length) != 0)
+            for (int i = 0; i < word.Length; i++)
             {
-                throw Error("a value");
+                if (_at + i >= _end || _bytes[_at + i] != word[i])
+                {
+                    throw Error("a value");
+                }
             }
 
             _at += word.Length;
-            return value;
         }
 
-        private void Expect(char c)
+        private void Expect(byte b, string expected)
         {
-            if (Peek() != c)
+            SkipSpace();
+            if (Peek() != b)
             {
-                throw Error($"'{c}'");
+                throw Error(expected);
             }
 
             _at++;
         }
 
-        private char Peek() => _at < _text.Length ? _text[_at] : '\0';
+        private char Peek() => _at < _end ? (char)_bytes[_at] : '\0';
+
+        private static bool IsSpace(byte b) => b == ' ' || b == '\t' || b == '\n' || b == '\r';
 
         private void SkipSpace()
         {
-            while (_at < _text.Length && (_text[_at] == ' ' || _text[_at] == '\t' || _text[_at] == '\n' || _text[_at] == '\r'))
+            while (_at < _end && IsSpace(_bytes[_at]))
             {
                 _at++;
             }
-        }
-
-        private JsonError Error(string expected)
-        {
-            string found = _at >= _text.Length ? "the end of the header" : $"'{_text[_at]}'";
-            return new JsonError($"malformed JSON at character {(_at + 1).ToString(CultureInfo.InvariantCulture)} (counting from 1): expected {expected}, found {found}");
         }
 
         /// <summary>Why the header is not JSON; the reader adds the file's name.</summary>

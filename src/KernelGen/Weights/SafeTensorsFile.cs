@@ -3,8 +3,9 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
+using System.Globalization;
 using System.Linq;
-using System.Text;
+using KernelGen.Weights;
 
 namespace KernelGen
 {
@@ -114,31 +115,44 @@ namespace KernelGen
                 return info;
             }
 
-            string held = _tensors.Count == 0 ? "no tensors" : "these tensors: " + string.Join(", ", TensorNames);
-            throw new ArgumentException($"'{Name}' has no tensor '{tensor}'; it holds {held}.", nameof(tensor));
+            throw new ArgumentException($"'{Name}' has no tensor '{HeaderJson.Shorten(tensor)}'; it holds {Held()}.", nameof(tensor));
+        }
+
+        /// <summary>What the file holds, for a message: every name when there are few, else the first few in data order and the count.</summary>
+        private string Held()
+        {
+            const int listed = 8;
+            IReadOnlyList<string> names = TensorNames;
+            string Quoted(IEnumerable<string> some) => string.Join(", ", some.Select(HeaderJson.Shorten));
+            return names.Count switch
+            {
+                0 => "no tensors",
+                <= listed => "these tensors: " + Quoted(names),
+                _ => $"{names.Count.ToString(CultureInfo.InvariantCulture)} tensors, the first {listed} in the order of their data: {Quoted(names.Take(listed))}, ...",
+            };
         }
 
         private SafeTensorInfo Check(string tensor, int destinationLength, ReadOnlySpan<int> expectedShape, string element)
         {
             SafeTensorInfo info = Find(tensor);
-            string expected = "[" + string.Join(", ", expectedShape.ToArray()) + "]";
+            string expected = SafeTensorsHeader.ShapeText(expectedShape.ToArray());
             // Dimensions of size 1 do not change the order of the elements: a 1x1 convolution's weight is [C_out, C_in]
             // for the kernel and [C_out, C_in, 1, 1] in PyTorch, the same data.
             if (!info.Shape.Where(d => d != 1).SequenceEqual(expectedShape.ToArray().Where(d => d != 1)))
             {
-                throw new ArgumentException($"Tensor '{tensor}' in '{Name}' has shape {info.ShapeText}, but the kernel expects {expected}.", nameof(expectedShape));
+                throw new ArgumentException($"Tensor '{HeaderJson.Shorten(tensor)}' in '{Name}' has shape {info.ShapeText}, but the kernel expects {expected}.", nameof(expectedShape));
             }
 
             if (destinationLength != info.ElementCount)
             {
-                throw new ArgumentException($"Tensor '{tensor}' in '{Name}' has {info.ElementCount} elements (shape {info.ShapeText}), but the destination holds {destinationLength}.", "destination");
+                throw new ArgumentException($"Tensor '{HeaderJson.Shorten(tensor)}' in '{Name}' has {info.ElementCount.ToString(CultureInfo.InvariantCulture)} elements (shape {info.ShapeText}), but the destination holds {destinationLength}.", "destination");
             }
 
             bool readable = element == "float" ? info.DType is "F32" or "F16" or "BF16" : info.DType is "F64" or "F32" or "F16" or "BF16";
             if (!readable)
             {
                 string why = info.DType == "F64" ? "; reading it into float would round every value, read it into a double buffer" : string.Empty;
-                throw new ArgumentException($"Tensor '{tensor}' in '{Name}' has dtype {info.DType}, which KernelGen does not read into {element}{why} (it reads F32, F16, BF16{(element == "double" ? " and F64" : string.Empty)}).", nameof(tensor));
+                throw new ArgumentException($"Tensor '{HeaderJson.Shorten(tensor)}' in '{Name}' has dtype {info.DType}, which KernelGen does not read into {element}{why} (it reads F32, F16, BF16{(element == "double" ? " and F64" : string.Empty)}).", nameof(tensor));
             }
 
             return info;
@@ -166,11 +180,12 @@ namespace KernelGen
     /// <summary>One tensor's entry in a safetensors header.</summary>
     public sealed class SafeTensorInfo
     {
-        internal SafeTensorInfo(string name, string dtype, int[] shape, long begin, long end)
+        internal SafeTensorInfo(string name, string dtype, int[] shape, long elementCount, long begin, long end)
         {
             Name = name;
             DType = dtype;
             Shape = shape;
+            ElementCount = elementCount;
             Begin = begin;
             End = end;
         }
@@ -191,9 +206,9 @@ namespace KernelGen
         public long End { get; }
 
         /// <summary>The product of the dimensions.</summary>
-        public long ElementCount => Shape.Aggregate(1L, (product, dim) => product * dim);
+        public long ElementCount { get; }
 
-        internal string ShapeText => "[" + string.Join(", ", Shape) + "]";
+        internal string ShapeText => SafeTensorsHeader.ShapeText(Shape);
     }
 }
 #endif

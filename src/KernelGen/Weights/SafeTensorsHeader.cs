@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Numerics;
 using System.Text;
 using KernelGen.Weights;
 
@@ -25,134 +26,248 @@ namespace KernelGen
             ["F8_E4M3"] = 1, ["F8_E5M2"] = 1,
         };
 
+        /// <summary>
+        /// The most bytes a header may have: the limit of the format's reference reader (huggingface/safetensors), which
+        /// bounds what a file can make the reader do before a single tensor is read.
+        /// </summary>
+        public const long MaxHeaderBytes = 100_000_000;
+
+        private static readonly string[] DTypes = ElementBytes.Keys.ToArray();
+
+        private static readonly string[] Fields = { "dtype", "shape", "data_offsets" };
+
         /// <summary>Where the data section starts, the tensors by name and the metadata; <see cref="InvalidDataException"/> naming the file otherwise.</summary>
         public static (int DataStart, Dictionary<string, SafeTensorInfo> Tensors, Dictionary<string, string> Metadata) Read(byte[] bytes, string file)
         {
             InvalidDataException Bad(string what) => new($"'{file}' is not a valid safetensors file: {what}.");
             if (bytes.Length < 8)
             {
-                throw Bad($"it is {bytes.Length} bytes long, shorter than the 8-byte header length it must start with (truncated?)");
+                throw Bad($"it is {Number(bytes.Length)} bytes long, shorter than the 8-byte header length it must start with (truncated?)");
             }
 
             ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
             if (headerLength > (ulong)(bytes.Length - 8))
             {
-                throw Bad($"its header length, {headerLength.ToString(CultureInfo.InvariantCulture)} bytes, runs past the end of the file ({bytes.Length - 8} bytes follow it; truncated?)");
+                throw Bad($"its header length, {headerLength.ToString(CultureInfo.InvariantCulture)} bytes, runs past the end of the file ({Number(bytes.Length - 8)} bytes follow it; truncated?)");
+            }
+
+            if (headerLength > MaxHeaderBytes)
+            {
+                throw Bad($"its header length, {headerLength.ToString(CultureInfo.InvariantCulture)} bytes, is more than the {Number(MaxHeaderBytes)} bytes a safetensors header may have");
             }
 
             int dataStart = 8 + (int)headerLength;
             long dataLength = bytes.Length - dataStart;
-            string text;
-            try
-            {
-                text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes, 8, (int)headerLength);
-            }
-            catch (DecoderFallbackException)
+            if (!HeaderJson.IsUtf8(bytes, 8, (int)headerLength))
             {
                 throw Bad("its header is not UTF-8 text");
             }
 
-            object? root;
+            var json = new HeaderJson(bytes, 8, (int)headerLength);
+            var tensors = new Dictionary<string, SafeTensorInfo>(System.StringComparer.Ordinal);
+            var metadata = new Dictionary<string, string>(System.StringComparer.Ordinal);
             try
             {
-                root = HeaderJson.Parse(text);
+                if (json.PeekValue() != '{')
+                {
+                    json.SkipValue(depth: 0);
+                    json.End();
+                    throw Bad("its header is not a JSON object of tensor names");
+                }
+
+                json.OpenObject();
+                bool first = true, hasMetadata = false;
+                while (json.NextMember(ref first, out int nameAt) is { } name)
+                {
+                    if (tensors.ContainsKey(name) || (hasMetadata && name == MetadataName))
+                    {
+                        throw json.ErrorAt(nameAt, $"no second member named \"{HeaderJson.Shorten(name)}\"");
+                    }
+
+                    if (name == MetadataName)
+                    {
+                        hasMetadata = true;
+                        ReadMetadata(json, metadata, Bad);
+                    }
+                    else
+                    {
+                        tensors.Add(name, Tensor(json, name, dataLength, Bad));
+                    }
+                }
+
+                json.End();
             }
             catch (HeaderJson.JsonError error)
             {
                 throw Bad("its header is " + error.Message);
             }
 
-            if (root is not Dictionary<string, object?> entries)
-            {
-                throw Bad("its header is not a JSON object of tensor names");
-            }
-
-            var tensors = new Dictionary<string, SafeTensorInfo>();
-            var metadata = new Dictionary<string, string>();
-            foreach (KeyValuePair<string, object?> entry in entries)
-            {
-                if (entry.Key == "__metadata__")
-                {
-                    if (entry.Value is not Dictionary<string, object?> pairs || pairs.Any(p => p.Value is not string))
-                    {
-                        throw Bad("its __metadata__ is not an object of strings");
-                    }
-
-                    foreach (KeyValuePair<string, object?> pair in pairs)
-                    {
-                        metadata[pair.Key] = (string)pair.Value!;
-                    }
-
-                    continue;
-                }
-
-                tensors[entry.Key] = Tensor(entry.Key, entry.Value, dataLength, Bad);
-            }
-
             CheckTiling(tensors.Values, dataLength, Bad);
             return (dataStart, tensors, metadata);
         }
 
-        private static SafeTensorInfo Tensor(string name, object? value, long dataLength, System.Func<string, InvalidDataException> bad)
+        private const string MetadataName = "__metadata__";
+
+        private static void ReadMetadata(HeaderJson json, Dictionary<string, string> metadata, System.Func<string, InvalidDataException> bad)
         {
-            if (value is not Dictionary<string, object?> fields)
+            int at = json.Position;
+            if (json.PeekValue() != '{')
             {
-                throw bad($"the entry of tensor '{name}' is not an object");
+                json.SkipValue(depth: 1);
+                throw bad($"its __metadata__ is {json.Quote(at)}, not an object of strings");
             }
 
-            if (!fields.TryGetValue("dtype", out object? dtypeValue) || dtypeValue is not string dtype)
+            json.OpenObject();
+            bool first = true;
+            while (json.NextMember(ref first, out int nameAt) is { } key)
             {
-                throw bad($"tensor '{name}' has no dtype string");
-            }
-
-            if (!ElementBytes.TryGetValue(dtype, out int elementBytes))
-            {
-                throw bad($"tensor '{name}' has dtype '{dtype}', which the format does not define");
-            }
-
-            int[] shape = Integers(fields, "shape", name, bad, int.MaxValue).Select(v => (int)v).ToArray();
-            long[] offsets = Integers(fields, "data_offsets", name, bad, long.MaxValue);
-            if (offsets.Length != 2)
-            {
-                throw bad($"tensor '{name}' has {offsets.Length} data offsets; it needs two, [begin, end]");
-            }
-
-            (long begin, long end) = (offsets[0], offsets[1]);
-            if (end < begin || end > dataLength)
-            {
-                throw bad($"tensor '{name}' has data offsets [{begin}, {end}], outside the data section of {dataLength} bytes");
-            }
-
-            decimal elements = shape.Aggregate(1m, (product, dim) => product * dim);
-            if (elements * elementBytes != end - begin)
-            {
-                throw bad($"tensor '{name}' of shape [{string.Join(", ", shape)}] and dtype {dtype} needs {elements * elementBytes} bytes, but its offsets [{begin}, {end}] hold {end - begin}");
-            }
-
-            return new SafeTensorInfo(name, dtype, shape, begin, end);
-        }
-
-        /// <summary>A field that must be an array of non-negative integers.</summary>
-        private static long[] Integers(Dictionary<string, object?> fields, string field, string name, System.Func<string, InvalidDataException> bad, long maximum)
-        {
-            if (!fields.TryGetValue(field, out object? value) || value is not List<object?> items)
-            {
-                throw bad($"tensor '{name}' has no {field} array");
-            }
-
-            var numbers = new long[items.Count];
-            for (int i = 0; i < items.Count; i++)
-            {
-                if (items[i] is not decimal number || number < 0 || number > maximum)
+                if (metadata.ContainsKey(key))
                 {
-                    throw bad($"tensor '{name}' has {field} [{string.Join(", ", items.Select(v => System.Convert.ToString(v, CultureInfo.InvariantCulture)))}]; each must be a whole number from 0 to {maximum}");
+                    throw json.ErrorAt(nameAt, $"no second member named \"{HeaderJson.Shorten(key)}\"");
                 }
 
-                numbers[i] = (long)number;
+                int valueAt = json.Position;
+                if (json.PeekValue() != '"')
+                {
+                    json.SkipValue(depth: 2);
+                    throw bad($"its __metadata__ is not an object of strings: \"{HeaderJson.Shorten(key)}\" is {json.Quote(valueAt)}");
+                }
+
+                metadata.Add(key, json.ReadString());
+            }
+        }
+
+        /// <summary>One tensor's entry: its dtype, shape and data offsets, each checked, and their agreement.</summary>
+        private static SafeTensorInfo Tensor(HeaderJson json, string name, long dataLength, System.Func<string, InvalidDataException> bad)
+        {
+            string shown = HeaderJson.Shorten(name);
+            int entryAt = json.Position;
+            if (json.PeekValue() != '{')
+            {
+                json.SkipValue(depth: 1);
+                throw bad($"the entry of tensor '{shown}' is {json.Quote(entryAt)}, not an object");
             }
 
-            return numbers;
+            json.OpenObject();
+            string? dtype = null;
+            int[]? shape = null;
+            (long Begin, long End)? offsets = null;
+            HashSet<string>? others = null;
+            bool first = true;
+            while (json.NextMember(ref first, out int fieldAt, Fields) is { } field)
+            {
+                bool seen = field switch
+                {
+                    "dtype" => dtype is not null,
+                    "shape" => shape is not null,
+                    "data_offsets" => offsets is not null,
+                    _ => !(others ??= new HashSet<string>(System.StringComparer.Ordinal)).Add(field),
+                };
+                if (seen)
+                {
+                    throw json.ErrorAt(fieldAt, $"no second member named \"{HeaderJson.Shorten(field)}\"");
+                }
+
+                int at = json.Position;
+                switch (field)
+                {
+                    case "dtype":
+                        if (json.PeekValue() != '"')
+                        {
+                            json.SkipValue(depth: 2);
+                            throw bad($"tensor '{shown}' has dtype {json.Quote(at)}; it must be a string such as \"F32\"");
+                        }
+
+                        dtype = json.ReadString(DTypes);
+                        if (!ElementBytes.ContainsKey(dtype))
+                        {
+                            throw bad($"tensor '{shown}' has dtype '{HeaderJson.Shorten(dtype)}', which the format does not define");
+                        }
+
+                        break;
+                    case "shape":
+                        shape = json.ReadWholeNumbers(int.MaxValue, static value => (int)value)
+                            ?? throw bad($"tensor '{shown}' has shape {json.Quote(at)}; it must be an array of whole numbers from 0 to {Number(int.MaxValue)}");
+                        break;
+                    case "data_offsets":
+                        long[]? pair = json.ReadWholeNumbers(long.MaxValue, static value => (long)value);
+                        if (pair is not { Length: 2 })
+                        {
+                            string count = pair is { Length: > 2 } ? $" ({Number(pair.Length)} numbers)" : string.Empty;
+                            throw bad($"tensor '{shown}' has data_offsets {json.Quote(at)}{count}; it must be two whole numbers, [begin, end]");
+                        }
+
+                        offsets = (pair[0], pair[1]);
+                        break;
+                    default:
+                        json.SkipValue(depth: 2);
+                        break;
+                }
+            }
+
+            if (dtype is null || shape is null || offsets is null)
+            {
+                string missing = dtype is null ? "dtype" : shape is null ? "shape" : "data_offsets";
+                throw bad($"tensor '{shown}' has no {missing}: its entry is {json.Quote(entryAt)}");
+            }
+
+            (long begin, long end) = offsets.Value;
+            if (end < begin || end > dataLength)
+            {
+                throw bad($"tensor '{shown}' has data offsets [{Number(begin)}, {Number(end)}], outside the data section of {Number(dataLength)} bytes");
+            }
+
+            // A product past long is a bad file, not an OverflowException: four dimensions of int.MaxValue claim 2^124 elements.
+            long elements = ElementCount(shape);
+            int elementBytes = ElementBytes[dtype];
+            if (elements < 0 || elements > (end - begin) / elementBytes || elements * elementBytes != end - begin)
+            {
+                BigInteger needed = shape.Aggregate(BigInteger.One, (product, dim) => product * dim) * elementBytes;
+                throw bad($"tensor '{shown}' of shape {HeaderJson.Shorten(ShapeText(shape))} and dtype {dtype} needs {needed.ToString(CultureInfo.InvariantCulture)} bytes, but its offsets [{Number(begin)}, {Number(end)}] hold {Number(end - begin)}");
+            }
+
+            return new SafeTensorInfo(name, dtype, shape, elements, begin, end);
         }
+
+        /// <summary>The product of the dimensions; -1 when it passes <see cref="long.MaxValue"/> (0 whenever a dimension is 0).</summary>
+        private static long ElementCount(int[] shape)
+        {
+            if (System.Array.IndexOf(shape, 0) >= 0)
+            {
+                return 0;
+            }
+
+            long product = 1;
+            foreach (int dim in shape)
+            {
+                if (product > long.MaxValue / dim)
+                {
+                    return -1;
+                }
+
+                product *= dim;
+            }
+
+            return product;
+        }
+
+        internal static string ShapeText(IReadOnlyList<int> shape)
+        {
+            var text = new StringBuilder("[");
+            for (int i = 0; i < shape.Count; i++)
+            {
+                text.Append(i == 0 ? string.Empty : ", ").Append(shape[i].ToString(CultureInfo.InvariantCulture));
+                if (text.Length > 200)
+                {
+                    text.Append(", ... (" + Number(shape.Count) + " dimensions)");
+                    break;
+                }
+            }
+
+            return text.Append(']').ToString();
+        }
+
+        private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
         /// <summary>The tensors' data, in order of their offsets, covers the data section exactly once: no overlap, no hole.</summary>
         private static void CheckTiling(IEnumerable<SafeTensorInfo> tensors, long dataLength, System.Func<string, InvalidDataException> bad)
@@ -163,12 +278,12 @@ namespace KernelGen
             {
                 if (tensor.Begin < covered)
                 {
-                    throw bad($"the data of tensors '{previous!.Name}' [{previous.Begin}, {previous.End}] and '{tensor.Name}' [{tensor.Begin}, {tensor.End}] overlap");
+                    throw bad($"the data of tensors '{HeaderJson.Shorten(previous!.Name)}' [{Number(previous.Begin)}, {Number(previous.End)}] and '{HeaderJson.Shorten(tensor.Name)}' [{Number(tensor.Begin)}, {Number(tensor.End)}] overlap");
                 }
 
                 if (tensor.Begin > covered)
                 {
-                    throw bad($"bytes {covered} to {tensor.Begin} of the data section belong to no tensor (a hole before '{tensor.Name}')");
+                    throw bad($"bytes {Number(covered)} to {Number(tensor.Begin)} of the data section belong to no tensor (a hole before '{HeaderJson.Shorten(tensor.Name)}')");
                 }
 
                 covered = tensor.End;
@@ -177,7 +292,7 @@ namespace KernelGen
 
             if (covered != dataLength)
             {
-                throw bad($"the data section has {dataLength} bytes, but the tensors end at byte {covered}");
+                throw bad($"the data section has {Number(dataLength)} bytes, but the tensors end at byte {Number(covered)}");
             }
         }
     }
