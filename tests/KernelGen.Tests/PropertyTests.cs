@@ -244,27 +244,24 @@ public sealed class PropertyKernels
             }
         }
 
-        // Activations built on exp, on a dense range of arguments and the special values: a 1x1 convolution of one
-        // channel whose weight is 1 passes each argument through unchanged.
-        foreach (string kind in ExpActivations)
+        // Every activation over the accuracy arguments (Golden/activation_accuracy.json), float and double: a 1x1
+        // convolution of one channel whose weight is 1 passes each argument through unchanged; the whole row takes the
+        // vector form, a row of UnrolledRow arguments the unrolled one.
+        foreach (string kind in ActivationAccuracy.Kinds)
         {
-            declarations.Add("EXP_" + kind, $"[Conv1x1(Activation = Activation.{kind})]", isDouble: false,
-                [1, ExpArguments.Length], [1, ExpArguments.Length], hasWeight: true, hasBias: false, batched: false);
+            foreach (bool isDouble in new[] { false, true })
+            {
+                int count = ActivationAccuracy.Load(isDouble).Arguments.Length;
+                declarations.Add(ActivationAccuracy.KernelName(kind, isDouble, unrolled: false), $"[Conv1x1(Activation = Activation.{kind})]", isDouble,
+                    [1, count], [1, count], hasWeight: true, hasBias: false, batched: false);
+                declarations.Add(ActivationAccuracy.KernelName(kind, isDouble, unrolled: true), $"[Conv1x1(Activation = Activation.{kind})]", isDouble,
+                    [1, ActivationAccuracy.UnrolledRow], [1, ActivationAccuracy.UnrolledRow], hasWeight: true, hasBias: false, batched: false);
+            }
         }
 
         Kernels = GeneratorHarness.CompileAndLoad(out var generated, declarations.Source).GetType("Generated.Kernels")!;
         Generated = generated.Values.Select(GeneratedText.Unwrapped).ToArray();
     }
-
-    public static readonly string[] ExpActivations = ["Sigmoid", "Silu"];
-
-    /// <summary>-110 to 110 by 1/16 (exact in float), then the edges of exp's float range, zeros, infinities and NaN.</summary>
-    public static readonly float[] ExpArguments =
-    [
-        .. Enumerable.Range(-1760, 3521).Select(i => i / 16f),
-        88.72f, 88.7228f, 88.723f, 89f, -87.33f, -87.34f, -103.97f, -103.98f, -104f, -104.01f, -149f, -150f,
-        0f, -0f, 1e-30f, -1e-30f, 1e-45f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, float.MaxValue, float.MinValue,
-    ];
 
     /// <summary>The generated files, to check that the random configurations reach every form of every operator.</summary>
     public string[] Generated { get; }
@@ -285,6 +282,13 @@ public sealed class PropertyKernels
     {
         MethodInfo run = Kernels.GetMethod("Run_" + name)!;
         run.Invoke(null, [batch, input, weight ?? [], bias ?? [], output]);
+    }
+
+    /// <summary><see cref="Run{T}"/> for a caller that holds float or double arrays without knowing which.</summary>
+    public void RunArrays(string name, int batch, Array input, Array? weight, Array? bias, Array output)
+    {
+        Array Empty() => Array.CreateInstance(input.GetType().GetElementType()!, 0);
+        Kernels.GetMethod("Run_" + name)!.Invoke(null, [batch, input, weight ?? Empty(), bias ?? Empty(), output]);
     }
 }
 
@@ -558,39 +562,24 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     }
 
     /// <summary>
-    /// Sigmoid and SiLU through the kernels' own vector exp, on every argument of <see cref="PropertyKernels.ExpArguments"/>,
-    /// against the same formula in double precision: within 3 ulp (a subnormal's ulp is the smallest float), infinities
-    /// and NaN as that formula gives them.
+    /// Every activation, float and double, in the vector form of this process's width and in the unrolled form,
+    /// against the exact values: the relative error within <see cref="ActivationAccuracy.Bounds"/> wherever the exact
+    /// result is a normal number, the absolute error within a few of the smallest subnormals below that, and NaN and
+    /// the infinities as PyTorch gives them. The child runs of <see cref="HardwarePathTests"/> repeat it at every width
+    /// and in the scalar loops.
     /// </summary>
     [Theory]
-    [InlineData("Sigmoid")]
-    [InlineData("Silu")]
-    public void Activations_built_on_exp_are_within_3_ulp(string kind)
+    [MemberData(nameof(ActivationAccuracy.Cases), MemberType = typeof(ActivationAccuracy))]
+    public void Activations_keep_their_relative_precision_everywhere(string kind, bool isDouble)
     {
-        float[] x = PropertyKernels.ExpArguments;
-        var y = new float[x.Length];
-        kernels.Run("EXP_" + kind, 1, x, [1f], null, y);
-        string file = Assert.Single(kernels.Generated, file => file.Contains($".EXP_{kind}, element type", StringComparison.Ordinal));
-        Assert.Contains("private static global::System.Runtime.Intrinsics.Vector512<float> Exp(", file);
-        for (int i = 0; i < x.Length; i++)
+        foreach (bool unrolled in new[] { false, true })
         {
-            // exp(-x) as a float (infinity from x = -88.73 down), as the vector forms compute it, and in double, as the
-            // scalar loops do (which the child run without hardware vectors checks): they differ only where exp(-x)
-            // overflows a float and the result is subnormal.
-            float y0 = y[i];
-            Assert.True(Matches((float)Math.Exp(-(double)x[i])) || Matches(Math.Exp(-(double)x[i])), $"{kind}({x[i]:R}) = {y0:R}");
-
-            bool Matches(double exp)
-            {
-                float expected = (float)(kind == "Sigmoid" ? 1.0 / (1.0 + exp) : x[i] / (1.0 + exp));
-                if (float.IsNaN(expected) || float.IsInfinity(expected))
-                {
-                    return expected.Equals(y0);
-                }
-
-                float magnitude = Math.Abs(expected), ulp = Math.Max(MathF.BitIncrement(magnitude) - magnitude, float.Epsilon);
-                return Math.Abs(y0 - expected) <= 3 * ulp;
-            }
+            ActivationAccuracy.Measured measured = ActivationAccuracy.Measure(kind, isDouble, unrolled, kernels.RunArrays);
+            (double core, double relative, double subnormals) = ActivationAccuracy.Bounds[(kind, isDouble)];
+            string form = unrolled ? "unrolled" : "vector";
+            Assert.True(measured.Mismatches.Count == 0, $"{kind} ({form}): " + string.Join("; ", measured.Mismatches.Take(8)));
+            Assert.True(measured.CoreRelative <= core && measured.Relative <= relative && measured.Subnormals <= subnormals,
+                $"{kind} {(isDouble ? "double" : "float")} ({form}): {measured}; bounds {core:E2}, {relative:E2}, {subnormals}");
         }
     }
 
