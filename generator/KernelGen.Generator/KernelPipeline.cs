@@ -25,7 +25,10 @@ namespace KernelGen.Generator
                 ParsedKernel? parsed = MethodParser.Parse(context, op, diagnostics, cancellationToken);
                 OperatorSpec? spec = parsed is null ? null : op.Validate(parsed, diagnostics);
                 spec = parsed is null || spec is null ? null : op.WithActivation(parsed, spec, diagnostics);
-                KernelPlan? plan = parsed is null || spec is null || diagnostics.Count > 0 ? null : KernelPlanner.Plan(parsed.Signature, spec, op);
+                // A declaration the compiler rejects for its modifiers (new without an accessibility modifier: CS8798)
+                // gets no implementing part, which would repeat that error at the generated file.
+                bool mayImplement = context.TargetNode is not MethodDeclarationSyntax declaration || PartialMethodRules.MayHaveImplementation(declaration);
+                KernelPlan? plan = parsed is null || spec is null || diagnostics.Count > 0 || !mayImplement ? null : KernelPlanner.Plan(parsed.Signature, spec, op);
                 KernelStub? stub = diagnostics.Count == 0 || context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax
                     ? null
                     : StubParser.Read(method, syntax, string.Join(", ", diagnostics.Select(d => d.Descriptor.Id).Distinct()));

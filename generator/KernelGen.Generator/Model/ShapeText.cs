@@ -33,6 +33,13 @@ namespace KernelGen.Generator.Model
             return count;
         }
 
+        /// <summary>
+        /// The product of the dimensions written out exactly, for a message: a count past <see cref="long.MaxValue"/>
+        /// (four dimensions of 3,000,000) is the number it is, not the saturated <see cref="ElementCount"/>.
+        /// </summary>
+        public static string ExactElementCount(IReadOnlyList<int> dims) =>
+            dims.Aggregate(System.Numerics.BigInteger.One, (product, d) => product * d).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
         /// <summary>Elements between neighbours on each axis of a row-major array of <paramref name="dims"/>.</summary>
         public static int[] RowMajorStrides(int[] dims)
         {

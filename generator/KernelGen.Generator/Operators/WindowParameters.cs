@@ -104,7 +104,7 @@ namespace KernelGen.Generator.Operators
             long weightLength = ShapeText.ElementCount(weightShape);
             if (weightLength > int.MaxValue)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, kernel.Attribute.AttributeLocation, "weight " + ShapeText.Format(weightShape), signature.MethodName, weightLength));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, kernel.Attribute.AttributeLocation, "weight " + ShapeText.Format(weightShape), signature.MethodName, ShapeText.ExactElementCount(weightShape)));
                 return false;
             }
 

@@ -94,7 +94,9 @@ namespace KernelGen.Generator.Parsing
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMethod, location, method.Name,
                     "non-generic: its element type and shapes are fixed by its parameters"));
             }
-            else if (method.ContainingType.GetMembers(method.Name).Length > 1)
+            // Only members the user declared: a record's compiler-written ToString, Equals or GetHashCode takes no name
+            // KernelGen generates, so a kernel of that name is no overload to refuse.
+            else if (method.ContainingType.GetMembers(method.Name).Count(member => !member.IsImplicitlyDeclared) > 1)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OverloadedKernel, location, method.Name));
             }
@@ -318,7 +320,7 @@ namespace KernelGen.Generator.Parsing
         public static string ParameterModifiers(IParameterSymbol parameter) =>
             (parameter.Ordinal == 0 && parameter.ContainingSymbol is IMethodSymbol { IsExtensionMethod: true } ? "this " : string.Empty)
             + (parameter.IsParams ? "params " : string.Empty)
-            + (parameter.ScopedKind == ScopedKind.ScopedValue ? "scoped " : string.Empty);
+            + (parameter.ScopedKind is ScopedKind.ScopedValue or ScopedKind.ScopedRef ? "scoped " : string.Empty);
 
         /// <summary>The element type of a <c>ReadOnlySpan&lt;T&gt;</c> (or <c>Span&lt;T&gt;</c> for the output) of float or double.</summary>
         private static ElementType? ReadSpanType(IParameterSymbol parameter, bool isOutput)
@@ -378,7 +380,7 @@ namespace KernelGen.Generator.Parsing
             long count = ShapeText.ElementCount(dims);
             if (count > int.MaxValue)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, location, "[Shape] " + ShapeText.Format(dims), parameterName, count));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, location, "[Shape] " + ShapeText.Format(dims), parameterName, ShapeText.ExactElementCount(dims)));
                 return null;
             }
 

@@ -94,8 +94,8 @@ namespace KernelGen.Generator.Operators.Upsample
                 // floor(in * scale) saturates: say what was asked for instead of printing long.MaxValue as a size.
                 int axis = huge[0];
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, kernel.Attribute.LocationOf(spec.Scales.Count == rank && kernel.Attribute.IsWritten("Scales") ? "Scales" : "scale"),
-                    $"output along {ShapeText.AxisName(rank, axis)}, floor({signature.InputShape[axis + 1]} * {spec.Scales[axis]:R}),", signature.MethodName,
-                    $"{(double)signature.InputShape[axis + 1] * spec.Scales[axis]:G3}"));
+                    $"output along {ShapeText.AxisName(rank, axis)}, floor({Literals.Int(signature.InputShape[axis + 1])} * {spec.Scales[axis].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}),", signature.MethodName,
+                    ((double)signature.InputShape[axis + 1] * spec.Scales[axis]).ToString("G3", System.Globalization.CultureInfo.InvariantCulture)));
                 return false;
             }
 
