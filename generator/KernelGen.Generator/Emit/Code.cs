@@ -63,12 +63,25 @@ namespace KernelGen.Generator.Emit
 
         /// <summary>
         /// A copy of <paramref name="count"/> elements between two places of constant size, which the JIT turns into a
-        /// few vector moves.
+        /// few vector moves. A copy of more bytes than an int holds (a row of 2^29 floats) copies spans instead: a byte
+        /// count past int.MaxValue would be a constant that overflows (CS0220), and CopyBlock takes at most 4 GB.
         /// </summary>
-        public static string CopyElements(string element, string target, string targetOffset, string source, string sourceOffset, int count) =>
-            s_checked
-                ? $"{source}.Slice({sourceOffset}, {count}).CopyTo({target}.Slice({targetOffset}, {count}));"
-                : $"{Unsafe}.CopyBlockUnaligned(ref {Unsafe}.As<{element}, byte>(ref {At(target, targetOffset)}), ref {Unsafe}.As<{element}, byte>(ref {At(source, sourceOffset)}), {count} * sizeof({element}));";
+        public static string CopyElements(string element, string target, string targetOffset, string source, string sourceOffset, int count)
+        {
+            if (s_checked)
+            {
+                return $"{source}.Slice({sourceOffset}, {count}).CopyTo({target}.Slice({targetOffset}, {count}));";
+            }
+
+            int elementBytes = element == "float" ? sizeof(float) : sizeof(double);
+            if ((long)count * elementBytes > int.MaxValue)
+            {
+                const string marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+                return $"{marshal}.CreateReadOnlySpan(ref {At(source, sourceOffset)}, {count}).CopyTo({marshal}.CreateSpan(ref {At(target, targetOffset)}, {count}));";
+            }
+
+            return $"{Unsafe}.CopyBlockUnaligned(ref {Unsafe}.As<{element}, byte>(ref {At(target, targetOffset)}), ref {Unsafe}.As<{element}, byte>(ref {At(source, sourceOffset)}), {count} * sizeof({element}));";
+        }
 
         /// <summary>
         /// Written before every generated method that loops, so that it is compiled fully optimized at its first call.

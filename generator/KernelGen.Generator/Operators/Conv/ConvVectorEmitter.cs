@@ -297,9 +297,9 @@ namespace KernelGen.Generator.Operators.Conv
         /// <summary>The column tiles of one tile of rows: a loop over the whole tiles of a long row, then the rest at constant places.</summary>
         private static void WriteColumnTiles(IndentedWriter writer, ConvVectorLayout l, Tile tile, string input, string output)
         {
-            int[] starts = l.ColumnStarts;
+            VectorStarts starts = l.ColumnStarts;
             int first = 0;
-            int uniform = starts.TakeWhile((start, i) => start == i * l.Lanes).Count();
+            int uniform = starts.Uniform;
             int wholeTiles = uniform / tile.Vectors;
             if (wholeTiles > MaxUnrolledColumnTiles)
             {
@@ -312,9 +312,9 @@ namespace KernelGen.Generator.Operators.Conv
                 first = wholeTiles * tile.Vectors;
             }
 
-            for (; first < starts.Length; first += tile.Vectors)
+            for (; first < starts.Count; first += tile.Vectors)
             {
-                int[] tileStarts = starts.Skip(first).Take(tile.Vectors).ToArray();
+                int[] tileStarts = starts.Slice(first, tile.Vectors);
                 using (writer.Block())
                 {
                     WriteTile(writer, l, tile with { Vectors = tileStarts.Length }, tileStarts, input, output);
@@ -494,7 +494,7 @@ namespace KernelGen.Generator.Operators.Conv
             int even = Enumerable.Range(1, most).Last(c => perGroup % c == 0);
             int channels = even * 2 >= most ? even : most;
             int accumulators = l.Width.Registers >= 32 && channels > 1 ? WideAccumulators : Math.Min(MaxAccumulators, l.Width.TileAccumulators);
-            int vectors = Math.Min(Math.Min(3, l.ColumnStarts.Length), Math.Max(1, accumulators / channels));
+            int vectors = Math.Min(Math.Min(3, l.ColumnStarts.Count), Math.Max(1, accumulators / channels));
             int rows = Math.Max(1, Math.Min(l.Rows, accumulators / (channels * vectors)));
             if (rows < l.Rows || perGroup <= channels)
             {
@@ -503,7 +503,7 @@ namespace KernelGen.Generator.Operators.Conv
 
             // Every row fits in one tile (a 1-D layer has one): the registers left go to more channels, a number that
             // divides them, and as many vectors as then fit; of equal products, the squarer tile.
-            return (from v in Enumerable.Range(1, Math.Min(3, l.ColumnStarts.Length))
+            return (from v in Enumerable.Range(1, Math.Min(3, l.ColumnStarts.Count))
                     from c in Enumerable.Range(channels, perGroup - channels + 1)
                     where perGroup % c == 0 && c * v * rows <= accumulators
                     orderby c * v descending, c + v

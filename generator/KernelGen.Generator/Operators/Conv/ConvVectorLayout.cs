@@ -47,7 +47,7 @@ namespace KernelGen.Generator.Operators.Conv
             PaddedStrides = ShapeText.RowMajorStrides(PaddedSize);
             PaddedPlaneLong = PaddedStrides[0] * (long)PaddedSize[0];
 
-            int[] rowStarts = VectorStarts(OutputColumns, Lanes);
+            var rowStarts = new VectorStarts(OutputColumns, Lanes);
             if (Rank >= 2)
             {
                 RowStride = spec.Stride[Rank - 2];
@@ -55,10 +55,10 @@ namespace KernelGen.Generator.Operators.Conv
                 CopySize = PaddedSize.Take(Rank - 2).Concat(new[] { CopyRows, OutputColumns }).ToArray();
                 CopyStrides = ShapeText.RowMajorStrides(CopySize);
                 CopyPlaneLong = CopyStrides[0] * (long)CopySize[0];
-                Flat = FlatPays(rowStarts.Length);
+                Flat = FlatPays(rowStarts.Count);
             }
 
-            ColumnStarts = Flat ? VectorStarts(RunLength, Lanes) : rowStarts;
+            ColumnStarts = Flat ? new VectorStarts(RunLength, Lanes) : rowStarts;
         }
 
         /// <summary>
@@ -76,7 +76,7 @@ namespace KernelGen.Generator.Operators.Conv
             }
 
             long planes = ShapeText.ElementCount(Geometry.OutputSize) / plane;
-            long rowVectors = rows * (long)vectorsPerRow, flatVectors = VectorStarts((int)plane, Lanes).Length;
+            long rowVectors = rows * (long)vectorsPerRow, flatVectors = new VectorStarts((int)plane, Lanes).Count;
             long productsPerVector = (long)Geometry.OutputChannels * Geometry.InputChannelsPerGroup * Geometry.KernelTaps;
             long saved = (rowVectors - flatVectors) * planes * productsPerVector;
             return saved * FlatMinimumSavingShare >= rowVectors * planes * productsPerVector && ShiftedCopies.Pay(saved, copies / Lanes);
@@ -108,7 +108,7 @@ namespace KernelGen.Generator.Operators.Conv
         public int OutputColumns { get; }
 
         /// <summary>Where each vector of an output row starts; the last overlaps the one before when the row is not a whole number of vectors.</summary>
-        public int[] ColumnStarts { get; }
+        public VectorStarts ColumnStarts { get; }
 
         /// <summary>True when a row is narrower than one vector: its one vector is stored through the stack.</summary>
         public bool PartialRow => RunLength < Lanes;
@@ -169,7 +169,7 @@ namespace KernelGen.Generator.Operators.Conv
         public int Rows => Rank >= 2 && !Flat ? Geometry.OutputSize[Rank - 2] : 1;
 
         /// <summary>Vector multiply-adds per sample, by which the widths are ordered.</summary>
-        public long VectorProducts => (long)ColumnStarts.Length * (ShapeText.ElementCount(Geometry.OutputSize) / RunLength)
+        public long VectorProducts => (long)ColumnStarts.Count * (ShapeText.ElementCount(Geometry.OutputSize) / RunLength)
             * Geometry.OutputChannels * Geometry.InputChannelsPerGroup * Geometry.KernelTaps;
 
         /// <summary>
@@ -184,26 +184,5 @@ namespace KernelGen.Generator.Operators.Conv
 
         /// <summary>The padded-buffer offset between output row <c>r</c> and row <c>r + 1</c> of a plane.</summary>
         public int RowStep => Rank >= 2 ? Spec.Stride[Rank - 2] * PaddedStrides[Rank - 2] : 0;
-
-        private static int[] VectorStarts(int columns, int lanes)
-        {
-            if (columns <= lanes)
-            {
-                return new[] { 0 };
-            }
-
-            var starts = new List<int>();
-            for (int start = 0; start + lanes <= columns; start += lanes)
-            {
-                starts.Add(start);
-            }
-
-            if (columns % lanes != 0)
-            {
-                starts.Add(columns - lanes);
-            }
-
-            return starts.ToArray();
-        }
     }
 }
