@@ -605,41 +605,39 @@ namespace Snapshots
             /// <summary>x/2 * (1 + erf(x / sqrt(2))), as PyTorch computes it.</summary>
             private static double Activate(double x)
             {
-                return (double)(0.5 * x * (1.0 + Erf(x * 0.7071067811865476)));
+                return (double)(0.5 * x * Erfc(x * -0.7071067811865476));
             }
 
-            /// <summary>erf(x) in double precision: .NET has no erf of its own.</summary>
-            private static double Erf(double x)
+            /// <summary>erfc(z) in double precision: .NET has no erf or erfc of its own.</summary>
+            private static double Erfc(double z)
             {
-                double a = global::System.Math.Abs(x), r;
-                if (!(a < 6.0))
+                double a = global::System.Math.Abs(z);
+                if (a < 1.5)
                 {
-                    return double.IsNaN(x) ? x : x < 0 ? -1.0 : 1.0;
-                }
-                if (a < 2.5)
-                {
-                    // 2/sqrt(pi) * sum over n of (-1)^n a^(2n+1) / (n! (2n+1))
+                    // erf(a) = 2/sqrt(pi) * sum over n of (-1)^n a^(2n+1) / (n! (2n+1))
                     double term = a, sum = a, square = a * a;
-                    for (int n = 1; n < 80; n++)
+                    for (int n = 1; n < 60; n++)
                     {
                         term *= -square / n;
                         double next = term / (2 * n + 1);
                         sum += next;
                         if (global::System.Math.Abs(next) < 1e-17 * sum) break;
                     }
-                    r = sum * 1.1283791670955126;
+                    double erf = sum * 1.1283791670955126;
+                    return z < 0 ? 1.0 + erf : 1.0 - erf;
                 }
-                else
+                if (!(a < 27.3))
                 {
-                    // erfc(a) = exp(-a^2) / sqrt(pi) / (a + (1/2)/(a + (2/2)/(a + (3/2)/(a + ...))))
-                    double f = a;
-                    for (int k = 60; k >= 1; k--)
-                    {
-                        f = a + k * 0.5 / f;
-                    }
-                    r = 1.0 - global::System.Math.Exp(-a * a) * 0.5641895835477563 / f;
+                    return double.IsNaN(z) ? z : z < 0 ? 2.0 : 0.0;
                 }
-                return x < 0 ? -r : r;
+                // erfc(a) = exp(-a^2) / sqrt(pi) / (a + (1/2)/(a + (2/2)/(a + (3/2)/(a + ...))))
+                double f = a;
+                for (int k = 100; k >= 1; k--)
+                {
+                    f = a + k * 0.5 / f;
+                }
+                double tail = global::System.Math.Exp(-a * a) * 0.5641895835477563 / f;
+                return z < 0 ? 2.0 - tail : tail;
             }
 
             #if NET9_0_OR_GREATER
@@ -647,7 +645,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<double> Activate(global::System.Runtime.Intrinsics.Vector512<double> x)
             {
-                // erf to double precision has no vector form here: lane by lane.
+                // erfc to double precision has no vector form here: lane by lane.
                 global::System.Span<double> lanes = stackalloc double[global::System.Runtime.Intrinsics.Vector512<double>.Count];
                 global::System.Runtime.Intrinsics.Vector512.CopyTo(x, lanes);
                 for (int i = 0; i < lanes.Length; i++)
@@ -679,7 +677,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<double> Activate(global::System.Runtime.Intrinsics.Vector256<double> x)
             {
-                // erf to double precision has no vector form here: lane by lane.
+                // erfc to double precision has no vector form here: lane by lane.
                 global::System.Span<double> lanes = stackalloc double[global::System.Runtime.Intrinsics.Vector256<double>.Count];
                 global::System.Runtime.Intrinsics.Vector256.CopyTo(x, lanes);
                 for (int i = 0; i < lanes.Length; i++)
@@ -711,7 +709,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<double> Activate(global::System.Runtime.Intrinsics.Vector128<double> x)
             {
-                // erf to double precision has no vector form here: lane by lane.
+                // erfc to double precision has no vector form here: lane by lane.
                 global::System.Span<double> lanes = stackalloc double[global::System.Runtime.Intrinsics.Vector128<double>.Count];
                 global::System.Runtime.Intrinsics.Vector128.CopyTo(x, lanes);
                 for (int i = 0; i < lanes.Length; i++)

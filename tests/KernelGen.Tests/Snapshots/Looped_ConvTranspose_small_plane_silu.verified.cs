@@ -1837,7 +1837,10 @@ namespace Snapshots
             /// <summary>x * sigmoid(x), as PyTorch computes it.</summary>
             private static float Activate(float x)
             {
-                return (float)(x / (1.0 + global::System.Math.Exp(-(double)x)));
+                double s = x;
+                double e = global::System.Math.Exp(-global::System.Math.Abs(s)), r = 1.0 / (1.0 + e),
+                    sigmoid = s >= 0 ? r : e * r;
+                return (float)(s * sigmoid);
             }
 
             #if NET9_0_OR_GREATER
@@ -1845,7 +1848,15 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> Activate(global::System.Runtime.Intrinsics.Vector512<float> x)
             {
-                return x / (global::System.Runtime.Intrinsics.Vector512<float>.One + Exp(-x));
+                // sigmoid from exp(-|s|), which never overflows: the negative tail is e/(1 + e), not 1 over an
+                // infinity.
+                var e = Exp(-global::System.Runtime.Intrinsics.Vector512.Abs(x));
+                var r = global::System.Runtime.Intrinsics.Vector512<float>.One / (global::System.Runtime.Intrinsics.Vector512<float>.One
+                    + e);
+                var sigmoid = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThanOrEqual(x,
+                    global::System.Runtime.Intrinsics.Vector512<float>.Zero),
+                    r, e * r);
+                return x * sigmoid;
             }
             /// <summary>
             /// exp on every lane, to within 1 ulp: 2^n * exp(r) with n = round(x / ln 2) and r = x - n ln 2, |r| &lt;=
@@ -1915,7 +1926,15 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector256<float> Activate(global::System.Runtime.Intrinsics.Vector256<float> x)
             {
-                return x / (global::System.Runtime.Intrinsics.Vector256<float>.One + Exp(-x));
+                // sigmoid from exp(-|s|), which never overflows: the negative tail is e/(1 + e), not 1 over an
+                // infinity.
+                var e = Exp(-global::System.Runtime.Intrinsics.Vector256.Abs(x));
+                var r = global::System.Runtime.Intrinsics.Vector256<float>.One / (global::System.Runtime.Intrinsics.Vector256<float>.One
+                    + e);
+                var sigmoid = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThanOrEqual(x,
+                    global::System.Runtime.Intrinsics.Vector256<float>.Zero),
+                    r, e * r);
+                return x * sigmoid;
             }
             /// <summary>
             /// exp on every lane, to within 1 ulp: 2^n * exp(r) with n = round(x / ln 2) and r = x - n ln 2, |r| &lt;=
@@ -1985,7 +2004,15 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector128<float> Activate(global::System.Runtime.Intrinsics.Vector128<float> x)
             {
-                return x / (global::System.Runtime.Intrinsics.Vector128<float>.One + Exp(-x));
+                // sigmoid from exp(-|s|), which never overflows: the negative tail is e/(1 + e), not 1 over an
+                // infinity.
+                var e = Exp(-global::System.Runtime.Intrinsics.Vector128.Abs(x));
+                var r = global::System.Runtime.Intrinsics.Vector128<float>.One / (global::System.Runtime.Intrinsics.Vector128<float>.One
+                    + e);
+                var sigmoid = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThanOrEqual(x,
+                    global::System.Runtime.Intrinsics.Vector128<float>.Zero),
+                    r, e * r);
+                return x * sigmoid;
             }
             /// <summary>
             /// exp on every lane, to within 1 ulp: 2^n * exp(r) with n = round(x / ln 2) and r = x - n ln 2, |r| &lt;=
