@@ -25,8 +25,10 @@ namespace KernelGen.Generator.Operators.Upsample
                 InputStrides = ShapeText.RowMajorStrides(Input);
                 OutputStrides = ShapeText.RowMajorStrides(Output);
                 Taps = UpsampleShape.TapsPerAxis(spec.Mode);
+                // Only the axes whose tables are written out: a longer one is computed at run time (UpsampleTableWriter).
                 Samples = Enumerable.Range(0, Rank)
-                    .Select(axis => UpsampleShape.Sample(spec.Mode, spec.AlignCorners, Input[axis], Output[axis], spec.Scales[axis], signature.ElementType, Rank))
+                    .Select(axis => UpsampleShape.IsComputedAtRunTime(Output[axis]) ? ((int[], double[])?)null
+                        : UpsampleShape.Sample(spec.Mode, spec.AlignCorners, Input[axis], Output[axis], spec.Scales[axis], signature.ElementType, Rank))
                     .ToArray();
             }
 
@@ -50,12 +52,16 @@ namespace KernelGen.Generator.Operators.Upsample
 
             public int Taps { get; }
 
-            public (int[] Index, double[] Weight)[] Samples { get; }
+            /// <summary>Each axis's source indices and weights; null for an axis computed at run time.</summary>
+            public (int[] Index, double[] Weight)?[] Samples { get; }
+
+            /// <summary>True when some axis's tables are computed at run time: the generator does not look at every position.</summary>
+            public bool HasLongAxis => Samples.Any(sample => sample is null);
 
             /// <summary>The integer factor of each axis when every output position copies input position o / factor; null otherwise.</summary>
             public int[]? ReplicationFactors(UpsampleMode mode)
             {
-                if (mode is not (UpsampleMode.Nearest or UpsampleMode.NearestExact))
+                if (mode is not (UpsampleMode.Nearest or UpsampleMode.NearestExact) || HasLongAxis)
                 {
                     return null;
                 }
@@ -71,7 +77,7 @@ namespace KernelGen.Generator.Operators.Upsample
                     factors[axis] = Output[axis] / Input[axis];
                     for (int o = 0; o < Output[axis]; o++)
                     {
-                        if (Samples[axis].Index[o] != o / factors[axis])
+                        if (Samples[axis]!.Value.Index[o] != o / factors[axis])
                         {
                             return null;
                         }
@@ -100,8 +106,8 @@ namespace KernelGen.Generator.Operators.Upsample
                         for (int axis = 0; axis < g.Rank; axis++)
                         {
                             int k = (o[axis] * g.Taps) + t[axis];
-                            coefficient *= g.Samples[axis].Weight[k];
-                            inputIndex += g.Samples[axis].Index[k] * g.InputStrides[axis];
+                            coefficient *= g.Samples[axis]!.Value.Weight[k];
+                            inputIndex += g.Samples[axis]!.Value.Index[k] * g.InputStrides[axis];
                         }
 
                         terms.Add(Term.Constant(inputIndex, coefficient));
@@ -147,10 +153,11 @@ namespace KernelGen.Generator.Operators.Upsample
                 condition: width => UpsampleVectorEmitter.Condition(signature, spec, width));
             for (int axis = 0; axis < g.Rank; axis++)
             {
-                writer.WriteLine($"global::System.ReadOnlySpan<int> index{axis} = {TableName(methodName, "SourceIndex", axis)};");
+                bool computed = g.Samples[axis] is null;
+                writer.WriteLine($"global::System.ReadOnlySpan<int> index{axis} = {TableName(methodName, "SourceIndex", axis, computed)};");
                 if (HasWeights(spec.Mode))
                 {
-                    writer.WriteLine($"global::System.ReadOnlySpan<{element}> weight{axis} = {TableName(methodName, "SourceWeight", axis)};");
+                    writer.WriteLine($"global::System.ReadOnlySpan<{element}> weight{axis} = {TableName(methodName, "SourceWeight", axis, computed)};");
                 }
             }
 
@@ -192,21 +199,28 @@ namespace KernelGen.Generator.Operators.Upsample
             for (int axis = 0; axis < g.Rank; axis++)
             {
                 string axisName = ShapeText.AxisName(g.Rank, axis);
+                if (g.Samples[axis] is not { } samples)
+                {
+                    UpsampleTableWriter.Write(writer, plan.Signature.MethodName, axis, axisName, spec, g.Input[axis], g.Output[axis], plan.Signature.ElementType, g.Rank);
+                    continue;
+                }
+
                 writer.WriteLine();
                 writer.WriteLine($"/// <summary>Axis {axisName}: the {g.Taps} source index(es) of each of its {g.Output[axis]} output positions.</summary>");
-                Tables.Write(writer, "int", TableName(plan.Signature.MethodName, "SourceIndex", axis), g.Samples[axis].Index.Select(i => Literals.Int(i)));
+                Tables.Write(writer, "int", TableName(plan.Signature.MethodName, "SourceIndex", axis, computed: false), samples.Index.Select(i => Literals.Int(i)));
                 if (HasWeights(spec.Mode))
                 {
                     writer.WriteLine($"/// <summary>Axis {axisName}: the interpolation weights that go with the source indices.</summary>");
-                    Tables.Write(writer, plan.Signature.ElementKeyword, TableName(plan.Signature.MethodName, "SourceWeight", axis),
-                        g.Samples[axis].Weight.Select(w => Literals.Real(w, plan.Signature.ElementType)));
+                    Tables.Write(writer, plan.Signature.ElementKeyword, TableName(plan.Signature.MethodName, "SourceWeight", axis, computed: false),
+                        samples.Weight.Select(w => Literals.Real(w, plan.Signature.ElementType)));
                 }
             }
         }
 
         private static bool HasWeights(UpsampleMode mode) => mode is UpsampleMode.Linear or UpsampleMode.Cubic;
 
-        private static string TableName(string method, string what, int axis) => $"{method}_{what}{axis}";
+        private static string TableName(string method, string what, int axis, bool computed) =>
+            computed ? $"{UpsampleTableWriter.ClassName(method, axis)}.{(what == "SourceIndex" ? "Index" : "Weight")}" : $"{method}_{what}{axis}";
 
         private static void WriteReplicationMethod(IndentedWriter writer, KernelSignature signature, Geometry g, int[] factors, VectorWidth width)
         {

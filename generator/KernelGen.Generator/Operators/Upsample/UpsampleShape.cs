@@ -14,6 +14,16 @@ namespace KernelGen.Generator.Operators.Upsample
     {
         private const double CubicA = -0.75;
 
+        /// <summary>
+        /// The longest axis (in output positions) whose tables the generator writes out and analyses for the vector
+        /// forms; a longer one has its tables computed at run time (<see cref="UpsampleTableWriter"/>) and takes the
+        /// scalar loops, so that the generator's time and memory do not grow with the layer.
+        /// </summary>
+        public const int MaxWrittenPositions = 65_536;
+
+        /// <summary>True when the axis's tables are computed at run time rather than written out.</summary>
+        public static bool IsComputedAtRunTime(int outputPositions) => outputPositions > MaxWrittenPositions;
+
         /// <summary><c>floor(in * scale)</c>, as PyTorch sizes the output.</summary>
         public static long OutputSize(int input, double scale) => (long)Math.Floor(input * scale);
 
@@ -90,7 +100,7 @@ namespace KernelGen.Generator.Operators.Upsample
             return (int)Math.Min((long)Math.Floor((float)((o + 0.5) * inverse)), input - 1);
         }
 
-        private static float NearestScale(int input, int output, double scale) => scale > 0 ? (float)(1.0 / scale) : (float)input / output;
+        public static float NearestScale(int input, int output, double scale) => scale > 0 ? (float)(1.0 / scale) : (float)input / output;
 
         private static void SampleLinear(int o, int input, int output, double scale, bool alignCorners, ElementType type, int[] index, double[] weight)
         {
@@ -140,16 +150,24 @@ namespace KernelGen.Generator.Operators.Upsample
         /// </summary>
         private static double SourceIndex(int o, int input, int output, double scale, bool alignCorners, bool cubic, ElementType type)
         {
-            if (alignCorners)
+            (bool scaled, double factor) = SourceFactor(input, output, scale, alignCorners, type);
+            if (!scaled)
             {
-                double ratio = output > 1 ? Round((double)(input - 1) / (output - 1), type) : 0;
-                return ratio * o;
+                return factor * o;
             }
 
-            double inverse = scale > 0 ? Round(1.0 / scale, type) : Round((double)input / output, type);
-            double source = (inverse * (o + 0.5)) - 0.5;
+            double source = (factor * (o + 0.5)) - 0.5;
             return !cubic && source < 0 ? 0 : source;
         }
+
+        /// <summary>
+        /// The factor of <see cref="SourceIndex"/>, held in the element type: with align_corners (not <c>Scaled</c>)
+        /// the ratio (in - 1)/(out - 1) that multiplies o; otherwise 1/scale, in <c>factor * (o + 0.5) - 0.5</c>.
+        /// </summary>
+        public static (bool Scaled, double Factor) SourceFactor(int input, int output, double scale, bool alignCorners, ElementType type) =>
+            alignCorners
+                ? (false, output > 1 ? Round((double)(input - 1) / (output - 1), type) : 0)
+                : (true, scale > 0 ? Round(1.0 / scale, type) : Round((double)input / output, type));
 
         /// <summary>The cubic convolution kernel for |x| &lt;= 1: <c>((A + 2)x - (A + 3))x² + 1</c>.</summary>
         private static double CubicNear(double x, ElementType type) =>

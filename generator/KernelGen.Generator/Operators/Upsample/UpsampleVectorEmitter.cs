@@ -36,8 +36,9 @@ namespace KernelGen.Generator.Operators.Upsample
         /// </summary>
         public static VectorWidth[] Widths(KernelSignature signature, UpsampleSpec spec)
         {
+            // A row longer than the generator analyses (UpsampleShape.MaxWrittenPositions) takes the scalar loops.
             int rank = signature.SpatialRank;
-            return rank is < 1 or > 3 ? new VectorWidth[0]
+            return rank is < 1 or > 3 || UpsampleShape.IsComputedAtRunTime(signature.OutputShape[rank]) ? new VectorWidth[0]
                 : VectorWidth.All.Where(width => new Layout(signature, spec, width).Fits).ToArray();
         }
 
