@@ -95,9 +95,7 @@ namespace KernelGen.Generator.Operators
             if (Enumerable.Range(0, rank).Any(axis => computed[axis] != signature.OutputShape[axis + 1]))
             {
                 var computedShape = new[] { (long)signature.OutputShape[0] }.Concat(computed).ToArray();
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputShapeMismatch, kernel.OutputShapeLocation,
-                    ShapeText.Format(signature.OutputShape), signature.MethodName, ShapeText.Format(computedShape), string.Join("; ", Enumerable.Range(0, rank).Select(arithmetic)))
-                    .WithProperty(FixProperties.ComputedShape, ShapeText.Join(", ", computedShape)));
+                diagnostics.Add(OutputShapes.Mismatch(kernel, computedShape, string.Join("; ", Enumerable.Range(0, rank).Select(arithmetic))));
                 return false;
             }
 

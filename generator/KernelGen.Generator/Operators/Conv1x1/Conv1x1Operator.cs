@@ -40,13 +40,10 @@ namespace KernelGen.Generator.Operators.Conv1x1
             var spatialOutput = signature.OutputShape.Skip(1).ToArray();
             if (!spatialInput.SequenceEqual(spatialOutput))
             {
-                var computedShape = new[] { outputChannels }.Concat(spatialInput).ToArray();
-                string expected = ShapeText.Format(computedShape);
+                long[] computedShape = new[] { outputChannels }.Concat(spatialInput).Select(d => (long)d).ToArray();
                 string arithmetic = string.Join("; ", Enumerable.Range(0, signature.SpatialRank).Select(axis =>
-                    $"{ShapeText.AxisName(signature.SpatialRank, axis)}: kept = {spatialInput[axis]}"));
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputShapeMismatch, kernel.OutputShapeLocation,
-                    ShapeText.Format(signature.OutputShape), signature.MethodName, expected, "a 1x1 convolution keeps the spatial size, " + arithmetic)
-                    .WithProperty(FixProperties.ComputedShape, ShapeText.Join(", ", computedShape)));
+                    $"{ShapeText.AxisName(signature.SpatialRank, axis)}: kept = {Literals.Int(spatialInput[axis])}"));
+                diagnostics.Add(OutputShapes.Mismatch(kernel, computedShape, "a 1x1 convolution keeps the spatial size, " + arithmetic));
                 return null;
             }
 

@@ -115,11 +115,8 @@ namespace KernelGen.Generator.Operators.Upsample
             if (!matches)
             {
                 var computedShape = new[] { (long)signature.InputShape[0] }.Concat(computed).ToArray();
-                string expected = ShapeText.Format(computedShape);
-                string channels = $"C: kept = {signature.InputShape[0]}";
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputShapeMismatch, kernel.OutputShapeLocation,
-                    ShapeText.Format(signature.OutputShape), signature.MethodName, expected, string.Join("; ", new[] { channels }.Concat(arithmetic)))
-                    .WithProperty(FixProperties.ComputedShape, ShapeText.Join(", ", computedShape)));
+                string channels = $"C: kept = {Literals.Int(signature.InputShape[0])}";
+                diagnostics.Add(OutputShapes.Mismatch(kernel, computedShape, string.Join("; ", new[] { channels }.Concat(arithmetic))));
                 return false;
             }
 

@@ -1,0 +1,33 @@
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Diagnostics;
+using KernelGen.Generator.Model;
+using KernelGen.Generator.Parsing;
+
+namespace KernelGen.Generator.Operators
+{
+    /// <summary>The report for a declared output shape that is not the computed one, the same for every operator.</summary>
+    internal static class OutputShapes
+    {
+        /// <summary>
+        /// KG0001 with the computed shape (and the code fix that writes it) when that shape can exist; KG0011 when its
+        /// buffer could not (more than int.MaxValue elements: no span holds it, and the fix would write a shape that fails).
+        /// </summary>
+        /// <param name="arithmetic">How each axis was computed, for the message.</param>
+        public static DiagnosticInfo Mismatch(ParsedKernel kernel, IReadOnlyList<long> computedShape, string arithmetic)
+        {
+            System.Numerics.BigInteger count = computedShape.Aggregate(System.Numerics.BigInteger.One, (product, d) => product * d);
+            KernelSignature signature = kernel.Signature;
+            if (count > int.MaxValue)
+            {
+                return DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, kernel.OutputShapeLocation,
+                    "output shape computed from the input, " + ShapeText.Format(computedShape) + " (" + arithmetic + "),", signature.MethodName,
+                    count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            return DiagnosticInfo.Create(DiagnosticDescriptors.OutputShapeMismatch, kernel.OutputShapeLocation,
+                    ShapeText.Format(signature.OutputShape), signature.MethodName, ShapeText.Format(computedShape), arithmetic)
+                .WithProperty(FixProperties.ComputedShape, ShapeText.Join(", ", computedShape));
+        }
+    }
+}

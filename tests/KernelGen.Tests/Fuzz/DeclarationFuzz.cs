@@ -1,0 +1,186 @@
+using System.Globalization;
+using KernelGen.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+
+namespace KernelGen.Tests.Fuzz;
+
+/// <summary>
+/// Seeded random declarations of every operator, rank, element type and form, a share of them with buffers near and
+/// past int.MaxValue elements, each judged by the rules of PyTorch's shape arithmetic and .NET's span lengths computed
+/// here independently: a valid declaration must build with no error or warning at all (its kernel included); an
+/// invalid one must give exactly one error, a KernelGen error among those its mistakes call for, and nothing in a
+/// generated file. Reproduce a run with its seed and count.
+/// </summary>
+public static class DeclarationFuzz
+{
+    public sealed record Declaration(string Name, string Source, string[] Expected, bool Huge)
+    {
+        public override string ToString() => $"{Name} (expected {(Expected.Length == 0 ? "no error" : string.Join(" or ", Expected))}): {Source}";
+    }
+
+    public sealed record Outcome(int Valid, int Invalid, int Huge, List<string> Failures);
+
+    private static readonly string[] Activations = ["None", "Relu", "LeakyRelu", "Relu6", "Tanh", "Sigmoid", "Silu", "Gelu", "GeluTanh"];
+
+    /// <summary>Runs <paramref name="count"/> declarations from <paramref name="seed"/>, <paramref name="batch"/> to a compilation.</summary>
+    public static Outcome Run(int seed, int count, int batch = 25)
+    {
+        var rng = new Random(seed);
+        var declarations = Enumerable.Range(0, count).Select(i => Next(rng, $"K{i}")).ToList();
+        var failures = new List<string>();
+        for (int start = 0; start < declarations.Count; start += batch)
+        {
+            Judge(declarations.Skip(start).Take(batch).ToList(), failures);
+        }
+
+        return new Outcome(declarations.Count(d => d.Expected.Length == 0), declarations.Count(d => d.Expected.Length > 0), declarations.Count(d => d.Huge), failures);
+    }
+
+    private static void Judge(List<Declaration> declarations, List<string> failures)
+    {
+        // Each declaration in a class and a file of its own, so that every error can be traced to the one it belongs to.
+        string[] sources = declarations.Select(d => $"using System;\nusing KernelGen;\npublic static partial class {d.Name}\n{{\n    {d.Source}\n}}\n").ToArray();
+        GeneratorRun run = GeneratorHarness.Run(sources);
+        if (run.Result.Results.Select(r => r.Exception).FirstOrDefault(e => e is not null) is { } thrown)
+        {
+            failures.Add("the generator threw: " + thrown);
+            return;
+        }
+
+        Diagnostic[] diagnostics = [.. run.Output.GetDiagnostics().Concat(run.GeneratorDiagnostics).Where(d => d.Severity >= DiagnosticSeverity.Warning)];
+        for (int i = 0; i < declarations.Count; i++)
+        {
+            Declaration declaration = declarations[i];
+            string userFile = $"User{i}.cs";
+            string generatedPrefix = declaration.Name + ".";
+            static string FileOf(Diagnostic d) => Path.GetFileName(d.Location.GetLineSpan().Path ?? string.Empty);
+            Diagnostic[] mine = [.. diagnostics.Where(d => FileOf(d) is { Length: > 0 } file
+                ? file == userFile || file.StartsWith(generatedPrefix, StringComparison.Ordinal)
+                : d.GetMessage(CultureInfo.InvariantCulture).Contains($"'{declaration.Name}.", StringComparison.Ordinal))];
+            string found = string.Join("; ", mine.Select(d => $"{d.Id} in {FileOf(d)}: {d.GetMessage(CultureInfo.InvariantCulture)}"));
+            // Two buffers past int.MaxValue are two mistakes: one KG0011 each.
+            bool ok = declaration.Expected.Length == 0
+                ? mine.Length == 0
+                : mine.Length >= 1 && mine.Length <= (declaration.Expected.Contains("KG0011") ? 2 : 1)
+                    && mine.All(e => declaration.Expected.Contains(e.Id) && e.Severity == DiagnosticSeverity.Error
+                        && !FileOf(e).StartsWith(generatedPrefix, StringComparison.Ordinal));
+            if (!ok)
+            {
+                failures.Add($"{declaration}\n    got: {(found.Length == 0 ? "nothing" : found)}");
+            }
+        }
+    }
+
+    /// <summary>One declaration, and what its buffers and arithmetic call for.</summary>
+    private static Declaration Next(Random rng, string name)
+    {
+        int rank = rng.Next(1, 4);
+        string op = new[] { "Conv", "ConvTranspose", "Conv1x1", "Upsample" }[rng.Next(4)];
+        bool huge = rng.Next(4) == 0;
+        string element = rng.Next(2) == 0 ? "float" : "double";
+        int groups = rng.Next(3) == 0 ? 2 : 1;
+        int cin = huge ? groups : groups * rng.Next(1, 4), cout = huge ? groups : groups * rng.Next(1, 4);
+        if (op == "Upsample")
+        {
+            cout = cin;
+        }
+
+        long[] size = huge ? HugeSize(rng, rank) : Enumerable.Range(0, rank).Select(_ => (long)rng.Next(1, rank == 3 ? 9 : 24)).ToArray();
+        int[] k = Axes(rank, rng, 1, 5), s = Axes(rank, rng, 1, 3), d = Axes(rank, rng, 1, 2);
+        int[] p = k.Select((kk, a) => rng.Next(0, (d[a] * (kk - 1) / 2) + 2)).ToArray();
+        int[] outputPadding = s.Select((ss, a) => rng.Next(0, Math.Max(ss, d[a]))).ToArray();
+        string attribute;
+        long[] output;
+        long weight;
+        var expected = new List<string>();
+        switch (op)
+        {
+            case "Conv":
+                attribute = Declarations.ConvAttribute(k, s, p, d, groups);
+                output = size.Select((n, a) => ((n + (2 * p[a]) - (d[a] * (k[a] - 1)) - 1) / s[a]) + 1).ToArray();
+                // C# division truncates toward zero; PyTorch's size is the floor, and a window past the padded input has none.
+                output = output.Select((o, a) => size[a] + (2 * p[a]) < (d[a] * (k[a] - 1)) + 1 ? 0 : o).ToArray();
+                weight = (long)cout * (cin / groups) * k.Aggregate(1L, (x, y) => x * y);
+                break;
+            case "ConvTranspose":
+                attribute = Declarations.ConvTransposeAttribute(k, s, p, outputPadding, d, groups);
+                output = size.Select((n, a) => ((n - 1) * s[a]) - (2 * p[a]) + (d[a] * (k[a] - 1)) + outputPadding[a] + 1).ToArray();
+                weight = (long)cin * (cout / groups) * k.Aggregate(1L, (x, y) => x * y);
+                break;
+            case "Conv1x1":
+                attribute = $"[Conv1x1(Groups = {groups})]";
+                output = size;
+                weight = (long)cout * (cin / groups);
+                break;
+            default:
+                string mode = new[] { "nearest", "nearest-exact", "linear", "bicubic" }[rng.Next(rank == 2 ? 4 : 3)];
+                double[] scales = Enumerable.Range(0, rank).Select(_ => new[] { 2.0, 3.0, 1.5, 0.5, 2.5 }[rng.Next(5)]).ToArray();
+                attribute = Declarations.UpsampleAttribute(scales, mode, alignCorners: mode is "linear" or "bicubic" && rng.Next(2) == 0);
+                output = size.Select((n, a) => (long)Math.Floor(n * scales[a])).ToArray();
+                weight = 0;
+                break;
+        }
+
+        string activation = op != "Upsample" ? Activations[rng.Next(Activations.Length)] : "None";
+        if (activation != "None")
+        {
+            attribute = attribute.TrimEnd(']', ')') + (attribute.Contains('(') ? ", " : "(") + $"Activation = Activation.{activation})]";
+        }
+
+        // What the declaration says: the computed output (at least 1 on each axis, the rest is KG0002's to report), and
+        // in a fifth of the declarations the output shape off by one on an axis.
+        // A [Shape] holds ints: an output past int.MaxValue is declared as int.MaxValue (KernelGen must then say the
+        // computed shape cannot exist, not offer to write it).
+        long[] declared = output.Select(o => Math.Clamp(o, 1, int.MaxValue)).ToArray();
+        if (rng.Next(5) == 0)
+        {
+            int axis = rng.Next(rank);
+            declared[axis] += declared[axis] > 1 && (declared[axis] == int.MaxValue || rng.Next(2) == 0) ? -1 : 1;
+        }
+
+        // The rules, in the order of their checks: a buffer past int.MaxValue elements (a span cannot hold it), then a
+        // window with no output, then an output shape that is not the computed one.
+        long inputCount = cin * size.Aggregate(1L, (x, y) => x * y), outputCount = cout * declared.Aggregate(1L, (x, y) => x * y);
+        long computedCount = output.Any(o => o < 1) ? 0 : cout * output.Aggregate(1L, (x, y) => x * y);
+        if (inputCount > int.MaxValue || outputCount > int.MaxValue || weight > int.MaxValue)
+        {
+            expected.Add("KG0011");
+        }
+        else if (output.Any(o => o < 1))
+        {
+            expected.Add("KG0002");
+        }
+        else if (!declared.SequenceEqual(output))
+        {
+            expected.Add(computedCount > int.MaxValue ? "KG0011" : "KG0001");
+        }
+
+        bool batched = rng.Next(3) == 0;
+        bool bias = op is "Conv" or "ConvTranspose" or "Conv1x1" && rng.Next(2) == 0;
+        string Shape(long channels, long[] dims) => $"[Shape({channels}, {string.Join(", ", dims)})]";
+        string parameters = (batched ? "int batch, " : string.Empty)
+            + $"{Shape(cin, size)} ReadOnlySpan<{element}> input, "
+            + (op == "Upsample" ? string.Empty : $"ReadOnlySpan<{element}> weight, ")
+            + (bias ? $"ReadOnlySpan<{element}> bias, " : string.Empty)
+            + $"{Shape(cout, declared)} Span<{element}> output";
+        return new Declaration(name, $"{attribute} public static partial void Run({parameters});", [.. expected.Distinct()], huge);
+    }
+
+    private static int[] Axes(int rank, Random rng, int low, int high) => Enumerable.Range(0, rank).Select(_ => rng.Next(low, high + 1)).ToArray();
+
+    /// <summary>Spatial sizes whose product is near or past int.MaxValue: 2^31 - 1, 2^31, 2^30 +- a little, 2^32.</summary>
+    private static long[] HugeSize(Random rng, int rank)
+    {
+        long target = new[] { int.MaxValue, 1L << 31, (1L << 30) + rng.Next(-9, 10), 1L << 32, (1L << 29) + 3, int.MaxValue / 3 }[rng.Next(6)];
+        var dims = new long[rank];
+        long remaining = target;
+        for (int a = 0; a < rank - 1; a++)
+        {
+            dims[a] = Math.Max(1, (long)Math.Round(Math.Pow(remaining, 1.0 / (rank - a))) + rng.Next(-2, 3));
+            remaining = Math.Max(1, remaining / dims[a]);
+        }
+
+        dims[rank - 1] = Math.Min(remaining, int.MaxValue);
+        return dims;
+    }
+}
