@@ -67,11 +67,13 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             // Rows shorter than a vector waste most of its lanes; taking a phase's outputs row after row over the
             // padded width (the flat form) fills them, at the price of computing the few padding columns between rows.
             // Each plane of a depth phase repeats its plane's work once per depth tap.
-            int PlaneRepeats(Phase p) => Depth.Taps(p.Rd) * Depth.Count(p.Rd) * Rows.Taps(p.Rh) * Columns.Taps(p.Rw);
-            int FlatCost(int width) => Phases.Sum(p => PlaneRepeats(p) * VectorsFor(FlatLength(p.Rh, p.Rw, width)));
-            bool FlatFits(int width) => Phases.All(p => VectorsFor(FlatLength(p.Rh, p.Rw, width)) <= MaxFlatVectors);
-            int rowCost = Phases.Sum(p => PlaneRepeats(p) * Rows.Count(p.Rh) * VectorsFor(Columns.Count(p.Rw)));
-            int flatCost = FlatCost(flatPaddedWidth);
+            // The costs in long: they count vector multiply-adds, which pass int long before a layer's buffers do.
+            long PlaneRepeats(Phase p) => (long)Depth.Taps(p.Rd) * Depth.Count(p.Rd) * Rows.Taps(p.Rh) * Columns.Taps(p.Rw);
+            long Vectors(int rh, int rw, int width) => ((((long)(Rows.Count(rh) - 1) * width) + Columns.Count(rw)) + Lanes - 1) / Lanes;
+            long FlatCost(int width) => Phases.Sum(p => PlaneRepeats(p) * Vectors(p.Rh, p.Rw, width));
+            bool FlatFits(int width) => Phases.All(p => Vectors(p.Rh, p.Rw, width) <= MaxFlatVectors);
+            long rowCost = Phases.Sum(p => PlaneRepeats(p) * Rows.Count(p.Rh) * VectorsFor(Columns.Count(p.Rw)));
+            long flatCost = FlatCost(flatPaddedWidth);
 
             // The padding columns of a flat row are there because a row's taps read at different column offsets. With
             // one copy of the input per offset, shifted so that every tap reads from column q of its copy, the rows of
@@ -81,9 +83,9 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             // (A layer whose every phase is empty, each output only its bias, has no offsets and reads nothing.)
             int copies = offsets.Length == 0 ? 0 : offsets.Max() - offsets.Min() + 1;
             int compactWidth = Phases.Select(p => Columns.Count(p.Rw)).DefaultIfEmpty(1).Max();
-            int shiftedCost = FlatCost(compactWidth);
-            int alternative = Math.Min(rowCost, FlatFits(flatPaddedWidth) ? flatCost : int.MaxValue);
-            long savedProducts = (long)(alternative - shiftedCost) * InputChannelsPerGroup * OutputChannels;
+            long shiftedCost = FlatCost(compactWidth);
+            long alternative = Math.Min(rowCost, FlatFits(flatPaddedWidth) ? flatCost : long.MaxValue / 8);
+            long savedProducts = (alternative - shiftedCost) * InputChannelsPerGroup * OutputChannels;
             long copiedVectors = (long)InputChannels * copies * PaddedDepth * PaddedHeight * VectorsFor(compactWidth);
             bool shifted = copies > 0 && copies <= MaxColumnCopies && FlatFits(compactWidth) && shiftedCost * 5 <= alternative * 4 && ShiftedCopies.Pay(savedProducts, copiedVectors);
             ColumnCopies = shifted ? copies : 0;
@@ -169,7 +171,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         public bool Flat { get; }
 
         /// <summary>Vector multiply-adds per (input channel, output channel) pair, for choosing a form and a width.</summary>
-        public int VectorProducts { get; }
+        public long VectorProducts { get; }
 
         /// <summary>The phases with taps and outputs: (depth, row, column).</summary>
         public List<Phase> Phases { get; }

@@ -99,6 +99,19 @@ namespace KernelGen.Generator.Operators.Upsample
                 return false;
             }
 
+            // Each axis's source table holds taps entries per output position, in one array: past .NET's largest
+            // array (2,147,483,591 elements) it cannot exist (a linear axis of more than 1,073,741,795 positions).
+            int taps = UpsampleShape.TapsPerAxis(spec.Mode);
+            var untabled = Enumerable.Range(0, rank).Where(axis => computed[axis] * taps > UpsampleShape.MaxTableEntries).ToArray();
+            if (untabled.Length > 0)
+            {
+                int axis = untabled[0];
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, kernel.OutputShapeLocation,
+                    $"source table of axis {ShapeText.AxisName(rank, axis)} ({Literals.Int(taps)} entries for each of its {Literals.Int(computed[axis])} output positions; .NET's largest array holds {Literals.Int(UpsampleShape.MaxTableEntries)}),",
+                    signature.MethodName, Literals.Int(computed[axis] * taps)));
+                return false;
+            }
+
             var empty = Enumerable.Range(0, rank).Where(axis => computed[axis] <= 0).Select(axis => arithmetic[axis]).ToArray();
             if (empty.Length > 0)
             {

@@ -21,6 +21,9 @@ namespace KernelGen.Generator.Operators.Upsample
         /// </summary>
         public const int MaxWrittenPositions = 65_536;
 
+        /// <summary>The most entries one source table may have: .NET's largest array (Array.MaxLength).</summary>
+        public const long MaxTableEntries = 0x7FFFFFC7;
+
         /// <summary>True when the axis's tables are computed at run time rather than written out.</summary>
         public static bool IsComputedAtRunTime(int outputPositions) => outputPositions > MaxWrittenPositions;
 

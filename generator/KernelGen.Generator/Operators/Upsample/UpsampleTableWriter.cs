@@ -28,8 +28,9 @@ namespace KernelGen.Generator.Operators.Upsample
             writer.WriteLine(KernelSourceWriter.GeneratedCode);
             using (writer.Block($"private static class {ClassName(method, axis)}"))
             {
-                writer.WriteLine($"public static readonly int[] Index = new int[{Literals.Int(output * taps)}];");
-                writer.WriteLine($"public static readonly {t}[] Weight = new {t}[{Literals.Int(output * taps)}];");
+                // At most UpsampleShape.MaxTableEntries entries: a longer axis is KG0011.
+                writer.WriteLine($"public static readonly int[] Index = new int[{Literals.Int((long)output * taps)}];");
+                writer.WriteLine($"public static readonly {t}[] Weight = new {t}[{Literals.Int((long)output * taps)}];");
                 writer.WriteLine();
                 using (writer.Block($"static {ClassName(method, axis)}()"))
                 {

@@ -37,8 +37,10 @@ namespace KernelGen.Generator.Operators.Upsample
         public static VectorWidth[] Widths(KernelSignature signature, UpsampleSpec spec)
         {
             // A row longer than the generator analyses (UpsampleShape.MaxWrittenPositions) takes the scalar loops.
+            // So does a layer whose rows buffer ([input rows x output width]) would pass a quarter of int.MaxValue.
             int rank = signature.SpatialRank;
-            return rank is < 1 or > 3 || UpsampleShape.IsComputedAtRunTime(signature.OutputShape[rank]) ? new VectorWidth[0]
+            long rowsLength = (long)signature.OutputShape[rank] * Enumerable.Range(1, rank - 1).Aggregate(1L, (n, axis) => n * signature.InputShape[axis]);
+            return rank is < 1 or > 3 || UpsampleShape.IsComputedAtRunTime(signature.OutputShape[rank]) || rowsLength > int.MaxValue / 4 ? new VectorWidth[0]
                 : VectorWidth.All.Where(width => new Layout(signature, spec, width).Fits).ToArray();
         }
 
@@ -73,7 +75,7 @@ namespace KernelGen.Generator.Operators.Upsample
                 writer.WriteLine(Code.StartRef(element, "input"));
                 writer.WriteLine(Code.StartRef(element, "output"));
                 int rowsLength = rank == 1 ? 0 : l.InputRows * l.OutputWidth;
-                bool pooled = rowsLength * l.Signature.ElementType.Bytes() > StackLimitBytes;
+                bool pooled = (long)rowsLength * l.Signature.ElementType.Bytes() > StackLimitBytes;
                 if (pooled)
                 {
                     writer.WriteLine($"// [{l.InputRows} x {l.OutputWidth}] rows are too many for the stack: borrowed from the pool, no allocation once it holds one.");
