@@ -64,7 +64,13 @@ namespace KernelGen.Generator.Diagnostics
         /// <summary>KG0011: "The [Shape] [70000, 70000] of 'input' has 4900000000 elements, more than int.MaxValue"</summary>
         public static readonly DiagnosticDescriptor ShapeTooLarge = Create(
             "KG0011", "Shape too large",
-            "The {0} of '{1}' has {2} elements, more than int.MaxValue (2147483647)");
+            "The {0} of '{1}' has {2} elements, more than {3}");
+
+        /// <summary>KG0011's limit for a span: what a buffer, a shape or a weight may not pass.</summary>
+        public const string SpanLimit = "int.MaxValue (2147483647)";
+
+        /// <summary>KG0011's limit for an array the kernel holds (an upsampling table).</summary>
+        public const string ArrayLimit = ".NET's largest array (2147483591)";
 
         /// <summary>KG0012: "Strides gives 3 values, but the [Shape] has 2 spatial dimensions"</summary>
         public static readonly DiagnosticDescriptor PerAxisCountMismatch = Create(

@@ -22,7 +22,7 @@ namespace KernelGen.Generator.Operators
             {
                 return DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, kernel.OutputShapeLocation,
                     "output shape computed from the input, " + ShapeText.Format(computedShape) + " (" + arithmetic + "),", signature.MethodName,
-                    count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    count.ToString(System.Globalization.CultureInfo.InvariantCulture), DiagnosticDescriptors.SpanLimit);
             }
 
             return DiagnosticInfo.Create(DiagnosticDescriptors.OutputShapeMismatch, kernel.OutputShapeLocation,

@@ -102,7 +102,7 @@ namespace KernelGen.Generator.Operators
             long weightLength = ShapeText.ElementCount(weightShape);
             if (weightLength > int.MaxValue)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, kernel.Attribute.AttributeLocation, "weight " + ShapeText.Format(weightShape), signature.MethodName, ShapeText.ExactElementCount(weightShape)));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, kernel.Attribute.AttributeLocation, "weight " + ShapeText.Format(weightShape), signature.MethodName, ShapeText.ExactElementCount(weightShape), DiagnosticDescriptors.SpanLimit));
                 return false;
             }
 

@@ -380,7 +380,7 @@ namespace KernelGen.Generator.Parsing
             long count = ShapeText.ElementCount(dims);
             if (count > int.MaxValue)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, location, "[Shape] " + ShapeText.Format(dims), parameterName, ShapeText.ExactElementCount(dims)));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, location, "[Shape] " + ShapeText.Format(dims), parameterName, ShapeText.ExactElementCount(dims), DiagnosticDescriptors.SpanLimit));
                 return null;
             }
 

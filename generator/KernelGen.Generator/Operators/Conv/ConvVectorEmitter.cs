@@ -29,7 +29,8 @@ namespace KernelGen.Generator.Operators.Conv
 
         /// <summary>The widths in the order the dispatch tries them: fewest vector multiply-adds first, then the narrower.</summary>
         public static VectorWidth[] Widths(KernelSignature signature, ConvSpec spec) =>
-            VectorWidth.All.Select(width => new ConvVectorLayout(signature, spec, width)).Where(layout => layout.Fits)
+            !IntSizedLayouts.Fit(signature, spec.Kernel, spec.Stride, spec.Pad, spec.Dilation, int.MaxValue / 2) ? new VectorWidth[0]
+            : VectorWidth.All.Select(width => new ConvVectorLayout(signature, spec, width)).Where(layout => layout.Fits)
                 .OrderBy(layout => layout.VectorProducts).ThenBy(layout => layout.Width.Bytes).Select(layout => layout.Width).ToArray();
 
         public static void WriteMethods(IndentedWriter writer, KernelSignature signature, ConvSpec spec)

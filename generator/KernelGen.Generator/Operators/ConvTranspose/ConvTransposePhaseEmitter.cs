@@ -32,27 +32,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// Every rank takes the vector form: a layer is seen as 3-D (<see cref="ConvTransposePhaseLayout"/>), so a 1-D layer is
         /// one row of one plane, a 2-D layer one plane, and a 3-D layer runs each depth phase plane by plane.
         /// </summary>
-        public static bool Applies(KernelSignature signature, ConvTransposeSpec spec) => signature.SpatialRank is >= 1 and <= 3 && Fits(signature, spec);
-
-        /// <summary>
-        /// The phase layouts index their buffers with ints: they apply while the padded input (each axis grown by its
-        /// window, stride and a vector) and the output stay under a quarter of int.MaxValue elements. Larger layers take
-        /// the scalar loops (a 1-D layer of 2^31 - 1 positions had its tiles come out empty).
-        /// </summary>
-        private static bool Fits(KernelSignature signature, ConvTransposeSpec spec)
-        {
-            long padded = signature.InputShape[0];
-            for (int axis = 0; axis < signature.SpatialRank; axis++)
-            {
-                padded *= signature.InputShape[axis + 1] + (2L * spec.Dilation[axis] * spec.Kernel[axis]) + spec.Stride[axis] + 64;
-                if (padded > int.MaxValue / 4)
-                {
-                    return false;
-                }
-            }
-
-            return ShapeText.ElementCount(signature.OutputShape) <= int.MaxValue / 4;
-        }
+        public static bool Applies(KernelSignature signature, ConvTransposeSpec spec) =>
+            signature.SpatialRank is >= 1 and <= 3 && IntSizedLayouts.Fit(signature, spec.Kernel, spec.Stride, spec.Pad, spec.Dilation, int.MaxValue / 4);
 
         /// <summary>
         /// The widths in the order the dispatch tries them: fewest vector multiply-adds first, and of two that need as

@@ -95,7 +95,7 @@ namespace KernelGen.Generator.Operators.Upsample
                 int axis = huge[0];
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, kernel.Attribute.LocationOf(spec.Scales.Count == rank && kernel.Attribute.IsWritten("Scales") ? "Scales" : "scale"),
                     $"output along {ShapeText.AxisName(rank, axis)}, floor({Literals.Int(signature.InputShape[axis + 1])} * {spec.Scales[axis].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}),", signature.MethodName,
-                    ((double)signature.InputShape[axis + 1] * spec.Scales[axis]).ToString("G3", System.Globalization.CultureInfo.InvariantCulture)));
+                    ((double)signature.InputShape[axis + 1] * spec.Scales[axis]).ToString("G3", System.Globalization.CultureInfo.InvariantCulture), DiagnosticDescriptors.SpanLimit));
                 return false;
             }
 
@@ -107,8 +107,8 @@ namespace KernelGen.Generator.Operators.Upsample
             {
                 int axis = untabled[0];
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeTooLarge, kernel.OutputShapeLocation,
-                    $"source table of axis {ShapeText.AxisName(rank, axis)} ({Literals.Int(taps)} entries for each of its {Literals.Int(computed[axis])} output positions; .NET's largest array holds {Literals.Int(UpsampleShape.MaxTableEntries)}),",
-                    signature.MethodName, Literals.Int(computed[axis] * taps)));
+                    $"source table of axis {ShapeText.AxisName(rank, axis)} ({Literals.Int(taps)} per output position, of {Literals.Int(computed[axis])})",
+                    signature.MethodName, Literals.Int(computed[axis] * taps), DiagnosticDescriptors.ArrayLimit));
                 return false;
             }
 
