@@ -87,7 +87,7 @@ namespace KernelGen.Generator.Operators.Upsample
                 return o;
             }
 
-            if (shortcuts && output == 2 * input)
+            if (shortcuts && output == 2L * input)
             {
                 return o >> 1;
             }

@@ -23,7 +23,7 @@ namespace KernelGen.Generator.Operators.Upsample
             string R(string value) => type == ElementType.Float ? $"(double)(float)({value})" : $"({value})";
             string last = Literals.Int(input - 1);
             writer.WriteLine();
-            writer.WriteLine($"/// <summary>Axis {axisName}: the {taps} source index(es) and weight(s) of each of its {Literals.Int(output)} output positions,");
+            writer.WriteLine($"/// <summary>Axis {axisName}: the {Literals.Int(taps)} source index(es) and weight(s) of each of its {Literals.Int(output)} output positions,");
             writer.WriteLine("/// computed at the first call by PyTorch's arithmetic, in its precision (too many to write out).</summary>");
             writer.WriteLine(KernelSourceWriter.GeneratedCode);
             using (writer.Block($"private static class {ClassName(method, axis)}"))
@@ -42,7 +42,7 @@ namespace KernelGen.Generator.Operators.Upsample
                                 writer.WriteLine("Index[o] = o;");
                                 writer.WriteLine("Weight[o] = 1;");
                                 break;
-                            case UpsampleMode.Nearest when spatialRank > 1 && output == 2 * input:
+                            case UpsampleMode.Nearest when spatialRank > 1 && output == 2L * input:
                                 writer.WriteLine("Index[o] = o >> 1;");
                                 writer.WriteLine("Weight[o] = 1;");
                                 break;
