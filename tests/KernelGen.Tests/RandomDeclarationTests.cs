@@ -58,4 +58,27 @@ public sealed class RandomDeclarationTests
         long small = Allocated(100_000), large = Allocated(536_870_000);
         Assert.True(large < small + (8 << 20), $"{name}: {small / 1e6:F1} MB at 100,000 positions, {large / 1e6:F1} MB at 536,870,000");
     }
+
+    public static TheoryData<string> IssueLayers() =>
+    [
+        "[Conv(k: 1)] public static partial void Run([Shape(1, 536870912)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 536870912)] Span<float> output);",
+        "[Conv(k: 1)] public static partial void Run([Shape(1, 268435456)] ReadOnlySpan<double> input, ReadOnlySpan<double> weight, [Shape(1, 268435456)] Span<double> output);",
+        "[Conv(k: 1)] public static partial void Run([Shape(1, 2147483647)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, 2147483647)] Span<float> output);",
+        "[Conv(k: 5, pad: 2)] public static partial void Run(int batch, [Shape(1, 2147483647)] ReadOnlySpan<double> input, ReadOnlySpan<double> weight, [Shape(1, 2147483647)] Span<double> output);",
+        "[ConvTranspose(k: 3, pad: 1)] public static partial void Run([Shape(1, 2147483647)] ReadOnlySpan<double> input, ReadOnlySpan<double> weight, [Shape(1, 2147483647)] Span<double> output);",
+        "[Upsample(Scales = new double[] { 0.5, 0.5, 3 })] public static partial void Run([Shape(2, 1023, 1026, 1023)] ReadOnlySpan<double> input, [Shape(2, 511, 513, 3069)] Span<double> output);",
+    ];
+
+    /// <summary>
+    /// Layers of 2^28 to 2^31 - 1 elements that did not compile (a byte count that overflowed as a constant, CS0220;
+    /// offsets and buffer sizes that wrapped, CS0221, CS0247) or came out with empty tiles: now clean builds.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(IssueLayers))]
+    public void Layers_near_int_MaxValue_build_without_a_diagnostic(string declaration)
+    {
+        GeneratorRun run = GeneratorHarness.Run("using System;\nusing KernelGen;\npublic static partial class Large\n{\n" + declaration + "\n}\n");
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
+    }
 }
