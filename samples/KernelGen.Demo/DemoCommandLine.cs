@@ -151,7 +151,7 @@ public static class DemoCommandLine
     private static void Save(PngImage image, string path, TextWriter output)
     {
         image.Save(path);
-        output.WriteLine($"wrote {Path.GetFullPath(path)} ({image.Width}x{image.Height}, {image.Channels} channels, {image.BitDepth}-bit)");
+        output.WriteLine($"wrote {Path.GetFullPath(path)} ({image.Width}x{image.Height}, {image.Channels} channel{(image.Channels == 1 ? string.Empty : "s")}, {image.BitDepth}-bit)");
     }
 
     private static int Fail(TextWriter error, string message)

@@ -84,7 +84,7 @@ public sealed class DemoCommandLineTests : IDisposable
         foreach (string method in new[] { "nearest", "bilinear", "convtranspose" })
         {
             string path = Path.Combine(folder, method + ".png");
-            Assert.Contains($"wrote {path} (74x46, {channels} channels, {bitDepth}-bit)", output, StringComparison.Ordinal);
+            Assert.Contains($"wrote {path} (74x46, {channels} channel{(channels == 1 ? "" : "s")}, {bitDepth}-bit)", output, StringComparison.Ordinal);
             PngImage written = PngImage.Load(path);
             Assert.Equal((74, 46, channels, bitDepth), (written.Width, written.Height, written.Channels, written.BitDepth));
         }

@@ -60,6 +60,29 @@ public sealed class SafeTensorsHostileTests
         Assert.True(message.Length < 400, $"{description}: a message of {message.Length} characters");
     }
 
+    /// <summary>torch.save's files, zip (PyTorch 1.6 on) and pickle (before), are named as what they are, with the way to export safetensors.</summary>
+    [Theory]
+    [InlineData(new byte[] { (byte)'P', (byte)'K', 3, 4, 0, 0, 0, 0, 8, 0 }, "it is a PyTorch checkpoint (a zip archive, as torch.save writes), not safetensors; save the weights with safetensors.torch.save_file(model.state_dict(), \"model.safetensors\")")]
+    [InlineData(new byte[] { 0x80, 2, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20 }, "it is a PyTorch checkpoint (a pickle stream, as older torch.save writes)")]
+    public void A_PyTorch_checkpoint_is_named_as_one(byte[] start, string expected)
+    {
+        byte[] bytes = [.. start, .. new byte[100]];
+        string message = Assert.Throws<InvalidDataException>(() => SafeTensorsFile.Parse(bytes, "model.pt")).Message;
+        Assert.Contains(expected, message);
+    }
+
+    /// <summary>A safetensors header of 640 bytes starts with the bytes of a pickle stream (0x80, 0x02): it is read, not refused.</summary>
+    [Fact]
+    public void A_header_length_that_looks_like_a_pickle_is_still_read()
+    {
+        string header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+        header = header.PadRight(640);
+        var file = SafeTensorsFile.Parse(File(header, Singles(3)), "pickle-like");
+        var a = new float[1];
+        file.Read("a", a, [1]);
+        Assert.Equal(3, a[0]);
+    }
+
     [Fact]
     public void A_surrogate_pair_is_one_character()
     {

@@ -137,7 +137,7 @@ public sealed class SafeTensorsTests
     {
         { "truncated before the header length", [1, 2, 3, 4, 5], "it is 5 bytes long, shorter than the 8-byte header length it must start with" },
         { "header length past the end", Truncate(TwoTensors(), 20), "runs past the end of the file (12 bytes follow it; truncated?)" },
-        { "data cut short", Truncate(TwoTensors(), TwoTensors().Length - 3), "tensor 'layer.bias' has data offsets [24, 40], outside the data section of 37 bytes" },
+        { "data cut short", Truncate(TwoTensors(), TwoTensors().Length - 3), "tensor 'layer.bias' has data offsets [24, 40], outside the data section of 37 bytes (truncated?)" },
         { "malformed JSON: trailing comma", File("""{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},}""", Singles(1)), "malformed JSON at byte 55 of the header (counting from 1): expected a member name in double quotes, found '}'" },
         { "malformed JSON: unclosed", File("""{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}""", Singles(1)), "expected ',' or '}', found the end of the header" },
         { "malformed JSON: bare word", File("""{"x":{"dtype":F32}}""", []), "malformed JSON at byte 15 of the header (counting from 1): expected a value, found 'F'" },

@@ -206,6 +206,12 @@ namespace KernelGen.Generator.Parsing
             {
                 batch = Identifiers.Escape(parameters[0].Name);
                 first = 1;
+                if (parameters[0].GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ShapeAttributeName) is { } misplaced)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameters, LocationInfo.From(misplaced.ApplicationSyntaxReference?.GetSyntax()),
+                        $"[Shape] belongs on the input and the output only; '{parameters[0].Name}' is the batch count, which the shapes do not include"));
+                    return null;
+                }
             }
 
             // An integer anywhere else is a batch count in the wrong form: say so, rather than count it as a buffer.

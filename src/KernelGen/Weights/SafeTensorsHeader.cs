@@ -48,6 +48,14 @@ namespace KernelGen
             ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
             if (headerLength > (ulong)(bytes.Length - 8))
             {
+                // Only a file that cannot be safetensors is named as something else: a valid header length can begin
+                // with the same bytes as a pickle stream.
+                if (PyTorchCheckpoint(bytes) is { } checkpoint)
+                {
+                    throw Bad($"it is a PyTorch checkpoint ({checkpoint}), not safetensors; save the weights with "
+                        + "safetensors.torch.save_file(model.state_dict(), \"model.safetensors\") and read that file");
+                }
+
                 throw Bad($"its header length, {headerLength.ToString(CultureInfo.InvariantCulture)} bytes, runs past the end of the file ({Number(bytes.Length - 8)} bytes follow it; truncated?)");
             }
 
@@ -107,6 +115,21 @@ namespace KernelGen
         }
 
         private const string MetadataName = "__metadata__";
+
+        /// <summary>
+        /// What kind of PyTorch checkpoint the file is, from its first bytes, or null: <c>torch.save</c> writes a zip
+        /// archive (since PyTorch 1.6) or, before, a pickle stream. Read as safetensors, their first 8 bytes make a
+        /// header length of exabytes, which says nothing useful.
+        /// </summary>
+        private static string? PyTorchCheckpoint(byte[] bytes)
+        {
+            if (bytes[0] == (byte)'P' && bytes[1] == (byte)'K' && bytes[2] == 3 && bytes[3] == 4)
+            {
+                return "a zip archive, as torch.save writes";
+            }
+
+            return bytes[0] == 0x80 && bytes[1] >= 2 && bytes[1] <= 5 ? "a pickle stream, as older torch.save writes" : null;
+        }
 
         private static void ReadMetadata(HeaderJson json, Dictionary<string, string> metadata, System.Func<string, InvalidDataException> bad)
         {
@@ -214,7 +237,8 @@ namespace KernelGen
             (long begin, long end) = offsets.Value;
             if (end < begin || end > dataLength)
             {
-                throw bad($"tensor '{shown}' has data offsets [{Number(begin)}, {Number(end)}], outside the data section of {Number(dataLength)} bytes");
+                string truncated = end > dataLength && begin <= end ? " (truncated?)" : string.Empty;
+                throw bad($"tensor '{shown}' has data offsets [{Number(begin)}, {Number(end)}], outside the data section of {Number(dataLength)} bytes{truncated}");
             }
 
             // A product past long is a bad file, not an OverflowException: four dimensions of int.MaxValue claim 2^124 elements.
