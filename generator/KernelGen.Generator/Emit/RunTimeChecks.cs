@@ -14,11 +14,13 @@ namespace KernelGen.Generator.Emit
         public static void Write(IndentedWriter writer, KernelSignature signature, List<KernelBuffer> buffers)
         {
             writer.WriteLine("// Every argument is checked before anything is written: a bad call leaves the output untouched.");
+            // Each message starts with the kernel it is about: in a model of many layers, 'bias' alone does not say which.
+            string kernel = Kernel(signature);
             string? batch = signature.BatchParameter;
             if (batch is not null)
             {
                 writer.WriteLine($"if ({batch} < 0)");
-                writer.WriteLine($"    throw new global::System.ArgumentOutOfRangeException({NameOf(batch)}, {batch}, \"The batch count must not be negative.\");");
+                writer.WriteLine($"    throw new global::System.ArgumentOutOfRangeException({NameOf(batch)}, {batch}, \"{kernel}: the batch count must not be negative.\");");
             }
 
             foreach (KernelBuffer buffer in buffers)
@@ -28,12 +30,12 @@ namespace KernelGen.Generator.Emit
                 if (batch is not null && buffer.PerSample)
                 {
                     writer.WriteLine($"if ({name}.Length != (long){batch} * {buffer.Length})");
-                    writer.WriteLine($"    throw new {ArgumentException}($\"Expected {{{batch}}} * {buffer.Length} = {{(long){batch} * {buffer.Length}}} elements ({{{batch}}} samples of shape {shape}), but the span has {{{name}.Length}}.\", {NameOf(name)});");
+                    writer.WriteLine($"    throw new {ArgumentException}($\"{kernel}: expected {{{batch}}} * {buffer.Length} = {{(long){batch} * {buffer.Length}}} elements ({{{batch}}} samples of shape {shape}), but the span has {{{name}.Length}}.\", {NameOf(name)});");
                 }
                 else
                 {
                     writer.WriteLine($"if ({name}.Length != {buffer.Length})");
-                    writer.WriteLine($"    throw new {ArgumentException}($\"Expected {buffer.Length} elements (shape {shape}), but the span has {{{name}.Length}}.\", {NameOf(name)});");
+                    writer.WriteLine($"    throw new {ArgumentException}($\"{kernel}: expected {buffer.Length} elements (shape {shape}), but the span has {{{name}.Length}}.\", {NameOf(name)});");
                 }
             }
 
@@ -42,10 +44,17 @@ namespace KernelGen.Generator.Emit
             {
                 string name = buffers[i].ParameterName;
                 writer.WriteLine($"if (global::System.MemoryExtensions.Overlaps({output.ParameterName}, {name}))");
-                writer.WriteLine($"    throw new {ArgumentException}(\"The output must not overlap the {buffers[i].Role}: every output element is written while the {buffers[i].Role} is still read.\", {NameOf(output.ParameterName)});");
+                writer.WriteLine($"    throw new {ArgumentException}(\"{kernel}: the output must not overlap the {buffers[i].Role}: every output element is written while the {buffers[i].Role} is still read.\", {NameOf(output.ParameterName)});");
             }
 
             writer.WriteLine();
+        }
+
+        /// <summary>The kernel as a message names it: its type and method, <c>Layers.Encode1</c>, as the user wrote them.</summary>
+        private static string Kernel(KernelSignature signature)
+        {
+            ContainingType? type = signature.Containing.Types.Count > 0 ? signature.Containing.Types[signature.Containing.Types.Count - 1] : null;
+            return (type is null ? string.Empty : Identifiers.Unescape(type.Name) + ".") + Identifiers.Unescape(signature.MethodName);
         }
 
         /// <summary>

@@ -46,19 +46,19 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 160)
-                throw new global::System.ArgumentException($"Expected 160 elements (shape [4, 40]), but the span has {input.Length}.",
+                throw new global::System.ArgumentException($"Layers.Denoise: expected 160 elements (shape [4, 40]), but the span has {input.Length}.",
                     "input");
             if (weight.Length != 12)
-                throw new global::System.ArgumentException($"Expected 12 elements (shape [4, 1, 3]), but the span has {weight.Length}.",
+                throw new global::System.ArgumentException($"Layers.Denoise: expected 12 elements (shape [4, 1, 3]), but the span has {weight.Length}.",
                     "weight");
             if (output.Length != 160)
-                throw new global::System.ArgumentException($"Expected 160 elements (shape [4, 40]), but the span has {output.Length}.",
+                throw new global::System.ArgumentException($"Layers.Denoise: expected 160 elements (shape [4, 40]), but the span has {output.Length}.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                throw new global::System.ArgumentException("Layers.Denoise: the output must not overlap the input: every output element is written while the input is still read.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.",
+                throw new global::System.ArgumentException("Layers.Denoise: the output must not overlap the weight: every output element is written while the weight is still read.",
                     "output");
 
             DenoiseImplementation.Denoise_Sample(input, weight, output);

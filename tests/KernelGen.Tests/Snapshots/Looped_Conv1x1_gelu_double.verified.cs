@@ -53,25 +53,25 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 160)
-                throw new global::System.ArgumentException($"Expected 160 elements (shape [8, 20]), but the span has {input.Length}.",
+                throw new global::System.ArgumentException($"Layers.Expand: expected 160 elements (shape [8, 20]), but the span has {input.Length}.",
                     "input");
             if (weight.Length != 128)
-                throw new global::System.ArgumentException($"Expected 128 elements (shape [16, 8]), but the span has {weight.Length}.",
+                throw new global::System.ArgumentException($"Layers.Expand: expected 128 elements (shape [16, 8]), but the span has {weight.Length}.",
                     "weight");
             if (bias.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {bias.Length}.",
+                throw new global::System.ArgumentException($"Layers.Expand: expected 16 elements (shape [16]), but the span has {bias.Length}.",
                     "bias");
             if (output.Length != 320)
-                throw new global::System.ArgumentException($"Expected 320 elements (shape [16, 20]), but the span has {output.Length}.",
+                throw new global::System.ArgumentException($"Layers.Expand: expected 320 elements (shape [16, 20]), but the span has {output.Length}.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                throw new global::System.ArgumentException("Layers.Expand: the output must not overlap the input: every output element is written while the input is still read.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.",
+                throw new global::System.ArgumentException("Layers.Expand: the output must not overlap the weight: every output element is written while the weight is still read.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("The output must not overlap the bias: every output element is written while the bias is still read.",
+                throw new global::System.ArgumentException("Layers.Expand: the output must not overlap the bias: every output element is written while the bias is still read.",
                     "output");
 
             ExpandImplementation.Expand_Sample(input, weight, bias, output);

@@ -46,19 +46,19 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 288)
-                throw new global::System.ArgumentException($"Expected 288 elements (shape [8, 6, 6]), but the span has {input.Length}.",
+                throw new global::System.ArgumentException($"Layers.Mix: expected 288 elements (shape [8, 6, 6]), but the span has {input.Length}.",
                     "input");
             if (weight.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [4, 4]), but the span has {weight.Length}.",
+                throw new global::System.ArgumentException($"Layers.Mix: expected 16 elements (shape [4, 4]), but the span has {weight.Length}.",
                     "weight");
             if (output.Length != 144)
-                throw new global::System.ArgumentException($"Expected 144 elements (shape [4, 6, 6]), but the span has {output.Length}.",
+                throw new global::System.ArgumentException($"Layers.Mix: expected 144 elements (shape [4, 6, 6]), but the span has {output.Length}.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                throw new global::System.ArgumentException("Layers.Mix: the output must not overlap the input: every output element is written while the input is still read.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.",
+                throw new global::System.ArgumentException("Layers.Mix: the output must not overlap the weight: every output element is written while the weight is still read.",
                     "output");
 
             MixImplementation.Mix_Sample(input, weight, output);

@@ -50,19 +50,19 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 54)
-                throw new global::System.ArgumentException($"Expected 54 elements (shape [2, 3, 3, 3]), but the span has {input.Length}.",
+                throw new global::System.ArgumentException($"Layers.Volume: expected 54 elements (shape [2, 3, 3, 3]), but the span has {input.Length}.",
                     "input");
             if (weight.Length != 250)
-                throw new global::System.ArgumentException($"Expected 250 elements (shape [2, 1, 5, 5, 5]), but the span has {weight.Length}.",
+                throw new global::System.ArgumentException($"Layers.Volume: expected 250 elements (shape [2, 1, 5, 5, 5]), but the span has {weight.Length}.",
                     "weight");
             if (output.Length != 729)
-                throw new global::System.ArgumentException($"Expected 729 elements (shape [1, 9, 9, 9]), but the span has {output.Length}.",
+                throw new global::System.ArgumentException($"Layers.Volume: expected 729 elements (shape [1, 9, 9, 9]), but the span has {output.Length}.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                throw new global::System.ArgumentException("Layers.Volume: the output must not overlap the input: every output element is written while the input is still read.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.",
+                throw new global::System.ArgumentException("Layers.Volume: the output must not overlap the weight: every output element is written while the weight is still read.",
                     "output");
 
             VolumeImplementation.Volume_Sample(input, weight, output);

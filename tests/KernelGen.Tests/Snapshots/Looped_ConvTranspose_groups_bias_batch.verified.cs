@@ -58,27 +58,27 @@ namespace Snapshots
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (batch < 0)
                 throw new global::System.ArgumentOutOfRangeException("batch", batch,
-                    "The batch count must not be negative.");
+                    "Layers.Decode: the batch count must not be negative.");
             if (input.Length != (long)batch * 196)
-                throw new global::System.ArgumentException($"Expected {batch} * 196 = {(long)batch * 196} elements ({batch} samples of shape [4, 7, 7]), but the span has {input.Length}.",
+                throw new global::System.ArgumentException($"Layers.Decode: expected {batch} * 196 = {(long)batch * 196} elements ({batch} samples of shape [4, 7, 7]), but the span has {input.Length}.",
                     "input");
             if (weight.Length != 36)
-                throw new global::System.ArgumentException($"Expected 36 elements (shape [4, 1, 3, 3]), but the span has {weight.Length}.",
+                throw new global::System.ArgumentException($"Layers.Decode: expected 36 elements (shape [4, 1, 3, 3]), but the span has {weight.Length}.",
                     "weight");
             if (bias.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {bias.Length}.",
+                throw new global::System.ArgumentException($"Layers.Decode: expected 2 elements (shape [2]), but the span has {bias.Length}.",
                     "bias");
             if (output.Length != (long)batch * 392)
-                throw new global::System.ArgumentException($"Expected {batch} * 392 = {(long)batch * 392} elements ({batch} samples of shape [2, 14, 14]), but the span has {output.Length}.",
+                throw new global::System.ArgumentException($"Layers.Decode: expected {batch} * 392 = {(long)batch * 392} elements ({batch} samples of shape [2, 14, 14]), but the span has {output.Length}.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                throw new global::System.ArgumentException("Layers.Decode: the output must not overlap the input: every output element is written while the input is still read.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.",
+                throw new global::System.ArgumentException("Layers.Decode: the output must not overlap the weight: every output element is written while the weight is still read.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("The output must not overlap the bias: every output element is written while the bias is still read.",
+                throw new global::System.ArgumentException("Layers.Decode: the output must not overlap the bias: every output element is written while the bias is still read.",
                     "output");
 
             for (int sample = 0; sample < batch; sample++)

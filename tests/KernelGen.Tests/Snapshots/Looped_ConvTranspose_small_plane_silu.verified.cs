@@ -56,25 +56,25 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 512)
-                throw new global::System.ArgumentException($"Expected 512 elements (shape [32, 4, 4]), but the span has {input.Length}.",
+                throw new global::System.ArgumentException($"Layers.Generate: expected 512 elements (shape [32, 4, 4]), but the span has {input.Length}.",
                     "input");
             if (weight.Length != 8192)
-                throw new global::System.ArgumentException($"Expected 8192 elements (shape [32, 16, 4, 4]), but the span has {weight.Length}.",
+                throw new global::System.ArgumentException($"Layers.Generate: expected 8192 elements (shape [32, 16, 4, 4]), but the span has {weight.Length}.",
                     "weight");
             if (bias.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {bias.Length}.",
+                throw new global::System.ArgumentException($"Layers.Generate: expected 16 elements (shape [16]), but the span has {bias.Length}.",
                     "bias");
             if (output.Length != 1024)
-                throw new global::System.ArgumentException($"Expected 1024 elements (shape [16, 8, 8]), but the span has {output.Length}.",
+                throw new global::System.ArgumentException($"Layers.Generate: expected 1024 elements (shape [16, 8, 8]), but the span has {output.Length}.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                throw new global::System.ArgumentException("Layers.Generate: the output must not overlap the input: every output element is written while the input is still read.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.",
+                throw new global::System.ArgumentException("Layers.Generate: the output must not overlap the weight: every output element is written while the weight is still read.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("The output must not overlap the bias: every output element is written while the bias is still read.",
+                throw new global::System.ArgumentException("Layers.Generate: the output must not overlap the bias: every output element is written while the bias is still read.",
                     "output");
 
             GenerateImplementation.Generate_Sample(input, weight, bias, output);

@@ -58,27 +58,27 @@ namespace Snapshots
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (batch < 0)
                 throw new global::System.ArgumentOutOfRangeException("batch", batch,
-                    "The batch count must not be negative.");
+                    "Layers.Encode: the batch count must not be negative.");
             if (input.Length != (long)batch * 1568)
-                throw new global::System.ArgumentException($"Expected {batch} * 1568 = {(long)batch * 1568} elements ({batch} samples of shape [8, 14, 14]), but the span has {input.Length}.",
+                throw new global::System.ArgumentException($"Layers.Encode: expected {batch} * 1568 = {(long)batch * 1568} elements ({batch} samples of shape [8, 14, 14]), but the span has {input.Length}.",
                     "input");
             if (weight.Length != 1152)
-                throw new global::System.ArgumentException($"Expected 1152 elements (shape [16, 8, 3, 3]), but the span has {weight.Length}.",
+                throw new global::System.ArgumentException($"Layers.Encode: expected 1152 elements (shape [16, 8, 3, 3]), but the span has {weight.Length}.",
                     "weight");
             if (bias.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {bias.Length}.",
+                throw new global::System.ArgumentException($"Layers.Encode: expected 16 elements (shape [16]), but the span has {bias.Length}.",
                     "bias");
             if (output.Length != (long)batch * 784)
-                throw new global::System.ArgumentException($"Expected {batch} * 784 = {(long)batch * 784} elements ({batch} samples of shape [16, 7, 7]), but the span has {output.Length}.",
+                throw new global::System.ArgumentException($"Layers.Encode: expected {batch} * 784 = {(long)batch * 784} elements ({batch} samples of shape [16, 7, 7]), but the span has {output.Length}.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                throw new global::System.ArgumentException("Layers.Encode: the output must not overlap the input: every output element is written while the input is still read.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.",
+                throw new global::System.ArgumentException("Layers.Encode: the output must not overlap the weight: every output element is written while the weight is still read.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("The output must not overlap the bias: every output element is written while the bias is still read.",
+                throw new global::System.ArgumentException("Layers.Encode: the output must not overlap the bias: every output element is written while the bias is still read.",
                     "output");
 
             for (int sample = 0; sample < batch; sample++)

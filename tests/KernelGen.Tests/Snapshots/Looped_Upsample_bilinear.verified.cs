@@ -42,13 +42,13 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 192)
-                throw new global::System.ArgumentException($"Expected 192 elements (shape [3, 8, 8]), but the span has {input.Length}.",
+                throw new global::System.ArgumentException($"Layers.Smooth: expected 192 elements (shape [3, 8, 8]), but the span has {input.Length}.",
                     "input");
             if (output.Length != 768)
-                throw new global::System.ArgumentException($"Expected 768 elements (shape [3, 16, 16]), but the span has {output.Length}.",
+                throw new global::System.ArgumentException($"Layers.Smooth: expected 768 elements (shape [3, 16, 16]), but the span has {output.Length}.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                throw new global::System.ArgumentException("Layers.Smooth: the output must not overlap the input: every output element is written while the input is still read.",
                     "output");
 
             SmoothImplementation.Smooth_Sample(input, output);

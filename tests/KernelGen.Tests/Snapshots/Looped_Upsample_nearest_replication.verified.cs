@@ -42,13 +42,13 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 256)
-                throw new global::System.ArgumentException($"Expected 256 elements (shape [4, 8, 8]), but the span has {input.Length}.",
+                throw new global::System.ArgumentException($"Layers.Grow: expected 256 elements (shape [4, 8, 8]), but the span has {input.Length}.",
                     "input");
             if (output.Length != 1536)
-                throw new global::System.ArgumentException($"Expected 1536 elements (shape [4, 16, 24]), but the span has {output.Length}.",
+                throw new global::System.ArgumentException($"Layers.Grow: expected 1536 elements (shape [4, 16, 24]), but the span has {output.Length}.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                throw new global::System.ArgumentException("Layers.Grow: the output must not overlap the input: every output element is written while the input is still read.",
                     "output");
 
             GrowImplementation.Grow_Sample(input, output);

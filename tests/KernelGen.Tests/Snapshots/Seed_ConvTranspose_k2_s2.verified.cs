@@ -47,19 +47,19 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 4)
-                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.",
+                throw new global::System.ArgumentException($"Layers.Place: expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.",
                     "input");
             if (weight.Length != 4)
-                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 1, 2, 2]), but the span has {weight.Length}.",
+                throw new global::System.ArgumentException($"Layers.Place: expected 4 elements (shape [1, 1, 2, 2]), but the span has {weight.Length}.",
                     "weight");
             if (output.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [1, 4, 4]), but the span has {output.Length}.",
+                throw new global::System.ArgumentException($"Layers.Place: expected 16 elements (shape [1, 4, 4]), but the span has {output.Length}.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                throw new global::System.ArgumentException("Layers.Place: the output must not overlap the input: every output element is written while the input is still read.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.",
+                throw new global::System.ArgumentException("Layers.Place: the output must not overlap the weight: every output element is written while the weight is still read.",
                     "output");
 
             PlaceImplementation.Place_Sample(input, weight, output);

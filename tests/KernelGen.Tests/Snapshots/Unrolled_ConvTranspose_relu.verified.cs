@@ -54,25 +54,25 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 4)
-                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.",
+                throw new global::System.ArgumentException($"Layers.Sharp: expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.",
                     "input");
             if (weight.Length != 4)
-                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 1, 2, 2]), but the span has {weight.Length}.",
+                throw new global::System.ArgumentException($"Layers.Sharp: expected 4 elements (shape [1, 1, 2, 2]), but the span has {weight.Length}.",
                     "weight");
             if (bias.Length != 1)
-                throw new global::System.ArgumentException($"Expected 1 elements (shape [1]), but the span has {bias.Length}.",
+                throw new global::System.ArgumentException($"Layers.Sharp: expected 1 elements (shape [1]), but the span has {bias.Length}.",
                     "bias");
             if (output.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [1, 4, 4]), but the span has {output.Length}.",
+                throw new global::System.ArgumentException($"Layers.Sharp: expected 16 elements (shape [1, 4, 4]), but the span has {output.Length}.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                throw new global::System.ArgumentException("Layers.Sharp: the output must not overlap the input: every output element is written while the input is still read.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.",
+                throw new global::System.ArgumentException("Layers.Sharp: the output must not overlap the weight: every output element is written while the weight is still read.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("The output must not overlap the bias: every output element is written while the bias is still read.",
+                throw new global::System.ArgumentException("Layers.Sharp: the output must not overlap the bias: every output element is written while the bias is still read.",
                     "output");
 
             SharpImplementation.Sharp_Sample(input, weight, bias, output);

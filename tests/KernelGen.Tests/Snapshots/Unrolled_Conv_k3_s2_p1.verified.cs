@@ -54,25 +54,25 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 25)
-                throw new global::System.ArgumentException($"Expected 25 elements (shape [1, 5, 5]), but the span has {input.Length}.",
+                throw new global::System.ArgumentException($"Layers.EncodeTiny: expected 25 elements (shape [1, 5, 5]), but the span has {input.Length}.",
                     "input");
             if (weight.Length != 18)
-                throw new global::System.ArgumentException($"Expected 18 elements (shape [2, 1, 3, 3]), but the span has {weight.Length}.",
+                throw new global::System.ArgumentException($"Layers.EncodeTiny: expected 18 elements (shape [2, 1, 3, 3]), but the span has {weight.Length}.",
                     "weight");
             if (bias.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {bias.Length}.",
+                throw new global::System.ArgumentException($"Layers.EncodeTiny: expected 2 elements (shape [2]), but the span has {bias.Length}.",
                     "bias");
             if (output.Length != 18)
-                throw new global::System.ArgumentException($"Expected 18 elements (shape [2, 3, 3]), but the span has {output.Length}.",
+                throw new global::System.ArgumentException($"Layers.EncodeTiny: expected 18 elements (shape [2, 3, 3]), but the span has {output.Length}.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                throw new global::System.ArgumentException("Layers.EncodeTiny: the output must not overlap the input: every output element is written while the input is still read.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("The output must not overlap the weight: every output element is written while the weight is still read.",
+                throw new global::System.ArgumentException("Layers.EncodeTiny: the output must not overlap the weight: every output element is written while the weight is still read.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("The output must not overlap the bias: every output element is written while the bias is still read.",
+                throw new global::System.ArgumentException("Layers.EncodeTiny: the output must not overlap the bias: every output element is written while the bias is still read.",
                     "output");
 
             EncodeTinyImplementation.EncodeTiny_Sample(input, weight, bias, output);

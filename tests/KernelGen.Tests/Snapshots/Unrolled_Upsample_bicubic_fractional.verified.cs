@@ -40,13 +40,13 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 4)
-                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.",
+                throw new global::System.ArgumentException($"Layers.Sharpen: expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.",
                     "input");
             if (output.Length != 9)
-                throw new global::System.ArgumentException($"Expected 9 elements (shape [1, 3, 3]), but the span has {output.Length}.",
+                throw new global::System.ArgumentException($"Layers.Sharpen: expected 9 elements (shape [1, 3, 3]), but the span has {output.Length}.",
                     "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("The output must not overlap the input: every output element is written while the input is still read.",
+                throw new global::System.ArgumentException("Layers.Sharpen: the output must not overlap the input: every output element is written while the input is still read.",
                     "output");
 
             SharpenImplementation.Sharpen_Sample(input, output);
