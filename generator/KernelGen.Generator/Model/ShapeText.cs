@@ -38,7 +38,11 @@ namespace KernelGen.Generator.Model
         /// (four dimensions of 3,000,000) is the number it is, not the saturated <see cref="ElementCount"/>.
         /// </summary>
         public static string ExactElementCount(IReadOnlyList<int> dims) =>
-            dims.Aggregate(System.Numerics.BigInteger.One, (product, d) => product * d).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ExactProduct(dims.Select(d => (long)d)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>The product of the dimensions in a type that cannot overflow, for checks and messages past long.</summary>
+        public static System.Numerics.BigInteger ExactProduct(IEnumerable<long> dims) =>
+            dims.Aggregate(System.Numerics.BigInteger.One, (product, d) => product * d);
 
         /// <summary>Elements between neighbours on each axis of a row-major array of <paramref name="dims"/>.</summary>
         public static int[] RowMajorStrides(int[] dims)

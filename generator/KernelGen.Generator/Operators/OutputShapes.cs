@@ -16,7 +16,7 @@ namespace KernelGen.Generator.Operators
         /// <param name="arithmetic">How each axis was computed, for the message.</param>
         public static DiagnosticInfo Mismatch(ParsedKernel kernel, IReadOnlyList<long> computedShape, string arithmetic)
         {
-            System.Numerics.BigInteger count = computedShape.Aggregate(System.Numerics.BigInteger.One, (product, d) => product * d);
+            System.Numerics.BigInteger count = ShapeText.ExactProduct(computedShape);
             KernelSignature signature = kernel.Signature;
             if (count > int.MaxValue)
             {
