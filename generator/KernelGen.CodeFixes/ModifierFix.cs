@@ -11,35 +11,25 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace KernelGen.CodeFixes
 {
     /// <summary>
-    /// KG0008 (a kernel method that lacks <c>static</c> or <c>partial</c>) and KG0009 (a containing type that lacks
-    /// <c>partial</c>): adds the missing modifiers, <c>partial</c> last, where C# requires it.
+    /// KG0008 (a kernel method that lacks <c>static</c> or <c>partial</c>): adds the missing modifiers, <c>partial</c>
+    /// last, where C# requires it. (A containing type that lacks <c>partial</c> is the compiler's CS0260, which the IDE's
+    /// own "Make declaration partial" fixes.)
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ModifierFix)), Shared]
     public sealed class ModifierFix : DiagnosticFix
     {
         public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-            ImmutableArray.Create(DiagnosticDescriptors.InvalidMethod.Id, DiagnosticDescriptors.ContainingTypeNotPartial.Id);
+            ImmutableArray.Create(DiagnosticDescriptors.InvalidMethod.Id);
 
         protected override DocumentEdit? Edit(SyntaxNode root, Diagnostic diagnostic)
         {
             SyntaxNode node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            MemberDeclarationSyntax? declaration;
-            string name;
-            string[] missing;
-            if (diagnostic.Id == DiagnosticDescriptors.ContainingTypeNotPartial.Id)
-            {
-                var type = node.FirstAncestorOrSelf<TypeDeclarationSyntax>();
-                (declaration, name, missing) = (type, type?.Identifier.ValueText ?? "", new[] { "partial" });
-            }
-            else
-            {
-                var method = node.FirstAncestorOrSelf<MethodDeclarationSyntax>();
-                (declaration, name) = (method, method?.Identifier.ValueText ?? "");
-                // Only a declaration that lacks nothing but modifiers carries them (a method with a body does not).
-                missing = diagnostic.Properties.TryGetValue(FixProperties.MissingModifiers, out string? modifiers) && modifiers is not null
-                    ? modifiers.Split(' ')
-                    : new string[0];
-            }
+            var declaration = node.FirstAncestorOrSelf<MethodDeclarationSyntax>();
+            string name = declaration?.Identifier.ValueText ?? "";
+            // Only a declaration that lacks nothing but modifiers carries them (a method with a body does not).
+            string[] missing = diagnostic.Properties.TryGetValue(FixProperties.MissingModifiers, out string? modifiers) && modifiers is not null
+                ? modifiers.Split(' ')
+                : new string[0];
 
             if (declaration is null || missing.Length == 0)
             {

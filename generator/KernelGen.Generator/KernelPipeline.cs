@@ -23,15 +23,17 @@ namespace KernelGen.Generator
             try
             {
                 ParsedKernel? parsed = MethodParser.Parse(context, op, diagnostics, cancellationToken);
-                OperatorSpec? spec = parsed is null ? null : op.Validate(parsed, diagnostics);
-                spec = parsed is null || spec is null ? null : op.WithActivation(parsed, spec, diagnostics);
+                OperatorSpec? validated = parsed is null ? null : op.Validate(parsed, diagnostics);
+                OperatorSpec? spec = parsed is null || validated is null ? null : op.WithActivation(parsed, validated, diagnostics);
                 // A declaration the compiler rejects for its modifiers (new without an accessibility modifier: CS8798)
                 // gets no implementing part, which would repeat that error at the generated file.
                 bool mayImplement = context.TargetNode is not MethodDeclarationSyntax declaration || PartialMethodRules.MayHaveImplementation(declaration);
                 KernelPlan? plan = parsed is null || spec is null || diagnostics.Count > 0 || !mayImplement ? null : KernelPlanner.Plan(parsed.Signature, spec, op);
-                KernelStub? stub = diagnostics.Count == 0 || context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax
+                // A rejected declaration (or one valid but for the modifiers the compiler rejects) gets the members its kernel
+                // would have, so that the one error is the only one.
+                KernelStub? stub = (diagnostics.Count == 0 && (parsed is null || mayImplement)) || context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax
                     ? null
-                    : StubParser.Read(method, syntax, string.Join(", ", diagnostics.Select(d => d.Descriptor.Id).Distinct()));
+                    : StubParser.Read(method, syntax, op, parsed, validated, diagnostics);
                 return new KernelResult(plan, diagnostics.ToEquatableArray(), stub);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)

@@ -43,8 +43,6 @@ public sealed class CodeFixTests
         { "KG0008", "method not partial", Program(methodModifiers: "public static"), "public static partial void Deconv(" },
         { "KG0008", "method not static", Program(methodModifiers: "public partial", typeModifiers: "public partial"), "public static partial void Deconv(" },
         { "KG0008", "method neither", Program(methodModifiers: "internal", typeModifiers: "public partial"), "internal static partial void Deconv(" },
-        { "KG0009", "type not partial", Program(typeModifiers: "public static"), "public static partial class Layers" },
-        { "KG0009", "type without modifiers", Program(typeModifiers: "").Replace("\nclass Layers", "\n// The layers.\nclass Layers"), "// The layers.\npartial class Layers" },
         { "KG0019", "output too short", Program(output: "new float[16]"), "float[] output = new float[Layers.DeconvLengths.Output];" },
         { "KG0019", "stackalloc sized by hand", Program(output: "new float[16]").Replace("float[] output = new float[16];", "Span<float> output = stackalloc float[24];").Replace("return output;", "return output.ToArray();"),
             "Span<float> output = stackalloc float[Layers.DeconvLengths.Output];" },

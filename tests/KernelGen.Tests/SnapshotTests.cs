@@ -51,6 +51,31 @@ public sealed class SnapshotTests
         Snapshot.Match(name, generated);
     }
 
+    /// <summary>
+    /// What a rejected declaration gets: the throwing implementing part and the members its kernel would have, with the
+    /// lengths of the declaration as KG0001's fix leaves it ([16, 8, 8], not the declared [16, 7, 7]).
+    /// </summary>
+    [Fact]
+    public void A_rejected_kernel_part_matches_the_approved_snapshot()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using System;
+            using KernelGen;
+
+            namespace Snapshots
+            {
+                public static partial class Layers
+                {
+                    [ConvTranspose(k: 4, stride: 2, pad: 1)]
+                    public static partial void Grow([Shape(32, 4, 4)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 7, 7)] Span<float> output);
+                }
+            }
+            """);
+        Assert.Equal(["KG0001"], run.GeneratorDiagnostics.Select(d => d.Id));
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
+        Snapshot.Match("Rejected_ConvTranspose_wrong_output_shape", Assert.Single(run.Sources).Value);
+    }
+
     /// <summary>The generated code lands in the user's compilation: it must build at C# 9 (the oldest with these partial methods), nullable off.</summary>
     [Fact]
     public void Generated_code_compiles_at_CSharp_9_without_nullable_context()

@@ -51,10 +51,9 @@ namespace KernelGen.Generator.Diagnostics
             "KG0008", "Invalid kernel method",
             "Kernel method '{0}' must be {1}");
 
-        /// <summary>KG0009: "Type 'Decoder' that contains kernel method 'Deconv' must be declared partial"</summary>
-        public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Create(
-            "KG0009", "Containing type is not partial",
-            "Type '{0}' that contains kernel method '{1}' must be declared partial");
+        // KG0009 ("containing type is not partial") is retired, and its ID is not reused: the generated part reopens the
+        // type as partial, so the compiler reports CS0260 once per type at the declaration that lacks 'partial', which
+        // is the one error that mistake gets (a KernelGen error beside it would be a second).
 
         /// <summary>KG0010: "Parameter 'weight' must be a ReadOnlySpan&lt;float&gt; ..." (wrong kind, order, count or element type)</summary>
         public static readonly DiagnosticDescriptor InvalidParameters = Create(

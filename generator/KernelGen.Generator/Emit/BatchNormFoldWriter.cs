@@ -16,7 +16,7 @@ namespace KernelGen.Generator.Emit
 
         public static void Write(IndentedWriter writer, KernelSignature signature, KernelOperator op, OperatorSpec spec, string accessibility)
         {
-            string t = signature.ElementKeyword, span = "global::System.Span", readOnly = "global::System.ReadOnlySpan", math = "global::System.Math";
+            string t = signature.ElementKeyword, math = "global::System.Math";
             int channels = signature.OutputShape[0];
             int[] weightShape = op.WeightShape(signature, spec)!;
             int weightLength = (int)ShapeText.ElementCount(weightShape);
@@ -28,8 +28,7 @@ namespace KernelGen.Generator.Emit
             writer.WriteLine($"/// With s = gamma / sqrt(runningVar + eps) per output channel: weight *= s, bias = s*(bias - runningMean) + beta.");
             writer.WriteLine($"/// </summary>");
             writer.WriteLine(KernelSourceWriter.GeneratedCode);
-            string parameters = $"{span}<{t}> weight, {span}<{t}> bias, {readOnly}<{t}> gamma, {readOnly}<{t}> beta, {readOnly}<{t}> runningMean, {readOnly}<{t}> runningVar, double eps = 1e-5";
-            using (writer.Block($"{accessibility}static void {signature.FoldBatchNormMethod}({parameters})"))
+            using (writer.Block($"{accessibility}static void {signature.FoldBatchNormMethod}({Parameters(t)})"))
             {
                 writer.WriteLine("// Every length is checked before anything is written.");
                 WriteLengthCheck(writer, "weight", weightLength, ShapeText.Format(weightShape));
@@ -78,6 +77,11 @@ namespace KernelGen.Generator.Emit
                 }
             }
         }
+
+        /// <summary>The parameter list, which a rejected kernel's throwing <c>{M}FoldBatchNorm</c> repeats.</summary>
+        public static string Parameters(string element) =>
+            $"global::System.Span<{element}> weight, global::System.Span<{element}> bias, global::System.ReadOnlySpan<{element}> gamma, global::System.ReadOnlySpan<{element}> beta, " +
+            $"global::System.ReadOnlySpan<{element}> runningMean, global::System.ReadOnlySpan<{element}> runningVar, double eps = 1e-5";
 
         private static void WriteLengthCheck(IndentedWriter writer, string name, int length, string shape)
         {

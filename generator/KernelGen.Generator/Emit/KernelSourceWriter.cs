@@ -210,9 +210,12 @@ namespace KernelGen.Generator.Emit
         public static string GeneratedCode => $"[global::System.CodeDom.Compiler.GeneratedCode(\"KernelGen\", \"{Version}\")]";
 
         /// <summary>The lengths class is as visible as the method it describes.</summary>
-        private static string Accessibility(KernelSignature signature)
+        private static string Accessibility(KernelSignature signature) => AccessibilityOf(signature.Modifiers);
+
+        /// <summary>The accessibility modifiers among a method's <paramref name="modifiers"/>, with a trailing space; <c>private </c> for none.</summary>
+        public static string AccessibilityOf(string modifiers)
         {
-            string[] access = signature.Modifiers.Split(' ').Where(m => m is "public" or "internal" or "protected" or "private").ToArray();
+            string[] access = modifiers.Split(' ').Where(m => m is "public" or "internal" or "protected" or "private").ToArray();
             return access.Length == 0 ? "private " : string.Join(" ", access) + " ";
         }
     }

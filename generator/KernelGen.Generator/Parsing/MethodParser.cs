@@ -16,7 +16,7 @@ namespace KernelGen.Generator.Parsing
     /// </summary>
     internal static class MethodParser
     {
-        private const string ShapeAttributeName = "KernelGen.ShapeAttribute";
+        public const string ShapeAttributeName = "KernelGen.ShapeAttribute";
 
         /// <summary>Returns null, with the reasons added to <paramref name="diagnostics"/>, when no code can be generated.</summary>
         public static ParsedKernel? Parse(GeneratorAttributeSyntaxContext context, KernelOperator op, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
@@ -119,13 +119,10 @@ namespace KernelGen.Generator.Parsing
                     continue;
                 }
 
+                // A type declared without 'partial' is reopened as partial all the same: the compiler then reports CS0260
+                // ("missing partial modifier") once at that declaration, its one error; without the generated part it
+                // would report two errors for each kernel in it (CS0751, CS8795) and one for each use of a generated member.
                 LocationInfo? typeLocation = LocationInfo.From(type.Identifier.GetLocation());
-                if (!type.Modifiers.Any(SyntaxKind.PartialKeyword))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, typeLocation, type.Identifier.ValueText, method.Name));
-                    return null;
-                }
-
                 // The generated part is another file, so a file-local type cannot be reopened there; and the lengths
                 // class it declares is a class, which an interface with variant type parameters cannot contain.
                 string? unsupported = type.Modifiers.Any(SyntaxKind.FileKeyword)

@@ -1,35 +1,156 @@
+using System.Collections.Generic;
 using System.Linq;
+using KernelGen.Generator.Diagnostics;
 using KernelGen.Generator.Model;
+using KernelGen.Generator.Operators;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace KernelGen.Generator.Parsing
 {
-    /// <summary>Reads what a stub implementation of a rejected kernel method needs, when one can be written.</summary>
+    /// <summary>Reads what the part written for a rejected kernel declaration needs (see <see cref="KernelStub"/>).</summary>
     internal static class StubParser
     {
         private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
         /// <summary>
-        /// A stub for a partial method declaration without an implementation, in types that can be reopened; null
-        /// otherwise (a method with a body or extern already has one, and the compiler's own error is then the right one).
-        /// Only where the compiler would demand an implementation (CS8795): a declaration without an accessibility
-        /// modifier needs none, and an implementation of one that the compiler rejects for its modifiers (CS8796,
-        /// CS8798) would repeat that error. The stub repeats the declaration without <c>async</c> (a body with span
-        /// parameters cannot be async, CS4012), with its type parameters and constraints, and with <c>scoped</c> where
-        /// the declaration has it (CS8988).
+        /// The part for a declaration with errors, in types the generated part can reopen; null otherwise.
         /// </summary>
-        public static KernelStub? Read(IMethodSymbol method, MethodDeclarationSyntax syntax, string errors)
+        /// <param name="parsed">The declaration as the parser read it, when it could.</param>
+        /// <param name="validated">The operator's parameters when they validated, even if a later check failed.</param>
+        public static KernelStub? Read(IMethodSymbol method, MethodDeclarationSyntax syntax, KernelOperator op, ParsedKernel? parsed, OperatorSpec? validated,
+            IReadOnlyList<DiagnosticInfo> diagnostics)
+        {
+            if (MethodParser.ReadHierarchy(method, syntax, new List<DiagnosticInfo>()) is not { } hierarchy)
+            {
+                return null;
+            }
+
+            var parameters = method.Parameters;
+            int first = parameters.Length > 0 && parameters[0].Type.SpecialType == SpecialType.System_Int32 && parameters[0].RefKind == RefKind.None ? 1 : 0;
+            int count = System.Math.Min(System.Math.Max(parameters.Length - first, op.MinimumBuffers), op.MaximumBuffers);
+            IReadOnlyList<string> roles = op.BufferRoles(count);
+            Dictionary<string, int[]> shapes = BestKnownShapes(op, parsed, validated, diagnostics) ?? DeclaredShapes(parameters, first, roles);
+
+            // Never a second member of a name the user's type already has, nor one named like a type around it: that
+            // clash is reported once, as KG0017.
+            var taken = new HashSet<string>(method.ContainingType.GetMembers().Select(member => member.Name));
+            for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
+            {
+                taken.Add(type.Name);
+            }
+
+            var lengths = taken.Contains(KernelSignature.LengthsClassOf(method.Name))
+                ? EquatableArray<StubLength>.Empty
+                : roles.Select(role => new StubLength(role, shapes.TryGetValue(role, out int[]? shape) ? shape.ToEquatableArray() : EquatableArray<int>.Empty)).ToEquatableArray();
+            bool foldBatchNorm = op.HasWeight && roles.Contains("bias") && !taken.Contains(KernelSignature.FoldBatchNormMethodOf(method.Name));
+            string errors = string.Join(", ", diagnostics.Select(d => d.Descriptor.Id).Distinct());
+            return new KernelStub(HintNames.For(method), hierarchy, method.Name, MethodParser.Modifiers(syntax), ImplementingPart(method, syntax), errors,
+                ElementKeyword(parameters), lengths, foldBatchNorm);
+        }
+
+        /// <summary>
+        /// The shapes of the declaration as its errors' fixes would leave it: the declared input and output, except that
+        /// a wrong output shape (KG0001, which carries the computed one for its fix) is replaced by the computed one; the
+        /// weight's where the operator's parameters are valid. Null when the parser could not read the declaration.
+        /// </summary>
+        private static Dictionary<string, int[]>? BestKnownShapes(KernelOperator op, ParsedKernel? parsed, OperatorSpec? validated, IReadOnlyList<DiagnosticInfo> diagnostics)
+        {
+            if (parsed is null)
+            {
+                return null;
+            }
+
+            KernelSignature signature = parsed.Signature;
+            if (validated is null && diagnostics.SelectMany(d => d.Properties).FirstOrDefault(p => p.Key == FixProperties.ComputedShape) is { } computed
+                && ParseShape(computed.Value) is { } output && output.Length == signature.OutputShape.Count)
+            {
+                signature = signature with { OutputShape = output.ToEquatableArray() };
+                validated = op.Validate(new ParsedKernel(signature, parsed.Attribute, parsed.InputShapeLocation, parsed.OutputShapeLocation), new List<DiagnosticInfo>());
+            }
+
+            var shapes = new Dictionary<string, int[]>
+            {
+                ["input"] = signature.InputShape.ToArray(),
+                ["output"] = signature.OutputShape.ToArray(),
+                ["bias"] = new[] { signature.OutputShape[0] },
+            };
+            if (validated is not null && op.WeightShape(signature, validated) is { } weight && ShapeText.ElementCount(weight) <= int.MaxValue)
+            {
+                shapes["weight"] = weight;
+            }
+
+            return shapes;
+        }
+
+        /// <summary>The input's and output's [Shape]s where they are valid, for a declaration the parser could not read.</summary>
+        private static Dictionary<string, int[]> DeclaredShapes(System.Collections.Immutable.ImmutableArray<IParameterSymbol> parameters, int first, IReadOnlyList<string> roles)
+        {
+            var shapes = new Dictionary<string, int[]>();
+            for (int i = 0; i < roles.Count && first + i < parameters.Length; i++)
+            {
+                // The output is the last parameter whatever the count.
+                IParameterSymbol parameter = roles[i] == "output" ? parameters[parameters.Length - 1] : parameters[first + i];
+                if (roles[i] is "input" or "output"
+                    && parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MethodParser.ShapeAttributeName) is { } attribute
+                    && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0] is { Kind: TypedConstantKind.Array, IsNull: false } values)
+                {
+                    int[] dims = values.Values.Select(v => v.Value is int d ? d : 0).ToArray();
+                    if (dims.Length is >= 2 and <= 4 && dims.All(d => d >= 1) && ShapeText.ElementCount(dims) <= int.MaxValue)
+                    {
+                        shapes[roles[i]] = dims;
+                    }
+                }
+            }
+
+            if (shapes.TryGetValue("output", out int[]? output))
+            {
+                shapes["bias"] = new[] { output[0] };
+            }
+
+            return shapes;
+        }
+
+        /// <summary><c>1, 5, 5</c> (a <see cref="FixProperties.ComputedShape"/>) as dimensions; null when one is past int.</summary>
+        private static int[]? ParseShape(string text)
+        {
+            var dims = new List<int>();
+            foreach (string part in text.Split(','))
+            {
+                if (!int.TryParse(part.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int dim) || dim < 1)
+                {
+                    return null;
+                }
+
+                dims.Add(dim);
+            }
+
+            return ShapeText.ElementCount(dims.ToArray()) <= int.MaxValue ? dims.ToArray() : null;
+        }
+
+        /// <summary>float or double: the element type of the first span parameter of one of them, float when none is.</summary>
+        private static string ElementKeyword(System.Collections.Immutable.ImmutableArray<IParameterSymbol> parameters) =>
+            parameters.Select(p => p.Type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } span ? span.TypeArguments[0].SpecialType : SpecialType.None)
+                .FirstOrDefault(t => t is SpecialType.System_Single or SpecialType.System_Double) == SpecialType.System_Double ? "double" : "float";
+
+        /// <summary>
+        /// The implementing part's signature, for a partial method declaration without an implementation where the
+        /// compiler would demand one (CS8795); null otherwise (a method with a body or extern already has one, and the
+        /// compiler's own error is then the right one; a declaration without an accessibility modifier needs none, and
+        /// one the compiler rejects for its modifiers, CS8796 or CS8798, would repeat that error). It repeats the
+        /// declaration without <c>async</c> (a body with span parameters cannot be async, CS4012), with its type
+        /// parameters and constraints, and with <c>scoped</c> where the declaration has it (CS8988).
+        /// </summary>
+        private static string? ImplementingPart(IMethodSymbol method, MethodDeclarationSyntax syntax)
         {
             bool isDeclaration = syntax.Modifiers.Any(SyntaxKind.PartialKeyword) && syntax.Body is null && syntax.ExpressionBody is null
                 && !syntax.Modifiers.Any(SyntaxKind.ExternKeyword) && method.PartialImplementationPart is null;
             // An instance method in a static class is CS0708 at the declaration, which the stub repeats; without the stub
             // the compiler says CS8795 instead, which suggests the wrong fix, so the stub stays (a generator cannot
             // suppress an error).
-            if (!isDeclaration || !PartialMethodRules.NeedsImplementation(syntax)
-                || MethodParser.ReadHierarchy(method, syntax, new System.Collections.Generic.List<DiagnosticInfo>()) is not { } hierarchy)
+            if (!isDeclaration || !PartialMethodRules.NeedsImplementation(syntax))
             {
                 return null;
             }
@@ -41,17 +162,16 @@ namespace KernelGen.Generator.Parsing
             string returnType = (method.ReturnsByRef ? "ref " : method.ReturnsByRefReadonly ? "ref readonly " : string.Empty) + method.ReturnType.ToDisplayString(TypeFormat);
             string modifiers = string.Join(" ", syntax.Modifiers.Where(m => !m.IsKind(SyntaxKind.AsyncKeyword)).Select(m => m.ValueText));
             string typeParameters = method.IsGenericMethod ? "<" + string.Join(", ", method.TypeParameters.Select(t => Identifiers.Escape(t.Name))) + ">" : string.Empty;
-            return new KernelStub(HintNames.For(method), hierarchy,
-                $"{modifiers} {returnType} {Identifiers.Escape(method.Name)}{typeParameters}({parameters}){Constraints(method)}", errors);
+            return $"{modifiers} {returnType} {Identifiers.Escape(method.Name)}{typeParameters}({parameters}){Constraints(method)}";
         }
 
         /// <summary>The where clauses an implementing part must repeat, from the symbols, every type fully qualified.</summary>
         private static string Constraints(IMethodSymbol method)
         {
-            var clauses = new System.Collections.Generic.List<string>();
+            var clauses = new List<string>();
             foreach (ITypeParameterSymbol type in method.TypeParameters)
             {
-                var constraints = new System.Collections.Generic.List<string>();
+                var constraints = new List<string>();
                 if (type.HasUnmanagedTypeConstraint)
                 {
                     constraints.Add("unmanaged");

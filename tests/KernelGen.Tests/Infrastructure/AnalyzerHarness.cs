@@ -11,9 +11,12 @@ namespace KernelGen.Tests.Infrastructure;
 /// </summary>
 public static class AnalyzerHarness
 {
-    public static (GeneratorRun Run, ImmutableArray<Diagnostic> Diagnostics) Run(params string[] sources)
+    public static (GeneratorRun Run, ImmutableArray<Diagnostic> Diagnostics) Run(params string[] sources) =>
+        Run(GeneratorHarness.CreateCompilation(sources));
+
+    public static (GeneratorRun Run, ImmutableArray<Diagnostic> Diagnostics) Run(Microsoft.CodeAnalysis.CSharp.CSharpCompilation compilation)
     {
-        GeneratorRun run = GeneratorHarness.Run(sources);
+        GeneratorRun run = GeneratorHarness.Run(compilation);
         var diagnostics = GeneratorHarness.UnderHostileCulture(() =>
         {
             var withAnalyzer = run.Output.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new CallSiteAnalyzer()),
