@@ -15,6 +15,7 @@ public sealed class CheckedAccessTests
     /// <summary>Random configurations per test run; <c>KERNELGEN_RANDOM_CONFIGS=10000</c> before a release (README).</summary>
     public const string RandomConfigsVariable = "KERNELGEN_RANDOM_CONFIGS";
 
+    [Trait(TestMatrix.Category, TestMatrix.Full)]
     [Fact]
     public void Numeric_suites_pass_with_checked_access()
     {
@@ -77,6 +78,7 @@ public sealed class CheckedAccessTests
     }
 
     /// <summary>Random transposed and 1x1 convolutions of every rank, generated in checked mode, against the naive reference.</summary>
+    [Trait(TestMatrix.Category, TestMatrix.Full)]
     [Fact]
     public void Random_configurations_match_the_reference_in_checked_mode()
     {

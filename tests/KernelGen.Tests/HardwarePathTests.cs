@@ -14,6 +14,7 @@ public sealed class HardwarePathTests
 {
     private const string ExpectedPath = "KERNELGEN_EXPECTED_VECTOR_PATH";
 
+    [Trait(TestMatrix.Category, TestMatrix.Full)]
     [Theory]
     [InlineData("DOTNET_EnableAVX512", "Vector256")]
     [InlineData("DOTNET_EnableAVX2", "Vector128")]

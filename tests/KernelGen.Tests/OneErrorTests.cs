@@ -26,6 +26,8 @@ public sealed class OneErrorTests
         { "record ToString", InType("public partial record R(int X)", $"[Conv1x1] public static partial void ToString{Span3};"), [] },
         { "record struct Equals", InType("public partial record struct S(int X)", $"[Conv1x1] public static partial void Equals{Span3};"), [] },
         { "record GetHashCode", InType("public partial record R(int X)", $"[Conv1x1] public static partial void GetHashCode{Span3};"), [] },
+        // The compiler's CS0246 at each use, and its CS8795: an implementing part could only repeat the unresolved types.
+        { "no using System", "using KernelGen;\npublic static partial class K\n{\n" + $"[Conv1x1] public static partial void G{Span3};" + "\n}\n", ["CS0246", "CS0246", "CS0246", "CS8795"] },
         { "record overload of the user's own", InType("public partial record R(int X)", $"[Conv1x1] public static partial void Mix{Span3};\npublic static void Mix() {{ }}"), ["KG0016"] },
     };
 

@@ -12,6 +12,7 @@ namespace KernelGen.Tests;
 public sealed class PackageTests
 {
     [Fact]
+    [Trait(TestMatrix.Category, TestMatrix.Full)]
     public void The_packed_nupkg_installs_builds_and_runs_in_a_fresh_project()
     {
         string root = DiagnosticTests.RepositoryRoot();

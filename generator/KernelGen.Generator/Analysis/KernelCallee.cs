@@ -21,7 +21,7 @@ namespace KernelGen.Generator.Analysis
     /// A kernel method as its callers see it, read from the symbols only: the kernel attribute on the declaration,
     /// and the generated <c>{Method}Lengths</c> class, whose constants carry each buffer's length and (in their
     /// <c>[Shape]</c>) its shape. So the call-site check uses exactly what the generator wrote, and says nothing about a
-    /// kernel the generator rejected (it wrote no lengths class for it).
+    /// kernel the generator rejected (the lengths class it writes for one has no <c>[Shape]</c>s).
     /// </summary>
     internal sealed class KernelCallee
     {

@@ -35,6 +35,13 @@ namespace KernelGen.Generator.Parsing
                 return null;
             }
 
+            // A type the compiler cannot resolve (a missing 'using System;' makes every span one) is the compiler's error,
+            // CS0246, at each use: a KernelGen error about the same parameters, or a part repeating them, would add more.
+            if (method.Parameters.Any(parameter => ContainsErrorType(parameter.Type)) || ContainsErrorType(method.ReturnType))
+            {
+                return null;
+            }
+
             AttributeArguments? attribute = AttributeArguments.Read(context.Attributes[0], cancellationToken);
             if (attribute is null)
             {
@@ -50,6 +57,15 @@ namespace KernelGen.Generator.Parsing
 
             return ReadParameters(method, syntax, op, hierarchy, attribute, methodLocation, diagnostics);
         }
+
+        private static bool ContainsErrorType(ITypeSymbol type) => type switch
+        {
+            { TypeKind: TypeKind.Error } => true,
+            INamedTypeSymbol named => named.TypeArguments.Any(ContainsErrorType),
+            IArrayTypeSymbol array => ContainsErrorType(array.ElementType),
+            IPointerTypeSymbol pointer => ContainsErrorType(pointer.PointedAtType),
+            _ => false,
+        };
 
         /// <summary>False when no code can be generated; the reasons, if any are to be reported here, go to <paramref name="diagnostics"/>.</summary>
         private static bool CheckMethodForm(IMethodSymbol method, MethodDeclarationSyntax syntax, KernelOperator op, LocationInfo? location, List<DiagnosticInfo> diagnostics)
