@@ -18,6 +18,9 @@ namespace KernelGen.Generator
         /// <summary>The MSBuild property that turns on bounds-checked buffer access in every generated kernel.</summary>
         public const string CheckedAccessProperty = "KernelGenCheckedAccess";
 
+        /// <summary>The MSBuild property that keeps the generated files under obj/, where a stack trace's file and line then exist.</summary>
+        public const string GeneratedFilesProperty = "EmitCompilerGeneratedFiles";
+
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
             var checkedAccess = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
@@ -27,8 +30,11 @@ namespace KernelGen.Generator
                 compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.Unsafe") is not null);
             var helpPage = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
                 options.GlobalOptions.TryGetValue(Diagnostics.DiagnosticHelp.PageOption, out string? page) ? page : null);
-            var emitOptions = checkedAccess.Combine(hasUnsafe).Combine(helpPage)
-                .Select(static (pair, _) => new Model.EmitOptions(pair.Left.Left, pair.Left.Right, pair.Right));
+            var generatedFilesKept = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
+                options.GlobalOptions.TryGetValue("build_property." + GeneratedFilesProperty, out string? value)
+                && string.Equals(value?.Trim(), "true", System.StringComparison.OrdinalIgnoreCase));
+            var emitOptions = checkedAccess.Combine(hasUnsafe).Combine(helpPage).Combine(generatedFilesKept)
+                .Select(static (pair, _) => new Model.EmitOptions(pair.Left.Left.Left, pair.Left.Left.Right, pair.Left.Right, pair.Right));
             foreach (KernelOperator op in KernelOperator.All)
             {
                 var results = context.SyntaxProvider

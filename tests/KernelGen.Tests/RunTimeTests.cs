@@ -43,6 +43,46 @@ public sealed class RunTimeTests
         Assert.All(output, v => Assert.Equal(-7f, v));
     }
 
+    /// <summary>
+    /// Where the project does not keep its generated files, the file and line a kernel's stack trace names do not exist:
+    /// every argument exception then says how to keep them, and says nothing of it where they are kept. The batch-norm
+    /// fold names itself as the kernels do.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Argument_exceptions_say_how_to_see_the_line_their_trace_names(bool generatedFilesKept)
+    {
+        const string Source = """
+            using System;
+            using KernelGen;
+            public static partial class Layers
+            {
+                [Conv(k: 3, pad: 1)]
+                public static partial void Encode(int batch, [Shape(2, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(4, 8)] Span<float> output);
+
+                public static void Run(int batch, float[] x, float[] w, float[] b, float[] y) => Encode(batch, x, w, b, y);
+                public static void Fold(float[] w, float[] b, float[] statistics) => EncodeFoldBatchNorm(w, b, statistics, statistics, statistics, statistics);
+            }
+            """;
+        Type layers = GeneratorHarness.CompileAndLoad(out _, checkedAccess: null, generatedFilesKept, Source).GetType("Layers")!;
+        float[] input = new float[16], weight = new float[24], bias = new float[4], output = new float[32];
+        Exception Thrown(string method, params object[] arguments) =>
+            Assert.Throws<System.Reflection.TargetInvocationException>(() => layers.GetMethod(method)!.Invoke(null, arguments)).InnerException!;
+        Exception[] errors =
+        [
+            Thrown("Run", -1, input, weight, bias, output),
+            Thrown("Run", 1, new float[15], weight, bias, output),
+            Thrown("Run", 1, input, new float[23], bias, output),
+            Thrown("Run", 1, input, weight, bias, input),
+            Thrown("Fold", weight, new float[3], bias),
+        ];
+        Assert.All(errors, error => Assert.IsAssignableFrom<ArgumentException>(error));
+        Assert.StartsWith("Layers.EncodeFoldBatchNorm: expected 4 elements (shape [4]), but the span has 3.", errors[4].Message);
+        const string Hint = "<EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.";
+        Assert.All(errors, error => Assert.Equal(!generatedFilesKept, error.Message.Contains(Hint, StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Upsample_and_Conv1x1_check_lengths_too()
     {

@@ -14,8 +14,9 @@ namespace KernelGen.Generator.Emit
         /// <summary>Only a kernel with a bias can take the batch norm's shift.</summary>
         public static bool Applies(KernelSignature signature, KernelOperator op) => op.HasWeight && signature.BiasParameter is not null;
 
-        public static void Write(IndentedWriter writer, KernelSignature signature, KernelOperator op, OperatorSpec spec, string accessibility)
+        public static void Write(IndentedWriter writer, KernelSignature signature, KernelOperator op, OperatorSpec spec, string accessibility, EmitOptions options)
         {
+            string method = RunTimeChecks.Member(signature, signature.FoldBatchNormMethod), hint = RunTimeChecks.SourceHint(signature, options);
             string t = signature.ElementKeyword, math = "global::System.Math";
             int channels = signature.OutputShape[0];
             int[] weightShape = op.WeightShape(signature, spec)!;
@@ -31,10 +32,10 @@ namespace KernelGen.Generator.Emit
             using (writer.Block($"{accessibility}static void {signature.FoldBatchNormMethod}({Parameters(t)})"))
             {
                 writer.WriteLine("// Every length is checked before anything is written.");
-                WriteLengthCheck(writer, "weight", weightLength, ShapeText.Format(weightShape));
+                WriteLengthCheck(writer, method, "weight", weightLength, ShapeText.Format(weightShape), hint);
                 foreach (string name in new[] { "bias", "gamma", "beta", "runningMean", "runningVar" })
                 {
-                    WriteLengthCheck(writer, name, channels, ShapeText.Format(new[] { channels }));
+                    WriteLengthCheck(writer, method, name, channels, ShapeText.Format(new[] { channels }), hint);
                 }
 
                 writer.WriteLine();
@@ -83,10 +84,11 @@ namespace KernelGen.Generator.Emit
             $"global::System.Span<{element}> weight, global::System.Span<{element}> bias, global::System.ReadOnlySpan<{element}> gamma, global::System.ReadOnlySpan<{element}> beta, " +
             $"global::System.ReadOnlySpan<{element}> runningMean, global::System.ReadOnlySpan<{element}> runningVar, double eps = 1e-5";
 
-        private static void WriteLengthCheck(IndentedWriter writer, string name, int length, string shape)
+        /// <param name="method">The method as the message names it, <c>Layers.EncodeFoldBatchNorm</c>: a model folds several.</param>
+        private static void WriteLengthCheck(IndentedWriter writer, string method, string name, int length, string shape, string hint)
         {
             writer.WriteLine($"if ({name}.Length != {length})");
-            writer.WriteLine($"    throw new global::System.ArgumentException($\"Expected {length} elements (shape {shape}), but the span has {{{name}.Length}}.\", \"{name}\");");
+            writer.WriteLine($"    throw new global::System.ArgumentException($\"{method}: expected {length} elements (shape {shape}), but the span has {{{name}.Length}}.\"{hint}, \"{name}\");");
         }
     }
 }

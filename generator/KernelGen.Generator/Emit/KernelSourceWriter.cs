@@ -40,11 +40,11 @@ namespace KernelGen.Generator.Emit
             {
                 WriteLengths(writer, signature, buffers);
                 writer.WriteLine();
-                WritePublicMethod(writer, signature, buffers);
+                WritePublicMethod(writer, signature, buffers, options);
                 writer.WriteLine();
                 if (BatchNormFoldWriter.Applies(signature, op))
                 {
-                    BatchNormFoldWriter.Write(writer, signature, op, plan.Operator, Accessibility(signature));
+                    BatchNormFoldWriter.Write(writer, signature, op, plan.Operator, Accessibility(signature), options);
                     writer.WriteLine();
                 }
 
@@ -57,6 +57,7 @@ namespace KernelGen.Generator.Emit
                 writer.WriteLine("#nullable disable");
                 using (writer.Block($"private static class {signature.ImplementationClass}", after: "#nullable enable"))
                 {
+                    RunTimeChecks.WriteSourceHint(writer, options);
                     WriteSampleMethod(writer, plan, op, buffers);
                     op.WriteMembers(writer, plan);
                     ActivationWriter.WriteMembers(writer, signature, plan.Operator.Activation,
@@ -146,7 +147,7 @@ namespace KernelGen.Generator.Emit
             }
         }
 
-        private static void WritePublicMethod(IndentedWriter writer, KernelSignature signature, List<KernelBuffer> buffers)
+        private static void WritePublicMethod(IndentedWriter writer, KernelSignature signature, List<KernelBuffer> buffers, EmitOptions options)
         {
             string element = signature.ElementKeyword;
             var parameters = new List<string>();
@@ -162,7 +163,7 @@ namespace KernelGen.Generator.Emit
             writer.WriteLine(GeneratedCode);
             using (writer.Block($"{signature.Modifiers} void {signature.MethodIdentifier}({string.Join(", ", parameters)})"))
             {
-                RunTimeChecks.Write(writer, signature, buffers);
+                RunTimeChecks.Write(writer, signature, buffers, options);
                 string Argument(KernelBuffer b, string sample) => b.PerSample ? $"{b.ParameterName}.Slice({sample} * {b.Length}, {b.Length})" : b.ParameterName;
                 string call = $"{signature.ImplementationClass}.{signature.MethodName}_Sample";
                 if (signature.BatchParameter is { } batch)

@@ -11,8 +11,31 @@ namespace KernelGen.Generator.Emit
     {
         private const string ArgumentException = "global::System.ArgumentException";
 
-        public static void Write(IndentedWriter writer, KernelSignature signature, List<KernelBuffer> buffers)
+        /// <summary>The constant in the implementation class that ends the messages, where the project does not keep its generated files.</summary>
+        private const string SourceHintConstant = "SourceHint";
+
+        /// <summary>
+        /// What follows each argument exception's message literal: where the project does not keep its generated files,
+        /// the stack trace names a file under obj/ that does not exist, and the message ends by saying how to have it
+        /// (<see cref="WriteSourceHint"/>); nothing where they are kept.
+        /// </summary>
+        public static string SourceHint(KernelSignature signature, EmitOptions options) =>
+            options.GeneratedFilesKept ? string.Empty : $" + {signature.ImplementationClass}.{SourceHintConstant}";
+
+        /// <summary>The constant <see cref="SourceHint"/> refers to, in the implementation class.</summary>
+        public static void WriteSourceHint(IndentedWriter writer, EmitOptions options)
         {
+            if (!options.GeneratedFilesKept)
+            {
+                writer.WriteLine("/// <summary>The end of every argument exception's message: the file its stack trace names is kept only on request.</summary>");
+                writer.WriteLine($"internal const string {SourceHintConstant} = \" The check is in generated code; <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.\";");
+                writer.WriteLine();
+            }
+        }
+
+        public static void Write(IndentedWriter writer, KernelSignature signature, List<KernelBuffer> buffers, EmitOptions options)
+        {
+            string hint = SourceHint(signature, options);
             writer.WriteLine("// Every argument is checked before anything is written: a bad call leaves the output untouched.");
             // Each message starts with the kernel it is about: in a model of many layers, 'bias' alone does not say which.
             string kernel = Kernel(signature);
@@ -20,7 +43,7 @@ namespace KernelGen.Generator.Emit
             if (batch is not null)
             {
                 writer.WriteLine($"if ({batch} < 0)");
-                writer.WriteLine($"    throw new global::System.ArgumentOutOfRangeException({NameOf(batch)}, {batch}, \"{kernel}: the batch count must not be negative.\");");
+                writer.WriteLine($"    throw new global::System.ArgumentOutOfRangeException({NameOf(batch)}, {batch}, \"{kernel}: the batch count must not be negative.\"{hint});");
             }
 
             foreach (KernelBuffer buffer in buffers)
@@ -30,12 +53,12 @@ namespace KernelGen.Generator.Emit
                 if (batch is not null && buffer.PerSample)
                 {
                     writer.WriteLine($"if ({name}.Length != (long){batch} * {buffer.Length})");
-                    writer.WriteLine($"    throw new {ArgumentException}($\"{kernel}: expected {{{batch}}} * {buffer.Length} = {{(long){batch} * {buffer.Length}}} elements ({{{batch}}} samples of shape {shape}), but the span has {{{name}.Length}}.\", {NameOf(name)});");
+                    writer.WriteLine($"    throw new {ArgumentException}($\"{kernel}: expected {{{batch}}} * {buffer.Length} = {{(long){batch} * {buffer.Length}}} elements ({{{batch}}} samples of shape {shape}), but the span has {{{name}.Length}}.\"{hint}, {NameOf(name)});");
                 }
                 else
                 {
                     writer.WriteLine($"if ({name}.Length != {buffer.Length})");
-                    writer.WriteLine($"    throw new {ArgumentException}($\"{kernel}: expected {buffer.Length} elements (shape {shape}), but the span has {{{name}.Length}}.\", {NameOf(name)});");
+                    writer.WriteLine($"    throw new {ArgumentException}($\"{kernel}: expected {buffer.Length} elements (shape {shape}), but the span has {{{name}.Length}}.\"{hint}, {NameOf(name)});");
                 }
             }
 
@@ -44,17 +67,20 @@ namespace KernelGen.Generator.Emit
             {
                 string name = buffers[i].ParameterName;
                 writer.WriteLine($"if (global::System.MemoryExtensions.Overlaps({output.ParameterName}, {name}))");
-                writer.WriteLine($"    throw new {ArgumentException}(\"{kernel}: the output must not overlap the {buffers[i].Role}: every output element is written while the {buffers[i].Role} is still read.\", {NameOf(output.ParameterName)});");
+                writer.WriteLine($"    throw new {ArgumentException}(\"{kernel}: the output must not overlap the {buffers[i].Role}: every output element is written while the {buffers[i].Role} is still read.\"{hint}, {NameOf(output.ParameterName)});");
             }
 
             writer.WriteLine();
         }
 
         /// <summary>The kernel as a message names it: its type and method, <c>Layers.Encode1</c>, as the user wrote them.</summary>
-        private static string Kernel(KernelSignature signature)
+        public static string Kernel(KernelSignature signature) => Member(signature, signature.MethodName);
+
+        /// <summary>A generated member as a message names it, <c>Layers.Encode1FoldBatchNorm</c>.</summary>
+        public static string Member(KernelSignature signature, string member)
         {
             ContainingType? type = signature.Containing.Types.Count > 0 ? signature.Containing.Types[signature.Containing.Types.Count - 1] : null;
-            return (type is null ? string.Empty : Identifiers.Unescape(type.Name) + ".") + Identifiers.Unescape(signature.MethodName);
+            return (type is null ? string.Empty : Identifiers.Unescape(type.Name) + ".") + Identifiers.Unescape(member);
         }
 
         /// <summary>

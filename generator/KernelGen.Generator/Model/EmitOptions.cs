@@ -7,7 +7,10 @@ namespace KernelGen.Generator.Model
     /// Without it (netstandard2.1, for one) the kernels are written in the span form, which needs only spans.
     /// </param>
     /// <param name="DiagnosticsPage">The MSBuild property <c>KernelGenDiagnosticsPage</c>: where the help links lead.</param>
-    internal sealed record EmitOptions(bool CheckedAccess, bool HasUnsafe, string? DiagnosticsPage = null)
+    /// <param name="GeneratedFilesKept">The MSBuild property <c>EmitCompilerGeneratedFiles</c>: the generated files are
+    /// written under obj/, so the file and line a stack trace names in a kernel exist; otherwise the argument
+    /// exceptions say how to keep them.</param>
+    internal sealed record EmitOptions(bool CheckedAccess, bool HasUnsafe, string? DiagnosticsPage = null, bool GeneratedFilesKept = false)
     {
         /// <summary>Every access through spans: asked for, or the only form the target can compile.</summary>
         public bool SpanAccess => CheckedAccess || !HasUnsafe;

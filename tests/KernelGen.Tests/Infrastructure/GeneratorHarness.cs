@@ -54,7 +54,8 @@ public static class GeneratorHarness
     /// Runs KernelGen under <see cref="HostileCulture"/>, always: every kernel the tests compile (golden, random,
     /// property, snapshot, diagnostics) is generated where a number formatted with the current culture would not compile.
     /// </summary>
-    public static GeneratorRun Run(CSharpCompilation compilation, bool trackSteps = false, bool? checkedAccess = null)
+    /// <param name="generatedFilesKept">The project's EmitCompilerGeneratedFiles, as the package makes it visible.</param>
+    public static GeneratorRun Run(CSharpCompilation compilation, bool trackSteps = false, bool? checkedAccess = null, bool generatedFilesKept = false)
     {
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             new[] { new KernelGenerator().AsSourceGenerator() },
@@ -62,6 +63,7 @@ public static class GeneratorHarness
             optionsProvider: new BuildProperties(new Dictionary<string, string>
             {
                 [KernelGenerator.CheckedAccessProperty] = checkedAccess ?? CheckedAccessRun ? "true" : "false",
+                [KernelGenerator.GeneratedFilesProperty] = generatedFilesKept ? "true" : "false",
             }),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
         return UnderHostileCulture(() =>
@@ -125,9 +127,13 @@ public static class GeneratorHarness
         CompileAndLoad(out generated, checkedAccess: null, sources);
 
     /// <summary>As <see cref="CompileAndLoad(string[])"/>, generating with or without checked access (null: as the run says).</summary>
-    public static Assembly CompileAndLoad(out IReadOnlyDictionary<string, string> generated, bool? checkedAccess, params string[] sources)
+    public static Assembly CompileAndLoad(out IReadOnlyDictionary<string, string> generated, bool? checkedAccess, params string[] sources) =>
+        CompileAndLoad(out generated, checkedAccess, generatedFilesKept: false, sources);
+
+    /// <summary>As <see cref="CompileAndLoad(string[])"/>, for a project that does or does not keep its generated files.</summary>
+    public static Assembly CompileAndLoad(out IReadOnlyDictionary<string, string> generated, bool? checkedAccess, bool generatedFilesKept, params string[] sources)
     {
-        GeneratorRun run = Run(CreateCompilation(sources), checkedAccess: checkedAccess);
+        GeneratorRun run = Run(CreateCompilation(sources), checkedAccess: checkedAccess, generatedFilesKept: generatedFilesKept);
         generated = run.Sources;
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.All(run.Result.Results, r => Assert.Null(r.Exception));

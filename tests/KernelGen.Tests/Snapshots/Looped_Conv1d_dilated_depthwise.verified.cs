@@ -46,20 +46,20 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 160)
-                throw new global::System.ArgumentException($"Layers.Denoise: expected 160 elements (shape [4, 40]), but the span has {input.Length}.",
-                    "input");
+                throw new global::System.ArgumentException($"Layers.Denoise: expected 160 elements (shape [4, 40]), but the span has {input.Length}."
+                    + DenoiseImplementation.SourceHint, "input");
             if (weight.Length != 12)
-                throw new global::System.ArgumentException($"Layers.Denoise: expected 12 elements (shape [4, 1, 3]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.Denoise: expected 12 elements (shape [4, 1, 3]), but the span has {weight.Length}."
+                    + DenoiseImplementation.SourceHint, "weight");
             if (output.Length != 160)
-                throw new global::System.ArgumentException($"Layers.Denoise: expected 160 elements (shape [4, 40]), but the span has {output.Length}.",
-                    "output");
+                throw new global::System.ArgumentException($"Layers.Denoise: expected 160 elements (shape [4, 40]), but the span has {output.Length}."
+                    + DenoiseImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("Layers.Denoise: the output must not overlap the input: every output element is written while the input is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Denoise: the output must not overlap the input: every output element is written while the input is still read."
+                    + DenoiseImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("Layers.Denoise: the output must not overlap the weight: every output element is written while the weight is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Denoise: the output must not overlap the weight: every output element is written while the weight is still read."
+                    + DenoiseImplementation.SourceHint, "output");
 
             DenoiseImplementation.Denoise_Sample(input, weight, output);
         }
@@ -69,6 +69,10 @@ namespace Snapshots
         #nullable disable
         private static class DenoiseImplementation
         {
+            /// <summary>The end of every argument exception's message: the file its stack trace names is kept only on
+            /// request.</summary>
+            internal const string SourceHint = " The check is in generated code; <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.";
+
             /// <summary>One sample; the lengths were checked by the caller.</summary>
             #if NETCOREAPP3_0_OR_GREATER
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -53,26 +53,26 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 160)
-                throw new global::System.ArgumentException($"Layers.Expand: expected 160 elements (shape [8, 20]), but the span has {input.Length}.",
-                    "input");
+                throw new global::System.ArgumentException($"Layers.Expand: expected 160 elements (shape [8, 20]), but the span has {input.Length}."
+                    + ExpandImplementation.SourceHint, "input");
             if (weight.Length != 128)
-                throw new global::System.ArgumentException($"Layers.Expand: expected 128 elements (shape [16, 8]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.Expand: expected 128 elements (shape [16, 8]), but the span has {weight.Length}."
+                    + ExpandImplementation.SourceHint, "weight");
             if (bias.Length != 16)
-                throw new global::System.ArgumentException($"Layers.Expand: expected 16 elements (shape [16]), but the span has {bias.Length}.",
-                    "bias");
+                throw new global::System.ArgumentException($"Layers.Expand: expected 16 elements (shape [16]), but the span has {bias.Length}."
+                    + ExpandImplementation.SourceHint, "bias");
             if (output.Length != 320)
-                throw new global::System.ArgumentException($"Layers.Expand: expected 320 elements (shape [16, 20]), but the span has {output.Length}.",
-                    "output");
+                throw new global::System.ArgumentException($"Layers.Expand: expected 320 elements (shape [16, 20]), but the span has {output.Length}."
+                    + ExpandImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("Layers.Expand: the output must not overlap the input: every output element is written while the input is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Expand: the output must not overlap the input: every output element is written while the input is still read."
+                    + ExpandImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("Layers.Expand: the output must not overlap the weight: every output element is written while the weight is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Expand: the output must not overlap the weight: every output element is written while the weight is still read."
+                    + ExpandImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("Layers.Expand: the output must not overlap the bias: every output element is written while the bias is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Expand: the output must not overlap the bias: every output element is written while the bias is still read."
+                    + ExpandImplementation.SourceHint, "output");
 
             ExpandImplementation.Expand_Sample(input, weight, bias, output);
         }
@@ -93,23 +93,23 @@ namespace Snapshots
         {
             // Every length is checked before anything is written.
             if (weight.Length != 128)
-                throw new global::System.ArgumentException($"Expected 128 elements (shape [16, 8]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.ExpandFoldBatchNorm: expected 128 elements (shape [16, 8]), but the span has {weight.Length}."
+                    + ExpandImplementation.SourceHint, "weight");
             if (bias.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {bias.Length}.",
-                    "bias");
+                throw new global::System.ArgumentException($"Layers.ExpandFoldBatchNorm: expected 16 elements (shape [16]), but the span has {bias.Length}."
+                    + ExpandImplementation.SourceHint, "bias");
             if (gamma.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {gamma.Length}.",
-                    "gamma");
+                throw new global::System.ArgumentException($"Layers.ExpandFoldBatchNorm: expected 16 elements (shape [16]), but the span has {gamma.Length}."
+                    + ExpandImplementation.SourceHint, "gamma");
             if (beta.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {beta.Length}.",
-                    "beta");
+                throw new global::System.ArgumentException($"Layers.ExpandFoldBatchNorm: expected 16 elements (shape [16]), but the span has {beta.Length}."
+                    + ExpandImplementation.SourceHint, "beta");
             if (runningMean.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {runningMean.Length}.",
-                    "runningMean");
+                throw new global::System.ArgumentException($"Layers.ExpandFoldBatchNorm: expected 16 elements (shape [16]), but the span has {runningMean.Length}."
+                    + ExpandImplementation.SourceHint, "runningMean");
             if (runningVar.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {runningVar.Length}.",
-                    "runningVar");
+                throw new global::System.ArgumentException($"Layers.ExpandFoldBatchNorm: expected 16 elements (shape [16]), but the span has {runningVar.Length}."
+                    + ExpandImplementation.SourceHint, "runningVar");
 
             // weight [C_out, C_in/groups]: output channel co owns elements [co*8, (co + 1)*8).
             for (int co = 0; co < 16; co++)
@@ -133,6 +133,10 @@ namespace Snapshots
         #nullable disable
         private static class ExpandImplementation
         {
+            /// <summary>The end of every argument exception's message: the file its stack trace names is kept only on
+            /// request.</summary>
+            internal const string SourceHint = " The check is in generated code; <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.";
+
             /// <summary>One sample; the lengths were checked by the caller.</summary>
             #if NETCOREAPP3_0_OR_GREATER
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -50,20 +50,20 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 54)
-                throw new global::System.ArgumentException($"Layers.Volume: expected 54 elements (shape [2, 3, 3, 3]), but the span has {input.Length}.",
-                    "input");
+                throw new global::System.ArgumentException($"Layers.Volume: expected 54 elements (shape [2, 3, 3, 3]), but the span has {input.Length}."
+                    + VolumeImplementation.SourceHint, "input");
             if (weight.Length != 250)
-                throw new global::System.ArgumentException($"Layers.Volume: expected 250 elements (shape [2, 1, 5, 5, 5]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.Volume: expected 250 elements (shape [2, 1, 5, 5, 5]), but the span has {weight.Length}."
+                    + VolumeImplementation.SourceHint, "weight");
             if (output.Length != 729)
-                throw new global::System.ArgumentException($"Layers.Volume: expected 729 elements (shape [1, 9, 9, 9]), but the span has {output.Length}.",
-                    "output");
+                throw new global::System.ArgumentException($"Layers.Volume: expected 729 elements (shape [1, 9, 9, 9]), but the span has {output.Length}."
+                    + VolumeImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("Layers.Volume: the output must not overlap the input: every output element is written while the input is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Volume: the output must not overlap the input: every output element is written while the input is still read."
+                    + VolumeImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("Layers.Volume: the output must not overlap the weight: every output element is written while the weight is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Volume: the output must not overlap the weight: every output element is written while the weight is still read."
+                    + VolumeImplementation.SourceHint, "output");
 
             VolumeImplementation.Volume_Sample(input, weight, output);
         }
@@ -73,6 +73,10 @@ namespace Snapshots
         #nullable disable
         private static class VolumeImplementation
         {
+            /// <summary>The end of every argument exception's message: the file its stack trace names is kept only on
+            /// request.</summary>
+            internal const string SourceHint = " The check is in generated code; <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.";
+
             /// <summary>One sample; the lengths were checked by the caller.</summary>
             #if NETCOREAPP3_0_OR_GREATER
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

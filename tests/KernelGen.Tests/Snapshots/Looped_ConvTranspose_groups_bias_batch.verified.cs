@@ -58,28 +58,28 @@ namespace Snapshots
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (batch < 0)
                 throw new global::System.ArgumentOutOfRangeException("batch", batch,
-                    "Layers.Decode: the batch count must not be negative.");
+                    "Layers.Decode: the batch count must not be negative." + DecodeImplementation.SourceHint);
             if (input.Length != (long)batch * 196)
-                throw new global::System.ArgumentException($"Layers.Decode: expected {batch} * 196 = {(long)batch * 196} elements ({batch} samples of shape [4, 7, 7]), but the span has {input.Length}.",
-                    "input");
+                throw new global::System.ArgumentException($"Layers.Decode: expected {batch} * 196 = {(long)batch * 196} elements ({batch} samples of shape [4, 7, 7]), but the span has {input.Length}."
+                    + DecodeImplementation.SourceHint, "input");
             if (weight.Length != 36)
-                throw new global::System.ArgumentException($"Layers.Decode: expected 36 elements (shape [4, 1, 3, 3]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.Decode: expected 36 elements (shape [4, 1, 3, 3]), but the span has {weight.Length}."
+                    + DecodeImplementation.SourceHint, "weight");
             if (bias.Length != 2)
-                throw new global::System.ArgumentException($"Layers.Decode: expected 2 elements (shape [2]), but the span has {bias.Length}.",
-                    "bias");
+                throw new global::System.ArgumentException($"Layers.Decode: expected 2 elements (shape [2]), but the span has {bias.Length}."
+                    + DecodeImplementation.SourceHint, "bias");
             if (output.Length != (long)batch * 392)
-                throw new global::System.ArgumentException($"Layers.Decode: expected {batch} * 392 = {(long)batch * 392} elements ({batch} samples of shape [2, 14, 14]), but the span has {output.Length}.",
-                    "output");
+                throw new global::System.ArgumentException($"Layers.Decode: expected {batch} * 392 = {(long)batch * 392} elements ({batch} samples of shape [2, 14, 14]), but the span has {output.Length}."
+                    + DecodeImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("Layers.Decode: the output must not overlap the input: every output element is written while the input is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Decode: the output must not overlap the input: every output element is written while the input is still read."
+                    + DecodeImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("Layers.Decode: the output must not overlap the weight: every output element is written while the weight is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Decode: the output must not overlap the weight: every output element is written while the weight is still read."
+                    + DecodeImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("Layers.Decode: the output must not overlap the bias: every output element is written while the bias is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Decode: the output must not overlap the bias: every output element is written while the bias is still read."
+                    + DecodeImplementation.SourceHint, "output");
 
             for (int sample = 0; sample < batch; sample++)
             {
@@ -104,23 +104,23 @@ namespace Snapshots
         {
             // Every length is checked before anything is written.
             if (weight.Length != 36)
-                throw new global::System.ArgumentException($"Expected 36 elements (shape [4, 1, 3, 3]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.DecodeFoldBatchNorm: expected 36 elements (shape [4, 1, 3, 3]), but the span has {weight.Length}."
+                    + DecodeImplementation.SourceHint, "weight");
             if (bias.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {bias.Length}.",
-                    "bias");
+                throw new global::System.ArgumentException($"Layers.DecodeFoldBatchNorm: expected 2 elements (shape [2]), but the span has {bias.Length}."
+                    + DecodeImplementation.SourceHint, "bias");
             if (gamma.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {gamma.Length}.",
-                    "gamma");
+                throw new global::System.ArgumentException($"Layers.DecodeFoldBatchNorm: expected 2 elements (shape [2]), but the span has {gamma.Length}."
+                    + DecodeImplementation.SourceHint, "gamma");
             if (beta.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {beta.Length}.",
-                    "beta");
+                throw new global::System.ArgumentException($"Layers.DecodeFoldBatchNorm: expected 2 elements (shape [2]), but the span has {beta.Length}."
+                    + DecodeImplementation.SourceHint, "beta");
             if (runningMean.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {runningMean.Length}.",
-                    "runningMean");
+                throw new global::System.ArgumentException($"Layers.DecodeFoldBatchNorm: expected 2 elements (shape [2]), but the span has {runningMean.Length}."
+                    + DecodeImplementation.SourceHint, "runningMean");
             if (runningVar.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {runningVar.Length}.",
-                    "runningVar");
+                throw new global::System.ArgumentException($"Layers.DecodeFoldBatchNorm: expected 2 elements (shape [2]), but the span has {runningVar.Length}."
+                    + DecodeImplementation.SourceHint, "runningVar");
 
             // weight [C_in, C_out/groups, kH, kW]: input channel ci, column j is output channel (ci / 2)*1 + j.
             for (int ci = 0; ci < 4; ci++)
@@ -148,6 +148,10 @@ namespace Snapshots
         #nullable disable
         private static class DecodeImplementation
         {
+            /// <summary>The end of every argument exception's message: the file its stack trace names is kept only on
+            /// request.</summary>
+            internal const string SourceHint = " The check is in generated code; <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.";
+
             /// <summary>One sample; the lengths were checked by the caller.</summary>
             #if NETCOREAPP3_0_OR_GREATER
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

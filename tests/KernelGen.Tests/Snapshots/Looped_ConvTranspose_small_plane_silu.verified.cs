@@ -56,26 +56,26 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 512)
-                throw new global::System.ArgumentException($"Layers.Generate: expected 512 elements (shape [32, 4, 4]), but the span has {input.Length}.",
-                    "input");
+                throw new global::System.ArgumentException($"Layers.Generate: expected 512 elements (shape [32, 4, 4]), but the span has {input.Length}."
+                    + GenerateImplementation.SourceHint, "input");
             if (weight.Length != 8192)
-                throw new global::System.ArgumentException($"Layers.Generate: expected 8192 elements (shape [32, 16, 4, 4]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.Generate: expected 8192 elements (shape [32, 16, 4, 4]), but the span has {weight.Length}."
+                    + GenerateImplementation.SourceHint, "weight");
             if (bias.Length != 16)
-                throw new global::System.ArgumentException($"Layers.Generate: expected 16 elements (shape [16]), but the span has {bias.Length}.",
-                    "bias");
+                throw new global::System.ArgumentException($"Layers.Generate: expected 16 elements (shape [16]), but the span has {bias.Length}."
+                    + GenerateImplementation.SourceHint, "bias");
             if (output.Length != 1024)
-                throw new global::System.ArgumentException($"Layers.Generate: expected 1024 elements (shape [16, 8, 8]), but the span has {output.Length}.",
-                    "output");
+                throw new global::System.ArgumentException($"Layers.Generate: expected 1024 elements (shape [16, 8, 8]), but the span has {output.Length}."
+                    + GenerateImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("Layers.Generate: the output must not overlap the input: every output element is written while the input is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Generate: the output must not overlap the input: every output element is written while the input is still read."
+                    + GenerateImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("Layers.Generate: the output must not overlap the weight: every output element is written while the weight is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Generate: the output must not overlap the weight: every output element is written while the weight is still read."
+                    + GenerateImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("Layers.Generate: the output must not overlap the bias: every output element is written while the bias is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Generate: the output must not overlap the bias: every output element is written while the bias is still read."
+                    + GenerateImplementation.SourceHint, "output");
 
             GenerateImplementation.Generate_Sample(input, weight, bias, output);
         }
@@ -96,23 +96,23 @@ namespace Snapshots
         {
             // Every length is checked before anything is written.
             if (weight.Length != 8192)
-                throw new global::System.ArgumentException($"Expected 8192 elements (shape [32, 16, 4, 4]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.GenerateFoldBatchNorm: expected 8192 elements (shape [32, 16, 4, 4]), but the span has {weight.Length}."
+                    + GenerateImplementation.SourceHint, "weight");
             if (bias.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {bias.Length}.",
-                    "bias");
+                throw new global::System.ArgumentException($"Layers.GenerateFoldBatchNorm: expected 16 elements (shape [16]), but the span has {bias.Length}."
+                    + GenerateImplementation.SourceHint, "bias");
             if (gamma.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {gamma.Length}.",
-                    "gamma");
+                throw new global::System.ArgumentException($"Layers.GenerateFoldBatchNorm: expected 16 elements (shape [16]), but the span has {gamma.Length}."
+                    + GenerateImplementation.SourceHint, "gamma");
             if (beta.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {beta.Length}.",
-                    "beta");
+                throw new global::System.ArgumentException($"Layers.GenerateFoldBatchNorm: expected 16 elements (shape [16]), but the span has {beta.Length}."
+                    + GenerateImplementation.SourceHint, "beta");
             if (runningMean.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {runningMean.Length}.",
-                    "runningMean");
+                throw new global::System.ArgumentException($"Layers.GenerateFoldBatchNorm: expected 16 elements (shape [16]), but the span has {runningMean.Length}."
+                    + GenerateImplementation.SourceHint, "runningMean");
             if (runningVar.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {runningVar.Length}.",
-                    "runningVar");
+                throw new global::System.ArgumentException($"Layers.GenerateFoldBatchNorm: expected 16 elements (shape [16]), but the span has {runningVar.Length}."
+                    + GenerateImplementation.SourceHint, "runningVar");
 
             // weight [C_in, C_out/groups, kH, kW]: input channel ci, column j is output channel (ci / 32)*16 + j.
             for (int ci = 0; ci < 32; ci++)
@@ -140,6 +140,10 @@ namespace Snapshots
         #nullable disable
         private static class GenerateImplementation
         {
+            /// <summary>The end of every argument exception's message: the file its stack trace names is kept only on
+            /// request.</summary>
+            internal const string SourceHint = " The check is in generated code; <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.";
+
             /// <summary>One sample; the lengths were checked by the caller.</summary>
             #if NETCOREAPP3_0_OR_GREATER
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -58,28 +58,28 @@ namespace Snapshots
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (batch < 0)
                 throw new global::System.ArgumentOutOfRangeException("batch", batch,
-                    "Layers.Encode: the batch count must not be negative.");
+                    "Layers.Encode: the batch count must not be negative." + EncodeImplementation.SourceHint);
             if (input.Length != (long)batch * 1568)
-                throw new global::System.ArgumentException($"Layers.Encode: expected {batch} * 1568 = {(long)batch * 1568} elements ({batch} samples of shape [8, 14, 14]), but the span has {input.Length}.",
-                    "input");
+                throw new global::System.ArgumentException($"Layers.Encode: expected {batch} * 1568 = {(long)batch * 1568} elements ({batch} samples of shape [8, 14, 14]), but the span has {input.Length}."
+                    + EncodeImplementation.SourceHint, "input");
             if (weight.Length != 1152)
-                throw new global::System.ArgumentException($"Layers.Encode: expected 1152 elements (shape [16, 8, 3, 3]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.Encode: expected 1152 elements (shape [16, 8, 3, 3]), but the span has {weight.Length}."
+                    + EncodeImplementation.SourceHint, "weight");
             if (bias.Length != 16)
-                throw new global::System.ArgumentException($"Layers.Encode: expected 16 elements (shape [16]), but the span has {bias.Length}.",
-                    "bias");
+                throw new global::System.ArgumentException($"Layers.Encode: expected 16 elements (shape [16]), but the span has {bias.Length}."
+                    + EncodeImplementation.SourceHint, "bias");
             if (output.Length != (long)batch * 784)
-                throw new global::System.ArgumentException($"Layers.Encode: expected {batch} * 784 = {(long)batch * 784} elements ({batch} samples of shape [16, 7, 7]), but the span has {output.Length}.",
-                    "output");
+                throw new global::System.ArgumentException($"Layers.Encode: expected {batch} * 784 = {(long)batch * 784} elements ({batch} samples of shape [16, 7, 7]), but the span has {output.Length}."
+                    + EncodeImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("Layers.Encode: the output must not overlap the input: every output element is written while the input is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Encode: the output must not overlap the input: every output element is written while the input is still read."
+                    + EncodeImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("Layers.Encode: the output must not overlap the weight: every output element is written while the weight is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Encode: the output must not overlap the weight: every output element is written while the weight is still read."
+                    + EncodeImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("Layers.Encode: the output must not overlap the bias: every output element is written while the bias is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Encode: the output must not overlap the bias: every output element is written while the bias is still read."
+                    + EncodeImplementation.SourceHint, "output");
 
             for (int sample = 0; sample < batch; sample++)
             {
@@ -104,23 +104,23 @@ namespace Snapshots
         {
             // Every length is checked before anything is written.
             if (weight.Length != 1152)
-                throw new global::System.ArgumentException($"Expected 1152 elements (shape [16, 8, 3, 3]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.EncodeFoldBatchNorm: expected 1152 elements (shape [16, 8, 3, 3]), but the span has {weight.Length}."
+                    + EncodeImplementation.SourceHint, "weight");
             if (bias.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {bias.Length}.",
-                    "bias");
+                throw new global::System.ArgumentException($"Layers.EncodeFoldBatchNorm: expected 16 elements (shape [16]), but the span has {bias.Length}."
+                    + EncodeImplementation.SourceHint, "bias");
             if (gamma.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {gamma.Length}.",
-                    "gamma");
+                throw new global::System.ArgumentException($"Layers.EncodeFoldBatchNorm: expected 16 elements (shape [16]), but the span has {gamma.Length}."
+                    + EncodeImplementation.SourceHint, "gamma");
             if (beta.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {beta.Length}.",
-                    "beta");
+                throw new global::System.ArgumentException($"Layers.EncodeFoldBatchNorm: expected 16 elements (shape [16]), but the span has {beta.Length}."
+                    + EncodeImplementation.SourceHint, "beta");
             if (runningMean.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {runningMean.Length}.",
-                    "runningMean");
+                throw new global::System.ArgumentException($"Layers.EncodeFoldBatchNorm: expected 16 elements (shape [16]), but the span has {runningMean.Length}."
+                    + EncodeImplementation.SourceHint, "runningMean");
             if (runningVar.Length != 16)
-                throw new global::System.ArgumentException($"Expected 16 elements (shape [16]), but the span has {runningVar.Length}.",
-                    "runningVar");
+                throw new global::System.ArgumentException($"Layers.EncodeFoldBatchNorm: expected 16 elements (shape [16]), but the span has {runningVar.Length}."
+                    + EncodeImplementation.SourceHint, "runningVar");
 
             // weight [C_out, C_in/groups, kH, kW]: output channel co owns elements [co*72, (co + 1)*72).
             for (int co = 0; co < 16; co++)
@@ -144,6 +144,10 @@ namespace Snapshots
         #nullable disable
         private static class EncodeImplementation
         {
+            /// <summary>The end of every argument exception's message: the file its stack trace names is kept only on
+            /// request.</summary>
+            internal const string SourceHint = " The check is in generated code; <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.";
+
             /// <summary>One sample; the lengths were checked by the caller.</summary>
             #if NETCOREAPP3_0_OR_GREATER
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

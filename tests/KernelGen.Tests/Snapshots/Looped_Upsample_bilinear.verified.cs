@@ -42,14 +42,14 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 192)
-                throw new global::System.ArgumentException($"Layers.Smooth: expected 192 elements (shape [3, 8, 8]), but the span has {input.Length}.",
-                    "input");
+                throw new global::System.ArgumentException($"Layers.Smooth: expected 192 elements (shape [3, 8, 8]), but the span has {input.Length}."
+                    + SmoothImplementation.SourceHint, "input");
             if (output.Length != 768)
-                throw new global::System.ArgumentException($"Layers.Smooth: expected 768 elements (shape [3, 16, 16]), but the span has {output.Length}.",
-                    "output");
+                throw new global::System.ArgumentException($"Layers.Smooth: expected 768 elements (shape [3, 16, 16]), but the span has {output.Length}."
+                    + SmoothImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("Layers.Smooth: the output must not overlap the input: every output element is written while the input is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Smooth: the output must not overlap the input: every output element is written while the input is still read."
+                    + SmoothImplementation.SourceHint, "output");
 
             SmoothImplementation.Smooth_Sample(input, output);
         }
@@ -59,6 +59,10 @@ namespace Snapshots
         #nullable disable
         private static class SmoothImplementation
         {
+            /// <summary>The end of every argument exception's message: the file its stack trace names is kept only on
+            /// request.</summary>
+            internal const string SourceHint = " The check is in generated code; <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.";
+
             /// <summary>One sample; the lengths were checked by the caller.</summary>
             #if NETCOREAPP3_0_OR_GREATER
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -42,14 +42,14 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 256)
-                throw new global::System.ArgumentException($"Layers.Grow: expected 256 elements (shape [4, 8, 8]), but the span has {input.Length}.",
-                    "input");
+                throw new global::System.ArgumentException($"Layers.Grow: expected 256 elements (shape [4, 8, 8]), but the span has {input.Length}."
+                    + GrowImplementation.SourceHint, "input");
             if (output.Length != 1536)
-                throw new global::System.ArgumentException($"Layers.Grow: expected 1536 elements (shape [4, 16, 24]), but the span has {output.Length}.",
-                    "output");
+                throw new global::System.ArgumentException($"Layers.Grow: expected 1536 elements (shape [4, 16, 24]), but the span has {output.Length}."
+                    + GrowImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("Layers.Grow: the output must not overlap the input: every output element is written while the input is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Grow: the output must not overlap the input: every output element is written while the input is still read."
+                    + GrowImplementation.SourceHint, "output");
 
             GrowImplementation.Grow_Sample(input, output);
         }
@@ -59,6 +59,10 @@ namespace Snapshots
         #nullable disable
         private static class GrowImplementation
         {
+            /// <summary>The end of every argument exception's message: the file its stack trace names is kept only on
+            /// request.</summary>
+            internal const string SourceHint = " The check is in generated code; <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.";
+
             /// <summary>One sample; the lengths were checked by the caller.</summary>
             #if NETCOREAPP3_0_OR_GREATER
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -51,26 +51,26 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 16)
-                throw new global::System.ArgumentException($"Layers.Reduce: expected 16 elements (shape [4, 2, 2]), but the span has {input.Length}.",
-                    "input");
+                throw new global::System.ArgumentException($"Layers.Reduce: expected 16 elements (shape [4, 2, 2]), but the span has {input.Length}."
+                    + ReduceImplementation.SourceHint, "input");
             if (weight.Length != 8)
-                throw new global::System.ArgumentException($"Layers.Reduce: expected 8 elements (shape [2, 4]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.Reduce: expected 8 elements (shape [2, 4]), but the span has {weight.Length}."
+                    + ReduceImplementation.SourceHint, "weight");
             if (bias.Length != 2)
-                throw new global::System.ArgumentException($"Layers.Reduce: expected 2 elements (shape [2]), but the span has {bias.Length}.",
-                    "bias");
+                throw new global::System.ArgumentException($"Layers.Reduce: expected 2 elements (shape [2]), but the span has {bias.Length}."
+                    + ReduceImplementation.SourceHint, "bias");
             if (output.Length != 8)
-                throw new global::System.ArgumentException($"Layers.Reduce: expected 8 elements (shape [2, 2, 2]), but the span has {output.Length}.",
-                    "output");
+                throw new global::System.ArgumentException($"Layers.Reduce: expected 8 elements (shape [2, 2, 2]), but the span has {output.Length}."
+                    + ReduceImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("Layers.Reduce: the output must not overlap the input: every output element is written while the input is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Reduce: the output must not overlap the input: every output element is written while the input is still read."
+                    + ReduceImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("Layers.Reduce: the output must not overlap the weight: every output element is written while the weight is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Reduce: the output must not overlap the weight: every output element is written while the weight is still read."
+                    + ReduceImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("Layers.Reduce: the output must not overlap the bias: every output element is written while the bias is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Reduce: the output must not overlap the bias: every output element is written while the bias is still read."
+                    + ReduceImplementation.SourceHint, "output");
 
             ReduceImplementation.Reduce_Sample(input, weight, bias, output);
         }
@@ -91,23 +91,23 @@ namespace Snapshots
         {
             // Every length is checked before anything is written.
             if (weight.Length != 8)
-                throw new global::System.ArgumentException($"Expected 8 elements (shape [2, 4]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.ReduceFoldBatchNorm: expected 8 elements (shape [2, 4]), but the span has {weight.Length}."
+                    + ReduceImplementation.SourceHint, "weight");
             if (bias.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {bias.Length}.",
-                    "bias");
+                throw new global::System.ArgumentException($"Layers.ReduceFoldBatchNorm: expected 2 elements (shape [2]), but the span has {bias.Length}."
+                    + ReduceImplementation.SourceHint, "bias");
             if (gamma.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {gamma.Length}.",
-                    "gamma");
+                throw new global::System.ArgumentException($"Layers.ReduceFoldBatchNorm: expected 2 elements (shape [2]), but the span has {gamma.Length}."
+                    + ReduceImplementation.SourceHint, "gamma");
             if (beta.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {beta.Length}.",
-                    "beta");
+                throw new global::System.ArgumentException($"Layers.ReduceFoldBatchNorm: expected 2 elements (shape [2]), but the span has {beta.Length}."
+                    + ReduceImplementation.SourceHint, "beta");
             if (runningMean.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {runningMean.Length}.",
-                    "runningMean");
+                throw new global::System.ArgumentException($"Layers.ReduceFoldBatchNorm: expected 2 elements (shape [2]), but the span has {runningMean.Length}."
+                    + ReduceImplementation.SourceHint, "runningMean");
             if (runningVar.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {runningVar.Length}.",
-                    "runningVar");
+                throw new global::System.ArgumentException($"Layers.ReduceFoldBatchNorm: expected 2 elements (shape [2]), but the span has {runningVar.Length}."
+                    + ReduceImplementation.SourceHint, "runningVar");
 
             // weight [C_out, C_in/groups]: output channel co owns elements [co*4, (co + 1)*4).
             for (int co = 0; co < 2; co++)
@@ -131,6 +131,10 @@ namespace Snapshots
         #nullable disable
         private static class ReduceImplementation
         {
+            /// <summary>The end of every argument exception's message: the file its stack trace names is kept only on
+            /// request.</summary>
+            internal const string SourceHint = " The check is in generated code; <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.";
+
             /// <summary>One sample; the lengths were checked by the caller.</summary>
             #if NETCOREAPP3_0_OR_GREATER
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -47,20 +47,20 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 4)
-                throw new global::System.ArgumentException($"Layers.Deconv: expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.",
-                    "input");
+                throw new global::System.ArgumentException($"Layers.Deconv: expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}."
+                    + DeconvImplementation.SourceHint, "input");
             if (weight.Length != 9)
-                throw new global::System.ArgumentException($"Layers.Deconv: expected 9 elements (shape [1, 1, 3, 3]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.Deconv: expected 9 elements (shape [1, 1, 3, 3]), but the span has {weight.Length}."
+                    + DeconvImplementation.SourceHint, "weight");
             if (output.Length != 25)
-                throw new global::System.ArgumentException($"Layers.Deconv: expected 25 elements (shape [1, 5, 5]), but the span has {output.Length}.",
-                    "output");
+                throw new global::System.ArgumentException($"Layers.Deconv: expected 25 elements (shape [1, 5, 5]), but the span has {output.Length}."
+                    + DeconvImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("Layers.Deconv: the output must not overlap the input: every output element is written while the input is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Deconv: the output must not overlap the input: every output element is written while the input is still read."
+                    + DeconvImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("Layers.Deconv: the output must not overlap the weight: every output element is written while the weight is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Deconv: the output must not overlap the weight: every output element is written while the weight is still read."
+                    + DeconvImplementation.SourceHint, "output");
 
             DeconvImplementation.Deconv_Sample(input, weight, output);
         }
@@ -70,6 +70,10 @@ namespace Snapshots
         #nullable disable
         private static class DeconvImplementation
         {
+            /// <summary>The end of every argument exception's message: the file its stack trace names is kept only on
+            /// request.</summary>
+            internal const string SourceHint = " The check is in generated code; <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.";
+
             /// <summary>One sample; the lengths were checked by the caller.</summary>
             #if NETCOREAPP3_0_OR_GREATER
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

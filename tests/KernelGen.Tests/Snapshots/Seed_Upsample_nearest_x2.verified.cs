@@ -40,14 +40,14 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 4)
-                throw new global::System.ArgumentException($"Layers.Up: expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.",
-                    "input");
+                throw new global::System.ArgumentException($"Layers.Up: expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}."
+                    + UpImplementation.SourceHint, "input");
             if (output.Length != 16)
-                throw new global::System.ArgumentException($"Layers.Up: expected 16 elements (shape [1, 4, 4]), but the span has {output.Length}.",
-                    "output");
+                throw new global::System.ArgumentException($"Layers.Up: expected 16 elements (shape [1, 4, 4]), but the span has {output.Length}."
+                    + UpImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("Layers.Up: the output must not overlap the input: every output element is written while the input is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Up: the output must not overlap the input: every output element is written while the input is still read."
+                    + UpImplementation.SourceHint, "output");
 
             UpImplementation.Up_Sample(input, output);
         }
@@ -57,6 +57,10 @@ namespace Snapshots
         #nullable disable
         private static class UpImplementation
         {
+            /// <summary>The end of every argument exception's message: the file its stack trace names is kept only on
+            /// request.</summary>
+            internal const string SourceHint = " The check is in generated code; <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.";
+
             /// <summary>One sample; the lengths were checked by the caller.</summary>
             #if NETCOREAPP3_0_OR_GREATER
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

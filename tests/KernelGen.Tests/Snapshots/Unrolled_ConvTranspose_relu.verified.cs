@@ -54,26 +54,26 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 4)
-                throw new global::System.ArgumentException($"Layers.Sharp: expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}.",
-                    "input");
+                throw new global::System.ArgumentException($"Layers.Sharp: expected 4 elements (shape [1, 2, 2]), but the span has {input.Length}."
+                    + SharpImplementation.SourceHint, "input");
             if (weight.Length != 4)
-                throw new global::System.ArgumentException($"Layers.Sharp: expected 4 elements (shape [1, 1, 2, 2]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.Sharp: expected 4 elements (shape [1, 1, 2, 2]), but the span has {weight.Length}."
+                    + SharpImplementation.SourceHint, "weight");
             if (bias.Length != 1)
-                throw new global::System.ArgumentException($"Layers.Sharp: expected 1 elements (shape [1]), but the span has {bias.Length}.",
-                    "bias");
+                throw new global::System.ArgumentException($"Layers.Sharp: expected 1 elements (shape [1]), but the span has {bias.Length}."
+                    + SharpImplementation.SourceHint, "bias");
             if (output.Length != 16)
-                throw new global::System.ArgumentException($"Layers.Sharp: expected 16 elements (shape [1, 4, 4]), but the span has {output.Length}.",
-                    "output");
+                throw new global::System.ArgumentException($"Layers.Sharp: expected 16 elements (shape [1, 4, 4]), but the span has {output.Length}."
+                    + SharpImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("Layers.Sharp: the output must not overlap the input: every output element is written while the input is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Sharp: the output must not overlap the input: every output element is written while the input is still read."
+                    + SharpImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("Layers.Sharp: the output must not overlap the weight: every output element is written while the weight is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Sharp: the output must not overlap the weight: every output element is written while the weight is still read."
+                    + SharpImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("Layers.Sharp: the output must not overlap the bias: every output element is written while the bias is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.Sharp: the output must not overlap the bias: every output element is written while the bias is still read."
+                    + SharpImplementation.SourceHint, "output");
 
             SharpImplementation.Sharp_Sample(input, weight, bias, output);
         }
@@ -94,23 +94,23 @@ namespace Snapshots
         {
             // Every length is checked before anything is written.
             if (weight.Length != 4)
-                throw new global::System.ArgumentException($"Expected 4 elements (shape [1, 1, 2, 2]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.SharpFoldBatchNorm: expected 4 elements (shape [1, 1, 2, 2]), but the span has {weight.Length}."
+                    + SharpImplementation.SourceHint, "weight");
             if (bias.Length != 1)
-                throw new global::System.ArgumentException($"Expected 1 elements (shape [1]), but the span has {bias.Length}.",
-                    "bias");
+                throw new global::System.ArgumentException($"Layers.SharpFoldBatchNorm: expected 1 elements (shape [1]), but the span has {bias.Length}."
+                    + SharpImplementation.SourceHint, "bias");
             if (gamma.Length != 1)
-                throw new global::System.ArgumentException($"Expected 1 elements (shape [1]), but the span has {gamma.Length}.",
-                    "gamma");
+                throw new global::System.ArgumentException($"Layers.SharpFoldBatchNorm: expected 1 elements (shape [1]), but the span has {gamma.Length}."
+                    + SharpImplementation.SourceHint, "gamma");
             if (beta.Length != 1)
-                throw new global::System.ArgumentException($"Expected 1 elements (shape [1]), but the span has {beta.Length}.",
-                    "beta");
+                throw new global::System.ArgumentException($"Layers.SharpFoldBatchNorm: expected 1 elements (shape [1]), but the span has {beta.Length}."
+                    + SharpImplementation.SourceHint, "beta");
             if (runningMean.Length != 1)
-                throw new global::System.ArgumentException($"Expected 1 elements (shape [1]), but the span has {runningMean.Length}.",
-                    "runningMean");
+                throw new global::System.ArgumentException($"Layers.SharpFoldBatchNorm: expected 1 elements (shape [1]), but the span has {runningMean.Length}."
+                    + SharpImplementation.SourceHint, "runningMean");
             if (runningVar.Length != 1)
-                throw new global::System.ArgumentException($"Expected 1 elements (shape [1]), but the span has {runningVar.Length}.",
-                    "runningVar");
+                throw new global::System.ArgumentException($"Layers.SharpFoldBatchNorm: expected 1 elements (shape [1]), but the span has {runningVar.Length}."
+                    + SharpImplementation.SourceHint, "runningVar");
 
             // weight [C_in, C_out/groups, kH, kW]: input channel ci, column j is output channel (ci / 1)*1 + j.
             for (int ci = 0; ci < 1; ci++)
@@ -138,6 +138,10 @@ namespace Snapshots
         #nullable disable
         private static class SharpImplementation
         {
+            /// <summary>The end of every argument exception's message: the file its stack trace names is kept only on
+            /// request.</summary>
+            internal const string SourceHint = " The check is in generated code; <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.";
+
             /// <summary>One sample; the lengths were checked by the caller.</summary>
             #if NETCOREAPP3_0_OR_GREATER
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

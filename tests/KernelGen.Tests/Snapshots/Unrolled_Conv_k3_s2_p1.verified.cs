@@ -54,26 +54,26 @@ namespace Snapshots
         {
             // Every argument is checked before anything is written: a bad call leaves the output untouched.
             if (input.Length != 25)
-                throw new global::System.ArgumentException($"Layers.EncodeTiny: expected 25 elements (shape [1, 5, 5]), but the span has {input.Length}.",
-                    "input");
+                throw new global::System.ArgumentException($"Layers.EncodeTiny: expected 25 elements (shape [1, 5, 5]), but the span has {input.Length}."
+                    + EncodeTinyImplementation.SourceHint, "input");
             if (weight.Length != 18)
-                throw new global::System.ArgumentException($"Layers.EncodeTiny: expected 18 elements (shape [2, 1, 3, 3]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.EncodeTiny: expected 18 elements (shape [2, 1, 3, 3]), but the span has {weight.Length}."
+                    + EncodeTinyImplementation.SourceHint, "weight");
             if (bias.Length != 2)
-                throw new global::System.ArgumentException($"Layers.EncodeTiny: expected 2 elements (shape [2]), but the span has {bias.Length}.",
-                    "bias");
+                throw new global::System.ArgumentException($"Layers.EncodeTiny: expected 2 elements (shape [2]), but the span has {bias.Length}."
+                    + EncodeTinyImplementation.SourceHint, "bias");
             if (output.Length != 18)
-                throw new global::System.ArgumentException($"Layers.EncodeTiny: expected 18 elements (shape [2, 3, 3]), but the span has {output.Length}.",
-                    "output");
+                throw new global::System.ArgumentException($"Layers.EncodeTiny: expected 18 elements (shape [2, 3, 3]), but the span has {output.Length}."
+                    + EncodeTinyImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, input))
-                throw new global::System.ArgumentException("Layers.EncodeTiny: the output must not overlap the input: every output element is written while the input is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.EncodeTiny: the output must not overlap the input: every output element is written while the input is still read."
+                    + EncodeTinyImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, weight))
-                throw new global::System.ArgumentException("Layers.EncodeTiny: the output must not overlap the weight: every output element is written while the weight is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.EncodeTiny: the output must not overlap the weight: every output element is written while the weight is still read."
+                    + EncodeTinyImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps(output, bias))
-                throw new global::System.ArgumentException("Layers.EncodeTiny: the output must not overlap the bias: every output element is written while the bias is still read.",
-                    "output");
+                throw new global::System.ArgumentException("Layers.EncodeTiny: the output must not overlap the bias: every output element is written while the bias is still read."
+                    + EncodeTinyImplementation.SourceHint, "output");
 
             EncodeTinyImplementation.EncodeTiny_Sample(input, weight, bias, output);
         }
@@ -94,23 +94,23 @@ namespace Snapshots
         {
             // Every length is checked before anything is written.
             if (weight.Length != 18)
-                throw new global::System.ArgumentException($"Expected 18 elements (shape [2, 1, 3, 3]), but the span has {weight.Length}.",
-                    "weight");
+                throw new global::System.ArgumentException($"Layers.EncodeTinyFoldBatchNorm: expected 18 elements (shape [2, 1, 3, 3]), but the span has {weight.Length}."
+                    + EncodeTinyImplementation.SourceHint, "weight");
             if (bias.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {bias.Length}.",
-                    "bias");
+                throw new global::System.ArgumentException($"Layers.EncodeTinyFoldBatchNorm: expected 2 elements (shape [2]), but the span has {bias.Length}."
+                    + EncodeTinyImplementation.SourceHint, "bias");
             if (gamma.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {gamma.Length}.",
-                    "gamma");
+                throw new global::System.ArgumentException($"Layers.EncodeTinyFoldBatchNorm: expected 2 elements (shape [2]), but the span has {gamma.Length}."
+                    + EncodeTinyImplementation.SourceHint, "gamma");
             if (beta.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {beta.Length}.",
-                    "beta");
+                throw new global::System.ArgumentException($"Layers.EncodeTinyFoldBatchNorm: expected 2 elements (shape [2]), but the span has {beta.Length}."
+                    + EncodeTinyImplementation.SourceHint, "beta");
             if (runningMean.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {runningMean.Length}.",
-                    "runningMean");
+                throw new global::System.ArgumentException($"Layers.EncodeTinyFoldBatchNorm: expected 2 elements (shape [2]), but the span has {runningMean.Length}."
+                    + EncodeTinyImplementation.SourceHint, "runningMean");
             if (runningVar.Length != 2)
-                throw new global::System.ArgumentException($"Expected 2 elements (shape [2]), but the span has {runningVar.Length}.",
-                    "runningVar");
+                throw new global::System.ArgumentException($"Layers.EncodeTinyFoldBatchNorm: expected 2 elements (shape [2]), but the span has {runningVar.Length}."
+                    + EncodeTinyImplementation.SourceHint, "runningVar");
 
             // weight [C_out, C_in/groups, kH, kW]: output channel co owns elements [co*9, (co + 1)*9).
             for (int co = 0; co < 2; co++)
@@ -134,6 +134,10 @@ namespace Snapshots
         #nullable disable
         private static class EncodeTinyImplementation
         {
+            /// <summary>The end of every argument exception's message: the file its stack trace names is kept only on
+            /// request.</summary>
+            internal const string SourceHint = " The check is in generated code; <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.";
+
             /// <summary>One sample; the lengths were checked by the caller.</summary>
             #if NETCOREAPP3_0_OR_GREATER
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
