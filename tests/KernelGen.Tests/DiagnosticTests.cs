@@ -16,6 +16,15 @@ public sealed class DiagnosticTests
     public static TheoryData<string, string, string> Cases() => new()
     {
         { "KG0001", "output shape disagrees", InClass("[ConvTranspose(k: 3, stride: 2)] public static partial void Deconv([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [[|Shape(1, 4, 4)|]] Span<float> output);") },
+        { "KG0001", "max pool size", InClass("[MaxPool(k: 3, stride: 2, pad: 1)] public static partial void Pool([Shape(4, 13, 13)] ReadOnlySpan<float> input, [[|Shape(4, 6, 7)|]] Span<float> output);") },
+        { "KG0001", "average pool, ceil mode's last-window rule", InClass("[AvgPool(k: 2, stride: 2, pad: 1, CeilMode = true)] public static partial void Pool([Shape(1, 5)] ReadOnlySpan<float> input, [[|Shape(1, 4)|]] Span<float> output);") },
+        { "KG0001", "pool changes channels", InClass("[AvgPool(2)] public static partial void Pool([Shape(2, 8)] ReadOnlySpan<float> input, [[|Shape(3, 4)|]] Span<float> output);") },
+        { "KG0002", "pool window larger than the padded input", InClass("[[|MaxPool(k: 5, stride: 1, pad: 1)|]] public static partial void Pool([Shape(1, 2)] ReadOnlySpan<float> input, [Shape(1, 1)] Span<float> output);") },
+        { "KG0003", "pool pad over half the window", InClass("[MaxPool(k: 3, stride: 1, [|pad: 2|])] public static partial void Pool([Shape(1, 8)] ReadOnlySpan<float> input, [Shape(1, 10)] Span<float> output);") },
+        { "KG0003", "pool pads over half the window on one axis", InClass("[AvgPool(Kernel = new[] { 2, 4 }, [|Pads = new[] { 1, 3 }|])] public static partial void Pool([Shape(1, 8, 8)] ReadOnlySpan<float> input, [Shape(1, 5, 4)] Span<float> output);") },
+        { "KG0003", "pool without a window", InClass("[[|MaxPool(Strides = new[] { 2 })|]] public static partial void Pool([Shape(1, 8)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);") },
+        { "KG0003", "pool stride 0", InClass("[AvgPool(2, [|0|])] public static partial void Pool([Shape(1, 8)] ReadOnlySpan<float> input, [Shape(1, 4)] Span<float> output);") },
+        { "KG0012", "pool per-axis list of the wrong length", InClass("[MaxPool([|Kernel = new[] { 2 }|])] public static partial void Pool([Shape(1, 8, 8)] ReadOnlySpan<float> input, [Shape(1, 4, 4)] Span<float> output);") },
         { "KG0001", "upsample changes channels", InClass("[Upsample(scale: 2)] public static partial void Up([Shape(2, 2, 2)] ReadOnlySpan<float> input, [[|Shape(3, 4, 4)|]] Span<float> output);") },
         { "KG0001", "upsample size", InClass("[Upsample(scale: 1.5)] public static partial void Up([Shape(1, 5)] ReadOnlySpan<float> input, [[|Shape(1, 8)|]] Span<float> output);") },
         { "KG0001", "1x1 spatial mismatch", InClass("[Conv1x1] public static partial void Mix([Shape(4, 3, 3)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [[|Shape(2, 3, 4)|]] Span<float> output);") },

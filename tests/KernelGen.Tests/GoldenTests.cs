@@ -9,7 +9,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json"];
 
     public GoldenKernels()
     {
@@ -38,6 +38,12 @@ public sealed class GoldenKernels
                     var align = c.Params.GetProperty("align_corners");
                     declarations.Add(MethodName(c), Declarations.UpsampleAttribute(c.DoubleArray("scale"), c.Params.GetProperty("mode").GetString()!,
                         align.ValueKind == System.Text.Json.JsonValueKind.True), c.IsDouble, inShape, outShape, hasWeight: false, hasBias: false, batched);
+                    break;
+                case "MaxPool" or "AvgPool":
+                    declarations.Add(MethodName(c), Declarations.PoolAttribute(c.Op, c.IntArray("kernel"),
+                        c.Params.GetProperty("stride_given").GetBoolean() ? c.IntArray("stride") : null, c.IntArray("padding"), c.IntArray("dilation"),
+                        c.Params.GetProperty("ceil_mode").GetBoolean(), c.Params.GetProperty("count_include_pad").GetBoolean(),
+                        c.Params.GetProperty("divisor_override").GetInt32()), c.IsDouble, inShape, outShape, hasWeight: false, hasBias: false, batched);
                     break;
                 default:
                     throw new InvalidOperationException("Unknown operator " + c.Op);

@@ -25,6 +25,9 @@ public sealed class SnapshotTests
         { "Unrolled_ConvTranspose_relu", "[ConvTranspose(k: 2, stride: 2, Activation = Activation.Relu)] public static partial void Sharp([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(1, 4, 4)] Span<float> output);" },
         { "Looped_Conv1x1_gelu_double", "[Conv1x1(Activation = Activation.Gelu)] public static partial void Expand([Shape(8, 20)] ReadOnlySpan<double> input, ReadOnlySpan<double> weight, ReadOnlySpan<double> bias, [Shape(16, 20)] Span<double> output);" },
         { "Looped_ConvTranspose_small_plane_silu", "[ConvTranspose(k: 4, stride: 2, pad: 1, Activation = Activation.Silu)] public static partial void Generate([Shape(32, 4, 4)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 8, 8)] Span<float> output);" },
+        { "Looped_MaxPool2d_k3_s2_p1", "[MaxPool(k: 3, stride: 2, pad: 1)] public static partial void Downsample(int batch, [Shape(8, 13, 13)] ReadOnlySpan<float> input, [Shape(8, 7, 7)] Span<float> output);" },
+        { "Looped_AvgPool3d_ceil_exclude_pad_double", "[AvgPool(k: 3, stride: 2, pad: 1, CeilMode = true, CountIncludePad = false)] public static partial void Blur([Shape(2, 5, 6, 6)] ReadOnlySpan<double> input, [Shape(2, 3, 4, 4)] Span<double> output);" },
+        { "Looped_MaxPool1d_dilated", "[MaxPool(k: 3, stride: 1, pad: 1, Dilation = 2)] public static partial void Widen([Shape(4, 40)] ReadOnlySpan<float> input, [Shape(4, 38)] Span<float> output);" },
         { "Unrolled_Upsample_bicubic_fractional", "[Upsample(scale: 1.5, Mode = UpsampleMode.Cubic)] public static partial void Sharpen([Shape(1, 2, 2)] ReadOnlySpan<float> input, [Shape(1, 3, 3)] Span<float> output);" },
     };
 

@@ -99,7 +99,9 @@ namespace KernelGen.Generator.Emit
             int outputLength = buffers[buffers.Count - 1].Length;
             writer.WriteLine(plan.Form == KernelForm.FullyUnrolled
                 ? $"// Form: fully unrolled, {plan.MultiplyAdds} multiply-adds and {outputLength} output statements per sample (budget {KernelPlanner.UnrollBudget} each): every index is a constant, no loop."
-                : $"// Form: loops with constant bounds, {plan.MultiplyAdds} multiply-adds and {outputLength} output elements per sample (over the full-unroll budget of {KernelPlanner.UnrollBudget} each).");
+                : op.HasUnrolledForm
+                    ? $"// Form: loops with constant bounds, {plan.MultiplyAdds} multiply-adds and {outputLength} output elements per sample (over the full-unroll budget of {KernelPlanner.UnrollBudget} each)."
+                    : $"// Form: loops with constant bounds, at most {plan.MultiplyAdds} input reads and {outputLength} output elements per sample ({op.Name(signature.SpatialRank, plan.Operator)} has no unrolled form).");
             if (plan.Form == KernelForm.Looped)
             {
                 VectorWidth[] widths = op.VectorWidths(signature, plan.Operator);
@@ -107,7 +109,7 @@ namespace KernelGen.Generator.Emit
                 string condition = op.VectorCondition is { } needs ? $" and {needs}" : string.Empty;
                 writer.WriteLine(widths.Length switch
                 {
-                    0 => $"// Runs {sample} everywhere: no vector form for this rank, mode or dilation.",
+                    0 => $"// Runs {sample} everywhere: {op.NoVectorForm}.",
                     1 => $"// Runs, on .NET 9 or later, {signature.MethodName}_{widths[0].Name} where {widths[0].Name} is hardware-accelerated{condition}; otherwise {sample}.",
                     _ => $"// Runs, on .NET 9 or later, the first of {string.Join(", ", widths.Select(w => $"{signature.MethodName}_{w.Name}"))} whose vectors are hardware-accelerated{condition}; otherwise {sample}.",
                 });

@@ -60,4 +60,26 @@ namespace KernelGen.Generator.Model
 
     /// <summary>PyTorch's <c>conv{1,2,3}d</c> with a kernel of 1.</summary>
     internal sealed record Conv1x1Spec(int Groups) : OperatorSpec;
+
+    /// <summary>Which reduction a pool applies to its window.</summary>
+    internal enum PoolKind
+    {
+        Max,
+        Average,
+    }
+
+    /// <summary>
+    /// PyTorch's <c>max_pool{1,2,3}d</c> and <c>avg_pool{1,2,3}d</c>, every value given per spatial axis (a dilation of
+    /// 1 for averaging, which has none).
+    /// </summary>
+    /// <param name="DivisorOverride">Average pooling's divisor for every window; 0 for none.</param>
+    internal sealed record PoolSpec(
+        PoolKind Kind,
+        EquatableArray<int> Kernel,
+        EquatableArray<int> Stride,
+        EquatableArray<int> Pad,
+        EquatableArray<int> Dilation,
+        bool CeilMode,
+        bool CountIncludePad,
+        int DivisorOverride) : OperatorSpec;
 }

@@ -18,10 +18,15 @@ namespace KernelGen.Generator.Operators
             Upsample.UpsampleOperator.Instance,
             Conv1x1.Conv1x1Operator.Instance,
             Conv.ConvOperator.Instance,
+            Pool.PoolOperator.Max,
+            Pool.PoolOperator.Average,
         };
 
         /// <summary>The attribute's metadata name, such as <c>KernelGen.ConvTransposeAttribute</c>.</summary>
         public abstract string AttributeName { get; }
+
+        /// <summary>Whether the body can be written fully unrolled, as weighted sums of constant-index inputs (<see cref="Unroll"/>).</summary>
+        public virtual bool HasUnrolledForm => true;
 
         /// <summary>Whether the operator takes a weight and an optional bias between its input and output.</summary>
         public abstract bool HasWeight { get; }
@@ -78,6 +83,8 @@ namespace KernelGen.Generator.Operators
             ConvTransposeSpec => ConvTranspose.ConvTransposeOperator.Instance,
             UpsampleSpec => Upsample.UpsampleOperator.Instance,
             ConvSpec => Conv.ConvOperator.Instance,
+            PoolSpec { Kind: PoolKind.Max } => Pool.PoolOperator.Max,
+            PoolSpec => Pool.PoolOperator.Average,
             _ => Conv1x1.Conv1x1Operator.Instance,
         };
 
@@ -133,6 +140,9 @@ namespace KernelGen.Generator.Operators
         /// scalar loops exist. The dispatch and the header of the generated file both come from this.
         /// </summary>
         public abstract VectorWidth[] VectorWidths(KernelSignature signature, OperatorSpec spec);
+
+        /// <summary>Why a kernel has no vector form, for the header of one that has none.</summary>
+        public virtual string NoVectorForm => "no vector form for this rank, mode or dilation";
 
         /// <summary>What the vector paths need at run time besides the hardware, in words for the header; null when nothing.</summary>
         public virtual string? VectorCondition => null;

@@ -22,7 +22,7 @@ namespace KernelGen.Generator.Planning
         {
             long work = op.MultiplyAdds(signature, spec);
             long statements = ShapeText.ElementCount(signature.OutputShape);
-            KernelForm form = work <= UnrollBudget && statements <= UnrollBudget ? KernelForm.FullyUnrolled : KernelForm.Looped;
+            KernelForm form = op.HasUnrolledForm && work <= UnrollBudget && statements <= UnrollBudget ? KernelForm.FullyUnrolled : KernelForm.Looped;
             return new KernelPlan(signature, spec, form, work);
         }
     }

@@ -102,6 +102,58 @@ public sealed class Declarations
         return $"[{name}({string.Join(", ", constructor.Concat(properties))})]";
     }
 
+    /// <summary>
+    /// <c>[MaxPool(...)]</c> or <c>[AvgPool(...)]</c> as a user writes it: the window alone where the stride defaults to
+    /// it, the scalar constructor for square windows, the per-axis properties otherwise.
+    /// </summary>
+    public static string PoolAttribute(string name, int[] k, int[]? s, int[] p, int[] d, bool ceilMode, bool countIncludePad, int divisorOverride)
+    {
+        static bool Same(int[] v) => v.All(x => x == v[0]);
+        static string Array(string name, int[] v) => $"{name} = new[] {{ {string.Join(", ", v)} }}";
+        var arguments = new List<string>();
+        if (Same(k) && (s is null || Same(s)) && Same(p))
+        {
+            arguments.Add($"k: {k[0]}");
+            if (s is not null || p[0] != 0)
+            {
+                arguments.Add($"stride: {(s ?? k)[0]}");
+                arguments.Add($"pad: {p[0]}");
+            }
+        }
+        else
+        {
+            arguments.Add(Array("Kernel", k));
+            if (s is not null)
+            {
+                arguments.Add(Array("Strides", s));
+            }
+
+            arguments.Add(Array("Pads", p));
+        }
+
+        if (d.Any(x => x != 1))
+        {
+            arguments.Add(Same(d) ? $"Dilation = {d[0]}" : Array("Dilations", d));
+        }
+
+        if (ceilMode)
+        {
+            arguments.Add("CeilMode = true");
+        }
+
+        if (!countIncludePad && name == "AvgPool")
+        {
+            arguments.Add("CountIncludePad = false");
+        }
+
+        if (divisorOverride != 0)
+        {
+            arguments.Add($"DivisorOverride = {divisorOverride}");
+        }
+
+        return $"[{name}({string.Join(", ", arguments)})]";
+    }
+
     public static string UpsampleAttribute(double[] scales, string torchMode, bool alignCorners)
     {
         string mode = torchMode switch
