@@ -86,10 +86,10 @@ namespace KernelGen.Generator.Diagnostics
             "KG0014", "Mode not supported at this rank",
             "{0} upsampling needs 2 spatial dimensions (PyTorch's bicubic); the [Shape] has {1}");
 
-        /// <summary>KG0015: "'Up' carries more than one kernel attribute; keep one of [ConvTranspose], [Upsample], [Conv1x1], [Conv]"</summary>
+        /// <summary>KG0015: "'Up' carries more than one kernel attribute, [Upsample] and [Conv1x1]; keep one"</summary>
         public static readonly DiagnosticDescriptor MultipleKernelAttributes = Create(
             "KG0015", "More than one kernel attribute",
-            "'{0}' carries more than one kernel attribute; keep one of [ConvTranspose], [Upsample], [Conv1x1], [Conv]");
+            "'{0}' carries more than one kernel attribute, {1}; keep one");
 
         /// <summary>KG0016: "Kernel method 'Deconv' is overloaded; give each kernel a name of its own"</summary>
         public static readonly DiagnosticDescriptor OverloadedKernel = Create(

@@ -77,7 +77,10 @@ namespace KernelGen.Generator.Parsing
                 // Every operator's pipeline sees this method; only the first attribute's reports it, once.
                 if (kernelAttributes[0] == op.AttributeName)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MultipleKernelAttributes, location, method.Name));
+                    // The attributes as written, [Upsample] for KernelGen.UpsampleAttribute, whichever operators there are.
+                    string Written(string? name) => "[" + name!.Substring("KernelGen.".Length, name.Length - "KernelGen.".Length - "Attribute".Length) + "]";
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MultipleKernelAttributes, location, method.Name,
+                        string.Join(", ", kernelAttributes.Take(kernelAttributes.Count - 1).Select(Written)) + " and " + Written(kernelAttributes[kernelAttributes.Count - 1])));
                 }
 
                 return false;
