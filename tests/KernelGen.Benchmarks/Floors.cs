@@ -12,6 +12,28 @@ public class Floors
 {
     private readonly float[] _input = new float[4], _weight = new float[9], _deconvolved = new float[25], _upsampled = new float[16];
     private readonly float[] _nearestOutput = new float[64 * 64 * 64];
+    private readonly float[] _stemInput = new float[64 * 112 * 112], _stemOutput = new float[64 * 56 * 56];
+
+    /// <summary>The pool floor: the ResNet stem pool's input read once (a vector sum, four accumulators)...</summary>
+    [Benchmark]
+    public float MaxPoolStemReadInput()
+    {
+        var x = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(_stemInput.AsSpan());
+        System.Numerics.Vector<float> a = default, b = default, c = default, d = default;
+        for (int i = 0; i + 3 < x.Length; i += 4)
+        {
+            a += x[i];
+            b += x[i + 1];
+            c += x[i + 2];
+            d += x[i + 3];
+        }
+
+        return System.Numerics.Vector.Sum(a + b + c + d);
+    }
+
+    /// <summary>...and its output written once.</summary>
+    [Benchmark]
+    public void MaxPoolStemWriteOutput() => _stemOutput.AsSpan().Fill(1);
 
     [Benchmark]
     public void NearestOutputFill() => _nearestOutput.AsSpan().Fill(1);

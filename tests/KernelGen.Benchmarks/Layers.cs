@@ -99,4 +99,17 @@ public static partial class Layers
 
     [Upsample(scale: 2, Mode = UpsampleMode.Linear)]
     public static partial void Bilinear([Shape(64, 32, 32)] ReadOnlySpan<float> input, [Shape(64, 64, 64)] Span<float> output);
+
+    // Pools: ResNet's stem max pool, the 2x2 pools of VGG and U-Net encoders, and a 3x3 stride-1 average (Inception).
+    [MaxPool(k: 3, stride: 2, pad: 1)]
+    public static partial void MaxPoolStem([Shape(64, 112, 112)] ReadOnlySpan<float> input, [Shape(64, 56, 56)] Span<float> output);
+
+    [MaxPool(2)]
+    public static partial void MaxPool2x2([Shape(64, 64, 64)] ReadOnlySpan<float> input, [Shape(64, 32, 32)] Span<float> output);
+
+    [AvgPool(2)]
+    public static partial void AvgPool2x2([Shape(64, 64, 64)] ReadOnlySpan<float> input, [Shape(64, 32, 32)] Span<float> output);
+
+    [AvgPool(k: 3, stride: 1, pad: 1)]
+    public static partial void AvgPool3x3([Shape(64, 32, 32)] ReadOnlySpan<float> input, [Shape(64, 32, 32)] Span<float> output);
 }

@@ -330,4 +330,35 @@ public static class PlainLoops
             }
         }
     }
+
+    /// <summary>A 2-D max or average pool (count_include_pad) by its definition, for checking the pool workloads.</summary>
+    public static void Pool2d(ReadOnlySpan<float> x, Span<float> y, int c, int h, int w, int k, int s, int p, bool max)
+    {
+        int oh = ((h + (2 * p) - k) / s) + 1, ow = ((w + (2 * p) - k) / s) + 1;
+        for (int ch = 0; ch < c; ch++)
+        {
+            for (int oy = 0; oy < oh; oy++)
+            {
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    float best = float.NegativeInfinity, sum = 0;
+                    for (int ty = 0; ty < k; ty++)
+                    {
+                        for (int tx = 0; tx < k; tx++)
+                        {
+                            int iy = (oy * s) - p + ty, ix = (ox * s) - p + tx;
+                            if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                            {
+                                float v = x[(((ch * h) + iy) * w) + ix];
+                                best = Math.Max(best, v);
+                                sum += v;
+                            }
+                        }
+                    }
+
+                    y[(((ch * oh) + oy) * ow) + ox] = max ? best : sum / (k * k);
+                }
+            }
+        }
+    }
 }

@@ -293,3 +293,35 @@ public class NearestExact : Workload
     protected override void Generated(float[] output) => Layers.NearestExact(Input, output);
     protected override void Plain(float[] output) => PlainLoops.UpsampleNearestExact2d(Input, output, 64, 32, 32, 1.5);
 }
+
+public class MaxPoolStem : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (64 * 112 * 112, 0, 0, 64 * 56 * 56);
+    protected override void Generated(float[] output) => Layers.MaxPoolStem(Input, output);
+    protected override void Plain(float[] output) => PlainLoops.Pool2d(Input, output, 64, 112, 112, 3, 2, 1, max: true);
+}
+
+public class MaxPool2x2 : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (64 * 64 * 64, 0, 0, 64 * 32 * 32);
+    protected override void Generated(float[] output) => Layers.MaxPool2x2(Input, output);
+    protected override void Plain(float[] output) => PlainLoops.Pool2d(Input, output, 64, 64, 64, 2, 2, 0, max: true);
+}
+
+public class AvgPool2x2 : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (64 * 64 * 64, 0, 0, 64 * 32 * 32);
+    protected override void Generated(float[] output) => Layers.AvgPool2x2(Input, output);
+    protected override void Plain(float[] output) => PlainLoops.Pool2d(Input, output, 64, 64, 64, 2, 2, 0, max: false);
+}
+
+public class AvgPool3x3 : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (64 * 32 * 32, 0, 0, 64 * 32 * 32);
+    protected override void Generated(float[] output) => Layers.AvgPool3x3(Input, output);
+    protected override void Plain(float[] output) => PlainLoops.Pool2d(Input, output, 64, 32, 32, 3, 1, 1, max: false);
+}

@@ -124,6 +124,10 @@ WORKLOADS = {
     "Linear1d": upsample_nd(64, (4096,), "linear"),
     "Bicubic": upsample_nd(64, (32, 32), "bicubic"),
     "NearestExact": (lambda x: (lambda: F.interpolate(x, scale_factor=1.5, mode="nearest-exact"), 0))(torch.randn(1, 64, 32, 32)),
+    "MaxPoolStem": (lambda x: (lambda: F.max_pool2d(x, 3, stride=2, padding=1), 0))(torch.randn(1, 64, 112, 112)),
+    "MaxPool2x2": (lambda x: (lambda: F.max_pool2d(x, 2), 0))(torch.randn(1, 64, 64, 64)),
+    "AvgPool2x2": (lambda x: (lambda: F.avg_pool2d(x, 2), 0))(torch.randn(1, 64, 64, 64)),
+    "AvgPool3x3": (lambda x: (lambda: F.avg_pool2d(x, 3, stride=1, padding=1), 0))(torch.randn(1, 64, 32, 32)),
 }
 
 

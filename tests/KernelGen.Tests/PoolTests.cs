@@ -28,6 +28,12 @@ public sealed record PoolConfig(string Name, bool Max, int Channels, int[] InSiz
             int[] p = k.Select(kk => rng.Next(0, (kk / 2) + 1)).ToArray();
             int[] d = max && rng.Next(2) == 0 ? Axis(1, 3) : Enumerable.Repeat(1, rank).ToArray();
             int[] size = Axis(1, rank == 3 ? 6 : 12);
+            if (rng.Next(2) == 0)
+            {
+                // A long last axis, for the vector form: windows inside the input for a vector or more.
+                size[rank - 1] = rng.Next(20, 90);
+            }
+
             var config = new PoolConfig(name, max, rng.Next(1, 4), size, k, s, p, d, rng.Next(2) == 0, rng.Next(2) == 0,
                 !max && rng.Next(4) == 0 ? rng.Next(1, 7) : 0, rng.Next(2) == 0, rng.Next(3) == 0 ? 2 : 1);
             if (config.OutSize.All(o => o > 0))

@@ -100,6 +100,15 @@ def main():
         case("avg3d_k3_s2_p1_ceil_exclude", "AvgPool", [1, 1, 5, 6, 7], 3, stride=2, pad=1, ceil=True, include_pad=False),
         case("avg2d_nan_inf", "AvgPool", [1, 1, 6, 6], 2, x=special([1, 1, 6, 6])),
         case("avg2d_global_7x7", "AvgPool", [1, 8, 7, 7], 7),
+        # Rows long enough for the vector form (a vector of windows inside the input, the edges scalar).
+        case("wide_max2d_k3_s2_p1", "MaxPool", [1, 3, 9, 75], 3, stride=2, pad=1),
+        case("wide_max2d_k2_double", "MaxPool", [1, 2, 6, 100], 2, dtype=torch.float64),
+        case("wide_max1d_s1_dilated_nan_inf", "MaxPool", [1, 2, 150], 3, stride=1, pad=1, dilation=2, x=special([1, 2, 150])),
+        case("wide_max3d_k2_ceil", "MaxPool", [1, 1, 3, 4, 71], 2, ceil=True),
+        case("wide_avg2d_k3_s1_p1", "AvgPool", [2, 2, 5, 90], 3, stride=1, pad=1),
+        case("wide_avg1d_k4_s2_ceil_exclude", "AvgPool", [1, 2, 203], 4, stride=2, pad=2, ceil=True, include_pad=False),
+        case("wide_avg2d_k2_divisor_double", "AvgPool", [1, 2, 4, 66], 2, divisor=3, dtype=torch.float64),
+        case("wide_avg3d_k3_s2_p1_exclude", "AvgPool", [1, 1, 5, 5, 67], 3, stride=2, pad=1, include_pad=False),
     ]
     write("pool.json", "make_pool.py", SEED, cases)
 

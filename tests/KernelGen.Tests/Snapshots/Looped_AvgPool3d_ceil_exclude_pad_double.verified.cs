@@ -15,7 +15,8 @@
 //
 // Form: loops with constant bounds, at most 2592 input reads and 96 output elements per sample (AvgPool3d has no
 // unrolled form).
-// Runs the scalar loops of Blur_Sample everywhere: pooling has no vector form yet.
+// Runs the scalar loops of Blur_Sample everywhere: a vector form needs a stride of 1 or 2 on the last axis and a
+// vector's worth of windows inside the input there.
 #nullable enable
 
 namespace Snapshots

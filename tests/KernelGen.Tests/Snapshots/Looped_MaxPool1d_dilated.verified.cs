@@ -11,7 +11,8 @@
 //
 // Form: loops with constant bounds, at most 456 input reads and 152 output elements per sample (MaxPool1d has no
 // unrolled form).
-// Runs the scalar loops of Widen_Sample everywhere: pooling has no vector form yet.
+// Runs, on .NET 9 or later, the first of Widen_Vector512, Widen_Vector256, Widen_Vector128 whose vectors are
+// hardware-accelerated; otherwise the scalar loops of Widen_Sample.
 #nullable enable
 
 namespace Snapshots
@@ -68,6 +69,24 @@ namespace Snapshots
             internal static void Widen_Sample(global::System.ReadOnlySpan<float> input,
                 global::System.Span<float> output)
             {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                {
+                    Widen_Vector512(input, output);
+                    return;
+                }
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    Widen_Vector256(input, output);
+                    return;
+                }
+                if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+                {
+                    Widen_Vector128(input, output);
+                    return;
+                }
+                #endif
+
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 // On each axis the window of output position o starts at input o*stride - pad; its taps t in [lo, hi)
@@ -85,12 +104,281 @@ namespace Snapshots
                         for (int t0 = lo0; t0 < hi0; t0++)
                         {
                             float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, start0 + t0 * 2);
-                            if (v > m || float.IsNaN(v)) m = v;
+                            m = v > m || float.IsNaN(v) ? v : m;
                         }
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref y, o0) = m;
                     }
                 }
             }
+
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector512: 16 output positions of the last axis at a time where their windows
+            /// lie inside the input, the scalar code at the edges.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Widen_Vector512(global::System.ReadOnlySpan<float> input,
+                global::System.Span<float> output)
+            {
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                // On each axis the window of output position o starts at input o*stride - pad; its taps t in [lo, hi)
+                // read inside the input.
+                for (int c = 0; c < 4; c++)
+                {
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 40);
+                    ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, c * 38);
+                    int o0 = 0;
+                    // The windows that start in the left padding.
+                    for (; o0 < 1; o0++)
+                    {
+                        int start0 = o0 - 1;
+                        int lo0 = start0 < 0 ? (-start0 + 1) / 2 : 0,
+                            hi0 = global::System.Math.Min(3, (40 - start0 + 1) / 2);
+                        float m = float.NegativeInfinity;
+                        for (int t0 = lo0; t0 < hi0; t0++)
+                        {
+                            float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, start0 + t0 * 2);
+                            var lane = global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(v);
+                            m = global::System.Runtime.Intrinsics.Vector128.ToScalar(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(lane,
+                                global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)) | global::System.Runtime.Intrinsics.Vector128.IsNaN(lane),
+                                lane, global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)));
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref y, o0) = m;
+                    }
+                    // 16 windows inside the input at a time, each lane reading its taps in the scalar order.
+                    for (; o0 <= 21; o0 += 16)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> m = global::System.Runtime.Intrinsics.Vector512.Create(float.NegativeInfinity);
+                        global::System.Runtime.Intrinsics.Vector512<float> v0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x,
+                            (nuint)(o0 - 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> v1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x,
+                            (nuint)(o0 + 1));
+                        v0 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(v1,
+                            v0) | global::System.Runtime.Intrinsics.Vector512.IsNaN(v1),
+                            v1, v0);
+                        global::System.Runtime.Intrinsics.Vector512<float> v2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x,
+                            (nuint)(o0 + 3));
+                        v0 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(v2,
+                            v0) | global::System.Runtime.Intrinsics.Vector512.IsNaN(v2),
+                            v2, v0);
+                        m = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(v0,
+                            m) | global::System.Runtime.Intrinsics.Vector512.IsNaN(v0),
+                            v0, m);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(m, ref y, (nuint)(o0));
+                    }
+                    // The last inside positions, by a vector that starts at 21 and so overlaps the one before it.
+                    {
+                        o0 = 21;
+                        global::System.Runtime.Intrinsics.Vector512<float> m = global::System.Runtime.Intrinsics.Vector512.Create(float.NegativeInfinity);
+                        global::System.Runtime.Intrinsics.Vector512<float> v0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x,
+                            (nuint)(o0 - 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> v1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x,
+                            (nuint)(o0 + 1));
+                        v0 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(v1,
+                            v0) | global::System.Runtime.Intrinsics.Vector512.IsNaN(v1),
+                            v1, v0);
+                        global::System.Runtime.Intrinsics.Vector512<float> v2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x,
+                            (nuint)(o0 + 3));
+                        v0 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(v2,
+                            v0) | global::System.Runtime.Intrinsics.Vector512.IsNaN(v2),
+                            v2, v0);
+                        m = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(v0,
+                            m) | global::System.Runtime.Intrinsics.Vector512.IsNaN(v0),
+                            v0, m);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(m, ref y, (nuint)(o0));
+                        o0 = 37;
+                    }
+                    // The rest, one at a time.
+                    for (; o0 < 38; o0++)
+                    {
+                        int start0 = o0 - 1;
+                        int lo0 = start0 < 0 ? (-start0 + 1) / 2 : 0,
+                            hi0 = global::System.Math.Min(3, (40 - start0 + 1) / 2);
+                        float m = float.NegativeInfinity;
+                        for (int t0 = lo0; t0 < hi0; t0++)
+                        {
+                            float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, start0 + t0 * 2);
+                            var lane = global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(v);
+                            m = global::System.Runtime.Intrinsics.Vector128.ToScalar(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(lane,
+                                global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)) | global::System.Runtime.Intrinsics.Vector128.IsNaN(lane),
+                                lane, global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)));
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref y, o0) = m;
+                    }
+                }
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector256: 8 output positions of the last axis at a time where their windows
+            /// lie inside the input, the scalar code at the edges.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Widen_Vector256(global::System.ReadOnlySpan<float> input,
+                global::System.Span<float> output)
+            {
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                // On each axis the window of output position o starts at input o*stride - pad; its taps t in [lo, hi)
+                // read inside the input.
+                for (int c = 0; c < 4; c++)
+                {
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 40);
+                    ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, c * 38);
+                    int o0 = 0;
+                    // The windows that start in the left padding.
+                    for (; o0 < 1; o0++)
+                    {
+                        int start0 = o0 - 1;
+                        int lo0 = start0 < 0 ? (-start0 + 1) / 2 : 0,
+                            hi0 = global::System.Math.Min(3, (40 - start0 + 1) / 2);
+                        float m = float.NegativeInfinity;
+                        for (int t0 = lo0; t0 < hi0; t0++)
+                        {
+                            float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, start0 + t0 * 2);
+                            var lane = global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(v);
+                            m = global::System.Runtime.Intrinsics.Vector128.ToScalar(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(lane,
+                                global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)) | global::System.Runtime.Intrinsics.Vector128.IsNaN(lane),
+                                lane, global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)));
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref y, o0) = m;
+                    }
+                    // 8 windows inside the input at a time, each lane reading its taps in the scalar order.
+                    for (; o0 <= 29; o0 += 8)
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<float> m = global::System.Runtime.Intrinsics.Vector256.Create(float.NegativeInfinity);
+                        global::System.Runtime.Intrinsics.Vector256<float> v0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x,
+                            (nuint)(o0 - 1));
+                        global::System.Runtime.Intrinsics.Vector256<float> v1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x,
+                            (nuint)(o0 + 1));
+                        v0 = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(v1,
+                            v0) | global::System.Runtime.Intrinsics.Vector256.IsNaN(v1),
+                            v1, v0);
+                        global::System.Runtime.Intrinsics.Vector256<float> v2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x,
+                            (nuint)(o0 + 3));
+                        v0 = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(v2,
+                            v0) | global::System.Runtime.Intrinsics.Vector256.IsNaN(v2),
+                            v2, v0);
+                        m = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(v0,
+                            m) | global::System.Runtime.Intrinsics.Vector256.IsNaN(v0),
+                            v0, m);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(m, ref y, (nuint)(o0));
+                    }
+                    // The last inside positions, by a vector that starts at 29 and so overlaps the one before it.
+                    {
+                        o0 = 29;
+                        global::System.Runtime.Intrinsics.Vector256<float> m = global::System.Runtime.Intrinsics.Vector256.Create(float.NegativeInfinity);
+                        global::System.Runtime.Intrinsics.Vector256<float> v0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x,
+                            (nuint)(o0 - 1));
+                        global::System.Runtime.Intrinsics.Vector256<float> v1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x,
+                            (nuint)(o0 + 1));
+                        v0 = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(v1,
+                            v0) | global::System.Runtime.Intrinsics.Vector256.IsNaN(v1),
+                            v1, v0);
+                        global::System.Runtime.Intrinsics.Vector256<float> v2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x,
+                            (nuint)(o0 + 3));
+                        v0 = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(v2,
+                            v0) | global::System.Runtime.Intrinsics.Vector256.IsNaN(v2),
+                            v2, v0);
+                        m = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(v0,
+                            m) | global::System.Runtime.Intrinsics.Vector256.IsNaN(v0),
+                            v0, m);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(m, ref y, (nuint)(o0));
+                        o0 = 37;
+                    }
+                    // The rest, one at a time.
+                    for (; o0 < 38; o0++)
+                    {
+                        int start0 = o0 - 1;
+                        int lo0 = start0 < 0 ? (-start0 + 1) / 2 : 0,
+                            hi0 = global::System.Math.Min(3, (40 - start0 + 1) / 2);
+                        float m = float.NegativeInfinity;
+                        for (int t0 = lo0; t0 < hi0; t0++)
+                        {
+                            float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, start0 + t0 * 2);
+                            var lane = global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(v);
+                            m = global::System.Runtime.Intrinsics.Vector128.ToScalar(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(lane,
+                                global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)) | global::System.Runtime.Intrinsics.Vector128.IsNaN(lane),
+                                lane, global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)));
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref y, o0) = m;
+                    }
+                }
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector128: 4 output positions of the last axis at a time where their windows
+            /// lie inside the input, the scalar code at the edges.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Widen_Vector128(global::System.ReadOnlySpan<float> input,
+                global::System.Span<float> output)
+            {
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                // On each axis the window of output position o starts at input o*stride - pad; its taps t in [lo, hi)
+                // read inside the input.
+                for (int c = 0; c < 4; c++)
+                {
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 40);
+                    ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, c * 38);
+                    int o0 = 0;
+                    // The windows that start in the left padding.
+                    for (; o0 < 1; o0++)
+                    {
+                        int start0 = o0 - 1;
+                        int lo0 = start0 < 0 ? (-start0 + 1) / 2 : 0,
+                            hi0 = global::System.Math.Min(3, (40 - start0 + 1) / 2);
+                        float m = float.NegativeInfinity;
+                        for (int t0 = lo0; t0 < hi0; t0++)
+                        {
+                            float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, start0 + t0 * 2);
+                            var lane = global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(v);
+                            m = global::System.Runtime.Intrinsics.Vector128.ToScalar(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(lane,
+                                global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)) | global::System.Runtime.Intrinsics.Vector128.IsNaN(lane),
+                                lane, global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)));
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref y, o0) = m;
+                    }
+                    // 4 windows inside the input at a time, each lane reading its taps in the scalar order.
+                    for (; o0 <= 33; o0 += 4)
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> m = global::System.Runtime.Intrinsics.Vector128.Create(float.NegativeInfinity);
+                        global::System.Runtime.Intrinsics.Vector128<float> v0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x,
+                            (nuint)(o0 - 1));
+                        global::System.Runtime.Intrinsics.Vector128<float> v1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x,
+                            (nuint)(o0 + 1));
+                        v0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(v1,
+                            v0) | global::System.Runtime.Intrinsics.Vector128.IsNaN(v1),
+                            v1, v0);
+                        global::System.Runtime.Intrinsics.Vector128<float> v2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x,
+                            (nuint)(o0 + 3));
+                        v0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(v2,
+                            v0) | global::System.Runtime.Intrinsics.Vector128.IsNaN(v2),
+                            v2, v0);
+                        m = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(v0,
+                            m) | global::System.Runtime.Intrinsics.Vector128.IsNaN(v0),
+                            v0, m);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(m, ref y, (nuint)(o0));
+                    }
+                    // The rest, one at a time.
+                    for (; o0 < 38; o0++)
+                    {
+                        int start0 = o0 - 1;
+                        int lo0 = start0 < 0 ? (-start0 + 1) / 2 : 0,
+                            hi0 = global::System.Math.Min(3, (40 - start0 + 1) / 2);
+                        float m = float.NegativeInfinity;
+                        for (int t0 = lo0; t0 < hi0; t0++)
+                        {
+                            float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, start0 + t0 * 2);
+                            var lane = global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(v);
+                            m = global::System.Runtime.Intrinsics.Vector128.ToScalar(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(lane,
+                                global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)) | global::System.Runtime.Intrinsics.Vector128.IsNaN(lane),
+                                lane, global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)));
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref y, o0) = m;
+                    }
+                }
+            }
+            #endif
         }
         #nullable enable
     }

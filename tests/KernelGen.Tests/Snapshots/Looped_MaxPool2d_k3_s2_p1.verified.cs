@@ -13,7 +13,8 @@
 //
 // Form: loops with constant bounds, at most 3528 input reads and 392 output elements per sample (MaxPool2d has no
 // unrolled form).
-// Runs the scalar loops of Downsample_Sample everywhere: pooling has no vector form yet.
+// Runs, on .NET 9 or later, Downsample_Vector128 where Vector128 is hardware-accelerated; otherwise the scalar loops of
+// Downsample_Sample.
 #nullable enable
 
 namespace Snapshots
@@ -78,6 +79,14 @@ namespace Snapshots
             internal static void Downsample_Sample(global::System.ReadOnlySpan<float> input,
                 global::System.Span<float> output)
             {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+                {
+                    Downsample_Vector128(input, output);
+                    return;
+                }
+                #endif
+
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 // On each axis the window of output position o starts at input o*stride - pad; its taps t in [lo, hi)
@@ -102,7 +111,7 @@ namespace Snapshots
                                 {
                                     float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, row0 + start1
                                         + t1);
-                                    if (v > m || float.IsNaN(v)) m = v;
+                                    m = v > m || float.IsNaN(v) ? v : m;
                                 }
                             }
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref y, o0 * 7 + o1) = m;
@@ -110,6 +119,136 @@ namespace Snapshots
                     }
                 }
             }
+
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector128: 4 output positions of the last axis at a time where their windows
+            /// lie inside the input, the scalar code at the edges.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Downsample_Vector128(global::System.ReadOnlySpan<float> input,
+                global::System.Span<float> output)
+            {
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                // On each axis the window of output position o starts at input o*stride - pad; its taps t in [lo, hi)
+                // read inside the input.
+                for (int c = 0; c < 8; c++)
+                {
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 169);
+                    ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, c * 49);
+                    for (int o0 = 0; o0 < 7; o0++)
+                    {
+                        int start0 = o0 * 2 - 1;
+                        int lo0 = start0 < 0 ? -start0 : 0, hi0 = global::System.Math.Min(3, 13 - start0);
+                        int o1 = 0;
+                        // The windows that start in the left padding.
+                        for (; o1 < 1; o1++)
+                        {
+                            int start1 = o1 * 2 - 1;
+                            int lo1 = start1 < 0 ? -start1 : 0, hi1 = global::System.Math.Min(3, 13 - start1);
+                            float m = float.NegativeInfinity;
+                            for (int t0 = lo0; t0 < hi0; t0++)
+                            {
+                                int row0 = (start0 + t0) * 13;
+                                for (int t1 = lo1; t1 < hi1; t1++)
+                                {
+                                    float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, row0 + start1
+                                        + t1);
+                                    var lane = global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(v);
+                                    m = global::System.Runtime.Intrinsics.Vector128.ToScalar(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(lane,
+                                        global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)) | global::System.Runtime.Intrinsics.Vector128.IsNaN(lane),
+                                        lane, global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)));
+                                }
+                            }
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, o0 * 7 + o1) = m;
+                        }
+                        // 4 windows inside the input at a time, each lane reading its taps in the scalar order.
+                        for (; o1 <= 2; o1 += 4)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<float> m = global::System.Runtime.Intrinsics.Vector128.Create(float.NegativeInfinity);
+                            for (int t0 = lo0; t0 < hi0; t0++)
+                            {
+                                int row0 = (start0 + t0) * 13;
+                                global::System.Runtime.Intrinsics.Vector128<float> v0 = global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Narrow(global::System.Runtime.Intrinsics.Vector128.AsUInt64(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x,
+                                    (nuint)(row0 + o1 * 2 - 1))),
+                                    global::System.Runtime.Intrinsics.Vector128.AsUInt64(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x,
+                                        (nuint)(row0 + o1 * 2 + 3)))));
+                                global::System.Runtime.Intrinsics.Vector128<float> v1 = global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Narrow(global::System.Runtime.Intrinsics.Vector128.AsUInt64(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x,
+                                    (nuint)(row0 + o1 * 2))),
+                                    global::System.Runtime.Intrinsics.Vector128.AsUInt64(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x,
+                                        (nuint)(row0 + o1 * 2 + 4)))));
+                                v0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(v1,
+                                    v0) | global::System.Runtime.Intrinsics.Vector128.IsNaN(v1),
+                                    v1, v0);
+                                global::System.Runtime.Intrinsics.Vector128<float> v2 = global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Narrow(global::System.Runtime.Intrinsics.Vector128.AsUInt64(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x,
+                                    (nuint)(row0 + o1 * 2 + 1))),
+                                    global::System.Runtime.Intrinsics.Vector128.AsUInt64(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x,
+                                        (nuint)(row0 + o1 * 2 + 5)))));
+                                v0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(v2,
+                                    v0) | global::System.Runtime.Intrinsics.Vector128.IsNaN(v2),
+                                    v2, v0);
+                                m = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(v0,
+                                    m) | global::System.Runtime.Intrinsics.Vector128.IsNaN(v0),
+                                    v0, m);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(m, ref y, (nuint)(o0 * 7 + o1));
+                        }
+                        // The last inside positions, by a vector that starts at 2 and so overlaps the one before it.
+                        {
+                            o1 = 2;
+                            global::System.Runtime.Intrinsics.Vector128<float> m = global::System.Runtime.Intrinsics.Vector128.Create(float.NegativeInfinity);
+                            for (int t0 = lo0; t0 < hi0; t0++)
+                            {
+                                int row0 = (start0 + t0) * 13;
+                                global::System.Runtime.Intrinsics.Vector128<float> v0 = global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Narrow(global::System.Runtime.Intrinsics.Vector128.AsUInt64(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x,
+                                    (nuint)(row0 + o1 * 2 - 1))),
+                                    global::System.Runtime.Intrinsics.Vector128.AsUInt64(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x,
+                                        (nuint)(row0 + o1 * 2 + 3)))));
+                                global::System.Runtime.Intrinsics.Vector128<float> v1 = global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Narrow(global::System.Runtime.Intrinsics.Vector128.AsUInt64(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x,
+                                    (nuint)(row0 + o1 * 2))),
+                                    global::System.Runtime.Intrinsics.Vector128.AsUInt64(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x,
+                                        (nuint)(row0 + o1 * 2 + 4)))));
+                                v0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(v1,
+                                    v0) | global::System.Runtime.Intrinsics.Vector128.IsNaN(v1),
+                                    v1, v0);
+                                global::System.Runtime.Intrinsics.Vector128<float> v2 = global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Narrow(global::System.Runtime.Intrinsics.Vector128.AsUInt64(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x,
+                                    (nuint)(row0 + o1 * 2 + 1))),
+                                    global::System.Runtime.Intrinsics.Vector128.AsUInt64(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x,
+                                        (nuint)(row0 + o1 * 2 + 5)))));
+                                v0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(v2,
+                                    v0) | global::System.Runtime.Intrinsics.Vector128.IsNaN(v2),
+                                    v2, v0);
+                                m = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(v0,
+                                    m) | global::System.Runtime.Intrinsics.Vector128.IsNaN(v0),
+                                    v0, m);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(m, ref y, (nuint)(o0 * 7 + o1));
+                            o1 = 6;
+                        }
+                        // The rest, one at a time.
+                        for (; o1 < 7; o1++)
+                        {
+                            int start1 = o1 * 2 - 1;
+                            int lo1 = start1 < 0 ? -start1 : 0, hi1 = global::System.Math.Min(3, 13 - start1);
+                            float m = float.NegativeInfinity;
+                            for (int t0 = lo0; t0 < hi0; t0++)
+                            {
+                                int row0 = (start0 + t0) * 13;
+                                for (int t1 = lo1; t1 < hi1; t1++)
+                                {
+                                    float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, row0 + start1
+                                        + t1);
+                                    var lane = global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(v);
+                                    m = global::System.Runtime.Intrinsics.Vector128.ToScalar(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(lane,
+                                        global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)) | global::System.Runtime.Intrinsics.Vector128.IsNaN(lane),
+                                        lane, global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)));
+                                }
+                            }
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, o0 * 7 + o1) = m;
+                        }
+                    }
+                }
+            }
+            #endif
         }
         #nullable enable
     }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using KernelGen.Generator.Emit;
 using KernelGen.Generator.Model;
@@ -9,50 +10,313 @@ namespace KernelGen.Generator.Operators.Pool
     /// positions on every axis worked out once per position from constants, then the window read row by row. The order
     /// of the reads is PyTorch's (last axis fastest), so that an average sums as PyTorch sums.
     /// </summary>
+    /// <remarks>
+    /// The vector form keeps that order in every lane: a lane is one output position of the last axis, and a vector of
+    /// them reads each tap of their windows at once (consecutive inputs for a stride of 1; every other input, gathered
+    /// by two constant shuffles, for a stride of 2). It covers the positions whose windows lie inside the input on the
+    /// last axis; the positions at the edges, where the padding is, run the scalar code. So every lane computes exactly
+    /// what the scalar code computes, and a max keeps PyTorch's rule (a NaN wins; the first of equal values stays).
+    /// </remarks>
     internal static class PoolEmitter
     {
+        /// <summary>The sizes of one pool, derived once from its signature.</summary>
+        private sealed class Geometry
+        {
+            public Geometry(KernelSignature signature, PoolSpec spec)
+            {
+                Spec = spec;
+                Element = signature.ElementType;
+                Rank = signature.SpatialRank;
+                Channels = signature.InputShape[0];
+                Input = signature.InputShape.Skip(1).ToArray();
+                Output = signature.OutputShape.Skip(1).ToArray();
+                InputStrides = ShapeText.RowMajorStrides(Input);
+                OutputStrides = ShapeText.RowMajorStrides(Output);
+            }
+
+            public PoolSpec Spec { get; }
+
+            public ElementType Element { get; }
+
+            public int Rank { get; }
+
+            public int Last => Rank - 1;
+
+            public int Channels { get; }
+
+            public int[] Input { get; }
+
+            public int[] Output { get; }
+
+            public int[] InputStrides { get; }
+
+            public int[] OutputStrides { get; }
+
+            public int InputPlane => InputStrides[0] * Input[0];
+
+            public int OutputPlane => OutputStrides[0] * Output[0];
+
+            /// <summary>The first output position of the last axis whose window starts inside the input.</summary>
+            public int FirstInterior => (Spec.Pad[Last] + Spec.Stride[Last] - 1) / Spec.Stride[Last];
+
+            /// <summary>
+            /// The last position a vector of <paramref name="lanes"/> may start at: every lane's window inside the input
+            /// on the last axis, and for a stride of 2 the two loads of each tap (2 * lanes inputs) too; -1 for none.
+            /// </summary>
+            public int LastVectorStart(int lanes)
+            {
+                int s = Spec.Stride[Last], p = Spec.Pad[Last], reach = Spec.Dilation[Last] * (Spec.Kernel[Last] - 1);
+                int first = FirstInterior;
+                int last = -1;
+                for (int start = first; start + lanes <= Output[Last]; start++)
+                {
+                    // The last input read: the last lane's last tap, or for a stride of 2 the end of the second load.
+                    long read = s == 1 ? (long)(start + lanes - 1) - p + reach : (2L * start) - p + reach + (2L * lanes) - 1;
+                    if (read <= Input[Last] - 1)
+                    {
+                        last = start;
+                    }
+                }
+
+                return last;
+            }
+        }
+
+        /// <summary>A vector form needs a stride of 1 or 2 on the last axis and a whole vector of inside windows there.</summary>
+        public static VectorWidth[] VectorWidths(KernelSignature signature, PoolSpec spec)
+        {
+            var g = new Geometry(signature, spec);
+            if (spec.Stride[g.Last] > 2)
+            {
+                return new VectorWidth[0];
+            }
+
+            return VectorWidth.All.Where(width => g.LastVectorStart(width.Lanes(g.Element)) >= g.FirstInterior).ToArray();
+        }
+
         public static void WriteLooped(IndentedWriter writer, KernelSignature signature, PoolSpec spec)
         {
             string element = signature.ElementKeyword;
-            int rank = signature.SpatialRank;
-            int channels = signature.InputShape[0];
-            int[] input = signature.InputShape.Skip(1).ToArray(), output = signature.OutputShape.Skip(1).ToArray();
-            int[] inputStrides = ShapeText.RowMajorStrides(input), outputStrides = ShapeText.RowMajorStrides(output);
-            int inputPlane = inputStrides[0] * input[0], outputPlane = outputStrides[0] * output[0];
-            bool max = spec.Kind == PoolKind.Max;
+            VectorWidth.WriteDispatch(writer, signature.MethodName, "input, output", widths: VectorWidths(signature, spec));
+            WriteNest(writer, new Geometry(signature, spec), element, width: null);
+        }
 
+        /// <summary>Each width's method: the same loops, the last axis's inside positions a vector at a time.</summary>
+        public static void WriteVectorMethods(IndentedWriter writer, KernelPlan plan)
+        {
+            var spec = (PoolSpec)plan.Operator;
+            var g = new Geometry(plan.Signature, spec);
+            string element = plan.Signature.ElementKeyword;
+            foreach (VectorWidth width in VectorWidths(plan.Signature, spec))
+            {
+                string summary = $"One sample with {width.Name}: {width.Lanes(g.Element)} output positions of the last axis at a time where their windows lie inside the input, the scalar code at the edges.";
+                using (width.BeginMethod(writer, plan.Signature.MethodName, $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output", summary))
+                {
+                    WriteNest(writer, g, element, width);
+                }
+            }
+        }
+
+        private static void WriteNest(IndentedWriter writer, Geometry g, string element, VectorWidth? width)
+        {
+            PoolSpec spec = g.Spec;
+            bool max = spec.Kind == PoolKind.Max;
             writer.WriteLine(Code.StartRef(element, "input"));
             writer.WriteLine(Code.StartRef(element, "output"));
             writer.WriteLine(max
                 ? "// On each axis the window of output position o starts at input o*stride - pad; its taps t in [lo, hi) read inside the input."
                 : "// On each axis the window of output position o covers input [o*stride - pad, o*stride - pad + k), of which [lo, hi) is inside the input.");
-            using (writer.Block($"for (int c = 0; c < {channels}; c++)"))
+            using (writer.Block($"for (int c = 0; c < {g.Channels}; c++)"))
             {
-                writer.WriteLine(Code.Derive(element, "x", "inputStart", Code.Times("c", inputPlane)));
-                writer.WriteLine(Code.Derive(element, "y", "outputStart", Code.Times("c", outputPlane)));
-                var blocks = new System.Collections.Generic.Stack<IndentedWriter.Scope>();
-                for (int axis = 0; axis < rank; axis++)
+                writer.WriteLine(Code.Derive(element, "x", "inputStart", Code.Times("c", g.InputPlane)));
+                writer.WriteLine(Code.Derive(element, "y", "outputStart", Code.Times("c", g.OutputPlane)));
+                var blocks = new Stack<IndentedWriter.Scope>();
+                for (int axis = 0; axis < g.Last; axis++)
                 {
-                    blocks.Push(writer.Block($"for (int o{axis} = 0; o{axis} < {output[axis]}; o{axis}++)"));
-                    WriteAxisRange(writer, spec, axis, input[axis]);
+                    blocks.Push(writer.Block($"for (int o{axis} = 0; o{axis} < {g.Output[axis]}; o{axis}++)"));
+                    WriteAxisRange(writer, spec, axis, g.Input[axis]);
                 }
 
-                string outputOffset = string.Join(" + ", Enumerable.Range(0, rank).Select(axis => Code.Times($"o{axis}", outputStrides[axis])));
-                if (max)
-                {
-                    WriteMax(writer, element, rank, spec, inputStrides, outputOffset);
-                }
-                else
-                {
-                    WriteAverage(writer, element, rank, spec, inputStrides, outputOffset);
-                }
-
+                WriteLastAxis(writer, g, element, width);
                 while (blocks.Count > 0)
                 {
                     blocks.Pop().Dispose();
                 }
             }
         }
+
+        /// <summary>The last axis: all scalar, or scalar at the edges and a vector at a time between them.</summary>
+        private static void WriteLastAxis(IndentedWriter writer, Geometry g, string element, VectorWidth? width)
+        {
+            int last = g.Last;
+            string o = $"o{last}";
+            if (width is null)
+            {
+                using (writer.Block($"for (int {o} = 0; {o} < {g.Output[last]}; {o}++)"))
+                {
+                    WriteScalarPosition(writer, g, element);
+                }
+
+                return;
+            }
+
+            int lanes = width.Lanes(g.Element), lastStart = g.LastVectorStart(lanes);
+            writer.WriteLine($"int {o} = 0;");
+            if (g.FirstInterior > 0)
+            {
+                writer.WriteLine("// The windows that start in the left padding.");
+                using (writer.Block($"for (; {o} < {g.FirstInterior}; {o}++)"))
+                {
+                    WriteScalarPosition(writer, g, element, branchFree: true);
+                }
+            }
+
+            writer.WriteLine($"// {lanes} windows inside the input at a time, each lane reading its taps in the scalar order.");
+            using (writer.Block($"for (; {o} <= {lastStart}; {o} += {lanes})"))
+            {
+                WriteVectorPositions(writer, g, element, width);
+            }
+
+            int covered = g.FirstInterior + ((lastStart - g.FirstInterior) / lanes * lanes) + lanes;
+            if (covered < lastStart + lanes)
+            {
+                // The inside positions left are fewer than a vector: one more vector ending where the inside ends,
+                // over some positions already written, which it writes again with the same values.
+                writer.WriteLine($"// The last inside positions, by a vector that starts at {lastStart} and so overlaps the one before it.");
+                using (writer.Block())
+                {
+                    writer.WriteLine($"{o} = {lastStart};");
+                    WriteVectorPositions(writer, g, element, width);
+                    writer.WriteLine($"{o} = {lastStart + lanes};");
+                }
+            }
+
+            writer.WriteLine("// The rest, one at a time.");
+            using (writer.Block($"for (; {o} < {g.Output[last]}; {o}++)"))
+            {
+                WriteScalarPosition(writer, g, element, branchFree: true);
+            }
+        }
+
+        /// <summary>One output position: its window's range on the last axis, then the reduction over the whole window.</summary>
+        /// <param name="branchFree">
+        /// In a vector method: the max step through a 128-bit vector's first lane, which compiles to a compare and a
+        /// blend instead of a branch that random data mispredicts half the time (measured: the ResNet stem pool's two
+        /// edge positions per row cost a quarter of its time as branches). The scalar path keeps the plain form, which
+        /// compiles for every target.
+        /// </param>
+        private static void WriteScalarPosition(IndentedWriter writer, Geometry g, string element, bool branchFree = false)
+        {
+            WriteAxisRange(writer, g.Spec, g.Last, g.Input[g.Last]);
+            string outputOffset = OutputOffset(g);
+            if (g.Spec.Kind == PoolKind.Max)
+            {
+                writer.WriteLine($"{element} m = {element}.NegativeInfinity;");
+                WriteWindow(writer, g, 0, axis => $"start{axis} + {Code.Times($"t{axis}", g.Spec.Dilation[axis])}", "t", "0", last: true, offset =>
+                {
+                    // As PyTorch: a NaN wins and then stays, since nothing is greater than it.
+                    writer.WriteLine($"{element} v = {Code.At("x", offset)};");
+                    if (branchFree)
+                    {
+                        const string v128 = "global::System.Runtime.Intrinsics.Vector128";
+                        writer.WriteLine($"var lane = {v128}.CreateScalarUnsafe(v);");
+                        writer.WriteLine($"m = {v128}.ToScalar({Later128("global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(m)", "lane")});");
+                    }
+                    else
+                    {
+                        writer.WriteLine($"m = v > m || {element}.IsNaN(v) ? v : m;");
+                    }
+                });
+                writer.WriteLine($"{Code.At("y", outputOffset)} = m;");
+                return;
+            }
+
+            writer.WriteLine($"{element} sum = 0;");
+            WriteWindow(writer, g, 0, axis => $"i{axis}", "i", "0", last: true, offset => writer.WriteLine($"sum += {Code.At("x", offset)};"));
+            // The validated padding (at most half a window) leaves every window at least one input, so no divisor is 0.
+            writer.WriteLine($"{Code.At("y", outputOffset)} = sum / ({element})({Divisor(g, Enumerable.Range(0, g.Rank))});");
+        }
+
+        /// <summary>
+        /// A vector of output positions of the last axis, all inside: the outer axes' window as in the scalar code, then
+        /// the last axis's taps written out, each a load (or, for a stride of 2, two loads and two shuffles).
+        /// </summary>
+        private static void WriteVectorPositions(IndentedWriter writer, Geometry g, string element, VectorWidth width)
+        {
+            PoolSpec spec = g.Spec;
+            int last = g.Last, lanes = width.Lanes(g.Element);
+            string vector = $"{width.Type}<{element}>";
+            bool max = spec.Kind == PoolKind.Max;
+            string accumulator = max ? "m" : "sum";
+            writer.WriteLine(max ? $"{vector} m = {width.Broadcast($"{element}.NegativeInfinity")};" : $"{vector} sum = {vector}.Zero;");
+            // The input a tap reads for the vector's first position, the lanes following it by the stride.
+            string Read(string row, int shift) => Join(row, Code.Affine($"o{last}", spec.Stride[last], shift - spec.Pad[last]));
+            System.Func<int, string> position = max ? axis => $"start{axis} + {Code.Times($"t{axis}", spec.Dilation[axis])}" : axis => $"i{axis}";
+            WriteWindow(writer, g, 0, position, max ? "t" : "i", "0", last: false, row =>
+            {
+                for (int tap = 0; tap < spec.Kernel[last]; tap++)
+                {
+                    int shift = tap * spec.Dilation[last];
+                    string value = $"v{tap}";
+                    if (spec.Stride[last] == 1)
+                    {
+                        writer.WriteLine($"{vector} {value} = {width.Load("x", Read(row, shift))};");
+                    }
+                    else if (g.Element == ElementType.Float)
+                    {
+                        // Every other input of two vectors: as 64-bit lanes, each pair's even float is its low half,
+                        // which narrowing keeps (one or two instructions where two shuffles and an OR would be five).
+                        writer.WriteLine($"{vector} {value} = {width.Type}.AsSingle({width.Type}.Narrow({width.Type}.AsUInt64({width.Load("x", Read(row, shift))}),");
+                        writer.WriteLine($"    {width.Type}.AsUInt64({width.Load("x", Read(row, shift + lanes))})));");
+                    }
+                    else
+                    {
+                        // Every other input of two vectors: the even lanes of the first into the lower half, of the
+                        // second into the upper half (a shuffle index past the vector gives 0, so the halves combine by OR).
+                        var lower = Enumerable.Range(0, lanes).Select(lane => lane < lanes / 2 ? 2 * lane : lanes);
+                        var upper = Enumerable.Range(0, lanes).Select(lane => lane < lanes / 2 ? lanes : 2 * (lane - (lanes / 2)));
+                        writer.WriteLine($"{vector} {value} = {width.ConstantShuffle(width.Load("x", Read(row, shift)), lower, g.Element)}");
+                        writer.WriteLine($"    | {width.ConstantShuffle(width.Load("x", Read(row, shift + lanes)), upper, g.Element)};");
+                    }
+
+                    if (!max)
+                    {
+                        writer.WriteLine($"sum += {value};");
+                    }
+                    else if (tap > 0)
+                    {
+                        writer.WriteLine($"v0 = {Later(width, "v0", value)};");
+                    }
+                }
+
+                // A row's taps are combined apart from the running max, which each row then joins: the chain through
+                // m is one step per row, not one per tap. The rule (the later value where it is greater or NaN) gives
+                // the same result grouped this way, as long as the earlier values stay on the left.
+                if (max)
+                {
+                    writer.WriteLine($"m = {Later(width, "m", "v0")};");
+                }
+            });
+
+            string outputOffset = OutputOffset(g);
+            if (max)
+            {
+                writer.WriteLine(width.Store(accumulator, "y", outputOffset));
+                return;
+            }
+
+            // Inside the input on the last axis, a window there holds all k of its inputs and counts k.
+            string divisor = Divisor(g, Enumerable.Range(0, last));
+            string factor = spec.DivisorOverride != 0 ? divisor : divisor.Length == 0 ? Literals.Int(spec.Kernel[last]) : $"{divisor} * {Literals.Int(spec.Kernel[last])}";
+            writer.WriteLine(width.Store($"sum / {width.Broadcast($"({element})({factor})")}", "y", outputOffset));
+        }
+
+        private static string Later128(string earlier, string later) =>
+            $"global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan({later}, {earlier}) | global::System.Runtime.Intrinsics.Vector128.IsNaN({later}), {later}, {earlier})";
+
+        /// <summary>PyTorch's max step on vectors: <paramref name="later"/> where it is greater than <paramref name="earlier"/> or NaN.</summary>
+        private static string Later(VectorWidth width, string earlier, string later) =>
+            $"{width.Type}.ConditionalSelect({width.Type}.GreaterThan({later}, {earlier}) | {width.Type}.IsNaN({later}), {later}, {earlier})";
 
         /// <summary>
         /// <c>lo{axis}</c> and <c>hi{axis}</c> for the current output position: taps for a max (with its dilation),
@@ -81,34 +345,31 @@ namespace KernelGen.Generator.Operators.Pool
             writer.WriteLine($"int lo{axis} = global::System.Math.Max(start{axis}, 0), hi{axis} = global::System.Math.Min(end{axis}, {inputSize});");
         }
 
-        private static void WriteMax(IndentedWriter writer, string element, int rank, PoolSpec spec, int[] inputStrides, string outputOffset)
+        /// <summary>An average's divisor over <paramref name="axes"/>: the override, the sizes with padding, or the inputs held.</summary>
+        private static string Divisor(Geometry g, IEnumerable<int> axes)
         {
-            writer.WriteLine($"{element} m = {element}.NegativeInfinity;");
-            WriteWindow(writer, rank, 0, axis => $"start{axis} + {Code.Times($"t{axis}", spec.Dilation[axis])}", inputStrides, "t", "0", offset =>
+            PoolSpec spec = g.Spec;
+            if (spec.DivisorOverride != 0)
             {
-                // As PyTorch: a NaN wins and then stays, since nothing is greater than it.
-                writer.WriteLine($"{element} v = {Code.At("x", offset)};");
-                writer.WriteLine($"if (v > m || {element}.IsNaN(v)) m = v;");
-            });
-            writer.WriteLine($"{Code.At("y", outputOffset)} = m;");
+                return Literals.Int(spec.DivisorOverride);
+            }
+
+            return string.Join(" * ", axes.Select(axis => spec.CountIncludePad ? $"size{axis}" : $"(hi{axis} - lo{axis})"));
         }
 
-        private static void WriteAverage(IndentedWriter writer, string element, int rank, PoolSpec spec, int[] inputStrides, string outputOffset)
-        {
-            writer.WriteLine($"{element} sum = 0;");
-            WriteWindow(writer, rank, 0, axis => $"i{axis}", inputStrides, "i", "0", offset => writer.WriteLine($"sum += {Code.At("x", offset)};"));
-            string Product(string name) => string.Join(" * ", Enumerable.Range(0, rank).Select(axis => name.Replace("#", axis.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-            string divisor = spec.DivisorOverride != 0 ? Literals.Int(spec.DivisorOverride)
-                : spec.CountIncludePad ? Product("size#")
-                : Product("(hi# - lo#)");
-            // The validated padding (at most half a window) leaves every window at least one input, so no divisor is 0.
-            writer.WriteLine($"{Code.At("y", outputOffset)} = sum / ({element})({divisor});");
-        }
+        private static string OutputOffset(Geometry g) =>
+            string.Join(" + ", Enumerable.Range(0, g.Rank).Select(axis => Code.Times($"o{axis}", g.OutputStrides[axis])));
 
-        /// <summary>Nested loops over the window's range on every axis from <paramref name="axis"/>, the offset of the input read built up per axis.</summary>
-        private static void WriteWindow(IndentedWriter writer, int rank, int axis, System.Func<int, string> position, int[] inputStrides, string variable, string offset, System.Action<string> body)
+        private static string Join(string offset, string term) => offset == "0" ? term : $"{offset} + {term}";
+
+        /// <summary>
+        /// Nested loops over the window's range on every axis from <paramref name="axis"/> (the last one included when
+        /// <paramref name="last"/>), the offset of the input read built up per axis and handed to <paramref name="body"/>.
+        /// </summary>
+        private static void WriteWindow(IndentedWriter writer, Geometry g, int axis, System.Func<int, string> position, string variable, string offset, bool last,
+            System.Action<string> body)
         {
-            if (axis == rank)
+            if (axis == (last ? g.Rank : g.Last))
             {
                 body(offset);
                 return;
@@ -116,15 +377,15 @@ namespace KernelGen.Generator.Operators.Pool
 
             using (writer.Block($"for (int {variable}{axis} = lo{axis}; {variable}{axis} < hi{axis}; {variable}{axis}++)"))
             {
-                string term = inputStrides[axis] == 1 ? position(axis) : $"({position(axis)}) * {inputStrides[axis]}";
-                string next = offset == "0" ? term : $"{offset} + {term}";
-                if (axis < rank - 1)
+                string term = g.InputStrides[axis] == 1 ? position(axis) : $"({position(axis)}) * {g.InputStrides[axis]}";
+                string next = Join(offset, term);
+                if (axis < g.Last)
                 {
                     writer.WriteLine($"int row{axis} = {next};");
                     next = $"row{axis}";
                 }
 
-                WriteWindow(writer, rank, axis + 1, position, inputStrides, variable, next, body);
+                WriteWindow(writer, g, axis + 1, position, variable, next, last, body);
             }
         }
     }

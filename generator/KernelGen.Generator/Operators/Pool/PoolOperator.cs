@@ -154,8 +154,10 @@ namespace KernelGen.Generator.Operators.Pool
         public override void WriteLoopedBody(IndentedWriter writer, KernelSignature signature, OperatorSpec spec) =>
             PoolEmitter.WriteLooped(writer, signature, (PoolSpec)spec);
 
-        public override VectorWidth[] VectorWidths(KernelSignature signature, OperatorSpec spec) => new VectorWidth[0];
+        public override VectorWidth[] VectorWidths(KernelSignature signature, OperatorSpec spec) => PoolEmitter.VectorWidths(signature, (PoolSpec)spec);
 
-        public override string NoVectorForm => "pooling has no vector form yet";
+        public override string NoVectorForm => "a vector form needs a stride of 1 or 2 on the last axis and a vector's worth of windows inside the input there";
+
+        public override void WriteMembers(IndentedWriter writer, KernelPlan plan) => PoolEmitter.WriteVectorMethods(writer, plan);
     }
 }
