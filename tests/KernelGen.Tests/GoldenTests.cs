@@ -45,6 +45,11 @@ public sealed class GoldenKernels
                         c.Params.GetProperty("ceil_mode").GetBoolean(), c.Params.GetProperty("count_include_pad").GetBoolean(),
                         c.Params.GetProperty("divisor_override").GetInt32()), c.IsDouble, inShape, outShape, hasWeight: false, hasBias: false, batched);
                     break;
+                case "AdaptiveMaxPool" or "AdaptiveAvgPool":
+                    int[] sizes = c.IntArray("output_size");
+                    string adaptive = sizes.All(size => size == sizes[0]) ? $"[{c.Op}({sizes[0]})]" : $"[{c.Op}(Sizes = new[] {{ {string.Join(", ", sizes)} }})]";
+                    declarations.Add(MethodName(c), adaptive, c.IsDouble, inShape, outShape, hasWeight: false, hasBias: false, batched);
+                    break;
                 default:
                     throw new InvalidOperationException("Unknown operator " + c.Op);
             }

@@ -89,6 +89,71 @@ public sealed class PoolTests
         }
     }
 
+    /// <summary>
+    /// Random adaptive pools of every rank, output sizes from 1 (global) to past the input's (overlapping windows),
+    /// against their definition: output o of an axis covers input [floor(o*in/out), ceil((o+1)*in/out)), computed here
+    /// in floating point; an average divides by each axis's length in turn.
+    /// </summary>
+    [Fact]
+    public void Random_adaptive_pools_match_their_definition()
+    {
+        var rng = new Random(20261208);
+        var declarations = new Declarations();
+        var configs = new List<(string Name, bool Max, int Channels, int[] In, int[] Out, bool IsDouble, int Batch)>();
+        for (int i = 0; i < 80; i++)
+        {
+            int rank = rng.Next(1, 4);
+            int[] input = Enumerable.Range(0, rank).Select(_ => rng.Next(1, rank == 3 ? 7 : 15)).ToArray();
+            int[] output = input.Select(n => rng.Next(3) == 0 ? 1 : rng.Next(1, n + 4)).ToArray();
+            var c = ($"A{i}", rng.Next(2) == 0, rng.Next(1, 4), input, output, rng.Next(2) == 0, rng.Next(3) == 0 ? 2 : 1);
+            configs.Add(c);
+            string attribute = $"[{(c.Item2 ? "AdaptiveMaxPool" : "AdaptiveAvgPool")}(Sizes = new[] {{ {string.Join(", ", output)} }})]";
+            declarations.Add(c.Item1, attribute, c.Item6, [c.Item3, .. input], [c.Item3, .. output], hasWeight: false, hasBias: false, batched: c.Item7 != 1);
+        }
+
+        Type kernels = GeneratorHarness.CompileAndLoad(declarations.Source).GetType("Generated.Kernels")!;
+        foreach (var c in configs)
+        {
+            int inPlane = c.In.Aggregate(1, (a, b) => a * b), outPlane = c.Out.Aggregate(1, (a, b) => a * b);
+            double[] x = Enumerable.Range(0, c.Batch * c.Channels * inPlane).Select(_ => c.Max && rng.Next(30) == 0 ? Special(rng) : rng.Next(-8, 9)).ToArray();
+            var expected = new double[c.Batch * c.Channels * outPlane];
+            for (int plane = 0; plane < c.Batch * c.Channels; plane++)
+            {
+                foreach (int[] o in Reference.NaiveReference.Indices(c.Out))
+                {
+                    int[] lo = o.Select((v, a) => (int)Math.Floor((double)v * c.In[a] / c.Out[a])).ToArray();
+                    int[] hi = o.Select((v, a) => (int)Math.Ceiling((double)(v + 1) * c.In[a] / c.Out[a])).ToArray();
+                    double best = double.NegativeInfinity, sum = 0;
+                    foreach (int[] t in Reference.NaiveReference.Indices(hi.Select((h, a) => h - lo[a]).ToArray()))
+                    {
+                        double v = x[(plane * inPlane) + Reference.NaiveReference.Flat(t.Select((tt, a) => lo[a] + tt).ToArray(), c.In)];
+                        sum += v;
+                        best = v > best || double.IsNaN(v) ? v : best;
+                    }
+
+                    double average = sum;
+                    for (int a = 0; a < c.In.Length; a++)
+                    {
+                        average /= hi[a] - lo[a];
+                    }
+
+                    expected[(plane * outPlane) + Reference.NaiveReference.Flat(o, c.Out)] = c.Max ? best : average;
+                }
+            }
+
+            object inputBuffer = c.IsDouble ? x : x.Select(v => (float)v).ToArray();
+            object output = c.IsDouble ? new double[expected.Length] : new float[expected.Length];
+            kernels.GetMethod("Run_" + c.Name)!.Invoke(null, [c.Batch, inputBuffer, null, null, output]);
+            double[] actual = output is float[] f ? f.Select(v => (double)v).ToArray() : (double[])output;
+            for (int i = 0; i < expected.Length; i++)
+            {
+                double tolerance = c.Max || c.IsDouble ? 0 : 1e-6 * Math.Max(1, Math.Abs(expected[i]));
+                Assert.True(expected[i].Equals(actual[i]) || Math.Abs(expected[i] - actual[i]) <= tolerance,
+                    $"{c.Name}: [{string.Join(", ", c.In)}] -> [{string.Join(", ", c.Out)}] ({(c.Max ? "max" : "average")}): element {i} is {actual[i]}, expected {expected[i]}");
+            }
+        }
+    }
+
     private static double Special(Random rng) => rng.Next(3) switch { 0 => double.NaN, 1 => double.PositiveInfinity, _ => double.NegativeInfinity };
 
     /// <summary>One sample by the definition.</summary>

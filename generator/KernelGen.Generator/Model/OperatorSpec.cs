@@ -82,4 +82,7 @@ namespace KernelGen.Generator.Model
         bool CeilMode,
         bool CountIncludePad,
         int DivisorOverride) : OperatorSpec;
+
+    /// <summary>PyTorch's <c>adaptive_max_pool{1,2,3}d</c> and <c>adaptive_avg_pool{1,2,3}d</c>: the output size per spatial axis.</summary>
+    internal sealed record AdaptivePoolSpec(PoolKind Kind, EquatableArray<int> Sizes) : OperatorSpec;
 }

@@ -20,6 +20,8 @@ namespace KernelGen.Generator.Operators
             Conv.ConvOperator.Instance,
             Pool.PoolOperator.Max,
             Pool.PoolOperator.Average,
+            Pool.AdaptivePoolOperator.Max,
+            Pool.AdaptivePoolOperator.Average,
         };
 
         /// <summary>The attribute's metadata name, such as <c>KernelGen.ConvTransposeAttribute</c>.</summary>
@@ -85,6 +87,8 @@ namespace KernelGen.Generator.Operators
             ConvSpec => Conv.ConvOperator.Instance,
             PoolSpec { Kind: PoolKind.Max } => Pool.PoolOperator.Max,
             PoolSpec => Pool.PoolOperator.Average,
+            AdaptivePoolSpec { Kind: PoolKind.Max } => Pool.AdaptivePoolOperator.Max,
+            AdaptivePoolSpec => Pool.AdaptivePoolOperator.Average,
             _ => Conv1x1.Conv1x1Operator.Instance,
         };
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Reference cases for [MaxPool] and [AvgPool], computed by PyTorch's F.max_pool1d/2d/3d and F.avg_pool1d/2d/3d.
+"""Reference cases for [MaxPool], [AvgPool], [AdaptiveMaxPool] and [AdaptiveAvgPool], computed by PyTorch's
+F.max_pool1d/2d/3d, F.avg_pool1d/2d/3d and F.adaptive_max_pool1d/2d/3d, F.adaptive_avg_pool1d/2d/3d.
 
 Every rank, float and double, batches, the stride left to default to the window, padding up to half the window,
 dilation (max), ceil mode with and without its last-window rule taking effect, count_include_pad both ways with a
@@ -20,6 +21,8 @@ torch.manual_seed(SEED)
 torch.set_grad_enabled(False)
 
 MAX = [F.max_pool1d, F.max_pool2d, F.max_pool3d]
+ADAPTIVE_MAX = [F.adaptive_max_pool1d, F.adaptive_max_pool2d, F.adaptive_max_pool3d]
+ADAPTIVE_AVG = [F.adaptive_avg_pool1d, F.adaptive_avg_pool2d, F.adaptive_avg_pool3d]
 AVG = [F.avg_pool1d, F.avg_pool2d, F.avg_pool3d]
 
 
@@ -51,6 +54,25 @@ def case(name, op, shape, k, stride=None, pad=0, dilation=1, ceil=False, include
         "params": {"kernel": per_axis(k, rank), "stride": per_axis(stride if stride is not None else k, rank),
                    "stride_given": stride is not None, "padding": per_axis(pad, rank), "dilation": per_axis(dilation, rank),
                    "ceil_mode": ceil, "count_include_pad": include_pad, "divisor_override": divisor or 0},
+        "input_shape": list(x.shape), "weight_shape": None, "bias": False, "output_shape": list(y.shape),
+        "abs_tolerance": eps * scale * 4,
+        "input": flat(x), "weight": None, "bias_values": None, "output": flat(y),
+    }
+
+
+def adaptive(name, op, shape, size, dtype=torch.float32, x=None):
+    rank = len(shape) - 2
+    if x is None:
+        x = torch.randn(shape, dtype=dtype)
+    size = per_axis(size, rank)
+    y = (ADAPTIVE_MAX if op == "AdaptiveMaxPool" else ADAPTIVE_AVG)[rank - 1](x, size if rank > 1 else size[0])
+    eps = 1e-6 if dtype == torch.float32 else 1e-14
+    finite = y[torch.isfinite(y)]
+    scale = max(1.0, float(finite.abs().max())) if finite.numel() else 1.0
+    return {
+        "name": name, "op": op, "rank": rank,
+        "dtype": "float32" if dtype == torch.float32 else "float64",
+        "values": "randn", "params": {"output_size": size},
         "input_shape": list(x.shape), "weight_shape": None, "bias": False, "output_shape": list(y.shape),
         "abs_tolerance": eps * scale * 4,
         "input": flat(x), "weight": None, "bias_values": None, "output": flat(y),
@@ -109,6 +131,18 @@ def main():
         case("wide_avg1d_k4_s2_ceil_exclude", "AvgPool", [1, 2, 203], 4, stride=2, pad=2, ceil=True, include_pad=False),
         case("wide_avg2d_k2_divisor_double", "AvgPool", [1, 2, 4, 66], 2, divisor=3, dtype=torch.float64),
         case("wide_avg3d_k3_s2_p1_exclude", "AvgPool", [1, 1, 5, 5, 67], 3, stride=2, pad=1, include_pad=False),
+        # Adaptive: global, dividing and not dividing the input, output larger than the input (overlapping windows).
+        adaptive("adaptive_avg2d_global", "AdaptiveAvgPool", [2, 8, 7, 7], 1),
+        adaptive("adaptive_max2d_global_double", "AdaptiveMaxPool", [1, 4, 5, 6], 1, dtype=torch.float64),
+        adaptive("adaptive_avg2d_7_to_3", "AdaptiveAvgPool", [1, 3, 7, 7], 3),
+        adaptive("adaptive_max2d_10x9_to_4x5", "AdaptiveMaxPool", [1, 2, 10, 9], (4, 5)),
+        adaptive("adaptive_avg1d_13_to_5", "AdaptiveAvgPool", [1, 3, 13], 5),
+        adaptive("adaptive_max1d_5_to_8", "AdaptiveMaxPool", [1, 2, 5], 8),
+        adaptive("adaptive_avg2d_4_to_6_double", "AdaptiveAvgPool", [1, 2, 4, 4], 6, dtype=torch.float64),
+        adaptive("adaptive_avg3d_to_2x3x1", "AdaptiveAvgPool", [1, 2, 5, 7, 4], (2, 3, 1)),
+        adaptive("adaptive_max3d_global", "AdaptiveMaxPool", [1, 3, 3, 4, 5], 1),
+        adaptive("adaptive_max2d_nan_inf", "AdaptiveMaxPool", [1, 1, 6, 6], 2, x=special([1, 1, 6, 6])),
+        adaptive("adaptive_avg2d_pyramid_6", "AdaptiveAvgPool", [1, 4, 13, 13], 6),
     ]
     write("pool.json", "make_pool.py", SEED, cases)
 

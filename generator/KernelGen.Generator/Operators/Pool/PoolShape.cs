@@ -43,6 +43,25 @@ namespace KernelGen.Generator.Operators.Pool
                     + $"not before the end of the input and its left padding, {Number(input)} + {Number(pad)} = {Long((long)input + pad)} (PyTorch's ceil-mode rule)";
         }
 
+        /// <summary>
+        /// Adaptive pooling's window on one axis (PyTorch's <c>start_index</c> and <c>end_index</c>): output position
+        /// <c>o</c> of <paramref name="output"/> covers input <c>[floor(o*in/out), ceil((o+1)*in/out))</c>, never empty.
+        /// As C# the generated code evaluates, in 64 bits where <c>in*out</c> would not fit an int.
+        /// </summary>
+        public static (string Start, string End) AdaptiveWindow(string o, int input, int output)
+        {
+            bool wide = (long)input * output > int.MaxValue;
+            string Product(string factor)
+            {
+                string operand = factor.Contains(" ") ? $"({factor})" : factor;
+                return wide ? $"(long){operand} * {Number(input)}" : $"{operand} * {Number(input)}";
+            }
+
+            string start = $"{Product(o)} / {Number(output)}";
+            string end = $"1 + ({Product($"{o} + 1")} - 1) / {Number(output)}";
+            return wide ? ($"(int)({start})", $"(int)({end})") : (start, end);
+        }
+
         /// <summary>Division rounded toward negative infinity, as PyTorch's <c>div_rtn</c>.</summary>
         private static long FloorDivide(long numerator, long denominator)
         {
