@@ -4,8 +4,8 @@ using KernelGen.Generator.Model;
 namespace KernelGen.Generator.Operators
 {
     /// <summary>
-    /// The sizes and row-major strides both convolutions derive from a signature and a kernel window: channels, groups,
-    /// spatial sizes, and each buffer's strides and plane.
+    /// The sizes and row-major strides the convolutions and the pools derive from a signature and a window: channels,
+    /// groups, spatial sizes, and each buffer's strides and plane.
     /// </summary>
     internal abstract class WindowGeometry
     {

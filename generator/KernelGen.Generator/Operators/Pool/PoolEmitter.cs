@@ -19,42 +19,27 @@ namespace KernelGen.Generator.Operators.Pool
     /// </remarks>
     internal static class PoolEmitter
     {
-        /// <summary>The sizes of one pool, derived once from its signature.</summary>
-        private sealed class Geometry
+        /// <summary>The sizes of one pool (a window geometry with one group and the channels kept), derived once from its signature.</summary>
+        private sealed class Geometry : WindowGeometry
         {
             public Geometry(KernelSignature signature, PoolSpec spec)
+                : base(signature, spec.Kernel, groups: 1)
             {
                 Spec = spec;
                 Element = signature.ElementType;
-                Rank = signature.SpatialRank;
-                Channels = signature.InputShape[0];
-                Input = signature.InputShape.Skip(1).ToArray();
-                Output = signature.OutputShape.Skip(1).ToArray();
-                InputStrides = ShapeText.RowMajorStrides(Input);
-                OutputStrides = ShapeText.RowMajorStrides(Output);
             }
 
             public PoolSpec Spec { get; }
 
             public ElementType Element { get; }
 
-            public int Rank { get; }
-
             public int Last => Rank - 1;
 
-            public int Channels { get; }
+            public int Channels => InputChannels;
 
-            public int[] Input { get; }
+            public int[] Input => InputSize;
 
-            public int[] Output { get; }
-
-            public int[] InputStrides { get; }
-
-            public int[] OutputStrides { get; }
-
-            public int InputPlane => InputStrides[0] * Input[0];
-
-            public int OutputPlane => OutputStrides[0] * Output[0];
+            public int[] Output => OutputSize;
 
             /// <summary>The first output position of the last axis whose window starts inside the input.</summary>
             public int FirstInterior => (Spec.Pad[Last] + Spec.Stride[Last] - 1) / Spec.Stride[Last];
