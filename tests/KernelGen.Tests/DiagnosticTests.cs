@@ -28,6 +28,8 @@ public sealed class DiagnosticTests
         { "KG0001", "adaptive pool size", InClass("[AdaptiveAvgPool(1)] public static partial void Global([Shape(512, 7, 7)] ReadOnlySpan<float> input, [[|Shape(512, 7, 1)|]] Span<float> output);") },
         { "KG0003", "adaptive pool without a size", InClass("[[|AdaptiveMaxPool|]] public static partial void Global([Shape(8, 7, 7)] ReadOnlySpan<float> input, [Shape(8, 1, 1)] Span<float> output);") },
         { "KG0003", "adaptive pool size 0 on one axis", InClass("[AdaptiveAvgPool([|Sizes = new[] { 2, 0 }|])] public static partial void Pyramid([Shape(8, 7, 7)] ReadOnlySpan<float> input, [Shape(8, 2, 1)] Span<float> output);") },
+        { "KG0001", "activate changes the shape", InClass("[Activate(Activation.Relu)] public static partial void Act([Shape(4, 8)] ReadOnlySpan<float> input, [[|Shape(4, 9)|]] Span<float> output);") },
+        { "KG0003", "activate with a slope but not LeakyRelu", InClass("[Activate(Activation.Relu, [|NegativeSlope = 0.1|])] public static partial void Act([Shape(4, 8)] ReadOnlySpan<float> input, [Shape(4, 8)] Span<float> output);") },
         { "KG0001", "upsample changes channels", InClass("[Upsample(scale: 2)] public static partial void Up([Shape(2, 2, 2)] ReadOnlySpan<float> input, [[|Shape(3, 4, 4)|]] Span<float> output);") },
         { "KG0001", "upsample size", InClass("[Upsample(scale: 1.5)] public static partial void Up([Shape(1, 5)] ReadOnlySpan<float> input, [[|Shape(1, 8)|]] Span<float> output);") },
         { "KG0001", "1x1 spatial mismatch", InClass("[Conv1x1] public static partial void Mix([Shape(4, 3, 3)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [[|Shape(2, 3, 4)|]] Span<float> output);") },

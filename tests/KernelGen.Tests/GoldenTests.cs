@@ -9,7 +9,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json"];
 
     public GoldenKernels()
     {
@@ -49,6 +49,12 @@ public sealed class GoldenKernels
                     int[] sizes = c.IntArray("output_size");
                     string adaptive = sizes.All(size => size == sizes[0]) ? $"[{c.Op}({sizes[0]})]" : $"[{c.Op}(Sizes = new[] {{ {string.Join(", ", sizes)} }})]";
                     declarations.Add(MethodName(c), adaptive, c.IsDouble, inShape, outShape, hasWeight: false, hasBias: false, batched);
+                    break;
+                case "Activate":
+                    double slope = c.Params.GetProperty("negative_slope").GetDouble();
+                    declarations.Add(MethodName(c), $"[Activate(Activation.{c.Params.GetProperty("activation").GetString()}"
+                        + (slope == 0.01 ? string.Empty : $", NegativeSlope = {Declarations.Number(slope)}") + ")]",
+                        c.IsDouble, inShape, outShape, hasWeight: false, hasBias: false, batched);
                     break;
                 default:
                     throw new InvalidOperationException("Unknown operator " + c.Op);

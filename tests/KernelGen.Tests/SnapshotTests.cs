@@ -29,6 +29,8 @@ public sealed class SnapshotTests
         { "Looped_AvgPool3d_ceil_exclude_pad_double", "[AvgPool(k: 3, stride: 2, pad: 1, CeilMode = true, CountIncludePad = false)] public static partial void Blur([Shape(2, 5, 6, 6)] ReadOnlySpan<double> input, [Shape(2, 3, 4, 4)] Span<double> output);" },
         { "Looped_MaxPool1d_dilated", "[MaxPool(k: 3, stride: 1, pad: 1, Dilation = 2)] public static partial void Widen([Shape(4, 40)] ReadOnlySpan<float> input, [Shape(4, 38)] Span<float> output);" },
         { "Looped_AdaptiveAvgPool2d_7_to_3", "[AdaptiveAvgPool(3)] public static partial void Summarize(int batch, [Shape(16, 7, 7)] ReadOnlySpan<float> input, [Shape(16, 3, 3)] Span<float> output);" },
+        { "Looped_Activate_gelu", "[Activate(Activation.Gelu)] public static partial void Soften(int batch, [Shape(8, 100)] ReadOnlySpan<float> input, [Shape(8, 100)] Span<float> output);" },
+        { "Unrolled_Activate_leaky_relu", "[Activate(Activation.LeakyRelu, NegativeSlope = 0.2)] public static partial void Leak([Shape(2, 3)] ReadOnlySpan<float> input, [Shape(2, 3)] Span<float> output);" },
         { "Unrolled_Upsample_bicubic_fractional", "[Upsample(scale: 1.5, Mode = UpsampleMode.Cubic)] public static partial void Sharpen([Shape(1, 2, 2)] ReadOnlySpan<float> input, [Shape(1, 3, 3)] Span<float> output);" },
     };
 

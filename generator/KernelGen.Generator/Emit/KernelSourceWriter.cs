@@ -40,7 +40,7 @@ namespace KernelGen.Generator.Emit
             {
                 WriteLengths(writer, signature, buffers);
                 writer.WriteLine();
-                WritePublicMethod(writer, signature, buffers, options);
+                WritePublicMethod(writer, signature, buffers, options, op.AllowsInPlace);
                 writer.WriteLine();
                 if (BatchNormFoldWriter.Applies(signature, op))
                 {
@@ -149,7 +149,7 @@ namespace KernelGen.Generator.Emit
             }
         }
 
-        private static void WritePublicMethod(IndentedWriter writer, KernelSignature signature, List<KernelBuffer> buffers, EmitOptions options)
+        private static void WritePublicMethod(IndentedWriter writer, KernelSignature signature, List<KernelBuffer> buffers, EmitOptions options, bool allowsInPlace)
         {
             string element = signature.ElementKeyword;
             var parameters = new List<string>();
@@ -165,7 +165,7 @@ namespace KernelGen.Generator.Emit
             writer.WriteLine(GeneratedCode);
             using (writer.Block($"{signature.Modifiers} void {signature.MethodIdentifier}({string.Join(", ", parameters)})"))
             {
-                RunTimeChecks.Write(writer, signature, buffers, options);
+                RunTimeChecks.Write(writer, signature, buffers, options, allowsInPlace);
                 string Argument(KernelBuffer b, string sample) => b.PerSample ? $"{b.ParameterName}.Slice({sample} * {b.Length}, {b.Length})" : b.ParameterName;
                 string call = $"{signature.ImplementationClass}.{signature.MethodName}_Sample";
                 if (signature.BatchParameter is { } batch)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using KernelGen.Generator.Model;
 
 namespace KernelGen.Generator.Emit
@@ -33,7 +34,8 @@ namespace KernelGen.Generator.Emit
             }
         }
 
-        public static void Write(IndentedWriter writer, KernelSignature signature, List<KernelBuffer> buffers, EmitOptions options)
+        /// <param name="allowsInPlace">The output may be the input's memory exactly (see <c>KernelOperator.AllowsInPlace</c>).</param>
+        public static void Write(IndentedWriter writer, KernelSignature signature, List<KernelBuffer> buffers, EmitOptions options, bool allowsInPlace = false)
         {
             string hint = SourceHint(signature, options);
             writer.WriteLine("// Every argument is checked before anything is written: a bad call leaves the output untouched.");
@@ -63,6 +65,23 @@ namespace KernelGen.Generator.Emit
             }
 
             KernelBuffer output = buffers[buffers.Count - 1];
+            if (allowsInPlace)
+            {
+                // An element-wise kernel reads each element before it writes it: the very same memory is safe, a shifted
+                // overlap would read what it has already written.
+                string offset = "offset";
+                while (buffers.Any(b => Identifiers.Unescape(b.ParameterName) == offset) || (batch is not null && Identifiers.Unescape(batch) == offset))
+                {
+                    offset += "_";
+                }
+
+                string input = buffers[0].ParameterName;
+                writer.WriteLine($"if (global::System.MemoryExtensions.Overlaps((global::System.ReadOnlySpan<{signature.ElementKeyword}>){output.ParameterName}, {input}, out int {offset}) && {offset} != 0)");
+                writer.WriteLine($"    throw new {ArgumentException}(\"{kernel}: the output must be the input's memory exactly (in place) or not overlap it: shifted, every element would be read after it was written.\"{hint}, {NameOf(output.ParameterName)});");
+                writer.WriteLine();
+                return;
+            }
+
             for (int i = 0; i < buffers.Count - 1; i++)
             {
                 string name = buffers[i].ParameterName;

@@ -85,4 +85,7 @@ namespace KernelGen.Generator.Model
 
     /// <summary>PyTorch's <c>adaptive_max_pool{1,2,3}d</c> and <c>adaptive_avg_pool{1,2,3}d</c>: the output size per spatial axis.</summary>
     internal sealed record AdaptivePoolSpec(PoolKind Kind, EquatableArray<int> Sizes) : OperatorSpec;
+
+    /// <summary>An activation on its own, element by element (the activation is the base record's).</summary>
+    internal sealed record ActivateSpec : OperatorSpec;
 }

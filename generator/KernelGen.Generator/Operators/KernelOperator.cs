@@ -22,6 +22,7 @@ namespace KernelGen.Generator.Operators
             Pool.PoolOperator.Average,
             Pool.AdaptivePoolOperator.Max,
             Pool.AdaptivePoolOperator.Average,
+            Activate.ActivateOperator.Instance,
         };
 
         /// <summary>The attribute's metadata name, such as <c>KernelGen.ConvTransposeAttribute</c>.</summary>
@@ -89,6 +90,7 @@ namespace KernelGen.Generator.Operators
             PoolSpec => Pool.PoolOperator.Average,
             AdaptivePoolSpec { Kind: PoolKind.Max } => Pool.AdaptivePoolOperator.Max,
             AdaptivePoolSpec => Pool.AdaptivePoolOperator.Average,
+            ActivateSpec => Activate.ActivateOperator.Instance,
             _ => Conv1x1.Conv1x1Operator.Instance,
         };
 
@@ -99,7 +101,16 @@ namespace KernelGen.Generator.Operators
         public abstract OperatorSpec? Validate(ParsedKernel kernel, List<DiagnosticInfo> diagnostics);
 
         /// <summary>Every operator with weights takes a fused activation (<c>Activation</c>, <c>NegativeSlope</c>).</summary>
-        public bool HasActivation => HasWeight;
+        public virtual bool HasActivation => HasWeight;
+
+        /// <summary>The attribute argument that names the activation.</summary>
+        public virtual string ActivationArgument => "Activation";
+
+        /// <summary>
+        /// Whether the output may be the same memory as the input (an element-wise operator that reads each element
+        /// before it writes it); every other overlap is refused at run time.
+        /// </summary>
+        public virtual bool AllowsInPlace => false;
 
         /// <summary>The validated spec with its activation read from the attribute; null, with diagnostics, when that is invalid.</summary>
         public OperatorSpec? WithActivation(ParsedKernel kernel, OperatorSpec spec, List<DiagnosticInfo> diagnostics)
@@ -109,7 +120,7 @@ namespace KernelGen.Generator.Operators
                 return spec;
             }
 
-            ActivationSpec? activation = ActivationParameters.Read(kernel.Attribute, diagnostics);
+            ActivationSpec? activation = ActivationParameters.Read(kernel.Attribute, diagnostics, ActivationArgument);
             return activation is null ? null : spec with { Activation = activation };
         }
 

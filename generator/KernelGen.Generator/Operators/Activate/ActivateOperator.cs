@@ -1,0 +1,111 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using KernelGen.Generator.Emit;
+using KernelGen.Generator.Model;
+using KernelGen.Generator.Parsing;
+
+namespace KernelGen.Generator.Operators.Activate
+{
+    /// <summary>
+    /// <c>[Activate(Activation.X)]</c>: an activation on its own, element by element, with the same functions (and so
+    /// the same accuracy) as the activations fused into the weighted layers. In place allowed.
+    /// </summary>
+    internal sealed class ActivateOperator : KernelOperator
+    {
+        public static readonly ActivateOperator Instance = new();
+
+        public override string AttributeName => "KernelGen.ActivateAttribute";
+
+        public override bool HasWeight => false;
+
+        public override bool HasActivation => true;
+
+        /// <summary>The constructor's parameter, <c>[Activate(Activation.Relu)]</c>.</summary>
+        public override string ActivationArgument => "activation";
+
+        public override bool AllowsInPlace => true;
+
+        public override string Name(int spatialRank, OperatorSpec spec) => $"{spec.Activation.Kind}";
+
+        public override OperatorSpec? Validate(ParsedKernel kernel, List<DiagnosticInfo> diagnostics)
+        {
+            KernelSignature signature = kernel.Signature;
+            if (signature.InputShape.SequenceEqual(signature.OutputShape))
+            {
+                return new ActivateSpec();
+            }
+
+            // Element by element: the output has the input's shape, every dimension kept.
+            var arithmetic = Enumerable.Range(0, signature.InputShape.Count)
+                .Select(axis => $"{(axis == 0 ? "C" : ShapeText.AxisName(signature.SpatialRank, axis - 1))}: kept = {Literals.Int(signature.InputShape[axis])}");
+            diagnostics.Add(OutputShapes.Mismatch(kernel, signature.InputShape.Select(d => (long)d).ToArray(), string.Join("; ", arithmetic)));
+            return null;
+        }
+
+        public override long MultiplyAdds(KernelSignature signature, OperatorSpec spec) => ShapeText.ElementCount(signature.OutputShape);
+
+        public override IEnumerable<string> Describe(KernelSignature signature, OperatorSpec spec)
+        {
+            yield return string.Empty;
+            yield return $"{spec.Activation.Kind} of every element, the output the input's shape; the output may be the input's memory exactly (in place).";
+        }
+
+        /// <summary>Each output element is its input element, through the activation (which the unrolled writer applies).</summary>
+        public override IEnumerable<UnrolledOutput> Unroll(KernelSignature signature, OperatorSpec spec)
+        {
+            int length = (int)ShapeText.ElementCount(signature.OutputShape);
+            for (int i = 0; i < length; i++)
+            {
+                yield return new UnrolledOutput(i, -1, new List<Term> { Term.Constant(i, 1) });
+            }
+        }
+
+        /// <summary>A copy, which the activation's pass after it then goes over (written by the source writer); or a vector method that does both at once.</summary>
+        public override void WriteLoopedBody(IndentedWriter writer, KernelSignature signature, OperatorSpec spec)
+        {
+            VectorWidth.WriteDispatch(writer, signature.MethodName, "input, output", VectorWidths(signature, spec));
+            // A span copy, which is a move: in place it copies the elements onto themselves.
+            writer.WriteLine("input.CopyTo(output);");
+        }
+
+        /// <summary>Every width: the activation has a vector form at each.</summary>
+        public override VectorWidth[] VectorWidths(KernelSignature signature, OperatorSpec spec) =>
+            VectorWidth.All.Where(width => ShapeText.ElementCount(signature.OutputShape) >= width.Lanes(signature.ElementType)).ToArray();
+
+        public override void WriteMembers(IndentedWriter writer, KernelPlan plan)
+        {
+            if (plan.Form != KernelForm.Looped)
+            {
+                return;
+            }
+
+            KernelSignature signature = plan.Signature;
+            string element = signature.ElementKeyword;
+            int length = (int)ShapeText.ElementCount(signature.OutputShape);
+            foreach (VectorWidth width in VectorWidths(signature, plan.Operator))
+            {
+                int lanes = width.Lanes(signature.ElementType);
+                using (width.BeginMethod(writer, signature.MethodName, $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output",
+                    $"One sample with {width.Name}: {lanes.ToString(CultureInfo.InvariantCulture)} elements at a time, each read before it is written (so in place is safe), the last few one by one."))
+                {
+                    writer.WriteLine(Code.StartRef(element, "input"));
+                    writer.WriteLine(Code.StartRef(element, "output"));
+                    using (writer.Block($"for (int i = 0; i <= {length - lanes}; i += {lanes})"))
+                    {
+                        writer.WriteLine(width.Store(ActivationWriter.Apply(plan.Operator.Activation, width.Load("inputStart", "i")), "outputStart", "i"));
+                    }
+
+                    if (length % lanes != 0)
+                    {
+                        // In place, the overlapping last vector would read elements already activated: the rest go one by one.
+                        using (writer.Block($"for (int i = {length / lanes * lanes}; i < {length}; i++)"))
+                        {
+                            writer.WriteLine($"{Code.At("outputStart", "i")} = {ActivationWriter.Apply(plan.Operator.Activation, Code.At("inputStart", "i"))};");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
