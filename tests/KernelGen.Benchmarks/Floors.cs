@@ -13,6 +13,11 @@ public class Floors
     private readonly float[] _input = new float[4], _weight = new float[9], _deconvolved = new float[25], _upsampled = new float[16];
     private readonly float[] _nearestOutput = new float[64 * 64 * 64];
     private readonly float[] _stemInput = new float[64 * 112 * 112], _stemOutput = new float[64 * 56 * 56];
+    private readonly float[] _activateInput = new float[256 * 8192], _activateOutput = new float[256 * 8192];
+
+    /// <summary>The element-wise floor: the LeakyReLU workload's 8 MiB input copied to its output (read once, written once).</summary>
+    [Benchmark]
+    public void ActivateLeakyCopy() => _activateInput.AsSpan().CopyTo(_activateOutput);
 
     /// <summary>The pool floor: the ResNet stem pool's input read once (a vector sum, four accumulators)...</summary>
     [Benchmark]

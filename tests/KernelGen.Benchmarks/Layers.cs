@@ -112,4 +112,11 @@ public static partial class Layers
 
     [AvgPool(k: 3, stride: 1, pad: 1)]
     public static partial void AvgPool3x3([Shape(64, 32, 32)] ReadOnlySpan<float> input, [Shape(64, 32, 32)] Span<float> output);
+
+    // Activations on their own: HiFi-GAN's LeakyReLU(0.1) before a convolution, and SiLU over a diffusion VAE decoder's map.
+    [Activate(Activation.LeakyRelu, NegativeSlope = 0.1)]
+    public static partial void ActivateLeaky([Shape(256, 8192)] ReadOnlySpan<float> input, [Shape(256, 8192)] Span<float> output);
+
+    [Activate(Activation.Silu)]
+    public static partial void ActivateSilu([Shape(128, 64, 64)] ReadOnlySpan<float> input, [Shape(128, 64, 64)] Span<float> output);
 }

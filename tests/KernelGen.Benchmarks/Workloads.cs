@@ -325,3 +325,31 @@ public class AvgPool3x3 : Workload
     protected override void Generated(float[] output) => Layers.AvgPool3x3(Input, output);
     protected override void Plain(float[] output) => PlainLoops.Pool2d(Input, output, 64, 32, 32, 3, 1, 1, max: false);
 }
+
+public class ActivateLeaky : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (256 * 8192, 0, 0, 256 * 8192);
+    protected override void Generated(float[] output) => Layers.ActivateLeaky(Input, output);
+    protected override void Plain(float[] output)
+    {
+        for (int i = 0; i < output.Length; i++)
+        {
+            output[i] = Input[i] > 0 ? Input[i] : Input[i] * 0.1f;
+        }
+    }
+}
+
+public class ActivateSilu : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (128 * 64 * 64, 0, 0, 128 * 64 * 64);
+    protected override void Generated(float[] output) => Layers.ActivateSilu(Input, output);
+    protected override void Plain(float[] output)
+    {
+        for (int i = 0; i < output.Length; i++)
+        {
+            output[i] = Input[i] / (1 + MathF.Exp(-Input[i]));
+        }
+    }
+}

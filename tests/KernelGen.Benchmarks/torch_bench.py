@@ -128,6 +128,8 @@ WORKLOADS = {
     "MaxPool2x2": (lambda x: (lambda: F.max_pool2d(x, 2), 0))(torch.randn(1, 64, 64, 64)),
     "AvgPool2x2": (lambda x: (lambda: F.avg_pool2d(x, 2), 0))(torch.randn(1, 64, 64, 64)),
     "AvgPool3x3": (lambda x: (lambda: F.avg_pool2d(x, 3, stride=1, padding=1), 0))(torch.randn(1, 64, 32, 32)),
+    "ActivateLeaky": (lambda x: (lambda: F.leaky_relu(x, 0.1), 0))(torch.randn(1, 256, 8192)),
+    "ActivateSilu": (lambda x: (lambda: F.silu(x), 0))(torch.randn(1, 128, 64, 64)),
 }
 
 
