@@ -171,11 +171,7 @@ namespace KernelGen.Generator.Emit
                 if (signature.BatchParameter is { } batch)
                 {
                     // The loop variable must not hide a parameter, whatever the user named them.
-                    string sample = "sample";
-                    while (buffers.Any(b => Identifiers.Unescape(b.ParameterName) == sample) || Identifiers.Unescape(batch) == sample)
-                    {
-                        sample += "_";
-                    }
+                    string sample = Identifiers.Unused("sample", buffers.Select(b => b.ParameterName).Append(batch));
 
                     using (writer.Block($"for (int {sample} = 0; {sample} < {batch}; {sample}++)"))
                     {

@@ -69,11 +69,7 @@ namespace KernelGen.Generator.Emit
             {
                 // An element-wise kernel reads each element before it writes it: the very same memory is safe, a shifted
                 // overlap would read what it has already written.
-                string offset = "offset";
-                while (buffers.Any(b => Identifiers.Unescape(b.ParameterName) == offset) || (batch is not null && Identifiers.Unescape(batch) == offset))
-                {
-                    offset += "_";
-                }
+                string offset = Identifiers.Unused("offset", buffers.Select(b => b.ParameterName).Append(batch));
 
                 string input = buffers[0].ParameterName;
                 writer.WriteLine($"if (global::System.MemoryExtensions.Overlaps((global::System.ReadOnlySpan<{signature.ElementKeyword}>){output.ParameterName}, {input}, out int {offset}) && {offset} != 0)");

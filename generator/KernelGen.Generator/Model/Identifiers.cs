@@ -11,5 +11,20 @@ namespace KernelGen.Generator.Model
 
         /// <summary>The name without its <c>@</c>, as <c>nameof</c> would give it.</summary>
         public static string Unescape(string identifier) => identifier.StartsWith("@", System.StringComparison.Ordinal) ? identifier.Substring(1) : identifier;
+
+        /// <summary>
+        /// <paramref name="name"/>, with underscores added until it is none of <paramref name="parameters"/>: a local of
+        /// generated code must not hide a parameter, whatever the user named them.
+        /// </summary>
+        public static string Unused(string name, System.Collections.Generic.IEnumerable<string?> parameters)
+        {
+            var taken = new System.Collections.Generic.HashSet<string>(System.Linq.Enumerable.Select(System.Linq.Enumerable.OfType<string>(parameters), Unescape));
+            while (taken.Contains(name))
+            {
+                name += "_";
+            }
+
+            return name;
+        }
     }
 }

@@ -366,7 +366,8 @@ namespace KernelGen.Generator.Parsing
             };
         }
 
-        private static EquatableArray<int>? ReadShape(AttributeData shape, string parameterName, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+        /// <summary>A [Shape]'s dimensions when they are valid; null, with the reason in <paramref name="diagnostics"/>, when not.</summary>
+        public static EquatableArray<int>? ReadShape(AttributeData shape, string parameterName, LocationInfo? location, List<DiagnosticInfo> diagnostics)
         {
             if (shape.ConstructorArguments.Length != 1 || shape.ConstructorArguments[0].Kind != TypedConstantKind.Array)
             {

@@ -95,13 +95,9 @@ namespace KernelGen.Generator.Parsing
                 IParameterSymbol parameter = roles[i] == "output" ? parameters[parameters.Length - 1] : parameters[first + i];
                 if (roles[i] is "input" or "output"
                     && parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MethodParser.ShapeAttributeName) is { } attribute
-                    && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0] is { Kind: TypedConstantKind.Array, IsNull: false } values)
+                    && MethodParser.ReadShape(attribute, parameter.Name, null, new List<DiagnosticInfo>()) is { } dims)
                 {
-                    int[] dims = values.Values.Select(v => v.Value is int d ? d : 0).ToArray();
-                    if (dims.Length is >= 2 and <= 4 && dims.All(d => d >= 1) && ShapeText.ElementCount(dims) <= int.MaxValue)
-                    {
-                        shapes[roles[i]] = dims;
-                    }
+                    shapes[roles[i]] = dims.ToArray();
                 }
             }
 

@@ -10,25 +10,13 @@ Writes activate.json in the format of the shared golden files, with params "acti
 """
 
 import torch
-import torch.nn.functional as F
 
 from golden_format import flat, write
+from make_activations import ACTIVATIONS
 
 SEED = 1207
 torch.manual_seed(SEED)
 torch.set_grad_enabled(False)
-
-ACTIVATIONS = {
-    "Relu": lambda t, s: F.relu(t),
-    "LeakyRelu": lambda t, s: F.leaky_relu(t, s),
-    "Relu6": lambda t, s: F.relu6(t),
-    "Tanh": lambda t, s: torch.tanh(t),
-    "Sigmoid": lambda t, s: torch.sigmoid(t),
-    "Silu": lambda t, s: F.silu(t),
-    "Gelu": lambda t, s: F.gelu(t),
-    "GeluTanh": lambda t, s: F.gelu(t, approximate="tanh"),
-}
-
 
 def inputs(shape, dtype):
     x = torch.randn(shape, dtype=dtype) * 4
