@@ -247,15 +247,20 @@ public sealed class PropertyKernels
         // Every activation over the accuracy arguments (Golden/activation_accuracy.json), float and double: a 1x1
         // convolution of one channel whose weight is 1 passes each argument through unchanged; the whole row takes the
         // vector form, a row of UnrolledRow arguments the unrolled one.
+        // The same through [Activate] on its own, which has forms of its own (a vector method that reads and activates).
         foreach (string kind in ActivationAccuracy.Kinds)
         {
             foreach (bool isDouble in new[] { false, true })
             {
-                int count = ActivationAccuracy.Load(isDouble).Arguments.Length;
-                declarations.Add(ActivationAccuracy.KernelName(kind, isDouble, unrolled: false), $"[Conv1x1(Activation = Activation.{kind})]", isDouble,
-                    [1, count], [1, count], hasWeight: true, hasBias: false, batched: false);
-                declarations.Add(ActivationAccuracy.KernelName(kind, isDouble, unrolled: true), $"[Conv1x1(Activation = Activation.{kind})]", isDouble,
-                    [1, ActivationAccuracy.UnrolledRow], [1, ActivationAccuracy.UnrolledRow], hasWeight: true, hasBias: false, batched: false);
+                foreach (bool alone in new[] { false, true })
+                {
+                    int count = ActivationAccuracy.Load(isDouble).Arguments.Length;
+                    string attribute = alone ? $"[Activate(Activation.{kind})]" : $"[Conv1x1(Activation = Activation.{kind})]";
+                    declarations.Add(ActivationAccuracy.KernelName(kind, isDouble, unrolled: false, alone), attribute, isDouble,
+                        [1, count], [1, count], hasWeight: !alone, hasBias: false, batched: false);
+                    declarations.Add(ActivationAccuracy.KernelName(kind, isDouble, unrolled: true, alone), attribute, isDouble,
+                        [1, ActivationAccuracy.UnrolledRow], [1, ActivationAccuracy.UnrolledRow], hasWeight: !alone, hasBias: false, batched: false);
+                }
             }
         }
 
@@ -572,11 +577,11 @@ public sealed class PropertyTests(PropertyKernels kernels) : IClassFixture<Prope
     [MemberData(nameof(ActivationAccuracy.Cases), MemberType = typeof(ActivationAccuracy))]
     public void Activations_keep_their_relative_precision_everywhere(string kind, bool isDouble)
     {
-        foreach (bool unrolled in new[] { false, true })
+        foreach ((bool unrolled, bool alone) in new[] { (false, false), (true, false), (false, true), (true, true) })
         {
-            ActivationAccuracy.Measured measured = ActivationAccuracy.Measure(kind, isDouble, unrolled, kernels.RunArrays);
+            ActivationAccuracy.Measured measured = ActivationAccuracy.Measure(kind, isDouble, unrolled, alone, kernels.RunArrays);
             (double core, double relative, double subnormals) = ActivationAccuracy.Bounds[(kind, isDouble)];
-            string form = unrolled ? "unrolled" : "vector";
+            string form = (unrolled ? "unrolled" : "vector") + (alone ? ", [Activate]" : ", fused");
             Assert.True(measured.Mismatches.Count == 0, $"{kind} ({form}): " + string.Join("; ", measured.Mismatches.Take(8)));
             Assert.True(measured.CoreRelative <= core && measured.Relative <= relative && measured.Subnormals <= subnormals,
                 $"{kind} {(isDouble ? "double" : "float")} ({form}): {measured}; bounds {core:E2}, {relative:E2}, {subnormals}");

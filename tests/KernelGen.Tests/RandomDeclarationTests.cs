@@ -31,6 +31,10 @@ public sealed class RandomDeclarationTests
         { "transposed x2", "[ConvTranspose(k: 4, stride: 2, pad: 1)] public static partial void Run([Shape(1, {0})] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(1, {1})] Span<float> output);" },
         { "linear x2", "[Upsample(2, Mode = UpsampleMode.Linear)] public static partial void Run([Shape(1, {0})] ReadOnlySpan<float> input, [Shape(1, {1})] Span<float> output);" },
         { "nearest x2", "[Upsample(2)] public static partial void Run([Shape(1, {0})] ReadOnlySpan<double> input, [Shape(1, {1})] Span<double> output);" },
+        { "max pool k3", "[MaxPool(k: 3, stride: 1, pad: 1)] public static partial void Run([Shape(1, {0})] ReadOnlySpan<float> input, [Shape(1, {0})] Span<float> output);" },
+        { "avg pool k3 double", "[AvgPool(k: 3, stride: 1, pad: 1, CountIncludePad = false)] public static partial void Run([Shape(1, {0})] ReadOnlySpan<double> input, [Shape(1, {0})] Span<double> output);" },
+        { "adaptive max pool", "[AdaptiveMaxPool(7)] public static partial void Run([Shape(1, {0})] ReadOnlySpan<float> input, [Shape(1, 7)] Span<float> output);" },
+        { "activate", "[Activate(Activation.Silu)] public static partial void Run([Shape(1, {0})] ReadOnlySpan<float> input, [Shape(1, {0})] Span<float> output);" },
     };
 
     /// <summary>
@@ -67,6 +71,13 @@ public sealed class RandomDeclarationTests
         "[Conv(k: 5, pad: 2)] public static partial void Run(int batch, [Shape(1, 2147483647)] ReadOnlySpan<double> input, ReadOnlySpan<double> weight, [Shape(1, 2147483647)] Span<double> output);",
         "[ConvTranspose(k: 3, pad: 1)] public static partial void Run([Shape(1, 2147483647)] ReadOnlySpan<double> input, ReadOnlySpan<double> weight, [Shape(1, 2147483647)] Span<double> output);",
         "[Upsample(Scales = new double[] { 0.5, 0.5, 3 })] public static partial void Run([Shape(2, 1023, 1026, 1023)] ReadOnlySpan<double> input, [Shape(2, 511, 513, 3069)] Span<double> output);",
+        // Pools whose window bounds pass int.MaxValue (the first took minutes in the generator: its vector bound was searched position by position).
+        "[MaxPool(k: 3, stride: 1, pad: 1)] public static partial void Run([Shape(1, 2147483647)] ReadOnlySpan<float> input, [Shape(1, 2147483647)] Span<float> output);",
+        "[MaxPool(k: 5, stride: 2, pad: 2, Dilation = 2, CeilMode = true)] public static partial void Run([Shape(1, 2147483647)] ReadOnlySpan<double> input, [Shape(1, 1073741822)] Span<double> output);",
+        "[AvgPool(k: 2, stride: 1, pad: 1)] public static partial void Run([Shape(1, 2147483646)] ReadOnlySpan<double> input, [Shape(1, 2147483647)] Span<double> output);",
+        "[AvgPool(k: 3, stride: 2, pad: 1, CeilMode = true)] public static partial void Run(int batch, [Shape(1, 2147483647)] ReadOnlySpan<float> input, [Shape(1, 1073741824)] Span<float> output);",
+        "[AdaptiveAvgPool(1000000)] public static partial void Run([Shape(1, 2147483647)] ReadOnlySpan<float> input, [Shape(1, 1000000)] Span<float> output);",
+        "[Activate(Activation.Gelu)] public static partial void Run([Shape(1, 2147483647)] ReadOnlySpan<double> input, [Shape(1, 2147483647)] Span<double> output);",
     ];
 
     /// <summary>

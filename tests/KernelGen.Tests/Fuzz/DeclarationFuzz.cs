@@ -20,6 +20,8 @@ public static class DeclarationFuzz
 
     public sealed record Outcome(int Valid, int Invalid, int Huge, List<string> Failures);
 
+    private static readonly string[] Operators = ["Conv", "ConvTranspose", "Conv1x1", "Upsample", "MaxPool", "AvgPool", "AdaptiveAvgPool", "AdaptiveMaxPool", "Activate"];
+
     private static readonly string[] Activations = ["None", "Relu", "LeakyRelu", "Relu6", "Tanh", "Sigmoid", "Silu", "Gelu", "GeluTanh"];
 
     /// <summary>Runs <paramref name="count"/> declarations from <paramref name="seed"/>, <paramref name="batch"/> to a compilation.</summary>
@@ -76,13 +78,15 @@ public static class DeclarationFuzz
     private static Declaration Next(Random rng, string name)
     {
         int rank = rng.Next(1, 4);
-        string op = new[] { "Conv", "ConvTranspose", "Conv1x1", "Upsample" }[rng.Next(4)];
+        string op = Operators[rng.Next(Operators.Length)];
         bool huge = rng.Next(4) == 0;
         string element = rng.Next(2) == 0 ? "float" : "double";
         int groups = rng.Next(3) == 0 ? 2 : 1;
         int cin = huge ? groups : groups * rng.Next(1, 4), cout = huge ? groups : groups * rng.Next(1, 4);
-        if (op == "Upsample")
+        bool weighted = op is "Conv" or "ConvTranspose" or "Conv1x1";
+        if (!weighted)
         {
+            // Every other operator keeps the channels.
             cout = cin;
         }
 
@@ -94,6 +98,7 @@ public static class DeclarationFuzz
         long[] output;
         long weight;
         int taps = 0;
+        bool tooMuchPadding = false;
         var expected = new List<string>();
         switch (op)
         {
@@ -114,6 +119,36 @@ public static class DeclarationFuzz
                 output = size;
                 weight = (long)cout * (cin / groups);
                 break;
+            case "MaxPool" or "AvgPool":
+                // PyTorch's pooling: the stride is the window unless given, padding at most half the window (not its
+                // dilated extent), no dilation in an average; in ceil mode the last window is dropped when it would start
+                // at or past the input and its left padding.
+                bool max = op == "MaxPool", ceil = rng.Next(3) == 0, strideGiven = rng.Next(2) == 0;
+                int[] dilation = max ? d : Enumerable.Repeat(1, rank).ToArray();
+                int[] stride = strideGiven ? s : k;
+                int[] pads = k.Select(kk => rng.Next(0, (kk / 2) + 2)).ToArray();
+                attribute = Declarations.PoolAttribute(op, k, strideGiven ? s : null, pads, dilation, ceil, countIncludePad: rng.Next(2) == 0, divisorOverride: max || rng.Next(3) > 0 ? 0 : rng.Next(1, 10));
+                output = size.Select((n, a) =>
+                {
+                    long span = n + (2L * pads[a]) - (dilation[a] * (k[a] - 1)) - 1;
+                    long o = (long)Math.Floor((double)(span + (ceil ? stride[a] - 1 : 0)) / stride[a]) + 1;
+                    return ceil && o > 0 && (o - 1) * stride[a] >= n + pads[a] ? o - 1 : o;
+                }).ToArray();
+                weight = 0;
+                tooMuchPadding = pads.Where((pp, a) => pp > k[a] / 2).Any();
+
+                break;
+            case "AdaptiveAvgPool" or "AdaptiveMaxPool":
+                // Any output size of at least 1 is valid, larger than the input too (windows then repeat inputs).
+                output = size.Select(n => huge ? Math.Max(1, n / rng.Next(1, 5)) : rng.Next(1, (int)n + 3)).Select(o => (long)o).ToArray();
+                attribute = output.All(o => o == output[0]) ? $"[{op}({output[0]})]" : $"[{op}(Sizes = new[] {{ {string.Join(", ", output)} }})]";
+                weight = 0;
+                break;
+            case "Activate":
+                output = size;
+                attribute = $"[Activate(Activation.{Activations[rng.Next(1, Activations.Length)]})]";
+                weight = 0;
+                break;
             default:
                 string mode = new[] { "nearest", "nearest-exact", "linear", "bicubic" }[rng.Next(rank == 2 ? 4 : 3)];
                 double[] scales = Enumerable.Range(0, rank).Select(_ => new[] { 2.0, 3.0, 1.5, 0.5, 2.5 }[rng.Next(5)]).ToArray();
@@ -124,7 +159,7 @@ public static class DeclarationFuzz
                 break;
         }
 
-        string activation = op != "Upsample" ? Activations[rng.Next(Activations.Length)] : "None";
+        string activation = weighted ? Activations[rng.Next(Activations.Length)] : "None";
         if (activation != "None")
         {
             attribute = attribute.TrimEnd(']', ')') + (attribute.Contains('(') ? ", " : "(") + $"Activation = Activation.{activation})]";
@@ -141,8 +176,8 @@ public static class DeclarationFuzz
             declared[axis] += declared[axis] > 1 && (declared[axis] == int.MaxValue || rng.Next(2) == 0) ? -1 : 1;
         }
 
-        // The rules, in the order of their checks: a buffer past int.MaxValue elements (a span cannot hold it), then a
-        // window with no output, then an output shape that is not the computed one.
+        // The rules, in the order of their checks: a buffer past int.MaxValue elements (a span cannot hold it), then an
+        // invalid argument, then a window with no output, then an output shape that is not the computed one.
         long inputCount = cin * size.Aggregate(1L, (x, y) => x * y), outputCount = cout * declared.Aggregate(1L, (x, y) => x * y);
         long computedCount = output.Any(o => o < 1) ? 0 : cout * output.Aggregate(1L, (x, y) => x * y);
         if (inputCount > int.MaxValue || outputCount > int.MaxValue || weight > int.MaxValue || output.Any(o => o * taps > 0x7FFFFFC7))
@@ -150,6 +185,11 @@ public static class DeclarationFuzz
             // A span past int.MaxValue, or an upsampling axis whose source table (taps per output position) passes
             // .NET's largest array.
             expected.Add("KG0011");
+        }
+        else if (tooMuchPadding)
+        {
+            // A pool's padding past half its window: an invalid argument, before any shape is computed from it.
+            expected.Add("KG0003");
         }
         else if (output.Any(o => o < 1))
         {
@@ -161,11 +201,11 @@ public static class DeclarationFuzz
         }
 
         bool batched = rng.Next(3) == 0;
-        bool bias = op is "Conv" or "ConvTranspose" or "Conv1x1" && rng.Next(2) == 0;
+        bool bias = weighted && rng.Next(2) == 0;
         string Shape(long channels, long[] dims) => $"[Shape({channels}, {string.Join(", ", dims)})]";
         string parameters = (batched ? "int batch, " : string.Empty)
             + $"{Shape(cin, size)} ReadOnlySpan<{element}> input, "
-            + (op == "Upsample" ? string.Empty : $"ReadOnlySpan<{element}> weight, ")
+            + (weighted ? $"ReadOnlySpan<{element}> weight, " : string.Empty)
             + (bias ? $"ReadOnlySpan<{element}> bias, " : string.Empty)
             + $"{Shape(cout, declared)} Span<{element}> output";
         return new Declaration(name, $"{attribute} public static partial void Run({parameters});", [.. expected.Distinct()], huge);

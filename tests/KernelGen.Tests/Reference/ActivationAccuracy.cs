@@ -44,7 +44,9 @@ public static class ActivationAccuracy
         return cases;
     }
 
-    public static string KernelName(string kind, bool isDouble, bool unrolled) => $"ACC_{kind}_{(isDouble ? "d" : "f")}{(unrolled ? "_unrolled" : "")}";
+    /// <summary>The kernel of the audit: a 1x1 convolution with the activation fused, or <c>[Activate]</c> on its own (<paramref name="alone"/>).</summary>
+    public static string KernelName(string kind, bool isDouble, bool unrolled, bool alone) =>
+        $"{(alone ? "ACT" : "ACC")}_{kind}_{(isDouble ? "d" : "f")}{(unrolled ? "_unrolled" : "")}";
 
     public sealed record Section(double[] Arguments, Dictionary<string, Results> Results);
 
@@ -84,11 +86,11 @@ public static class ActivationAccuracy
     }
 
     /// <summary>Runs the kernel of <paramref name="kind"/> over every argument and measures its errors against the exact values.</summary>
-    public static Measured Measure(string kind, bool isDouble, bool unrolled, Action<string, int, Array, Array?, Array?, Array> run)
+    public static Measured Measure(string kind, bool isDouble, bool unrolled, bool alone, Action<string, int, Array, Array?, Array?, Array> run)
     {
         Section section = Load(isDouble);
         double[] x = section.Arguments;
-        double[] y = Apply(KernelName(kind, isDouble, unrolled), isDouble, unrolled, x, run);
+        double[] y = Apply(KernelName(kind, isDouble, unrolled, alone), isDouble, unrolled, x, run);
         Results expected = section.Results[kind];
         double smallestNormal = isDouble ? 2.2250738585072014e-308 : 1.17549435e-38;
         double smallestSubnormal = isDouble ? double.Epsilon : float.Epsilon;

@@ -26,8 +26,11 @@ namespace KernelGen.Generator.Operators.Pool
                 : base(signature, spec.Kernel, groups: 1)
             {
                 Spec = spec;
+                Signature = signature;
                 Element = signature.ElementType;
             }
+
+            public KernelSignature Signature { get; }
 
             public PoolSpec Spec { get; }
 
@@ -45,33 +48,36 @@ namespace KernelGen.Generator.Operators.Pool
             public int FirstInterior => (Spec.Pad[Last] + Spec.Stride[Last] - 1) / Spec.Stride[Last];
 
             /// <summary>
+            /// True while every index the pool computes fits an int: its input grown by window, padding, stride and a
+            /// vector, and its output, under half of int.MaxValue (the convolutions' rule). A larger pool keeps the
+            /// scalar loops, whose window bounds are then computed in 64 bits (<see cref="WriteAxisRange"/>).
+            /// </summary>
+            public bool IntSized => IntSizedLayouts.Fit(Signature, Spec.Kernel, Spec.Stride, Spec.Pad, Spec.Dilation, int.MaxValue / 2);
+
+            /// <summary>
             /// The last position a vector of <paramref name="lanes"/> may start at: every lane's window inside the input
             /// on the last axis, and for a stride of 2 the two loads of each tap (2 * lanes inputs) too; -1 for none.
+            /// The last input read grows with the start, so the bound is solved for it, not searched.
             /// </summary>
             public int LastVectorStart(int lanes)
             {
-                int s = Spec.Stride[Last], p = Spec.Pad[Last], reach = Spec.Dilation[Last] * (Spec.Kernel[Last] - 1);
-                int first = FirstInterior;
-                int last = -1;
-                for (int start = first; start + lanes <= Output[Last]; start++)
-                {
-                    // The last input read: the last lane's last tap, or for a stride of 2 the end of the second load.
-                    long read = s == 1 ? (long)(start + lanes - 1) - p + reach : (2L * start) - p + reach + (2L * lanes) - 1;
-                    if (read <= Input[Last] - 1)
-                    {
-                        last = start;
-                    }
-                }
-
-                return last;
+                long s = Spec.Stride[Last], p = Spec.Pad[Last], reach = (long)Spec.Dilation[Last] * (Spec.Kernel[Last] - 1);
+                // The last input read: the last lane's last tap, start + lanes - 1 - p + reach for a stride of 1; for a
+                // stride of 2 the end of the second load, 2*start - p + reach + 2*lanes - 1. Each at most input - 1.
+                long bound = s == 1 ? Input[Last] - lanes + p - reach : FloorDivide(Input[Last] - (2L * lanes) + p - reach, 2);
+                long last = System.Math.Min(bound, (long)Output[Last] - lanes);
+                return last >= FirstInterior ? (int)last : -1;
             }
+
+            private static long FloorDivide(long numerator, long denominator) =>
+                (numerator / denominator) - (numerator % denominator != 0 && numerator < 0 ? 1 : 0);
         }
 
         /// <summary>A vector form needs a stride of 1 or 2 on the last axis and a whole vector of inside windows there.</summary>
         public static VectorWidth[] VectorWidths(KernelSignature signature, PoolSpec spec)
         {
             var g = new Geometry(signature, spec);
-            if (spec.Stride[g.Last] > 2)
+            if (spec.Stride[g.Last] > 2 || !g.IntSized)
             {
                 return new VectorWidth[0];
             }
@@ -119,7 +125,7 @@ namespace KernelGen.Generator.Operators.Pool
                 for (int axis = 0; axis < g.Last; axis++)
                 {
                     blocks.Push(writer.Block($"for (int o{axis} = 0; o{axis} < {g.Output[axis]}; o{axis}++)"));
-                    WriteAxisRange(writer, spec, axis, g.Input[axis]);
+                    WriteAxisRange(writer, g, axis);
                 }
 
                 WriteLastAxis(writer, g, element, width);
@@ -192,7 +198,7 @@ namespace KernelGen.Generator.Operators.Pool
         /// </param>
         private static void WriteScalarPosition(IndentedWriter writer, Geometry g, string element, bool branchFree = false)
         {
-            WriteAxisRange(writer, g.Spec, g.Last, g.Input[g.Last]);
+            WriteAxisRange(writer, g, g.Last);
             string outputOffset = OutputOffset(g);
             if (g.Spec.Kind == PoolKind.Max)
             {
@@ -306,28 +312,37 @@ namespace KernelGen.Generator.Operators.Pool
         /// <summary>
         /// <c>lo{axis}</c> and <c>hi{axis}</c> for the current output position: taps for a max (with its dilation),
         /// input positions for an average, which also needs the window's size with its padding (<c>size{axis}</c>).
+        /// In a pool too large for int indices (<see cref="Geometry.IntSized"/>) the sums that pass the input's end by
+        /// up to a window and its padding are taken in 64 bits; every value kept is an input position or a tap count.
         /// </summary>
-        private static void WriteAxisRange(IndentedWriter writer, PoolSpec spec, int axis, int inputSize)
+        private static void WriteAxisRange(IndentedWriter writer, Geometry g, int axis)
         {
-            int k = spec.Kernel[axis], d = spec.Dilation[axis];
-            writer.WriteLine($"int start{axis} = {Code.Affine($"o{axis}", spec.Stride[axis], -spec.Pad[axis])};");
+            PoolSpec spec = g.Spec;
+            int k = spec.Kernel[axis], d = spec.Dilation[axis], inputSize = g.Input[axis];
+            bool wide = !g.IntSized;
+            string Wide(string expression) => wide ? $"(long){expression}" : expression;
+            string start = Code.Affine(Wide($"o{axis}"), spec.Stride[axis], -spec.Pad[axis]);
+            writer.WriteLine($"int start{axis} = {(wide ? $"(int)({start})" : start)};");
             if (spec.Kind == PoolKind.Max)
             {
                 // Taps before position 0 and at or past the input's end are padding: with a dilation, by whole taps.
-                writer.WriteLine(d == 1
-                    ? $"int lo{axis} = start{axis} < 0 ? -start{axis} : 0, hi{axis} = global::System.Math.Min({k}, {inputSize} - start{axis});"
-                    : $"int lo{axis} = start{axis} < 0 ? (-start{axis} + {d - 1}) / {d} : 0, hi{axis} = global::System.Math.Min({k}, ({inputSize} - start{axis} + {d - 1}) / {d});");
+                string past = d == 1 ? $"{Wide(Literals.Int(inputSize))} - start{axis}" : $"({Wide(Literals.Int(inputSize))} - start{axis} + {d - 1}) / {d}";
+                string hi = wide ? $"(int)global::System.Math.Min({k}L, {past})" : $"global::System.Math.Min({k}, {past})";
+                string lo = d == 1 ? $"start{axis} < 0 ? -start{axis} : 0" : $"start{axis} < 0 ? (-start{axis} + {d - 1}) / {d} : 0";
+                writer.WriteLine($"int lo{axis} = {lo}, hi{axis} = {hi};");
                 return;
             }
 
             // PyTorch's pool size counts the padding but not what lies past the right padding (ceil mode's last window).
-            writer.WriteLine($"int end{axis} = global::System.Math.Min(start{axis} + {k}, {inputSize + spec.Pad[axis]});");
+            string end = $"global::System.Math.Min({Wide($"start{axis}")} + {k}, {Literals.Int((long)inputSize + spec.Pad[axis])}{(wide ? "L" : string.Empty)})";
+            writer.WriteLine($"{(wide ? "long" : "int")} end{axis} = {end};");
             if (spec.CountIncludePad && spec.DivisorOverride == 0)
             {
-                writer.WriteLine($"int size{axis} = end{axis} - start{axis};");
+                writer.WriteLine($"int size{axis} = {(wide ? $"(int)(end{axis} - start{axis})" : $"end{axis} - start{axis}")};");
             }
 
-            writer.WriteLine($"int lo{axis} = global::System.Math.Max(start{axis}, 0), hi{axis} = global::System.Math.Min(end{axis}, {inputSize});");
+            string high = $"global::System.Math.Min(end{axis}, {Literals.Int(inputSize)})";
+            writer.WriteLine($"int lo{axis} = global::System.Math.Max(start{axis}, 0), hi{axis} = {(wide ? $"(int){high}" : high)};");
         }
 
         /// <summary>An average's divisor over <paramref name="axes"/>: the override, the sizes with padding, or the inputs held.</summary>
