@@ -56,7 +56,7 @@ public sealed class ActivateTests
         double[] shifted = (double[])large.Clone();
         var error = Assert.IsType<ArgumentException>(Assert.Throws<TargetInvocationException>(() => Call("LargeShifted", shifted)).InnerException);
         Assert.Equal("output", error.ParamName);
-        Assert.StartsWith("Layers.Large: the output must be the input's memory exactly (in place) or not overlap it", error.Message);
+        Assert.StartsWith("Layers.Large: the output must be exactly the memory of the input (in place) or not overlap it", error.Message);
         Assert.Equal(large, shifted);
     }
 }

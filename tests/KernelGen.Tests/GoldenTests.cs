@@ -9,7 +9,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json"];
 
     public GoldenKernels()
     {
@@ -55,6 +55,26 @@ public sealed class GoldenKernels
                     declarations.Add(MethodName(c), $"[Activate(Activation.{c.Params.GetProperty("activation").GetString()}"
                         + (slope == 0.01 ? string.Empty : $", NegativeSlope = {Declarations.Number(slope)}") + ")]",
                         c.IsDouble, inShape, outShape, hasWeight: false, hasBias: false, batched);
+                    break;
+                case "Add" or "Mul":
+                    declarations.Add(MethodName(c), WithActivation(c, $"[{c.Op}()]"), c.IsDouble, inShape, outShape, hasWeight: false, hasBias: false, batched,
+                        otherShape: c.IntArray("other_shape"));
+                    break;
+                case "Affine":
+                    double scale = c.Params.GetProperty("scale").GetDouble(), offset = c.Params.GetProperty("offset").GetDouble();
+                    var constants = new List<string>();
+                    if (scale != 1)
+                    {
+                        constants.Add($"Scale = {Declarations.Number(scale)}");
+                    }
+
+                    if (offset != 0)
+                    {
+                        constants.Add($"Offset = {Declarations.Number(offset)}");
+                    }
+
+                    declarations.Add(MethodName(c), WithActivation(c, $"[Affine({string.Join(", ", constants)})]"), c.IsDouble, inShape, outShape,
+                        hasWeight: false, hasBias: false, batched);
                     break;
                 default:
                     throw new InvalidOperationException("Unknown operator " + c.Op);

@@ -18,7 +18,7 @@ namespace KernelGen.Generator.Emit
             Length = (int)ShapeText.ElementCount(shape);
         }
 
-        /// <summary><c>input</c>, <c>weight</c>, <c>bias</c> or <c>output</c>; also the name of the per-sample method's parameter.</summary>
+        /// <summary><c>input</c>, <c>weight</c>, <c>bias</c>, <c>other</c> or <c>output</c>; also the name of the per-sample method's parameter.</summary>
         public string Role { get; }
 
         public string ParameterName { get; }
@@ -28,7 +28,7 @@ namespace KernelGen.Generator.Emit
         /// <summary>The names of the dimensions, such as <c>C_in, H, W</c>.</summary>
         public string Layout { get; }
 
-        /// <summary>True for input and output, which hold one slice per sample of a batch; false for weight and bias.</summary>
+        /// <summary>True for input, other and output, which hold one slice per sample of a batch; false for weight and bias.</summary>
         public bool PerSample { get; }
 
         public int Length { get; }
@@ -60,6 +60,13 @@ namespace KernelGen.Generator.Emit
             if (signature.BiasParameter is { } bias)
             {
                 buffers.Add(new KernelBuffer("bias", bias, new[] { signature.OutputShape[0] }, "C_out", perSample: false));
+            }
+
+            if (signature.OtherParameter is { } other)
+            {
+                // Broadcast dimensions are 1 in the other operand's layout, as PyTorch writes [C, 1, 1].
+                string otherLayout = string.Join(", ", signature.OtherShape.Select((d, axis) => d == 1 && signature.InputShape[axis] != 1 ? "1" : axis == 0 ? "C" : ShapeText.AxisName(rank, axis - 1)));
+                buffers.Add(new KernelBuffer("other", other, signature.OtherShape.ToArray(), otherLayout, perSample: true));
             }
 
             buffers.Add(new KernelBuffer("output", signature.OutputParameter, signature.OutputShape.ToArray(), $"{outputChannels}, {spatial}", perSample: true));

@@ -68,12 +68,27 @@ namespace KernelGen.Generator.Emit
             if (allowsInPlace)
             {
                 // An element-wise kernel reads each element before it writes it: the very same memory is safe, a shifted
-                // overlap would read what it has already written.
+                // overlap would read what it has already written. So is an operand of the output's shape; a broadcast
+                // one is read again after outputs it overlaps are written.
                 string offset = Identifiers.Unused("offset", buffers.Select(b => b.ParameterName).Append(batch));
+                foreach (KernelBuffer operand in buffers.Take(buffers.Count - 1))
+                {
+                    string what = operand.Role == "other" ? $"second operand '{Identifiers.Unescape(operand.ParameterName)}'" : operand.Role;
+                    // The first check declares the offset; it stays in scope for the next ones.
+                    string declared = ReferenceEquals(operand, buffers[0]) ? "int " : string.Empty;
+                    string overlaps = $"global::System.MemoryExtensions.Overlaps((global::System.ReadOnlySpan<{signature.ElementKeyword}>){output.ParameterName}, {operand.ParameterName}, out {declared}{offset})";
+                    if (operand.Length == output.Length)
+                    {
+                        writer.WriteLine($"if ({overlaps} && {offset} != 0)");
+                        writer.WriteLine($"    throw new {ArgumentException}(\"{kernel}: the output must be exactly the memory of the {what} (in place) or not overlap it: shifted, every element would be read after it was written.\"{hint}, {NameOf(output.ParameterName)});");
+                    }
+                    else
+                    {
+                        writer.WriteLine($"if ({overlaps})");
+                        writer.WriteLine($"    throw new {ArgumentException}(\"{kernel}: the output must not overlap the {what}, whose elements are read again for every output they are broadcast to.\"{hint}, {NameOf(output.ParameterName)});");
+                    }
+                }
 
-                string input = buffers[0].ParameterName;
-                writer.WriteLine($"if (global::System.MemoryExtensions.Overlaps((global::System.ReadOnlySpan<{signature.ElementKeyword}>){output.ParameterName}, {input}, out int {offset}) && {offset} != 0)");
-                writer.WriteLine($"    throw new {ArgumentException}(\"{kernel}: the output must be the input's memory exactly (in place) or not overlap it: shifted, every element would be read after it was written.\"{hint}, {NameOf(output.ParameterName)});");
                 writer.WriteLine();
                 return;
             }

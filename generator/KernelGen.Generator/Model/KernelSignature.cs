@@ -38,6 +38,12 @@ namespace KernelGen.Generator.Model
         EquatableArray<int> InputShape,
         EquatableArray<int> OutputShape)
     {
+        /// <summary>The second operand of an element-wise operator (<c>[Add]</c>, <c>[Mul]</c>), with its own shape; null for every other operator.</summary>
+        public string? OtherParameter { get; init; }
+
+        /// <summary>The second operand's declared shape: the input's rank, each dimension the input's or 1 (broadcast). Empty without one.</summary>
+        public EquatableArray<int> OtherShape { get; init; } = EquatableArray<int>.Empty;
+
         public string ElementKeyword => ElementType == ElementType.Float ? "float" : "double";
 
         public int SpatialRank => InputShape.Count - 1;

@@ -88,4 +88,19 @@ namespace KernelGen.Generator.Model
 
     /// <summary>An activation on its own, element by element (the activation is the base record's).</summary>
     internal sealed record ActivateSpec : OperatorSpec;
+
+    /// <summary>Which element-wise operation combines the input with its second operand or constants.</summary>
+    internal enum ElementwiseKind
+    {
+        Add,
+        Mul,
+        Affine,
+    }
+
+    /// <summary>
+    /// PyTorch's <c>x + y</c>, <c>x * y</c> (the second operand broadcast where its shape has a 1) and <c>x * s + o</c>.
+    /// </summary>
+    /// <param name="Scale">The affine map's factor; 1, and not applied, for the others.</param>
+    /// <param name="Offset">The affine map's term; 0, and not applied, for the others.</param>
+    internal sealed record ElementwiseSpec(ElementwiseKind Kind, double Scale, double Offset) : OperatorSpec;
 }

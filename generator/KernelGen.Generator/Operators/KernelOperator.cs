@@ -23,6 +23,9 @@ namespace KernelGen.Generator.Operators
             Pool.AdaptivePoolOperator.Max,
             Pool.AdaptivePoolOperator.Average,
             Activate.ActivateOperator.Instance,
+            Elementwise.ElementwiseOperator.Add,
+            Elementwise.ElementwiseOperator.Mul,
+            Elementwise.ElementwiseOperator.Affine,
         };
 
         /// <summary>The attribute's metadata name, such as <c>KernelGen.ConvTransposeAttribute</c>.</summary>
@@ -34,19 +37,24 @@ namespace KernelGen.Generator.Operators
         /// <summary>Whether the operator takes a weight and an optional bias between its input and output.</summary>
         public abstract bool HasWeight { get; }
 
-        public int MinimumBuffers => HasWeight ? 3 : 2;
+        /// <summary>Whether the operator takes a second operand with a [Shape] of its own between its input and output (<c>[Add]</c>, <c>[Mul]</c>).</summary>
+        public virtual bool HasOther => false;
 
-        public int MaximumBuffers => HasWeight ? 4 : 2;
+        public int MinimumBuffers => (HasWeight ? 3 : 2) + (HasOther ? 1 : 0);
+
+        public int MaximumBuffers => (HasWeight ? 4 : 2) + (HasOther ? 1 : 0);
 
         /// <summary>The parameter list in words, for the diagnostic about a wrong one.</summary>
         public string ParameterDescription => HasWeight
             ? "(optional int batch, ReadOnlySpan input, ReadOnlySpan weight, optional ReadOnlySpan bias, Span output)"
-            : "(optional int batch, ReadOnlySpan input, Span output)";
+            : HasOther
+                ? "(optional int batch, ReadOnlySpan input, ReadOnlySpan other, Span output)"
+                : "(optional int batch, ReadOnlySpan input, Span output)";
 
         /// <summary>
         /// The role of each span parameter, in order, for a kernel with <paramref name="buffers"/> of them (within
         /// <see cref="MinimumBuffers"/> and <see cref="MaximumBuffers"/>): input, then weight and bias when the operator
-        /// has them (the bias when the count allows it), then output. The parser and the call-site analyzer both read
+        /// has them (the bias when the count allows it), then the other operand when it has one, then output. The parser and the call-site analyzer both read
         /// parameters by this rule.
         /// </summary>
         public IReadOnlyList<string> BufferRoles(int buffers)
@@ -59,6 +67,11 @@ namespace KernelGen.Generator.Operators
                 {
                     roles.Add("bias");
                 }
+            }
+
+            if (HasOther)
+            {
+                roles.Add("other");
             }
 
             roles.Add("output");
@@ -91,6 +104,9 @@ namespace KernelGen.Generator.Operators
             AdaptivePoolSpec { Kind: PoolKind.Max } => Pool.AdaptivePoolOperator.Max,
             AdaptivePoolSpec => Pool.AdaptivePoolOperator.Average,
             ActivateSpec => Activate.ActivateOperator.Instance,
+            ElementwiseSpec { Kind: ElementwiseKind.Add } => Elementwise.ElementwiseOperator.Add,
+            ElementwiseSpec { Kind: ElementwiseKind.Mul } => Elementwise.ElementwiseOperator.Mul,
+            ElementwiseSpec => Elementwise.ElementwiseOperator.Affine,
             _ => Conv1x1.Conv1x1Operator.Instance,
         };
 

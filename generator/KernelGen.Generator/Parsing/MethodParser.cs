@@ -253,8 +253,8 @@ namespace KernelGen.Generator.Parsing
             bool hasBias = roles.Contains("bias");
 
             ElementType? elementType = null;
-            EquatableArray<int>? inputShape = null, outputShape = null;
-            LocationInfo? inputShapeLocation = null, outputShapeLocation = null;
+            EquatableArray<int>? inputShape = null, outputShape = null, otherShape = null;
+            LocationInfo? inputShapeLocation = null, outputShapeLocation = null, otherShapeLocation = null;
             int errorsBefore = diagnostics.Count;
             for (int i = 0; i < roles.Count; i++)
             {
@@ -300,14 +300,25 @@ namespace KernelGen.Generator.Parsing
                 {
                     (outputShape, outputShapeLocation) = (dims, shapeLocation);
                 }
+                else if (role == "other")
+                {
+                    (otherShape, otherShapeLocation) = (dims, shapeLocation);
+                }
                 else
                 {
                     (inputShape, inputShapeLocation) = (dims, shapeLocation);
                 }
             }
 
-            if (diagnostics.Count > errorsBefore || inputShape is null || outputShape is null || elementType is null)
+            if (diagnostics.Count > errorsBefore || inputShape is null || outputShape is null || elementType is null || (op.HasOther && otherShape is null))
             {
+                return null;
+            }
+
+            if (otherShape is { } other && other.Count != inputShape.Value.Count)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidShape, otherShapeLocation, parameters[first + 1].Name,
+                    $"has {other.Count} dimension(s), but the input's has {inputShape.Value.Count}: give every dimension, 1 where a value is shared along it (as PyTorch broadcasts [C, 1, 1] over [C, H, W])"));
                 return null;
             }
 
@@ -331,8 +342,12 @@ namespace KernelGen.Generator.Parsing
                 hasBias ? Identifiers.Escape(parameters[first + 2].Name) : null,
                 Identifiers.Escape(parameters[parameters.Length - 1].Name),
                 inputShape.Value,
-                outputShape.Value);
-            return new ParsedKernel(signature, attribute, inputShapeLocation, outputShapeLocation);
+                outputShape.Value)
+            {
+                OtherParameter = op.HasOther ? Identifiers.Escape(parameters[first + 1].Name) : null,
+                OtherShape = otherShape ?? EquatableArray<int>.Empty,
+            };
+            return new ParsedKernel(signature, attribute, inputShapeLocation, outputShapeLocation, otherShapeLocation);
         }
 
         /// <summary>The method's modifiers as written, which the implementing part repeats: <c>public static partial</c>.</summary>

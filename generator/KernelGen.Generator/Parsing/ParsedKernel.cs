@@ -8,8 +8,10 @@ namespace KernelGen.Generator.Parsing
     /// </summary>
     internal sealed class ParsedKernel
     {
-        public ParsedKernel(KernelSignature signature, AttributeArguments attribute, LocationInfo? inputShapeLocation, LocationInfo? outputShapeLocation)
+        public ParsedKernel(KernelSignature signature, AttributeArguments attribute, LocationInfo? inputShapeLocation, LocationInfo? outputShapeLocation,
+            LocationInfo? otherShapeLocation = null)
         {
+            OtherShapeLocation = otherShapeLocation;
             Signature = signature;
             Attribute = attribute;
             InputShapeLocation = inputShapeLocation;
@@ -23,5 +25,8 @@ namespace KernelGen.Generator.Parsing
         public LocationInfo? InputShapeLocation { get; }
 
         public LocationInfo? OutputShapeLocation { get; }
+
+        /// <summary>Where the second operand's [Shape] is, for an element-wise operator that has one.</summary>
+        public LocationInfo? OtherShapeLocation { get; }
     }
 }

@@ -77,6 +77,11 @@ namespace KernelGen.Generator.Parsing
                 ["output"] = signature.OutputShape.ToArray(),
                 ["bias"] = new[] { signature.OutputShape[0] },
             };
+            if (signature.OtherShape.Count > 0)
+            {
+                shapes["other"] = signature.OtherShape.ToArray();
+            }
+
             if (validated is not null && op.WeightShape(signature, validated) is { } weight && ShapeText.ElementCount(weight) <= int.MaxValue)
             {
                 shapes["weight"] = weight;
@@ -85,7 +90,7 @@ namespace KernelGen.Generator.Parsing
             return shapes;
         }
 
-        /// <summary>The input's and output's [Shape]s where they are valid, for a declaration the parser could not read.</summary>
+        /// <summary>The [Shape]s of the input, the output and any second operand where they are valid, for a declaration the parser could not read.</summary>
         private static Dictionary<string, int[]> DeclaredShapes(System.Collections.Immutable.ImmutableArray<IParameterSymbol> parameters, int first, IReadOnlyList<string> roles)
         {
             var shapes = new Dictionary<string, int[]>();
@@ -93,7 +98,7 @@ namespace KernelGen.Generator.Parsing
             {
                 // The output is the last parameter whatever the count.
                 IParameterSymbol parameter = roles[i] == "output" ? parameters[parameters.Length - 1] : parameters[first + i];
-                if (roles[i] is "input" or "output"
+                if (roles[i] is "input" or "other" or "output"
                     && parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MethodParser.ShapeAttributeName) is { } attribute
                     && MethodParser.ReadShape(attribute, parameter.Name, null, new List<DiagnosticInfo>()) is { } dims)
                 {

@@ -25,9 +25,12 @@ public sealed class Declarations
     /// <summary>
     /// Adds a kernel called <paramref name="name"/> and its wrapper <c>Run_{name}(int batch, T[] input, T[] weight, T[] bias, T[] output)</c>,
     /// and, with a weight and a bias, <c>Fold_{name}</c> for its generated batch-norm fold.
-    /// A batch other than 1 declares the batched form (a leading int parameter).
+    /// A batch other than 1 declares the batched form (a leading int parameter). With <paramref name="otherShape"/>, the
+    /// kernel takes a second operand of that shape after the input (<c>[Add]</c>, <c>[Mul]</c>), which the wrapper passes
+    /// its weight array as.
     /// </summary>
-    public void Add(string name, string attribute, bool isDouble, int[] inputShape, int[] outputShape, bool hasWeight, bool hasBias, bool batched)
+    public void Add(string name, string attribute, bool isDouble, int[] inputShape, int[] outputShape, bool hasWeight, bool hasBias, bool batched,
+        int[]? otherShape = null)
     {
         string t = isDouble ? "double" : "float";
         var parameters = new List<string>();
@@ -50,6 +53,12 @@ public sealed class Declarations
         {
             parameters.Add($"ReadOnlySpan<{t}> bias");
             arguments.Add("bias");
+        }
+
+        if (otherShape is not null)
+        {
+            parameters.Add($"[Shape({string.Join(", ", otherShape)})] ReadOnlySpan<{t}> other");
+            arguments.Add("weight");
         }
 
         parameters.Add($"[Shape({string.Join(", ", outputShape)})] Span<{t}> output");

@@ -50,7 +50,7 @@ namespace Snapshots
                     + SoftenImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps((global::System.ReadOnlySpan<float>)output, input,
                 out int offset) && offset != 0)
-                throw new global::System.ArgumentException("Layers.Soften: the output must be the input's memory exactly (in place) or not overlap it: shifted, every element would be read after it was written."
+                throw new global::System.ArgumentException("Layers.Soften: the output must be exactly the memory of the input (in place) or not overlap it: shifted, every element would be read after it was written."
                     + SoftenImplementation.SourceHint, "output");
 
             for (int sample = 0; sample < batch; sample++)
@@ -104,14 +104,14 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector512: 16 elements at a time, each read before it is written (so in place
-            /// is safe), the last few one by one.</summary>
+            /// is safe), the last few of each run one by one.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Soften_Vector512(global::System.ReadOnlySpan<float> input,
                 global::System.Span<float> output)
             {
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                for (int i = 0; i <= 784; i += 16)
+                for (int i = 0; i < 800; i += 16)
                 {
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
                         (nuint)(i))),
@@ -122,14 +122,14 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector256: 8 elements at a time, each read before it is written (so in place is
-            /// safe), the last few one by one.</summary>
+            /// safe), the last few of each run one by one.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Soften_Vector256(global::System.ReadOnlySpan<float> input,
                 global::System.Span<float> output)
             {
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                for (int i = 0; i <= 792; i += 8)
+                for (int i = 0; i < 800; i += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
                         (nuint)(i))),
@@ -140,14 +140,14 @@ namespace Snapshots
 
             #if NET9_0_OR_GREATER
             /// <summary>One sample with Vector128: 4 elements at a time, each read before it is written (so in place is
-            /// safe), the last few one by one.</summary>
+            /// safe), the last few of each run one by one.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Soften_Vector128(global::System.ReadOnlySpan<float> input,
                 global::System.Span<float> output)
             {
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                for (int i = 0; i <= 796; i += 4)
+                for (int i = 0; i < 800; i += 4)
                 {
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
                         (nuint)(i))),

@@ -43,7 +43,7 @@ namespace Snapshots
                     + LeakImplementation.SourceHint, "output");
             if (global::System.MemoryExtensions.Overlaps((global::System.ReadOnlySpan<float>)output, input,
                 out int offset) && offset != 0)
-                throw new global::System.ArgumentException("Layers.Leak: the output must be the input's memory exactly (in place) or not overlap it: shifted, every element would be read after it was written."
+                throw new global::System.ArgumentException("Layers.Leak: the output must be exactly the memory of the input (in place) or not overlap it: shifted, every element would be read after it was written."
                     + LeakImplementation.SourceHint, "output");
 
             LeakImplementation.Leak_Sample(input, output);

@@ -62,50 +62,15 @@ namespace KernelGen.Generator.Operators.Activate
         }
 
         /// <summary>A copy, which the activation's pass after it then goes over (written by the source writer); or a vector method that does both at once.</summary>
-        public override void WriteLoopedBody(IndentedWriter writer, KernelSignature signature, OperatorSpec spec)
-        {
-            VectorWidth.WriteDispatch(writer, signature.MethodName, "input, output", VectorWidths(signature, spec));
-            // A span copy, which is a move: in place it copies the elements onto themselves.
-            writer.WriteLine("input.CopyTo(output);");
-        }
+        public override void WriteLoopedBody(IndentedWriter writer, KernelSignature signature, OperatorSpec spec) =>
+            Elementwise.ElementwiseEmitter.WriteLooped(writer, signature, Identity, VectorWidths(signature, spec));
 
-        /// <summary>Every width: the activation has a vector form at each.</summary>
-        public override VectorWidth[] VectorWidths(KernelSignature signature, OperatorSpec spec) =>
-            VectorWidth.All.Where(width => ShapeText.ElementCount(signature.OutputShape) >= width.Lanes(signature.ElementType)).ToArray();
+        /// <summary>Every width whose vector the tensor holds: the activation has a vector form at each.</summary>
+        public override VectorWidth[] VectorWidths(KernelSignature signature, OperatorSpec spec) => Elementwise.ElementwiseEmitter.VectorWidths(signature);
 
-        public override void WriteMembers(IndentedWriter writer, KernelPlan plan)
-        {
-            if (plan.Form != KernelForm.Looped)
-            {
-                return;
-            }
+        public override void WriteMembers(IndentedWriter writer, KernelPlan plan) =>
+            Elementwise.ElementwiseEmitter.WriteVectorMethods(writer, plan, (width, x, other) => x, Identity);
 
-            KernelSignature signature = plan.Signature;
-            string element = signature.ElementKeyword;
-            int length = (int)ShapeText.ElementCount(signature.OutputShape);
-            foreach (VectorWidth width in VectorWidths(signature, plan.Operator))
-            {
-                int lanes = width.Lanes(signature.ElementType);
-                using (width.BeginMethod(writer, signature.MethodName, $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output",
-                    $"One sample with {width.Name}: {lanes.ToString(CultureInfo.InvariantCulture)} elements at a time, each read before it is written (so in place is safe), the last few one by one."))
-                {
-                    writer.WriteLine(Code.StartRef(element, "input"));
-                    writer.WriteLine(Code.StartRef(element, "output"));
-                    using (writer.Block($"for (int i = 0; i <= {length - lanes}; i += {lanes})"))
-                    {
-                        writer.WriteLine(width.Store(ActivationWriter.Apply(plan.Operator.Activation, width.Load("inputStart", "i")), "outputStart", "i"));
-                    }
-
-                    if (length % lanes != 0)
-                    {
-                        // In place, the overlapping last vector would read elements already activated: the rest go one by one.
-                        using (writer.Block($"for (int i = {length / lanes * lanes}; i < {length}; i++)"))
-                        {
-                            writer.WriteLine($"{Code.At("outputStart", "i")} = {ActivationWriter.Apply(plan.Operator.Activation, Code.At("inputStart", "i"))};");
-                        }
-                    }
-                }
-            }
-        }
+        private static string Identity(string x, string? other) => x;
     }
 }
