@@ -9,7 +9,10 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class CallSiteTests
 {
-    /// <summary>Up1 [4, 4, 4] -> [4, 8, 8]; Up2 reads [2, 8, 8], not Up1's output; Deconv's weight is 9 long; UpBatch is batched.</summary>
+    /// <summary>
+    /// Up1 [4, 4, 4] -> [4, 8, 8]; Up2 reads [2, 8, 8], not Up1's output; Deconv's weight is 9 long; UpBatch is batched;
+    /// Excite's second operand is one value per channel and sample.
+    /// </summary>
     private const string Kernels = """
         using System;
         using KernelGen;
@@ -20,6 +23,7 @@ public sealed class CallSiteTests
             [Upsample(scale: 2)] public static partial void Up2([Shape(2, 8, 8)] ReadOnlySpan<float> input, [Shape(2, 16, 16)] Span<float> output);
             [ConvTranspose(k: 3)] public static partial void Deconv([Shape(1, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(1, 4, 4)] Span<float> output);
             [Upsample(scale: 2)] public static partial void UpBatch(int batch, [Shape(2, 3)] ReadOnlySpan<float> input, [Shape(2, 6)] Span<float> output);
+            [Mul] public static partial void Excite(int batch, [Shape(4, 2, 2)] ReadOnlySpan<float> input, [Shape(4, 1, 1)] ReadOnlySpan<float> scale, [Shape(4, 2, 2)] Span<float> output);
         }
 
         """;
@@ -51,6 +55,8 @@ public sealed class CallSiteTests
         { "constant batch", Body("Layers.UpBatch(3, new float[18], [|new float[12]|]);") },
         { "unknown batch, not a whole number of samples", Body("Layers.UpBatch(n, new float[18], [|new float[13]|]);") },
         { "unknown batch, input and output disagree on the samples", Body("Layers.UpBatch(n, new float[18], [|new float[24]|]);") },
+        { "a second operand of the input's length, not its own", Body("Layers.Excite(1, new float[16], [|new float[Layers.ExciteLengths.Input]|], new float[16]);") },
+        { "a second operand for fewer samples", Body("Layers.Excite(3, new float[48], [|new float[8]|], new float[48]);") },
         { "named arguments in another order", Body("Layers.Up1(output: [|new float[255]|], input: new float[64]);") },
         { "top-level style local in a lambda", Body("var b = new float[5];\nAction a = () => Layers.Up1(new float[64], [|b|]);") },
     };

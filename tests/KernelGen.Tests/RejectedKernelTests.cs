@@ -50,6 +50,25 @@ public sealed class RejectedKernelTests
         }
         """;
 
+    /// <summary>A program that uses every generated member of the element-wise kernel M, which has a second operand, and calls it.</summary>
+    private static string SecondOperandProgram(string declaration) => $$"""
+        using System;
+        using KernelGen;
+
+        public static partial class Model
+        {
+            {{declaration}}
+
+            public static float[] Use()
+            {
+                float[] input = new float[MLengths.Input], other = new float[MLengths.Other], output = new float[MLengths.Output];
+                int rank = MLengths.InputShape.Length + MLengths.OtherShape.Length + MLengths.OutputShape.Length;
+                M(input, other, output);
+                return output;
+            }
+        }
+        """;
+
     private const string Buffers = "ReadOnlySpan<float> weight, ReadOnlySpan<float> bias";
 
     public static TheoryData<string, string, string> Cases() => new()
@@ -66,6 +85,9 @@ public sealed class RejectedKernelTests
         { "KG0011", "output past int", WeightedProgram($"[Conv1x1] public static partial void M([Shape(2, 8)] ReadOnlySpan<float> input, {Buffers}, [Shape(70000, 70000)] Span<float> output);") },
         { "KG0012", "per-axis list of the wrong length", WeightedProgram($"[Conv(Kernel = new[] {{ 3 }})] public static partial void M([Shape(2, 8, 8)] ReadOnlySpan<float> input, {Buffers}, [Shape(4, 6, 6)] Span<float> output);") },
         { "KG0013", "AlignCorners with nearest", UpsampleProgram("[Upsample(scale: 2, AlignCorners = true)] public static partial void M([Shape(1, 4)] ReadOnlySpan<float> input, [Shape(1, 8)] Span<float> output);") },
+        { "KG0001", "a residual addition's wrong output shape", SecondOperandProgram("[Add(Activation = Activation.Relu)] public static partial void M([Shape(8, 4, 4)] ReadOnlySpan<float> input, [Shape(8, 4, 4)] ReadOnlySpan<float> other, [Shape(8, 4, 5)] Span<float> output);") },
+        { "KG0007", "a per-channel scale that cannot broadcast", SecondOperandProgram("[Mul] public static partial void M([Shape(8, 4, 4)] ReadOnlySpan<float> input, [Shape(8, 2, 1)] ReadOnlySpan<float> other, [Shape(8, 4, 4)] Span<float> output);") },
+        { "KG0006", "a second operand without a shape", SecondOperandProgram("[Add] public static partial void M([Shape(8, 4)] ReadOnlySpan<float> input, ReadOnlySpan<float> other, [Shape(8, 4)] Span<float> output);") },
         { "KG0014", "cubic in 1-D", UpsampleProgram("[Upsample(scale: 2, Mode = UpsampleMode.Cubic)] public static partial void M([Shape(1, 4)] ReadOnlySpan<float> input, [Shape(1, 8)] Span<float> output);") },
     };
 
