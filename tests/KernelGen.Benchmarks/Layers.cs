@@ -119,4 +119,11 @@ public static partial class Layers
 
     [Activate(Activation.Silu)]
     public static partial void ActivateSilu([Shape(128, 64, 64)] ReadOnlySpan<float> input, [Shape(128, 64, 64)] Span<float> output);
+
+    // A ResNet-18 block's end at layer1 (out += identity; relu), and MobileNetV3's squeeze-and-excitation scale at 28x28.
+    [Add(Activation = Activation.Relu)]
+    public static partial void ResidualAddRelu([Shape(64, 56, 56)] ReadOnlySpan<float> input, [Shape(64, 56, 56)] ReadOnlySpan<float> identity, [Shape(64, 56, 56)] Span<float> output);
+
+    [Mul]
+    public static partial void ExciteMul([Shape(96, 28, 28)] ReadOnlySpan<float> input, [Shape(96, 1, 1)] ReadOnlySpan<float> scale, [Shape(96, 28, 28)] Span<float> output);
 }

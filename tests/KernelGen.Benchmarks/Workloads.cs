@@ -353,3 +353,33 @@ public class ActivateSilu : Workload
         }
     }
 }
+
+/// <summary>The second operand is the workload's weight buffer.</summary>
+public class ResidualAddRelu : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (64 * 56 * 56, 64 * 56 * 56, 0, 64 * 56 * 56);
+    protected override void Generated(float[] output) => Layers.ResidualAddRelu(Input, Weight, output);
+    protected override void Plain(float[] output)
+    {
+        for (int i = 0; i < output.Length; i++)
+        {
+            output[i] = Math.Max(Input[i] + Weight[i], 0f);
+        }
+    }
+}
+
+/// <summary>The per-channel scale is the workload's weight buffer.</summary>
+public class ExciteMul : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (96 * 28 * 28, 96, 0, 96 * 28 * 28);
+    protected override void Generated(float[] output) => Layers.ExciteMul(Input, Weight, output);
+    protected override void Plain(float[] output)
+    {
+        for (int i = 0; i < output.Length; i++)
+        {
+            output[i] = Input[i] * Weight[i / (28 * 28)];
+        }
+    }
+}

@@ -130,6 +130,10 @@ WORKLOADS = {
     "AvgPool3x3": (lambda x: (lambda: F.avg_pool2d(x, 3, stride=1, padding=1), 0))(torch.randn(1, 64, 32, 32)),
     "ActivateLeaky": (lambda x: (lambda: F.leaky_relu(x, 0.1), 0))(torch.randn(1, 256, 8192)),
     "ActivateSilu": (lambda x: (lambda: F.silu(x), 0))(torch.randn(1, 128, 64, 64)),
+    "ResidualAddRelu": (lambda x, y: (lambda: F.relu(x + y), 0))(torch.randn(1, 64, 56, 56), torch.randn(1, 64, 56, 56)),
+    # torchvision's BasicBlock: out += identity; out = relu(out), in place (the values grow, the time does not).
+    "ResidualAddRelu (in place)": (lambda x, y: (lambda: x.add_(y).relu_(), 0))(torch.randn(1, 64, 56, 56), torch.randn(1, 64, 56, 56)),
+    "ExciteMul": (lambda x, s: (lambda: x * s, 0))(torch.randn(1, 96, 28, 28), torch.randn(1, 96, 1, 1)),
 }
 
 

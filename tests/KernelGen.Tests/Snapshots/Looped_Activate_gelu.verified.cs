@@ -111,7 +111,23 @@ namespace Snapshots
             {
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                for (int i = 0; i < 800; i += 16)
+                int i = 0;
+                for (; i < 768; i += 64)
+                {
+                    var value0 = Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
+                        (nuint)(i)));
+                    var value1 = Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 16)));
+                    var value2 = Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 32)));
+                    var value3 = Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 48)));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value0, ref outputStart, (nuint)(i));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value1, ref outputStart, (nuint)(i + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value2, ref outputStart, (nuint)(i + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value3, ref outputStart, (nuint)(i + 48));
+                }
+                for (; i < 800; i += 16)
                 {
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
                         (nuint)(i))),
@@ -129,11 +145,21 @@ namespace Snapshots
             {
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                for (int i = 0; i < 800; i += 8)
+                int i = 0;
+                for (; i < 800; i += 32)
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                        (nuint)(i))),
-                        ref outputStart, (nuint)(i));
+                    var value0 = Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
+                        (nuint)(i)));
+                    var value1 = Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 8)));
+                    var value2 = Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 16)));
+                    var value3 = Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 24)));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value0, ref outputStart, (nuint)(i));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value1, ref outputStart, (nuint)(i + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value2, ref outputStart, (nuint)(i + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value3, ref outputStart, (nuint)(i + 24));
                 }
             }
             #endif
@@ -147,11 +173,21 @@ namespace Snapshots
             {
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                for (int i = 0; i < 800; i += 4)
+                int i = 0;
+                for (; i < 800; i += 16)
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                        (nuint)(i))),
-                        ref outputStart, (nuint)(i));
+                    var value0 = Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                        (nuint)(i)));
+                    var value1 = Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 4)));
+                    var value2 = Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 8)));
+                    var value3 = Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 12)));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value0, ref outputStart, (nuint)(i));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value1, ref outputStart, (nuint)(i + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value2, ref outputStart, (nuint)(i + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value3, ref outputStart, (nuint)(i + 12));
                 }
             }
             #endif

@@ -111,14 +111,34 @@ namespace Snapshots
             {
                 ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                for (int i = 0; i < 56; i += 8)
+                int i = 0;
+                for (; i < 32; i += 32)
+                {
+                    var value0 = Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
+                        (nuint)(i))
+                        * global::System.Runtime.Intrinsics.Vector512.Create(0.3333333333333333d));
+                    var value1 = Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 8))
+                        * global::System.Runtime.Intrinsics.Vector512.Create(0.3333333333333333d));
+                    var value2 = Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 16))
+                        * global::System.Runtime.Intrinsics.Vector512.Create(0.3333333333333333d));
+                    var value3 = Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 24))
+                        * global::System.Runtime.Intrinsics.Vector512.Create(0.3333333333333333d));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value0, ref outputStart, (nuint)(i));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value1, ref outputStart, (nuint)(i + 8));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value2, ref outputStart, (nuint)(i + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value3, ref outputStart, (nuint)(i + 24));
+                }
+                for (; i < 56; i += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
                         (nuint)(i))
                         * global::System.Runtime.Intrinsics.Vector512.Create(0.3333333333333333d)),
                         ref outputStart, (nuint)(i));
                 }
-                for (int i = 56; i < 60; i++)
+                for (; i < 60; i++)
                 {
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
                         i) = Activate(global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, i)
@@ -136,7 +156,27 @@ namespace Snapshots
             {
                 ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                for (int i = 0; i < 60; i += 4)
+                int i = 0;
+                for (; i < 48; i += 16)
+                {
+                    var value0 = Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
+                        (nuint)(i))
+                        * global::System.Runtime.Intrinsics.Vector256.Create(0.3333333333333333d));
+                    var value1 = Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 4))
+                        * global::System.Runtime.Intrinsics.Vector256.Create(0.3333333333333333d));
+                    var value2 = Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 8))
+                        * global::System.Runtime.Intrinsics.Vector256.Create(0.3333333333333333d));
+                    var value3 = Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 12))
+                        * global::System.Runtime.Intrinsics.Vector256.Create(0.3333333333333333d));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value0, ref outputStart, (nuint)(i));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value1, ref outputStart, (nuint)(i + 4));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value2, ref outputStart, (nuint)(i + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value3, ref outputStart, (nuint)(i + 12));
+                }
+                for (; i < 60; i += 4)
                 {
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
                         (nuint)(i))
@@ -155,7 +195,27 @@ namespace Snapshots
             {
                 ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                for (int i = 0; i < 60; i += 2)
+                int i = 0;
+                for (; i < 56; i += 8)
+                {
+                    var value0 = Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                        (nuint)(i))
+                        * global::System.Runtime.Intrinsics.Vector128.Create(0.3333333333333333d));
+                    var value1 = Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 2))
+                        * global::System.Runtime.Intrinsics.Vector128.Create(0.3333333333333333d));
+                    var value2 = Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 4))
+                        * global::System.Runtime.Intrinsics.Vector128.Create(0.3333333333333333d));
+                    var value3 = Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                        (nuint)(i + 6))
+                        * global::System.Runtime.Intrinsics.Vector128.Create(0.3333333333333333d));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value0, ref outputStart, (nuint)(i));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value1, ref outputStart, (nuint)(i + 2));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value2, ref outputStart, (nuint)(i + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value3, ref outputStart, (nuint)(i + 6));
+                }
+                for (; i < 60; i += 2)
                 {
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
                         (nuint)(i))
@@ -192,9 +252,13 @@ namespace Snapshots
                     + a)
                     + global::System.Runtime.Intrinsics.Vector512<double>.One),
                     x);
-                return global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThan(a,
+                // tanh(-0) is -0, which x + x^3 P(x^2) rounds to +0.
+                return global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.Equals(x,
+                    global::System.Runtime.Intrinsics.Vector512<double>.Zero),
+                    x,
+                    global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThan(a,
                     global::System.Runtime.Intrinsics.Vector512.Create(0.625d)),
-                    small, large);
+                    small, large));
             }
             /// <summary>Tanh over the finished output with Vector512: one loop, into which the activation
             /// inlines.</summary>
@@ -235,9 +299,13 @@ namespace Snapshots
                     + a)
                     + global::System.Runtime.Intrinsics.Vector256<double>.One),
                     x);
-                return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.LessThan(a,
+                // tanh(-0) is -0, which x + x^3 P(x^2) rounds to +0.
+                return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.Equals(x,
+                    global::System.Runtime.Intrinsics.Vector256<double>.Zero),
+                    x,
+                    global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.LessThan(a,
                     global::System.Runtime.Intrinsics.Vector256.Create(0.625d)),
-                    small, large);
+                    small, large));
             }
             /// <summary>Tanh over the finished output with Vector256: one loop, into which the activation
             /// inlines.</summary>
@@ -278,9 +346,13 @@ namespace Snapshots
                     + a)
                     + global::System.Runtime.Intrinsics.Vector128<double>.One),
                     x);
-                return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.LessThan(a,
+                // tanh(-0) is -0, which x + x^3 P(x^2) rounds to +0.
+                return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.Equals(x,
+                    global::System.Runtime.Intrinsics.Vector128<double>.Zero),
+                    x,
+                    global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.LessThan(a,
                     global::System.Runtime.Intrinsics.Vector128.Create(0.625d)),
-                    small, large);
+                    small, large));
             }
             /// <summary>Tanh over the finished output with Vector128: one loop, into which the activation
             /// inlines.</summary>

@@ -131,13 +131,14 @@ namespace Snapshots
                     int otherAt0 = r0;
                     var shared = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref otherStart,
                         otherAt0));
-                    for (int i = 0; i < 48; i += 16)
+                    int i = 0;
+                    for (; i < 48; i += 16)
                     {
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
                             (nuint)(inputAt0 + i))
                             * shared, ref outputStart, (nuint)(inputAt0 + i));
                     }
-                    for (int i = 48; i < 49; i++)
+                    for (; i < 49; i++)
                     {
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, inputAt0
                             + i) = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, inputAt0 + i)
@@ -163,13 +164,37 @@ namespace Snapshots
                     int otherAt0 = r0;
                     var shared = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref otherStart,
                         otherAt0));
-                    for (int i = 0; i < 48; i += 8)
+                    int i = 0;
+                    for (; i < 32; i += 32)
+                    {
+                        var value0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
+                            (nuint)(inputAt0 + i))
+                            * shared;
+                        var value1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
+                            (nuint)(inputAt0 + i + 8))
+                            * shared;
+                        var value2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
+                            (nuint)(inputAt0 + i + 16))
+                            * shared;
+                        var value3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
+                            (nuint)(inputAt0 + i + 24))
+                            * shared;
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value0, ref outputStart,
+                            (nuint)(inputAt0 + i));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value1, ref outputStart,
+                            (nuint)(inputAt0 + i + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value2, ref outputStart,
+                            (nuint)(inputAt0 + i + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value3, ref outputStart,
+                            (nuint)(inputAt0 + i + 24));
+                    }
+                    for (; i < 48; i += 8)
                     {
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
                             (nuint)(inputAt0 + i))
                             * shared, ref outputStart, (nuint)(inputAt0 + i));
                     }
-                    for (int i = 48; i < 49; i++)
+                    for (; i < 49; i++)
                     {
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, inputAt0
                             + i) = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, inputAt0 + i)
@@ -195,13 +220,31 @@ namespace Snapshots
                     int otherAt0 = r0;
                     var shared = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref otherStart,
                         otherAt0));
-                    for (int i = 0; i < 48; i += 4)
+                    int i = 0;
+                    for (; i < 48; i += 16)
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                        var value0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
                             (nuint)(inputAt0 + i))
-                            * shared, ref outputStart, (nuint)(inputAt0 + i));
+                            * shared;
+                        var value1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                            (nuint)(inputAt0 + i + 4))
+                            * shared;
+                        var value2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                            (nuint)(inputAt0 + i + 8))
+                            * shared;
+                        var value3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                            (nuint)(inputAt0 + i + 12))
+                            * shared;
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value0, ref outputStart,
+                            (nuint)(inputAt0 + i));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value1, ref outputStart,
+                            (nuint)(inputAt0 + i + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value2, ref outputStart,
+                            (nuint)(inputAt0 + i + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value3, ref outputStart,
+                            (nuint)(inputAt0 + i + 12));
                     }
-                    for (int i = 48; i < 49; i++)
+                    for (; i < 49; i++)
                     {
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, inputAt0
                             + i) = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, inputAt0 + i)

@@ -176,10 +176,10 @@ namespace Snapshots
                 output[15] = Activate(b0 + x3 * w3);
             }
 
-            /// <summary>max(x, 0), as PyTorch computes it.</summary>
+            /// <summary>x < 0 ? 0 : x, as PyTorch computes it.</summary>
             private static float Activate(float x)
             {
-                return global::System.Math.Max(x, 0f);
+                return x < 0f ? 0f : x;
             }
         }
         #nullable enable
