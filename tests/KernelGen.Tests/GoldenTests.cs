@@ -9,7 +9,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json"];
 
     public GoldenKernels()
     {
@@ -74,6 +74,11 @@ public sealed class GoldenKernels
                     }
 
                     declarations.Add(MethodName(c), WithActivation(c, $"[Affine({string.Join(", ", constants)})]"), c.IsDouble, inShape, outShape,
+                        hasWeight: false, hasBias: false, batched);
+                    break;
+                case "PixelShuffle" or "PixelUnshuffle":
+                    string order = c.Params.GetProperty("blocks_first").GetBoolean() ? ", Order = PixelShuffleOrder.BlocksFirst" : string.Empty;
+                    declarations.Add(MethodName(c), $"[{c.Op}({c.Params.GetProperty("factor").GetInt32()}{order})]", c.IsDouble, inShape, outShape,
                         hasWeight: false, hasBias: false, batched);
                     break;
                 default:

@@ -33,6 +33,8 @@ public sealed class SnapshotTests
         { "Unrolled_Activate_leaky_relu", "[Activate(Activation.LeakyRelu, NegativeSlope = 0.2)] public static partial void Leak([Shape(2, 3)] ReadOnlySpan<float> input, [Shape(2, 3)] Span<float> output);" },
         { "Looped_Add_residual_relu", "[Add(Activation = Activation.Relu)] public static partial void Residual(int batch, [Shape(16, 8, 8)] ReadOnlySpan<float> input, [Shape(16, 8, 8)] ReadOnlySpan<float> skip, [Shape(16, 8, 8)] Span<float> output);" },
         { "Looped_Mul_per_channel", "[Mul] public static partial void Excite([Shape(32, 7, 7)] ReadOnlySpan<float> input, [Shape(32, 1, 1)] ReadOnlySpan<float> scale, [Shape(32, 7, 7)] Span<float> output);" },
+        { "Looped_PixelShuffle_espcn", "[PixelShuffle(3)] public static partial void Tail(int batch, [Shape(9, 4, 5)] ReadOnlySpan<float> input, [Shape(1, 12, 15)] Span<float> output);" },
+        { "Looped_PixelUnshuffle_blocks_first_double", "[PixelUnshuffle(2, Order = PixelShuffleOrder.BlocksFirst)] public static partial void Fold([Shape(3, 4, 6)] ReadOnlySpan<double> input, [Shape(12, 2, 3)] Span<double> output);" },
         { "Looped_Affine_tanh_double", "[Affine(Scale = 1.0 / 3, Activation = Activation.Tanh)] public static partial void Squash([Shape(4, 3, 5)] ReadOnlySpan<double> input, [Shape(4, 3, 5)] Span<double> output);" },
         { "Unrolled_Upsample_bicubic_fractional", "[Upsample(scale: 1.5, Mode = UpsampleMode.Cubic)] public static partial void Sharpen([Shape(1, 2, 2)] ReadOnlySpan<float> input, [Shape(1, 3, 3)] Span<float> output);" },
     };

@@ -103,4 +103,11 @@ namespace KernelGen.Generator.Model
     /// <param name="Scale">The affine map's factor; 1, and not applied, for the others.</param>
     /// <param name="Offset">The affine map's term; 0, and not applied, for the others.</param>
     internal sealed record ElementwiseSpec(ElementwiseKind Kind, double Scale, double Offset) : OperatorSpec;
+
+    /// <summary>
+    /// PyTorch's <c>pixel_shuffle</c> (<paramref name="Unshuffle"/> false: depth to space) and <c>pixel_unshuffle</c>
+    /// (space to depth) with factor <paramref name="Factor"/> on both axes.
+    /// </summary>
+    /// <param name="BlocksFirst">ONNX's DCR order: the deep side's channel is (i*r + j)*C + c, not PyTorch's c*r*r + i*r + j.</param>
+    internal sealed record PixelShuffleSpec(bool Unshuffle, int Factor, bool BlocksFirst) : OperatorSpec;
 }

@@ -26,6 +26,8 @@ namespace KernelGen.Generator.Operators
             Elementwise.ElementwiseOperator.Add,
             Elementwise.ElementwiseOperator.Mul,
             Elementwise.ElementwiseOperator.Affine,
+            PixelShuffle.PixelShuffleOperator.Shuffle,
+            PixelShuffle.PixelShuffleOperator.Unshuffle,
         };
 
         /// <summary>The attribute's metadata name, such as <c>KernelGen.ConvTransposeAttribute</c>.</summary>
@@ -107,6 +109,8 @@ namespace KernelGen.Generator.Operators
             ElementwiseSpec { Kind: ElementwiseKind.Add } => Elementwise.ElementwiseOperator.Add,
             ElementwiseSpec { Kind: ElementwiseKind.Mul } => Elementwise.ElementwiseOperator.Mul,
             ElementwiseSpec => Elementwise.ElementwiseOperator.Affine,
+            PixelShuffleSpec { Unshuffle: false } => PixelShuffle.PixelShuffleOperator.Shuffle,
+            PixelShuffleSpec => PixelShuffle.PixelShuffleOperator.Unshuffle,
             _ => Conv1x1.Conv1x1Operator.Instance,
         };
 

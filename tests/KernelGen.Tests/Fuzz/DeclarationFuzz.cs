@@ -20,7 +20,7 @@ public static class DeclarationFuzz
 
     public sealed record Outcome(int Valid, int Invalid, int Huge, List<string> Failures);
 
-    private static readonly string[] Operators = ["Conv", "ConvTranspose", "Conv1x1", "Upsample", "MaxPool", "AvgPool", "AdaptiveAvgPool", "AdaptiveMaxPool", "Activate", "Add", "Mul", "Affine"];
+    private static readonly string[] Operators = ["Conv", "ConvTranspose", "Conv1x1", "Upsample", "MaxPool", "AvgPool", "AdaptiveAvgPool", "AdaptiveMaxPool", "Activate", "Add", "Mul", "Affine", "PixelShuffle", "PixelUnshuffle"];
 
     private static readonly string[] Activations = ["None", "Relu", "LeakyRelu", "Relu6", "Tanh", "Sigmoid", "Silu", "Gelu", "GeluTanh"];
 
@@ -99,7 +99,7 @@ public static class DeclarationFuzz
         long[] output;
         long weight;
         int taps = 0;
-        bool tooMuchPadding = false, wrongOther = false;
+        bool tooMuchPadding = false, wrongOther = false, pixelShuffleMistake = false;
         long[]? otherShape = null;
         var expected = new List<string>();
         switch (op)
@@ -167,6 +167,30 @@ public static class DeclarationFuzz
                 attribute = $"[{op}]";
                 weight = 0;
                 break;
+            case "PixelShuffle" or "PixelUnshuffle":
+            {
+                // 2-D only; the channels a multiple of r*r (shuffle), the height and width multiples of r (unshuffle).
+                int r = rng.Next(1, 4);
+                bool shuffle = op == "PixelShuffle";
+                attribute = $"[{op}({r}{(rng.Next(2) == 0 ? ", Order = PixelShuffleOrder.BlocksFirst" : string.Empty)})]";
+                weight = 0;
+                if (shuffle && rng.Next(8) > 0)
+                {
+                    cin = r * r * rng.Next(1, 3);
+                }
+
+                cout = shuffle ? cin / (r * r) : cin * r * r;
+                output = rank != 2 ? size : shuffle ? size.Select(n => n * r).ToArray() : size.Select(n => n / r).ToArray();
+                pixelShuffleMistake = rank != 2 || (shuffle ? cin % (r * r) != 0 : size.Any(n => n % r != 0));
+                if (pixelShuffleMistake)
+                {
+                    cout = Math.Max(cout, 1);
+                    output = output.Select(o => Math.Max(o, 1)).ToArray();
+                }
+
+                break;
+            }
+
             case "Affine":
                 output = size;
                 attribute = $"[Affine(Scale = {new[] { "0.5", "3", "1.0 / 3", "-1" }[rng.Next(4)]}, Offset = {new[] { "0", "0.25", "-1" }[rng.Next(3)]})]";
@@ -214,6 +238,11 @@ public static class DeclarationFuzz
         {
             // A pool's padding past half its window: an invalid argument, before any shape is computed from it.
             expected.Add("KG0003");
+        }
+        else if (pixelShuffleMistake)
+        {
+            // Not 2-D, or sizes the factor does not divide: the input's [Shape] cannot be rearranged.
+            expected.Add("KG0007");
         }
         else if (wrongOther)
         {

@@ -1,0 +1,146 @@
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Diagnostics;
+using KernelGen.Generator.Emit;
+using KernelGen.Generator.Model;
+using KernelGen.Generator.Parsing;
+
+namespace KernelGen.Generator.Operators.PixelShuffle
+{
+    /// <summary>
+    /// <c>[PixelShuffle(r)]</c> and <c>[PixelUnshuffle(r)]</c>: PyTorch's <c>pixel_shuffle</c> and <c>pixel_unshuffle</c>
+    /// (ONNX's <c>DepthToSpace</c> and <c>SpaceToDepth</c>), 2-D as in PyTorch. A permutation: every element copied once.
+    /// </summary>
+    internal sealed class PixelShuffleOperator : KernelOperator
+    {
+        public static readonly PixelShuffleOperator Shuffle = new(unshuffle: false);
+
+        public static readonly PixelShuffleOperator Unshuffle = new(unshuffle: true);
+
+        private readonly bool _unshuffle;
+
+        private PixelShuffleOperator(bool unshuffle) => _unshuffle = unshuffle;
+
+        private string Attribute => _unshuffle ? "PixelUnshuffle" : "PixelShuffle";
+
+        public override string AttributeName => $"KernelGen.{Attribute}Attribute";
+
+        public override bool HasWeight => false;
+
+        /// <summary>A copy with no arithmetic: the loops are the whole body.</summary>
+        public override bool HasUnrolledForm => false;
+
+        public override string Name(int spatialRank, OperatorSpec spec) => Attribute;
+
+        public override OperatorSpec? Validate(ParsedKernel kernel, List<DiagnosticInfo> diagnostics)
+        {
+            KernelSignature signature = kernel.Signature;
+            AttributeArguments args = kernel.Attribute;
+            if (signature.SpatialRank != 2)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidShape, kernel.InputShapeLocation, Identifiers.Unescape(signature.InputParameter),
+                    $"has {Literals.Int(signature.SpatialRank)} spatial dimension(s); [{Attribute}] works on 2 (H, W), as PyTorch's {Torch}"));
+                return null;
+            }
+
+            int r = args.GetInt("factor", 0);
+            if (r < 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameter, args.LocationOf("factor") ?? args.AttributeLocation, "The factor", "at least 1", Literals.Int(r)));
+                return null;
+            }
+
+            int order = args.GetEnum("Order", 0);
+            if (order is < 0 or > 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameter, args.LocationOf("Order"), "Order", "PixelShuffleOrder.ChannelsFirst or PixelShuffleOrder.BlocksFirst", Literals.Int(order)));
+                return null;
+            }
+
+            var spec = new PixelShuffleSpec(_unshuffle, r, order == 1);
+            int c = signature.InputShape[0], h = signature.InputShape[1], w = signature.InputShape[2];
+            long blocks = (long)r * r;
+            // What must divide: the channels by r*r (shuffle), the height and width by r (unshuffle).
+            string? indivisible = !_unshuffle
+                ? (c % blocks != 0 ? $"the input's channels, {Literals.Int(c)}, must be a multiple of r*r = {Literals.Int(blocks)} (PyTorch's rule)" : null)
+                : h % r != 0 || w % r != 0 ? $"the input's height and width, {Literals.Int(h)} and {Literals.Int(w)}, must be multiples of r = {Literals.Int(r)} (PyTorch's rule)" : null;
+            if (indivisible is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidShape, kernel.InputShapeLocation, Identifiers.Unescape(signature.InputParameter), indivisible));
+                return null;
+            }
+
+            long[] computed = _unshuffle ? new[] { c * blocks, h / r, w / r } : new[] { c / blocks, (long)h * r, (long)w * r };
+            if (computed.SequenceEqual(signature.OutputShape.Select(d => (long)d)))
+            {
+                return spec;
+            }
+
+            string arithmetic = _unshuffle
+                ? $"C: {Literals.Int(c)}*{Literals.Int(r)}*{Literals.Int(r)} = {Literals.Int(computed[0])}; H: {Literals.Int(h)}/{Literals.Int(r)} = {Literals.Int(computed[1])}; W: {Literals.Int(w)}/{Literals.Int(r)} = {Literals.Int(computed[2])}"
+                : $"C: {Literals.Int(c)}/({Literals.Int(r)}*{Literals.Int(r)}) = {Literals.Int(computed[0])}; H: {Literals.Int(h)}*{Literals.Int(r)} = {Literals.Int(computed[1])}; W: {Literals.Int(w)}*{Literals.Int(r)} = {Literals.Int(computed[2])}";
+            diagnostics.Add(OutputShapes.Mismatch(kernel, computed, arithmetic));
+            return null;
+        }
+
+        private string Torch => _unshuffle ? "pixel_unshuffle" : "pixel_shuffle";
+
+        /// <summary>Elements copied per sample.</summary>
+        public override long MultiplyAdds(KernelSignature signature, OperatorSpec spec) => ShapeText.ElementCount(signature.OutputShape);
+
+        public override IEnumerable<string> Describe(KernelSignature signature, OperatorSpec spec)
+        {
+            var shuffle = (PixelShuffleSpec)spec;
+            string r = Literals.Int(shuffle.Factor);
+            string deep = shuffle.BlocksFirst ? "(i*r + j)*C + c" : "c*r*r + i*r + j";
+            yield return string.Empty;
+            yield return $"As PyTorch's F.{Torch}(x, {r}){(shuffle.BlocksFirst ? $", in ONNX's DCR order ({(shuffle.Unshuffle ? "SpaceToDepth" : "DepthToSpace")})" : string.Empty)}:";
+            yield return $"element (h*r + i, w*r + j) of channel c on the wide side is element (h, w) of channel {deep} on the deep side, r = {r}.";
+        }
+
+        public override IEnumerable<UnrolledOutput> Unroll(KernelSignature signature, OperatorSpec spec) =>
+            throw new System.InvalidOperationException("A pixel shuffle has no unrolled form.");
+
+        public override VectorWidth[] VectorWidths(KernelSignature signature, OperatorSpec spec) => new VectorWidth[0];
+
+        public override string NoVectorForm => "a permutation: the loops copy each wide-side row from its r deep-side rows, which the JIT keeps in registers";
+
+        /// <summary>
+        /// Per channel of the wide side, per row h of the deep side and block row i: the wide-side row h*r + i, written (or
+        /// read) in order, each block column j from its own deep-side plane.
+        /// </summary>
+        public override void WriteLoopedBody(IndentedWriter writer, KernelSignature signature, OperatorSpec spec)
+        {
+            var shuffle = (PixelShuffleSpec)spec;
+            int r = shuffle.Factor;
+            int[] wide = (shuffle.Unshuffle ? signature.InputShape : signature.OutputShape).ToArray();
+            int[] deep = (shuffle.Unshuffle ? signature.OutputShape : signature.InputShape).ToArray();
+            int channels = wide[0], h = deep[1], w = deep[2], plane = h * w, wideRow = wide[2];
+            string element = signature.ElementKeyword;
+            writer.WriteLine(Code.StartRef(element, "input"));
+            writer.WriteLine(Code.StartRef(element, "output"));
+            using (writer.Block($"for (int c = 0; c < {Literals.Int(channels)}; c++)"))
+            using (writer.Block($"for (int h = 0; h < {Literals.Int(h)}; h++)"))
+            using (writer.Block($"for (int i = 0; i < {Literals.Int(r)}; i++)"))
+            {
+                writer.WriteLine($"int wideAt = (c * {Literals.Int(wide[1])} + h * {Literals.Int(r)} + i) * {Literals.Int(wideRow)};");
+                // The deep-side channel of block position (i, j) of channel c, at j = 0; j adds 1 (PyTorch) or C (DCR).
+                string channel = shuffle.BlocksFirst ? $"i * {Literals.Int(r * channels)} + c" : $"c * {Literals.Int(r * r)} + i * {Literals.Int(r)}";
+                writer.WriteLine($"int deepAt = ({channel}) * {Literals.Int(plane)} + h * {Literals.Int(w)};");
+                int step = (shuffle.BlocksFirst ? channels : 1) * plane;
+                using (writer.Block($"for (int x = 0; x < {Literals.Int(w)}; x++)"))
+                {
+                    for (int j = 0; j < r; j++)
+                    {
+                        string wideIndex = Join($"wideAt + x * {Literals.Int(r)}", j);
+                        string deepIndex = Join("deepAt + x", j * step);
+                        string target = shuffle.Unshuffle ? deepIndex : wideIndex, source = shuffle.Unshuffle ? wideIndex : deepIndex;
+                        writer.WriteLine($"{Code.At("outputStart", target)} = {Code.At("inputStart", source)};");
+                    }
+                }
+            }
+        }
+
+        private static string Join(string offset, int constant) => constant == 0 ? offset : $"{offset} + {Literals.Int(constant)}";
+    }
+}
