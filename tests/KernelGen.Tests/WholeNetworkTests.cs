@@ -4,10 +4,11 @@ using KernelGen.Tests.Infrastructure;
 namespace KernelGen.Tests;
 
 /// <summary>
-/// A whole network through generated kernels, written as a user would write it: a small ResNet in torchvision's layout
+/// Whole networks through generated kernels, written as a user would write them: a small ResNet in torchvision's layout
 /// (Golden/make_resnet.py: stem, max pool, a basic block, a downsampling block, global average pooling, a fully connected
-/// layer; batch norms folded with the generated {M}FoldBatchNorm), against PyTorch's output for the same input and
-/// weights, batch 2, in default and checked access.
+/// layer) and a small MobileNetV2 (Golden/make_mobilenet.py: depthwise convolutions, ReLU6, inverted residuals), batch
+/// norms folded with the generated {M}FoldBatchNorm, against PyTorch's output for the same input and weights, batch 2,
+/// in default and checked access.
 /// </summary>
 public sealed class WholeNetworkTests
 {
@@ -95,18 +96,121 @@ public sealed class WholeNetworkTests
         }
         """;
 
+    /// <summary>MobileNetV2's layers: depthwise convolutions (groups = channels), ReLU6, linear projections, residuals without activation.</summary>
+    private const string MobileNet = """
+        using System;
+        using KernelGen;
+
+        public sealed partial class TinyMobileNetV2
+        {
+            [Conv(k: 3, stride: 2, pad: 1, Activation = Activation.Relu6)]
+            private static partial void Stem(int batch, [Shape(3, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 16, 16)] Span<float> output);
+
+            [Conv(k: 3, pad: 1, Groups = 8, Activation = Activation.Relu6)]
+            private static partial void B1Depthwise(int batch, [Shape(8, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 16, 16)] Span<float> output);
+
+            [Conv1x1]
+            private static partial void B1Project(int batch, [Shape(8, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 16, 16)] Span<float> output);
+
+            [Add]
+            private static partial void B1Residual(int batch, [Shape(8, 16, 16)] ReadOnlySpan<float> input, [Shape(8, 16, 16)] ReadOnlySpan<float> block, [Shape(8, 16, 16)] Span<float> output);
+
+            [Conv1x1(Activation = Activation.Relu6)]
+            private static partial void B2Expand(int batch, [Shape(8, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 16, 16)] Span<float> output);
+
+            [Conv(k: 3, stride: 2, pad: 1, Groups = 32, Activation = Activation.Relu6)]
+            private static partial void B2Depthwise(int batch, [Shape(32, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 8, 8)] Span<float> output);
+
+            [Conv1x1]
+            private static partial void B2Project(int batch, [Shape(32, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 8, 8)] Span<float> output);
+
+            [Conv1x1(Activation = Activation.Relu6)]
+            private static partial void B3Expand(int batch, [Shape(16, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(64, 8, 8)] Span<float> output);
+
+            [Conv(k: 3, pad: 1, Groups = 64, Activation = Activation.Relu6)]
+            private static partial void B3Depthwise(int batch, [Shape(64, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(64, 8, 8)] Span<float> output);
+
+            [Conv1x1]
+            private static partial void B3Project(int batch, [Shape(64, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 8, 8)] Span<float> output);
+
+            [Add]
+            private static partial void B3Residual(int batch, [Shape(16, 8, 8)] ReadOnlySpan<float> input, [Shape(16, 8, 8)] ReadOnlySpan<float> block, [Shape(16, 8, 8)] Span<float> output);
+
+            [Conv1x1(Activation = Activation.Relu6)]
+            private static partial void Head(int batch, [Shape(16, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 8, 8)] Span<float> output);
+
+            [AdaptiveAvgPool(1)]
+            private static partial void Gap(int batch, [Shape(32, 8, 8)] ReadOnlySpan<float> input, [Shape(32, 1, 1)] Span<float> output);
+
+            [Conv1x1]
+            private static partial void Classifier(int batch, [Shape(32, 1)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(10, 1)] Span<float> output);
+
+            private delegate void Fold(Span<float> weight, Span<float> bias, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> mean, ReadOnlySpan<float> variance, double eps);
+
+            private readonly Func<string, float[]> _parameter;
+            private readonly (float[] W, float[] B) _stem, _b1d, _b1p, _b2e, _b2d, _b2p, _b3e, _b3d, _b3p, _head;
+
+            public TinyMobileNetV2(Func<string, float[]> parameter)
+            {
+                _parameter = parameter;
+                _stem = Folded("features.0", 8, StemFoldBatchNorm);
+                _b1d = Folded("features.1.conv.0", 8, B1DepthwiseFoldBatchNorm);
+                _b1p = Folded("features.1.conv.1", 8, B1ProjectFoldBatchNorm);
+                _b2e = Folded("features.2.conv.0", 32, B2ExpandFoldBatchNorm);
+                _b2d = Folded("features.2.conv.1", 32, B2DepthwiseFoldBatchNorm);
+                _b2p = Folded("features.2.conv.2", 16, B2ProjectFoldBatchNorm);
+                _b3e = Folded("features.3.conv.0", 64, B3ExpandFoldBatchNorm);
+                _b3d = Folded("features.3.conv.1", 64, B3DepthwiseFoldBatchNorm);
+                _b3p = Folded("features.3.conv.2", 16, B3ProjectFoldBatchNorm);
+                _head = Folded("features.4", 32, HeadFoldBatchNorm);
+            }
+
+            /// <summary>torchvision's Conv2d + BatchNorm2d pair at <paramref name="prefix"/> (".0" and ".1"), the norm folded into a zero bias.</summary>
+            private (float[] W, float[] B) Folded(string prefix, int channels, Fold fold)
+            {
+                float[] w = _parameter(prefix + ".0.weight"), b = new float[channels];
+                fold(w, b, _parameter(prefix + ".1.weight"), _parameter(prefix + ".1.bias"), _parameter(prefix + ".1.running_mean"), _parameter(prefix + ".1.running_var"), 1e-5);
+                return (w, b);
+            }
+
+            public void Run(int batch, float[] input, float[] output)
+            {
+                float[] x0 = new float[batch * StemLengths.Output], t0 = new float[batch * B1DepthwiseLengths.Output], p0 = new float[batch * B1ProjectLengths.Output];
+                float[] e1 = new float[batch * B2ExpandLengths.Output], d1 = new float[batch * B2DepthwiseLengths.Output], x2 = new float[batch * B2ProjectLengths.Output];
+                float[] e2 = new float[batch * B3ExpandLengths.Output], d2 = new float[batch * B3DepthwiseLengths.Output], p2 = new float[batch * B3ProjectLengths.Output];
+                float[] h = new float[batch * HeadLengths.Output], g = new float[batch * GapLengths.Output];
+                Stem(batch, input, _stem.W, _stem.B, x0);
+                B1Depthwise(batch, x0, _b1d.W, _b1d.B, t0);
+                B1Project(batch, t0, _b1p.W, _b1p.B, p0);
+                B1Residual(batch, x0, p0, x0);            // x + conv(x), into x
+                B2Expand(batch, x0, _b2e.W, _b2e.B, e1);
+                B2Depthwise(batch, e1, _b2d.W, _b2d.B, d1);
+                B2Project(batch, d1, _b2p.W, _b2p.B, x2);
+                B3Expand(batch, x2, _b3e.W, _b3e.B, e2);
+                B3Depthwise(batch, e2, _b3d.W, _b3d.B, d2);
+                B3Project(batch, d2, _b3p.W, _b3p.B, p2);
+                B3Residual(batch, x2, p2, p2);            // x + conv(x), into the block's output
+                Head(batch, p2, _head.W, _head.B, h);
+                Gap(batch, h, g);
+                Classifier(batch, g, _parameter("classifier.1.weight"), _parameter("classifier.1.bias"), output);
+            }
+        }
+        """;
+
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void A_small_ResNet_matches_PyTorch(bool checkedAccess)
+    [InlineData("resnet.json", "TinyResNet", false)]
+    [InlineData("resnet.json", "TinyResNet", true)]
+    [InlineData("mobilenet.json", "TinyMobileNetV2", false)]
+    [InlineData("mobilenet.json", "TinyMobileNetV2", true)]
+    public void A_small_network_matches_PyTorch(string file, string network, bool checkedAccess)
     {
-        using JsonDocument golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "resnet.json")));
+        using JsonDocument golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", file)));
         float[] Values(JsonElement element) => element.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
         JsonElement parameters = golden.RootElement.GetProperty("parameters");
         Func<string, float[]> parameter = name => Values(parameters.GetProperty(name));
         float[] input = Values(golden.RootElement.GetProperty("input")), expected = Values(golden.RootElement.GetProperty("output"));
 
-        Type type = GeneratorHarness.CompileAndLoad(out _, checkedAccess, Model).GetType("TinyResNet")!;
+        Type type = GeneratorHarness.CompileAndLoad(out _, checkedAccess, network == "TinyResNet" ? Model : MobileNet).GetType(network)!;
         object model = Activator.CreateInstance(type, parameter)!;
         var output = new float[expected.Length];
         type.GetMethod("Run")!.Invoke(model, [2, input, output]);
@@ -115,7 +219,7 @@ public sealed class WholeNetworkTests
         double scale = expected.Max(v => Math.Abs(v));
         for (int i = 0; i < expected.Length; i++)
         {
-            Assert.True(Math.Abs(output[i] - expected[i]) <= 2e-5 * scale, $"logit {i}: {output[i]:R}, PyTorch {expected[i]:R}");
+            Assert.True(Math.Abs(output[i] - expected[i]) <= 2e-5 * scale, $"{network}, logit {i}: {output[i]:R}, PyTorch {expected[i]:R}");
         }
     }
 }
