@@ -305,7 +305,8 @@ namespace KernelGen.Generator.Emit
             }
 
             writer.WriteLine($"var a = {v}.Abs(x);");
-            writer.WriteLine($"var large = {v}.CopySign({vt}.One - {c(2)} / ({exp("a + a")} + {vt}.One), x);");
+            writer.WriteLine($"var twice = {exp("a + a")};");
+            writer.WriteLine($"var large = {v}.CopySign({vt}.One - {c(2)} / (twice + {vt}.One), x);");
             writer.WriteLine("// tanh(-0) is -0, which x + x^3 P(x^2) rounds to +0.");
             writer.WriteLine($"return {v}.ConditionalSelect({v}.Equals(x, {vt}.Zero), x, {v}.ConditionalSelect({v}.LessThan(a, {c(0.625)}), small, large));");
         }

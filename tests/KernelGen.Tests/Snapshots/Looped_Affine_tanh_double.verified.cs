@@ -247,9 +247,9 @@ namespace Snapshots
                     z, global::System.Runtime.Intrinsics.Vector512.Create(4844.063053251255d));
                 var small = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(z * (p / q), x, x);
                 var a = global::System.Runtime.Intrinsics.Vector512.Abs(x);
+                var twice = global::System.Runtime.Intrinsics.Vector512.Exp(a + a);
                 var large = global::System.Runtime.Intrinsics.Vector512.CopySign(global::System.Runtime.Intrinsics.Vector512<double>.One
-                    - global::System.Runtime.Intrinsics.Vector512.Create(2d) / (global::System.Runtime.Intrinsics.Vector512.Exp(a
-                    + a)
+                    - global::System.Runtime.Intrinsics.Vector512.Create(2d) / (twice
                     + global::System.Runtime.Intrinsics.Vector512<double>.One),
                     x);
                 // tanh(-0) is -0, which x + x^3 P(x^2) rounds to +0.
@@ -294,9 +294,9 @@ namespace Snapshots
                     z, global::System.Runtime.Intrinsics.Vector256.Create(4844.063053251255d));
                 var small = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(z * (p / q), x, x);
                 var a = global::System.Runtime.Intrinsics.Vector256.Abs(x);
+                var twice = global::System.Runtime.Intrinsics.Vector256.Exp(a + a);
                 var large = global::System.Runtime.Intrinsics.Vector256.CopySign(global::System.Runtime.Intrinsics.Vector256<double>.One
-                    - global::System.Runtime.Intrinsics.Vector256.Create(2d) / (global::System.Runtime.Intrinsics.Vector256.Exp(a
-                    + a)
+                    - global::System.Runtime.Intrinsics.Vector256.Create(2d) / (twice
                     + global::System.Runtime.Intrinsics.Vector256<double>.One),
                     x);
                 // tanh(-0) is -0, which x + x^3 P(x^2) rounds to +0.
@@ -341,9 +341,9 @@ namespace Snapshots
                     z, global::System.Runtime.Intrinsics.Vector128.Create(4844.063053251255d));
                 var small = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(z * (p / q), x, x);
                 var a = global::System.Runtime.Intrinsics.Vector128.Abs(x);
+                var twice = global::System.Runtime.Intrinsics.Vector128.Exp(a + a);
                 var large = global::System.Runtime.Intrinsics.Vector128.CopySign(global::System.Runtime.Intrinsics.Vector128<double>.One
-                    - global::System.Runtime.Intrinsics.Vector128.Create(2d) / (global::System.Runtime.Intrinsics.Vector128.Exp(a
-                    + a)
+                    - global::System.Runtime.Intrinsics.Vector128.Create(2d) / (twice
                     + global::System.Runtime.Intrinsics.Vector128<double>.One),
                     x);
                 // tanh(-0) is -0, which x + x^3 P(x^2) rounds to +0.
