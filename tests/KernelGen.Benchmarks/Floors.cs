@@ -25,7 +25,7 @@ public class Floors
     public void Fill()
     {
         var rng = new Random(42);
-        foreach (float[] buffer in new[] { _stemInput, _activateInput, _residualInput, _residualIdentity, _exciteInput })
+        foreach (float[] buffer in new[] { _stemInput, _activateInput, _residualInput, _residualIdentity, _exciteInput, _espcnInput, _edsrInput })
         {
             for (int i = 0; i < buffer.Length; i++)
             {
@@ -54,6 +54,16 @@ public class Floors
     /// <summary>The residual kernel accumulating into its input, as torchvision's block does (out += identity; relu, in place): not a floor, PyTorch's in-place form's peer.</summary>
     [Benchmark]
     public void ResidualKernelInPlace() => Layers.ResidualAddRelu(_residualInput, _residualIdentity, _residualInput);
+
+    private readonly float[] _espcnInput = new float[9 * 128 * 128], _espcnOutput = new float[384 * 384];
+    private readonly float[] _edsrInput = new float[256 * 48 * 48], _edsrOutput = new float[64 * 96 * 96];
+
+    /// <summary>The pixel shuffles' floors: each input copied to its output.</summary>
+    [Benchmark]
+    public void ShuffleEspcnCopy() => _espcnInput.AsSpan().CopyTo(_espcnOutput);
+
+    [Benchmark]
+    public void ShuffleEdsrCopy() => _edsrInput.AsSpan().CopyTo(_edsrOutput);
 
     /// <summary>The squeeze-and-excitation workload's floor: its input copied to its output.</summary>
     [Benchmark]

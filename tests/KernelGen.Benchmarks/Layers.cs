@@ -124,6 +124,13 @@ public static partial class Layers
     [Add(Activation = Activation.Relu)]
     public static partial void ResidualAddRelu([Shape(64, 56, 56)] ReadOnlySpan<float> input, [Shape(64, 56, 56)] ReadOnlySpan<float> identity, [Shape(64, 56, 56)] Span<float> output);
 
+    // ESPCN's x3 tail and EDSR's x2 upsampler.
+    [PixelShuffle(3)]
+    public static partial void ShuffleEspcn([Shape(9, 128, 128)] ReadOnlySpan<float> input, [Shape(1, 384, 384)] Span<float> output);
+
+    [PixelShuffle(2)]
+    public static partial void ShuffleEdsr([Shape(256, 48, 48)] ReadOnlySpan<float> input, [Shape(64, 96, 96)] Span<float> output);
+
     [Mul]
     public static partial void ExciteMul([Shape(96, 28, 28)] ReadOnlySpan<float> input, [Shape(96, 1, 1)] ReadOnlySpan<float> scale, [Shape(96, 28, 28)] Span<float> output);
 }

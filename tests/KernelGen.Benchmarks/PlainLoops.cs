@@ -361,4 +361,25 @@ public static class PlainLoops
             }
         }
     }
+
+    /// <summary>PyTorch's pixel_shuffle by its definition: output (c, h*r + i, w*r + j) is input (c*r*r + i*r + j, h, w).</summary>
+    public static void PixelShuffle(float[] input, float[] output, int channels, int height, int width, int r)
+    {
+        for (int c = 0; c < channels; c++)
+        {
+            for (int i = 0; i < r; i++)
+            {
+                for (int j = 0; j < r; j++)
+                {
+                    for (int h = 0; h < height; h++)
+                    {
+                        for (int w = 0; w < width; w++)
+                        {
+                            output[(((c * height * r) + (h * r) + i) * width * r) + (w * r) + j] = input[((((c * r * r) + (i * r) + j) * height) + h) * width + w];
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -383,3 +383,19 @@ public class ExciteMul : Workload
         }
     }
 }
+
+public class ShuffleEspcn : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (9 * 128 * 128, 0, 0, 384 * 384);
+    protected override void Generated(float[] output) => Layers.ShuffleEspcn(Input, output);
+    protected override void Plain(float[] output) => PlainLoops.PixelShuffle(Input, output, 1, 128, 128, 3);
+}
+
+public class ShuffleEdsr : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (256 * 48 * 48, 0, 0, 64 * 96 * 96);
+    protected override void Generated(float[] output) => Layers.ShuffleEdsr(Input, output);
+    protected override void Plain(float[] output) => PlainLoops.PixelShuffle(Input, output, 64, 48, 48, 2);
+}

@@ -133,6 +133,8 @@ WORKLOADS = {
     "ResidualAddRelu": (lambda x, y: (lambda: F.relu(x + y), 0))(torch.randn(1, 64, 56, 56), torch.randn(1, 64, 56, 56)),
     # torchvision's BasicBlock: out += identity; out = relu(out), in place (the values grow, the time does not).
     "ResidualAddRelu (in place)": (lambda x, y: (lambda: x.add_(y).relu_(), 0))(torch.randn(1, 64, 56, 56), torch.randn(1, 64, 56, 56)),
+    "ShuffleEspcn": (lambda x: (lambda: F.pixel_shuffle(x, 3), 0))(torch.randn(1, 9, 128, 128)),
+    "ShuffleEdsr": (lambda x: (lambda: F.pixel_shuffle(x, 2), 0))(torch.randn(1, 256, 48, 48)),
     "ExciteMul": (lambda x, s: (lambda: x * s, 0))(torch.randn(1, 96, 28, 28), torch.randn(1, 96, 1, 1)),
 }
 

@@ -11,8 +11,8 @@
 //
 // Form: loops with constant bounds, at most 180 input reads and 180 output elements per sample (PixelShuffle has no
 // unrolled form).
-// Runs the scalar loops of Tail_Sample everywhere: a permutation: the loops copy each wide-side row from its r
-// deep-side rows, which the JIT keeps in registers.
+// Runs, on .NET 9 or later, Tail_Vector128 where Vector128 is hardware-accelerated; otherwise the scalar loops of
+// Tail_Sample.
 #nullable enable
 
 namespace Snapshots
@@ -76,6 +76,14 @@ namespace Snapshots
             internal static void Tail_Sample(global::System.ReadOnlySpan<float> input,
                 global::System.Span<float> output)
             {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && (global::System.Runtime.Intrinsics.X86.Avx.IsSupported || global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported || global::System.Runtime.Intrinsics.Wasm.PackedSimd.IsSupported))
+                {
+                    Tail_Vector128(input, output);
+                    return;
+                }
+                #endif
+
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 for (int c = 0; c < 1; c++)
@@ -86,7 +94,8 @@ namespace Snapshots
                         {
                             int wideAt = (c * 12 + h * 3 + i) * 15;
                             int deepAt = (c * 9 + i * 3) * 20 + h * 5;
-                            for (int x = 0; x < 5; x++)
+                            int x = 0;
+                            for (; x < 5; x++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, wideAt + x
                                     * 3) = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, deepAt
@@ -102,6 +111,72 @@ namespace Snapshots
                     }
                 }
             }
+
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector128: 4 columns of each of the r deep-side rows at a time, interleaved by
+            /// constant shuffles into r wide-side vectors (or the reverse), the last columns one by one.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Tail_Vector128(global::System.ReadOnlySpan<float> input,
+                global::System.Span<float> output)
+            {
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                for (int c = 0; c < 1; c++)
+                {
+                    for (int h = 0; h < 4; h++)
+                    {
+                        for (int i = 0; i < 3; i++)
+                        {
+                            int wideAt = (c * 12 + h * 3 + i) * 15;
+                            int deepAt = (c * 9 + i * 3) * 20 + h * 5;
+                            int x = 0;
+                            for (; x <= 1; x += 4)
+                            {
+                                var from0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                                    (nuint)(deepAt + x));
+                                var from1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                                    (nuint)(deepAt + x + 20));
+                                var from2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                                    (nuint)(deepAt + x + 40));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Shuffle(from0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(0, 4, 4,
+                                    1)) | global::System.Runtime.Intrinsics.Vector128.Shuffle(from1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(4, 0, 4,
+                                    4)) | global::System.Runtime.Intrinsics.Vector128.Shuffle(from2,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(4, 4, 0, 4)),
+                                    ref outputStart, (nuint)(wideAt + x * 3));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Shuffle(from0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(4, 4, 2,
+                                    4)) | global::System.Runtime.Intrinsics.Vector128.Shuffle(from1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(1, 4, 4,
+                                    2)) | global::System.Runtime.Intrinsics.Vector128.Shuffle(from2,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(4, 1, 4, 4)),
+                                    ref outputStart, (nuint)(wideAt + x * 3 + 4));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Shuffle(from0,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(4, 3, 4,
+                                    4)) | global::System.Runtime.Intrinsics.Vector128.Shuffle(from1,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(4, 4, 3,
+                                    4)) | global::System.Runtime.Intrinsics.Vector128.Shuffle(from2,
+                                    global::System.Runtime.Intrinsics.Vector128.Create(2, 4, 4, 3)),
+                                    ref outputStart, (nuint)(wideAt + x * 3 + 8));
+                            }
+                            for (; x < 5; x++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, wideAt + x
+                                    * 3) = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, deepAt
+                                    + x);
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, wideAt + x * 3
+                                    + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, deepAt
+                                    + x + 20);
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, wideAt + x * 3
+                                    + 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, deepAt
+                                    + x + 40);
+                            }
+                        }
+                    }
+                }
+            }
+            #endif
         }
         #nullable enable
     }

@@ -101,9 +101,13 @@ namespace KernelGen.Generator.Operators.PixelShuffle
         public override IEnumerable<UnrolledOutput> Unroll(KernelSignature signature, OperatorSpec spec) =>
             throw new System.InvalidOperationException("A pixel shuffle has no unrolled form.");
 
-        public override VectorWidth[] VectorWidths(KernelSignature signature, OperatorSpec spec) => new VectorWidth[0];
-
-        public override string NoVectorForm => "a permutation: the loops copy each wide-side row from its r deep-side rows, which the JIT keeps in registers";
+        /// <summary>Every width whose vector a deep-side row holds: the rows are the unit of the vector form.</summary>
+        public override VectorWidth[] VectorWidths(KernelSignature signature, OperatorSpec spec)
+        {
+            var shuffle = (PixelShuffleSpec)spec;
+            int deepWidth = (shuffle.Unshuffle ? signature.OutputShape : signature.InputShape)[2];
+            return VectorWidth.All.Where(width => width.Lanes(signature.ElementType) <= deepWidth).ToArray();
+        }
 
         /// <summary>
         /// Per channel of the wide side, per row h of the deep side and block row i: the wide-side row h*r + i, written (or
@@ -111,7 +115,27 @@ namespace KernelGen.Generator.Operators.PixelShuffle
         /// </summary>
         public override void WriteLoopedBody(IndentedWriter writer, KernelSignature signature, OperatorSpec spec)
         {
-            var shuffle = (PixelShuffleSpec)spec;
+            VectorWidth.WriteDispatch(writer, signature.MethodName, "input, output", VectorWidths(signature, spec), width => width.VariableShuffleCondition);
+            WriteNest(writer, signature, (PixelShuffleSpec)spec, width: null);
+        }
+
+        public override void WriteMembers(IndentedWriter writer, KernelPlan plan)
+        {
+            var spec = (PixelShuffleSpec)plan.Operator;
+            string element = plan.Signature.ElementKeyword;
+            foreach (VectorWidth width in VectorWidths(plan.Signature, spec))
+            {
+                int lanes = width.Lanes(plan.Signature.ElementType);
+                string summary = $"One sample with {width.Name}: {Literals.Int(lanes)} columns of each of the r deep-side rows at a time, interleaved by constant shuffles into r wide-side vectors (or the reverse), the last columns one by one.";
+                using (width.BeginMethod(writer, plan.Signature.MethodName, $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output", summary))
+                {
+                    WriteNest(writer, plan.Signature, spec, width);
+                }
+            }
+        }
+
+        private void WriteNest(IndentedWriter writer, KernelSignature signature, PixelShuffleSpec shuffle, VectorWidth? width)
+        {
             int r = shuffle.Factor;
             int[] wide = (shuffle.Unshuffle ? signature.InputShape : signature.OutputShape).ToArray();
             int[] deep = (shuffle.Unshuffle ? signature.OutputShape : signature.InputShape).ToArray();
@@ -128,7 +152,13 @@ namespace KernelGen.Generator.Operators.PixelShuffle
                 string channel = shuffle.BlocksFirst ? $"i * {Literals.Int(r * channels)} + c" : $"c * {Literals.Int(r * r)} + i * {Literals.Int(r)}";
                 writer.WriteLine($"int deepAt = ({channel}) * {Literals.Int(plane)} + h * {Literals.Int(w)};");
                 int step = (shuffle.BlocksFirst ? channels : 1) * plane;
-                using (writer.Block($"for (int x = 0; x < {Literals.Int(w)}; x++)"))
+                writer.WriteLine("int x = 0;");
+                if (width is not null)
+                {
+                    WriteVectorColumns(writer, shuffle, width, signature.ElementType, w, step);
+                }
+
+                using (writer.Block($"for (; x < {Literals.Int(w)}; x++)"))
                 {
                     for (int j = 0; j < r; j++)
                     {
@@ -137,6 +167,53 @@ namespace KernelGen.Generator.Operators.PixelShuffle
                         string target = shuffle.Unshuffle ? deepIndex : wideIndex, source = shuffle.Unshuffle ? wideIndex : deepIndex;
                         writer.WriteLine($"{Code.At("outputStart", target)} = {Code.At("inputStart", source)};");
                     }
+                }
+            }
+        }
+
+        /// <summary>
+        /// L = lanes columns at a time: a vector from each of the r deep-side rows, and r vectors of the wide-side row
+        /// (positions x*r to (x + L)*r). Wide position p holds column p / r of deep row p % r, so each wide vector is the
+        /// OR of one constant shuffle of every deep vector (a shuffle index past the vector gives 0), and each deep vector
+        /// the OR of one of every wide vector.
+        /// </summary>
+        private static void WriteVectorColumns(IndentedWriter writer, PixelShuffleSpec shuffle, VectorWidth width, ElementType type, int w, int step)
+        {
+            int r = shuffle.Factor, lanes = width.Lanes(type);
+            string Deep(int j) => Join("deepAt + x", j * step);
+            string Wide(int m) => Join($"wideAt + x * {Literals.Int(r)}", m * lanes);
+            using (writer.Block($"for (; x <= {Literals.Int(w - lanes)}; x += {Literals.Int(lanes)})"))
+            {
+                for (int k = 0; k < r; k++)
+                {
+                    writer.WriteLine($"var from{Literals.Int(k)} = {width.Load("inputStart", shuffle.Unshuffle ? Wide(k) : Deep(k))};");
+                }
+
+                for (int k = 0; k < r; k++)
+                {
+                    // Lane t of target vector k takes, from source vector s, the lane the layout puts there, or nothing.
+                    var parts = new List<string>();
+                    for (int source = 0; source < r; source++)
+                    {
+                        int[] indices = Enumerable.Range(0, lanes).Select(t =>
+                        {
+                            if (!shuffle.Unshuffle)
+                            {
+                                int p = (k * lanes) + t;
+                                return p % r == source ? p / r : lanes;
+                            }
+
+                            int q = (t * r) + k;
+                            return q / lanes == source ? q % lanes : lanes;
+                        }).ToArray();
+                        if (indices.Any(index => index < lanes))
+                        {
+                            parts.Add(width.ConstantShuffle($"from{Literals.Int(source)}", indices, type));
+                        }
+                    }
+
+                    string target = shuffle.Unshuffle ? Deep(k) : Wide(k);
+                    writer.WriteLine(width.Store(string.Join(" | ", parts), "outputStart", target));
                 }
             }
         }
