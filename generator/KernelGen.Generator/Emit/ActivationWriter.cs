@@ -228,8 +228,7 @@ namespace KernelGen.Generator.Emit
             switch (a.Kind)
             {
                 case ActivationKind.Relu:
-                    writer.WriteLine("// PyTorch's x < 0 ? 0 : x: -0 and NaN pass unchanged. (Vector.Max, IEEE's maximum, turns -0 into +0 and");
-                    writer.WriteLine("// costs a fix-up instruction per vector: 3x the time of an addition with ReLU on the Intel machine.)");
+                    writer.WriteLine("// PyTorch's x < 0 ? 0 : x: -0 and NaN pass unchanged (IEEE's maximum, Vector.Max, turns -0 into +0).");
                     writer.WriteLine($"return {v}.ConditionalSelect({v}.LessThan(x, {vt}.Zero), {vt}.Zero, x);");
                     break;
                 case ActivationKind.LeakyRelu:

@@ -112,21 +112,6 @@ namespace Snapshots
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 int i = 0;
-                for (; i < 768; i += 64)
-                {
-                    var value0 = Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                        (nuint)(i)));
-                    var value1 = Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 16)));
-                    var value2 = Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 32)));
-                    var value3 = Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 48)));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value0, ref outputStart, (nuint)(i));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value1, ref outputStart, (nuint)(i + 16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value2, ref outputStart, (nuint)(i + 32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value3, ref outputStart, (nuint)(i + 48));
-                }
                 for (; i < 800; i += 16)
                 {
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
@@ -146,20 +131,11 @@ namespace Snapshots
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 int i = 0;
-                for (; i < 800; i += 32)
+                for (; i < 800; i += 8)
                 {
-                    var value0 = Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                        (nuint)(i)));
-                    var value1 = Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 8)));
-                    var value2 = Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 16)));
-                    var value3 = Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 24)));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value0, ref outputStart, (nuint)(i));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value1, ref outputStart, (nuint)(i + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value2, ref outputStart, (nuint)(i + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value3, ref outputStart, (nuint)(i + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
+                        (nuint)(i))),
+                        ref outputStart, (nuint)(i));
                 }
             }
             #endif
@@ -174,20 +150,11 @@ namespace Snapshots
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 int i = 0;
-                for (; i < 800; i += 16)
+                for (; i < 800; i += 4)
                 {
-                    var value0 = Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                        (nuint)(i)));
-                    var value1 = Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 4)));
-                    var value2 = Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 8)));
-                    var value3 = Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 12)));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value0, ref outputStart, (nuint)(i));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value1, ref outputStart, (nuint)(i + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value2, ref outputStart, (nuint)(i + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value3, ref outputStart, (nuint)(i + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                        (nuint)(i))),
+                        ref outputStart, (nuint)(i));
                 }
             }
             #endif

@@ -112,25 +112,6 @@ namespace Snapshots
                 ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 int i = 0;
-                for (; i < 32; i += 32)
-                {
-                    var value0 = Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                        (nuint)(i))
-                        * global::System.Runtime.Intrinsics.Vector512.Create(0.3333333333333333d));
-                    var value1 = Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 8))
-                        * global::System.Runtime.Intrinsics.Vector512.Create(0.3333333333333333d));
-                    var value2 = Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 16))
-                        * global::System.Runtime.Intrinsics.Vector512.Create(0.3333333333333333d));
-                    var value3 = Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 24))
-                        * global::System.Runtime.Intrinsics.Vector512.Create(0.3333333333333333d));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value0, ref outputStart, (nuint)(i));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value1, ref outputStart, (nuint)(i + 8));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value2, ref outputStart, (nuint)(i + 16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value3, ref outputStart, (nuint)(i + 24));
-                }
                 for (; i < 56; i += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
@@ -157,25 +138,6 @@ namespace Snapshots
                 ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 int i = 0;
-                for (; i < 48; i += 16)
-                {
-                    var value0 = Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                        (nuint)(i))
-                        * global::System.Runtime.Intrinsics.Vector256.Create(0.3333333333333333d));
-                    var value1 = Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 4))
-                        * global::System.Runtime.Intrinsics.Vector256.Create(0.3333333333333333d));
-                    var value2 = Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 8))
-                        * global::System.Runtime.Intrinsics.Vector256.Create(0.3333333333333333d));
-                    var value3 = Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 12))
-                        * global::System.Runtime.Intrinsics.Vector256.Create(0.3333333333333333d));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value0, ref outputStart, (nuint)(i));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value1, ref outputStart, (nuint)(i + 4));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value2, ref outputStart, (nuint)(i + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value3, ref outputStart, (nuint)(i + 12));
-                }
                 for (; i < 60; i += 4)
                 {
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
@@ -196,25 +158,6 @@ namespace Snapshots
                 ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 int i = 0;
-                for (; i < 56; i += 8)
-                {
-                    var value0 = Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                        (nuint)(i))
-                        * global::System.Runtime.Intrinsics.Vector128.Create(0.3333333333333333d));
-                    var value1 = Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 2))
-                        * global::System.Runtime.Intrinsics.Vector128.Create(0.3333333333333333d));
-                    var value2 = Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 4))
-                        * global::System.Runtime.Intrinsics.Vector128.Create(0.3333333333333333d));
-                    var value3 = Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                        (nuint)(i + 6))
-                        * global::System.Runtime.Intrinsics.Vector128.Create(0.3333333333333333d));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value0, ref outputStart, (nuint)(i));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value1, ref outputStart, (nuint)(i + 2));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value2, ref outputStart, (nuint)(i + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value3, ref outputStart, (nuint)(i + 6));
-                }
                 for (; i < 60; i += 2)
                 {
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,

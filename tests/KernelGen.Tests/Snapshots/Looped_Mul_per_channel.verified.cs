@@ -165,29 +165,6 @@ namespace Snapshots
                     var shared = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref otherStart,
                         otherAt0));
                     int i = 0;
-                    for (; i < 32; i += 32)
-                    {
-                        var value0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                            (nuint)(inputAt0 + i))
-                            * shared;
-                        var value1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                            (nuint)(inputAt0 + i + 8))
-                            * shared;
-                        var value2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                            (nuint)(inputAt0 + i + 16))
-                            * shared;
-                        var value3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                            (nuint)(inputAt0 + i + 24))
-                            * shared;
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value0, ref outputStart,
-                            (nuint)(inputAt0 + i));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value1, ref outputStart,
-                            (nuint)(inputAt0 + i + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value2, ref outputStart,
-                            (nuint)(inputAt0 + i + 16));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value3, ref outputStart,
-                            (nuint)(inputAt0 + i + 24));
-                    }
                     for (; i < 48; i += 8)
                     {
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
@@ -221,28 +198,11 @@ namespace Snapshots
                     var shared = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref otherStart,
                         otherAt0));
                     int i = 0;
-                    for (; i < 48; i += 16)
+                    for (; i < 48; i += 4)
                     {
-                        var value0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
                             (nuint)(inputAt0 + i))
-                            * shared;
-                        var value1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                            (nuint)(inputAt0 + i + 4))
-                            * shared;
-                        var value2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                            (nuint)(inputAt0 + i + 8))
-                            * shared;
-                        var value3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                            (nuint)(inputAt0 + i + 12))
-                            * shared;
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value0, ref outputStart,
-                            (nuint)(inputAt0 + i));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value1, ref outputStart,
-                            (nuint)(inputAt0 + i + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value2, ref outputStart,
-                            (nuint)(inputAt0 + i + 8));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value3, ref outputStart,
-                            (nuint)(inputAt0 + i + 12));
+                            * shared, ref outputStart, (nuint)(inputAt0 + i));
                     }
                     for (; i < 49; i++)
                     {

@@ -18,8 +18,6 @@ namespace KernelGen.Generator.Operators.Elementwise
     /// </remarks>
     internal static class ElementwiseEmitter
     {
-        /// <summary>Vectors per step of the inner loop, all loaded before any is stored.</summary>
-        private const int Block = 4;
 
         /// <summary>One loop: <see cref="Length"/> positions, the input's step per position, and the other operand's (0 where it is broadcast).</summary>
         internal readonly struct Run
@@ -143,39 +141,12 @@ namespace KernelGen.Generator.Operators.Elementwise
                             broadcast = "shared";
                         }
 
-                        // Four vectors at a time, every load before any store: a load 4 KiB (or a multiple) past a store
-                        // still in flight waits for it (4K aliasing), which buffers allocated one after another invite;
-                        // one vector at a time made an addition with ReLU 2.6x slower than a plain sum on the Intel machine.
-                        int block = Block * lanes, blocks = whole / block * block;
                         writer.WriteLine("int i = 0;");
-                        if (blocks > 0)
+                        using (writer.Block($"for (; i < {Literals.Int(whole)}; i += {Literals.Int(lanes)})"))
                         {
-                            using (writer.Block($"for (; i < {Literals.Int(blocks)}; i += {Literals.Int(block)})"))
-                            {
-                                for (int v = 0; v < Block; v++)
-                                {
-                                    string at = v == 0 ? "i" : $"i + {Literals.Int(v * lanes)}";
-                                    string? otherVector = other is null ? null : broadcast ?? width.Load("otherStart", Join(other, at));
-                                    string value = ActivationWriter.Apply(activation, combineVectors(width, width.Load("inputStart", Join(input, at)), otherVector));
-                                    writer.WriteLine($"var value{Literals.Int(v)} = {value};");
-                                }
-
-                                for (int v = 0; v < Block; v++)
-                                {
-                                    string at = v == 0 ? "i" : $"i + {Literals.Int(v * lanes)}";
-                                    writer.WriteLine(width.Store($"value{Literals.Int(v)}", "outputStart", Join(input, at)));
-                                }
-                            }
-                        }
-
-                        if (blocks < whole)
-                        {
-                            using (writer.Block($"for (; i < {Literals.Int(whole)}; i += {Literals.Int(lanes)})"))
-                            {
-                                string? otherVector = other is null ? null : broadcast ?? width.Load("otherStart", Join(other, "i"));
-                                string value = ActivationWriter.Apply(activation, combineVectors(width, width.Load("inputStart", Join(input, "i")), otherVector));
-                                writer.WriteLine(width.Store(value, "outputStart", Join(input, "i")));
-                            }
+                            string? otherVector = other is null ? null : broadcast ?? width.Load("otherStart", Join(other, "i"));
+                            string value = ActivationWriter.Apply(activation, combineVectors(width, width.Load("inputStart", Join(input, "i")), otherVector));
+                            writer.WriteLine(width.Store(value, "outputStart", Join(input, "i")));
                         }
 
                         if (whole < run.Length)
