@@ -32,5 +32,11 @@ namespace KernelGen
 
         /// <summary><c>F.gelu(x, approximate='tanh')</c>: <c>x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))</c>.</summary>
         GeluTanh = 8,
+
+        /// <summary><c>F.hardsigmoid</c>: <c>min(max(x + 3, 0), 6) / 6</c> (MobileNetV3's gate).</summary>
+        HardSigmoid = 9,
+
+        /// <summary><c>F.hardswish</c>: <c>x * min(max(x + 3, 0), 6) / 6</c> (MobileNetV3's activation).</summary>
+        HardSwish = 10,
     }
 }

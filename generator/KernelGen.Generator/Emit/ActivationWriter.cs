@@ -26,7 +26,8 @@ namespace KernelGen.Generator.Emit
         /// vector pass over the finished output instead (<see cref="VectorPass"/>), a small method where the body inlines once.
         /// </summary>
         public static bool IsFusedInRegisters(ActivationSpec activation) =>
-            activation.Kind is ActivationKind.None or ActivationKind.Relu or ActivationKind.LeakyRelu or ActivationKind.Relu6;
+            activation.Kind is ActivationKind.None or ActivationKind.Relu or ActivationKind.LeakyRelu or ActivationKind.Relu6
+                or ActivationKind.HardSigmoid or ActivationKind.HardSwish;
 
         /// <summary>What a vector form stores for <paramref name="value"/>: through the activation where it is fused in registers, else unchanged (the pass follows).</summary>
         public static string InRegisters(ActivationSpec activation, string value) => IsFusedInRegisters(activation) ? Apply(activation, value) : value;
@@ -141,6 +142,8 @@ namespace KernelGen.Generator.Emit
             ActivationKind.Sigmoid => "1 / (1 + exp(-x))",
             ActivationKind.Silu => "x * sigmoid(x)",
             ActivationKind.Gelu => "x/2 * (1 + erf(x / sqrt(2)))",
+            ActivationKind.HardSigmoid => "min(max(x + 3, 0), 6) / 6",
+            ActivationKind.HardSwish => "x * min(max(x + 3, 0), 6) / 6",
             _ => "x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))",
         };
 
@@ -163,6 +166,9 @@ namespace KernelGen.Generator.Emit
                 ActivationKind.Sigmoid => $"double s = x;\n{sigmoid}\nreturn ({t})sigmoid;",
                 ActivationKind.Silu => $"double s = x;\n{sigmoid}\nreturn ({t})(s * sigmoid);",
                 ActivationKind.Gelu => $"return ({t})(0.5 * x * Erfc(x * -0.7071067811865476));",
+                ActivationKind.HardSigmoid or ActivationKind.HardSwish =>
+                    $"// In the element type, each step rounded as PyTorch rounds it; NaN passes the clamps.\n{t} c = x + {Literals.Real(3, type)};\nc = c < {zero} ? {zero} : c > {Literals.Real(6, type)} ? {Literals.Real(6, type)} : c;\n"
+                    + (a.Kind == ActivationKind.HardSigmoid ? $"return c / {Literals.Real(6, type)};" : $"return x * c / {Literals.Real(6, type)};"),
                 _ => $"// x/2 * (1 + tanh(u)) = x * sigmoid(2u): no 1 + tanh(u) to cancel where tanh(u) nears -1.\ndouble v = x, s = 1.5957691216057308 * (v + 0.044715 * v * v * v);\n{sigmoid}\nreturn ({t})(v * sigmoid);",
             };
         }
@@ -233,6 +239,13 @@ namespace KernelGen.Generator.Emit
                     break;
                 case ActivationKind.LeakyRelu:
                     writer.WriteLine($"return {v}.ConditionalSelect({v}.GreaterThan(x, {vt}.Zero), x, x * {C(a.NegativeSlope)});");
+                    break;
+                case ActivationKind.HardSigmoid or ActivationKind.HardSwish:
+                    writer.WriteLine("// PyTorch's order of steps: x + 3, clamped to [0, 6] (NaN passes), then the product and the division.");
+                    writer.WriteLine($"var six = {C(6)};");
+                    writer.WriteLine($"var c = x + {C(3)};");
+                    writer.WriteLine($"c = {v}.ConditionalSelect({v}.GreaterThan(c, six), six, {v}.ConditionalSelect({v}.LessThan(c, {vt}.Zero), {vt}.Zero, c));");
+                    writer.WriteLine(a.Kind == ActivationKind.HardSigmoid ? "return c / six;" : "return x * c / six;");
                     break;
                 case ActivationKind.Relu6:
                     writer.WriteLine("// PyTorch's hardtanh(x, 0, 6): -0 and NaN pass unchanged.");

@@ -19,6 +19,8 @@ namespace KernelGen.Generator.Model
         Silu = 6,
         Gelu = 7,
         GeluTanh = 8,
+        HardSigmoid = 9,
+        HardSwish = 10,
     }
 
     /// <summary>An activation and, for LeakyRelu, its slope below zero.</summary>

@@ -22,7 +22,7 @@ public static class DeclarationFuzz
 
     private static readonly string[] Operators = ["Conv", "ConvTranspose", "Conv1x1", "Upsample", "MaxPool", "AvgPool", "AdaptiveAvgPool", "AdaptiveMaxPool", "Activate", "Add", "Mul", "Affine", "PixelShuffle", "PixelUnshuffle"];
 
-    private static readonly string[] Activations = ["None", "Relu", "LeakyRelu", "Relu6", "Tanh", "Sigmoid", "Silu", "Gelu", "GeluTanh"];
+    private static readonly string[] Activations = ["None", "Relu", "LeakyRelu", "Relu6", "Tanh", "Sigmoid", "Silu", "Gelu", "GeluTanh", "HardSigmoid", "HardSwish"];
 
     /// <summary>Runs <paramref name="count"/> declarations from <paramref name="seed"/>, <paramref name="batch"/> to a compilation.</summary>
     public static Outcome Run(int seed, int count, int batch = 25)

@@ -28,6 +28,8 @@ ACTIVATIONS = {
     "Silu": lambda t, s: F.silu(t),
     "Gelu": lambda t, s: F.gelu(t),
     "GeluTanh": lambda t, s: F.gelu(t, approximate="tanh"),
+    "HardSigmoid": lambda t, s: F.hardsigmoid(t),
+    "HardSwish": lambda t, s: F.hardswish(t),
 }
 
 
