@@ -29,5 +29,23 @@ namespace KernelGen.Generator.Operators
                     ShapeText.Format(signature.OutputShape), signature.MethodName, ShapeText.Format(computedShape), arithmetic)
                 .WithProperty(FixProperties.ComputedShape, ShapeText.Join(", ", computedShape));
         }
+
+        /// <summary>
+        /// The rule of the element-wise operators: the output has the input's shape, every dimension kept. True when it
+        /// has; else KG0001 (<see cref="Mismatch"/>) with each dimension's "kept" arithmetic.
+        /// </summary>
+        public static bool KeepsInputShape(ParsedKernel kernel, List<DiagnosticInfo> diagnostics)
+        {
+            KernelSignature signature = kernel.Signature;
+            if (signature.InputShape.SequenceEqual(signature.OutputShape))
+            {
+                return true;
+            }
+
+            var arithmetic = Enumerable.Range(0, signature.InputShape.Count)
+                .Select(axis => $"{(axis == 0 ? "C" : ShapeText.AxisName(signature.SpatialRank, axis - 1))}: kept = {Emit.Literals.Int(signature.InputShape[axis])}");
+            diagnostics.Add(Mismatch(kernel, signature.InputShape.Select(d => (long)d).ToArray(), string.Join("; ", arithmetic)));
+            return false;
+        }
     }
 }

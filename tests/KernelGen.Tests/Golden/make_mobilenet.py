@@ -11,11 +11,10 @@ Writes mobilenet.json: "input" [2, 3, 32, 32], "output" [2, 10], and "parameters
 flattened values. Needs PyTorch; the tests only read the JSON. Run: /usr/bin/python3 make_mobilenet.py
 """
 
-import json
-import os
-
 import torch
 import torch.nn as nn
+
+from golden_format import write_network
 
 SEED = 1211
 torch.manual_seed(SEED)
@@ -59,24 +58,7 @@ class TinyMobileNetV2(nn.Module):
 
 
 def main():
-    model = TinyMobileNetV2()
-    for module in model.modules():
-        if isinstance(module, nn.BatchNorm2d):
-            c = module.num_features
-            module.weight.copy_(torch.rand(c) + 0.5)
-            module.bias.copy_(torch.randn(c) * 0.2)
-            module.running_mean.copy_(torch.randn(c) * 0.2)
-            module.running_var.copy_(torch.rand(c) + 0.5)
-    model.eval()
-    x = torch.randn(2, 3, 32, 32)
-    y = model(x)
-    parameters = {name: [float(v) for v in t.reshape(-1).tolist()] for name, t in model.state_dict().items() if t.dtype == torch.float32}
-    data = {"generator": "make_mobilenet.py", "seed": SEED, "input_shape": list(x.shape), "output_shape": list(y.shape),
-            "input": [float(v) for v in x.reshape(-1).tolist()], "output": [float(v) for v in y.reshape(-1).tolist()],
-            "parameters": parameters}
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "mobilenet.json"), "w") as f:
-        json.dump(data, f, separators=(",", ":"))
-    print("mobilenet.json:", [k for k in parameters if k.endswith("weight") and "running" not in k])
+    write_network("mobilenet.json", "make_mobilenet.py", SEED, TinyMobileNetV2())
 
 
 if __name__ == "__main__":

@@ -12,11 +12,10 @@ Writes resnet.json: "input" [2, 3, 32, 32], "output" [2, 10], and "parameters", 
 flattened values. Needs PyTorch; the tests only read the JSON. Run: /usr/bin/python3 make_resnet.py
 """
 
-import json
-import os
-
 import torch
 import torch.nn as nn
+
+from golden_format import write_network
 
 SEED = 1209
 torch.manual_seed(SEED)
@@ -60,24 +59,7 @@ class TinyResNet(nn.Module):
 
 
 def main():
-    model = TinyResNet()
-    for module in model.modules():
-        if isinstance(module, nn.BatchNorm2d):
-            c = module.num_features
-            module.weight.copy_(torch.rand(c) + 0.5)
-            module.bias.copy_(torch.randn(c) * 0.2)
-            module.running_mean.copy_(torch.randn(c) * 0.2)
-            module.running_var.copy_(torch.rand(c) + 0.5)
-    model.eval()
-    x = torch.randn(2, 3, 32, 32)
-    y = model(x)
-    parameters = {name: [float(v) for v in t.reshape(-1).tolist()] for name, t in model.state_dict().items() if t.dtype == torch.float32}
-    data = {"generator": "make_resnet.py", "seed": SEED, "input_shape": list(x.shape), "output_shape": list(y.shape),
-            "input": [float(v) for v in x.reshape(-1).tolist()], "output": [float(v) for v in y.reshape(-1).tolist()],
-            "parameters": parameters}
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "resnet.json"), "w") as f:
-        json.dump(data, f, separators=(",", ":"))
-    print("resnet.json:", {k: len(v) for k, v in parameters.items()})
+    write_network("resnet.json", "make_resnet.py", SEED, TinyResNet())
 
 
 if __name__ == "__main__":

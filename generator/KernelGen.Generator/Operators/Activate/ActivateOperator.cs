@@ -30,17 +30,8 @@ namespace KernelGen.Generator.Operators.Activate
 
         public override OperatorSpec? Validate(ParsedKernel kernel, List<DiagnosticInfo> diagnostics)
         {
-            KernelSignature signature = kernel.Signature;
-            if (signature.InputShape.SequenceEqual(signature.OutputShape))
-            {
-                return new ActivateSpec();
-            }
-
             // Element by element: the output has the input's shape, every dimension kept.
-            var arithmetic = Enumerable.Range(0, signature.InputShape.Count)
-                .Select(axis => $"{(axis == 0 ? "C" : ShapeText.AxisName(signature.SpatialRank, axis - 1))}: kept = {Literals.Int(signature.InputShape[axis])}");
-            diagnostics.Add(OutputShapes.Mismatch(kernel, signature.InputShape.Select(d => (long)d).ToArray(), string.Join("; ", arithmetic)));
-            return null;
+            return OutputShapes.KeepsInputShape(kernel, diagnostics) ? new ActivateSpec() : null;
         }
 
         public override long MultiplyAdds(KernelSignature signature, OperatorSpec spec) => ShapeText.ElementCount(signature.OutputShape);

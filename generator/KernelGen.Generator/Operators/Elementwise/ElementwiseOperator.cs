@@ -66,16 +66,7 @@ namespace KernelGen.Generator.Operators.Elementwise
                 }
             }
 
-            if (signature.InputShape.SequenceEqual(signature.OutputShape))
-            {
-                return spec;
-            }
-
-            // Element by element: the output has the input's shape, every dimension kept.
-            var arithmetic = Enumerable.Range(0, signature.InputShape.Count)
-                .Select(axis => $"{(axis == 0 ? "C" : ShapeText.AxisName(signature.SpatialRank, axis - 1))}: kept = {Literals.Int(signature.InputShape[axis])}");
-            diagnostics.Add(OutputShapes.Mismatch(kernel, signature.InputShape.Select(d => (long)d).ToArray(), string.Join("; ", arithmetic)));
-            return null;
+            return OutputShapes.KeepsInputShape(kernel, diagnostics) ? spec : null;
         }
 
         private static bool IsFinite(double value) => !double.IsNaN(value) && !double.IsInfinity(value);
