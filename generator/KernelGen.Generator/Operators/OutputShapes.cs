@@ -31,6 +31,17 @@ namespace KernelGen.Generator.Operators
         }
 
         /// <summary>
+        /// <see cref="Mismatch"/> for an operator that keeps the channels and computes each spatial size
+        /// (<paramref name="spatial"/>, with <paramref name="arithmetic"/> per axis): upsampling and the pools.
+        /// </summary>
+        public static DiagnosticInfo ChannelsKeptMismatch(ParsedKernel kernel, IEnumerable<long> spatial, IEnumerable<string> arithmetic)
+        {
+            int channels = kernel.Signature.InputShape[0];
+            var computedShape = new[] { (long)channels }.Concat(spatial).ToArray();
+            return Mismatch(kernel, computedShape, string.Join("; ", new[] { $"C: kept = {Emit.Literals.Int(channels)}" }.Concat(arithmetic)));
+        }
+
+        /// <summary>
         /// The rule of the element-wise operators: the output has the input's shape, every dimension kept. True when it
         /// has; else KG0001 (<see cref="Mismatch"/>) with each dimension's "kept" arithmetic.
         /// </summary>

@@ -56,9 +56,7 @@ namespace KernelGen.Generator.Operators.Pool
             var spec = new AdaptivePoolSpec(_kind, sizes.Values.ToEquatableArray());
             if (signature.OutputShape[0] != signature.InputShape[0] || Enumerable.Range(0, rank).Any(axis => sizes[axis] != signature.OutputShape[axis + 1]))
             {
-                var computedShape = new[] { (long)signature.InputShape[0] }.Concat(sizes.Values.Select(size => (long)size)).ToArray();
-                string channels = $"C: kept = {Literals.Int(signature.InputShape[0])}";
-                diagnostics.Add(OutputShapes.Mismatch(kernel, computedShape, string.Join("; ", new[] { channels }.Concat(Enumerable.Range(0, rank).Select(axis => Arithmetic(signature, spec, axis))))));
+                diagnostics.Add(OutputShapes.ChannelsKeptMismatch(kernel, sizes.Values.Select(size => (long)size), Enumerable.Range(0, rank).Select(axis => Arithmetic(signature, spec, axis))));
                 return null;
             }
 

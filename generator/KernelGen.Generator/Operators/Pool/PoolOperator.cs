@@ -103,9 +103,7 @@ namespace KernelGen.Generator.Operators.Pool
 
             if (signature.OutputShape[0] != signature.InputShape[0] || Enumerable.Range(0, rank).Any(axis => computed[axis] != signature.OutputShape[axis + 1]))
             {
-                var computedShape = new[] { (long)signature.InputShape[0] }.Concat(computed).ToArray();
-                string channels = $"C: kept = {Literals.Int(signature.InputShape[0])}";
-                diagnostics.Add(OutputShapes.Mismatch(kernel, computedShape, string.Join("; ", new[] { channels }.Concat(arithmetic))));
+                diagnostics.Add(OutputShapes.ChannelsKeptMismatch(kernel, computed, arithmetic));
                 return false;
             }
 

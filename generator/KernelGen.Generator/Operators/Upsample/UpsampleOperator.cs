@@ -127,9 +127,7 @@ namespace KernelGen.Generator.Operators.Upsample
 
             if (!matches)
             {
-                var computedShape = new[] { (long)signature.InputShape[0] }.Concat(computed).ToArray();
-                string channels = $"C: kept = {Literals.Int(signature.InputShape[0])}";
-                diagnostics.Add(OutputShapes.Mismatch(kernel, computedShape, string.Join("; ", new[] { channels }.Concat(arithmetic))));
+                diagnostics.Add(OutputShapes.ChannelsKeptMismatch(kernel, computed, arithmetic));
                 return false;
             }
 
