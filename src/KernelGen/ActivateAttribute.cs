@@ -10,15 +10,12 @@ namespace KernelGen
     /// memory as the input (in place), but may not overlap it otherwise.
     /// </summary>
     [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
-    public sealed class ActivateAttribute : Attribute
+    public sealed class ActivateAttribute : FusedActivationAttribute
     {
         /// <summary>Applies <paramref name="activation"/> to every element.</summary>
         public ActivateAttribute(Activation activation) => Activation = activation;
 
         /// <summary>The activation applied to every element.</summary>
         public Activation Activation { get; }
-
-        /// <summary>The slope of <see cref="KernelGen.Activation.LeakyRelu"/> below zero; 0.01, as in PyTorch, unless given.</summary>
-        public double NegativeSlope { get; set; } = 0.01;
     }
 }

@@ -38,5 +38,17 @@ namespace KernelGen
 
         /// <summary><c>F.hardswish</c>: <c>x * min(max(x + 3, 0), 6) / 6</c> (MobileNetV3's activation).</summary>
         HardSwish = 10,
+
+        /// <summary><c>F.elu</c>: <c>x</c> where positive, else <c>Alpha * (exp(x) - 1)</c> (an <c>expm1</c>, exact near zero; Alpha 1 unless given).</summary>
+        Elu = 11,
+
+        /// <summary><c>F.softplus</c> with PyTorch's defaults: <c>log(1 + exp(x))</c>, and <c>x</c> itself above 20.</summary>
+        Softplus = 12,
+
+        /// <summary><c>F.mish</c>: <c>x * tanh(softplus(x))</c>.</summary>
+        Mish = 13,
+
+        /// <summary><c>torch.clamp</c> (ONNX's <c>Clip</c>): <c>min(max(x, Min), Max)</c>, NaN passing; Min, Max or both given.</summary>
+        Clamp = 14,
     }
 }

@@ -11,7 +11,7 @@ namespace KernelGen
     /// the same memory as the input (in place), but may not overlap it otherwise.
     /// </summary>
     [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
-    public sealed class AffineAttribute : Attribute
+    public sealed class AffineAttribute : FusedActivationAttribute
     {
         /// <summary>What every element is multiplied by; 1 unless given.</summary>
         public double Scale { get; set; } = 1;
@@ -21,8 +21,5 @@ namespace KernelGen
 
         /// <summary>The activation applied last; none unless given.</summary>
         public Activation Activation { get; set; }
-
-        /// <summary>The slope of <see cref="KernelGen.Activation.LeakyRelu"/> below zero; 0.01, as in PyTorch, unless given.</summary>
-        public double NegativeSlope { get; set; } = 0.01;
     }
 }

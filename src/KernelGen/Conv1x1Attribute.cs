@@ -9,15 +9,12 @@ namespace KernelGen
     /// output <c>[C_out, spatial...]</c> with the same spatial dimensions as the input.
     /// </summary>
     [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
-    public sealed class Conv1x1Attribute : Attribute
+    public sealed class Conv1x1Attribute : FusedActivationAttribute
     {
         /// <summary>The number of blocked connections from input to output channels; divides both channel counts.</summary>
         public int Groups { get; set; } = 1;
 
         /// <summary>The activation applied to every output element before it is stored (<see cref="KernelGen.Activation.None"/> by default).</summary>
         public Activation Activation { get; set; }
-
-        /// <summary>The slope of <see cref="KernelGen.Activation.LeakyRelu"/> below zero; 0.01, as in PyTorch, unless given.</summary>
-        public double NegativeSlope { get; set; } = 0.01;
     }
 }

@@ -15,7 +15,7 @@ namespace KernelGen
     /// convolution.
     /// </remarks>
     [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
-    public sealed class ConvAttribute : Attribute
+    public sealed class ConvAttribute : FusedActivationAttribute
     {
         /// <summary>A kernel given only by the per-axis properties (<see cref="Kernel"/> is then required).</summary>
         public ConvAttribute() { }
@@ -45,9 +45,6 @@ namespace KernelGen
 
         /// <summary>The activation applied to every output element before it is stored (<see cref="KernelGen.Activation.None"/> by default).</summary>
         public Activation Activation { get; set; }
-
-        /// <summary>The slope of <see cref="KernelGen.Activation.LeakyRelu"/> below zero; 0.01, as in PyTorch, unless given.</summary>
-        public double NegativeSlope { get; set; } = 0.01;
 
         /// <summary>The kernel size per spatial axis, replacing <see cref="K"/>.</summary>
         public int[]? Kernel { get; set; }

@@ -12,12 +12,9 @@ namespace KernelGen
     /// as the input, or as an other operand of the input's shape (in place), but may not overlap either otherwise.
     /// </summary>
     [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
-    public sealed class MulAttribute : Attribute
+    public sealed class MulAttribute : FusedActivationAttribute
     {
         /// <summary>The activation applied to every product; none unless given.</summary>
         public Activation Activation { get; set; }
-
-        /// <summary>The slope of <see cref="KernelGen.Activation.LeakyRelu"/> below zero; 0.01, as in PyTorch, unless given.</summary>
-        public double NegativeSlope { get; set; } = 0.01;
     }
 }

@@ -28,6 +28,11 @@ public sealed class OneErrorTests
         { "record GetHashCode", InType("public partial record R(int X)", $"[Conv1x1] public static partial void GetHashCode{Span3};"), [] },
         // The compiler's CS0246 at each use, and its CS8795: an implementing part could only repeat the unresolved types.
         { "no using System", "using KernelGen;\npublic static partial class K\n{\n" + $"[Conv1x1] public static partial void G{Span3};" + "\n}\n", ["CS0246", "CS0246", "CS0246", "CS8795"] },
+        // Overloads share the generated members' names: written once, by the first; a repeated signature gets no second
+        // implementing part (and no second generated file of one name, which would stop the generator for the project).
+        { "two kernel overloads", InType("public static partial class K", $"[Conv1x1] public static partial void Mix{Span3};\n[Conv1x1] public static partial void Mix{Span3.Replace("float", "double")};\n"
+            + "static void Use() { _ = MixLengths.Input + MixLengths.Output; }"), ["KG0016", "KG0016"] },
+        { "a kernel declared twice", InType("public static partial class K", $"[Conv1x1] public static partial void Mix{Span3};\n[Conv1x1] public static partial void Mix{Span3};"), ["CS0111", "CS0756", "KG0016", "KG0016"] },
         { "record overload of the user's own", InType("public partial record R(int X)", $"[Conv1x1] public static partial void Mix{Span3};\npublic static void Mix() {{ }}"), ["KG0016"] },
     };
 

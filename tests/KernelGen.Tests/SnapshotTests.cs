@@ -36,6 +36,9 @@ public sealed class SnapshotTests
         { "Looped_PixelShuffle_espcn", "[PixelShuffle(3)] public static partial void Tail(int batch, [Shape(9, 4, 5)] ReadOnlySpan<float> input, [Shape(1, 12, 15)] Span<float> output);" },
         { "Looped_PixelUnshuffle_blocks_first_double", "[PixelUnshuffle(2, Order = PixelShuffleOrder.BlocksFirst)] public static partial void Fold([Shape(3, 4, 6)] ReadOnlySpan<double> input, [Shape(12, 2, 3)] Span<double> output);" },
         { "Looped_Affine_tanh_double", "[Affine(Scale = 1.0 / 3, Activation = Activation.Tanh)] public static partial void Squash([Shape(4, 3, 5)] ReadOnlySpan<double> input, [Shape(4, 3, 5)] Span<double> output);" },
+        { "Looped_Activate_mish", "[Activate(Activation.Mish)] public static partial void Mish([Shape(8, 100)] ReadOnlySpan<float> input, [Shape(8, 100)] Span<float> output);" },
+        { "Unrolled_Conv1x1_elu_double", "[Conv1x1(Activation = Activation.Elu, Alpha = 0.5)] public static partial void EluMix([Shape(2, 3)] ReadOnlySpan<double> input, ReadOnlySpan<double> weight, [Shape(2, 3)] Span<double> output);" },
+        { "Looped_Conv_clamp_min_only", "[Conv(k: 3, pad: 1, Activation = Activation.Clamp, Min = 0)] public static partial void Rectify([Shape(8, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(8, 16, 16)] Span<float> output);" },
         { "Unrolled_Upsample_bicubic_fractional", "[Upsample(scale: 1.5, Mode = UpsampleMode.Cubic)] public static partial void Sharpen([Shape(1, 2, 2)] ReadOnlySpan<float> input, [Shape(1, 3, 3)] Span<float> output);" },
     };
 

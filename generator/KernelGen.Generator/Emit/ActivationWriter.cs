@@ -27,7 +27,7 @@ namespace KernelGen.Generator.Emit
         /// </summary>
         public static bool IsFusedInRegisters(ActivationSpec activation) =>
             activation.Kind is ActivationKind.None or ActivationKind.Relu or ActivationKind.LeakyRelu or ActivationKind.Relu6
-                or ActivationKind.HardSigmoid or ActivationKind.HardSwish;
+                or ActivationKind.HardSigmoid or ActivationKind.HardSwish or ActivationKind.Clamp;
 
         /// <summary>What a vector form stores for <paramref name="value"/>: through the activation where it is fused in registers, else unchanged (the pass follows).</summary>
         public static string InRegisters(ActivationSpec activation, string value) => IsFusedInRegisters(activation) ? Apply(activation, value) : value;
@@ -81,6 +81,14 @@ namespace KernelGen.Generator.Emit
             if (activation.Kind == ActivationKind.Gelu)
             {
                 WriteErfc(writer);
+            }
+            else if (activation.Kind == ActivationKind.Elu)
+            {
+                WriteExpM1(writer);
+            }
+            else if (activation.Kind == ActivationKind.Softplus)
+            {
+                WriteLog1P(writer);
             }
 
             if (widths.Length == 0)
@@ -144,8 +152,14 @@ namespace KernelGen.Generator.Emit
             ActivationKind.Gelu => "x/2 * (1 + erf(x / sqrt(2)))",
             ActivationKind.HardSigmoid => "min(max(x + 3, 0), 6) / 6",
             ActivationKind.HardSwish => "x * min(max(x + 3, 0), 6) / 6",
+            ActivationKind.Elu => $"x where positive, else {Invariant(a.Alpha)} * (exp(x) - 1)",
+            ActivationKind.Softplus => "log(1 + exp(x)), and x above 20",
+            ActivationKind.Mish => "x * tanh(softplus(x))",
+            ActivationKind.Clamp => $"min(max(x, {Invariant(a.Min)}), {Invariant(a.Max)})",
             _ => "x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))",
         };
+
+        private static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
         /// <summary>
         /// In double precision, as the reference for every vector form and exact for the piecewise-linear ones. Every
@@ -169,8 +183,62 @@ namespace KernelGen.Generator.Emit
                 ActivationKind.HardSigmoid or ActivationKind.HardSwish =>
                     $"// In the element type, each step rounded as PyTorch rounds it; NaN passes the clamps.\n{t} c = x + {Literals.Real(3, type)};\nc = c < {zero} ? {zero} : c > {Literals.Real(6, type)} ? {Literals.Real(6, type)} : c;\n"
                     + (a.Kind == ActivationKind.HardSigmoid ? $"return c / {Literals.Real(6, type)};" : $"return x * c / {Literals.Real(6, type)};"),
+                ActivationKind.Elu => $"return x > {zero} ? x : ({t})({Literals.Real(a.Alpha, ElementType.Double)} * ExpM1(x));",
+                ActivationKind.Softplus => $"// PyTorch's threshold: above 20, x itself.\ndouble s = x;\nreturn ({t})(s > 20 ? s : Log1P({math}.Exp(s)));",
+                ActivationKind.Mish => "// tanh(log(1 + e)) = n / (n + 2) with n = e (e + 2), e = exp(x): no cancellation in either tail; 1 in double above 20.\n"
+                    + $"double s = x;\nif (!(s <= 20)) return x;\n"
+                    + (type == ElementType.Float ? string.Empty : "// Below -512, x exp(x) as x exp(x + 512) exp(-512): exp(x) alone would be a subnormal with few bits.\nif (s < -512) return s * global::System.Math.Exp(s + 512) * " + Literals.Real(System.Math.Exp(-512), ElementType.Double) + ";\n")
+                    + $"double e = {math}.Exp(s), n = e * (e + 2);\nreturn ({t})(s * n / (n + 2));",
+                ActivationKind.Clamp => "// PyTorch's order: the lower bound, then the upper; NaN passes.\n" + ClampReturn(a, type, "x"),
                 _ => $"// x/2 * (1 + tanh(u)) = x * sigmoid(2u): no 1 + tanh(u) to cancel where tanh(u) nears -1.\ndouble v = x, s = 1.5957691216057308 * (v + 0.044715 * v * v * v);\n{sigmoid}\nreturn ({t})(v * sigmoid);",
             };
+        }
+
+        /// <summary>Clamp's scalar form in the element type; a bound that is not given (infinite) is not tested.</summary>
+        private static string ClampReturn(ActivationSpec a, ElementType type, string x)
+        {
+            string result = x;
+            if (!double.IsInfinity(a.Max))
+            {
+                result = $"{x} > {Literals.Real(a.Max, type)} ? {Literals.Real(a.Max, type)} : {result}";
+            }
+
+            if (!double.IsInfinity(a.Min))
+            {
+                result = $"{x} < {Literals.Real(a.Min, type)} ? {Literals.Real(a.Min, type)} : {result}";
+            }
+
+            return $"return {result};";
+        }
+
+        /// <summary>
+        /// exp(x) - 1 in double precision to a few ulps everywhere, Kahan's form: u = exp(x) rounded, then (u - 1) * x / log(u),
+        /// in which the rounding error of u cancels; exp(x) - 1 alone loses every digit near 0.
+        /// </summary>
+        private static void WriteExpM1(IndentedWriter writer)
+        {
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>exp(x) - 1 without cancellation near 0: .NET's double.ExpM1 is exp(x) - 1.</summary>");
+            using (writer.Block("private static double ExpM1(double x)"))
+            {
+                writer.WriteLine("double u = global::System.Math.Exp(x);");
+                writer.WriteLine("if (u == 1.0) return x;");
+                writer.WriteLine("double uMinus1 = u - 1.0;");
+                writer.WriteLine("if (uMinus1 == -1.0) return -1.0;");
+                writer.WriteLine("return uMinus1 * x / global::System.Math.Log(u);");
+            }
+        }
+
+        /// <summary>log(1 + y) in double precision to a few ulps, Goldberg's form: log(u) * y / (u - 1) with u = 1 + y rounded.</summary>
+        private static void WriteLog1P(IndentedWriter writer)
+        {
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>log(1 + y) without losing a small y: .NET's double.LogP1 is log(y + 1).</summary>");
+            using (writer.Block("private static double Log1P(double y)"))
+            {
+                writer.WriteLine("double u = 1.0 + y;");
+                writer.WriteLine("return u == 1.0 ? y : global::System.Math.Log(u) * y / (u - 1.0);");
+            }
         }
 
         /// <summary>
@@ -252,6 +320,40 @@ namespace KernelGen.Generator.Emit
                     writer.WriteLine($"var six = {C(6)};");
                     writer.WriteLine($"return {v}.ConditionalSelect({v}.GreaterThan(x, six), six, {v}.ConditionalSelect({v}.LessThan(x, {vt}.Zero), {vt}.Zero, x));");
                     break;
+                case ActivationKind.Clamp:
+                    writer.WriteLine("// PyTorch's order: the lower bound, then the upper; -0 and NaN pass unchanged.");
+                    string clamped = "x";
+                    if (!double.IsInfinity(a.Min))
+                    {
+                        clamped = $"{v}.ConditionalSelect({v}.LessThan(x, {C(a.Min)}), {C(a.Min)}, {clamped})";
+                    }
+
+                    writer.WriteLine(double.IsInfinity(a.Max) ? $"return {clamped};" : $"var low = {clamped};");
+                    if (!double.IsInfinity(a.Max))
+                    {
+                        writer.WriteLine($"return {v}.ConditionalSelect({v}.GreaterThan(low, {C(a.Max)}), {C(a.Max)}, low);");
+                    }
+
+                    break;
+                case ActivationKind.Elu:
+                    WriteVectorElu(writer, a, w, type, C, Exp);
+                    break;
+                case ActivationKind.Softplus:
+                    WriteVectorSoftplus(writer, w, type, C, Exp);
+                    break;
+                case ActivationKind.Mish:
+                    writer.WriteLine("// tanh(log(1 + e)) = n / (n + 2) with n = e (e + 2), e = exp(x): no tanh, no log, no cancellation in either tail; 1 to the last bit above 20, where x itself is the result (and the argument of exp is held there).");
+                    // Where exp(x) nears the subnormals it has few bits left: there mish is x exp(x) to the last bit, computed as
+                    // x exp(x + shift) exp(-shift), x + shift exact for x in [-2 shift, -shift / 2].
+                    double shift = type == ElementType.Float ? 64 : 512;
+                    writer.WriteLine($"// Below -{Literals.Int((long)shift)}, x exp(x) as x exp(x + {Literals.Int((long)shift)}) exp(-{Literals.Int((long)shift)}): exp(x) alone would be a subnormal with few bits.");
+                    writer.WriteLine($"var tail = {v}.LessThan(x, {C(-shift)});");
+                    writer.WriteLine($"var argument = {v}.ConditionalSelect({v}.LessThan(x, {C(20)}), x, {C(20)});");
+                    writer.WriteLine($"var e = {Exp($"{v}.ConditionalSelect(tail, x + {C(shift)}, argument)")};");
+                    writer.WriteLine($"var n = e * (e + {C(2)});");
+                    writer.WriteLine($"var mish = {v}.ConditionalSelect(tail, x * e * {C(System.Math.Exp(-shift))}, x * n / (n + {C(2)}));");
+                    writer.WriteLine($"return {v}.ConditionalSelect({v}.GreaterThan(x, {C(20)}), x, mish);");
+                    break;
                 case ActivationKind.Tanh:
                     WriteVectorTanh(writer, w, type, C, Exp);
                     break;
@@ -284,6 +386,64 @@ namespace KernelGen.Generator.Emit
                     writer.WriteLine($"return {v}.Create((global::System.ReadOnlySpan<{t}>)lanes);");
                     break;
             }
+        }
+
+        /// <summary>
+        /// Elu: alpha * expm1(x) below 0, expm1 from its Taylor series where |x| &lt; 0.5 (degree 8 in float, 14 in double:
+        /// the first term left out is below 1.5e-8 and 7e-17 of the result there), exp(x) - 1 beyond, where it loses at
+        /// most one bit; -0 kept.
+        /// </summary>
+        private static void WriteVectorElu(IndentedWriter writer, ActivationSpec a, VectorWidth w, ElementType type, System.Func<double, string> c, System.Func<string, string> exp)
+        {
+            string v = w.Type, vt = $"{v}<{(type == ElementType.Float ? "float" : "double")}>";
+            int degree = type == ElementType.Float ? 8 : 14;
+            writer.WriteLine("// Near 0, x + x^2 (1/2! + x/3! + ...): exp(x) - 1 would cancel to nothing.");
+            writer.WriteLine($"var p = {c(1.0 / Factorial(degree))};");
+            for (int n = degree - 1; n >= 2; n--)
+            {
+                writer.WriteLine($"p = {w.Fma("p", "x", c(1.0 / Factorial(n)))};");
+            }
+
+            writer.WriteLine($"var small = {w.Fma("p * x", "x", "x")};");
+            writer.WriteLine($"var expM1 = {v}.ConditionalSelect({v}.LessThan({v}.Abs(x), {c(0.5)}), small, {exp("x")} - {vt}.One);");
+            writer.WriteLine("// elu(-0) is alpha * -0, which x + x^2 P(x) rounds to +0.");
+            writer.WriteLine($"expM1 = {v}.ConditionalSelect({v}.Equals(x, {vt}.Zero), x, expM1);");
+            writer.WriteLine($"return {v}.ConditionalSelect({v}.GreaterThan(x, {vt}.Zero), x, {c(a.Alpha)} * expM1);");
+        }
+
+        private static double Factorial(int n)
+        {
+            double product = 1;
+            for (int i = 2; i <= n; i++)
+            {
+                product *= i;
+            }
+
+            return product;
+        }
+
+        /// <summary>
+        /// Softplus as max(x, 0) + log1p(exp(-|x|)): exp never overflows and the negative tail keeps its relative precision.
+        /// log1p(t) = 2 atanh(s) with s = t / (2 + t) &lt;= 1/3, from atanh's series to s^15 in float and s^33 in double (the
+        /// first term left out is below 1.2e-8 and 1.5e-17 of the result); PyTorch's threshold, x itself above 20.
+        /// </summary>
+        private static void WriteVectorSoftplus(IndentedWriter writer, VectorWidth w, ElementType type, System.Func<double, string> c, System.Func<string, string> exp)
+        {
+            string v = w.Type, vt = $"{v}<{(type == ElementType.Float ? "float" : "double")}>";
+            int terms = type == ElementType.Float ? 7 : 16;
+            writer.WriteLine($"var t = {exp($"-{v}.Abs(x)")};");
+            writer.WriteLine($"var s = t / ({c(2)} + t);");
+            writer.WriteLine("var z = s * s;");
+            writer.WriteLine("// 1 + z/3 + z^2/5 + ...: log1p(t) = 2 s times it.");
+            writer.WriteLine($"var p = {c(1.0 / (2 * terms + 1))};");
+            for (int k = terms - 1; k >= 1; k--)
+            {
+                writer.WriteLine($"p = {w.Fma("p", "z", c(1.0 / (2 * k + 1)))};");
+            }
+
+            writer.WriteLine($"p = {w.Fma("p", "z", $"{vt}.One")};");
+            writer.WriteLine($"var softplus = {v}.ConditionalSelect({v}.GreaterThan(x, {vt}.Zero), x, {vt}.Zero) + {c(2)} * s * p;");
+            writer.WriteLine($"return {v}.ConditionalSelect({v}.GreaterThan(x, {c(20)}), x, softplus);");
         }
 
         /// <summary>

@@ -21,12 +21,22 @@ namespace KernelGen.Generator.Model
         GeluTanh = 8,
         HardSigmoid = 9,
         HardSwish = 10,
+        Elu = 11,
+        Softplus = 12,
+        Mish = 13,
+        Clamp = 14,
     }
 
-    /// <summary>An activation and, for LeakyRelu, its slope below zero.</summary>
+    /// <summary>An activation and its constants: LeakyRelu's slope below zero, Elu's alpha, Clamp's bounds (infinite where not given).</summary>
     internal sealed record ActivationSpec(ActivationKind Kind, double NegativeSlope)
     {
         public static readonly ActivationSpec None = new(ActivationKind.None, 0.01);
+
+        public double Alpha { get; init; } = 1.0;
+
+        public double Min { get; init; } = double.NegativeInfinity;
+
+        public double Max { get; init; } = double.PositiveInfinity;
 
         public bool IsNone => Kind == ActivationKind.None;
     }

@@ -24,7 +24,31 @@ namespace KernelGen.Generator.Parsing
 
             string text = readable.Length > MaxReadableLength ? readable.ToString(readable.Length - MaxReadableLength, MaxReadableLength).TrimStart('.') : readable.ToString();
             string identity = method.GetDocumentationCommentId() ?? method.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-            return $"{text}.{Fnv1a64(identity):X16}.g.cs";
+            return $"{text}.{Fnv1a64(identity):X16}{DuplicateSuffix(method, identity)}.g.cs";
+        }
+
+        /// <summary>
+        /// Empty for the first method with its documentation ID, <c>.2</c>, <c>.3</c>, ... for later ones: a method declared
+        /// twice with one signature is the compiler's error (CS0111), and two kernels with one hint name would stop the
+        /// generator for the whole project.
+        /// </summary>
+        private static string DuplicateSuffix(IMethodSymbol method, string identity)
+        {
+            int earlier = 0;
+            foreach (ISymbol member in method.ContainingType.GetMembers(method.Name))
+            {
+                if (SymbolEqualityComparer.Default.Equals(member, method))
+                {
+                    break;
+                }
+
+                if ((member.GetDocumentationCommentId() ?? member.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)) == identity)
+                {
+                    earlier++;
+                }
+            }
+
+            return earlier == 0 ? string.Empty : $".{earlier + 1}";
         }
 
         /// <summary>FNV-1a, 64 bits: stable across processes and runtimes, unlike <c>string.GetHashCode</c>.</summary>

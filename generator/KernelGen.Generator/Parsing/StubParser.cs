@@ -42,12 +42,20 @@ namespace KernelGen.Generator.Parsing
                 taken.Add(type.Name);
             }
 
-            var lengths = taken.Contains(KernelSignature.LengthsClassOf(method.Name))
+            // Overloads (KG0016) share the names of the generated members: the first declaration of the name writes them,
+            // once, and a second declaration of one signature (the compiler's CS0111) gets no implementing part of its own.
+            ISymbol[] sameName = method.ContainingType.GetMembers(method.Name).Where(member => !member.IsImplicitlyDeclared).ToArray();
+            int position = System.Array.FindIndex(sameName, member => SymbolEqualityComparer.Default.Equals(member, method));
+            bool writesShared = position <= 0;
+            string? identity = method.GetDocumentationCommentId();
+            bool repeatsSignature = identity is not null && sameName.Take(System.Math.Max(position, 0)).Any(member => member.GetDocumentationCommentId() == identity);
+
+            var lengths = !writesShared || taken.Contains(KernelSignature.LengthsClassOf(method.Name))
                 ? EquatableArray<StubLength>.Empty
                 : roles.Select(role => new StubLength(role, shapes.TryGetValue(role, out int[]? shape) ? shape.ToEquatableArray() : EquatableArray<int>.Empty)).ToEquatableArray();
-            bool foldBatchNorm = op.HasWeight && roles.Contains("bias") && !taken.Contains(KernelSignature.FoldBatchNormMethodOf(method.Name));
+            bool foldBatchNorm = writesShared && op.HasWeight && roles.Contains("bias") && !taken.Contains(KernelSignature.FoldBatchNormMethodOf(method.Name));
             string errors = string.Join(", ", diagnostics.Select(d => d.Descriptor.Id).Distinct());
-            return new KernelStub(HintNames.For(method), hierarchy, method.Name, MethodParser.Modifiers(syntax), ImplementingPart(method, syntax), errors,
+            return new KernelStub(HintNames.For(method), hierarchy, method.Name, MethodParser.Modifiers(syntax), repeatsSignature ? null : ImplementingPart(method, syntax), errors,
                 ElementKeyword(parameters), lengths, foldBatchNorm);
         }
 

@@ -22,7 +22,15 @@ public static class DeclarationFuzz
 
     private static readonly string[] Operators = ["Conv", "ConvTranspose", "Conv1x1", "Upsample", "MaxPool", "AvgPool", "AdaptiveAvgPool", "AdaptiveMaxPool", "Activate", "Add", "Mul", "Affine", "PixelShuffle", "PixelUnshuffle"];
 
-    private static readonly string[] Activations = ["None", "Relu", "LeakyRelu", "Relu6", "Tanh", "Sigmoid", "Silu", "Gelu", "GeluTanh", "HardSigmoid", "HardSwish"];
+    /// <summary>The constants an activation is drawn with: Clamp needs a bound; Elu and Clamp take theirs as properties.</summary>
+    private static string Constants(string activation) => activation switch
+    {
+        "Clamp" => ", Min = -1, Max = 2",
+        "Elu" => ", Alpha = 0.5",
+        _ => string.Empty,
+    };
+
+    private static readonly string[] Activations = ["None", "Relu", "LeakyRelu", "Relu6", "Tanh", "Sigmoid", "Silu", "Gelu", "GeluTanh", "HardSigmoid", "HardSwish", "Elu", "Softplus", "Mish", "Clamp"];
 
     /// <summary>Runs <paramref name="count"/> declarations from <paramref name="seed"/>, <paramref name="batch"/> to a compilation.</summary>
     public static Outcome Run(int seed, int count, int batch = 25)
@@ -148,7 +156,8 @@ public static class DeclarationFuzz
                 break;
             case "Activate":
                 output = size;
-                attribute = $"[Activate(Activation.{Activations[rng.Next(1, Activations.Length)]})]";
+                string alone = Activations[rng.Next(1, Activations.Length)];
+                attribute = $"[Activate(Activation.{alone}{Constants(alone)})]";
                 weight = 0;
                 break;
             case "Add" or "Mul":
@@ -209,7 +218,7 @@ public static class DeclarationFuzz
         string activation = fusesActivation ? Activations[rng.Next(Activations.Length)] : "None";
         if (activation != "None")
         {
-            attribute = attribute.TrimEnd(']', ')') + (attribute.Contains('(') ? ", " : "(") + $"Activation = Activation.{activation})]";
+            attribute = attribute.TrimEnd(']', ')') + (attribute.Contains('(') ? ", " : "(") + $"Activation = Activation.{activation}{Constants(activation)})]";
         }
 
         // What the declaration says: the computed output (at least 1 on each axis, the rest is KG0002's to report), and

@@ -2,7 +2,7 @@
 """The fused activations' accuracy everywhere: exact values (mpmath, 40 digits) and PyTorch's float64 and float32
 results on the arguments where formulas lose precision: near 0 (down to the subnormals), in both tails, at the
 overflow and underflow edges of exp, at the switch points of KernelGen's piecewise formulas (tanh's 0.625, erfc's 1.5
-and 27.3 in units of x/sqrt(2)), and on a dense grid; NaN and the infinities for the special-value rules.
+and 27.3 in units of x/sqrt(2), expm1's 0.5, softplus' and mish's 20), and on a dense grid; NaN and the infinities for the special-value rules.
 
 Writes activation_accuracy.json: {"float": {"arguments": [...], "results": {kind: {"exact": [...], "torch64": {index:
 value}, "torch32": {index: value}}}}, "double": {...}}, the float arguments exact in float32, PyTorch's results at the
@@ -34,6 +34,10 @@ EXACT = {
     "Gelu": lambda x: x / 2 * mpmath.erfc(-x / mpmath.sqrt(2)) if abs(x) < 1e4 else (x if x > 0 else mpmath.mpf(0)),
     # x/2 (1 + tanh(u)) = x / (1 + exp(-2u)), the form that keeps its precision in the negative tail
     "GeluTanh": lambda x: x / (1 + mpmath.exp(-2 * mpmath.sqrt(2 / mpmath.pi) * (x + mpmath.mpf("0.044715") * x ** 3))),
+    "Elu": lambda x: x if x > 0 else mpmath.expm1(x),
+    # PyTorch's definition: x itself above its threshold of 20
+    "Softplus": lambda x: x if x > 20 else mpmath.log1p(mpmath.exp(x)),
+    "Mish": lambda x: x * mpmath.tanh(mpmath.log1p(mpmath.exp(x))),
 }
 
 TORCH = {
@@ -45,6 +49,9 @@ TORCH = {
     "Silu": F.silu,
     "Gelu": F.gelu,
     "GeluTanh": lambda t: F.gelu(t, approximate="tanh"),
+    "Elu": F.elu,
+    "Softplus": F.softplus,
+    "Mish": F.mish,
 }
 
 
@@ -56,8 +63,9 @@ def arguments(dtype):
     magnitudes += [20 + i / 2 for i in range(0, 201)] + [1e3, 1e4, 1e6, 1e13, 1e19, 1e30, 3.4e38]
     if dtype == np.float64:
         magnitudes += [700, 708, 709.7, 710, 745, 746, 1e100, 1e300, 5e-324]
-    # switch points and edges: tanh's 0.625, erfc's 1.5 and 27.3 (x = -z sqrt(2)), exp's float range
-    edges = [0.625, 1.5 * math.sqrt(2), 27.3 * math.sqrt(2), 88.72283935546875, 87.33654022216797, 103.97, 104.0, 8.3, 5.9]
+    # switch points and edges: tanh's 0.625, erfc's 1.5 and 27.3 (x = -z sqrt(2)), exp's float range, expm1's 0.5,
+    # softplus' and mish's threshold of 20
+    edges = [0.625, 1.5 * math.sqrt(2), 27.3 * math.sqrt(2), 88.72283935546875, 87.33654022216797, 103.97, 104.0, 8.3, 5.9, 0.5, 20.0]
     for e in edges:
         v = dtype(e)
         for step in range(-3, 4):

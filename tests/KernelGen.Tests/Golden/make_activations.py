@@ -7,7 +7,7 @@ NaN and infinities in the input, which the activation must carry as PyTorch does
 relu6(inf) = 6).
 
 Writes activations.json in the format of the shared golden files, with params "activation" (KernelGen's member name)
-and "negative_slope". Needs PyTorch; the tests only read the JSON. Run: /usr/bin/python3 make_activations.py
+and "constants" (the activation's properties given, such as NegativeSlope, Alpha, Min and Max). Needs PyTorch; the tests only read the JSON. Run: /usr/bin/python3 make_activations.py
 """
 
 import torch
@@ -19,18 +19,31 @@ SEED = 909
 torch.manual_seed(SEED)
 torch.set_grad_enabled(False)
 
+# Each activation from the case's constants (KernelGen's property names): NegativeSlope, Alpha, Min, Max.
 ACTIVATIONS = {
-    "Relu": lambda t, s: F.relu(t),
-    "LeakyRelu": lambda t, s: F.leaky_relu(t, s),
-    "Relu6": lambda t, s: F.relu6(t),
-    "Tanh": lambda t, s: torch.tanh(t),
-    "Sigmoid": lambda t, s: torch.sigmoid(t),
-    "Silu": lambda t, s: F.silu(t),
-    "Gelu": lambda t, s: F.gelu(t),
-    "GeluTanh": lambda t, s: F.gelu(t, approximate="tanh"),
-    "HardSigmoid": lambda t, s: F.hardsigmoid(t),
-    "HardSwish": lambda t, s: F.hardswish(t),
+    "Relu": lambda t, c: F.relu(t),
+    "LeakyRelu": lambda t, c: F.leaky_relu(t, c.get("NegativeSlope", 0.01)),
+    "Relu6": lambda t, c: F.relu6(t),
+    "Tanh": lambda t, c: torch.tanh(t),
+    "Sigmoid": lambda t, c: torch.sigmoid(t),
+    "Silu": lambda t, c: F.silu(t),
+    "Gelu": lambda t, c: F.gelu(t),
+    "GeluTanh": lambda t, c: F.gelu(t, approximate="tanh"),
+    "HardSigmoid": lambda t, c: F.hardsigmoid(t),
+    "HardSwish": lambda t, c: F.hardswish(t),
+    "Elu": lambda t, c: F.elu(t, c.get("Alpha", 1.0)),
+    "Softplus": lambda t, c: F.softplus(t),
+    "Mish": lambda t, c: F.mish(t),
+    "Clamp": lambda t, c: torch.clamp(t, c.get("Min"), c.get("Max")),
 }
+
+# The constants each activation is drawn with where a case does not say: Clamp needs a bound.
+DEFAULT_CONSTANTS = {"Clamp": {"Min": -1.5, "Max": 2.0}}
+
+
+def activation_params(activation, constants):
+    """The golden "params" entries of an activation: its name and the constants given (property name to value)."""
+    return {"activation": activation, "constants": dict(constants)}
 
 
 def inputs(shape, dtype):
@@ -65,14 +78,15 @@ def layer(op, size, dtype):
     return x, w, b, params, y
 
 
-def case(op, activation, size, dtype, slope=0.01):
+def case(op, activation, size, dtype, constants=None):
+    constants = DEFAULT_CONSTANTS.get(activation, {}) if constants is None else constants
     x, w, b, params, y = layer(op, size, dtype)
-    y = ACTIVATIONS[activation](y, slope)
-    params = dict(params, activation=activation, negative_slope=slope)
+    y = ACTIVATIONS[activation](y, constants)
+    params = dict(params, **activation_params(activation, constants))
     finite = y[torch.isfinite(y)]
     scale = max(1.0, float(finite.abs().max())) if finite.numel() else 1.0
     eps = 1e-5 if dtype == torch.float32 else 1e-12
-    name = f"act_{activation}_{op}_{size}" + ("_f64" if dtype == torch.float64 else "") + ("_slope" if slope != 0.01 else "")
+    name = f"act_{activation}_{op}_{size}" + ("_f64" if dtype == torch.float64 else "") + "".join(f"_{k.lower()}" for k in constants if constants != DEFAULT_CONSTANTS.get(activation, {}))
     weight = w.reshape(w.shape[0], w.shape[1]) if op == "Conv1x1" else w
     return {
         "name": name, "op": op, "rank": 2, "dtype": "float32" if dtype == torch.float32 else "float64", "values": "randn",
@@ -88,12 +102,15 @@ def main():
         for op in ("ConvTranspose", "Conv", "Conv1x1"):
             for size in ("small", "large"):
                 cases.append(case(op, activation, size, torch.float32))
-    for activation in ("Gelu", "Tanh", "GeluTanh", "Silu"):
+    for activation in ("Gelu", "Tanh", "GeluTanh", "Silu", "Elu", "Softplus", "Mish"):
         for op in ("Conv", "ConvTranspose"):
             for size in ("small", "large"):
                 cases.append(case(op, activation, size, torch.float64))
-    cases.append(case("Conv", "LeakyRelu", "large", torch.float32, slope=0.2))
-    cases.append(case("Conv1x1", "LeakyRelu", "small", torch.float64, slope=0.2))
+    cases.append(case("Conv", "LeakyRelu", "large", torch.float32, {"NegativeSlope": 0.2}))
+    cases.append(case("Conv1x1", "LeakyRelu", "small", torch.float64, {"NegativeSlope": 0.2}))
+    cases.append(case("Conv", "Elu", "large", torch.float32, {"Alpha": 0.5}))
+    cases.append(case("Conv1x1", "Clamp", "large", torch.float32, {"Min": 0.0}))
+    cases.append(case("ConvTranspose", "Clamp", "large", torch.float64, {"Max": -0.5}))
     write("activations.json", "PyTorch " + torch.__version__ + " (make_activations.py)", SEED, cases, layout="NCHW, batch first")
 
 

@@ -10,14 +10,14 @@ computes x * s + o (each step rounded in the tensor's type), a scale of 1 and an
 checked too. Lengths that are not whole vectors, planes smaller than a vector.
 
 Writes elementwise.json in the format of the shared golden files: the second operand in "weight" and its per-sample
-shape in params "other_shape"; params "kind", "scale", "offset", "activation", "negative_slope". Needs PyTorch; the
+shape in params "other_shape"; params "kind", "scale", "offset", "activation", "constants". Needs PyTorch; the
 tests only read the JSON. Run: /usr/bin/python3 make_elementwise.py
 """
 
 import torch
 
 from golden_format import flat, write
-from make_activations import ACTIVATIONS
+from make_activations import ACTIVATIONS, activation_params
 
 SEED = 1208
 torch.manual_seed(SEED)
@@ -36,7 +36,7 @@ def values(shape, dtype, specials_every):
     return x
 
 
-def case(name, kind, shape, other_shape=None, dtype=torch.float32, batch=1, activation=None, slope=0.01, scale=1.0, offset=0.0):
+def case(name, kind, shape, other_shape=None, dtype=torch.float32, batch=1, activation=None, constants=None, scale=1.0, offset=0.0):
     x = values([batch] + shape, dtype, 3)
     other = values([batch] + other_shape, dtype, 2) if other_shape is not None else None
     if kind == "Add":
@@ -50,7 +50,7 @@ def case(name, kind, shape, other_shape=None, dtype=torch.float32, batch=1, acti
         if offset != 0:
             y = y + offset
     if activation is not None:
-        y = ACTIVATIONS[activation](y, slope)
+        y = ACTIVATIONS[activation](y, constants or {})
     finite = y[torch.isfinite(y)]
     magnitude = max(1.0, float(finite.abs().max())) if finite.numel() else 1.0
     # The arithmetic is exact to PyTorch's rounding; an activation is within its accuracy bound.
@@ -60,7 +60,7 @@ def case(name, kind, shape, other_shape=None, dtype=torch.float32, batch=1, acti
         "dtype": "float32" if dtype == torch.float32 else "float64",
         "values": "randn*3 with specials",
         "params": {"kind": kind, "other_shape": other_shape, "scale": scale, "offset": offset,
-                   "activation": activation or "None", "negative_slope": slope},
+                   **activation_params(activation or "None", constants or {})},
         "input_shape": list(x.shape), "weight_shape": None if other is None else list(other.shape), "bias": False,
         "output_shape": list(y.shape), "abs_tolerance": eps * magnitude,
         "input": flat(x), "weight": None if other is None else flat(other), "bias_values": None, "output": flat(y),
@@ -80,7 +80,8 @@ def main():
         cases.append(case(f"{k}_middle_broadcast_3d", kind, [3, 4, 5, 17], [3, 1, 5, 17]))
         cases.append(case(f"{k}_channel_and_width_2d", kind, [6, 7, 20], [6, 1, 20]))
         cases.append(case(f"{k}_scalar_1d", kind, [4, 50], [1, 1]))
-        cases.append(case(f"{k}_large_1d_leaky", kind, [2, 1000], [2, 1000], activation="LeakyRelu", slope=0.2))
+        cases.append(case(f"{k}_large_1d_leaky", kind, [2, 1000], [2, 1000], activation="LeakyRelu", constants={"NegativeSlope": 0.2}))
+        cases.append(case(f"{k}_per_channel_2d_clamp", kind, [4, 6, 7], [4, 1, 1], activation="Clamp", constants={"Min": -0.5, "Max": 0.5}))
     cases.append(case("affine_third_tanh_2d", "Affine", [4, 8, 9], activation="Tanh", scale=1.0 / 3))
     cases.append(case("affine_three_2d", "Affine", [4, 8, 9], scale=3.0))
     cases.append(case("affine_offset_1d_double", "Affine", [2, 77], dtype=torch.float64, offset=0.5))

@@ -9,7 +9,7 @@ namespace KernelGen.Tests.Reference;
 /// </summary>
 public static class ActivationAccuracy
 {
-    public static readonly string[] Kinds = ["Relu", "LeakyRelu", "Relu6", "Tanh", "Sigmoid", "Silu", "Gelu", "GeluTanh"];
+    public static readonly string[] Kinds = ["Relu", "LeakyRelu", "Relu6", "Tanh", "Sigmoid", "Silu", "Gelu", "GeluTanh", "Elu", "Softplus", "Mish"];
 
     /// <summary>Arguments per unrolled kernel: a 1x1 convolution of one channel over this many positions is fully unrolled.</summary>
     public const int UnrolledRow = 64;
@@ -29,7 +29,10 @@ public static class ActivationAccuracy
         [("Sigmoid", false)] = (1.6e-7, 1.6e-7, 1), [("Sigmoid", true)] = (4e-16, 6e-16, 0),
         [("Silu", false)] = (2e-7, 2.5e-6, 64), [("Silu", true)] = (4e-16, 7e-16, 400),
         [("Gelu", false)] = (3.5e-7, 1.4e-5, 80), [("Gelu", true)] = (1e-15, 1.5e-13, 10),
-        [("GeluTanh", false)] = (2e-7, 1.2e-5, 28), [("GeluTanh", true)] = (6e-16, 1.3e-13, 10),
+        [("GeluTanh", false)] = (2e-7, 1.2e-5, 28), [("GeluTanh", true)] = (6e-16, 1.4e-13, 10),
+        [("Elu", false)] = (1.2e-7, 1.2e-7, 0), [("Elu", true)] = (5e-16, 5e-16, 0),
+        [("Softplus", false)] = (2.5e-7, 2.5e-7, 2), [("Softplus", true)] = (5e-16, 8e-16, 2),
+        [("Mish", false)] = (2e-7, 4e-7, 1), [("Mish", true)] = (6e-16, 7e-16, 1),
     };
 
     public static TheoryData<string, bool> Cases()
