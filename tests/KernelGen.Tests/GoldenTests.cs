@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using KernelGen.Tests.Infrastructure;
 
@@ -9,7 +10,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json", "norm.json"];
 
     public GoldenKernels()
     {
@@ -78,6 +79,14 @@ public sealed class GoldenKernels
                     string order = c.Params.GetProperty("blocks_first").GetBoolean() ? ", Order = PixelShuffleOrder.BlocksFirst" : string.Empty;
                     declarations.Add(MethodName(c), $"[{c.Op}({c.Params.GetProperty("factor").GetInt32()}{order})]", c.IsDouble, inShape, outShape,
                         hasWeight: false, hasBias: false, batched);
+                    break;
+                case "InstanceNorm" or "GroupNorm":
+                    double eps = c.Params.GetProperty("eps").GetDouble();
+                    bool affine = c.Params.GetProperty("affine").GetBoolean();
+                    string groups = c.Op == "GroupNorm" ? c.Params.GetProperty("groups").GetInt32().ToString(CultureInfo.InvariantCulture) : string.Empty;
+                    string norm = WithActivation(c, $"[{c.Op}({groups})]");
+                    norm = eps == 1e-5 ? norm : norm[..^2] + (norm.EndsWith("()]", StringComparison.Ordinal) ? string.Empty : ", ") + $"Eps = {Declarations.Number(eps)})]";
+                    declarations.Add(MethodName(c), norm, c.IsDouble, inShape, outShape, hasWeight: affine, hasBias: affine, batched, foldsBatchNorm: false);
                     break;
                 default:
                     throw new InvalidOperationException("Unknown operator " + c.Op);

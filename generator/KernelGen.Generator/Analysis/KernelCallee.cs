@@ -68,7 +68,7 @@ namespace KernelGen.Generator.Analysis
             var parameters = declaration.Parameters;
             int first = parameters.Length > 0 && parameters[0].Type.SpecialType == SpecialType.System_Int32 ? 1 : 0;
             int count = parameters.Length - first;
-            if (count < op.MinimumBuffers || count > op.MaximumBuffers)
+            if (!op.AcceptsBuffers(count))
             {
                 return null;
             }

@@ -59,7 +59,7 @@ namespace KernelGen.Generator.Emit
 
             if (signature.BiasParameter is { } bias)
             {
-                buffers.Add(new KernelBuffer("bias", bias, new[] { signature.OutputShape[0] }, "C_out", perSample: false));
+                buffers.Add(new KernelBuffer("bias", bias, new[] { signature.OutputShape[0] }, outputChannels, perSample: false));
             }
 
             if (signature.OtherParameter is { } other)

@@ -122,4 +122,12 @@ namespace KernelGen.Generator.Model
     /// </summary>
     /// <param name="BlocksFirst">ONNX's DCR order: the deep side's channel is (i*r + j)*C + c, not PyTorch's c*r*r + i*r + j.</param>
     internal sealed record PixelShuffleSpec(bool Unshuffle, int Factor, bool BlocksFirst) : OperatorSpec;
+
+    /// <summary>
+    /// PyTorch's <c>group_norm</c> and <c>instance_norm</c> (with the input's own statistics): the channels in
+    /// <paramref name="Groups"/> groups (as many as channels for an instance norm), each normalized by its own mean and
+    /// biased variance.
+    /// </summary>
+    /// <param name="Instance">Whether the attribute was <c>[InstanceNorm]</c>, for the names in the generated code.</param>
+    internal sealed record NormSpec(int Groups, double Eps, bool Instance) : OperatorSpec;
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using KernelGen.Generator.Emit;
 using KernelGen.Generator.Model;
 using KernelGen.Generator.Parsing;
@@ -28,6 +29,8 @@ namespace KernelGen.Generator.Operators
             Elementwise.ElementwiseOperator.Affine,
             PixelShuffle.PixelShuffleOperator.Shuffle,
             PixelShuffle.PixelShuffleOperator.Unshuffle,
+            Norm.NormOperator.Instance,
+            Norm.NormOperator.Group,
         };
 
         /// <summary>The attribute's metadata name, such as <c>KernelGen.ConvTransposeAttribute</c>.</summary>
@@ -42,43 +45,38 @@ namespace KernelGen.Generator.Operators
         /// <summary>Whether the operator takes a second operand with a [Shape] of its own between its input and output (<c>[Add]</c>, <c>[Mul]</c>).</summary>
         public virtual bool HasOther => false;
 
-        public int MinimumBuffers => (HasWeight ? 3 : 2) + (HasOther ? 1 : 0);
+        /// <summary>
+        /// The parameter lists the operator accepts after the optional batch count, each as the roles of its buffers in
+        /// order: the one rule by which the parser, the call-site analyzer and the parts written for rejected
+        /// declarations read parameters. A weighted operator takes input, weight, an optional bias and output; an
+        /// element-wise one with a second operand input, other and output; the rest input and output.
+        /// </summary>
+        public virtual IReadOnlyList<string[]> ParameterLists => HasWeight
+            ? new[] { new[] { "input", "weight", "output" }, new[] { "input", "weight", "bias", "output" } }
+            : HasOther
+                ? new[] { new[] { "input", "other", "output" } }
+                : new[] { new[] { "input", "output" } };
 
-        public int MaximumBuffers => (HasWeight ? 4 : 2) + (HasOther ? 1 : 0);
+        public int MinimumBuffers => ParameterLists.Min(list => list.Length);
+
+        public int MaximumBuffers => ParameterLists.Max(list => list.Length);
+
+        /// <summary>Whether one of the parameter lists has <paramref name="buffers"/> buffers.</summary>
+        public bool AcceptsBuffers(int buffers) => ParameterLists.Any(list => list.Length == buffers);
 
         /// <summary>The parameter list in words, for the diagnostic about a wrong one.</summary>
-        public string ParameterDescription => HasWeight
+        public virtual string ParameterDescription => HasWeight
             ? "(optional int batch, ReadOnlySpan input, ReadOnlySpan weight, optional ReadOnlySpan bias, Span output)"
             : HasOther
                 ? "(optional int batch, ReadOnlySpan input, ReadOnlySpan other, Span output)"
                 : "(optional int batch, ReadOnlySpan input, Span output)";
 
         /// <summary>
-        /// The role of each span parameter, in order, for a kernel with <paramref name="buffers"/> of them (within
-        /// <see cref="MinimumBuffers"/> and <see cref="MaximumBuffers"/>): input, then weight and bias when the operator
-        /// has them (the bias when the count allows it), then the other operand when it has one, then output. The parser and the call-site analyzer both read
-        /// parameters by this rule.
+        /// The role of each span parameter, in order, for a kernel with <paramref name="buffers"/> of them: the parameter
+        /// list of that length, or for a count no list has (a declaration being rejected) the longest shorter one.
         /// </summary>
-        public IReadOnlyList<string> BufferRoles(int buffers)
-        {
-            var roles = new List<string> { "input" };
-            if (HasWeight)
-            {
-                roles.Add("weight");
-                if (buffers == MaximumBuffers)
-                {
-                    roles.Add("bias");
-                }
-            }
-
-            if (HasOther)
-            {
-                roles.Add("other");
-            }
-
-            roles.Add("output");
-            return roles;
-        }
+        public IReadOnlyList<string> BufferRoles(int buffers) =>
+            ParameterLists.Where(list => list.Length <= buffers).OrderBy(list => list.Length).LastOrDefault() ?? ParameterLists[0];
 
         /// <summary>The operator whose attribute has this metadata name, or null.</summary>
         public static KernelOperator? ForAttribute(string? metadataName)
@@ -111,6 +109,8 @@ namespace KernelGen.Generator.Operators
             ElementwiseSpec => Elementwise.ElementwiseOperator.Affine,
             PixelShuffleSpec { Unshuffle: false } => PixelShuffle.PixelShuffleOperator.Shuffle,
             PixelShuffleSpec => PixelShuffle.PixelShuffleOperator.Unshuffle,
+            NormSpec { Instance: true } => Norm.NormOperator.Instance,
+            NormSpec => Norm.NormOperator.Group,
             _ => Conv1x1.Conv1x1Operator.Instance,
         };
 

@@ -242,7 +242,7 @@ namespace KernelGen.Generator.Parsing
             }
 
             int buffers = parameters.Length - first;
-            if (buffers < op.MinimumBuffers || buffers > op.MaximumBuffers)
+            if (!op.AcceptsBuffers(buffers))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameters, methodLocation,
                     $"Kernel method '{method.Name}' takes {op.ParameterDescription}, but it has {buffers} buffer parameter(s)"));
@@ -250,7 +250,6 @@ namespace KernelGen.Generator.Parsing
             }
 
             IReadOnlyList<string> roles = op.BufferRoles(buffers);
-            bool hasBias = roles.Contains("bias");
 
             ElementType? elementType = null;
             EquatableArray<int>? inputShape = null, outputShape = null, otherShape = null;
@@ -329,6 +328,8 @@ namespace KernelGen.Generator.Parsing
                 return null;
             }
 
+            string? RoleParameter(string role) => roles.ToList().IndexOf(role) is int at and >= 0 ? Identifiers.Escape(parameters[first + at].Name) : null;
+
             var signature = new KernelSignature(
                 hierarchy,
                 method.Name,
@@ -338,13 +339,13 @@ namespace KernelGen.Generator.Parsing
                 elementType.Value,
                 batch,
                 Identifiers.Escape(parameters[first].Name),
-                op.HasWeight ? Identifiers.Escape(parameters[first + 1].Name) : null,
-                hasBias ? Identifiers.Escape(parameters[first + 2].Name) : null,
+                RoleParameter("weight"),
+                RoleParameter("bias"),
                 Identifiers.Escape(parameters[parameters.Length - 1].Name),
                 inputShape.Value,
                 outputShape.Value)
             {
-                OtherParameter = op.HasOther ? Identifiers.Escape(parameters[first + 1].Name) : null,
+                OtherParameter = RoleParameter("other"),
                 OtherShape = otherShape ?? EquatableArray<int>.Empty,
             };
             return new ParsedKernel(signature, attribute, inputShapeLocation, outputShapeLocation, otherShapeLocation);

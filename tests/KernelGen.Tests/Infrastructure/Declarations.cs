@@ -29,8 +29,9 @@ public sealed class Declarations
     /// kernel takes a second operand of that shape after the input (<c>[Add]</c>, <c>[Mul]</c>), which the wrapper passes
     /// its weight array as.
     /// </summary>
+    /// <param name="foldsBatchNorm">Whether a weight and a bias make a weighted layer with a generated {M}FoldBatchNorm (not a normalization's affine map).</param>
     public void Add(string name, string attribute, bool isDouble, int[] inputShape, int[] outputShape, bool hasWeight, bool hasBias, bool batched,
-        int[]? otherShape = null)
+        int[]? otherShape = null, bool foldsBatchNorm = true)
     {
         string t = isDouble ? "double" : "float";
         var parameters = new List<string>();
@@ -66,7 +67,7 @@ public sealed class Declarations
         _body.AppendLine($"    {attribute}");
         _body.AppendLine($"    public static partial void {name}({string.Join(", ", parameters)});");
         _body.AppendLine($"    public static void Run_{name}(int batch, {t}[] input, {t}[] weight, {t}[] bias, {t}[] output) => {name}({string.Join(", ", arguments)});");
-        if (hasWeight && hasBias)
+        if (hasWeight && hasBias && foldsBatchNorm)
         {
             _body.AppendLine($"    public static void Fold_{name}({t}[] weight, {t}[] bias, {t}[] gamma, {t}[] beta, {t}[] mean, {t}[] variance, double eps) => {name}FoldBatchNorm(weight, bias, gamma, beta, mean, variance, eps);");
         }
