@@ -16,6 +16,7 @@ public class Floors
     private readonly float[] _activateInput = new float[256 * 8192], _activateOutput = new float[256 * 8192];
     private readonly float[] _residualInput = new float[64 * 56 * 56], _residualIdentity = new float[64 * 56 * 56], _residualOutput = new float[64 * 56 * 56];
     private readonly float[] _exciteInput = new float[96 * 28 * 28], _exciteOutput = new float[96 * 28 * 28];
+    private readonly float[] _normInput = new float[128 * 64 * 64], _normOutput = new float[128 * 64 * 64];
 
     /// <summary>
     /// The floors' inputs hold the workloads' kind of values, not zeros: on the Intel machine a copy of zeros over zeros
@@ -25,7 +26,7 @@ public class Floors
     public void Fill()
     {
         var rng = new Random(42);
-        foreach (float[] buffer in new[] { _stemInput, _activateInput, _residualInput, _residualIdentity, _exciteInput, _espcnInput, _edsrInput })
+        foreach (float[] buffer in new[] { _stemInput, _activateInput, _residualInput, _residualIdentity, _exciteInput, _espcnInput, _edsrInput, _normInput })
         {
             for (int i = 0; i < buffer.Length; i++)
             {
@@ -64,6 +65,10 @@ public class Floors
 
     [Benchmark]
     public void ShuffleEdsrCopy() => _edsrInput.AsSpan().CopyTo(_edsrOutput);
+
+    /// <summary>The normalizations' floor: their 2 MiB input copied to the output (their statistics read it twice more).</summary>
+    [Benchmark]
+    public void NormCopy() => _normInput.AsSpan().CopyTo(_normOutput);
 
     /// <summary>The squeeze-and-excitation workload's floor: its input copied to its output.</summary>
     [Benchmark]

@@ -133,4 +133,11 @@ public static partial class Layers
 
     [Mul]
     public static partial void ExciteMul([Shape(96, 28, 28)] ReadOnlySpan<float> input, [Shape(96, 1, 1)] ReadOnlySpan<float> scale, [Shape(96, 28, 28)] Span<float> output);
+
+    // A diffusion VAE decoder's GroupNorm(32) + SiLU, and fast-neural-style's InstanceNorm + ReLU, at 128 channels of 64x64.
+    [GroupNorm(32, Activation = Activation.Silu)]
+    public static partial void GroupNormSilu([Shape(128, 64, 64)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(128, 64, 64)] Span<float> output);
+
+    [InstanceNorm(Activation = Activation.Relu)]
+    public static partial void InstanceNormRelu([Shape(128, 64, 64)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(128, 64, 64)] Span<float> output);
 }

@@ -362,6 +362,33 @@ public static class PlainLoops
         }
     }
 
+    /// <summary>PyTorch's group_norm by its definition: each group's mean and biased variance in double, then the affine map and the activation.</summary>
+    public static void GroupNorm(float[] input, float[] weight, float[] bias, float[] output, int channels, int plane, int groups, Func<float, float> activation)
+    {
+        int length = channels / groups * plane;
+        for (int start = 0; start < input.Length; start += length)
+        {
+            double mean = 0, variance = 0;
+            for (int i = 0; i < length; i++)
+            {
+                mean += input[start + i];
+            }
+
+            mean /= length;
+            for (int i = 0; i < length; i++)
+            {
+                variance += (input[start + i] - mean) * (input[start + i] - mean);
+            }
+
+            double reciprocal = 1 / Math.Sqrt((variance / length) + 1e-5);
+            for (int i = 0; i < length; i++)
+            {
+                int channel = (start + i) / plane % channels;
+                output[start + i] = activation((float)(((input[start + i] - mean) * reciprocal * weight[channel]) + bias[channel]));
+            }
+        }
+    }
+
     /// <summary>PyTorch's pixel_shuffle by its definition: output (c, h*r + i, w*r + j) is input (c*r*r + i*r + j, h, w).</summary>
     public static void PixelShuffle(float[] input, float[] output, int channels, int height, int width, int r)
     {

@@ -399,3 +399,20 @@ public class ShuffleEdsr : Workload
     protected override void Generated(float[] output) => Layers.ShuffleEdsr(Input, output);
     protected override void Plain(float[] output) => PlainLoops.PixelShuffle(Input, output, 64, 48, 48, 2);
 }
+
+/// <summary>The weight and bias are the workload's, one per channel.</summary>
+public class GroupNormSilu : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (128 * 64 * 64, 128, 128, 128 * 64 * 64);
+    protected override void Generated(float[] output) => Layers.GroupNormSilu(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.GroupNorm(Input, Weight, Bias, output, 128, 64 * 64, 32, v => v / (1 + MathF.Exp(-v)));
+}
+
+public class InstanceNormRelu : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (128 * 64 * 64, 128, 128, 128 * 64 * 64);
+    protected override void Generated(float[] output) => Layers.InstanceNormRelu(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.GroupNorm(Input, Weight, Bias, output, 128, 64 * 64, 128, v => Math.Max(v, 0f));
+}

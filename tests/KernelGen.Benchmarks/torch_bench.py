@@ -136,6 +136,8 @@ WORKLOADS = {
     "ShuffleEspcn": (lambda x: (lambda: F.pixel_shuffle(x, 3), 0))(torch.randn(1, 9, 128, 128)),
     "ShuffleEdsr": (lambda x: (lambda: F.pixel_shuffle(x, 2), 0))(torch.randn(1, 256, 48, 48)),
     "ExciteMul": (lambda x, s: (lambda: x * s, 0))(torch.randn(1, 96, 28, 28), torch.randn(1, 96, 1, 1)),
+    "GroupNormSilu": (lambda x, w, b: (lambda: F.silu(F.group_norm(x, 32, w, b)), 0))(torch.randn(1, 128, 64, 64), torch.rand(128), torch.randn(128)),
+    "InstanceNormRelu": (lambda x, w, b: (lambda: F.relu(F.instance_norm(x, weight=w, bias=b)), 0))(torch.randn(1, 128, 64, 64), torch.rand(128), torch.randn(128)),
 }
 
 

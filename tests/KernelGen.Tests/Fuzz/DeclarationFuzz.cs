@@ -20,7 +20,7 @@ public static class DeclarationFuzz
 
     public sealed record Outcome(int Valid, int Invalid, int Huge, List<string> Failures);
 
-    private static readonly string[] Operators = ["Conv", "ConvTranspose", "Conv1x1", "Upsample", "MaxPool", "AvgPool", "AdaptiveAvgPool", "AdaptiveMaxPool", "Activate", "Add", "Mul", "Affine", "PixelShuffle", "PixelUnshuffle"];
+    private static readonly string[] Operators = ["Conv", "ConvTranspose", "Conv1x1", "Upsample", "MaxPool", "AvgPool", "AdaptiveAvgPool", "AdaptiveMaxPool", "Activate", "Add", "Mul", "Affine", "PixelShuffle", "PixelUnshuffle", "InstanceNorm", "GroupNorm"];
 
     /// <summary>The constants an activation is drawn with: Clamp needs a bound; Elu and Clamp take theirs as properties.</summary>
     private static string Constants(string activation) => activation switch
@@ -92,7 +92,7 @@ public static class DeclarationFuzz
         int groups = rng.Next(3) == 0 ? 2 : 1;
         int cin = huge ? groups : groups * rng.Next(1, 4), cout = huge ? groups : groups * rng.Next(1, 4);
         bool weighted = op is "Conv" or "ConvTranspose" or "Conv1x1";
-        bool fusesActivation = weighted || op is "Add" or "Mul" or "Affine";
+        bool fusesActivation = weighted || op is "Add" or "Mul" or "Affine" or "InstanceNorm" or "GroupNorm";
         if (!weighted)
         {
             // Every other operator keeps the channels.
@@ -107,7 +107,7 @@ public static class DeclarationFuzz
         long[] output;
         long weight;
         int taps = 0;
-        bool tooMuchPadding = false, wrongOther = false, pixelShuffleMistake = false;
+        bool tooMuchPadding = false, wrongOther = false, pixelShuffleMistake = false, affine = false;
         long[]? otherShape = null;
         var expected = new List<string>();
         switch (op)
@@ -200,6 +200,16 @@ public static class DeclarationFuzz
                 break;
             }
 
+            case "InstanceNorm" or "GroupNorm":
+                // The channels in groups that must divide them (a group per channel for an instance norm); the weight and
+                // bias of the affine map together or not at all.
+                output = size;
+                weight = 0;
+                affine = rng.Next(2) == 0;
+                int normGroups = rng.Next(1, 5);
+                attribute = op == "InstanceNorm" ? "[InstanceNorm]" : $"[GroupNorm({normGroups})]";
+                tooMuchPadding = op == "GroupNorm" && cin % normGroups != 0;
+                break;
             case "Affine":
                 output = size;
                 attribute = $"[Affine(Scale = {new[] { "0.5", "3", "1.0 / 3", "-1" }[rng.Next(4)]}, Offset = {new[] { "0", "0.25", "-1" }[rng.Next(3)]})]";
@@ -245,7 +255,8 @@ public static class DeclarationFuzz
         }
         else if (tooMuchPadding)
         {
-            // A pool's padding past half its window: an invalid argument, before any shape is computed from it.
+            // A pool's padding past half its window, or groups that do not divide the channels: an invalid argument,
+            // before any shape is computed from it.
             expected.Add("KG0003");
         }
         else if (pixelShuffleMistake)
@@ -273,6 +284,7 @@ public static class DeclarationFuzz
         string parameters = (batched ? "int batch, " : string.Empty)
             + $"{Shape(cin, size)} ReadOnlySpan<{element}> input, "
             + (weighted ? $"ReadOnlySpan<{element}> weight, " : string.Empty)
+            + (affine ? $"ReadOnlySpan<{element}> weight, ReadOnlySpan<{element}> bias, " : string.Empty)
             + (otherShape is null ? string.Empty : $"{Shape(otherShape[0], otherShape[1..])} ReadOnlySpan<{element}> other, ")
             + (bias ? $"ReadOnlySpan<{element}> bias, " : string.Empty)
             + $"{Shape(cout, declared)} Span<{element}> output";

@@ -119,15 +119,15 @@ namespace KernelGen.Generator.Operators.Norm
 
                         using (writer.Block($"for (; i <= {Literals.Int(g.Plane - lanes)}; i += {Literals.Int(lanes)})"))
                         {
-                            writer.WriteLine($"{vt} normalized = {w.Fma($"({deviation})", "vectorScale", "vectorShift")};");
+                            writer.WriteLine($"var normalized = {w.Fma($"({deviation})", "vectorScale", "vectorShift")};");
                             writer.WriteLine(w.Store(ActivationWriter.Apply(activation, "normalized"), "outputStart", "at + i"));
                         }
                     }
 
                     using (writer.Block($"for (; i < {Literals.Int(g.Plane)}; i++)"))
                     {
-                        string value = $"({t})(({Code.At("inputStart", "at + i")} - mean) * scale + shift)";
-                        writer.WriteLine($"{Code.At("outputStart", "at + i")} = {ActivationWriter.Apply(activation, value)};");
+                        writer.WriteLine($"double normalizedOne = ({Code.At("inputStart", "at + i")} - mean) * scale + shift;");
+                        writer.WriteLine($"{Code.At("outputStart", "at + i")} = {ActivationWriter.Apply(activation, $"({t})normalizedOne")};");
                     }
                 }
             }
