@@ -40,6 +40,9 @@ namespace KernelGen
         /// <summary>The spacing between kernel taps on every spatial axis.</summary>
         public int Dilation { get; set; } = 1;
 
+        /// <summary>What the pad holds (<see cref="KernelGen.PaddingMode.Zeros"/> by default): PyTorch's <c>padding_mode</c>.</summary>
+        public PaddingMode PaddingMode { get; set; }
+
         /// <summary>The number of blocked connections from input to output channels; divides both channel counts.</summary>
         public int Groups { get; set; } = 1;
 

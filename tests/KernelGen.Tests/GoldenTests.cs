@@ -10,7 +10,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json", "norm.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json", "norm.json", "conv_padding.json"];
 
     public GoldenKernels()
     {
@@ -27,8 +27,13 @@ public sealed class GoldenKernels
                         c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched);
                     break;
                 case "Conv":
-                    declarations.Add(MethodName(c), WithActivation(c, Declarations.ConvAttribute(c.IntArray("kernel"), c.IntArray("stride"), c.IntArray("padding"),
-                        c.IntArray("dilation"), c.Params.GetProperty("groups").GetInt32())),
+                    string conv = Declarations.ConvAttribute(c.IntArray("kernel"), c.IntArray("stride"), c.IntArray("padding"), c.IntArray("dilation"), c.Params.GetProperty("groups").GetInt32());
+                    if (c.Params.TryGetProperty("padding_mode", out var mode))
+                    {
+                        conv = conv[..^2] + $", PaddingMode = PaddingMode.{mode.GetString()})]";
+                    }
+
+                    declarations.Add(MethodName(c), WithActivation(c, conv),
                         c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched);
                     break;
                 case "Conv1x1":

@@ -58,10 +58,21 @@ namespace KernelGen.Generator.Emit
                 using (writer.Block($"private static class {signature.ImplementationClass}", after: "#nullable enable"))
                 {
                     RunTimeChecks.WriteSourceHint(writer, options);
-                    WriteSampleMethod(writer, plan, op, buffers);
-                    op.WriteMembers(writer, plan);
+                    // A kernel that pads its input first: its sample method pads, then calls the body's, which the rest is written for.
+                    KernelPlan body = plan.PaddedBody ?? plan;
+                    if (plan.PaddedBody is not null)
+                    {
+                        WritePaddingSampleMethod(writer, plan, op, buffers);
+                        op.WriteMembers(writer, plan);
+                        writer.WriteLine();
+                    }
+
+                    WriteSampleMethod(writer, body, op, plan.PaddedBody is null ? buffers : KernelBuffers.Of(body.Signature, body.Operator, op),
+                        $"{signature.MethodName}_{(plan.PaddedBody is null ? "Sample" : "PaddedSample")}");
+                    op.WriteMembers(writer, body);
+
                     ActivationWriter.WriteMembers(writer, signature, plan.Operator.Activation,
-                        plan.Form == KernelForm.Looped ? op.VectorWidths(signature, plan.Operator) : new VectorWidth[0]);
+                        body.Form == KernelForm.Looped ? op.VectorWidths(body.Signature, body.Operator) : new VectorWidth[0]);
                     if (Code.IsChecked)
                     {
                         VectorWidth.WriteCheckedAccess(writer, signature.ElementKeyword, VectorWidth.IndexType(signature.ElementType));
@@ -185,14 +196,30 @@ namespace KernelGen.Generator.Emit
             }
         }
 
-        private static void WriteSampleMethod(IndentedWriter writer, KernelPlan plan, KernelOperator op, List<KernelBuffer> buffers)
+        private static string SampleParameters(KernelSignature signature, List<KernelBuffer> buffers) =>
+            string.Join(", ", buffers.Select(b => $"{(b.Role == "output" ? Span : ReadOnlySpan)}<{signature.ElementKeyword}> {b.Role}"));
+
+        /// <summary>The sample method of a kernel that pads its input: the padding, then the padded body's sample method.</summary>
+        private static void WritePaddingSampleMethod(IndentedWriter writer, KernelPlan plan, KernelOperator op, List<KernelBuffer> buffers)
         {
             KernelSignature signature = plan.Signature;
-            string element = signature.ElementKeyword;
-            string parameters = string.Join(", ", buffers.Select(b => $"{(b.Role == "output" ? Span : ReadOnlySpan)}<{element}> {b.Role}"));
-            writer.WriteLine("/// <summary>One sample; the lengths were checked by the caller.</summary>");
+            writer.WriteLine("/// <summary>One sample: the input padded, then the convolution without padding over it; the lengths were checked by the caller.</summary>");
             Code.WriteOptimizedAttribute(writer, guarded: true);
-            using (writer.Block($"internal static void {signature.MethodName}_Sample({parameters})"))
+            using (writer.Block($"internal static void {signature.MethodName}_Sample({SampleParameters(signature, buffers)})"))
+            {
+                op.WritePaddedSample(writer, plan, $"{signature.MethodName}_PaddedSample", buffers.Skip(1).Select(b => b.Role));
+            }
+        }
+
+        /// <param name="method">The method's name: <c>{M}_Sample</c>, or <c>{M}_PaddedSample</c> for the body of a kernel that pads its input.</param>
+        private static void WriteSampleMethod(IndentedWriter writer, KernelPlan plan, KernelOperator op, List<KernelBuffer> buffers, string method)
+        {
+            KernelSignature signature = plan.Signature;
+            writer.WriteLine(method.EndsWith("_PaddedSample", System.StringComparison.Ordinal)
+                ? "/// <summary>One sample of the padded input, without padding.</summary>"
+                : "/// <summary>One sample; the lengths were checked by the caller.</summary>");
+            Code.WriteOptimizedAttribute(writer, guarded: true);
+            using (writer.Block($"internal static void {method}({SampleParameters(signature, buffers)})"))
             {
                 if (plan.Form == KernelForm.FullyUnrolled)
                 {

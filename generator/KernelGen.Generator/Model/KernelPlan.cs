@@ -12,7 +12,14 @@ namespace KernelGen.Generator.Model
 
     /// <summary>Everything the emitter needs for one kernel method: equatable, and free of compilation objects.</summary>
     /// <param name="MultiplyAdds">Multiply-adds per sample, the measure of the unrolling budget.</param>
-    internal sealed record KernelPlan(KernelSignature Signature, OperatorSpec Operator, KernelForm Form, long MultiplyAdds);
+    internal sealed record KernelPlan(KernelSignature Signature, OperatorSpec Operator, KernelForm Form, long MultiplyAdds)
+    {
+        /// <summary>
+        /// For a kernel that first pads its input into a buffer (a padding mode other than zeros), the plan of what
+        /// then runs on that buffer: the same operator over the padded input, without padding. Null for every other kernel.
+        /// </summary>
+        public KernelPlan? PaddedBody { get; init; }
+    }
 
     /// <summary>
     /// The cached result of the pipeline for one method: a plan, or the diagnostics that prevent one and, where the

@@ -56,7 +56,20 @@ namespace KernelGen.Generator.Model
         EquatableArray<int> Stride,
         EquatableArray<int> Pad,
         EquatableArray<int> Dilation,
-        int Groups) : OperatorSpec;
+        int Groups) : OperatorSpec
+    {
+        /// <summary>What the pad holds: zeros, or the input's values reflected, replicated or wrapped (<c>padding_mode</c>).</summary>
+        public PaddingMode Padding { get; init; } = PaddingMode.Zeros;
+    }
+
+    /// <summary>The padding modes, mirrored from the public <c>KernelGen.PaddingMode</c> by value.</summary>
+    internal enum PaddingMode
+    {
+        Zeros = 0,
+        Reflect = 1,
+        Replicate = 2,
+        Circular = 3,
+    }
 
     /// <summary>The upsampling modes, mirrored from the public <c>KernelGen.UpsampleMode</c> by value.</summary>
     internal enum UpsampleMode

@@ -144,6 +144,19 @@ namespace KernelGen.Generator.Operators
             return activation is null ? null : spec with { Activation = activation };
         }
 
+        /// <summary>
+        /// For a kernel that pads its input into a buffer before it runs (a padding mode other than zeros), the signature
+        /// and parameters of what runs on that buffer: the padded input and no padding. Null by default.
+        /// </summary>
+        public virtual (KernelSignature Signature, OperatorSpec Spec)? PaddedBody(KernelSignature signature, OperatorSpec spec) => null;
+
+        /// <summary>
+        /// The sample method's body of a kernel with a <see cref="KernelPlan.PaddedBody"/>: the input padded into a buffer,
+        /// then <paramref name="bodyMethod"/> called with the buffer and <paramref name="otherArguments"/>.
+        /// </summary>
+        public virtual void WritePaddedSample(IndentedWriter writer, KernelPlan plan, string bodyMethod, IEnumerable<string> otherArguments) =>
+            throw new System.InvalidOperationException($"{GetType().Name} pads no input.");
+
         /// <summary>Multiply-adds (or weighted reads, for upsampling) per sample: the measure of the unrolling budget.</summary>
         public abstract long MultiplyAdds(KernelSignature signature, OperatorSpec spec);
 

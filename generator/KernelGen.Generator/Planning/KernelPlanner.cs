@@ -20,6 +20,13 @@ namespace KernelGen.Generator.Planning
         /// </summary>
         public static KernelPlan Plan(KernelSignature signature, OperatorSpec spec, KernelOperator op)
         {
+            if (op.PaddedBody(signature, spec) is { } padded)
+            {
+                // The padding is a copy; the kernel's form is that of what runs on the padded input.
+                KernelPlan body = Plan(padded.Signature, padded.Spec, op);
+                return new KernelPlan(signature, spec, body.Form, body.MultiplyAdds) { PaddedBody = body };
+            }
+
             long work = op.MultiplyAdds(signature, spec);
             long statements = ShapeText.ElementCount(signature.OutputShape);
             KernelForm form = op.HasUnrolledForm && work <= UnrollBudget && statements <= UnrollBudget ? KernelForm.FullyUnrolled : KernelForm.Looped;

@@ -114,6 +114,17 @@ public static class DeclarationFuzz
         {
             case "Conv":
                 attribute = Declarations.ConvAttribute(k, s, p, d, groups);
+                // A padding mode in a third of them: a reflection's pad below the size, a wrap's at most the size, and the
+                // padded input within int (PyTorch's rules, and a span's).
+                string paddingMode = new[] { "Zeros", "Zeros", "Zeros", "Reflect", "Replicate", "Circular" }[rng.Next(6)];
+                if (paddingMode != "Zeros")
+                {
+                    attribute = attribute[..^2] + $", PaddingMode = PaddingMode.{paddingMode})]";
+                    long paddedCount = cin * size.Select((n, a) => n + (2L * p[a])).Aggregate(1L, (x, y) => x * y);
+                    tooMuchPadding = paddedCount > int.MaxValue
+                        || size.Where((n, a) => paddingMode == "Reflect" ? p[a] >= n : paddingMode == "Circular" && p[a] > n).Any();
+                }
+
                 output = size.Select((n, a) => ((n + (2 * p[a]) - (d[a] * (k[a] - 1)) - 1) / s[a]) + 1).ToArray();
                 // C# division truncates toward zero; PyTorch's size is the floor, and a window past the padded input has none.
                 output = output.Select((o, a) => size[a] + (2 * p[a]) < (d[a] * (k[a] - 1)) + 1 ? 0 : o).ToArray();
@@ -255,8 +266,8 @@ public static class DeclarationFuzz
         }
         else if (tooMuchPadding)
         {
-            // A pool's padding past half its window, or groups that do not divide the channels: an invalid argument,
-            // before any shape is computed from it.
+            // A pool's padding past half its window, a padding mode's pad past its limit, or groups that do not divide the
+            // channels: an invalid argument, before any shape is computed from it.
             expected.Add("KG0003");
         }
         else if (pixelShuffleMistake)

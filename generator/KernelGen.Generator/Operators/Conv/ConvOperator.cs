@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using KernelGen.Generator.Diagnostics;
 using KernelGen.Generator.Emit;
 using KernelGen.Generator.Model;
 using KernelGen.Generator.Parsing;
@@ -28,8 +29,21 @@ namespace KernelGen.Generator.Operators.Conv
                 return null;
             }
 
+            int mode = args.GetEnum("PaddingMode", 0);
+            if (!System.Enum.IsDefined(typeof(PaddingMode), mode))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameter, args.LocationOf("PaddingMode"), "PaddingMode",
+                    "one of " + string.Join(", ", System.Enum.GetNames(typeof(PaddingMode))), Literals.Int(mode)));
+                return null;
+            }
+
             var spec = new ConvSpec(window.Kernel.Values.ToEquatableArray(), window.Stride.Values.ToEquatableArray(), window.Pad.Values.ToEquatableArray(),
-                window.Dilation.Values.ToEquatableArray(), window.Groups);
+                window.Dilation.Values.ToEquatableArray(), window.Groups) { Padding = (PaddingMode)mode };
+            if (!ConvPadding.CheckPadFits(spec, signature, args, window.Pad.ArgumentName, diagnostics))
+            {
+                return null;
+            }
+
             var computed = Enumerable.Range(0, rank).Select(axis => ConvShape.OutputSize(signature.InputShape[axis + 1], spec.Kernel[axis],
                 spec.Stride[axis], spec.Pad[axis], spec.Dilation[axis])).ToArray();
             return WindowParameters.CheckOutputShape(kernel, computed, axis => AxisArithmetic(signature, spec, axis), WeightShape(signature, spec), diagnostics) ? spec : null;
@@ -75,13 +89,31 @@ namespace KernelGen.Generator.Operators.Conv
             yield return string.Empty;
             yield return $"As PyTorch's conv{rank}d: kernel {ShapeText.Cross(conv.Kernel)}, stride {ShapeText.Cross(conv.Stride)}, pad {ShapeText.Cross(conv.Pad)}, " +
                 $"dilation {ShapeText.Cross(conv.Dilation)}, groups {conv.Groups}.";
-            yield return "Output position o reads input position o*stride - pad + tap*dilation; a position in the padding adds nothing.";
+            yield return conv.Padding == PaddingMode.Zeros
+                ? "Output position o reads input position o*stride - pad + tap*dilation; a position in the padding adds nothing."
+                : $"padding_mode '{ConvPadding.TorchName(conv.Padding)}': the input is first copied into {ShapeText.Format(ConvPadding.PaddedShape(signature, conv))} with {ConvPadding.Describe(conv.Padding)} in the border (F.pad), then convolved without padding.";
             yield return "Output size per axis = (in + 2*pad - (dilation*(k - 1) + 1))/stride + 1, the division rounded down:";
             for (int axis = 0; axis < rank; axis++)
             {
                 yield return "  " + AxisArithmetic(signature, conv, axis);
             }
         }
+
+        /// <summary>A padding mode other than zeros: the same convolution over the padded input, without padding.</summary>
+        public override (KernelSignature Signature, OperatorSpec Spec)? PaddedBody(KernelSignature signature, OperatorSpec spec)
+        {
+            var conv = (ConvSpec)spec;
+            if (conv.Padding == PaddingMode.Zeros)
+            {
+                return null;
+            }
+
+            var padded = signature with { InputShape = ConvPadding.PaddedShape(signature, conv).ToEquatableArray() };
+            return (padded, conv with { Pad = new int[conv.Pad.Count].ToEquatableArray(), Padding = PaddingMode.Zeros });
+        }
+
+        public override void WritePaddedSample(IndentedWriter writer, KernelPlan plan, string bodyMethod, IEnumerable<string> otherArguments) =>
+            ConvPadding.WriteSampleBody(writer, plan, bodyMethod, otherArguments);
 
         public override IEnumerable<UnrolledOutput> Unroll(KernelSignature signature, OperatorSpec spec) => ConvEmitter.Unroll(signature, (ConvSpec)spec);
 
@@ -92,8 +124,15 @@ namespace KernelGen.Generator.Operators.Conv
 
         public override string? VectorCondition => "every weight is finite";
 
+        /// <summary>The padded input's buffer for a kernel that pads (its body's plan then has the vector methods), else the vector methods.</summary>
         public override void WriteMembers(IndentedWriter writer, KernelPlan plan)
         {
+            if (plan.PaddedBody is not null)
+            {
+                ConvPadding.WriteMembers(writer, plan);
+                return;
+            }
+
             if (plan.Form == KernelForm.Looped)
             {
                 ConvVectorEmitter.WriteMethods(writer, plan.Signature, (ConvSpec)plan.Operator);
