@@ -6,9 +6,10 @@ namespace KernelGen.Tests;
 /// <summary>
 /// Whole networks through generated kernels, written as a user would write them: a small ResNet in torchvision's layout
 /// (Golden/make_resnet.py: stem, max pool, a basic block, a downsampling block, global average pooling, a fully connected
-/// layer) and a small MobileNetV2 (Golden/make_mobilenet.py: depthwise convolutions, ReLU6, inverted residuals), batch
-/// norms folded with the generated {M}FoldBatchNorm, against PyTorch's output for the same input and weights, batch 2,
-/// in default and checked access.
+/// layer), a small MobileNetV2 (Golden/make_mobilenet.py: depthwise convolutions, ReLU6, inverted residuals), batch
+/// norms folded with the generated {M}FoldBatchNorm, and a small fast-neural-style TransformerNet
+/// (Golden/make_fast_neural_style.py: reflection padding, instance norms, a residual block, upsampling), against
+/// PyTorch's output for the same input and weights, batch 2, in default and checked access.
 /// </summary>
 public sealed class WholeNetworkTests
 {
@@ -197,11 +198,106 @@ public sealed class WholeNetworkTests
         }
         """;
 
+    /// <summary>
+    /// fast-neural-style's TransformerNet: reflection-padded convolutions, instance norms with ReLU, a residual block,
+    /// nearest upsampling before a convolution. The instance norms read their weight and bias by name, unfolded.
+    /// </summary>
+    private const string FastNeuralStyle = """
+        using System;
+        using KernelGen;
+
+        public sealed partial class TinyTransformerNet
+        {
+            [Conv(k: 9, pad: 4, PaddingMode = PaddingMode.Reflect)]
+            private static partial void Conv1(int batch, [Shape(3, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 32, 32)] Span<float> output);
+
+            [InstanceNorm(Activation = Activation.Relu)]
+            private static partial void In1(int batch, [Shape(8, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 32, 32)] Span<float> output);
+
+            [Conv(k: 3, stride: 2, pad: 1, PaddingMode = PaddingMode.Reflect)]
+            private static partial void Conv2(int batch, [Shape(8, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 16, 16)] Span<float> output);
+
+            [InstanceNorm(Activation = Activation.Relu)]
+            private static partial void In2(int batch, [Shape(16, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 16, 16)] Span<float> output);
+
+            [Conv(k: 3, stride: 2, pad: 1, PaddingMode = PaddingMode.Reflect)]
+            private static partial void Conv3(int batch, [Shape(16, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 8, 8)] Span<float> output);
+
+            [InstanceNorm(Activation = Activation.Relu)]
+            private static partial void In3(int batch, [Shape(32, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 8, 8)] Span<float> output);
+
+            [Conv(k: 3, pad: 1, PaddingMode = PaddingMode.Reflect)]
+            private static partial void ResConv(int batch, [Shape(32, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 8, 8)] Span<float> output);
+
+            [InstanceNorm(Activation = Activation.Relu)]
+            private static partial void ResIn1(int batch, [Shape(32, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 8, 8)] Span<float> output);
+
+            [InstanceNorm]
+            private static partial void ResIn2(int batch, [Shape(32, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 8, 8)] Span<float> output);
+
+            [Add]
+            private static partial void ResAdd(int batch, [Shape(32, 8, 8)] ReadOnlySpan<float> input, [Shape(32, 8, 8)] ReadOnlySpan<float> block, [Shape(32, 8, 8)] Span<float> output);
+
+            [Upsample(2)]
+            private static partial void Up1(int batch, [Shape(32, 8, 8)] ReadOnlySpan<float> input, [Shape(32, 16, 16)] Span<float> output);
+
+            [Conv(k: 3, pad: 1, PaddingMode = PaddingMode.Reflect)]
+            private static partial void UpConv1(int batch, [Shape(32, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 16, 16)] Span<float> output);
+
+            [InstanceNorm(Activation = Activation.Relu)]
+            private static partial void In4(int batch, [Shape(16, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 16, 16)] Span<float> output);
+
+            [Upsample(2)]
+            private static partial void Up2(int batch, [Shape(16, 16, 16)] ReadOnlySpan<float> input, [Shape(16, 32, 32)] Span<float> output);
+
+            [Conv(k: 3, pad: 1, PaddingMode = PaddingMode.Reflect)]
+            private static partial void UpConv2(int batch, [Shape(16, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 32, 32)] Span<float> output);
+
+            [InstanceNorm(Activation = Activation.Relu)]
+            private static partial void In5(int batch, [Shape(8, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 32, 32)] Span<float> output);
+
+            [Conv(k: 9, pad: 4, PaddingMode = PaddingMode.Reflect)]
+            private static partial void Conv4(int batch, [Shape(8, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(3, 32, 32)] Span<float> output);
+
+            private readonly Func<string, float[]> _p;
+
+            public TinyTransformerNet(Func<string, float[]> parameter) => _p = parameter;
+
+            public void Run(int batch, float[] input, float[] output)
+            {
+                float[] a = new float[batch * Conv1Lengths.Output], b = new float[batch * Conv2Lengths.Output], c = new float[batch * Conv3Lengths.Output];
+                float[] r = new float[batch * ResConvLengths.Output], u1 = new float[batch * Up1Lengths.Output], d1 = new float[batch * UpConv1Lengths.Output];
+                float[] u2 = new float[batch * Up2Lengths.Output], d2 = new float[batch * UpConv2Lengths.Output];
+                Conv1(batch, input, _p("conv1.conv2d.weight"), _p("conv1.conv2d.bias"), a);
+                In1(batch, a, _p("in1.weight"), _p("in1.bias"), a);                      // in place
+                Conv2(batch, a, _p("conv2.conv2d.weight"), _p("conv2.conv2d.bias"), b);
+                In2(batch, b, _p("in2.weight"), _p("in2.bias"), b);
+                Conv3(batch, b, _p("conv3.conv2d.weight"), _p("conv3.conv2d.bias"), c);
+                In3(batch, c, _p("in3.weight"), _p("in3.bias"), c);
+                ResConv(batch, c, _p("res1.conv1.conv2d.weight"), _p("res1.conv1.conv2d.bias"), r);
+                ResIn1(batch, r, _p("res1.in1.weight"), _p("res1.in1.bias"), r);
+                float[] s = new float[r.Length];
+                ResConv(batch, r, _p("res1.conv2.conv2d.weight"), _p("res1.conv2.conv2d.bias"), s);
+                ResIn2(batch, s, _p("res1.in2.weight"), _p("res1.in2.bias"), s);
+                ResAdd(batch, c, s, c);                                                     // x + block(x), into x
+                Up1(batch, c, u1);
+                UpConv1(batch, u1, _p("deconv1.conv2d.weight"), _p("deconv1.conv2d.bias"), d1);
+                In4(batch, d1, _p("in4.weight"), _p("in4.bias"), d1);
+                Up2(batch, d1, u2);
+                UpConv2(batch, u2, _p("deconv2.conv2d.weight"), _p("deconv2.conv2d.bias"), d2);
+                In5(batch, d2, _p("in5.weight"), _p("in5.bias"), d2);
+                Conv4(batch, d2, _p("deconv3.conv2d.weight"), _p("deconv3.conv2d.bias"), output);
+            }
+        }
+        """;
+
     [Theory]
     [InlineData("resnet.json", "TinyResNet", false)]
     [InlineData("resnet.json", "TinyResNet", true)]
     [InlineData("mobilenet.json", "TinyMobileNetV2", false)]
     [InlineData("mobilenet.json", "TinyMobileNetV2", true)]
+    [InlineData("fast_neural_style.json", "TinyTransformerNet", false)]
+    [InlineData("fast_neural_style.json", "TinyTransformerNet", true)]
     public void A_small_network_matches_PyTorch(string file, string network, bool checkedAccess)
     {
         using JsonDocument golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", file)));
@@ -210,16 +306,16 @@ public sealed class WholeNetworkTests
         Func<string, float[]> parameter = name => Values(parameters.GetProperty(name));
         float[] input = Values(golden.RootElement.GetProperty("input")), expected = Values(golden.RootElement.GetProperty("output"));
 
-        Type type = GeneratorHarness.CompileAndLoad(out _, checkedAccess, network == "TinyResNet" ? Model : MobileNet).GetType(network)!;
+        Type type = GeneratorHarness.CompileAndLoad(out _, checkedAccess, network switch { "TinyResNet" => Model, "TinyMobileNetV2" => MobileNet, _ => FastNeuralStyle }).GetType(network)!;
         object model = Activator.CreateInstance(type, parameter)!;
         var output = new float[expected.Length];
         type.GetMethod("Run")!.Invoke(model, [2, input, output]);
 
-        // Float throughout, summed in other orders than PyTorch's: within a few float roundings of the logits' scale.
+        // Float throughout, summed in other orders than PyTorch's: within a few float roundings of the outputs' scale.
         double scale = expected.Max(v => Math.Abs(v));
         for (int i = 0; i < expected.Length; i++)
         {
-            Assert.True(Math.Abs(output[i] - expected[i]) <= 2e-5 * scale, $"{network}, logit {i}: {output[i]:R}, PyTorch {expected[i]:R}");
+            Assert.True(Math.Abs(output[i] - expected[i]) <= 2e-5 * scale, $"{network}, output {i}: {output[i]:R}, PyTorch {expected[i]:R}");
         }
     }
 }
