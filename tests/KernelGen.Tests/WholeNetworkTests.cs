@@ -6,10 +6,12 @@ namespace KernelGen.Tests;
 /// <summary>
 /// Whole networks through generated kernels, written as a user would write them: a small ResNet in torchvision's layout
 /// (Golden/make_resnet.py: stem, max pool, a basic block, a downsampling block, global average pooling, a fully connected
-/// layer), a small MobileNetV2 (Golden/make_mobilenet.py: depthwise convolutions, ReLU6, inverted residuals), batch
-/// norms folded with the generated {M}FoldBatchNorm, and a small fast-neural-style TransformerNet
-/// (Golden/make_fast_neural_style.py: reflection padding, instance norms, a residual block, upsampling), against
-/// PyTorch's output for the same input and weights, batch 2, in default and checked access.
+/// layer), a small MobileNetV2 (Golden/make_mobilenet.py: depthwise convolutions, ReLU6, inverted residuals), a small
+/// U-Net (Golden/make_unet.py: max pool, transposed convolution, the skip concatenated), batch norms folded with the
+/// generated {M}FoldBatchNorm; a small fast-neural-style TransformerNet (Golden/make_fast_neural_style.py: reflection
+/// padding, instance norms, a residual block, upsampling) and a small HiFi-GAN generator (Golden/make_hifigan.py:
+/// transposed 1-D convolutions, LeakyReLU alone and fused, dilated resblocks, their mean, tanh); each against PyTorch's
+/// output for the same input and weights, batch 2, in default and checked access.
 /// </summary>
 public sealed class WholeNetworkTests
 {
@@ -291,6 +293,212 @@ public sealed class WholeNetworkTests
         }
         """;
 
+    /// <summary>
+    /// HiFi-GAN's generator: transposed 1-D convolutions, LeakyReLU(0.1) on its own where its input also feeds the
+    /// residual ([Activate]) and fused elsewhere (into the dilated convolutions, the stage's mean, conv_pre), residual
+    /// additions in place, the mean of the resblocks as [Add] then [Affine(Scale = 0.5)], tanh fused into conv_post.
+    /// </summary>
+    private const string HifiGan = """
+        using System;
+        using KernelGen;
+
+        public sealed partial class TinyGenerator
+        {
+            // conv_pre, then the LeakyReLU before ups[0]: nothing else reads conv_pre's output.
+            [Conv(k: 7, pad: 3, Activation = Activation.LeakyRelu, NegativeSlope = 0.1)]
+            private static partial void ConvPre(int batch, [Shape(8, 10)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 10)] Span<float> output);
+
+            [ConvTranspose(k: 8, stride: 4, pad: 2)]
+            private static partial void Up1(int batch, [Shape(16, 10)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 40)] Span<float> output);
+
+            [ConvTranspose(k: 4, stride: 2, pad: 1)]
+            private static partial void Up2(int batch, [Shape(8, 40)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(4, 80)] Span<float> output);
+
+            [Activate(Activation.LeakyRelu, NegativeSlope = 0.1)]
+            private static partial void Leak1(int batch, [Shape(8, 40)] ReadOnlySpan<float> input, [Shape(8, 40)] Span<float> output);
+
+            [Activate(Activation.LeakyRelu, NegativeSlope = 0.1)]
+            private static partial void Leak2(int batch, [Shape(4, 80)] ReadOnlySpan<float> input, [Shape(4, 80)] Span<float> output);
+
+            [Conv(k: 3, pad: 1, Activation = Activation.LeakyRelu, NegativeSlope = 0.1)]
+            private static partial void S1K3D1(int batch, [Shape(8, 40)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 40)] Span<float> output);
+
+            [Conv(k: 3, pad: 3, Dilation = 3, Activation = Activation.LeakyRelu, NegativeSlope = 0.1)]
+            private static partial void S1K3D3(int batch, [Shape(8, 40)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 40)] Span<float> output);
+
+            [Conv(k: 3, pad: 1)]
+            private static partial void S1K3(int batch, [Shape(8, 40)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 40)] Span<float> output);
+
+            [Conv(k: 5, pad: 2, Activation = Activation.LeakyRelu, NegativeSlope = 0.1)]
+            private static partial void S1K5D1(int batch, [Shape(8, 40)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 40)] Span<float> output);
+
+            [Conv(k: 5, pad: 6, Dilation = 3, Activation = Activation.LeakyRelu, NegativeSlope = 0.1)]
+            private static partial void S1K5D3(int batch, [Shape(8, 40)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 40)] Span<float> output);
+
+            [Conv(k: 5, pad: 2)]
+            private static partial void S1K5(int batch, [Shape(8, 40)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 40)] Span<float> output);
+
+            [Conv(k: 3, pad: 1, Activation = Activation.LeakyRelu, NegativeSlope = 0.1)]
+            private static partial void S2K3D1(int batch, [Shape(4, 80)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(4, 80)] Span<float> output);
+
+            [Conv(k: 3, pad: 3, Dilation = 3, Activation = Activation.LeakyRelu, NegativeSlope = 0.1)]
+            private static partial void S2K3D3(int batch, [Shape(4, 80)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(4, 80)] Span<float> output);
+
+            [Conv(k: 3, pad: 1)]
+            private static partial void S2K3(int batch, [Shape(4, 80)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(4, 80)] Span<float> output);
+
+            [Conv(k: 5, pad: 2, Activation = Activation.LeakyRelu, NegativeSlope = 0.1)]
+            private static partial void S2K5D1(int batch, [Shape(4, 80)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(4, 80)] Span<float> output);
+
+            [Conv(k: 5, pad: 6, Dilation = 3, Activation = Activation.LeakyRelu, NegativeSlope = 0.1)]
+            private static partial void S2K5D3(int batch, [Shape(4, 80)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(4, 80)] Span<float> output);
+
+            [Conv(k: 5, pad: 2)]
+            private static partial void S2K5(int batch, [Shape(4, 80)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(4, 80)] Span<float> output);
+
+            [Add]
+            private static partial void Add1(int batch, [Shape(8, 40)] ReadOnlySpan<float> input, [Shape(8, 40)] ReadOnlySpan<float> other, [Shape(8, 40)] Span<float> output);
+
+            [Add]
+            private static partial void Add2(int batch, [Shape(4, 80)] ReadOnlySpan<float> input, [Shape(4, 80)] ReadOnlySpan<float> other, [Shape(4, 80)] Span<float> output);
+
+            // The mean of the stage's two resblocks, then the LeakyReLU before ups[1].
+            [Affine(Scale = 0.5, Activation = Activation.LeakyRelu, NegativeSlope = 0.1)]
+            private static partial void Mean1(int batch, [Shape(8, 40)] ReadOnlySpan<float> input, [Shape(8, 40)] Span<float> output);
+
+            // The last stage's mean, then F.leaky_relu with PyTorch's default slope before conv_post.
+            [Affine(Scale = 0.5, Activation = Activation.LeakyRelu)]
+            private static partial void Mean2(int batch, [Shape(4, 80)] ReadOnlySpan<float> input, [Shape(4, 80)] Span<float> output);
+
+            [Conv(k: 7, pad: 3, Activation = Activation.Tanh)]
+            private static partial void ConvPost(int batch, [Shape(4, 80)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(1, 80)] Span<float> output);
+
+            private delegate void Layer(int batch, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output);
+
+            private delegate void Pointwise(int batch, ReadOnlySpan<float> input, Span<float> output);
+
+            private delegate void Sum(int batch, ReadOnlySpan<float> input, ReadOnlySpan<float> other, Span<float> output);
+
+            private readonly Func<string, float[]> _p;
+
+            public TinyGenerator(Func<string, float[]> parameter) => _p = parameter;
+
+            /// <summary>ResBlock1 number <paramref name="index"/> on a copy of x: per dilation, x += conv2(leaky(conv1_d(leaky(x)))).</summary>
+            private float[] ResBlock(int batch, float[] x, int index, Layer[] convs1, Layer convs2, Pointwise leak, Sum add)
+            {
+                float[] y = (float[])x.Clone(), t = new float[x.Length], u = new float[x.Length];
+                for (int j = 0; j < convs1.Length; j++)
+                {
+                    string name = $"resblocks.{index}.";
+                    leak(batch, y, t);
+                    convs1[j](batch, t, _p(name + $"convs1.{j}.weight"), _p(name + $"convs1.{j}.bias"), u);
+                    convs2(batch, u, _p(name + $"convs2.{j}.weight"), _p(name + $"convs2.{j}.bias"), t);
+                    add(batch, y, t, y);
+                }
+
+                return y;
+            }
+
+            public void Run(int batch, float[] input, float[] output)
+            {
+                float[] pre = new float[batch * ConvPreLengths.Output], x1 = new float[batch * Up1Lengths.Output], x2 = new float[batch * Up2Lengths.Output];
+                ConvPre(batch, input, _p("conv_pre.weight"), _p("conv_pre.bias"), pre);
+                Up1(batch, pre, _p("ups.0.weight"), _p("ups.0.bias"), x1);
+                float[] a = ResBlock(batch, x1, 0, [S1K3D1, S1K3D3], S1K3, Leak1, Add1), b = ResBlock(batch, x1, 1, [S1K5D1, S1K5D3], S1K5, Leak1, Add1);
+                Add1(batch, a, b, a);
+                Mean1(batch, a, a);
+                Up2(batch, a, _p("ups.1.weight"), _p("ups.1.bias"), x2);
+                float[] c = ResBlock(batch, x2, 2, [S2K3D1, S2K3D3], S2K3, Leak2, Add2), d = ResBlock(batch, x2, 3, [S2K5D1, S2K5D3], S2K5, Leak2, Add2);
+                Add2(batch, c, d, c);
+                Mean2(batch, c, c);
+                ConvPost(batch, c, _p("conv_post.weight"), _p("conv_post.bias"), output);
+            }
+        }
+        """;
+
+    /// <summary>
+    /// U-Net: double convolutions with folded batch norms, a max pool, a stride-2 transposed convolution, and the skip
+    /// connection's concatenation, which is no kernel in this layout: per sample, the skip's layer writes the first
+    /// channels of the concatenated buffer and the upsampling the rest.
+    /// </summary>
+    private const string UNet = """
+        using System;
+        using KernelGen;
+
+        public sealed partial class TinyUNet
+        {
+            [Conv(k: 3, pad: 1, Activation = Activation.Relu)]
+            private static partial void Inc1(int batch, [Shape(3, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 32, 32)] Span<float> output);
+
+            [Conv(k: 3, pad: 1, Activation = Activation.Relu)]
+            private static partial void Inc2(int batch, [Shape(8, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 32, 32)] Span<float> output);
+
+            [MaxPool(2)]
+            private static partial void Pool(int batch, [Shape(8, 32, 32)] ReadOnlySpan<float> input, [Shape(8, 16, 16)] Span<float> output);
+
+            [Conv(k: 3, pad: 1, Activation = Activation.Relu)]
+            private static partial void Down1(int batch, [Shape(8, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 16, 16)] Span<float> output);
+
+            [Conv(k: 3, pad: 1, Activation = Activation.Relu)]
+            private static partial void Down2(int batch, [Shape(16, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 16, 16)] Span<float> output);
+
+            [ConvTranspose(k: 2, stride: 2)]
+            private static partial void Up(int batch, [Shape(16, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 32, 32)] Span<float> output);
+
+            [Conv(k: 3, pad: 1, Activation = Activation.Relu)]
+            private static partial void Conv1(int batch, [Shape(16, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 32, 32)] Span<float> output);
+
+            [Conv(k: 3, pad: 1, Activation = Activation.Relu)]
+            private static partial void Conv2(int batch, [Shape(8, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(8, 32, 32)] Span<float> output);
+
+            [Conv1x1]
+            private static partial void Out(int batch, [Shape(8, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(2, 32, 32)] Span<float> output);
+
+            private delegate void Fold(Span<float> weight, Span<float> bias, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> mean, ReadOnlySpan<float> variance, double eps);
+
+            private readonly Func<string, float[]> _p;
+            private readonly (float[] W, float[] B) _inc1, _inc2, _down1, _down2, _conv1, _conv2;
+
+            public TinyUNet(Func<string, float[]> parameter)
+            {
+                _p = parameter;
+                _inc1 = Folded("inc.0", "inc.1", 8, Inc1FoldBatchNorm);
+                _inc2 = Folded("inc.3", "inc.4", 8, Inc2FoldBatchNorm);
+                _down1 = Folded("down.0", "down.1", 16, Down1FoldBatchNorm);
+                _down2 = Folded("down.3", "down.4", 16, Down2FoldBatchNorm);
+                _conv1 = Folded("conv.0", "conv.1", 8, Conv1FoldBatchNorm);
+                _conv2 = Folded("conv.3", "conv.4", 8, Conv2FoldBatchNorm);
+            }
+
+            private (float[] W, float[] B) Folded(string conv, string norm, int channels, Fold fold)
+            {
+                float[] w = _p(conv + ".weight"), b = new float[channels];
+                fold(w, b, _p(norm + ".weight"), _p(norm + ".bias"), _p(norm + ".running_mean"), _p(norm + ".running_var"), 1e-5);
+                return (w, b);
+            }
+
+            public void Run(int batch, float[] input, float[] output)
+            {
+                float[] a = new float[Inc1Lengths.Output], pooled = new float[PoolLengths.Output], d = new float[Down1Lengths.Output], e = new float[Down2Lengths.Output];
+                float[] cat = new float[Conv1Lengths.Input], c = new float[Conv1Lengths.Output], f = new float[Conv2Lengths.Output];
+                for (int n = 0; n < batch; n++)
+                {
+                    Inc1(1, input.AsSpan(n * Inc1Lengths.Input, Inc1Lengths.Input), _inc1.W, _inc1.B, a);
+                    // torch.cat([skip, up], 1): the skip into the first 8 channels, the upsampled map into the last 8.
+                    Span<float> skip = cat.AsSpan(0, Inc2Lengths.Output), up = cat.AsSpan(Inc2Lengths.Output, UpLengths.Output);
+                    Inc2(1, a, _inc2.W, _inc2.B, skip);
+                    Pool(1, skip, pooled);
+                    Down1(1, pooled, _down1.W, _down1.B, d);
+                    Down2(1, d, _down2.W, _down2.B, e);
+                    Up(1, e, _p("up.weight"), _p("up.bias"), up);
+                    Conv1(1, cat, _conv1.W, _conv1.B, c);
+                    Conv2(1, c, _conv2.W, _conv2.B, f);
+                    Out(1, f, _p("outc.weight"), _p("outc.bias"), output.AsSpan(n * OutLengths.Output, OutLengths.Output));
+                }
+            }
+        }
+        """;
+
     [Theory]
     [InlineData("resnet.json", "TinyResNet", false)]
     [InlineData("resnet.json", "TinyResNet", true)]
@@ -298,6 +506,10 @@ public sealed class WholeNetworkTests
     [InlineData("mobilenet.json", "TinyMobileNetV2", true)]
     [InlineData("fast_neural_style.json", "TinyTransformerNet", false)]
     [InlineData("fast_neural_style.json", "TinyTransformerNet", true)]
+    [InlineData("hifigan.json", "TinyGenerator", false)]
+    [InlineData("hifigan.json", "TinyGenerator", true)]
+    [InlineData("unet.json", "TinyUNet", false)]
+    [InlineData("unet.json", "TinyUNet", true)]
     public void A_small_network_matches_PyTorch(string file, string network, bool checkedAccess)
     {
         using JsonDocument golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", file)));
@@ -306,7 +518,7 @@ public sealed class WholeNetworkTests
         Func<string, float[]> parameter = name => Values(parameters.GetProperty(name));
         float[] input = Values(golden.RootElement.GetProperty("input")), expected = Values(golden.RootElement.GetProperty("output"));
 
-        Type type = GeneratorHarness.CompileAndLoad(out _, checkedAccess, network switch { "TinyResNet" => Model, "TinyMobileNetV2" => MobileNet, _ => FastNeuralStyle }).GetType(network)!;
+        Type type = GeneratorHarness.CompileAndLoad(out _, checkedAccess, network switch { "TinyResNet" => Model, "TinyMobileNetV2" => MobileNet, "TinyGenerator" => HifiGan, "TinyUNet" => UNet, _ => FastNeuralStyle }).GetType(network)!;
         object model = Activator.CreateInstance(type, parameter)!;
         var output = new float[expected.Length];
         type.GetMethod("Run")!.Invoke(model, [2, input, output]);

@@ -26,9 +26,10 @@ def write(file_name, generator, seed, cases, layout="NC(D)HW, batch first"):
     print(f"{file_name}: {len(cases)} cases")
 
 
-def write_network(file_name, generator, seed, model):
+def write_network(file_name, generator, seed, model, input_shape=(2, 3, 32, 32)):
     """A whole network's golden file: random batch-norm statistics (so that folding them matters), eval mode, a random
-    [2, 3, 32, 32] input, PyTorch's output, and every float parameter by its state_dict name, flattened."""
+    input (a batch of two 3x32x32 images unless given), PyTorch's output, and every float parameter by its state_dict
+    name, flattened."""
     import torch
 
     for module in model.modules():
@@ -39,7 +40,7 @@ def write_network(file_name, generator, seed, model):
             module.running_mean.copy_(torch.randn(c) * 0.2)
             module.running_var.copy_(torch.rand(c) + 0.5)
     model.eval()
-    x = torch.randn(2, 3, 32, 32)
+    x = torch.randn(*input_shape)
     y = model(x)
     parameters = {name: [float(v) for v in t.reshape(-1).tolist()] for name, t in model.state_dict().items() if t.dtype == torch.float32}
     data = {"generator": generator, "seed": seed, "input_shape": list(x.shape), "output_shape": list(y.shape),
