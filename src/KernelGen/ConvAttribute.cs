@@ -58,6 +58,13 @@ namespace KernelGen
         /// <summary>The pad per spatial axis, replacing <see cref="Pad"/>.</summary>
         public int[]? Pads { get; set; }
 
+        /// <summary>
+        /// The pad after the input per spatial axis, replacing <see cref="Pad"/> (or <see cref="Pads"/>) at that end only:
+        /// asymmetric padding, as ONNX's <c>pads</c> and TensorFlow's <c>SAME</c> padding give (the pad before the input
+        /// stays <see cref="Pad"/> or <see cref="Pads"/>).
+        /// </summary>
+        public int[]? PadsEnd { get; set; }
+
         /// <summary>The dilation per spatial axis, replacing <see cref="Dilation"/>.</summary>
         public int[]? Dilations { get; set; }
     }

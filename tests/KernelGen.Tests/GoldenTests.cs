@@ -33,6 +33,11 @@ public sealed class GoldenKernels
                         conv = conv[..^2] + $", PaddingMode = PaddingMode.{mode.GetString()})]";
                     }
 
+                    if (c.Params.TryGetProperty("padding_end", out _))
+                    {
+                        conv = conv[..^2] + $", PadsEnd = new[] {{ {string.Join(", ", c.IntArray("padding_end"))} }})]";
+                    }
+
                     declarations.Add(MethodName(c), WithActivation(c, conv),
                         c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched);
                     break;

@@ -60,6 +60,14 @@ namespace KernelGen.Generator.Model
     {
         /// <summary>What the pad holds: zeros, or the input's values reflected, replicated or wrapped (<c>padding_mode</c>).</summary>
         public PaddingMode Padding { get; init; } = PaddingMode.Zeros;
+
+        /// <summary>The pad after the input per axis where it differs from <see cref="Pad"/> (ONNX's asymmetric pads); empty when equal.</summary>
+        public EquatableArray<int> PadEnd { get; init; } = EquatableArray<int>.Empty;
+
+        public int PadEndAt(int axis) => PadEnd.Count == 0 ? Pad[axis] : PadEnd[axis];
+
+        /// <summary>Whether the convolution pads its input into a buffer first: a padding mode other than zeros, or pads that differ at the two ends.</summary>
+        public bool PadsIntoBuffer => Padding != PaddingMode.Zeros || PadEnd.Count != 0;
     }
 
     /// <summary>The padding modes, mirrored from the public <c>KernelGen.PaddingMode</c> by value.</summary>

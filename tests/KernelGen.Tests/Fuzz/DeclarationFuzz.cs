@@ -120,14 +120,25 @@ public static class DeclarationFuzz
                 if (paddingMode != "Zeros")
                 {
                     attribute = attribute[..^2] + $", PaddingMode = PaddingMode.{paddingMode})]";
-                    long paddedCount = cin * size.Select((n, a) => n + (2L * p[a])).Aggregate(1L, (x, y) => x * y);
-                    tooMuchPadding = paddedCount > int.MaxValue
-                        || size.Where((n, a) => paddingMode == "Reflect" ? p[a] >= n : paddingMode == "Circular" && p[a] > n).Any();
                 }
 
-                output = size.Select((n, a) => ((n + (2 * p[a]) - (d[a] * (k[a] - 1)) - 1) / s[a]) + 1).ToArray();
+                // Pads that differ at the end of each axis in a fifth of them (ONNX's, TensorFlow's SAME).
+                int[] end = rng.Next(5) == 0 ? p.Select(pp => rng.Next(0, pp + 2)).ToArray() : p;
+                if (!end.SequenceEqual(p))
+                {
+                    attribute = attribute[..^2] + $", PadsEnd = new[] {{ {string.Join(", ", end)} }})]";
+                }
+
+                if (paddingMode != "Zeros" || !end.SequenceEqual(p))
+                {
+                    long paddedCount = cin * size.Select((n, a) => n + p[a] + (long)end[a]).Aggregate(1L, (x, y) => x * y);
+                    tooMuchPadding = paddedCount > int.MaxValue
+                        || size.Where((n, a) => paddingMode == "Reflect" ? Math.Max(p[a], end[a]) >= n : paddingMode == "Circular" && Math.Max(p[a], end[a]) > n).Any();
+                }
+
+                output = size.Select((n, a) => ((n + p[a] + end[a] - (d[a] * (k[a] - 1)) - 1) / s[a]) + 1).ToArray();
                 // C# division truncates toward zero; PyTorch's size is the floor, and a window past the padded input has none.
-                output = output.Select((o, a) => size[a] + (2 * p[a]) < (d[a] * (k[a] - 1)) + 1 ? 0 : o).ToArray();
+                output = output.Select((o, a) => size[a] + p[a] + end[a] < (d[a] * (k[a] - 1)) + 1 ? 0 : o).ToArray();
                 weight = (long)cout * (cin / groups) * k.Aggregate(1L, (x, y) => x * y);
                 break;
             case "ConvTranspose":

@@ -20,19 +20,20 @@ torch.manual_seed(SEED)
 torch.set_grad_enabled(False)
 
 CONV = [F.conv1d, F.conv2d, F.conv3d]
-MODES = {"Reflect": "reflect", "Replicate": "replicate", "Circular": "circular"}
+MODES = {"Zeros": "constant", "Reflect": "reflect", "Replicate": "replicate", "Circular": "circular"}
 
 
-def case(name, mode, shape, cout, k, s=1, p=1, d=1, groups=1, bias=True, dtype=torch.float32, integers=False, activation=None):
+def case(name, mode, shape, cout, k, s=1, p=1, d=1, groups=1, bias=True, dtype=torch.float32, integers=False, activation=None, p_end=None):
     rank = len(shape) - 2
     per = lambda v: list(v) if isinstance(v, (list, tuple)) else [v] * rank
     k, s, p, d = per(k), per(s), per(p), per(d)
+    end = p if p_end is None else per(p_end)
     make = (lambda sh: torch.randint(-3, 4, sh).to(dtype)) if integers else (lambda sh: torch.randn(sh, dtype=dtype))
     x = make(shape)
     w = make([cout, shape[1] // groups] + k)
     b = make([cout]) if bias else None
     # F.pad takes the last axis first, begin then end.
-    pads = [v for axis in reversed(range(rank)) for v in (p[axis], p[axis])]
+    pads = [v for axis in reversed(range(rank)) for v in (p[axis], end[axis])]
     y = CONV[rank - 1](F.pad(x, pads, mode=MODES[mode]), w, b, stride=s, padding=0, dilation=d, groups=groups)
     if activation == "Relu":
         y = F.relu(y)
@@ -40,6 +41,8 @@ def case(name, mode, shape, cout, k, s=1, p=1, d=1, groups=1, bias=True, dtype=t
     scale = max(1.0, float(finite.abs().max())) if finite.numel() else 1.0
     eps = 1e-5 if dtype == torch.float32 else 1e-12
     params = {"kernel": k, "stride": s, "padding": p, "dilation": d, "groups": groups, "padding_mode": mode}
+    if p_end is not None:
+        params["padding_end"] = end
     if activation:
         params.update({"activation": activation, "constants": {}})
     return {
@@ -69,6 +72,12 @@ def main():
         case("circular_2d_dilated", "Circular", [1, 3, 6, 7], 4, 3, p=2, d=2),
         case("circular_pad_equal_size", "Circular", [1, 2, 3, 4], 2, 3, p=3, integers=True),
         case("circular_3d_double", "Circular", [1, 2, 4, 4, 4], 2, 3, dtype=torch.float64, bias=False),
+        # Asymmetric pads (ONNX's pads, TensorFlow's SAME): zeros and a mode, small and large, every rank.
+        case("same_stride_2_small", "Zeros", [1, 2, 6, 6], 3, 3, s=2, p=0, p_end=1, integers=True),
+        case("same_stride_2_large_relu", "Zeros", [1, 8, 32, 32], 16, 3, s=2, p=0, p_end=1, activation="Relu"),
+        case("asymmetric_1d_double", "Zeros", [2, 4, 40], 4, 4, p=2, p_end=1, dtype=torch.float64),
+        case("asymmetric_3d", "Zeros", [1, 2, 5, 6, 7], 2, 3, p=[0, 1, 2], p_end=[2, 1, 0]),
+        case("asymmetric_reflect", "Reflect", [1, 3, 9, 10], 4, 4, p=[1, 2], p_end=[2, 1]),
     ]
     write("conv_padding.json", "make_conv_padding.py", SEED, cases)
 

@@ -37,21 +37,39 @@ namespace KernelGen.Generator.Operators.Conv
                 return null;
             }
 
+            int[]? padEnd = args.GetArray<int>("PadsEnd");
+            if (padEnd is not null && padEnd.Length != rank)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PerAxisCountMismatch, args.LocationOf("PadsEnd"), "PadsEnd", padEnd.Length, rank));
+                return null;
+            }
+
+            if (padEnd is not null && padEnd.Any(p => p < 0))
+            {
+                int axis = System.Array.FindIndex(padEnd, p => p < 0);
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameter, args.LocationOf("PadsEnd"), $"The pad after the input on axis {ShapeText.AxisName(rank, axis)}", "at least 0", padEnd[axis]));
+                return null;
+            }
+
             var spec = new ConvSpec(window.Kernel.Values.ToEquatableArray(), window.Stride.Values.ToEquatableArray(), window.Pad.Values.ToEquatableArray(),
-                window.Dilation.Values.ToEquatableArray(), window.Groups) { Padding = (PaddingMode)mode };
+                window.Dilation.Values.ToEquatableArray(), window.Groups)
+            {
+                Padding = (PaddingMode)mode,
+                PadEnd = padEnd is null || padEnd.SequenceEqual(window.Pad.Values) ? EquatableArray<int>.Empty : padEnd.ToEquatableArray(),
+            };
             if (!ConvPadding.CheckPadFits(spec, signature, args, window.Pad.ArgumentName, diagnostics))
             {
                 return null;
             }
 
             var computed = Enumerable.Range(0, rank).Select(axis => ConvShape.OutputSize(signature.InputShape[axis + 1], spec.Kernel[axis],
-                spec.Stride[axis], spec.Pad[axis], spec.Dilation[axis])).ToArray();
+                spec.Stride[axis], spec.Pad[axis], spec.PadEndAt(axis), spec.Dilation[axis])).ToArray();
             return WindowParameters.CheckOutputShape(kernel, computed, axis => AxisArithmetic(signature, spec, axis), WeightShape(signature, spec), diagnostics) ? spec : null;
         }
 
         private static string AxisArithmetic(KernelSignature signature, ConvSpec spec, int axis) =>
             ConvShape.Arithmetic(ShapeText.AxisName(signature.SpatialRank, axis), signature.InputShape[axis + 1],
-                spec.Kernel[axis], spec.Stride[axis], spec.Pad[axis], spec.Dilation[axis]);
+                spec.Kernel[axis], spec.Stride[axis], spec.Pad[axis], spec.PadEndAt(axis), spec.Dilation[axis]);
 
         /// <summary>The products that read inside the input: a tap that reads the padding adds nothing and costs nothing.</summary>
         public override long MultiplyAdds(KernelSignature signature, OperatorSpec spec)
@@ -87,29 +105,32 @@ namespace KernelGen.Generator.Operators.Conv
             var conv = (ConvSpec)spec;
             int rank = signature.SpatialRank;
             yield return string.Empty;
-            yield return $"As PyTorch's conv{rank}d: kernel {ShapeText.Cross(conv.Kernel)}, stride {ShapeText.Cross(conv.Stride)}, pad {ShapeText.Cross(conv.Pad)}, " +
+            string pad = conv.PadEnd.Count == 0 ? ShapeText.Cross(conv.Pad) : $"{ShapeText.Cross(conv.Pad)} before and {ShapeText.Cross(conv.PadEnd)} after the input";
+            yield return $"As PyTorch's conv{rank}d: kernel {ShapeText.Cross(conv.Kernel)}, stride {ShapeText.Cross(conv.Stride)}, pad {pad}, " +
                 $"dilation {ShapeText.Cross(conv.Dilation)}, groups {conv.Groups}.";
-            yield return conv.Padding == PaddingMode.Zeros
+            yield return !conv.PadsIntoBuffer
                 ? "Output position o reads input position o*stride - pad + tap*dilation; a position in the padding adds nothing."
                 : $"padding_mode '{ConvPadding.TorchName(conv.Padding)}': the input is first copied into {ShapeText.Format(ConvPadding.PaddedShape(signature, conv))} with {ConvPadding.Describe(conv.Padding)} in the border (F.pad), then convolved without padding.";
-            yield return "Output size per axis = (in + 2*pad - (dilation*(k - 1) + 1))/stride + 1, the division rounded down:";
+            yield return conv.PadEnd.Count == 0
+                ? "Output size per axis = (in + 2*pad - (dilation*(k - 1) + 1))/stride + 1, the division rounded down:"
+                : "Output size per axis = (in + pad before + pad after - (dilation*(k - 1) + 1))/stride + 1, the division rounded down:";
             for (int axis = 0; axis < rank; axis++)
             {
                 yield return "  " + AxisArithmetic(signature, conv, axis);
             }
         }
 
-        /// <summary>A padding mode other than zeros: the same convolution over the padded input, without padding.</summary>
+        /// <summary>A padding mode other than zeros, or pads that differ at the two ends: the same convolution over the padded input, without padding.</summary>
         public override (KernelSignature Signature, OperatorSpec Spec)? PaddedBody(KernelSignature signature, OperatorSpec spec)
         {
             var conv = (ConvSpec)spec;
-            if (conv.Padding == PaddingMode.Zeros)
+            if (!conv.PadsIntoBuffer)
             {
                 return null;
             }
 
             var padded = signature with { InputShape = ConvPadding.PaddedShape(signature, conv).ToEquatableArray() };
-            return (padded, conv with { Pad = new int[conv.Pad.Count].ToEquatableArray(), Padding = PaddingMode.Zeros });
+            return (padded, conv with { Pad = new int[conv.Pad.Count].ToEquatableArray(), PadEnd = EquatableArray<int>.Empty, Padding = PaddingMode.Zeros });
         }
 
         public override void WritePaddedSample(IndentedWriter writer, KernelPlan plan, string bodyMethod, IEnumerable<string> otherArguments) =>

@@ -8,8 +8,9 @@ using KernelGen.Generator.Parsing;
 namespace KernelGen.Generator.Operators.Conv
 {
     /// <summary>
-    /// A convolution's padding mode other than zeros, as PyTorch runs it: <c>F.pad(input, mode)</c> into a buffer, then
-    /// the convolution without padding over that buffer (<see cref="KernelPlan.PaddedBody"/>). One rule per mode maps a
+    /// A convolution's padding mode other than zeros, or pads that differ at the two ends of an axis, as PyTorch runs a
+    /// padding mode (and ONNX's asymmetric pads are defined): <c>F.pad(input, pads, mode)</c> into a buffer, then the
+    /// convolution without padding over that buffer (<see cref="KernelPlan.PaddedBody"/>). One rule per mode maps a
     /// position of the padded axis to the input position it copies; the copy and every form of the convolution after it
     /// are the same for all modes.
     /// </summary>
@@ -23,33 +24,34 @@ namespace KernelGen.Generator.Operators.Conv
             PaddingMode.Reflect => "reflect",
             PaddingMode.Replicate => "replicate",
             PaddingMode.Circular => "circular",
-            _ => "zeros",
+            _ => "constant",
         };
 
         public static string Describe(PaddingMode mode) => mode switch
         {
             PaddingMode.Reflect => "the input mirrored at each edge, the edge itself not repeated",
             PaddingMode.Replicate => "the edge values repeated",
-            _ => "the input wrapped around",
+            PaddingMode.Circular => "the input wrapped around",
+            _ => "zeros",
         };
 
         public static int[] PaddedShape(KernelSignature signature, ConvSpec spec) =>
-            new[] { signature.InputShape[0] }.Concat(Enumerable.Range(0, signature.SpatialRank).Select(axis => signature.InputShape[axis + 1] + (2 * spec.Pad[axis]))).ToArray();
+            new[] { signature.InputShape[0] }.Concat(Enumerable.Range(0, signature.SpatialRank).Select(axis => signature.InputShape[axis + 1] + spec.Pad[axis] + spec.PadEndAt(axis))).ToArray();
 
         /// <summary>
-        /// PyTorch's limits: a reflection needs a pad below the size (it mirrors without the edge), a wrap a pad of at most
-        /// the size; KG0003 otherwise. A pad whose padded size passes int is KG0003 too.
+        /// PyTorch's limits, at both ends: a reflection needs a pad below the size (it mirrors without the edge), a wrap a
+        /// pad of at most the size; KG0003 otherwise. A padded input past int elements is KG0003 too.
         /// </summary>
         public static bool CheckPadFits(ConvSpec spec, KernelSignature signature, AttributeArguments args, string padArgument, List<DiagnosticInfo> diagnostics)
         {
-            if (spec.Padding == PaddingMode.Zeros)
+            if (!spec.PadsIntoBuffer)
             {
                 return true;
             }
 
             for (int axis = 0; axis < signature.SpatialRank; axis++)
             {
-                int size = signature.InputShape[axis + 1], pad = spec.Pad[axis];
+                int size = signature.InputShape[axis + 1], pad = System.Math.Max(spec.Pad[axis], spec.PadEndAt(axis));
                 bool fits = spec.Padding switch
                 {
                     PaddingMode.Reflect => pad < size,
@@ -70,13 +72,13 @@ namespace KernelGen.Generator.Operators.Conv
             var paddedCount = new System.Numerics.BigInteger(signature.InputShape[0]);
             for (int axis = 0; axis < signature.SpatialRank; axis++)
             {
-                paddedCount *= signature.InputShape[axis + 1] + (2L * spec.Pad[axis]);
+                paddedCount *= (long)signature.InputShape[axis + 1] + spec.Pad[axis] + spec.PadEndAt(axis);
             }
 
             if (paddedCount > int.MaxValue)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameter, args.LocationOf(padArgument) ?? args.AttributeLocation,
-                    "The padded input", $"at most int.MaxValue elements for PaddingMode.{spec.Padding}, as a buffer",
+                    "The padded input", "at most int.MaxValue elements, as a buffer",
                     paddedCount.ToString(System.Globalization.CultureInfo.InvariantCulture) + " elements"));
                 return false;
             }
@@ -136,15 +138,31 @@ namespace KernelGen.Generator.Operators.Conv
 
             writer.WriteLine(Code.StartRef(t, "input"));
             writer.WriteLine(Code.StartRef(t, "padded"));
+            bool zeros = spec.Padding == PaddingMode.Zeros;
+            if (zeros)
+            {
+                // Zeros: the border cleared, then each input row into its place.
+                writer.WriteLine("padded.Clear();");
+            }
+
             var scopes = new Stack<IndentedWriter.Scope>();
             scopes.Push(writer.Block($"for (int c = 0; c < {Literals.Int(channels)}; c++)"));
             string from = Code.Times("c", inputPlane), to = Code.Times("c", paddedPlane);
             for (int axis = 0; axis < rank - 1; axis++)
             {
                 string p = $"p{Literals.Int(axis)}", source = $"s{Literals.Int(axis)}", position = $"i{Literals.Int(axis)}";
-                scopes.Push(writer.Block($"for (int {p} = 0; {p} < {Literals.Int(padded[axis])}; {p}++)"));
-                writer.WriteLine($"int {position} = {p} - {Literals.Int(spec.Pad[axis])};");
-                writer.WriteLine($"int {source} = {Source(spec.Padding, position, size[axis])};");
+                if (zeros)
+                {
+                    scopes.Push(writer.Block($"for (int {source} = 0; {source} < {Literals.Int(size[axis])}; {source}++)"));
+                    writer.WriteLine($"int {p} = {source} + {Literals.Int(spec.Pad[axis])};");
+                }
+                else
+                {
+                    scopes.Push(writer.Block($"for (int {p} = 0; {p} < {Literals.Int(padded[axis])}; {p}++)"));
+                    writer.WriteLine($"int {position} = {p} - {Literals.Int(spec.Pad[axis])};");
+                    writer.WriteLine($"int {source} = {Source(spec.Padding, position, size[axis])};");
+                }
+
                 from += " + " + Code.Times(source, inputStrides[axis]);
                 to += " + " + Code.Times(p, paddedStrides[axis]);
             }
@@ -152,7 +170,7 @@ namespace KernelGen.Generator.Operators.Conv
             int last = rank - 1, pad = spec.Pad[last], n = size[last];
             writer.WriteLine($"int from = {from};");
             writer.WriteLine($"int to = {to};");
-            if (pad > 0)
+            if (pad > 0 && !zeros)
             {
                 using (writer.Block($"for (int q = 0; q < {Literals.Int(pad)}; q++)"))
                 {
@@ -162,7 +180,7 @@ namespace KernelGen.Generator.Operators.Conv
             }
 
             writer.WriteLine(Code.CopyElements(t, "paddedStart", pad == 0 ? "to" : $"to + {Literals.Int(pad)}", "inputStart", "from", n));
-            if (pad > 0)
+            if (pad + n < padded[last] && !zeros)
             {
                 using (writer.Block($"for (int q = {Literals.Int(pad + n)}; q < {Literals.Int(padded[last])}; q++)"))
                 {

@@ -10,9 +10,12 @@ namespace KernelGen.Generator.Operators.Conv
     internal static class ConvShape
     {
         /// <summary><c>floor((in + 2*pad - dilation*(k - 1) - 1) / stride) + 1</c>, in 64 bits; zero or less when the window does not fit.</summary>
-        public static long OutputSize(int input, int kernel, int stride, int pad, int dilation)
+        public static long OutputSize(int input, int kernel, int stride, int pad, int dilation) => OutputSize(input, kernel, stride, pad, pad, dilation);
+
+        /// <summary>The same with a pad of <paramref name="padBegin"/> before the input and <paramref name="padEnd"/> after it.</summary>
+        public static long OutputSize(int input, int kernel, int stride, int padBegin, int padEnd, int dilation)
         {
-            long span = (long)input + (2L * pad) - Window(kernel, dilation);
+            long span = (long)input + padBegin + padEnd - Window(kernel, dilation);
             return span < 0 ? span : (span / stride) + 1;
         }
 
@@ -20,13 +23,18 @@ namespace KernelGen.Generator.Operators.Conv
         public static long Window(int kernel, int dilation) => ((long)dilation * (kernel - 1)) + 1;
 
         /// <summary>The output-size arithmetic of one axis, such as <c>H: (28 + 2*1 - 3)/2 + 1 = 14, rounded down</c>.</summary>
-        public static string Arithmetic(string axis, int input, int kernel, int stride, int pad, int dilation)
+        public static string Arithmetic(string axis, int input, int kernel, int stride, int pad, int dilation) =>
+            Arithmetic(axis, input, kernel, stride, pad, pad, dilation);
+
+        /// <summary>The same with the pads before and after the input, written as <c>2*pad</c> where they are equal.</summary>
+        public static string Arithmetic(string axis, int input, int kernel, int stride, int padBegin, int padEnd, int dilation)
         {
             string window = dilation == 1 ? Number(kernel) : $"({Number(dilation)}*({Number(kernel)} - 1) + 1)";
-            long span = (long)input + (2L * pad) - Window(kernel, dilation);
-            long size = OutputSize(input, kernel, stride, pad, dilation);
-            string text = $"{axis}: ({Number(input)} + 2*{Number(pad)} - {window})/{Number(stride)} + 1 = {size.ToString(CultureInfo.InvariantCulture)}";
-            return span < 0 ? $"{axis}: {Number(input)} + 2*{Number(pad)} is smaller than the window {window}"
+            string padded = padBegin == padEnd ? $"{Number(input)} + 2*{Number(padBegin)}" : $"{Number(input)} + {Number(padBegin)} + {Number(padEnd)}";
+            long span = (long)input + padBegin + padEnd - Window(kernel, dilation);
+            long size = OutputSize(input, kernel, stride, padBegin, padEnd, dilation);
+            string text = $"{axis}: ({padded} - {window})/{Number(stride)} + 1 = {size.ToString(CultureInfo.InvariantCulture)}";
+            return span < 0 ? $"{axis}: {padded} is smaller than the window {window}"
                 : span % stride != 0 ? text + " (the division rounds down)" : text;
         }
 
