@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Exports the benchmark's models to ONNX for ONNX Runtime (ort_bench.js): the sample's trained autoencoder
 (samples/KernelGen.Demo/Autoencoder/train.py, weights from its safetensors file, batch norms in eval mode) at batch
-1 and 32, and the convolution layers of docs/benchmarks.md as single-node models.
+1 and 32, and the layers of docs/benchmarks.md as single-layer models.
 
 Needs PyTorch and Debian's python3-onnx. Run: /usr/bin/python3 export_models.py (writes *.onnx beside this script).
 """
@@ -46,6 +46,25 @@ def export(model, example, name):
     print("wrote", path)
 
 
+class WithConstant(nn.Module):
+    """f(x, c) with c a random constant of the given shape: the second operand of an element-wise layer, an initializer."""
+
+    def __init__(self, f, shape):
+        super().__init__()
+        self.f = f
+        self.register_buffer("c", torch.randn(shape))
+
+    def forward(self, x):
+        return self.f(x, self.c)
+
+
+def Affine(norm):
+    """A normalization with random per-channel weight and bias (not the identity PyTorch initializes)."""
+    norm.weight.copy_(torch.rand(norm.weight.shape) + 0.5)
+    norm.bias.copy_(torch.randn(norm.bias.shape))
+    return norm
+
+
 def main():
     model = Autoencoder()
     model.load_state_dict(read_safetensors(os.path.join(SAMPLE, "autoencoder.safetensors")))
@@ -79,6 +98,19 @@ def main():
         "Trilinear": (nn.Upsample(scale_factor=2, mode="trilinear", align_corners=False), (32, 16, 16, 16)),
         "Linear1d": (nn.Upsample(scale_factor=2, mode="linear", align_corners=False), (64, 4096)),
         "Bicubic": (nn.Upsample(scale_factor=2, mode="bicubic", align_corners=False), (64, 32, 32)),
+        # The pools, element-wise kernels, pixel shuffles and normalizations (a second operand as a constant of the model).
+        "MaxPoolStem": (nn.MaxPool2d(3, 2, 1), (64, 112, 112)),
+        "MaxPool2x2": (nn.MaxPool2d(2), (64, 64, 64)),
+        "AvgPool2x2": (nn.AvgPool2d(2), (64, 64, 64)),
+        "AvgPool3x3": (nn.AvgPool2d(3, 1, 1), (64, 32, 32)),
+        "ActivateLeaky": (nn.LeakyReLU(0.1), (256, 8192)),
+        "ActivateSilu": (nn.SiLU(), (128, 64, 64)),
+        "ResidualAddRelu": (WithConstant(lambda x, c: torch.relu(x + c), (1, 64, 56, 56)), (64, 56, 56)),
+        "ExciteMul": (WithConstant(lambda x, c: x * c, (1, 96, 1, 1)), (96, 28, 28)),
+        "ShuffleEspcn": (nn.PixelShuffle(3), (9, 128, 128)),
+        "ShuffleEdsr": (nn.PixelShuffle(2), (256, 48, 48)),
+        "GroupNormSilu": (nn.Sequential(Affine(nn.GroupNorm(32, 128)), nn.SiLU()), (128, 64, 64)),
+        "InstanceNormRelu": (nn.Sequential(Affine(nn.InstanceNorm2d(128, affine=True)), nn.ReLU()), (128, 64, 64)),
     }
     for name, (layer, shape) in layers.items():
         export(layer.eval(), torch.randn(1, *shape), name)

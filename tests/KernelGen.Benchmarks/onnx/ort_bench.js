@@ -2,7 +2,7 @@
 // The node binding costs about 11 us per call, so besides the call time this reports the kernel time ONNX Runtime's
 // own profiler measures: per run, the sum of its node events, median over the timed runs.
 // Install beside this script: npm install --ignore-scripts onnxruntime-node@1.30.0 (the install script only fetches
-// GPU parts). Run: node ort_bench.js
+// GPU parts). Run: node ort_bench.js [model name prefixes]
 const fs = require("fs");
 const path = require("path");
 const ort = require("onnxruntime-node");
@@ -43,7 +43,10 @@ async function time(file) {
 
 (async () => {
   console.log(`onnxruntime-node ${require("onnxruntime-node/package.json").version}, 1 intra-op thread`);
-  for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith(".onnx")).sort()) {
+  // Arguments, when given, select the models whose file name starts with one of them: node ort_bench.js GroupNorm ExciteMul
+  const wanted = process.argv.slice(2);
+  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith(".onnx") && (wanted.length === 0 || wanted.some((w) => f.startsWith(w))));
+  for (const file of files.sort()) {
     const t = await time(path.join(__dirname, file));
     console.log(`${file.padEnd(24)} kernels ${t.kernels.toFixed(1).padStart(9)} us   model_run ${t.modelRun.toFixed(1).padStart(9)} us   call ${t.call.toFixed(1).padStart(9)} us`);
   }
