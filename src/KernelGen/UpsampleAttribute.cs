@@ -20,13 +20,15 @@ namespace KernelGen
 
     /// <summary>
     /// Generates the body of a <c>static partial void</c> method as PyTorch's
-    /// <c>F.interpolate(x, scale_factor=scale, mode=...)</c>. Parameters by position: an optional <c>int</c> batch
-    /// count, the input <c>[C, spatial...]</c> and the output <c>[C, floor(spatial * scale)...]</c>.
+    /// <c>F.interpolate(x, scale_factor=scale, mode=...)</c>, or, with neither <c>scale</c> nor <see cref="Scales"/>,
+    /// <c>F.interpolate(x, size=..., mode=...)</c> to the output's <c>[Shape]</c> (larger or smaller on each axis; the
+    /// source coordinate scale is then <c>in / out</c>, as PyTorch's). Parameters by position: an optional <c>int</c>
+    /// batch count, the input <c>[C, spatial...]</c> and the output <c>[C, floor(spatial * scale)...]</c>, or of any size.
     /// </summary>
     [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
     public sealed class UpsampleAttribute : Attribute
     {
-        /// <summary>Scales given only by <see cref="Scales"/> (then required).</summary>
+        /// <summary>Scales given by <see cref="Scales"/>, or none: the output's <c>[Shape]</c> is then the size (PyTorch's <c>size=</c>).</summary>
         public UpsampleAttribute() { }
 
         /// <summary>The same scale factor on every spatial axis.</summary>

@@ -10,7 +10,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json", "norm.json", "conv_padding.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json", "norm.json", "conv_padding.json", "upsample_size.json"];
 
     public GoldenKernels()
     {

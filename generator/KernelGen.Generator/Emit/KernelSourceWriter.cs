@@ -115,7 +115,9 @@ namespace KernelGen.Generator.Emit
                     : $"// Form: loops with constant bounds, at most {plan.MultiplyAdds} input reads and {outputLength} output elements per sample ({op.Name(signature.SpatialRank, plan.Operator)} has no unrolled form).");
             if (plan.Form == KernelForm.Looped)
             {
-                VectorWidth[] widths = op.VectorWidths(signature, plan.Operator);
+                // A kernel that pads its input first runs the vector forms of its body, over the padded input.
+                KernelPlan body = plan.PaddedBody ?? plan;
+                VectorWidth[] widths = op.VectorWidths(body.Signature, body.Operator);
                 string sample = $"the scalar loops of {signature.MethodName}_Sample";
                 string condition = op.VectorCondition is { } needs ? $" and {needs}" : string.Empty;
                 writer.WriteLine(widths.Length switch

@@ -88,8 +88,14 @@ namespace KernelGen.Generator.Model
         Cubic = 3,
     }
 
-    /// <summary>PyTorch's <c>F.interpolate</c> with <c>scale_factor</c>, one scale per spatial axis.</summary>
-    internal sealed record UpsampleSpec(EquatableArray<double> Scales, UpsampleMode Mode, bool AlignCorners) : OperatorSpec;
+    /// <summary>
+    /// PyTorch's <c>F.interpolate</c> with <c>scale_factor</c>, one scale per spatial axis; or with <c>size</c>, the
+    /// output's shape, where every scale is 0 (PyTorch's None: the source coordinate scale is then in / out).
+    /// </summary>
+    internal sealed record UpsampleSpec(EquatableArray<double> Scales, UpsampleMode Mode, bool AlignCorners) : OperatorSpec
+    {
+        public bool IsFromSize => Scales.Count > 0 && Scales[0] == 0;
+    }
 
     /// <summary>PyTorch's <c>conv{1,2,3}d</c> with a kernel of 1.</summary>
     internal sealed record Conv1x1Spec(int Groups) : OperatorSpec;

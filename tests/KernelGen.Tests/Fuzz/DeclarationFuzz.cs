@@ -107,7 +107,7 @@ public static class DeclarationFuzz
         long[] output;
         long weight;
         int taps = 0;
-        bool tooMuchPadding = false, wrongOther = false, pixelShuffleMistake = false, affine = false;
+        bool tooMuchPadding = false, wrongOther = false, pixelShuffleMistake = false, affine = false, fromSize = false;
         long[]? otherShape = null;
         var expected = new List<string>();
         switch (op)
@@ -239,9 +239,13 @@ public static class DeclarationFuzz
                 break;
             default:
                 string mode = new[] { "nearest", "nearest-exact", "linear", "bicubic" }[rng.Next(rank == 2 ? 4 : 3)];
-                double[] scales = Enumerable.Range(0, rank).Select(_ => new[] { 2.0, 3.0, 1.5, 0.5, 2.5 }[rng.Next(5)]).ToArray();
+                // In a fifth of them no scale: to the output's size, any size of at least 1 (larger or smaller).
+                fromSize = rng.Next(5) == 0;
+                double[] scales = fromSize ? [] : Enumerable.Range(0, rank).Select(_ => new[] { 2.0, 3.0, 1.5, 0.5, 2.5 }[rng.Next(5)]).ToArray();
                 attribute = Declarations.UpsampleAttribute(scales, mode, alignCorners: mode is "linear" or "bicubic" && rng.Next(2) == 0);
-                output = size.Select((n, a) => (long)Math.Floor(n * scales[a])).ToArray();
+                output = fromSize
+                    ? size.Select(n => huge ? Math.Max(1, n / rng.Next(1, 5)) : rng.Next(1, (int)(2 * n) + 2)).Select(o => (long)o).ToArray()
+                    : size.Select((n, a) => (long)Math.Floor(n * scales[a])).ToArray();
                 weight = 0;
                 taps = mode switch { "linear" => 2, "bicubic" => 4, _ => 1 };
                 break;
@@ -258,7 +262,7 @@ public static class DeclarationFuzz
         // A [Shape] holds ints: an output past int.MaxValue is declared as int.MaxValue (KernelGen must then say the
         // computed shape cannot exist, not offer to write it).
         long[] declared = output.Select(o => Math.Clamp(o, 1, int.MaxValue)).ToArray();
-        if (rng.Next(5) == 0)
+        if (rng.Next(5) == 0 && !fromSize)
         {
             int axis = rng.Next(rank);
             declared[axis] += declared[axis] > 1 && (declared[axis] == int.MaxValue || rng.Next(2) == 0) ? -1 : 1;

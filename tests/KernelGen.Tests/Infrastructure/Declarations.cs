@@ -174,10 +174,12 @@ public sealed class Declarations
             "bicubic" => "UpsampleMode.Cubic",
             _ => throw new ArgumentException(torchMode),
         };
-        string scale = scales.All(s => s == scales[0])
-            ? $"scale: {Number(scales[0])}"
-            : $"Scales = new double[] {{ {string.Join(", ", scales.Select(Number))} }}";
-        return $"[Upsample({scale}, Mode = {mode}{(alignCorners ? ", AlignCorners = true" : string.Empty)})]";
+        // No scales: to the output's size.
+        string scale = scales.Length == 0 ? string.Empty
+            : scales.All(s => s == scales[0])
+                ? $"scale: {Number(scales[0])}, "
+                : $"Scales = new double[] {{ {string.Join(", ", scales.Select(Number))} }}, ";
+        return $"[Upsample({scale}Mode = {mode}{(alignCorners ? ", AlignCorners = true" : string.Empty)})]";
     }
 
     public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);

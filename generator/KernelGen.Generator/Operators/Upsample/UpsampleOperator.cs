@@ -7,7 +7,7 @@ using KernelGen.Generator.Parsing;
 
 namespace KernelGen.Generator.Operators.Upsample
 {
-    /// <summary><c>[Upsample]</c>: PyTorch's <c>F.interpolate</c> with a scale factor.</summary>
+    /// <summary><c>[Upsample]</c>: PyTorch's <c>F.interpolate</c> with a scale factor, or to the output's size.</summary>
     internal sealed class UpsampleOperator : KernelOperator
     {
         public static readonly UpsampleOperator Instance = new();
@@ -29,12 +29,9 @@ namespace KernelGen.Generator.Operators.Upsample
             AttributeArguments args = kernel.Attribute;
             KernelSignature signature = kernel.Signature;
             int rank = signature.SpatialRank;
-            if (!args.ConstructorParameters.Contains("scale") && args.GetArray<double>("Scales") is null)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameter, args.AttributeLocation, "The scale", "given, as scale: or Scales =", "missing"));
-                return null;
-            }
-
+            // Neither scale nor Scales: F.interpolate(x, size=...), the size being the output's [Shape] and the source
+            // coordinate scale in / out on each axis (a scale of 0 in the spec, PyTorch's None).
+            bool fromSize = !args.ConstructorParameters.Contains("scale") && args.GetArray<double>("Scales") is null;
             var scales = PerAxisValues<double>.Read(args, "scale", "Scales", "Scale", args.GetDouble("scale", 0), rank, diagnostics);
             if (scales is null)
             {
@@ -51,7 +48,7 @@ namespace KernelGen.Generator.Operators.Upsample
             var mode = (UpsampleMode)modeValue;
             bool alignCorners = args.GetBool("AlignCorners", false);
             int errorsBefore = diagnostics.Count;
-            for (int axis = 0; axis < rank; axis++)
+            for (int axis = 0; axis < rank && !fromSize; axis++)
             {
                 double scale = scales[axis];
                 if (!(scale > 0) || double.IsInfinity(scale))
@@ -86,7 +83,7 @@ namespace KernelGen.Generator.Operators.Upsample
         {
             KernelSignature signature = kernel.Signature;
             int rank = signature.SpatialRank;
-            var computed = Enumerable.Range(0, rank).Select(axis => UpsampleShape.OutputSize(signature.InputShape[axis + 1], spec.Scales[axis])).ToArray();
+            var computed = Enumerable.Range(0, rank).Select(axis => spec.IsFromSize ? signature.OutputShape[axis + 1] : UpsampleShape.OutputSize(signature.InputShape[axis + 1], spec.Scales[axis])).ToArray();
             var arithmetic = Enumerable.Range(0, rank).Select(axis => AxisArithmetic(signature, spec, axis)).ToArray();
             var huge = Enumerable.Range(0, rank).Where(axis => computed[axis] > int.MaxValue).ToArray();
             if (huge.Length > 0)
@@ -134,8 +131,9 @@ namespace KernelGen.Generator.Operators.Upsample
             return true;
         }
 
-        private static string AxisArithmetic(KernelSignature signature, UpsampleSpec spec, int axis) =>
-            UpsampleShape.Arithmetic(ShapeText.AxisName(signature.SpatialRank, axis), signature.InputShape[axis + 1], spec.Scales[axis]);
+        private static string AxisArithmetic(KernelSignature signature, UpsampleSpec spec, int axis) => spec.IsFromSize
+            ? $"{ShapeText.AxisName(signature.SpatialRank, axis)}: {Literals.Int(signature.InputShape[axis + 1])} to {Literals.Int(signature.OutputShape[axis + 1])}, the source coordinate scale {Literals.Int(signature.InputShape[axis + 1])}/{Literals.Int(signature.OutputShape[axis + 1])}"
+            : UpsampleShape.Arithmetic(ShapeText.AxisName(signature.SpatialRank, axis), signature.InputShape[axis + 1], spec.Scales[axis]);
 
         public override long MultiplyAdds(KernelSignature signature, OperatorSpec spec)
         {
@@ -155,9 +153,11 @@ namespace KernelGen.Generator.Operators.Upsample
             int rank = signature.SpatialRank;
             string align = upsample.Mode is UpsampleMode.Linear or UpsampleMode.Cubic ? $", align_corners={(upsample.AlignCorners ? "True" : "False")}" : string.Empty;
             yield return string.Empty;
-            yield return $"As PyTorch's F.interpolate(x, scale_factor={ShapeText.Cross(upsample.Scales.Select(s => s.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray())}, mode='{TorchMode(rank, upsample.Mode)}'{align}).";
+            yield return upsample.IsFromSize
+                ? $"As PyTorch's F.interpolate(x, size=({string.Join(", ", signature.OutputShape.Skip(1).Select(d => Literals.Int(d)))}), mode='{TorchMode(rank, upsample.Mode)}'{align})."
+                : $"As PyTorch's F.interpolate(x, scale_factor={ShapeText.Cross(upsample.Scales.Select(s => s.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray())}, mode='{TorchMode(rank, upsample.Mode)}'{align}).";
             yield return "No weights: every source index and interpolation weight below was computed by the generator.";
-            yield return "Output size per axis = floor(in * scale):";
+            yield return upsample.IsFromSize ? "Output size per axis: the output's [Shape]; a source position is the output position times in/out:" : "Output size per axis = floor(in * scale):";
             for (int axis = 0; axis < rank; axis++)
             {
                 yield return "  " + AxisArithmetic(signature, upsample, axis);
