@@ -50,5 +50,12 @@ namespace KernelGen
 
         /// <summary><c>torch.clamp</c> (ONNX's <c>Clip</c>): <c>min(max(x, Min), Max)</c>, NaN passing; Min, Max or both given.</summary>
         Clamp = 14,
+
+        /// <summary>
+        /// <c>F.prelu</c>: <c>x</c> where positive, else <c>x * slope</c> with a learned slope per channel (PyTorch's
+        /// <c>nn.PReLU(C)</c>), or one for all channels with <c>[Shape(1)]</c> on it (<c>nn.PReLU()</c>). The slope is a span
+        /// parameter of its own, after the bias (or the second operand) and before the output.
+        /// </summary>
+        PRelu = 15,
     }
 }

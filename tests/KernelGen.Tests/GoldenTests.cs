@@ -24,7 +24,7 @@ public sealed class GoldenKernels
                 case "ConvTranspose":
                     declarations.Add(MethodName(c), WithActivation(c, Declarations.ConvTransposeAttribute(c.IntArray("kernel"), c.IntArray("stride"), c.IntArray("padding"),
                         c.IntArray("output_padding"), c.IntArray("dilation"), c.Params.GetProperty("groups").GetInt32())),
-                        c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched);
+                        c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched, slopeShape: SlopeShape(c));
                     break;
                 case "Conv":
                     string conv = Declarations.ConvAttribute(c.IntArray("kernel"), c.IntArray("stride"), c.IntArray("padding"), c.IntArray("dilation"), c.Params.GetProperty("groups").GetInt32());
@@ -39,11 +39,11 @@ public sealed class GoldenKernels
                     }
 
                     declarations.Add(MethodName(c), WithActivation(c, conv),
-                        c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched);
+                        c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched, slopeShape: SlopeShape(c));
                     break;
                 case "Conv1x1":
                     declarations.Add(MethodName(c), WithActivation(c, $"[Conv1x1(Groups = {c.Params.GetProperty("groups").GetInt32()})]"),
-                        c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched);
+                        c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched, slopeShape: SlopeShape(c));
                     break;
                 case "Upsample":
                     var align = c.Params.GetProperty("align_corners");
@@ -63,7 +63,7 @@ public sealed class GoldenKernels
                     break;
                 case "Activate":
                     declarations.Add(MethodName(c), $"[Activate(Activation.{c.Params.GetProperty("activation").GetString()}{ActivationConstants(c, ", ")})]",
-                        c.IsDouble, inShape, outShape, hasWeight: false, hasBias: false, batched);
+                        c.IsDouble, inShape, outShape, hasWeight: false, hasBias: false, batched, slopeShape: SlopeShape(c));
                     break;
                 case "Add" or "Mul":
                     declarations.Add(MethodName(c), WithActivation(c, $"[{c.Op}()]"), c.IsDouble, inShape, outShape, hasWeight: false, hasBias: false, batched,
@@ -124,6 +124,9 @@ public sealed class GoldenKernels
         return attribute[..^2] + (attribute.EndsWith("()]", StringComparison.Ordinal) ? string.Empty : ", ") + properties + ")]";
     }
 
+    /// <summary>PReLU's slopes' [Shape] (params "slope": one per channel or one for all), or null without them.</summary>
+    private static int[]? SlopeShape(GoldenCase c) => c.Params.TryGetProperty("slope", out var slope) ? [slope.GetArrayLength()] : null;
+
     /// <summary>The activation's constants the case gives (params "constants": NegativeSlope, Alpha, Min, Max), as named properties after <paramref name="separator"/>.</summary>
     private static string ActivationConstants(GoldenCase c, string separator) =>
         string.Concat(c.Params.GetProperty("constants").EnumerateObject().Select(p => $"{separator}{p.Name} = {Declarations.Number(p.Value.GetDouble())}"));
@@ -147,7 +150,15 @@ public sealed class GoldenKernels
                 Buffer(Values("running_mean"), 0), Buffer(Values("running_var"), 0), batchNorm.GetProperty("eps").GetDouble()]);
         }
 
-        run.Invoke(null, [c.Batch, Buffer(c.Input, 0), weight, bias, output]);
+        if (c.Params.TryGetProperty("slope", out var slope))
+        {
+            run.Invoke(null, [c.Batch, Buffer(c.Input, 0), weight, bias, output, Buffer(slope.EnumerateArray().Select(v => v.GetDouble()).ToArray(), 0)]);
+        }
+        else
+        {
+            run.Invoke(null, [c.Batch, Buffer(c.Input, 0), weight, bias, output]);
+        }
+
         return output is float[] f ? f.Select(v => (double)v).ToArray() : (double[])output;
     }
 }
@@ -188,7 +199,7 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
             // is odd). Not for ELU, whose -0 the goldens' PyTorch 1.13 turns into exp(-0) - 1 = +0, where PyTorch's current
             // expm1 form (pytorch/pytorch#149673) and KernelGen give -0; not for the GELU and sigmoid family, where PyTorch's own float and double kernels disagree on it.
             if (c.Op is "Activate" or "Add" or "Mul" or "Affine" && c.Output[i] == 0 && actual[i] == 0
-                && (!c.Params.TryGetProperty("activation", out var activation) || activation.GetString() is "None" or "Relu" or "LeakyRelu" or "Relu6" or "Tanh" or "HardSwish" or "Mish" or "Clamp"))
+                && (!c.Params.TryGetProperty("activation", out var activation) || activation.GetString() is "None" or "Relu" or "LeakyRelu" or "Relu6" or "Tanh" or "HardSwish" or "Mish" or "Clamp" or "PRelu"))
             {
                 Assert.True(double.IsNegative(actual[i]) == double.IsNegative(c.Output[i]), $"{name}: output[{i}] is {actual[i]:R}, PyTorch gives {c.Output[i]:R}");
             }

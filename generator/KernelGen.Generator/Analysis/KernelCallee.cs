@@ -51,11 +51,13 @@ namespace KernelGen.Generator.Analysis
             }
 
             KernelOperator? op = null;
+            bool slope = false;
             foreach (AttributeData attribute in declaration.GetAttributes())
             {
                 if (KernelOperator.ForAttribute(attribute.AttributeClass?.ToDisplayString()) is { } found)
                 {
                     op = found;
+                    slope = found.TakesSlope(attribute);
                     break;
                 }
             }
@@ -68,12 +70,12 @@ namespace KernelGen.Generator.Analysis
             var parameters = declaration.Parameters;
             int first = parameters.Length > 0 && parameters[0].Type.SpecialType == SpecialType.System_Int32 ? 1 : 0;
             int count = parameters.Length - first;
-            if (!op.AcceptsBuffers(count))
+            if (!op.AcceptsBuffers(count, slope))
             {
                 return null;
             }
 
-            IReadOnlyList<string> roles = op.BufferRoles(count);
+            IReadOnlyList<string> roles = op.BufferRoles(count, slope);
             var buffers = new List<CalleeBuffer>();
             for (int i = 0; i < roles.Count; i++)
             {

@@ -69,6 +69,11 @@ namespace KernelGen.Generator.Emit
                 buffers.Add(new KernelBuffer("other", other, signature.OtherShape.ToArray(), otherLayout, perSample: true));
             }
 
+            if (signature.SlopeParameter is { } slope)
+            {
+                buffers.Add(new KernelBuffer("slope", slope, signature.SlopeShape.ToArray(), signature.SlopeShape[0] == 1 ? "one for all channels" : outputChannels, perSample: false));
+            }
+
             buffers.Add(new KernelBuffer("output", signature.OutputParameter, signature.OutputShape.ToArray(), $"{outputChannels}, {spatial}", perSample: true));
             return buffers;
         }

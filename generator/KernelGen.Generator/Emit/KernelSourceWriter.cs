@@ -58,21 +58,10 @@ namespace KernelGen.Generator.Emit
                 using (writer.Block($"private static class {signature.ImplementationClass}", after: "#nullable enable"))
                 {
                     RunTimeChecks.WriteSourceHint(writer, options);
-                    // A kernel that pads its input first: its sample method pads, then calls the body's, which the rest is written for.
-                    KernelPlan body = plan.PaddedBody ?? plan;
-                    if (plan.PaddedBody is not null)
-                    {
-                        WritePaddingSampleMethod(writer, plan, op, buffers);
-                        op.WriteMembers(writer, plan);
-                        writer.WriteLine();
-                    }
-
-                    WriteSampleMethod(writer, body, op, plan.PaddedBody is null ? buffers : KernelBuffers.Of(body.Signature, body.Operator, op),
-                        $"{signature.MethodName}_{(plan.PaddedBody is null ? "Sample" : "PaddedSample")}");
-                    op.WriteMembers(writer, body);
-
-                    ActivationWriter.WriteMembers(writer, signature, plan.Operator.Activation,
+                    KernelPlan body = WriteSampleMethods(writer, plan, op, buffers, $"{signature.MethodName}_Sample", "One sample; the lengths were checked by the caller.");
+                    ActivationWriter.WriteMembers(writer, signature, body.Operator.Activation,
                         body.Form == KernelForm.Looped ? op.VectorWidths(body.Signature, body.Operator) : new VectorWidth[0]);
+                    PReluWriter.WriteMembers(writer, plan);
                     if (Code.IsChecked)
                     {
                         VectorWidth.WriteCheckedAccess(writer, signature.ElementKeyword, VectorWidth.IndexType(signature.ElementType));
@@ -116,7 +105,7 @@ namespace KernelGen.Generator.Emit
             if (plan.Form == KernelForm.Looped)
             {
                 // A kernel that pads its input first runs the vector forms of its body, over the padded input.
-                KernelPlan body = plan.PaddedBody ?? plan;
+                KernelPlan body = PReluWriter.WithoutSlope(plan).PaddedBody ?? plan;
                 VectorWidth[] widths = op.VectorWidths(body.Signature, body.Operator);
                 string sample = $"the scalar loops of {signature.MethodName}_Sample";
                 string condition = op.VectorCondition is { } needs ? $" and {needs}" : string.Empty;
@@ -201,25 +190,56 @@ namespace KernelGen.Generator.Emit
         private static string SampleParameters(KernelSignature signature, List<KernelBuffer> buffers) =>
             string.Join(", ", buffers.Select(b => $"{(b.Role == "output" ? Span : ReadOnlySpan)}<{signature.ElementKeyword}> {b.Role}"));
 
-        /// <summary>The sample method of a kernel that pads its input: the padding, then the padded body's sample method.</summary>
-        private static void WritePaddingSampleMethod(IndentedWriter writer, KernelPlan plan, KernelOperator op, List<KernelBuffer> buffers)
+        /// <summary>
+        /// The sample method <paramref name="method"/> and the methods it calls, outermost first: with PReLU, the layer
+        /// without it (<c>{M}_LinearSample</c>) then the slopes' pass over the output; with a padded input, the padding
+        /// then the layer over the padded input without padding (<c>{M}_PaddedSample</c>); then the body with its members.
+        /// </summary>
+        /// <returns>The plan of the innermost body, whose activation and vector forms the members are written for.</returns>
+        private static KernelPlan WriteSampleMethods(IndentedWriter writer, KernelPlan plan, KernelOperator op, List<KernelBuffer> buffers, string method, string summary)
         {
             KernelSignature signature = plan.Signature;
-            writer.WriteLine("/// <summary>One sample: the input padded, then the convolution without padding over it; the lengths were checked by the caller.</summary>");
-            Code.WriteOptimizedAttribute(writer, guarded: true);
-            using (writer.Block($"internal static void {signature.MethodName}_Sample({SampleParameters(signature, buffers)})"))
+            if (plan.Operator.Activation.Kind == ActivationKind.PRelu)
             {
-                op.WritePaddedSample(writer, plan, $"{signature.MethodName}_PaddedSample", buffers.Skip(1).Select(b => b.Role));
+                KernelPlan linear = PReluWriter.WithoutSlope(plan);
+                string inner = $"{signature.MethodName}_LinearSample";
+                WriteSummary(writer, summary + " The layer, then PReLU with the slopes.");
+                using (writer.Block($"internal static void {method}({SampleParameters(signature, buffers)})"))
+                {
+                    writer.WriteLine($"{inner}({string.Join(", ", buffers.Where(b => b.Role != "slope").Select(b => b.Role))});");
+                    writer.WriteLine($"{PReluWriter.PassMethod(signature)}(output, slope);");
+                }
+
+                writer.WriteLine();
+                return WriteSampleMethods(writer, linear, op, buffers.Where(b => b.Role != "slope").ToList(), inner, "One sample before PReLU.");
             }
+
+            if (plan.PaddedBody is { } body)
+            {
+                string inner = $"{signature.MethodName}_PaddedSample";
+                WriteSummary(writer, summary + " The input padded, then the convolution without padding over it.");
+                Code.WriteOptimizedAttribute(writer, guarded: true);
+                using (writer.Block($"internal static void {method}({SampleParameters(signature, buffers)})"))
+                {
+                    op.WritePaddedSample(writer, plan, inner, buffers.Skip(1).Select(b => b.Role));
+                }
+
+                op.WriteMembers(writer, plan);
+                writer.WriteLine();
+                return WriteSampleMethods(writer, body, op, KernelBuffers.Of(body.Signature, body.Operator, op), inner, "One sample of the padded input, without padding.");
+            }
+
+            WriteSampleMethod(writer, plan, op, buffers, method, summary);
+            op.WriteMembers(writer, plan);
+            return plan;
         }
 
-        /// <param name="method">The method's name: <c>{M}_Sample</c>, or <c>{M}_PaddedSample</c> for the body of a kernel that pads its input.</param>
-        private static void WriteSampleMethod(IndentedWriter writer, KernelPlan plan, KernelOperator op, List<KernelBuffer> buffers, string method)
+        private static void WriteSummary(IndentedWriter writer, string summary) => writer.WriteLine($"/// <summary>{summary}</summary>");
+
+        private static void WriteSampleMethod(IndentedWriter writer, KernelPlan plan, KernelOperator op, List<KernelBuffer> buffers, string method, string summary)
         {
             KernelSignature signature = plan.Signature;
-            writer.WriteLine(method.EndsWith("_PaddedSample", System.StringComparison.Ordinal)
-                ? "/// <summary>One sample of the padded input, without padding.</summary>"
-                : "/// <summary>One sample; the lengths were checked by the caller.</summary>");
+            WriteSummary(writer, summary);
             Code.WriteOptimizedAttribute(writer, guarded: true);
             using (writer.Block($"internal static void {method}({SampleParameters(signature, buffers)})"))
             {

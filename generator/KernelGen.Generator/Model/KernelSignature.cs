@@ -44,6 +44,12 @@ namespace KernelGen.Generator.Model
         /// <summary>The second operand's declared shape: the input's rank, each dimension the input's or 1 (broadcast). Empty without one.</summary>
         public EquatableArray<int> OtherShape { get; init; } = EquatableArray<int>.Empty;
 
+        /// <summary>PReLU's learned slopes, a span parameter of their own before the output; null for every other activation.</summary>
+        public string? SlopeParameter { get; init; }
+
+        /// <summary>The slopes' shape: <c>[C]</c>, one per output channel, or <c>[1]</c>, one for all. Empty without a slope.</summary>
+        public EquatableArray<int> SlopeShape { get; init; } = EquatableArray<int>.Empty;
+
         public string ElementKeyword => ElementType == ElementType.Float ? "float" : "double";
 
         public int SpatialRank => InputShape.Count - 1;

@@ -25,6 +25,7 @@ namespace KernelGen.Generator.Model
         Softplus = 12,
         Mish = 13,
         Clamp = 14,
+        PRelu = 15,
     }
 
     /// <summary>An activation and its constants: LeakyRelu's slope below zero, Elu's alpha, Clamp's bounds (infinite where not given).</summary>

@@ -3,6 +3,7 @@ using System.Linq;
 using KernelGen.Generator.Emit;
 using KernelGen.Generator.Model;
 using KernelGen.Generator.Parsing;
+using Microsoft.CodeAnalysis;
 
 namespace KernelGen.Generator.Operators
 {
@@ -57,12 +58,51 @@ namespace KernelGen.Generator.Operators
                 ? new[] { new[] { "input", "other", "output" } }
                 : new[] { new[] { "input", "output" } };
 
-        public int MinimumBuffers => ParameterLists.Min(list => list.Length);
+        /// <summary>
+        /// The parameter lists with PReLU's slope (<paramref name="slope"/>) before the output, or as they are: the slope
+        /// is a parameter of the activation, so which lists apply depends on the attribute (<see cref="TakesSlope(AttributeArguments)"/>).
+        /// </summary>
+        public IReadOnlyList<string[]> ParameterListsFor(bool slope) => slope
+            ? ParameterLists.Select(list => list.Take(list.Length - 1).Concat(new[] { "slope", "output" }).ToArray()).ToArray()
+            : ParameterLists;
 
-        public int MaximumBuffers => ParameterLists.Max(list => list.Length);
+        public int MinimumBuffers(bool slope) => ParameterListsFor(slope).Min(list => list.Length);
+
+        public int MaximumBuffers(bool slope) => ParameterListsFor(slope).Max(list => list.Length);
 
         /// <summary>Whether one of the parameter lists has <paramref name="buffers"/> buffers.</summary>
-        public bool AcceptsBuffers(int buffers) => ParameterLists.Any(list => list.Length == buffers);
+        public bool AcceptsBuffers(int buffers, bool slope) => ParameterListsFor(slope).Any(list => list.Length == buffers);
+
+        /// <summary>Whether the attribute asks for PReLU, whose slopes are a span parameter of the kernel.</summary>
+        public bool TakesSlope(AttributeArguments args) => HasActivation && args.GetEnum(ActivationArgument, 0) == (int)ActivationKind.PRelu;
+
+        /// <summary>The same from the attribute's symbol data, for the call-site analyzer and the parts of rejected declarations.</summary>
+        public bool TakesSlope(AttributeData attribute)
+        {
+            if (!HasActivation)
+            {
+                return false;
+            }
+
+            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            {
+                if (named.Key == ActivationArgument)
+                {
+                    return named.Value.Value is int value && value == (int)ActivationKind.PRelu;
+                }
+            }
+
+            IMethodSymbol? constructor = attribute.AttributeConstructor;
+            for (int i = 0; constructor is not null && i < constructor.Parameters.Length && i < attribute.ConstructorArguments.Length; i++)
+            {
+                if (constructor.Parameters[i].Name == ActivationArgument)
+                {
+                    return attribute.ConstructorArguments[i].Value is int value && value == (int)ActivationKind.PRelu;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>The parameter list in words, for the diagnostic about a wrong one.</summary>
         public virtual string ParameterDescription => HasWeight
@@ -75,8 +115,8 @@ namespace KernelGen.Generator.Operators
         /// The role of each span parameter, in order, for a kernel with <paramref name="buffers"/> of them: the parameter
         /// list of that length, or for a count no list has (a declaration being rejected) the longest shorter one.
         /// </summary>
-        public IReadOnlyList<string> BufferRoles(int buffers) =>
-            ParameterLists.Where(list => list.Length <= buffers).OrderBy(list => list.Length).LastOrDefault() ?? ParameterLists[0];
+        public IReadOnlyList<string> BufferRoles(int buffers, bool slope) =>
+            ParameterListsFor(slope).Where(list => list.Length <= buffers).OrderBy(list => list.Length).LastOrDefault() ?? ParameterListsFor(slope)[0];
 
         /// <summary>The operator whose attribute has this metadata name, or null.</summary>
         public static KernelOperator? ForAttribute(string? metadataName)

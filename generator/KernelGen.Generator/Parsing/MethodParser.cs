@@ -242,18 +242,19 @@ namespace KernelGen.Generator.Parsing
             }
 
             int buffers = parameters.Length - first;
-            if (!op.AcceptsBuffers(buffers))
+            bool slope = op.TakesSlope(attribute);
+            if (!op.AcceptsBuffers(buffers, slope))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameters, methodLocation,
                     $"Kernel method '{method.Name}' takes {op.ParameterDescription}, but it has {buffers} buffer parameter(s)"));
                 return null;
             }
 
-            IReadOnlyList<string> roles = op.BufferRoles(buffers);
+            IReadOnlyList<string> roles = op.BufferRoles(buffers, slope);
 
             ElementType? elementType = null;
-            EquatableArray<int>? inputShape = null, outputShape = null, otherShape = null;
-            LocationInfo? inputShapeLocation = null, outputShapeLocation = null, otherShapeLocation = null;
+            EquatableArray<int>? inputShape = null, outputShape = null, otherShape = null, slopeShape = null;
+            LocationInfo? inputShapeLocation = null, outputShapeLocation = null, otherShapeLocation = null, slopeShapeLocation = null;
             int errorsBefore = diagnostics.Count;
             for (int i = 0; i < roles.Count; i++)
             {
@@ -276,6 +277,22 @@ namespace KernelGen.Generator.Parsing
 
                 elementType ??= type;
                 AttributeData? shape = parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ShapeAttributeName);
+                if (role == "slope")
+                {
+                    // PReLU's slopes: one per output channel unless [Shape(1)] says one for all (checked against the output below).
+                    if (shape is not null)
+                    {
+                        LocationInfo? slopeLocation = LocationInfo.From(shape.ApplicationSyntaxReference?.GetSyntax()) ?? parameterLocation;
+                        // Its dimensions as written; which of them are valid is checked against the output below.
+                        int[] slopeDims = shape.ConstructorArguments.Length == 1 && shape.ConstructorArguments[0].Kind == TypedConstantKind.Array && !shape.ConstructorArguments[0].IsNull
+                            ? shape.ConstructorArguments[0].Values.Select(v => v.Value is int d ? d : 0).ToArray()
+                            : new int[0];
+                        (slopeShape, slopeShapeLocation) = (slopeDims.ToEquatableArray(), slopeLocation);
+                    }
+
+                    continue;
+                }
+
                 if (role is "weight" or "bias")
                 {
                     if (shape is not null)
@@ -321,6 +338,13 @@ namespace KernelGen.Generator.Parsing
                 return null;
             }
 
+            if (slope && slopeShape is { } slopes && !(slopes.Count == 1 && (slopes[0] == 1 || slopes[0] == outputShape.Value[0])))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidShape, slopeShapeLocation, parameters[first + roles.Count - 2].Name,
+                    $"is {ShapeText.Format(slopes)}: PReLU's slopes are [{Emit.Literals.Int(outputShape.Value[0])}], one per output channel (nn.PReLU(C), the default without a [Shape]), or [1], one for all (nn.PReLU())"));
+                return null;
+            }
+
             if (inputShape.Value.Count != outputShape.Value.Count)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidShape, outputShapeLocation, roles[roles.Count - 1],
@@ -346,6 +370,8 @@ namespace KernelGen.Generator.Parsing
                 outputShape.Value)
             {
                 OtherParameter = RoleParameter("other"),
+                SlopeParameter = RoleParameter("slope"),
+                SlopeShape = !slope ? EquatableArray<int>.Empty : slopeShape is { } given && given[0] == 1 ? given : new[] { outputShape.Value[0] }.ToEquatableArray(),
                 OtherShape = otherShape ?? EquatableArray<int>.Empty,
             };
             return new ParsedKernel(signature, attribute, inputShapeLocation, outputShapeLocation, otherShapeLocation);

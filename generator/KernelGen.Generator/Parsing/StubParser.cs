@@ -30,8 +30,9 @@ namespace KernelGen.Generator.Parsing
 
             var parameters = method.Parameters;
             int first = parameters.Length > 0 && parameters[0].Type.SpecialType == SpecialType.System_Int32 && parameters[0].RefKind == RefKind.None ? 1 : 0;
-            int count = System.Math.Min(System.Math.Max(parameters.Length - first, op.MinimumBuffers), op.MaximumBuffers);
-            IReadOnlyList<string> roles = op.BufferRoles(count);
+            bool slope = method.GetAttributes().FirstOrDefault(a => KernelOperator.ForAttribute(a.AttributeClass?.ToDisplayString()) == op) is { } attribute && op.TakesSlope(attribute);
+            int count = System.Math.Min(System.Math.Max(parameters.Length - first, op.MinimumBuffers(slope)), op.MaximumBuffers(slope));
+            IReadOnlyList<string> roles = op.BufferRoles(count, slope);
             Dictionary<string, int[]> shapes = BestKnownShapes(op, parsed, validated, diagnostics) ?? DeclaredShapes(parameters, first, roles);
 
             // Never a second member of a name the user's type already has, nor one named like a type around it: that

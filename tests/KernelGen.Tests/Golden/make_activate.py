@@ -12,7 +12,7 @@ Writes activate.json in the format of the shared golden files, with params "acti
 import torch
 
 from golden_format import flat, write
-from make_activations import ACTIVATIONS, DEFAULT_CONSTANTS, activation_params
+from make_activations import ACTIVATIONS, DEFAULT_CONSTANTS, activation_params, prelu_slopes
 
 SEED = 1207
 torch.manual_seed(SEED)
@@ -30,12 +30,14 @@ def inputs(shape, dtype):
 
 def case(name, activation, shape, dtype=torch.float32, constants=None):
     constants = DEFAULT_CONSTANTS.get(activation, {}) if constants is None else constants
+    if activation == "PRelu" and "slope" not in constants:
+        constants = prelu_slopes(shape[1])
     x = inputs(shape, dtype)
     y = ACTIVATIONS[activation](x, constants)
     finite = y[torch.isfinite(y)]
     scale = max(1.0, float(finite.abs().max())) if finite.numel() else 1.0
     # The piecewise-linear ones are exact to PyTorch's rounding: the same steps in the same type.
-    exact = activation in ("Relu", "LeakyRelu", "Relu6", "HardSigmoid", "HardSwish", "Clamp")
+    exact = activation in ("Relu", "LeakyRelu", "Relu6", "HardSigmoid", "HardSwish", "Clamp", "PRelu")
     eps = 0.0 if exact else 2e-6 if dtype == torch.float32 else 1e-13
     return {
         "name": name, "op": "Activate", "rank": len(shape) - 2,
@@ -60,6 +62,7 @@ def main():
     cases.append(case("act_clamp_min_only_large", "Clamp", [1, 4, 9, 9], constants={"Min": 0.25}))
     cases.append(case("act_clamp_max_only_small_double", "Clamp", [1, 2, 3, 3], dtype=torch.float64, constants={"Max": 0.0}))
     cases.append(case("act_clamp_point_large", "Clamp", [1, 3, 50], constants={"Min": 1.0, "Max": 1.0}))
+    cases.append(case("act_prelu_single_large_batch", "PRelu", [2, 4, 9, 9], constants=prelu_slopes(4, single=True)))
     write("activate.json", "make_activate.py", SEED, cases)
 
 

@@ -35,6 +35,7 @@ ACTIVATIONS = {
     "Softplus": lambda t, c: F.softplus(t),
     "Mish": lambda t, c: F.mish(t),
     "Clamp": lambda t, c: torch.clamp(t, c.get("Min"), c.get("Max")),
+    "PRelu": lambda t, c: F.prelu(t, torch.tensor(c["slope"], dtype=t.dtype)),
 }
 
 # The constants each activation is drawn with where a case does not say: Clamp needs a bound.
@@ -42,8 +43,21 @@ DEFAULT_CONSTANTS = {"Clamp": {"Min": -1.5, "Max": 2.0}}
 
 
 def activation_params(activation, constants):
-    """The golden "params" entries of an activation: its name and the constants given (property name to value)."""
-    return {"activation": activation, "constants": dict(constants)}
+    """The golden "params" entries of an activation: its name, the constants given (property name to value), and
+    PReLU's slopes (a span parameter, not a constant) as "slope"."""
+    params = {"activation": activation, "constants": {k: v for k, v in constants.items() if k != "slope"}}
+    if "slope" in constants:
+        params["slope"] = list(constants["slope"])
+    return params
+
+
+def prelu_slopes(channels, single=False):
+    """PReLU's learned slopes: one per channel (nn.PReLU(C)) or one for all (nn.PReLU()), some negative, one zero."""
+    if single:
+        return {"slope": [0.25]}
+    values = (torch.rand(channels) * 0.6 - 0.1).tolist()
+    values[0] = 0.0
+    return {"slope": values}
 
 
 def inputs(shape, dtype):
@@ -81,12 +95,15 @@ def layer(op, size, dtype):
 def case(op, activation, size, dtype, constants=None):
     constants = DEFAULT_CONSTANTS.get(activation, {}) if constants is None else constants
     x, w, b, params, y = layer(op, size, dtype)
+    if activation == "PRelu" and "slope" not in constants:
+        constants = prelu_slopes(y.shape[1])
     y = ACTIVATIONS[activation](y, constants)
     params = dict(params, **activation_params(activation, constants))
     finite = y[torch.isfinite(y)]
     scale = max(1.0, float(finite.abs().max())) if finite.numel() else 1.0
     eps = 1e-5 if dtype == torch.float32 else 1e-12
-    name = f"act_{activation}_{op}_{size}" + ("_f64" if dtype == torch.float64 else "") + "".join(f"_{k.lower()}" for k in constants if constants != DEFAULT_CONSTANTS.get(activation, {}))
+    name = f"act_{activation}_{op}_{size}" + ("_f64" if dtype == torch.float64 else "") + "".join(f"_{k.lower()}" for k in constants if constants != DEFAULT_CONSTANTS.get(activation, {}) and k != "slope")
+    name += "_single" if activation == "PRelu" and len(constants["slope"]) == 1 else ""
     weight = w.reshape(w.shape[0], w.shape[1]) if op == "Conv1x1" else w
     return {
         "name": name, "op": op, "rank": 2, "dtype": "float32" if dtype == torch.float32 else "float64", "values": "randn",
@@ -111,6 +128,8 @@ def main():
     cases.append(case("Conv", "Elu", "large", torch.float32, {"Alpha": 0.5}))
     cases.append(case("Conv1x1", "Clamp", "large", torch.float32, {"Min": 0.0}))
     cases.append(case("ConvTranspose", "Clamp", "large", torch.float64, {"Max": -0.5}))
+    cases.append(case("Conv", "PRelu", "large", torch.float32, prelu_slopes(1, single=True)))
+    cases.append(case("Conv1x1", "PRelu", "small", torch.float64))
     write("activations.json", "PyTorch " + torch.__version__ + " (make_activations.py)", SEED, cases, layout="NCHW, batch first")
 
 

@@ -31,7 +31,7 @@ public sealed class Declarations
     /// </summary>
     /// <param name="foldsBatchNorm">Whether a weight and a bias make a weighted layer with a generated {M}FoldBatchNorm (not a normalization's affine map).</param>
     public void Add(string name, string attribute, bool isDouble, int[] inputShape, int[] outputShape, bool hasWeight, bool hasBias, bool batched,
-        int[]? otherShape = null, bool foldsBatchNorm = true)
+        int[]? otherShape = null, bool foldsBatchNorm = true, int[]? slopeShape = null)
     {
         string t = isDouble ? "double" : "float";
         var parameters = new List<string>();
@@ -62,11 +62,19 @@ public sealed class Declarations
             arguments.Add("weight");
         }
 
+        if (slopeShape is not null)
+        {
+            parameters.Add($"[Shape({string.Join(", ", slopeShape)})] ReadOnlySpan<{t}> slope");
+            arguments.Add("slope");
+        }
+
         parameters.Add($"[Shape({string.Join(", ", outputShape)})] Span<{t}> output");
         arguments.Add("output");
         _body.AppendLine($"    {attribute}");
         _body.AppendLine($"    public static partial void {name}({string.Join(", ", parameters)});");
-        _body.AppendLine($"    public static void Run_{name}(int batch, {t}[] input, {t}[] weight, {t}[] bias, {t}[] output) => {name}({string.Join(", ", arguments)});");
+        // PReLU's slopes come last in the wrapper, so that every other kernel's keeps its five parameters.
+        string slopes = slopeShape is null ? string.Empty : $", {t}[] slope";
+        _body.AppendLine($"    public static void Run_{name}(int batch, {t}[] input, {t}[] weight, {t}[] bias, {t}[] output{slopes}) => {name}({string.Join(", ", arguments)});");
         if (hasWeight && hasBias && foldsBatchNorm)
         {
             _body.AppendLine($"    public static void Fold_{name}({t}[] weight, {t}[] bias, {t}[] gamma, {t}[] beta, {t}[] mean, {t}[] variance, double eps) => {name}FoldBatchNorm(weight, bias, gamma, beta, mean, variance, eps);");

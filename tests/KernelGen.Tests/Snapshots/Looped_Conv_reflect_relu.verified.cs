@@ -149,8 +149,8 @@ namespace Snapshots
             /// request.</summary>
             internal const string SourceHint = " The check is in generated code; <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.";
 
-            /// <summary>One sample: the input padded, then the convolution without padding over it; the lengths were
-            /// checked by the caller.</summary>
+            /// <summary>One sample; the lengths were checked by the caller. The input padded, then the convolution
+            /// without padding over it.</summary>
             #if NETCOREAPP3_0_OR_GREATER
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             #endif
