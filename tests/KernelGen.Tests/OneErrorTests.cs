@@ -33,6 +33,9 @@ public sealed class OneErrorTests
         { "two kernel overloads", InType("public static partial class K", $"[Conv1x1] public static partial void Mix{Span3};\n[Conv1x1] public static partial void Mix{Span3.Replace("float", "double")};\n"
             + "static void Use() { _ = MixLengths.Input + MixLengths.Output; }"), ["KG0016", "KG0016"] },
         { "a kernel declared twice", InType("public static partial class K", $"[Conv1x1] public static partial void Mix{Span3};\n[Conv1x1] public static partial void Mix{Span3};"), ["CS0111", "CS0756", "KG0016", "KG0016"] },
+        // A rejected PReLU kernel keeps its slopes' length for the code that sizes buffers with it.
+        { "PReLU kernel with a wrong output shape", InType("public static partial class K", "[Conv1x1(Activation = Activation.PRelu)] public static partial void Mix([Shape(4, 3)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> slope, [Shape(2, 4)] Span<float> output);\n"
+            + "static void Use() { var s = new float[MixLengths.Slope]; Mix(new float[MixLengths.Input], new float[MixLengths.Weight], s, new float[MixLengths.Output]); }"), ["KG0001"] },
         { "record overload of the user's own", InType("public partial record R(int X)", $"[Conv1x1] public static partial void Mix{Span3};\npublic static void Mix() {{ }}"), ["KG0016"] },
     };
 

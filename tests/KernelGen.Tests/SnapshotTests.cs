@@ -45,6 +45,7 @@ public sealed class SnapshotTests
         { "Unrolled_Conv1d_circular_double", "[Conv(k: 3, pad: 2, Dilation = 2, PaddingMode = PaddingMode.Circular)] public static partial void Wrap([Shape(2, 5)] ReadOnlySpan<double> input, ReadOnlySpan<double> weight, [Shape(1, 5)] Span<double> output);" },
         { "Looped_Conv_same_stride_2", "[Conv(k: 3, stride: 2, PadsEnd = new[] { 1, 1 })] public static partial void Same([Shape(4, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Shape(8, 8, 8)] Span<float> output);" },
         { "Looped_Upsample_to_size_bilinear_down", "[Upsample(Mode = UpsampleMode.Linear)] public static partial void Shrink([Shape(2, 20, 60)] ReadOnlySpan<float> input, [Shape(2, 9, 25)] Span<float> output);" },
+        { "Looped_Conv_prelu_fsrcnn", "[Conv(k: 3, pad: 1, Activation = Activation.PRelu)] public static partial void Map(int batch, [Shape(12, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> alpha, [Shape(12, 16, 16)] Span<float> output);" },
         { "Unrolled_Upsample_bicubic_fractional", "[Upsample(scale: 1.5, Mode = UpsampleMode.Cubic)] public static partial void Sharpen([Shape(1, 2, 2)] ReadOnlySpan<float> input, [Shape(1, 3, 3)] Span<float> output);" },
     };
 

@@ -10,7 +10,8 @@ namespace KernelGen.Tests;
 /// U-Net (Golden/make_unet.py: max pool, transposed convolution, the skip concatenated), batch norms folded with the
 /// generated {M}FoldBatchNorm; a small fast-neural-style TransformerNet (Golden/make_fast_neural_style.py: reflection
 /// padding, instance norms, a residual block, upsampling) and a small HiFi-GAN generator (Golden/make_hifigan.py:
-/// transposed 1-D convolutions, LeakyReLU alone and fused, dilated resblocks, their mean, tanh); each against PyTorch's
+/// transposed 1-D convolutions, LeakyReLU alone and fused, dilated resblocks, their mean, tanh) and a small FSRCNN
+/// (Golden/make_fsrcnn.py: PReLU per channel and shared, a 9x9 transposed convolution); each against PyTorch's
 /// output for the same input and weights, batch 2, in default and checked access.
 /// </summary>
 public sealed class WholeNetworkTests
@@ -499,6 +500,50 @@ public sealed class WholeNetworkTests
         }
         """;
 
+    /// <summary>FSRCNN: PReLU after every convolution (per channel, and one slope for all), a 9x9 stride-2 transposed convolution.</summary>
+    private const string Fsrcnn = """
+        using System;
+        using KernelGen;
+
+        public sealed partial class TinyFsrcnn
+        {
+            [Conv(k: 5, pad: 2, Activation = Activation.PRelu)]
+            private static partial void Feature(int batch, [Shape(1, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> slope, [Shape(12, 16, 16)] Span<float> output);
+
+            [Conv1x1(Activation = Activation.PRelu)]
+            private static partial void Shrink(int batch, [Shape(12, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> slope, [Shape(4, 16, 16)] Span<float> output);
+
+            [Conv(k: 3, pad: 1, Activation = Activation.PRelu)]
+            private static partial void Map1(int batch, [Shape(4, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> slope, [Shape(4, 16, 16)] Span<float> output);
+
+            // nn.PReLU(): one slope for all channels.
+            [Conv(k: 3, pad: 1, Activation = Activation.PRelu)]
+            private static partial void Map2(int batch, [Shape(4, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(1)] ReadOnlySpan<float> slope, [Shape(4, 16, 16)] Span<float> output);
+
+            [Conv1x1(Activation = Activation.PRelu)]
+            private static partial void Expand(int batch, [Shape(4, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> slope, [Shape(12, 16, 16)] Span<float> output);
+
+            [ConvTranspose(k: 9, stride: 2, pad: 4, OutputPadding = 1)]
+            private static partial void Deconv(int batch, [Shape(12, 16, 16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(1, 32, 32)] Span<float> output);
+
+            private readonly Func<string, float[]> _p;
+
+            public TinyFsrcnn(Func<string, float[]> parameter) => _p = parameter;
+
+            public void Run(int batch, float[] input, float[] output)
+            {
+                float[] f = new float[batch * FeatureLengths.Output], s = new float[batch * ShrinkLengths.Output], m = new float[batch * Map1Lengths.Output];
+                float[] n = new float[batch * Map2Lengths.Output], e = new float[batch * ExpandLengths.Output];
+                Feature(batch, input, _p("feature.0.weight"), _p("feature.0.bias"), _p("feature.1.weight"), f);
+                Shrink(batch, f, _p("shrink.0.weight"), _p("shrink.0.bias"), _p("shrink.1.weight"), s);
+                Map1(batch, s, _p("map.0.weight"), _p("map.0.bias"), _p("map.1.weight"), m);
+                Map2(batch, m, _p("map.2.weight"), _p("map.2.bias"), _p("map.3.weight"), n);
+                Expand(batch, n, _p("expand.0.weight"), _p("expand.0.bias"), _p("expand.1.weight"), e);
+                Deconv(batch, e, _p("deconv.weight"), _p("deconv.bias"), output);
+            }
+        }
+        """;
+
     [Theory]
     [InlineData("resnet.json", "TinyResNet", false)]
     [InlineData("resnet.json", "TinyResNet", true)]
@@ -510,6 +555,8 @@ public sealed class WholeNetworkTests
     [InlineData("hifigan.json", "TinyGenerator", true)]
     [InlineData("unet.json", "TinyUNet", false)]
     [InlineData("unet.json", "TinyUNet", true)]
+    [InlineData("fsrcnn.json", "TinyFsrcnn", false)]
+    [InlineData("fsrcnn.json", "TinyFsrcnn", true)]
     public void A_small_network_matches_PyTorch(string file, string network, bool checkedAccess)
     {
         using JsonDocument golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", file)));
@@ -518,7 +565,7 @@ public sealed class WholeNetworkTests
         Func<string, float[]> parameter = name => Values(parameters.GetProperty(name));
         float[] input = Values(golden.RootElement.GetProperty("input")), expected = Values(golden.RootElement.GetProperty("output"));
 
-        Type type = GeneratorHarness.CompileAndLoad(out _, checkedAccess, network switch { "TinyResNet" => Model, "TinyMobileNetV2" => MobileNet, "TinyGenerator" => HifiGan, "TinyUNet" => UNet, _ => FastNeuralStyle }).GetType(network)!;
+        Type type = GeneratorHarness.CompileAndLoad(out _, checkedAccess, network switch { "TinyResNet" => Model, "TinyMobileNetV2" => MobileNet, "TinyGenerator" => HifiGan, "TinyUNet" => UNet, "TinyFsrcnn" => Fsrcnn, _ => FastNeuralStyle }).GetType(network)!;
         object model = Activator.CreateInstance(type, parameter)!;
         var output = new float[expected.Length];
         type.GetMethod("Run")!.Invoke(model, [2, input, output]);

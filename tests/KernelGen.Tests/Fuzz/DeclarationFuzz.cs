@@ -30,7 +30,7 @@ public static class DeclarationFuzz
         _ => string.Empty,
     };
 
-    private static readonly string[] Activations = ["None", "Relu", "LeakyRelu", "Relu6", "Tanh", "Sigmoid", "Silu", "Gelu", "GeluTanh", "HardSigmoid", "HardSwish", "Elu", "Softplus", "Mish", "Clamp"];
+    private static readonly string[] Activations = ["None", "Relu", "LeakyRelu", "Relu6", "Tanh", "Sigmoid", "Silu", "Gelu", "GeluTanh", "HardSigmoid", "HardSwish", "Elu", "Softplus", "Mish", "Clamp", "PRelu"];
 
     /// <summary>Runs <paramref name="count"/> declarations from <paramref name="seed"/>, <paramref name="batch"/> to a compilation.</summary>
     public static Outcome Run(int seed, int count, int batch = 25)
@@ -107,7 +107,7 @@ public static class DeclarationFuzz
         long[] output;
         long weight;
         int taps = 0;
-        bool tooMuchPadding = false, wrongOther = false, pixelShuffleMistake = false, affine = false, fromSize = false;
+        bool tooMuchPadding = false, wrongOther = false, pixelShuffleMistake = false, affine = false, fromSize = false, prelu = false;
         long[]? otherShape = null;
         var expected = new List<string>();
         switch (op)
@@ -180,6 +180,7 @@ public static class DeclarationFuzz
                 output = size;
                 string alone = Activations[rng.Next(1, Activations.Length)];
                 attribute = $"[Activate(Activation.{alone}{Constants(alone)})]";
+                prelu = alone == "PRelu";
                 weight = 0;
                 break;
             case "Add" or "Mul":
@@ -252,6 +253,7 @@ public static class DeclarationFuzz
         }
 
         string activation = fusesActivation ? Activations[rng.Next(Activations.Length)] : "None";
+        prelu |= activation == "PRelu";
         if (activation != "None")
         {
             attribute = attribute.TrimEnd(']', ')') + (attribute.Contains('(') ? ", " : "(") + $"Activation = Activation.{activation}{Constants(activation)})]";
@@ -313,6 +315,7 @@ public static class DeclarationFuzz
             + (affine ? $"ReadOnlySpan<{element}> weight, ReadOnlySpan<{element}> bias, " : string.Empty)
             + (otherShape is null ? string.Empty : $"{Shape(otherShape[0], otherShape[1..])} ReadOnlySpan<{element}> other, ")
             + (bias ? $"ReadOnlySpan<{element}> bias, " : string.Empty)
+            + (prelu ? $"{(rng.Next(3) == 0 ? "[Shape(1)] " : string.Empty)}ReadOnlySpan<{element}> slope, " : string.Empty)
             + $"{Shape(cout, declared)} Span<{element}> output";
         return new Declaration(name, $"{attribute} public static partial void Run({parameters});", [.. expected.Distinct()], huge);
     }
