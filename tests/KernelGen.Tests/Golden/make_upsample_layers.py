@@ -21,17 +21,22 @@ TORCH_MODE = {"nearest": ["nearest"] * 3, "nearest-exact": ["nearest-exact"] * 3
               "linear": ["linear", "bilinear", "trilinear"], "cubic": [None, "bicubic", None]}
 
 
-def case(name, shape, scales, mode, align=None, dtype=torch.float32):
+def case(name, shape, scales, mode, align=None, dtype=torch.float32, size=None):
+    """One case by scale factors, or to a size (scales empty, params "size": the output's spatial sizes)."""
     rank = len(shape) - 2
     x = torch.randn(shape, dtype=dtype)
     kwargs = {"align_corners": align} if align is not None else {}
-    y = F.interpolate(x, scale_factor=scales, mode=TORCH_MODE[mode][rank - 1], **kwargs)
+    target = {"size": size} if size is not None else {"scale_factor": scales}
+    y = F.interpolate(x, mode=TORCH_MODE[mode][rank - 1], **target, **kwargs)
+    params = {"scale": list(scales), "mode": "bicubic" if mode == "cubic" else mode, "align_corners": align}
+    if size is not None:
+        params = {"scale": [], "size": list(size), "mode": params["mode"], "align_corners": align}
     eps = 1e-5 if dtype == torch.float32 else 1e-12
     scale = max(1.0, float(y.abs().max()))
     return {
         "name": name, "op": "Upsample", "rank": rank,
         "dtype": "float32" if dtype == torch.float32 else "float64",
-        "values": "randn", "params": {"scale": list(scales), "mode": "bicubic" if mode == "cubic" else mode, "align_corners": align},
+        "values": "randn", "params": params,
         "input_shape": list(x.shape), "weight_shape": None, "bias": False, "output_shape": list(y.shape),
         "abs_tolerance": eps * scale * 8,
         "input": flat(x), "weight": None, "bias_values": None, "output": flat(y),

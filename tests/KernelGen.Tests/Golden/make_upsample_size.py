@@ -11,10 +11,9 @@ Writes upsample_size.json in the format of the shared golden files, with params 
 Run: /usr/bin/python3 make_upsample_size.py
 """
 import torch
-import torch.nn.functional as F
 
-from golden_format import flat, write
-from make_upsample_layers import TORCH_MODE
+from golden_format import write
+from make_upsample_layers import case as upsample_case
 
 SEED = 1216
 torch.manual_seed(SEED)
@@ -22,20 +21,7 @@ torch.set_grad_enabled(False)
 
 
 def case(name, shape, size, mode, align=None, dtype=torch.float32):
-    rank = len(shape) - 2
-    x = torch.randn(shape, dtype=dtype)
-    kwargs = {"align_corners": align} if align is not None else {}
-    y = F.interpolate(x, size=size, mode=TORCH_MODE[mode][rank - 1], **kwargs)
-    eps = 1e-5 if dtype == torch.float32 else 1e-12
-    scale = max(1.0, float(y.abs().max()))
-    return {
-        "name": name, "op": "Upsample", "rank": rank,
-        "dtype": "float32" if dtype == torch.float32 else "float64",
-        "values": "randn", "params": {"scale": [], "size": list(size), "mode": "bicubic" if mode == "cubic" else mode, "align_corners": align},
-        "input_shape": list(x.shape), "weight_shape": None, "bias": False, "output_shape": list(y.shape),
-        "abs_tolerance": eps * scale * 8,
-        "input": flat(x), "weight": None, "bias_values": None, "output": flat(y),
-    }
+    return upsample_case(name, shape, [], mode, align, dtype, size=size)
 
 
 def main():
