@@ -60,6 +60,12 @@ namespace KernelGen
         /// <summary>The pad per spatial axis, replacing <see cref="Pad"/>.</summary>
         public int[]? Pads { get; set; }
 
+        /// <summary>
+        /// The pad after the input per spatial axis, replacing <see cref="Pad"/> (or <see cref="Pads"/>) at that end only:
+        /// ONNX's asymmetric <c>pads</c> and TensorFlow's <c>SAME</c> pooling; at most half the window, like the pad before.
+        /// </summary>
+        public int[]? PadsEnd { get; set; }
+
         /// <summary>The dilation per spatial axis, replacing <see cref="Dilation"/>.</summary>
         public int[]? Dilations { get; set; }
     }

@@ -10,7 +10,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json", "norm.json", "conv_padding.json", "upsample_size.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json", "norm.json", "conv_padding.json", "upsample_size.json", "pool_asymmetric.json"];
 
     public GoldenKernels()
     {
@@ -51,10 +51,16 @@ public sealed class GoldenKernels
                         align.ValueKind == System.Text.Json.JsonValueKind.True), c.IsDouble, inShape, outShape, hasWeight: false, hasBias: false, batched);
                     break;
                 case "MaxPool" or "AvgPool":
-                    declarations.Add(MethodName(c), Declarations.PoolAttribute(c.Op, c.IntArray("kernel"),
+                    string pool = Declarations.PoolAttribute(c.Op, c.IntArray("kernel"),
                         c.Params.GetProperty("stride_given").GetBoolean() ? c.IntArray("stride") : null, c.IntArray("padding"), c.IntArray("dilation"),
                         c.Params.GetProperty("ceil_mode").GetBoolean(), c.Params.GetProperty("count_include_pad").GetBoolean(),
-                        c.Params.GetProperty("divisor_override").GetInt32()), c.IsDouble, inShape, outShape, hasWeight: false, hasBias: false, batched);
+                        c.Params.GetProperty("divisor_override").GetInt32());
+                    if (c.Params.TryGetProperty("padding_end", out _))
+                    {
+                        pool = pool[..^2] + (pool.EndsWith("()]", StringComparison.Ordinal) ? string.Empty : ", ") + $"PadsEnd = new[] {{ {string.Join(", ", c.IntArray("padding_end"))} }})]";
+                    }
+
+                    declarations.Add(MethodName(c), pool, c.IsDouble, inShape, outShape, hasWeight: false, hasBias: false, batched);
                     break;
                 case "AdaptiveMaxPool" or "AdaptiveAvgPool":
                     int[] sizes = c.IntArray("output_size");

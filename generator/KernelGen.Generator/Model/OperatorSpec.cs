@@ -121,7 +121,13 @@ namespace KernelGen.Generator.Model
         EquatableArray<int> Dilation,
         bool CeilMode,
         bool CountIncludePad,
-        int DivisorOverride) : OperatorSpec;
+        int DivisorOverride) : OperatorSpec
+    {
+        /// <summary>The pad after the input per axis where it differs from <see cref="Pad"/> (ONNX's asymmetric pads); empty when equal.</summary>
+        public EquatableArray<int> PadEnd { get; init; } = EquatableArray<int>.Empty;
+
+        public int PadEndAt(int axis) => PadEnd.Count == 0 ? Pad[axis] : PadEnd[axis];
+    }
 
     /// <summary>PyTorch's <c>adaptive_max_pool{1,2,3}d</c> and <c>adaptive_avg_pool{1,2,3}d</c>: the output size per spatial axis.</summary>
     internal sealed record AdaptivePoolSpec(PoolKind Kind, EquatableArray<int> Sizes) : OperatorSpec;

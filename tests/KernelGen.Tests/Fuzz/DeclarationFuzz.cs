@@ -160,14 +160,21 @@ public static class DeclarationFuzz
                 int[] stride = strideGiven ? s : k;
                 int[] pads = k.Select(kk => rng.Next(0, (kk / 2) + 2)).ToArray();
                 attribute = Declarations.PoolAttribute(op, k, strideGiven ? s : null, pads, dilation, ceil, countIncludePad: rng.Next(2) == 0, divisorOverride: max || rng.Next(3) > 0 ? 0 : rng.Next(1, 10));
+                // The pad after the input different in a fifth of them (ONNX's asymmetric pads), under the same rule.
+                int[] padsEnd = rng.Next(5) == 0 ? k.Select(kk => rng.Next(0, (kk / 2) + 2)).ToArray() : pads;
+                if (!padsEnd.SequenceEqual(pads))
+                {
+                    attribute = attribute[..^2] + (attribute.EndsWith("()]", StringComparison.Ordinal) ? string.Empty : ", ") + $"PadsEnd = new[] {{ {string.Join(", ", padsEnd)} }})]";
+                }
+
                 output = size.Select((n, a) =>
                 {
-                    long span = n + (2L * pads[a]) - (dilation[a] * (k[a] - 1)) - 1;
+                    long span = n + pads[a] + (long)padsEnd[a] - (dilation[a] * (k[a] - 1)) - 1;
                     long o = (long)Math.Floor((double)(span + (ceil ? stride[a] - 1 : 0)) / stride[a]) + 1;
                     return ceil && o > 0 && (o - 1) * stride[a] >= n + pads[a] ? o - 1 : o;
                 }).ToArray();
                 weight = 0;
-                tooMuchPadding = pads.Where((pp, a) => pp > k[a] / 2).Any();
+                tooMuchPadding = pads.Where((pp, a) => pp > k[a] / 2 || padsEnd[a] > k[a] / 2).Any();
 
                 break;
             case "AdaptiveAvgPool" or "AdaptiveMaxPool":

@@ -52,7 +52,8 @@ namespace KernelGen.Generator.Operators.Pool
             /// vector, and its output, under half of int.MaxValue (the convolutions' rule). A larger pool keeps the
             /// scalar loops, whose window bounds are then computed in 64 bits (<see cref="WriteAxisRange"/>).
             /// </summary>
-            public bool IntSized => IntSizedLayouts.Fit(Signature, Spec.Kernel, Spec.Stride, Spec.Pad, Spec.Dilation, int.MaxValue / 2);
+            public bool IntSized => IntSizedLayouts.Fit(Signature, Spec.Kernel, Spec.Stride,
+                Spec.Pad.Select((p, axis) => System.Math.Max(p, Spec.PadEndAt(axis))).ToEquatableArray(), Spec.Dilation, int.MaxValue / 2);
 
             /// <summary>
             /// The last position a vector of <paramref name="lanes"/> may start at: every lane's window inside the input
@@ -333,8 +334,9 @@ namespace KernelGen.Generator.Operators.Pool
                 return;
             }
 
-            // PyTorch's pool size counts the padding but not what lies past the right padding (ceil mode's last window).
-            string end = $"global::System.Math.Min({Wide($"start{axis}")} + {k}, {Literals.Int((long)inputSize + spec.Pad[axis])}{(wide ? "L" : string.Empty)})";
+            // PyTorch's pool size counts the padding but not what lies past the right padding (ceil mode's last window, and
+            // the pad after the input where it differs from the pad before it).
+            string end = $"global::System.Math.Min({Wide($"start{axis}")} + {k}, {Literals.Int((long)inputSize + spec.PadEndAt(axis))}{(wide ? "L" : string.Empty)})";
             writer.WriteLine($"{(wide ? "long" : "int")} end{axis} = {end};");
             if (spec.CountIncludePad && spec.DivisorOverride == 0)
             {

@@ -82,9 +82,30 @@ namespace KernelGen.Generator.Operators.Pool
                 }
             }
 
+            // The pad after the input (ONNX's asymmetric pads), under the same rule as the pad before it.
+            int[]? padEnd = args.GetArray<int>("PadsEnd");
+            if (padEnd is not null && padEnd.Length != rank)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PerAxisCountMismatch, args.LocationOf("PadsEnd"), "PadsEnd", padEnd.Length, rank));
+                return null;
+            }
+
+            for (int axis = 0; padEnd is not null && axis < rank; axis++)
+            {
+                if (padEnd[axis] < 0 || padEnd[axis] > kernelSize[axis] / 2)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameter, args.LocationOf("PadsEnd"), $"The pad after the input on axis {ShapeText.AxisName(rank, axis)}",
+                        $"at least 0 and at most half the window size, {kernelSize[axis]}/2 = {kernelSize[axis] / 2} (PyTorch's rule for the pad before it)", padEnd[axis]));
+                    return null;
+                }
+            }
+
             int divisor = args.GetInt("DivisorOverride", 0);
             var spec = new PoolSpec(_kind, kernelSize.Values.ToEquatableArray(), stride.Values.ToEquatableArray(), pad.Values.ToEquatableArray(),
-                dilation.Values.ToEquatableArray(), args.GetBool("CeilMode", false), args.GetBool("CountIncludePad", true), divisor);
+                dilation.Values.ToEquatableArray(), args.GetBool("CeilMode", false), args.GetBool("CountIncludePad", true), divisor)
+            {
+                PadEnd = padEnd is null || padEnd.SequenceEqual(pad.Values) ? EquatableArray<int>.Empty : padEnd.ToEquatableArray(),
+            };
             return CheckShapes(kernel, spec, diagnostics) ? spec : null;
         }
 
@@ -111,11 +132,11 @@ namespace KernelGen.Generator.Operators.Pool
         }
 
         private static long OutputSize(KernelSignature signature, PoolSpec spec, int axis) =>
-            PoolShape.OutputSize(signature.InputShape[axis + 1], spec.Kernel[axis], spec.Stride[axis], spec.Pad[axis], spec.Dilation[axis], spec.CeilMode);
+            PoolShape.OutputSize(signature.InputShape[axis + 1], spec.Kernel[axis], spec.Stride[axis], spec.Pad[axis], spec.PadEndAt(axis), spec.Dilation[axis], spec.CeilMode);
 
         private static string AxisArithmetic(KernelSignature signature, PoolSpec spec, int axis) =>
             PoolShape.Arithmetic(ShapeText.AxisName(signature.SpatialRank, axis), signature.InputShape[axis + 1], spec.Kernel[axis], spec.Stride[axis],
-                spec.Pad[axis], spec.Dilation[axis], spec.CeilMode);
+                spec.Pad[axis], spec.PadEndAt(axis), spec.Dilation[axis], spec.CeilMode);
 
         /// <summary>Input reads per sample: every output element reads its whole window at most.</summary>
         public override long MultiplyAdds(KernelSignature signature, OperatorSpec spec) =>
@@ -131,7 +152,8 @@ namespace KernelGen.Generator.Operators.Pool
                 : $"ceil_mode={(pool.CeilMode ? "True" : "False")}, count_include_pad={(pool.CountIncludePad ? "True" : "False")}"
                     + (pool.DivisorOverride != 0 ? $", divisor_override={Literals.Int(pool.DivisorOverride)}" : string.Empty);
             yield return string.Empty;
-            yield return $"As PyTorch's F.{(pool.Kind == PoolKind.Max ? "max_pool" : "avg_pool")}{rank}d(x, kernel_size={Values(pool.Kernel)}, stride={Values(pool.Stride)}, padding={Values(pool.Pad)}, {options}).";
+            yield return $"As PyTorch's F.{(pool.Kind == PoolKind.Max ? "max_pool" : "avg_pool")}{rank}d(x, kernel_size={Values(pool.Kernel)}, stride={Values(pool.Stride)}, padding={Values(pool.Pad)}, {options})"
+                + (pool.PadEnd.Count == 0 ? "." : $", with {Values(pool.PadEnd)} of padding after the input instead (ONNX's asymmetric pads).");
             yield return pool.Kind == PoolKind.Max
                 ? "Each output is the largest input of its window; a NaN in the window wins; padding never does."
                 : pool.DivisorOverride != 0

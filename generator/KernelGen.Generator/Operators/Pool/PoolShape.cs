@@ -15,9 +15,13 @@ namespace KernelGen.Generator.Operators.Pool
         /// in ceil mode, where the last window is then dropped when it would start at or past the input and its left
         /// padding (<c>(out - 1)*stride >= in + pad</c>). In 64 bits; zero or less when no window fits.
         /// </summary>
-        public static long OutputSize(int input, int kernel, int stride, int pad, int dilation, bool ceilMode)
+        public static long OutputSize(int input, int kernel, int stride, int pad, int dilation, bool ceilMode) =>
+            OutputSize(input, kernel, stride, pad, pad, dilation, ceilMode);
+
+        /// <summary>The same with a pad of <paramref name="pad"/> before the input and <paramref name="padEnd"/> after it.</summary>
+        public static long OutputSize(int input, int kernel, int stride, int pad, int padEnd, int dilation, bool ceilMode)
         {
-            long span = (long)input + (2L * pad) - ConvShape.Window(kernel, dilation);
+            long span = (long)input + pad + padEnd - ConvShape.Window(kernel, dilation);
             long size = FloorDivide(span + (ceilMode ? stride - 1 : 0), stride) + 1;
             return ceilMode && LastWindowStartsPastInput(size, input, stride, pad) ? size - 1 : size;
         }
@@ -26,16 +30,17 @@ namespace KernelGen.Generator.Operators.Pool
         private static bool LastWindowStartsPastInput(long size, int input, int stride, int pad) => size > 0 && (size - 1) * stride >= (long)input + pad;
 
         /// <summary>The output-size arithmetic of one axis, such as <c>H: floor((28 + 2*1 - 3)/2) + 1 = 14</c>.</summary>
-        public static string Arithmetic(string axis, int input, int kernel, int stride, int pad, int dilation, bool ceilMode)
+        public static string Arithmetic(string axis, int input, int kernel, int stride, int pad, int padEnd, int dilation, bool ceilMode)
         {
             string window = dilation == 1 ? Number(kernel) : $"({Number(dilation)}*({Number(kernel)} - 1) + 1)";
-            long span = (long)input + (2L * pad) - ConvShape.Window(kernel, dilation);
+            string padded = pad == padEnd ? $"{Number(input)} + 2*{Number(pad)}" : $"{Number(input)} + {Number(pad)} + {Number(padEnd)}";
+            long span = (long)input + pad + padEnd - ConvShape.Window(kernel, dilation);
             long rounded = FloorDivide(span + (ceilMode ? stride - 1 : 0), stride) + 1;
-            long size = OutputSize(input, kernel, stride, pad, dilation, ceilMode);
-            string text = $"{axis}: {(ceilMode ? "ceil" : "floor")}(({Number(input)} + 2*{Number(pad)} - {window})/{Number(stride)}) + 1 = {Long(rounded)}";
+            long size = OutputSize(input, kernel, stride, pad, padEnd, dilation, ceilMode);
+            string text = $"{axis}: {(ceilMode ? "ceil" : "floor")}(({padded} - {window})/{Number(stride)}) + 1 = {Long(rounded)}";
             if (size <= 0)
             {
-                return $"{axis}: {Number(input)} + 2*{Number(pad)} is smaller than the window {window}";
+                return $"{axis}: {padded} is smaller than the window {window}";
             }
 
             return size == rounded ? text
