@@ -105,6 +105,7 @@ public sealed class CallSiteTests
         { "a conditional", Body("Layers.Up1(new float[64], n > 0 ? new float[3] : new float[256]);") },
         { "a spread of unknown length", Body("Layers.Deconv(new float[4], [.. given, 1], new float[1], new float[16]);") },
         { "unknown batch, a whole number of samples", Body("Layers.UpBatch(n, new float[6 * 7], new float[12 * 7]);") },
+        { "a second operand per sample of a batch", Body("Layers.Excite(3, new float[48], new float[12], new float[48]);\nLayers.Excite(n, new float[48], new float[12], new float[48]);") },
         { "a method of the same name that is no kernel", Calls("static void Up1(ReadOnlySpan<float> a, Span<float> b) { }\npublic static void Run() => Up1(new float[1], new float[1]);") },
         { "an array pool", Body("float[] rented = System.Buffers.ArrayPool<float>.Shared.Rent(256);\nLayers.Up1(new float[64], rented.AsSpan(0, 256));") },
     };

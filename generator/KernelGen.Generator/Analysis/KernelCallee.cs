@@ -11,8 +11,8 @@ namespace KernelGen.Generator.Analysis
     /// <param name="Constant">The <c>{Method}Lengths</c> constant that holds <paramref name="Length"/>.</param>
     internal sealed record CalleeBuffer(int Ordinal, string Name, string Role, int Length, int[] Shape, IFieldSymbol Constant)
     {
-        /// <summary>Input and output hold one slice per sample of a batch; weight and bias are shared by all samples.</summary>
-        public bool PerSample => Role is "input" or "output";
+        /// <summary>Input, a second operand and output hold one slice per sample of a batch; weight, bias and slopes are shared by all samples.</summary>
+        public bool PerSample => KernelBuffer.IsPerSample(Role);
 
         public string Verb => Role == "output" ? "writes" : "reads";
     }
