@@ -1,0 +1,59 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace KernelGen.Benchmarks.Ort;
+
+/// <summary>
+/// The layers of docs/benchmarks.md exported by ../KernelGen.Benchmarks/onnx/export_models.py, run by ONNX Runtime as a
+/// .NET program runs it: the whole call, the input and output bound once (OrtValues over pinned arrays, an IoBinding),
+/// with one intra-op thread and with ONNX Runtime's default.
+/// </summary>
+public class OrtLayers
+{
+    private InferenceSession? _session;
+    private OrtIoBinding? _binding;
+    private RunOptions? _run;
+    private OrtValue? _input, _output;
+
+    [Params("ActivateLeaky", "ActivateSilu", "AvgPool2x2", "AvgPool3x3", "ExciteMul", "GroupNormSilu", "InstanceNormRelu", "MaxPool2x2", "MaxPoolStem",
+        "ResidualAddRelu", "ShuffleEdsr", "ShuffleEspcn")]
+    public string Model { get; set; } = "";
+
+    /// <summary>1, or 0 for ONNX Runtime's default (every core).</summary>
+    [Params(1, 0)]
+    public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        string directory = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "KernelGen.Benchmarks", "onnx");
+        string path = Path.GetFullPath(Path.Combine(directory, Model + ".onnx"));
+        long[] shape = System.Text.Json.JsonSerializer.Deserialize<long[]>(File.ReadAllText(path + ".shape"))!;
+        using var options = new SessionOptions { IntraOpNumThreads = Threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+        _session = new InferenceSession(path, options);
+        var rng = new Random(42);
+        float[] input = Enumerable.Range(0, (int)shape.Aggregate(1L, (a, b) => a * b)).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray();
+        _input = OrtValue.CreateTensorValueFromMemory(input, shape);
+        long[] outputShape = _session.OutputMetadata.Values.First().Dimensions.Select(d => (long)d).ToArray();
+        _output = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, outputShape);
+        _binding = _session.CreateIoBinding();
+        _binding.BindInput(_session.InputNames[0], _input);
+        _binding.BindOutput(_session.OutputNames[0], _output);
+        _run = new RunOptions();
+        _session.RunWithBinding(_run, _binding);
+    }
+
+    [Benchmark]
+    public void OnnxRuntime() => _session!.RunWithBinding(_run!, _binding!);
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _binding?.Dispose();
+        _input?.Dispose();
+        _output?.Dispose();
+        _run?.Dispose();
+        _session?.Dispose();
+    }
+}
