@@ -3,6 +3,7 @@ using System.Linq;
 using KernelGen.Generator.Emit;
 using KernelGen.Generator.Model;
 using KernelGen.Generator.Operators;
+using KernelGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
 
 namespace KernelGen.Generator.Analysis
@@ -57,7 +58,7 @@ namespace KernelGen.Generator.Analysis
                 if (KernelOperator.ForAttribute(attribute.AttributeClass?.ToDisplayString()) is { } found)
                 {
                     op = found;
-                    slope = found.TakesSlope(attribute);
+                    slope = AttributeArguments.Read(attribute, default) is { } args && found.TakesSlope(args);
                     break;
                 }
             }

@@ -3,7 +3,6 @@ using System.Linq;
 using KernelGen.Generator.Emit;
 using KernelGen.Generator.Model;
 using KernelGen.Generator.Parsing;
-using Microsoft.CodeAnalysis;
 
 namespace KernelGen.Generator.Operators
 {
@@ -75,34 +74,6 @@ namespace KernelGen.Generator.Operators
 
         /// <summary>Whether the attribute asks for PReLU, whose slopes are a span parameter of the kernel.</summary>
         public bool TakesSlope(AttributeArguments args) => HasActivation && args.GetEnum(ActivationArgument, 0) == (int)ActivationKind.PRelu;
-
-        /// <summary>The same from the attribute's symbol data, for the call-site analyzer and the parts of rejected declarations.</summary>
-        public bool TakesSlope(AttributeData attribute)
-        {
-            if (!HasActivation)
-            {
-                return false;
-            }
-
-            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
-            {
-                if (named.Key == ActivationArgument)
-                {
-                    return named.Value.Value is int value && value == (int)ActivationKind.PRelu;
-                }
-            }
-
-            IMethodSymbol? constructor = attribute.AttributeConstructor;
-            for (int i = 0; constructor is not null && i < constructor.Parameters.Length && i < attribute.ConstructorArguments.Length; i++)
-            {
-                if (constructor.Parameters[i].Name == ActivationArgument)
-                {
-                    return attribute.ConstructorArguments[i].Value is int value && value == (int)ActivationKind.PRelu;
-                }
-            }
-
-            return false;
-        }
 
         /// <summary>The parameter list in words, for the diagnostic about a wrong one.</summary>
         public virtual string ParameterDescription => HasWeight

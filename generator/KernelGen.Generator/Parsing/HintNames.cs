@@ -23,7 +23,7 @@ namespace KernelGen.Generator.Parsing
             }
 
             string text = readable.Length > MaxReadableLength ? readable.ToString(readable.Length - MaxReadableLength, MaxReadableLength).TrimStart('.') : readable.ToString();
-            string identity = method.GetDocumentationCommentId() ?? method.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            string identity = Identity(method);
             return $"{text}.{Fnv1a64(identity):X16}{DuplicateSuffix(method, identity)}.g.cs";
         }
 
@@ -34,6 +34,15 @@ namespace KernelGen.Generator.Parsing
         /// </summary>
         private static string DuplicateSuffix(IMethodSymbol method, string identity)
         {
+            int earlier = EarlierWithSameSignature(method, identity);
+            return earlier == 0 ? string.Empty : $".{earlier + 1}";
+        }
+
+        /// <summary>How many members of the type declare <paramref name="method"/>'s signature before it (the compiler's CS0111 for each).</summary>
+        public static int EarlierWithSameSignature(IMethodSymbol method) => EarlierWithSameSignature(method, Identity(method));
+
+        private static int EarlierWithSameSignature(IMethodSymbol method, string identity)
+        {
             int earlier = 0;
             foreach (ISymbol member in method.ContainingType.GetMembers(method.Name))
             {
@@ -42,14 +51,17 @@ namespace KernelGen.Generator.Parsing
                     break;
                 }
 
-                if ((member.GetDocumentationCommentId() ?? member.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)) == identity)
+                if (Identity(member) == identity)
                 {
                     earlier++;
                 }
             }
 
-            return earlier == 0 ? string.Empty : $".{earlier + 1}";
+            return earlier;
         }
+
+        /// <summary>The documentation ID, case-sensitive and unique per signature.</summary>
+        private static string Identity(ISymbol member) => member.GetDocumentationCommentId() ?? member.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 
         /// <summary>FNV-1a, 64 bits: stable across processes and runtimes, unlike <c>string.GetHashCode</c>.</summary>
         private static ulong Fnv1a64(string text)

@@ -284,10 +284,7 @@ namespace KernelGen.Generator.Parsing
                     {
                         LocationInfo? slopeLocation = LocationInfo.From(shape.ApplicationSyntaxReference?.GetSyntax()) ?? parameterLocation;
                         // Its dimensions as written; which of them are valid is checked against the output below.
-                        int[] slopeDims = shape.ConstructorArguments.Length == 1 && shape.ConstructorArguments[0].Kind == TypedConstantKind.Array && !shape.ConstructorArguments[0].IsNull
-                            ? shape.ConstructorArguments[0].Values.Select(v => v.Value is int d ? d : 0).ToArray()
-                            : new int[0];
-                        (slopeShape, slopeShapeLocation) = (slopeDims.ToEquatableArray(), slopeLocation);
+                        (slopeShape, slopeShapeLocation) = ((ShapeValues(shape) ?? new int[0]).ToEquatableArray(), slopeLocation);
                     }
 
                     continue;
@@ -352,7 +349,8 @@ namespace KernelGen.Generator.Parsing
                 return null;
             }
 
-            string? RoleParameter(string role) => roles.ToList().IndexOf(role) is int at and >= 0 ? Identifiers.Escape(parameters[first + at].Name) : null;
+            var roleList = roles.ToList();
+            string? RoleParameter(string role) => roleList.IndexOf(role) is int at and >= 0 ? Identifiers.Escape(parameters[first + at].Name) : null;
 
             var signature = new KernelSignature(
                 hierarchy,
@@ -409,6 +407,12 @@ namespace KernelGen.Generator.Parsing
         }
 
         /// <summary>A [Shape]'s dimensions when they are valid; null, with the reason in <paramref name="diagnostics"/>, when not.</summary>
+        /// <summary>A <c>[Shape]</c>'s values as written (0 for one that is not a constant int); null when it has none or they are null.</summary>
+        private static int[]? ShapeValues(AttributeData shape) =>
+            shape.ConstructorArguments.Length == 1 && shape.ConstructorArguments[0].Kind == TypedConstantKind.Array && !shape.ConstructorArguments[0].IsNull
+                ? shape.ConstructorArguments[0].Values.Select(v => v.Value is int d ? d : 0).ToArray()
+                : null;
+
         public static EquatableArray<int>? ReadShape(AttributeData shape, string parameterName, LocationInfo? location, List<DiagnosticInfo> diagnostics)
         {
             if (shape.ConstructorArguments.Length != 1 || shape.ConstructorArguments[0].Kind != TypedConstantKind.Array)
@@ -416,14 +420,13 @@ namespace KernelGen.Generator.Parsing
                 return null;
             }
 
-            if (shape.ConstructorArguments[0].IsNull)
+            if (ShapeValues(shape) is not { } dims)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidShape, location, parameterName,
                     "is null; give its dimensions, channels first, such as [Shape(3, 32, 32)]"));
                 return null;
             }
 
-            int[] dims = shape.ConstructorArguments[0].Values.Select(v => v.Value is int d ? d : 0).ToArray();
             if (dims.Length < 2 || dims.Length > 4)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidShape, location, parameterName,

@@ -30,7 +30,9 @@ namespace KernelGen.Generator.Parsing
 
             var parameters = method.Parameters;
             int first = parameters.Length > 0 && parameters[0].Type.SpecialType == SpecialType.System_Int32 && parameters[0].RefKind == RefKind.None ? 1 : 0;
-            bool slope = method.GetAttributes().FirstOrDefault(a => KernelOperator.ForAttribute(a.AttributeClass?.ToDisplayString()) == op) is { } attribute && op.TakesSlope(attribute);
+            bool slope = parsed is not null ? op.TakesSlope(parsed.Attribute)
+                : method.GetAttributes().FirstOrDefault(a => KernelOperator.ForAttribute(a.AttributeClass?.ToDisplayString()) == op) is { } attribute
+                    && AttributeArguments.Read(attribute, default) is { } args && op.TakesSlope(args);
             int count = System.Math.Min(System.Math.Max(parameters.Length - first, op.MinimumBuffers(slope)), op.MaximumBuffers(slope));
             IReadOnlyList<string> roles = op.BufferRoles(count, slope);
             Dictionary<string, int[]> shapes = BestKnownShapes(op, parsed, validated, diagnostics) ?? DeclaredShapes(parameters, first, roles);
@@ -45,11 +47,9 @@ namespace KernelGen.Generator.Parsing
 
             // Overloads (KG0016) share the names of the generated members: the first declaration of the name writes them,
             // once, and a second declaration of one signature (the compiler's CS0111) gets no implementing part of its own.
-            ISymbol[] sameName = method.ContainingType.GetMembers(method.Name).Where(member => !member.IsImplicitlyDeclared).ToArray();
-            int position = System.Array.FindIndex(sameName, member => SymbolEqualityComparer.Default.Equals(member, method));
-            bool writesShared = position <= 0;
-            string? identity = method.GetDocumentationCommentId();
-            bool repeatsSignature = identity is not null && sameName.Take(System.Math.Max(position, 0)).Any(member => member.GetDocumentationCommentId() == identity);
+            bool writesShared = !method.ContainingType.GetMembers(method.Name).Where(member => !member.IsImplicitlyDeclared)
+                .TakeWhile(member => !SymbolEqualityComparer.Default.Equals(member, method)).Any();
+            bool repeatsSignature = HintNames.EarlierWithSameSignature(method) > 0;
 
             var lengths = !writesShared || taken.Contains(KernelSignature.LengthsClassOf(method.Name))
                 ? EquatableArray<StubLength>.Empty

@@ -68,12 +68,9 @@ namespace KernelGen.Generator.Operators.Conv
                 }
             }
 
-            // In BigInteger: a padded axis alone may pass int (2^31 - 1 positions and a pad of 2).
-            var paddedCount = new System.Numerics.BigInteger(signature.InputShape[0]);
-            for (int axis = 0; axis < signature.SpatialRank; axis++)
-            {
-                paddedCount *= (long)signature.InputShape[axis + 1] + spec.Pad[axis] + spec.PadEndAt(axis);
-            }
+            // Exactly: a padded axis alone may pass int (2^31 - 1 positions and a pad of 2).
+            System.Numerics.BigInteger paddedCount = ShapeText.ExactProduct(new[] { (long)signature.InputShape[0] }
+                .Concat(Enumerable.Range(0, signature.SpatialRank).Select(axis => (long)signature.InputShape[axis + 1] + spec.Pad[axis] + spec.PadEndAt(axis))));
 
             if (paddedCount > int.MaxValue)
             {
