@@ -17,6 +17,10 @@ public static partial class BuiltKernels
     [Upsample(scale: 2)]
     public static partial void Up([Shape(1, 2, 2)] ReadOnlySpan<float> input, [Shape(1, 4, 4)] Span<float> output);
 
+    /// <summary>ResNet's block end: relu(conv(x) + bias + residual), the residual allowed to be the input's memory.</summary>
+    [Conv(k: 3, pad: 1, Activation = Activation.Relu)]
+    public static partial void Block([Shape(2, 6, 6)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Residual] ReadOnlySpan<float> residual, [Shape(2, 6, 6)] Span<float> output);
+
     /// <summary>Over the unrolling budget, batched, with bias: the looped form.</summary>
     [ConvTranspose(k: 4, stride: 2, pad: 1)]
     public static partial void DecodeBatch(int batch, [Shape(8, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(4, 16, 16)] Span<float> output);

@@ -11,7 +11,7 @@ public sealed class CallSiteTests
 {
     /// <summary>
     /// Up1 [4, 4, 4] -> [4, 8, 8]; Up2 reads [2, 8, 8], not Up1's output; Deconv's weight is 9 long; UpBatch is batched;
-    /// Excite's second operand is one value per channel and sample; Mix takes PReLU's slopes, one per output channel.
+    /// Excite's second operand is one value per channel and sample; Mix takes PReLU's slopes, one per output channel; Block's residual has the output's shape, per sample.
     /// </summary>
     private const string Kernels = """
         using System;
@@ -25,6 +25,7 @@ public sealed class CallSiteTests
             [Upsample(scale: 2)] public static partial void UpBatch(int batch, [Shape(2, 3)] ReadOnlySpan<float> input, [Shape(2, 6)] Span<float> output);
             [Mul] public static partial void Excite(int batch, [Shape(4, 2, 2)] ReadOnlySpan<float> input, [Shape(4, 1, 1)] ReadOnlySpan<float> scale, [Shape(4, 2, 2)] Span<float> output);
             [Conv1x1(Activation = Activation.PRelu)] public static partial void Mix([Shape(3, 4)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> alpha, [Shape(2, 4)] Span<float> output);
+            [Conv1x1(Activation = Activation.Relu)] public static partial void Block(int batch, [Shape(3, 4)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Residual] ReadOnlySpan<float> skip, [Shape(2, 4)] Span<float> output);
         }
 
         """;
@@ -55,6 +56,8 @@ public sealed class CallSiteTests
         { "decoder chain: Up1's output is not Up2's input", Body("var x = new float[Layers.Up1Lengths.Input];\nvar hidden = new float[Layers.Up1Lengths.Output];\nLayers.Up1(x, hidden);\nLayers.Up2([|hidden|], new float[Layers.Up2Lengths.Output]);") },
         { "constant batch", Body("Layers.UpBatch(3, new float[18], [|new float[12]|]);") },
         { "PReLU slopes one per input channel, not output", Body("Layers.Mix(new float[12], new float[6], [|new float[3]|], new float[8]);") },
+        { "a residual of the input's length, not the output's", Body("Layers.Block(1, new float[12], new float[6], [|new float[12]|], new float[8]);") },
+        { "a residual of one sample in a batch of two", Body("Layers.Block(2, new float[24], new float[6], [|new float[8]|], new float[16]);") },
         { "unknown batch, not a whole number of samples", Body("Layers.UpBatch(n, new float[18], [|new float[13]|]);") },
         { "unknown batch, input and output disagree on the samples", Body("Layers.UpBatch(n, new float[18], [|new float[24]|]);") },
         { "a second operand of the input's length, not its own", Body("Layers.Excite(1, new float[16], [|new float[Layers.ExciteLengths.Input]|], new float[16]);") },
@@ -85,6 +88,7 @@ public sealed class CallSiteTests
             Layers.Up1(x, hidden);
             Layers.Up1(new float[300].AsSpan(10, 64), (new float[512])[..256]);
             Layers.Deconv([1, 2, 3, 4], new float[9], stackalloc float[] { 0 }, new Span<float>(new float[20], 2, 16));
+            Layers.Block(2, new float[24], new float[6], new float[Layers.BlockLengths.Residual * 2], new float[16]);
             Layers.UpBatch(2, new float[12], new float[24]);
             Layers.UpBatch(n, new float[18], new float[36]);
             """) },

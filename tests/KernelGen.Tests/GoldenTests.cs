@@ -10,7 +10,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json", "norm.json", "conv_padding.json", "upsample_size.json", "pool_asymmetric.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json", "norm.json", "conv_padding.json", "upsample_size.json", "pool_asymmetric.json", "residual.json"];
 
     public GoldenKernels()
     {
@@ -24,7 +24,7 @@ public sealed class GoldenKernels
                 case "ConvTranspose":
                     declarations.Add(MethodName(c), WithActivation(c, Declarations.ConvTransposeAttribute(c.IntArray("kernel"), c.IntArray("stride"), c.IntArray("padding"),
                         c.IntArray("output_padding"), c.IntArray("dilation"), c.Params.GetProperty("groups").GetInt32())),
-                        c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched, slopeShape: SlopeShape(c));
+                        c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched, slopeShape: SlopeShape(c), residual: c.Params.TryGetProperty("residual", out _));
                     break;
                 case "Conv":
                     string conv = Declarations.ConvAttribute(c.IntArray("kernel"), c.IntArray("stride"), c.IntArray("padding"), c.IntArray("dilation"), c.Params.GetProperty("groups").GetInt32());
@@ -39,11 +39,11 @@ public sealed class GoldenKernels
                     }
 
                     declarations.Add(MethodName(c), WithActivation(c, conv),
-                        c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched, slopeShape: SlopeShape(c));
+                        c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched, slopeShape: SlopeShape(c), residual: c.Params.TryGetProperty("residual", out _));
                     break;
                 case "Conv1x1":
                     declarations.Add(MethodName(c), WithActivation(c, $"[Conv1x1(Groups = {c.Params.GetProperty("groups").GetInt32()})]"),
-                        c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched, slopeShape: SlopeShape(c));
+                        c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched, slopeShape: SlopeShape(c), residual: c.Params.TryGetProperty("residual", out _));
                     break;
                 case "Upsample":
                     var align = c.Params.GetProperty("align_corners");
@@ -156,14 +156,17 @@ public sealed class GoldenKernels
                 Buffer(Values("running_mean"), 0), Buffer(Values("running_var"), 0), batchNorm.GetProperty("eps").GetDouble()]);
         }
 
-        if (c.Params.TryGetProperty("slope", out var slope))
+        // The wrapper's extra parameters, in its order: PReLU's slopes, then the residual.
+        var arguments = new List<object> { c.Batch, Buffer(c.Input, 0), weight, bias, output };
+        foreach (string extra in new[] { "slope", "residual" })
         {
-            run.Invoke(null, [c.Batch, Buffer(c.Input, 0), weight, bias, output, Buffer(slope.EnumerateArray().Select(v => v.GetDouble()).ToArray(), 0)]);
+            if (c.Params.TryGetProperty(extra, out var values))
+            {
+                arguments.Add(Buffer(values.EnumerateArray().Select(v => v.GetDouble()).ToArray(), 0));
+            }
         }
-        else
-        {
-            run.Invoke(null, [c.Batch, Buffer(c.Input, 0), weight, bias, output]);
-        }
+
+        run.Invoke(null, arguments.ToArray());
 
         return output is float[] f ? f.Select(v => (double)v).ToArray() : (double[])output;
     }

@@ -69,6 +69,27 @@ public sealed class RejectedKernelTests
         }
         """;
 
+    /// <summary>A program that uses every generated member of the weighted kernel M with a bias and a residual, and calls it.</summary>
+    private static string ResidualProgram(string declaration) => $$"""
+        using System;
+        using KernelGen;
+
+        public static partial class Model
+        {
+            {{declaration}}
+
+            public static float[] Use()
+            {
+                float[] input = new float[MLengths.Input], weight = new float[MLengths.Weight], bias = new float[MLengths.Bias], skip = new float[MLengths.Residual];
+                Span<float> output = stackalloc float[MLengths.Output];
+                int rank = MLengths.InputShape.Length + MLengths.ResidualShape.Length + MLengths.OutputShape.Length;
+                MFoldBatchNorm(weight, bias, bias, bias, bias, bias, eps: 1e-3);
+                M(input, weight, bias, skip, output);
+                return output.ToArray();
+            }
+        }
+        """;
+
     private const string Buffers = "ReadOnlySpan<float> weight, ReadOnlySpan<float> bias";
 
     public static TheoryData<string, string, string> Cases() => new()
@@ -88,6 +109,9 @@ public sealed class RejectedKernelTests
         { "KG0001", "a residual addition's wrong output shape", SecondOperandProgram("[Add(Activation = Activation.Relu)] public static partial void M([Shape(8, 4, 4)] ReadOnlySpan<float> input, [Shape(8, 4, 4)] ReadOnlySpan<float> other, [Shape(8, 4, 5)] Span<float> output);") },
         { "KG0007", "a per-channel scale that cannot broadcast", SecondOperandProgram("[Mul] public static partial void M([Shape(8, 4, 4)] ReadOnlySpan<float> input, [Shape(8, 2, 1)] ReadOnlySpan<float> other, [Shape(8, 4, 4)] Span<float> output);") },
         { "KG0006", "a second operand without a shape", SecondOperandProgram("[Add] public static partial void M([Shape(8, 4)] ReadOnlySpan<float> input, ReadOnlySpan<float> other, [Shape(8, 4)] Span<float> output);") },
+        { "KG0001", "a layer with a residual, wrong output shape", ResidualProgram($"[Conv(k: 3, pad: 1, Activation = Activation.Relu)] public static partial void M([Shape(2, 8, 8)] ReadOnlySpan<float> input, {Buffers}, [Residual] ReadOnlySpan<float> skip, [Shape(4, 7, 7)] Span<float> output);") },
+        { "KG0007", "a residual of another shape", ResidualProgram($"[Conv1x1] public static partial void M([Shape(2, 8)] ReadOnlySpan<float> input, {Buffers}, [Residual, Shape(4, 7)] ReadOnlySpan<float> skip, [Shape(4, 8)] Span<float> output);") },
+        { "KG0010", "a residual mark on the bias of a layer without residual", ResidualProgram($"[Conv1x1] public static partial void M([Shape(2, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Residual] ReadOnlySpan<float> bias, ReadOnlySpan<float> skip, [Shape(4, 8)] Span<float> output);") },
         { "KG0014", "cubic in 1-D", UpsampleProgram("[Upsample(scale: 2, Mode = UpsampleMode.Cubic)] public static partial void M([Shape(1, 4)] ReadOnlySpan<float> input, [Shape(1, 8)] Span<float> output);") },
     };
 

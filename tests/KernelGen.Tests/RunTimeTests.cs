@@ -103,6 +103,30 @@ public sealed class RunTimeTests
         BuiltKernels.Up(buffer.AsSpan(0, 4), buffer.AsSpan(4, 16));
     }
 
+    /// <summary>
+    /// The residual may be the input's memory (ResNet's identity, x feeding both), since both are only read; it may not
+    /// overlap the output, which the layer writes before it adds the residual, so that the sum would read its own result.
+    /// </summary>
+    [Fact]
+    public void A_residual_may_be_the_input_but_not_overlap_the_output()
+    {
+        float[] x = Random(72, 4), w = Random(BuiltKernels.BlockLengths.Weight, 5), b = Random(2, 6), y = new float[72], separate = new float[72];
+        BuiltKernels.Block(x, w, b, x.ToArray(), separate);
+        BuiltKernels.Block(x, w, b, x, y);
+        Assert.Equal(separate, y);
+        double[] expected = NaiveReference.Conv(x.Select(v => (double)v).ToArray(), w.Select(v => (double)v).ToArray(), 2, 2, [6, 6], [3, 3], [1, 1], [1, 1], [1, 1], 1, [6, 6]);
+        for (int i = 0; i < 72; i++)
+        {
+            Assert.Equal(Math.Max(0, expected[i] + b[i / 36] + x[i]), y[i], 1e-5);
+        }
+
+        float[] shared = new float[72];
+        var error = Assert.Throws<ArgumentException>(() => BuiltKernels.Block(x, w, b, shared, shared));
+        Assert.Equal("output", error.ParamName);
+        Assert.Contains("residual", error.Message);
+        Assert.Equal("residual", Assert.Throws<ArgumentException>(() => BuiltKernels.Block(x, w, b, new float[71], y)).ParamName);
+    }
+
     [Fact]
     public void A_batch_runs_each_sample_as_the_single_sample_kernel_would()
     {

@@ -12,7 +12,8 @@ namespace KernelGen.Tests;
 /// padding, instance norms, a residual block, upsampling) and a small HiFi-GAN generator (Golden/make_hifigan.py:
 /// transposed 1-D convolutions, LeakyReLU alone and fused, dilated resblocks, their mean, tanh) and a small FSRCNN
 /// (Golden/make_fsrcnn.py: PReLU per channel and shared, a 9x9 transposed convolution); each against PyTorch's
-/// output for the same input and weights, batch 2, in default and checked access.
+/// output for the same input and weights, batch 2, in default and checked access. ResNet's and MobileNetV2's residuals
+/// are one [Add] and one [Residual] fused into the convolution before it, each.
 /// </summary>
 public sealed class WholeNetworkTests
 {
@@ -41,14 +42,12 @@ public sealed class WholeNetworkTests
             [Conv(k: 3, stride: 2, pad: 1, Activation = Activation.Relu)]
             private static partial void Block2Conv1(int batch, [Shape(8, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 4, 4)] Span<float> output);
 
-            [Conv(k: 3, pad: 1)]
-            private static partial void Block2Conv2(int batch, [Shape(16, 4, 4)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 4, 4)] Span<float> output);
+            // The second block's sum fused into its last convolution: relu(conv(t) + bias + identity), where the first block's is an [Add].
+            [Conv(k: 3, pad: 1, Activation = Activation.Relu)]
+            private static partial void Block2Conv2(int batch, [Shape(16, 4, 4)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Residual] ReadOnlySpan<float> identity, [Shape(16, 4, 4)] Span<float> output);
 
             [Conv(k: 1, stride: 2)]
             private static partial void Block2Down(int batch, [Shape(8, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 4, 4)] Span<float> output);
-
-            [Add(Activation = Activation.Relu)]
-            private static partial void Block2Add(int batch, [Shape(16, 4, 4)] ReadOnlySpan<float> input, [Shape(16, 4, 4)] ReadOnlySpan<float> identity, [Shape(16, 4, 4)] Span<float> output);
 
             [AdaptiveAvgPool(1)]
             private static partial void Gap(int batch, [Shape(16, 4, 4)] ReadOnlySpan<float> input, [Shape(16, 1, 1)] Span<float> output);
@@ -90,10 +89,8 @@ public sealed class WholeNetworkTests
                 Block1Conv2(batch, t1, _b1c2W, _b1c2B, u1);
                 Block1Add(batch, u1, pooled, y1);
                 Block2Conv1(batch, y1, _b2c1W, _b2c1B, t2);
-                Block2Conv2(batch, t2, _b2c2W, _b2c2B, u2);
                 Block2Down(batch, y1, _downW, _downB, d2);
-                // In place: the sum goes into the convolution's output, as torchvision's out += identity does.
-                Block2Add(batch, u2, d2, u2);
+                Block2Conv2(batch, t2, _b2c2W, _b2c2B, d2, u2);
                 Gap(batch, u2, g);
                 Fc(batch, g, _fcW, _fcB, output);
             }
@@ -134,11 +131,9 @@ public sealed class WholeNetworkTests
             [Conv(k: 3, pad: 1, Groups = 64, Activation = Activation.Relu6)]
             private static partial void B3Depthwise(int batch, [Shape(64, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(64, 8, 8)] Span<float> output);
 
+            // The third block's residual fused into its projection (x + conv(x)), where the first block's is an [Add].
             [Conv1x1]
-            private static partial void B3Project(int batch, [Shape(64, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 8, 8)] Span<float> output);
-
-            [Add]
-            private static partial void B3Residual(int batch, [Shape(16, 8, 8)] ReadOnlySpan<float> input, [Shape(16, 8, 8)] ReadOnlySpan<float> block, [Shape(16, 8, 8)] Span<float> output);
+            private static partial void B3Project(int batch, [Shape(64, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Residual] ReadOnlySpan<float> block, [Shape(16, 8, 8)] Span<float> output);
 
             [Conv1x1(Activation = Activation.Relu6)]
             private static partial void Head(int batch, [Shape(16, 8, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 8, 8)] Span<float> output);
@@ -192,8 +187,7 @@ public sealed class WholeNetworkTests
                 B2Project(batch, d1, _b2p.W, _b2p.B, x2);
                 B3Expand(batch, x2, _b3e.W, _b3e.B, e2);
                 B3Depthwise(batch, e2, _b3d.W, _b3d.B, d2);
-                B3Project(batch, d2, _b3p.W, _b3p.B, p2);
-                B3Residual(batch, x2, p2, p2);            // x + conv(x), into the block's output
+                B3Project(batch, d2, _b3p.W, _b3p.B, x2, p2);   // x + conv(x)
                 Head(batch, p2, _head.W, _head.B, h);
                 Gap(batch, h, g);
                 Classifier(batch, g, _parameter("classifier.1.weight"), _parameter("classifier.1.bias"), output);

@@ -71,12 +71,13 @@ namespace KernelGen.Generator.Analysis
             var parameters = declaration.Parameters;
             int first = parameters.Length > 0 && parameters[0].Type.SpecialType == SpecialType.System_Int32 ? 1 : 0;
             int count = parameters.Length - first;
-            if (!op.AcceptsBuffers(count, slope))
+            bool residual = ResidualMarker.AnyMarked(declaration);
+            if (!op.AcceptsBuffers(count, slope, residual))
             {
                 return null;
             }
 
-            IReadOnlyList<string> roles = op.BufferRoles(count, slope);
+            IReadOnlyList<string> roles = op.BufferRoles(count, slope, residual);
             var buffers = new List<CalleeBuffer>();
             for (int i = 0; i < roles.Count; i++)
             {

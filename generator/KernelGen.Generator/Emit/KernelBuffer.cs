@@ -18,7 +18,7 @@ namespace KernelGen.Generator.Emit
             Length = (int)ShapeText.ElementCount(shape);
         }
 
-        /// <summary><c>input</c>, <c>weight</c>, <c>bias</c>, <c>other</c>, <c>slope</c> or <c>output</c>; also the name of the per-sample method's parameter.</summary>
+        /// <summary><c>input</c>, <c>weight</c>, <c>bias</c>, <c>other</c>, <c>residual</c>, <c>slope</c> or <c>output</c>; also the name of the per-sample method's parameter.</summary>
         public string Role { get; }
 
         public string ParameterName { get; }
@@ -28,7 +28,7 @@ namespace KernelGen.Generator.Emit
         /// <summary>The names of the dimensions, such as <c>C_in, H, W</c>.</summary>
         public string Layout { get; }
 
-        /// <summary>True for input, other and output, which hold one slice per sample of a batch (<see cref="IsPerSample"/>).</summary>
+        /// <summary>True for input, other, residual and output, which hold one slice per sample of a batch (<see cref="IsPerSample"/>).</summary>
         public bool PerSample { get; }
 
         public int Length { get; }
@@ -37,10 +37,10 @@ namespace KernelGen.Generator.Emit
         public string ConstantName => ConstantNameOf(Role);
 
         /// <summary>
-        /// Whether a role's buffer holds one slice per sample of a batch: the input, a second operand and the output; the
+        /// Whether a role's buffer holds one slice per sample of a batch: the input, a second operand, a residual and the output; the
         /// weight, the bias and PReLU's slopes are shared by every sample. The generated checks and the call-site analyzer both ask here.
         /// </summary>
-        public static bool IsPerSample(string role) => role is "input" or "other" or "output";
+        public static bool IsPerSample(string role) => role is "input" or "other" or "residual" or "output";
 
         /// <summary>The lengths constant of a role: <c>Input</c> for <c>input</c>. The call-site analyzer looks constants up by it.</summary>
         public static string ConstantNameOf(string role) => char.ToUpperInvariant(role[0]) + role.Substring(1);
@@ -73,6 +73,11 @@ namespace KernelGen.Generator.Emit
                 // Broadcast dimensions are 1 in the other operand's layout, as PyTorch writes [C, 1, 1].
                 string otherLayout = string.Join(", ", signature.OtherShape.Select((d, axis) => d == 1 && signature.InputShape[axis] != 1 ? "1" : axis == 0 ? "C" : ShapeText.AxisName(rank, axis - 1)));
                 buffers.Add(new KernelBuffer("other", other, signature.OtherShape.ToArray(), otherLayout));
+            }
+
+            if (signature.ResidualParameter is { } residual)
+            {
+                buffers.Add(new KernelBuffer("residual", residual, signature.OutputShape.ToArray(), $"{outputChannels}, {spatial}"));
             }
 
             if (signature.SlopeParameter is { } slope)

@@ -60,7 +60,7 @@ namespace KernelGen.Generator.Emit
                     RunTimeChecks.WriteSourceHint(writer, options);
                     KernelPlan body = WriteSampleMethods(writer, plan, op, buffers, $"{signature.MethodName}_Sample", "One sample; the lengths were checked by the caller.");
                     ActivationWriter.WriteMembers(writer, signature, body.Operator.Activation,
-                        body.Form == KernelForm.Looped ? op.VectorWidths(body.Signature, body.Operator) : new VectorWidth[0]);
+                        body.Form == KernelForm.Looped ? KernelOperator.For(body.Operator).VectorWidths(body.Signature, body.Operator) : new VectorWidth[0]);
                     PReluWriter.WriteMembers(writer, plan);
                     if (Code.IsChecked)
                     {
@@ -93,6 +93,12 @@ namespace KernelGen.Generator.Emit
             foreach (string line in op.Describe(signature, plan.Operator))
             {
                 writer.WriteLine(line.Length == 0 ? "//" : "// " + line);
+            }
+
+            if (signature.ResidualParameter is { } residual)
+            {
+                string activation = plan.Operator.Activation.IsNone ? string.Empty : $"{plan.Operator.Activation.Kind} of ";
+                writer.WriteLine($"// Residual: output = {activation}(the layer{(signature.BiasParameter is null ? string.Empty : " + bias")} + '{Identifiers.Unescape(residual)}'), the residual added in one pass over the finished output, before the activation.");
             }
 
             writer.WriteLine("//");
@@ -192,10 +198,11 @@ namespace KernelGen.Generator.Emit
 
         /// <summary>
         /// The sample method <paramref name="method"/> and the methods it calls, outermost first: with PReLU, the layer
-        /// without it (<c>{M}_LinearSample</c>) then the slopes' pass over the output; with a padded input, the padding
+        /// without it (<c>{M}_LinearSample</c>) then the slopes' pass over the output; with a residual, the layer without it
+        /// and without the activation (<c>{M}_LayerSample</c>) then the residual's pass (<see cref="ResidualPass"/>); with a padded input, the padding
         /// then the layer over the padded input without padding (<c>{M}_PaddedSample</c>); then the body with its members.
         /// </summary>
-        /// <returns>The plan of the innermost body, whose activation and vector forms the members are written for.</returns>
+        /// <returns>The plan that applies the activation (the innermost body, or the residual's pass), whose activation members are written for.</returns>
         private static KernelPlan WriteSampleMethods(IndentedWriter writer, KernelPlan plan, KernelOperator op, List<KernelBuffer> buffers, string method, string summary)
         {
             KernelSignature signature = plan.Signature;
@@ -212,6 +219,27 @@ namespace KernelGen.Generator.Emit
 
                 writer.WriteLine();
                 return WriteSampleMethods(writer, linear, op, buffers.Where(b => b.Role != "slope").ToList(), inner, "One sample before PReLU.");
+            }
+
+            if (signature.ResidualParameter is not null)
+            {
+                KernelPlan pass = ResidualPass.Pass(plan);
+                string layer = ResidualPass.LayerMethod(signature);
+                WriteSummary(writer, summary + $" The layer, then the residual added{(plan.Operator.Activation.IsNone ? string.Empty : $" and {plan.Operator.Activation.Kind}")} in one pass over the output.");
+                using (writer.Block($"internal static void {method}({SampleParameters(signature, buffers)})"))
+                {
+                    writer.WriteLine($"{layer}({string.Join(", ", buffers.Where(b => b.Role != "residual").Select(b => b.Role))});");
+                    writer.WriteLine($"{ResidualPass.PassMethod(signature)}(output, residual, output);");
+                }
+
+                writer.WriteLine();
+                WriteSampleMethods(writer, ResidualPass.Layer(plan), op, buffers.Where(b => b.Role != "residual").ToList(), layer, "One sample of the layer, before its residual and activation.");
+                writer.WriteLine();
+                KernelOperator add = KernelOperator.For(pass.Operator);
+                WriteSampleMethod(writer, pass, add, KernelBuffers.Of(pass.Signature, pass.Operator, add), ResidualPass.PassMethod(signature),
+                    "output = input + other, then the activation: the residual's pass, in place.");
+                add.WriteMembers(writer, pass);
+                return pass;
             }
 
             if (plan.PaddedBody is { } body)

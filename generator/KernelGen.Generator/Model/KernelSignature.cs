@@ -50,6 +50,9 @@ namespace KernelGen.Generator.Model
         /// <summary>The slopes' shape: <c>[C]</c>, one per output channel, or <c>[1]</c>, one for all. Empty without a slope.</summary>
         public EquatableArray<int> SlopeShape { get; init; } = EquatableArray<int>.Empty;
 
+        /// <summary>The buffer marked <c>[Residual]</c>, of the output's shape, added before the activation; null without one.</summary>
+        public string? ResidualParameter { get; init; }
+
         public string ElementKeyword => ElementType == ElementType.Float ? "float" : "double";
 
         public int SpatialRank => InputShape.Count - 1;

@@ -58,26 +58,33 @@ namespace KernelGen.Generator.Operators
                 : new[] { new[] { "input", "output" } };
 
         /// <summary>
-        /// The parameter lists with PReLU's slope (<paramref name="slope"/>) before the output, or as they are: the slope
-        /// is a parameter of the activation, so which lists apply depends on the attribute (<see cref="TakesSlope(AttributeArguments)"/>).
+        /// The parameter lists with the extra buffers the declaration asks for, or as they are: a residual
+        /// (<paramref name="residual"/>, a parameter marked <c>[Residual]</c>) after the bias, then PReLU's slope
+        /// (<paramref name="slope"/>, a parameter of the activation: <see cref="TakesSlope(AttributeArguments)"/>), both
+        /// before the output.
         /// </summary>
-        public IReadOnlyList<string[]> ParameterListsFor(bool slope) => slope
-            ? ParameterLists.Select(list => list.Take(list.Length - 1).Concat(new[] { "slope", "output" }).ToArray()).ToArray()
-            : ParameterLists;
+        public IReadOnlyList<string[]> ParameterListsFor(bool slope, bool residual = false) =>
+            ParameterLists.Select(list => list.Take(list.Length - 1)
+                .Concat(residual && TakesResidual ? new[] { "residual" } : new string[0])
+                .Concat(slope ? new[] { "slope" } : new string[0])
+                .Append("output").ToArray()).ToArray();
 
-        public int MinimumBuffers(bool slope) => ParameterListsFor(slope).Min(list => list.Length);
+        /// <summary>Whether the operator adds a residual (a parameter marked <c>[Residual]</c>) before its activation: every weighted one.</summary>
+        public virtual bool TakesResidual => HasWeight;
 
-        public int MaximumBuffers(bool slope) => ParameterListsFor(slope).Max(list => list.Length);
+        public int MinimumBuffers(bool slope, bool residual = false) => ParameterListsFor(slope, residual).Min(list => list.Length);
+
+        public int MaximumBuffers(bool slope, bool residual = false) => ParameterListsFor(slope, residual).Max(list => list.Length);
 
         /// <summary>Whether one of the parameter lists has <paramref name="buffers"/> buffers.</summary>
-        public bool AcceptsBuffers(int buffers, bool slope) => ParameterListsFor(slope).Any(list => list.Length == buffers);
+        public bool AcceptsBuffers(int buffers, bool slope, bool residual = false) => ParameterListsFor(slope, residual).Any(list => list.Length == buffers);
 
         /// <summary>Whether the attribute asks for PReLU, whose slopes are a span parameter of the kernel.</summary>
         public bool TakesSlope(AttributeArguments args) => HasActivation && args.GetEnum(ActivationArgument, 0) == (int)ActivationKind.PRelu;
 
         /// <summary>The parameter list in words, for the diagnostic about a wrong one.</summary>
         public virtual string ParameterDescription => HasWeight
-            ? "(optional int batch, ReadOnlySpan input, ReadOnlySpan weight, optional ReadOnlySpan bias, Span output)"
+            ? "(optional int batch, ReadOnlySpan input, ReadOnlySpan weight, optional ReadOnlySpan bias, optional [Residual] ReadOnlySpan residual, Span output)"
             : HasOther
                 ? "(optional int batch, ReadOnlySpan input, ReadOnlySpan other, Span output)"
                 : "(optional int batch, ReadOnlySpan input, Span output)";
@@ -86,8 +93,8 @@ namespace KernelGen.Generator.Operators
         /// The role of each span parameter, in order, for a kernel with <paramref name="buffers"/> of them: the parameter
         /// list of that length, or for a count no list has (a declaration being rejected) the longest shorter one.
         /// </summary>
-        public IReadOnlyList<string> BufferRoles(int buffers, bool slope) =>
-            ParameterListsFor(slope).Where(list => list.Length <= buffers).OrderBy(list => list.Length).LastOrDefault() ?? ParameterListsFor(slope)[0];
+        public IReadOnlyList<string> BufferRoles(int buffers, bool slope, bool residual = false) =>
+            ParameterListsFor(slope, residual).Where(list => list.Length <= buffers).OrderBy(list => list.Length).LastOrDefault() ?? ParameterListsFor(slope, residual)[0];
 
         /// <summary>The operator whose attribute has this metadata name, or null.</summary>
         public static KernelOperator? ForAttribute(string? metadataName)

@@ -243,18 +243,27 @@ namespace KernelGen.Generator.Parsing
 
             int buffers = parameters.Length - first;
             bool slope = op.TakesSlope(attribute);
-            if (!op.AcceptsBuffers(buffers, slope))
+            bool residual = ResidualMarker.AnyMarked(method);
+            if (residual && !op.TakesResidual)
+            {
+                AttributeData mark = parameters.First(ResidualMarker.IsMarked).GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == ResidualMarker.AttributeName);
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameters, LocationInfo.From(mark.ApplicationSyntaxReference?.GetSyntax()),
+                    $"[Residual] belongs to the weighted layers ([Conv], [ConvTranspose], [Conv1x1]), which add it before their activation; add a residual to this kernel's output with a following [Add]"));
+                return null;
+            }
+
+            if (!op.AcceptsBuffers(buffers, slope, residual))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameters, methodLocation,
                     $"Kernel method '{method.Name}' takes {op.ParameterDescription}, but it has {buffers} buffer parameter(s)"));
                 return null;
             }
 
-            IReadOnlyList<string> roles = op.BufferRoles(buffers, slope);
+            IReadOnlyList<string> roles = op.BufferRoles(buffers, slope, residual);
 
             ElementType? elementType = null;
-            EquatableArray<int>? inputShape = null, outputShape = null, otherShape = null, slopeShape = null;
-            LocationInfo? inputShapeLocation = null, outputShapeLocation = null, otherShapeLocation = null, slopeShapeLocation = null;
+            EquatableArray<int>? inputShape = null, outputShape = null, otherShape = null, slopeShape = null, residualShape = null;
+            LocationInfo? inputShapeLocation = null, outputShapeLocation = null, otherShapeLocation = null, slopeShapeLocation = null, residualShapeLocation = null;
             int errorsBefore = diagnostics.Count;
             for (int i = 0; i < roles.Count; i++)
             {
@@ -277,6 +286,26 @@ namespace KernelGen.Generator.Parsing
 
                 elementType ??= type;
                 AttributeData? shape = parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ShapeAttributeName);
+                if (role != "residual" && ResidualMarker.IsMarked(parameter))
+                {
+                    AttributeData mark = parameter.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == ResidualMarker.AttributeName);
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameters, LocationInfo.From(mark.ApplicationSyntaxReference?.GetSyntax()) ?? parameterLocation,
+                        $"[Residual] marks the buffer added before the activation, which comes after the weight and any bias and before {(slope ? "the slopes and " : string.Empty)}the output; '{parameter.Name}' is the {role}"));
+                    continue;
+                }
+
+                if (role == "residual")
+                {
+                    // The output's shape, which a [Shape] may repeat (checked against the output below).
+                    if (shape is not null)
+                    {
+                        LocationInfo? residualLocation = LocationInfo.From(shape.ApplicationSyntaxReference?.GetSyntax()) ?? parameterLocation;
+                        (residualShape, residualShapeLocation) = ((ShapeValues(shape) ?? new int[0]).ToEquatableArray(), residualLocation);
+                    }
+
+                    continue;
+                }
+
                 if (role == "slope")
                 {
                     // PReLU's slopes: one per output channel unless [Shape(1)] says one for all (checked against the output below).
@@ -342,6 +371,13 @@ namespace KernelGen.Generator.Parsing
                 return null;
             }
 
+            if (residualShape is { } residualDims && !residualDims.SequenceEqual(outputShape.Value))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidShape, residualShapeLocation, parameters[first + roles.ToList().IndexOf("residual")].Name,
+                    $"is {ShapeText.Format(residualDims)}: the residual is added to the output element by element, so it has the output's shape, {ShapeText.Format(outputShape.Value)} (or no [Shape], which means that)"));
+                return null;
+            }
+
             if (inputShape.Value.Count != outputShape.Value.Count)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidShape, outputShapeLocation, roles[roles.Count - 1],
@@ -369,6 +405,7 @@ namespace KernelGen.Generator.Parsing
             {
                 OtherParameter = RoleParameter("other"),
                 SlopeParameter = RoleParameter("slope"),
+                ResidualParameter = RoleParameter("residual"),
                 SlopeShape = !slope ? EquatableArray<int>.Empty : slopeShape is { } given && given[0] == 1 ? given : new[] { outputShape.Value[0] }.ToEquatableArray(),
                 OtherShape = otherShape ?? EquatableArray<int>.Empty,
             };

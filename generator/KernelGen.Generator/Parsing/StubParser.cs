@@ -33,8 +33,9 @@ namespace KernelGen.Generator.Parsing
             bool slope = parsed is not null ? op.TakesSlope(parsed.Attribute)
                 : method.GetAttributes().FirstOrDefault(a => KernelOperator.ForAttribute(a.AttributeClass?.ToDisplayString()) == op) is { } attribute
                     && AttributeArguments.Read(attribute, default) is { } args && op.TakesSlope(args);
-            int count = System.Math.Min(System.Math.Max(parameters.Length - first, op.MinimumBuffers(slope)), op.MaximumBuffers(slope));
-            IReadOnlyList<string> roles = op.BufferRoles(count, slope);
+            bool residual = ResidualMarker.AnyMarked(method);
+            int count = System.Math.Min(System.Math.Max(parameters.Length - first, op.MinimumBuffers(slope, residual)), op.MaximumBuffers(slope, residual));
+            IReadOnlyList<string> roles = op.BufferRoles(count, slope, residual);
             Dictionary<string, int[]> shapes = BestKnownShapes(op, parsed, validated, diagnostics) ?? DeclaredShapes(parameters, first, roles);
 
             // Never a second member of a name the user's type already has, nor one named like a type around it: that
@@ -85,6 +86,7 @@ namespace KernelGen.Generator.Parsing
                 ["input"] = signature.InputShape.ToArray(),
                 ["output"] = signature.OutputShape.ToArray(),
                 ["bias"] = new[] { signature.OutputShape[0] },
+                ["residual"] = signature.OutputShape.ToArray(),
             };
             if (signature.OtherShape.Count > 0)
             {
@@ -118,6 +120,7 @@ namespace KernelGen.Generator.Parsing
             if (shapes.TryGetValue("output", out int[]? output))
             {
                 shapes["bias"] = new[] { output[0] };
+                shapes["residual"] = output;
             }
 
             return shapes;

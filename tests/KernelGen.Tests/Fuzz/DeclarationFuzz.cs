@@ -315,6 +315,8 @@ public static class DeclarationFuzz
 
         bool batched = rng.Next(3) == 0;
         bool bias = weighted && rng.Next(2) == 0;
+        // A residual of the declared output's shape, its [Shape] given or not: never a mistake of its own.
+        bool residual = weighted && rng.Next(4) == 0;
         string Shape(long channels, long[] dims) => $"[Shape({channels}, {string.Join(", ", dims)})]";
         string parameters = (batched ? "int batch, " : string.Empty)
             + $"{Shape(cin, size)} ReadOnlySpan<{element}> input, "
@@ -322,6 +324,7 @@ public static class DeclarationFuzz
             + (affine ? $"ReadOnlySpan<{element}> weight, ReadOnlySpan<{element}> bias, " : string.Empty)
             + (otherShape is null ? string.Empty : $"{Shape(otherShape[0], otherShape[1..])} ReadOnlySpan<{element}> other, ")
             + (bias ? $"ReadOnlySpan<{element}> bias, " : string.Empty)
+            + (residual ? $"[Residual{(rng.Next(2) == 0 ? ", " + Shape(cout, declared)[1..^1] : string.Empty)}] ReadOnlySpan<{element}> residual, " : string.Empty)
             + (prelu ? $"{(rng.Next(3) == 0 ? "[Shape(1)] " : string.Empty)}ReadOnlySpan<{element}> slope, " : string.Empty)
             + $"{Shape(cout, declared)} Span<{element}> output";
         return new Declaration(name, $"{attribute} public static partial void Run({parameters});", [.. expected.Distinct()], huge);

@@ -27,11 +27,11 @@ public sealed class Declarations
     /// and, with a weight and a bias, <c>Fold_{name}</c> for its generated batch-norm fold.
     /// A batch other than 1 declares the batched form (a leading int parameter). With <paramref name="otherShape"/>, the
     /// kernel takes a second operand of that shape after the input (<c>[Add]</c>, <c>[Mul]</c>), which the wrapper passes
-    /// its weight array as.
+    /// its weight array as. PReLU's slopes and a <paramref name="residual"/> are the wrapper's last parameters, in that order.
     /// </summary>
     /// <param name="foldsBatchNorm">Whether a weight and a bias make a weighted layer with a generated {M}FoldBatchNorm (not a normalization's affine map).</param>
     public void Add(string name, string attribute, bool isDouble, int[] inputShape, int[] outputShape, bool hasWeight, bool hasBias, bool batched,
-        int[]? otherShape = null, bool foldsBatchNorm = true, int[]? slopeShape = null)
+        int[]? otherShape = null, bool foldsBatchNorm = true, int[]? slopeShape = null, bool residual = false)
     {
         string t = isDouble ? "double" : "float";
         var parameters = new List<string>();
@@ -62,6 +62,12 @@ public sealed class Declarations
             arguments.Add("weight");
         }
 
+        if (residual)
+        {
+            parameters.Add($"[Residual] ReadOnlySpan<{t}> residual");
+            arguments.Add("residual");
+        }
+
         if (slopeShape is not null)
         {
             parameters.Add($"[Shape({string.Join(", ", slopeShape)})] ReadOnlySpan<{t}> slope");
@@ -72,9 +78,9 @@ public sealed class Declarations
         arguments.Add("output");
         _body.AppendLine($"    {attribute}");
         _body.AppendLine($"    public static partial void {name}({string.Join(", ", parameters)});");
-        // PReLU's slopes come last in the wrapper, so that every other kernel's keeps its five parameters.
-        string slopes = slopeShape is null ? string.Empty : $", {t}[] slope";
-        _body.AppendLine($"    public static void Run_{name}(int batch, {t}[] input, {t}[] weight, {t}[] bias, {t}[] output{slopes}) => {name}({string.Join(", ", arguments)});");
+        // PReLU's slopes, then the residual, come last in the wrapper, so that every other kernel's keeps its five parameters.
+        string extras = (slopeShape is null ? string.Empty : $", {t}[] slope") + (residual ? $", {t}[] residual" : string.Empty);
+        _body.AppendLine($"    public static void Run_{name}(int batch, {t}[] input, {t}[] weight, {t}[] bias, {t}[] output{extras}) => {name}({string.Join(", ", arguments)});");
         if (hasWeight && hasBias && foldsBatchNorm)
         {
             _body.AppendLine($"    public static void Fold_{name}({t}[] weight, {t}[] bias, {t}[] gamma, {t}[] beta, {t}[] mean, {t}[] variance, double eps) => {name}FoldBatchNorm(weight, bias, gamma, beta, mean, variance, eps);");
