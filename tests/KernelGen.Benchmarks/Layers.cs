@@ -61,6 +61,14 @@ public static partial class Layers
     [Conv(k: 3, stride: 2, pad: 1)]
     public static partial void Encoder1([Shape(1, 28, 28)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 14, 14)] Span<float> output);
 
+    /// <summary>The decoder convolution as a ResNet block's end: relu(conv(x) + bias + x), the residual the input itself.</summary>
+    [Conv(k: 3, pad: 1, Activation = Activation.Relu)]
+    public static partial void DecoderConvResidual([Shape(64, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Residual] ReadOnlySpan<float> residual, [Shape(64, 32, 32)] Span<float> output);
+
+    /// <summary>SequenceProjection with MobileNetV2's residual (x + conv(x), no activation), the residual the input itself.</summary>
+    [Conv1x1]
+    public static partial void SequenceProjectionResidual([Shape(256, 200)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Residual] ReadOnlySpan<float> residual, [Shape(256, 200)] Span<float> output);
+
     [Conv(k: 3, stride: 2, pad: 1)]
     public static partial void Encoder2([Shape(16, 14, 14)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(32, 7, 7)] Span<float> output);
 

@@ -118,6 +118,22 @@ public class SequenceProjection : Workload
     protected override void Plain(float[] output) => PlainLoops.Conv1x1(Input, Weight, Bias, output, 256, 256, 200);
 }
 
+/// <summary>SequenceProjection with the input added back (a residual without an activation): the pass's cost beside it.</summary>
+public class SequenceProjectionResidual : Workload
+{
+    public override long MultiplyAdds => 256L * 256 * 200;
+    protected override (int, int, int, int) Lengths => (256 * 200, 256 * 256, 256, 256 * 200);
+    protected override void Generated(float[] output) => Layers.SequenceProjectionResidual(Input, Weight, Bias, Input, output);
+    protected override void Plain(float[] output)
+    {
+        PlainLoops.Conv1x1(Input, Weight, Bias, output, 256, 256, 200);
+        for (int i = 0; i < output.Length; i++)
+        {
+            output[i] += Input[i];
+        }
+    }
+}
+
 public class Dilated : Workload
 {
     public override long MultiplyAdds => 64L * 32 * 9 * 32 * 32;
@@ -228,6 +244,22 @@ public class DecoderConv : Workload
     protected override (int, int, int, int) Lengths => (64 * 1024, 64 * 64 * 9, 64, 64 * 1024);
     protected override void Generated(float[] output) => Layers.DecoderConv(Input, Weight, Bias, output);
     protected override void Plain(float[] output) => PlainLoops.Conv3d(Input, Weight, Bias, output, 64, 64, (1, 32, 32), (1, 3, 3), 1, 1);
+}
+
+/// <summary>DecoderConv with the input added back before a ReLU (a residual): the fused pass's cost beside DecoderConv.</summary>
+public class DecoderConvResidual : Workload
+{
+    public override long MultiplyAdds => 64L * 64 * 9 * 32 * 32;
+    protected override (int, int, int, int) Lengths => (64 * 1024, 64 * 64 * 9, 64, 64 * 1024);
+    protected override void Generated(float[] output) => Layers.DecoderConvResidual(Input, Weight, Bias, Input, output);
+    protected override void Plain(float[] output)
+    {
+        PlainLoops.Conv3d(Input, Weight, Bias, output, 64, 64, (1, 32, 32), (1, 3, 3), 1, 1);
+        for (int i = 0; i < output.Length; i++)
+        {
+            output[i] = Math.Max(output[i] + Input[i], 0f);
+        }
+    }
 }
 
 public class Downsample : Workload
