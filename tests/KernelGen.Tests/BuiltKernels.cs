@@ -17,6 +17,10 @@ public static partial class BuiltKernels
     [Upsample(scale: 2)]
     public static partial void Up([Shape(1, 2, 2)] ReadOnlySpan<float> input, [Shape(1, 4, 4)] Span<float> output);
 
+    /// <summary>A classifier's hidden layer over a batch: the rows of one matrix product, with a residual.</summary>
+    [Linear(Activation = Activation.Relu)]
+    public static partial void Hidden(int batch, [Shape(70)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Residual] ReadOnlySpan<float> residual, [Shape(9)] Span<float> output);
+
     /// <summary>ResNet's block end: relu(conv(x) + bias + residual), the residual allowed to be the input's memory.</summary>
     [Conv(k: 3, pad: 1, Activation = Activation.Relu)]
     public static partial void Block([Shape(2, 6, 6)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Residual] ReadOnlySpan<float> residual, [Shape(2, 6, 6)] Span<float> output);

@@ -10,7 +10,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json", "norm.json", "conv_padding.json", "upsample_size.json", "pool_asymmetric.json", "residual.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json", "norm.json", "conv_padding.json", "upsample_size.json", "pool_asymmetric.json", "residual.json", "linear.json"];
 
     public GoldenKernels()
     {
@@ -43,6 +43,10 @@ public sealed class GoldenKernels
                     break;
                 case "Conv1x1":
                     declarations.Add(MethodName(c), WithActivation(c, $"[Conv1x1(Groups = {c.Params.GetProperty("groups").GetInt32()})]"),
+                        c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched, slopeShape: SlopeShape(c), residual: c.Params.TryGetProperty("residual", out _));
+                    break;
+                case "Linear":
+                    declarations.Add(MethodName(c), WithActivation(c, "[Linear()]"),
                         c.IsDouble, inShape, outShape, hasWeight: true, c.HasBias, batched, slopeShape: SlopeShape(c), residual: c.Params.TryGetProperty("residual", out _));
                     break;
                 case "Upsample":

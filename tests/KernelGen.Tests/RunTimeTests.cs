@@ -216,8 +216,10 @@ public sealed class RunTimeTests
         float[] xb = Random(2 * 512, 3), wb = Random(512, 4), bb = Random(4, 5), yb = new float[2 * 1024];
         float[] xs = Random(3 * 256, 6), ys = new float[3 * 1024];
         double[] xp = new double[16 * 64], wp = new double[64], bp = new double[4], yp = new double[4 * 64];
+        float[] xh = Random(6 * 70, 7), wh = Random(9 * 70, 8), bh = Random(9, 9), rh = Random(6 * 9, 10), yh = new float[6 * 9];
         void CallAll()
         {
+            BuiltKernels.Hidden(6, xh, wh, bh, rh, yh);
             BuiltKernels.Deconv(x, w, y);
             BuiltKernels.Up(x, up);
             BuiltKernels.DecodeBatch(2, xb, wb, bb, yb);

@@ -52,9 +52,9 @@ public sealed class WholeNetworkTests
             [AdaptiveAvgPool(1)]
             private static partial void Gap(int batch, [Shape(16, 4, 4)] ReadOnlySpan<float> input, [Shape(16, 1, 1)] Span<float> output);
 
-            // nn.Linear(16, 10) as a 1x1 convolution from [16, 1] to [10, 1]; flatten is nothing in this layout.
-            [Conv1x1]
-            private static partial void Fc(int batch, [Shape(16, 1)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(10, 1)] Span<float> output);
+            // nn.Linear(16, 10), the batch's rows one matrix product; flatten is nothing in this layout.
+            [Linear]
+            private static partial void Fc(int batch, [Shape(16)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(10)] Span<float> output);
 
             private readonly float[] _stemW, _stemB, _b1c1W, _b1c1B, _b1c2W, _b1c2B, _b2c1W, _b2c1B, _b2c2W, _b2c2B, _downW, _downB, _fcW, _fcB;
 
@@ -141,6 +141,7 @@ public sealed class WholeNetworkTests
             [AdaptiveAvgPool(1)]
             private static partial void Gap(int batch, [Shape(32, 8, 8)] ReadOnlySpan<float> input, [Shape(32, 1, 1)] Span<float> output);
 
+            // nn.Linear(32, 10) as a 1x1 convolution from [32, 1] to [10, 1], as it was written before [Linear] (ResNet's head is a [Linear]).
             [Conv1x1]
             private static partial void Classifier(int batch, [Shape(32, 1)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(10, 1)] Span<float> output);
 

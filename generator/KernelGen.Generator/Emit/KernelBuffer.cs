@@ -51,12 +51,13 @@ namespace KernelGen.Generator.Emit
         public static List<KernelBuffer> Of(KernelSignature signature, OperatorSpec spec, KernelOperator op)
         {
             int rank = signature.SpatialRank;
-            string spatial = string.Join(", ", Enumerable.Range(0, rank).Select(axis => ShapeText.AxisName(rank, axis)));
+            // A vector of features ([Linear]) has no spatial dimension to name.
+            string spatial = string.Concat(Enumerable.Range(0, rank).Select(axis => ", " + ShapeText.AxisName(rank, axis)));
             string inputChannels = op.HasWeight ? "C_in" : "C";
             string outputChannels = op.HasWeight ? "C_out" : "C";
             var buffers = new List<KernelBuffer>
             {
-                new("input", signature.InputParameter, signature.InputShape.ToArray(), $"{inputChannels}, {spatial}"),
+                new("input", signature.InputParameter, signature.InputShape.ToArray(), $"{inputChannels}{spatial}"),
             };
             if (signature.WeightParameter is { } weight && op.WeightShape(signature, spec) is { } weightShape)
             {
@@ -77,7 +78,7 @@ namespace KernelGen.Generator.Emit
 
             if (signature.ResidualParameter is { } residual)
             {
-                buffers.Add(new KernelBuffer("residual", residual, signature.OutputShape.ToArray(), $"{outputChannels}, {spatial}"));
+                buffers.Add(new KernelBuffer("residual", residual, signature.OutputShape.ToArray(), $"{outputChannels}{spatial}"));
             }
 
             if (signature.SlopeParameter is { } slope)
@@ -85,7 +86,7 @@ namespace KernelGen.Generator.Emit
                 buffers.Add(new KernelBuffer("slope", slope, signature.SlopeShape.ToArray(), signature.SlopeShape[0] == 1 ? "one for all channels" : outputChannels));
             }
 
-            buffers.Add(new KernelBuffer("output", signature.OutputParameter, signature.OutputShape.ToArray(), $"{outputChannels}, {spatial}"));
+            buffers.Add(new KernelBuffer("output", signature.OutputParameter, signature.OutputShape.ToArray(), $"{outputChannels}{spatial}"));
             return buffers;
         }
     }

@@ -40,7 +40,7 @@ namespace KernelGen.Generator.Emit
             {
                 WriteLengths(writer, signature, buffers);
                 writer.WriteLine();
-                WritePublicMethod(writer, signature, buffers, options, op.AllowsInPlace);
+                WritePublicMethod(writer, signature, buffers, options, op);
                 writer.WriteLine();
                 if (BatchNormFoldWriter.Applies(signature, op))
                 {
@@ -58,10 +58,20 @@ namespace KernelGen.Generator.Emit
                 using (writer.Block($"private static class {signature.ImplementationClass}", after: "#nullable enable"))
                 {
                     RunTimeChecks.WriteSourceHint(writer, options);
-                    KernelPlan body = WriteSampleMethods(writer, plan, op, buffers, $"{signature.MethodName}_Sample", "One sample; the lengths were checked by the caller.");
-                    ActivationWriter.WriteMembers(writer, signature, body.Operator.Activation,
-                        body.Form == KernelForm.Looped ? KernelOperator.For(body.Operator).VectorWidths(body.Signature, body.Operator) : new VectorWidth[0]);
-                    PReluWriter.WriteMembers(writer, plan);
+                    if (op.TakesWholeBatch)
+                    {
+                        // The body applies its own epilogue, PReLU's slopes included, element by element.
+                        op.WriteBatchBody(writer, plan, buffers);
+                        ActivationWriter.WriteMembers(writer, signature, plan.Operator.Activation.Kind == ActivationKind.PRelu ? ActivationSpec.None : plan.Operator.Activation, new VectorWidth[0]);
+                    }
+                    else
+                    {
+                        KernelPlan body = WriteSampleMethods(writer, plan, op, buffers, $"{signature.MethodName}_Sample", "One sample; the lengths were checked by the caller.");
+                        ActivationWriter.WriteMembers(writer, signature, body.Operator.Activation,
+                            body.Form == KernelForm.Looped ? KernelOperator.For(body.Operator).VectorWidths(body.Signature, body.Operator) : new VectorWidth[0]);
+                        PReluWriter.WriteMembers(writer, plan);
+                    }
+
                     if (Code.IsChecked)
                     {
                         VectorWidth.WriteCheckedAccess(writer, signature.ElementKeyword, VectorWidth.IndexType(signature.ElementType));
@@ -98,7 +108,7 @@ namespace KernelGen.Generator.Emit
             if (signature.ResidualParameter is { } residual)
             {
                 string activation = plan.Operator.Activation.IsNone ? string.Empty : $"{plan.Operator.Activation.Kind} of ";
-                writer.WriteLine($"// Residual: output = {activation}(the layer{(signature.BiasParameter is null ? string.Empty : " + bias")} + '{Identifiers.Unescape(residual)}'), the residual added in one pass over the finished output, before the activation.");
+                writer.WriteLine($"// Residual: output = {activation}(the layer{(signature.BiasParameter is null ? string.Empty : " + bias")} + '{Identifiers.Unescape(residual)}'), the residual added {(op.TakesWholeBatch ? "to each finished sum" : "in one pass over the finished output")}, before the activation.");
             }
 
             writer.WriteLine("//");
@@ -113,13 +123,14 @@ namespace KernelGen.Generator.Emit
                 // A kernel that pads its input first runs the vector forms of its body, over the padded input.
                 KernelPlan body = PReluWriter.WithoutSlope(plan).PaddedBody ?? plan;
                 VectorWidth[] widths = op.VectorWidths(body.Signature, body.Operator);
-                string sample = $"the scalar loops of {signature.MethodName}_Sample";
+                string method = signature.MethodName + (op.TakesWholeBatch ? "_Batch" : string.Empty);
+                string sample = $"the scalar loops of {(op.TakesWholeBatch ? method : $"{signature.MethodName}_Sample")}";
                 string condition = op.VectorCondition is { } needs ? $" and {needs}" : string.Empty;
                 writer.WriteLine(widths.Length switch
                 {
                     0 => $"// Runs {sample} everywhere: {op.NoVectorForm}.",
-                    1 => $"// Runs, on .NET 9 or later, {signature.MethodName}_{widths[0].Name} where {widths[0].Name} is hardware-accelerated{condition}; otherwise {sample}.",
-                    _ => $"// Runs, on .NET 9 or later, the first of {string.Join(", ", widths.Select(w => $"{signature.MethodName}_{w.Name}"))} whose vectors are hardware-accelerated{condition}; otherwise {sample}.",
+                    1 => $"// Runs, on .NET 9 or later, {method}_{widths[0].Name} where {widths[0].Name} is hardware-accelerated{condition}; otherwise {sample}.",
+                    _ => $"// Runs, on .NET 9 or later, the first of {string.Join(", ", widths.Select(w => $"{method}_{w.Name}"))} whose vectors are hardware-accelerated{condition}; otherwise {sample}.",
                 });
             }
 
@@ -157,7 +168,7 @@ namespace KernelGen.Generator.Emit
             }
         }
 
-        private static void WritePublicMethod(IndentedWriter writer, KernelSignature signature, List<KernelBuffer> buffers, EmitOptions options, bool allowsInPlace)
+        private static void WritePublicMethod(IndentedWriter writer, KernelSignature signature, List<KernelBuffer> buffers, EmitOptions options, KernelOperator op)
         {
             string element = signature.ElementKeyword;
             var parameters = new List<string>();
@@ -173,7 +184,14 @@ namespace KernelGen.Generator.Emit
             writer.WriteLine(GeneratedCode);
             using (writer.Block($"{signature.Modifiers} void {signature.MethodIdentifier}({string.Join(", ", parameters)})"))
             {
-                RunTimeChecks.Write(writer, signature, buffers, options, allowsInPlace);
+                RunTimeChecks.Write(writer, signature, buffers, options, op.AllowsInPlace);
+                if (op.TakesWholeBatch)
+                {
+                    // Every sample at once: the rows of one product.
+                    writer.WriteLine($"{signature.ImplementationClass}.{signature.MethodName}_Batch({signature.BatchParameter ?? "1"}, {string.Join(", ", buffers.Select(b => b.ParameterName))});");
+                    return;
+                }
+
                 string Argument(KernelBuffer b, string sample) => b.PerSample ? $"{b.ParameterName}.Slice({sample} * {b.Length}, {b.Length})" : b.ParameterName;
                 string call = $"{signature.ImplementationClass}.{signature.MethodName}_Sample";
                 if (signature.BatchParameter is { } batch)

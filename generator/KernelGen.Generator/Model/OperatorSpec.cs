@@ -101,6 +101,9 @@ namespace KernelGen.Generator.Model
     /// <summary>PyTorch's <c>conv{1,2,3}d</c> with a kernel of 1.</summary>
     internal sealed record Conv1x1Spec(int Groups) : OperatorSpec;
 
+    /// <summary><c>[Linear]</c>: <c>F.linear</c>, its sizes those of the input and output vectors; the activation is the base record's.</summary>
+    internal sealed record LinearSpec : OperatorSpec;
+
     /// <summary>Which reduction a pool applies to its window.</summary>
     internal enum PoolKind
     {

@@ -31,6 +31,7 @@ namespace KernelGen.Generator.Operators
             PixelShuffle.PixelShuffleOperator.Unshuffle,
             Norm.NormOperator.Instance,
             Norm.NormOperator.Group,
+            Linear.LinearOperator.Instance,
         };
 
         /// <summary>The attribute's metadata name, such as <c>KernelGen.ConvTransposeAttribute</c>.</summary>
@@ -96,6 +97,25 @@ namespace KernelGen.Generator.Operators
         public IReadOnlyList<string> BufferRoles(int buffers, bool slope, bool residual = false) =>
             ParameterListsFor(slope, residual).Where(list => list.Length <= buffers).OrderBy(list => list.Length).LastOrDefault() ?? ParameterListsFor(slope, residual)[0];
 
+        /// <summary>
+        /// The ranks a buffer's <c>[Shape]</c> may have and the rule in words for the diagnostic: channels and one to three
+        /// spatial dimensions, unless the operator says otherwise.
+        /// </summary>
+        public virtual (int Min, int Max, string Rule) BufferRanks => (2, 4, "a kernel buffer has channels and 1 to 3 spatial dimensions");
+
+        /// <summary>
+        /// Whether the body takes the whole batch at once, as the rows of one matrix product (<see cref="WriteBatchBody"/>),
+        /// instead of one call per sample; such a body applies its bias, residual and activation itself.
+        /// </summary>
+        public virtual bool TakesWholeBatch => false;
+
+        /// <summary>
+        /// The implementation of an operator that <see cref="TakesWholeBatch"/>: <c>{M}_Batch(int rows, buffers...)</c>,
+        /// the buffers named by their roles, and its helpers.
+        /// </summary>
+        public virtual void WriteBatchBody(IndentedWriter writer, KernelPlan plan, IReadOnlyList<KernelBuffer> buffers) =>
+            throw new System.InvalidOperationException($"{GetType().Name} runs one sample at a time.");
+
         /// <summary>The operator whose attribute has this metadata name, or null.</summary>
         public static KernelOperator? ForAttribute(string? metadataName)
         {
@@ -129,6 +149,7 @@ namespace KernelGen.Generator.Operators
             PixelShuffleSpec => PixelShuffle.PixelShuffleOperator.Unshuffle,
             NormSpec { Instance: true } => Norm.NormOperator.Instance,
             NormSpec => Norm.NormOperator.Group,
+            LinearSpec => Linear.LinearOperator.Instance,
             _ => Conv1x1.Conv1x1Operator.Instance,
         };
 

@@ -248,7 +248,7 @@ namespace KernelGen.Generator.Parsing
             {
                 AttributeData mark = parameters.First(ResidualMarker.IsMarked).GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == ResidualMarker.AttributeName);
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameters, LocationInfo.From(mark.ApplicationSyntaxReference?.GetSyntax()),
-                    $"[Residual] belongs to the weighted layers ([Conv], [ConvTranspose], [Conv1x1]), which add it before their activation; add a residual to this kernel's output with a following [Add]"));
+                    $"[Residual] belongs to the weighted layers ([Conv], [ConvTranspose], [Conv1x1], [Linear]), which add it before their activation; add a residual to this kernel's output with a following [Add]"));
                 return null;
             }
 
@@ -337,7 +337,7 @@ namespace KernelGen.Generator.Parsing
                 }
 
                 LocationInfo? shapeLocation = LocationInfo.From(shape.ApplicationSyntaxReference?.GetSyntax()) ?? parameterLocation;
-                EquatableArray<int>? dims = ReadShape(shape, parameter.Name, shapeLocation, diagnostics);
+                EquatableArray<int>? dims = ReadShape(shape, parameter.Name, op, shapeLocation, diagnostics);
                 if (isOutput)
                 {
                     (outputShape, outputShapeLocation) = (dims, shapeLocation);
@@ -450,7 +450,8 @@ namespace KernelGen.Generator.Parsing
                 ? shape.ConstructorArguments[0].Values.Select(v => v.Value is int d ? d : 0).ToArray()
                 : null;
 
-        public static EquatableArray<int>? ReadShape(AttributeData shape, string parameterName, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+        /// <param name="op">The operator, whose buffers' ranks (<see cref="KernelOperator.BufferRanks"/>) a shape must have.</param>
+        public static EquatableArray<int>? ReadShape(AttributeData shape, string parameterName, KernelOperator op, LocationInfo? location, List<DiagnosticInfo> diagnostics)
         {
             if (shape.ConstructorArguments.Length != 1 || shape.ConstructorArguments[0].Kind != TypedConstantKind.Array)
             {
@@ -464,10 +465,10 @@ namespace KernelGen.Generator.Parsing
                 return null;
             }
 
-            if (dims.Length < 2 || dims.Length > 4)
+            if (dims.Length < op.BufferRanks.Min || dims.Length > op.BufferRanks.Max)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidShape, location, parameterName,
-                    $"has {dims.Length} dimension(s); a kernel buffer has channels and 1 to 3 spatial dimensions"));
+                    $"has {dims.Length} dimension(s); {op.BufferRanks.Rule}"));
                 return null;
             }
 

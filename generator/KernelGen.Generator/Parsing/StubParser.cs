@@ -36,7 +36,7 @@ namespace KernelGen.Generator.Parsing
             bool residual = ResidualMarker.AnyMarked(method);
             int count = System.Math.Min(System.Math.Max(parameters.Length - first, op.MinimumBuffers(slope, residual)), op.MaximumBuffers(slope, residual));
             IReadOnlyList<string> roles = op.BufferRoles(count, slope, residual);
-            Dictionary<string, int[]> shapes = BestKnownShapes(op, parsed, validated, diagnostics) ?? DeclaredShapes(parameters, first, roles);
+            Dictionary<string, int[]> shapes = BestKnownShapes(op, parsed, validated, diagnostics) ?? DeclaredShapes(op, parameters, first, roles);
 
             // Never a second member of a name the user's type already has, nor one named like a type around it: that
             // clash is reported once, as KG0017.
@@ -102,7 +102,7 @@ namespace KernelGen.Generator.Parsing
         }
 
         /// <summary>The [Shape]s of the input, the output and any second operand where they are valid, for a declaration the parser could not read.</summary>
-        private static Dictionary<string, int[]> DeclaredShapes(System.Collections.Immutable.ImmutableArray<IParameterSymbol> parameters, int first, IReadOnlyList<string> roles)
+        private static Dictionary<string, int[]> DeclaredShapes(KernelOperator op, System.Collections.Immutable.ImmutableArray<IParameterSymbol> parameters, int first, IReadOnlyList<string> roles)
         {
             var shapes = new Dictionary<string, int[]>();
             for (int i = 0; i < roles.Count && first + i < parameters.Length; i++)
@@ -111,7 +111,7 @@ namespace KernelGen.Generator.Parsing
                 IParameterSymbol parameter = roles[i] == "output" ? parameters[parameters.Length - 1] : parameters[first + i];
                 if (roles[i] is "input" or "other" or "output"
                     && parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MethodParser.ShapeAttributeName) is { } attribute
-                    && MethodParser.ReadShape(attribute, parameter.Name, null, new List<DiagnosticInfo>()) is { } dims)
+                    && MethodParser.ReadShape(attribute, parameter.Name, op, null, new List<DiagnosticInfo>()) is { } dims)
                 {
                     shapes[roles[i]] = dims.ToArray();
                 }
