@@ -17,7 +17,8 @@ public class OrtLayers
     private OrtValue? _input, _output;
 
     [Params("ActivateLeaky", "ActivateSilu", "AvgPool2x2", "AvgPool3x3", "ExciteMul", "GroupNormSilu", "InstanceNormRelu", "MaxPool2x2", "MaxPoolStem",
-        "ResidualAddRelu", "ShuffleEdsr", "ShuffleEspcn")]
+        "ResidualAddRelu", "ShuffleEdsr", "ShuffleEspcn", "LinearHead", "LinearHeadBatch8", "DecoderConv", "DecoderConvResidual", "SequenceProjection",
+        "SequenceProjectionResidual")]
     public string Model { get; set; } = "";
 
     /// <summary>1, or 0 for ONNX Runtime's default (every core).</summary>

@@ -61,6 +61,13 @@ public static partial class Layers
     [Conv(k: 3, stride: 2, pad: 1)]
     public static partial void Encoder1([Shape(1, 28, 28)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(16, 14, 14)] Span<float> output);
 
+    /// <summary>ResNet-18's classifier, nn.Linear(512, 1000), on one sample and as the rows of one product over a batch of 8.</summary>
+    [Linear]
+    public static partial void LinearHead([Shape(512)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(1000)] Span<float> output);
+
+    [Linear]
+    public static partial void LinearHeadBatch(int batch, [Shape(512)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(1000)] Span<float> output);
+
     /// <summary>The decoder convolution as a ResNet block's end: relu(conv(x) + bias + x), the residual the input itself.</summary>
     [Conv(k: 3, pad: 1, Activation = Activation.Relu)]
     public static partial void DecoderConvResidual([Shape(64, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Residual] ReadOnlySpan<float> residual, [Shape(64, 32, 32)] Span<float> output);

@@ -246,6 +246,29 @@ public class DecoderConv : Workload
     protected override void Plain(float[] output) => PlainLoops.Conv3d(Input, Weight, Bias, output, 64, 64, (1, 32, 32), (1, 3, 3), 1, 1);
 }
 
+public class LinearHead : Workload
+{
+    public override long MultiplyAdds => 512L * 1000;
+    protected override (int, int, int, int) Lengths => (512, 1000 * 512, 1000, 1000);
+    protected override void Generated(float[] output) => Layers.LinearHead(Input, Weight, Bias, output);
+    protected override void Plain(float[] output) => PlainLoops.Conv1x1(Input, Weight, Bias, output, 512, 1000, 1);
+}
+
+/// <summary>A batch of 8 rows: the input [8, 512], the output [8, 1000].</summary>
+public class LinearHeadBatch8 : Workload
+{
+    public override long MultiplyAdds => 8L * 512 * 1000;
+    protected override (int, int, int, int) Lengths => (8 * 512, 1000 * 512, 1000, 8 * 1000);
+    protected override void Generated(float[] output) => Layers.LinearHeadBatch(8, Input, Weight, Bias, output);
+    protected override void Plain(float[] output)
+    {
+        for (int r = 0; r < 8; r++)
+        {
+            PlainLoops.Conv1x1(Input.AsSpan(r * 512, 512), Weight, Bias, output.AsSpan(r * 1000, 1000), 512, 1000, 1);
+        }
+    }
+}
+
 /// <summary>DecoderConv with the input added back before a ReLU (a residual): the fused pass's cost beside DecoderConv.</summary>
 public class DecoderConvResidual : Workload
 {

@@ -136,6 +136,12 @@ WORKLOADS = {
     "ShuffleEspcn": (lambda x: (lambda: F.pixel_shuffle(x, 3), 0))(torch.randn(1, 9, 128, 128)),
     "ShuffleEdsr": (lambda x: (lambda: F.pixel_shuffle(x, 2), 0))(torch.randn(1, 256, 48, 48)),
     "ExciteMul": (lambda x, s: (lambda: x * s, 0))(torch.randn(1, 96, 28, 28), torch.randn(1, 96, 1, 1)),
+    "LinearHead": (lambda x, w, b: (lambda: F.linear(x, w, b), 512 * 1000))(torch.randn(1, 512), torch.randn(1000, 512), torch.randn(1000)),
+    "LinearHeadBatch8": (lambda x, w, b: (lambda: F.linear(x, w, b), 8 * 512 * 1000))(torch.randn(8, 512), torch.randn(1000, 512), torch.randn(1000)),
+    "DecoderConvResidual": (lambda x, w, b: (lambda: F.relu(F.conv2d(x, w, b, padding=1) + x), 64 * 64 * 9 * 1024))(torch.randn(1, 64, 32, 32), torch.randn(64, 64, 3, 3), torch.randn(64)),
+    # torchvision's BasicBlock end as written there: out = conv(x); out += identity; relu in place.
+    "DecoderConvResidual (in place)": (lambda x, w, b: (lambda: F.conv2d(x, w, b, padding=1).add_(x).relu_(), 64 * 64 * 9 * 1024))(torch.randn(1, 64, 32, 32), torch.randn(64, 64, 3, 3), torch.randn(64)),
+    "SequenceProjectionResidual": (lambda x, w, b: (lambda: F.conv1d(x, w, b) + x, 256 * 256 * 200))(torch.randn(1, 256, 200), torch.randn(256, 256, 1), torch.randn(256)),
     "GroupNormSilu": (lambda x, w, b: (lambda: F.silu(F.group_norm(x, 32, w, b)), 0))(torch.randn(1, 128, 64, 64), torch.rand(128), torch.randn(128)),
     "InstanceNormRelu": (lambda x, w, b: (lambda: F.relu(F.instance_norm(x, weight=w, bias=b)), 0))(torch.randn(1, 128, 64, 64), torch.rand(128), torch.randn(128)),
 }

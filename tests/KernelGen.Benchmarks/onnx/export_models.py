@@ -3,7 +3,7 @@
 (samples/KernelGen.Demo/Autoencoder/train.py, weights from its safetensors file, batch norms in eval mode) at batch
 1 and 32, and the layers of docs/benchmarks.md as single-layer models.
 
-Needs PyTorch and Debian's python3-onnx. Run: /usr/bin/python3 export_models.py (writes *.onnx beside this script).
+Needs PyTorch and Debian's python3-onnx. Run: /usr/bin/python3 export_models.py [names...] (writes *.onnx beside this script; names: only those).
 """
 import json
 import os
@@ -58,6 +58,18 @@ class WithConstant(nn.Module):
         return self.f(x, self.c)
 
 
+class Residual(nn.Module):
+    """layer(x) + x, then ReLU when asked: a ResNet block's end (ONNX Runtime fuses Conv, Add and Relu on its CPU)."""
+
+    def __init__(self, layer, relu):
+        super().__init__()
+        self.layer, self.relu = layer, relu
+
+    def forward(self, x):
+        y = self.layer(x) + x
+        return torch.relu(y) if self.relu else y
+
+
 def Affine(norm):
     """A normalization with random per-channel weight and bias (not the identity PyTorch initializes)."""
     norm.weight.copy_(torch.rand(norm.weight.shape) + 0.5)
@@ -66,11 +78,14 @@ def Affine(norm):
 
 
 def main():
+    # Names on the command line export only those (the others' files stay as committed); none exports everything.
+    wanted = set(sys.argv[1:])
     model = Autoencoder()
     model.load_state_dict(read_safetensors(os.path.join(SAMPLE, "autoencoder.safetensors")))
     model.eval()
     for batch in (1, 32):
-        export(model, torch.rand(batch, 1, 28, 28), f"autoencoder_b{batch}")
+        if not wanted or f"autoencoder_b{batch}" in wanted:
+            export(model, torch.rand(batch, 1, 28, 28), f"autoencoder_b{batch}")
     layers = {
         "Encoder1": (nn.Conv2d(1, 16, 3, 2, 1), (1, 28, 28)),
         "Encoder2": (nn.Conv2d(16, 32, 3, 2, 1), (16, 14, 14)),
@@ -109,11 +124,18 @@ def main():
         "ExciteMul": (WithConstant(lambda x, c: x * c, (1, 96, 1, 1)), (96, 28, 28)),
         "ShuffleEspcn": (nn.PixelShuffle(3), (9, 128, 128)),
         "ShuffleEdsr": (nn.PixelShuffle(2), (256, 48, 48)),
+        "LinearHead": (nn.Linear(512, 1000), (512,)),
+        "DecoderConvResidual": (Residual(nn.Conv2d(64, 64, 3, 1, 1), relu=True), (64, 32, 32)),
+        "SequenceProjectionResidual": (Residual(nn.Conv1d(256, 256, 1), relu=False), (256, 200)),
         "GroupNormSilu": (nn.Sequential(Affine(nn.GroupNorm(32, 128)), nn.SiLU()), (128, 64, 64)),
         "InstanceNormRelu": (nn.Sequential(Affine(nn.InstanceNorm2d(128, affine=True)), nn.ReLU()), (128, 64, 64)),
     }
     for name, (layer, shape) in layers.items():
-        export(layer.eval(), torch.randn(1, *shape), name)
+        if not wanted or name in wanted:
+            export(layer.eval(), torch.randn(1, *shape), name)
+    # A batch of 8 rows for the classifier (the others are one sample).
+    if not wanted or "LinearHeadBatch8" in wanted:
+        export(nn.Linear(512, 1000).eval(), torch.randn(8, 512), "LinearHeadBatch8")
 
 
 if __name__ == "__main__":

@@ -8,8 +8,8 @@
 //   batch    'batch' samples per call, each buffer but weight and bias holding that many of the shapes above
 //
 // As PyTorch's F.linear: each row's output[6] = weight[6 x 37] * input[37] + bias.
-// The 'batch' samples are the rows of one matrix product, [batch x 37] times the weight transposed: blocks of 4 rows by
-// 4 outputs, so that the weight is read once per 4 rows.
+// The 'batch' samples are the rows of one matrix product, [batch x 37] times the weight transposed, in chunks of 884
+// rows, so that the weight streams from memory once per chunk.
 //
 // Form: loops with constant bounds, at most 222 input reads and 6 output elements per sample (Linear has no unrolled
 // form).
@@ -199,301 +199,437 @@ namespace Snapshots
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                int r = 0;
-                for (; r <= rows - 4; r += 4)
+                // Chunks of 884 rows (128 KiB of input or less), each against every block of weight rows in turn:
+                // a block of weight rows stays in the L1 cache over the chunk's rows, so the weight streams from memory
+                // once per chunk.
+                for (int first = 0; first < rows; first += 884)
                 {
+                    int end = rows - first > 884 ? first + 884 : rows;
                     int o = 0;
                     for (; o <= 2; o += 4)
                     {
-                        global::System.Runtime.Intrinsics.Vector512<float> a0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        for (int i = 0; i < 32; i += 16)
+                        int r = first;
+                        for (; r <= end - 4; r += 4)
                         {
-                            var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + i));
-                            var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 37 + i));
-                            var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 74 + i));
-                            var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 111 + i));
-                            var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + i));
-                            var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 37 + i));
-                            var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 74 + i));
-                            var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 111 + i));
-                            a0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w0, a0_0);
-                            a0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w1, a0_1);
-                            a0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w2, a0_2);
-                            a0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w3, a0_3);
-                            a1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, w0, a1_0);
-                            a1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, w1, a1_1);
-                            a1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, w2, a1_2);
-                            a1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, w3, a1_3);
-                            a2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, w0, a2_0);
-                            a2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, w1, a2_1);
-                            a2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, w2, a2_2);
-                            a2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, w3, a2_3);
-                            a3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, w0, a3_0);
-                            a3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, w1, a3_1);
-                            a3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, w2, a3_2);
-                            a3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, w3, a3_3);
+                            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37);
+                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37 + 37);
+                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37 + 74);
+                            ref float row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37 + 111);
+                            ref float weights0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37);
+                            ref float weights1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 37);
+                            ref float weights2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 74);
+                            ref float weights3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 111);
+                            global::System.Runtime.Intrinsics.Vector512<float> a0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            for (int i = 0; i < 32; i += 16)
+                            {
+                                var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(i));
+                                var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)(i));
+                                var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)(i));
+                                var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row3, (nuint)(i));
+                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weights0,
+                                    (nuint)(i));
+                                var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weights1,
+                                    (nuint)(i));
+                                var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weights2,
+                                    (nuint)(i));
+                                var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weights3,
+                                    (nuint)(i));
+                                a0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w0, a0_0);
+                                a0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w1, a0_1);
+                                a0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w2, a0_2);
+                                a0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w3, a0_3);
+                                a1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, w0, a1_0);
+                                a1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, w1, a1_1);
+                                a1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, w2, a1_2);
+                                a1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, w3, a1_3);
+                                a2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, w0, a2_0);
+                                a2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, w1, a2_1);
+                                a2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, w2, a2_2);
+                                a2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, w3, a2_3);
+                                a3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, w0, a3_0);
+                                a3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, w1, a3_1);
+                                a3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, w2, a3_2);
+                                a3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, w3, a3_3);
+                            }
+                            var a0_0_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a0_0)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a0_0);
+                            var a0_0_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_0_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_0_256);
+                            float s0_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_0_128);
+                            var a0_1_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a0_1)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a0_1);
+                            var a0_1_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_1_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_1_256);
+                            float s0_1 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_1_128);
+                            var a0_2_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a0_2)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a0_2);
+                            var a0_2_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_2_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_2_256);
+                            float s0_2 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_2_128);
+                            var a0_3_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a0_3)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a0_3);
+                            var a0_3_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_3_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_3_256);
+                            float s0_3 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_3_128);
+                            var a1_0_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1_0)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a1_0);
+                            var a1_0_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a1_0_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a1_0_256);
+                            float s1_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_0_128);
+                            var a1_1_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1_1)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a1_1);
+                            var a1_1_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a1_1_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a1_1_256);
+                            float s1_1 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_1_128);
+                            var a1_2_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1_2)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a1_2);
+                            var a1_2_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a1_2_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a1_2_256);
+                            float s1_2 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_2_128);
+                            var a1_3_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1_3)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a1_3);
+                            var a1_3_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a1_3_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a1_3_256);
+                            float s1_3 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_3_128);
+                            var a2_0_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a2_0)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a2_0);
+                            var a2_0_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a2_0_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a2_0_256);
+                            float s2_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a2_0_128);
+                            var a2_1_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a2_1)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a2_1);
+                            var a2_1_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a2_1_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a2_1_256);
+                            float s2_1 = global::System.Runtime.Intrinsics.Vector128.Sum(a2_1_128);
+                            var a2_2_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a2_2)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a2_2);
+                            var a2_2_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a2_2_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a2_2_256);
+                            float s2_2 = global::System.Runtime.Intrinsics.Vector128.Sum(a2_2_128);
+                            var a2_3_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a2_3)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a2_3);
+                            var a2_3_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a2_3_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a2_3_256);
+                            float s2_3 = global::System.Runtime.Intrinsics.Vector128.Sum(a2_3_128);
+                            var a3_0_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a3_0)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a3_0);
+                            var a3_0_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a3_0_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a3_0_256);
+                            float s3_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a3_0_128);
+                            var a3_1_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a3_1)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a3_1);
+                            var a3_1_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a3_1_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a3_1_256);
+                            float s3_1 = global::System.Runtime.Intrinsics.Vector128.Sum(a3_1_128);
+                            var a3_2_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a3_2)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a3_2);
+                            var a3_2_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a3_2_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a3_2_256);
+                            float s3_2 = global::System.Runtime.Intrinsics.Vector128.Sum(a3_2_128);
+                            var a3_3_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a3_3)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a3_3);
+                            var a3_3_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a3_3_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a3_3_256);
+                            float s3_3 = global::System.Runtime.Intrinsics.Vector128.Sum(a3_3_128);
+                            // The last 5 element(s) of each row, one by one.
+                            for (int i = 32; i < 37; i++)
+                            {
+                                s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                                s0_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, i);
+                                s0_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, i);
+                                s0_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights3, i);
+                                s1_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                                s1_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, i);
+                                s1_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, i);
+                                s1_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights3, i);
+                                s2_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row2, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                                s2_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row2, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, i);
+                                s2_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row2, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, i);
+                                s2_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row2, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights3, i);
+                                s3_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row3, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                                s3_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row3, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, i);
+                                s3_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row3, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, i);
+                                s3_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row3, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights3, i);
+                            }
+                            s0_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + o) = Activate(s0_0);
+                            s0_1 += bias[(o + 1)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 1)) = Activate(s0_1);
+                            s0_2 += bias[(o + 2)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 2)) = Activate(s0_2);
+                            s0_3 += bias[(o + 3)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 3)) = Activate(s0_3);
+                            s1_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
+                                + o) = Activate(s1_0);
+                            s1_1 += bias[(o + 1)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
+                                + (o + 1)) = Activate(s1_1);
+                            s1_2 += bias[(o + 2)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
+                                + (o + 2)) = Activate(s1_2);
+                            s1_3 += bias[(o + 3)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
+                                + (o + 3)) = Activate(s1_3);
+                            s2_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
+                                + o) = Activate(s2_0);
+                            s2_1 += bias[(o + 1)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
+                                + (o + 1)) = Activate(s2_1);
+                            s2_2 += bias[(o + 2)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
+                                + (o + 2)) = Activate(s2_2);
+                            s2_3 += bias[(o + 3)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
+                                + (o + 3)) = Activate(s2_3);
+                            s3_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
+                                + o) = Activate(s3_0);
+                            s3_1 += bias[(o + 1)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
+                                + (o + 1)) = Activate(s3_1);
+                            s3_2 += bias[(o + 2)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
+                                + (o + 2)) = Activate(s3_2);
+                            s3_3 += bias[(o + 3)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
+                                + (o + 3)) = Activate(s3_3);
                         }
-                        float s0_0 = global::System.Runtime.Intrinsics.Vector512.Sum(a0_0),
-                            s0_1 = global::System.Runtime.Intrinsics.Vector512.Sum(a0_1),
-                            s0_2 = global::System.Runtime.Intrinsics.Vector512.Sum(a0_2),
-                            s0_3 = global::System.Runtime.Intrinsics.Vector512.Sum(a0_3),
-                            s1_0 = global::System.Runtime.Intrinsics.Vector512.Sum(a1_0),
-                            s1_1 = global::System.Runtime.Intrinsics.Vector512.Sum(a1_1),
-                            s1_2 = global::System.Runtime.Intrinsics.Vector512.Sum(a1_2),
-                            s1_3 = global::System.Runtime.Intrinsics.Vector512.Sum(a1_3),
-                            s2_0 = global::System.Runtime.Intrinsics.Vector512.Sum(a2_0),
-                            s2_1 = global::System.Runtime.Intrinsics.Vector512.Sum(a2_1),
-                            s2_2 = global::System.Runtime.Intrinsics.Vector512.Sum(a2_2),
-                            s2_3 = global::System.Runtime.Intrinsics.Vector512.Sum(a2_3),
-                            s3_0 = global::System.Runtime.Intrinsics.Vector512.Sum(a3_0),
-                            s3_1 = global::System.Runtime.Intrinsics.Vector512.Sum(a3_1),
-                            s3_2 = global::System.Runtime.Intrinsics.Vector512.Sum(a3_2),
-                            s3_3 = global::System.Runtime.Intrinsics.Vector512.Sum(a3_3);
-                        // The last 5 element(s) of each row, one by one.
-                        for (int i = 32; i < 37; i++)
+                        for (; r < end; r++)
                         {
-                            s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s0_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 37 + i);
-                            s0_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 74 + i);
-                            s0_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 111
-                                + i);
-                            s1_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s1_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 37 + i);
-                            s1_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 74 + i);
-                            s1_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 111
-                                + i);
-                            s2_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 74 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s2_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 74 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 37 + i);
-                            s2_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 74 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 74 + i);
-                            s2_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 74 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 111
-                                + i);
-                            s3_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 111 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s3_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 111 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 37 + i);
-                            s3_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 111 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 74 + i);
-                            s3_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 111 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 111
-                                + i);
+                            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37);
+                            ref float weights0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37);
+                            ref float weights1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 37);
+                            ref float weights2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 74);
+                            ref float weights3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 111);
+                            global::System.Runtime.Intrinsics.Vector512<float> a0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            for (int i = 0; i < 32; i += 16)
+                            {
+                                var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(i));
+                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weights0,
+                                    (nuint)(i));
+                                var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weights1,
+                                    (nuint)(i));
+                                var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weights2,
+                                    (nuint)(i));
+                                var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weights3,
+                                    (nuint)(i));
+                                a0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w0, a0_0);
+                                a0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w1, a0_1);
+                                a0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w2, a0_2);
+                                a0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w3, a0_3);
+                            }
+                            var a0_0_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a0_0)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a0_0);
+                            var a0_0_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_0_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_0_256);
+                            float s0_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_0_128);
+                            var a0_1_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a0_1)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a0_1);
+                            var a0_1_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_1_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_1_256);
+                            float s0_1 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_1_128);
+                            var a0_2_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a0_2)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a0_2);
+                            var a0_2_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_2_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_2_256);
+                            float s0_2 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_2_128);
+                            var a0_3_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a0_3)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a0_3);
+                            var a0_3_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_3_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_3_256);
+                            float s0_3 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_3_128);
+                            // The last 5 element(s) of each row, one by one.
+                            for (int i = 32; i < 37; i++)
+                            {
+                                s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                                s0_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, i);
+                                s0_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, i);
+                                s0_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights3, i);
+                            }
+                            s0_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + o) = Activate(s0_0);
+                            s0_1 += bias[(o + 1)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 1)) = Activate(s0_1);
+                            s0_2 += bias[(o + 2)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 2)) = Activate(s0_2);
+                            s0_3 += bias[(o + 3)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 3)) = Activate(s0_3);
                         }
-                        s0_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6 + o) = Activate(s0_0);
-                        s0_1 += bias[(o + 1)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 1)) = Activate(s0_1);
-                        s0_2 += bias[(o + 2)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 2)) = Activate(s0_2);
-                        s0_3 += bias[(o + 3)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 3)) = Activate(s0_3);
-                        s1_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
-                            + o) = Activate(s1_0);
-                        s1_1 += bias[(o + 1)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
-                            + (o + 1)) = Activate(s1_1);
-                        s1_2 += bias[(o + 2)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
-                            + (o + 2)) = Activate(s1_2);
-                        s1_3 += bias[(o + 3)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
-                            + (o + 3)) = Activate(s1_3);
-                        s2_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
-                            + o) = Activate(s2_0);
-                        s2_1 += bias[(o + 1)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
-                            + (o + 1)) = Activate(s2_1);
-                        s2_2 += bias[(o + 2)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
-                            + (o + 2)) = Activate(s2_2);
-                        s2_3 += bias[(o + 3)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
-                            + (o + 3)) = Activate(s2_3);
-                        s3_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
-                            + o) = Activate(s3_0);
-                        s3_1 += bias[(o + 1)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
-                            + (o + 1)) = Activate(s3_1);
-                        s3_2 += bias[(o + 2)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
-                            + (o + 2)) = Activate(s3_2);
-                        s3_3 += bias[(o + 3)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
-                            + (o + 3)) = Activate(s3_3);
                     }
                     for (; o < 6; o++)
                     {
-                        global::System.Runtime.Intrinsics.Vector512<float> a0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        for (int i = 0; i < 32; i += 16)
+                        int r = first;
+                        for (; r <= end - 4; r += 4)
                         {
-                            var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + i));
-                            var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 37 + i));
-                            var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 74 + i));
-                            var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 111 + i));
-                            var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + i));
-                            a0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w0, a0_0);
-                            a1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, w0, a1_0);
-                            a2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, w0, a2_0);
-                            a3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, w0, a3_0);
+                            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37);
+                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37 + 37);
+                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37 + 74);
+                            ref float row3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37 + 111);
+                            ref float weights0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37);
+                            global::System.Runtime.Intrinsics.Vector512<float> a0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
+                                a3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            for (int i = 0; i < 32; i += 16)
+                            {
+                                var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(i));
+                                var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)(i));
+                                var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)(i));
+                                var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row3, (nuint)(i));
+                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weights0,
+                                    (nuint)(i));
+                                a0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w0, a0_0);
+                                a1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, w0, a1_0);
+                                a2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, w0, a2_0);
+                                a3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, w0, a3_0);
+                            }
+                            var a0_0_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a0_0)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a0_0);
+                            var a0_0_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_0_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_0_256);
+                            float s0_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_0_128);
+                            var a1_0_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1_0)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a1_0);
+                            var a1_0_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a1_0_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a1_0_256);
+                            float s1_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_0_128);
+                            var a2_0_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a2_0)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a2_0);
+                            var a2_0_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a2_0_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a2_0_256);
+                            float s2_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a2_0_128);
+                            var a3_0_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a3_0)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a3_0);
+                            var a3_0_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a3_0_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a3_0_256);
+                            float s3_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a3_0_128);
+                            // The last 5 element(s) of each row, one by one.
+                            for (int i = 32; i < 37; i++)
+                            {
+                                s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                                s1_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                                s2_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row2, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                                s3_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row3, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                            }
+                            s0_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + o) = Activate(s0_0);
+                            s1_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
+                                + o) = Activate(s1_0);
+                            s2_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
+                                + o) = Activate(s2_0);
+                            s3_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
+                                + o) = Activate(s3_0);
                         }
-                        float s0_0 = global::System.Runtime.Intrinsics.Vector512.Sum(a0_0),
-                            s1_0 = global::System.Runtime.Intrinsics.Vector512.Sum(a1_0),
-                            s2_0 = global::System.Runtime.Intrinsics.Vector512.Sum(a2_0),
-                            s3_0 = global::System.Runtime.Intrinsics.Vector512.Sum(a3_0);
-                        // The last 5 element(s) of each row, one by one.
-                        for (int i = 32; i < 37; i++)
+                        for (; r < end; r++)
                         {
-                            s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s1_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s2_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 74 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s3_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 111 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
+                            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37);
+                            ref float weights0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37);
+                            global::System.Runtime.Intrinsics.Vector512<float> a0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            for (int i = 0; i < 32; i += 16)
+                            {
+                                var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)(i));
+                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weights0,
+                                    (nuint)(i));
+                                a0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w0, a0_0);
+                            }
+                            var a0_0_256 = global::System.Runtime.Intrinsics.Vector512.GetLower(a0_0)
+                                + global::System.Runtime.Intrinsics.Vector512.GetUpper(a0_0);
+                            var a0_0_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_0_256)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_0_256);
+                            float s0_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_0_128);
+                            // The last 5 element(s) of each row, one by one.
+                            for (int i = 32; i < 37; i++)
+                            {
+                                s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                            }
+                            s0_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + o) = Activate(s0_0);
                         }
-                        s0_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6 + o) = Activate(s0_0);
-                        s1_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
-                            + o) = Activate(s1_0);
-                        s2_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
-                            + o) = Activate(s2_0);
-                        s3_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
-                            + o) = Activate(s3_0);
-                    }
-                }
-                for (; r < rows; r++)
-                {
-                    int o = 0;
-                    for (; o <= 2; o += 4)
-                    {
-                        global::System.Runtime.Intrinsics.Vector512<float> a0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero,
-                            a0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        for (int i = 0; i < 32; i += 16)
-                        {
-                            var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + i));
-                            var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + i));
-                            var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 37 + i));
-                            var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 74 + i));
-                            var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 111 + i));
-                            a0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w0, a0_0);
-                            a0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w1, a0_1);
-                            a0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w2, a0_2);
-                            a0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w3, a0_3);
-                        }
-                        float s0_0 = global::System.Runtime.Intrinsics.Vector512.Sum(a0_0),
-                            s0_1 = global::System.Runtime.Intrinsics.Vector512.Sum(a0_1),
-                            s0_2 = global::System.Runtime.Intrinsics.Vector512.Sum(a0_2),
-                            s0_3 = global::System.Runtime.Intrinsics.Vector512.Sum(a0_3);
-                        // The last 5 element(s) of each row, one by one.
-                        for (int i = 32; i < 37; i++)
-                        {
-                            s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s0_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 37 + i);
-                            s0_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 74 + i);
-                            s0_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 111
-                                + i);
-                        }
-                        s0_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6 + o) = Activate(s0_0);
-                        s0_1 += bias[(o + 1)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 1)) = Activate(s0_1);
-                        s0_2 += bias[(o + 2)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 2)) = Activate(s0_2);
-                        s0_3 += bias[(o + 3)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 3)) = Activate(s0_3);
-                    }
-                    for (; o < 6; o++)
-                    {
-                        global::System.Runtime.Intrinsics.Vector512<float> a0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        for (int i = 0; i < 32; i += 16)
-                        {
-                            var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + i));
-                            var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + i));
-                            a0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w0, a0_0);
-                        }
-                        float s0_0 = global::System.Runtime.Intrinsics.Vector512.Sum(a0_0);
-                        // The last 5 element(s) of each row, one by one.
-                        for (int i = 32; i < 37; i++)
-                        {
-                            s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                        }
-                        s0_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6 + o) = Activate(s0_0);
                     }
                 }
             }
             #endif
 
             #if NET9_0_OR_GREATER
-            /// <summary>Every row with Vector256: blocks of up to 4 rows by 4 outputs, each a dot product along the
+            /// <summary>Every row with Vector256: blocks of up to 2 rows by 4 outputs, each a dot product along the
             /// row.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Head_Batch_Vector256(int rows, global::System.ReadOnlySpan<float> input,
@@ -503,301 +639,275 @@ namespace Snapshots
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                int r = 0;
-                for (; r <= rows - 4; r += 4)
+                // Chunks of 884 rows (128 KiB of input or less), each against every block of weight rows in turn:
+                // a block of weight rows stays in the L1 cache over the chunk's rows, so the weight streams from memory
+                // once per chunk.
+                for (int first = 0; first < rows; first += 884)
                 {
+                    int end = rows - first > 884 ? first + 884 : rows;
                     int o = 0;
                     for (; o <= 2; o += 4)
                     {
-                        global::System.Runtime.Intrinsics.Vector256<float> a0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a2_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a2_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a3_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a3_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        for (int i = 0; i < 32; i += 8)
+                        int r = first;
+                        for (; r <= end - 2; r += 2)
                         {
-                            var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + i));
-                            var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 37 + i));
-                            var x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 74 + i));
-                            var x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 111 + i));
-                            var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + i));
-                            var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 37 + i));
-                            var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 74 + i));
-                            var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 111 + i));
-                            a0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w0, a0_0);
-                            a0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w1, a0_1);
-                            a0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w2, a0_2);
-                            a0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w3, a0_3);
-                            a1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, w0, a1_0);
-                            a1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, w1, a1_1);
-                            a1_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, w2, a1_2);
-                            a1_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, w3, a1_3);
-                            a2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, w0, a2_0);
-                            a2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, w1, a2_1);
-                            a2_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, w2, a2_2);
-                            a2_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, w3, a2_3);
-                            a3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, w0, a3_0);
-                            a3_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, w1, a3_1);
-                            a3_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, w2, a3_2);
-                            a3_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, w3, a3_3);
+                            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37);
+                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37 + 37);
+                            ref float weights0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37);
+                            ref float weights1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 37);
+                            ref float weights2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 74);
+                            ref float weights3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 111);
+                            global::System.Runtime.Intrinsics.Vector256<float> a0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
+                                a0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
+                                a0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
+                                a0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
+                                a1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
+                                a1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
+                                a1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
+                                a1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            for (int i = 0; i < 32; i += 8)
+                            {
+                                var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(i));
+                                var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)(i));
+                                var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weights0,
+                                    (nuint)(i));
+                                var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weights1,
+                                    (nuint)(i));
+                                var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weights2,
+                                    (nuint)(i));
+                                var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weights3,
+                                    (nuint)(i));
+                                a0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w0, a0_0);
+                                a0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w1, a0_1);
+                                a0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w2, a0_2);
+                                a0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w3, a0_3);
+                                a1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, w0, a1_0);
+                                a1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, w1, a1_1);
+                                a1_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, w2, a1_2);
+                                a1_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, w3, a1_3);
+                            }
+                            var a0_0_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_0)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_0);
+                            float s0_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_0_128);
+                            var a0_1_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_1)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_1);
+                            float s0_1 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_1_128);
+                            var a0_2_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_2)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_2);
+                            float s0_2 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_2_128);
+                            var a0_3_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_3)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_3);
+                            float s0_3 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_3_128);
+                            var a1_0_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a1_0)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a1_0);
+                            float s1_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_0_128);
+                            var a1_1_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a1_1)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a1_1);
+                            float s1_1 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_1_128);
+                            var a1_2_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a1_2)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a1_2);
+                            float s1_2 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_2_128);
+                            var a1_3_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a1_3)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a1_3);
+                            float s1_3 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_3_128);
+                            // The last 5 element(s) of each row, one by one.
+                            for (int i = 32; i < 37; i++)
+                            {
+                                s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                                s0_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, i);
+                                s0_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, i);
+                                s0_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights3, i);
+                                s1_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                                s1_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, i);
+                                s1_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, i);
+                                s1_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights3, i);
+                            }
+                            s0_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + o) = Activate(s0_0);
+                            s0_1 += bias[(o + 1)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 1)) = Activate(s0_1);
+                            s0_2 += bias[(o + 2)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 2)) = Activate(s0_2);
+                            s0_3 += bias[(o + 3)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 3)) = Activate(s0_3);
+                            s1_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
+                                + o) = Activate(s1_0);
+                            s1_1 += bias[(o + 1)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
+                                + (o + 1)) = Activate(s1_1);
+                            s1_2 += bias[(o + 2)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
+                                + (o + 2)) = Activate(s1_2);
+                            s1_3 += bias[(o + 3)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
+                                + (o + 3)) = Activate(s1_3);
                         }
-                        float s0_0 = global::System.Runtime.Intrinsics.Vector256.Sum(a0_0),
-                            s0_1 = global::System.Runtime.Intrinsics.Vector256.Sum(a0_1),
-                            s0_2 = global::System.Runtime.Intrinsics.Vector256.Sum(a0_2),
-                            s0_3 = global::System.Runtime.Intrinsics.Vector256.Sum(a0_3),
-                            s1_0 = global::System.Runtime.Intrinsics.Vector256.Sum(a1_0),
-                            s1_1 = global::System.Runtime.Intrinsics.Vector256.Sum(a1_1),
-                            s1_2 = global::System.Runtime.Intrinsics.Vector256.Sum(a1_2),
-                            s1_3 = global::System.Runtime.Intrinsics.Vector256.Sum(a1_3),
-                            s2_0 = global::System.Runtime.Intrinsics.Vector256.Sum(a2_0),
-                            s2_1 = global::System.Runtime.Intrinsics.Vector256.Sum(a2_1),
-                            s2_2 = global::System.Runtime.Intrinsics.Vector256.Sum(a2_2),
-                            s2_3 = global::System.Runtime.Intrinsics.Vector256.Sum(a2_3),
-                            s3_0 = global::System.Runtime.Intrinsics.Vector256.Sum(a3_0),
-                            s3_1 = global::System.Runtime.Intrinsics.Vector256.Sum(a3_1),
-                            s3_2 = global::System.Runtime.Intrinsics.Vector256.Sum(a3_2),
-                            s3_3 = global::System.Runtime.Intrinsics.Vector256.Sum(a3_3);
-                        // The last 5 element(s) of each row, one by one.
-                        for (int i = 32; i < 37; i++)
+                        for (; r < end; r++)
                         {
-                            s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s0_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 37 + i);
-                            s0_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 74 + i);
-                            s0_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 111
-                                + i);
-                            s1_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s1_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 37 + i);
-                            s1_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 74 + i);
-                            s1_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 111
-                                + i);
-                            s2_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 74 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s2_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 74 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 37 + i);
-                            s2_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 74 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 74 + i);
-                            s2_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 74 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 111
-                                + i);
-                            s3_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 111 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s3_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 111 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 37 + i);
-                            s3_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 111 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 74 + i);
-                            s3_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 111 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 111
-                                + i);
+                            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37);
+                            ref float weights0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37);
+                            ref float weights1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 37);
+                            ref float weights2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 74);
+                            ref float weights3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 111);
+                            global::System.Runtime.Intrinsics.Vector256<float> a0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
+                                a0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
+                                a0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
+                                a0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            for (int i = 0; i < 32; i += 8)
+                            {
+                                var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(i));
+                                var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weights0,
+                                    (nuint)(i));
+                                var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weights1,
+                                    (nuint)(i));
+                                var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weights2,
+                                    (nuint)(i));
+                                var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weights3,
+                                    (nuint)(i));
+                                a0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w0, a0_0);
+                                a0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w1, a0_1);
+                                a0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w2, a0_2);
+                                a0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w3, a0_3);
+                            }
+                            var a0_0_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_0)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_0);
+                            float s0_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_0_128);
+                            var a0_1_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_1)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_1);
+                            float s0_1 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_1_128);
+                            var a0_2_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_2)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_2);
+                            float s0_2 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_2_128);
+                            var a0_3_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_3)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_3);
+                            float s0_3 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_3_128);
+                            // The last 5 element(s) of each row, one by one.
+                            for (int i = 32; i < 37; i++)
+                            {
+                                s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                                s0_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, i);
+                                s0_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, i);
+                                s0_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights3, i);
+                            }
+                            s0_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + o) = Activate(s0_0);
+                            s0_1 += bias[(o + 1)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 1)) = Activate(s0_1);
+                            s0_2 += bias[(o + 2)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 2)) = Activate(s0_2);
+                            s0_3 += bias[(o + 3)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 3)) = Activate(s0_3);
                         }
-                        s0_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6 + o) = Activate(s0_0);
-                        s0_1 += bias[(o + 1)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 1)) = Activate(s0_1);
-                        s0_2 += bias[(o + 2)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 2)) = Activate(s0_2);
-                        s0_3 += bias[(o + 3)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 3)) = Activate(s0_3);
-                        s1_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
-                            + o) = Activate(s1_0);
-                        s1_1 += bias[(o + 1)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
-                            + (o + 1)) = Activate(s1_1);
-                        s1_2 += bias[(o + 2)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
-                            + (o + 2)) = Activate(s1_2);
-                        s1_3 += bias[(o + 3)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
-                            + (o + 3)) = Activate(s1_3);
-                        s2_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
-                            + o) = Activate(s2_0);
-                        s2_1 += bias[(o + 1)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
-                            + (o + 1)) = Activate(s2_1);
-                        s2_2 += bias[(o + 2)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
-                            + (o + 2)) = Activate(s2_2);
-                        s2_3 += bias[(o + 3)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
-                            + (o + 3)) = Activate(s2_3);
-                        s3_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
-                            + o) = Activate(s3_0);
-                        s3_1 += bias[(o + 1)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
-                            + (o + 1)) = Activate(s3_1);
-                        s3_2 += bias[(o + 2)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
-                            + (o + 2)) = Activate(s3_2);
-                        s3_3 += bias[(o + 3)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
-                            + (o + 3)) = Activate(s3_3);
                     }
                     for (; o < 6; o++)
                     {
-                        global::System.Runtime.Intrinsics.Vector256<float> a0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        for (int i = 0; i < 32; i += 8)
+                        int r = first;
+                        for (; r <= end - 2; r += 2)
                         {
-                            var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + i));
-                            var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 37 + i));
-                            var x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 74 + i));
-                            var x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 111 + i));
-                            var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + i));
-                            a0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w0, a0_0);
-                            a1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, w0, a1_0);
-                            a2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, w0, a2_0);
-                            a3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, w0, a3_0);
+                            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37);
+                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37 + 37);
+                            ref float weights0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37);
+                            global::System.Runtime.Intrinsics.Vector256<float> a0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
+                                a1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            for (int i = 0; i < 32; i += 8)
+                            {
+                                var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(i));
+                                var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)(i));
+                                var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weights0,
+                                    (nuint)(i));
+                                a0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w0, a0_0);
+                                a1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, w0, a1_0);
+                            }
+                            var a0_0_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_0)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_0);
+                            float s0_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_0_128);
+                            var a1_0_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a1_0)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a1_0);
+                            float s1_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_0_128);
+                            // The last 5 element(s) of each row, one by one.
+                            for (int i = 32; i < 37; i++)
+                            {
+                                s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                                s1_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                            }
+                            s0_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + o) = Activate(s0_0);
+                            s1_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
+                                + o) = Activate(s1_0);
                         }
-                        float s0_0 = global::System.Runtime.Intrinsics.Vector256.Sum(a0_0),
-                            s1_0 = global::System.Runtime.Intrinsics.Vector256.Sum(a1_0),
-                            s2_0 = global::System.Runtime.Intrinsics.Vector256.Sum(a2_0),
-                            s3_0 = global::System.Runtime.Intrinsics.Vector256.Sum(a3_0);
-                        // The last 5 element(s) of each row, one by one.
-                        for (int i = 32; i < 37; i++)
+                        for (; r < end; r++)
                         {
-                            s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s1_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s2_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 74 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s3_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 111 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
+                            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37);
+                            ref float weights0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37);
+                            global::System.Runtime.Intrinsics.Vector256<float> a0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            for (int i = 0; i < 32; i += 8)
+                            {
+                                var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)(i));
+                                var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weights0,
+                                    (nuint)(i));
+                                a0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w0, a0_0);
+                            }
+                            var a0_0_128 = global::System.Runtime.Intrinsics.Vector256.GetLower(a0_0)
+                                + global::System.Runtime.Intrinsics.Vector256.GetUpper(a0_0);
+                            float s0_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_0_128);
+                            // The last 5 element(s) of each row, one by one.
+                            for (int i = 32; i < 37; i++)
+                            {
+                                s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                            }
+                            s0_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + o) = Activate(s0_0);
                         }
-                        s0_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6 + o) = Activate(s0_0);
-                        s1_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
-                            + o) = Activate(s1_0);
-                        s2_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
-                            + o) = Activate(s2_0);
-                        s3_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
-                            + o) = Activate(s3_0);
-                    }
-                }
-                for (; r < rows; r++)
-                {
-                    int o = 0;
-                    for (; o <= 2; o += 4)
-                    {
-                        global::System.Runtime.Intrinsics.Vector256<float> a0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero,
-                            a0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        for (int i = 0; i < 32; i += 8)
-                        {
-                            var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + i));
-                            var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + i));
-                            var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 37 + i));
-                            var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 74 + i));
-                            var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 111 + i));
-                            a0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w0, a0_0);
-                            a0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w1, a0_1);
-                            a0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w2, a0_2);
-                            a0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w3, a0_3);
-                        }
-                        float s0_0 = global::System.Runtime.Intrinsics.Vector256.Sum(a0_0),
-                            s0_1 = global::System.Runtime.Intrinsics.Vector256.Sum(a0_1),
-                            s0_2 = global::System.Runtime.Intrinsics.Vector256.Sum(a0_2),
-                            s0_3 = global::System.Runtime.Intrinsics.Vector256.Sum(a0_3);
-                        // The last 5 element(s) of each row, one by one.
-                        for (int i = 32; i < 37; i++)
-                        {
-                            s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s0_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 37 + i);
-                            s0_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 74 + i);
-                            s0_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 111
-                                + i);
-                        }
-                        s0_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6 + o) = Activate(s0_0);
-                        s0_1 += bias[(o + 1)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 1)) = Activate(s0_1);
-                        s0_2 += bias[(o + 2)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 2)) = Activate(s0_2);
-                        s0_3 += bias[(o + 3)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 3)) = Activate(s0_3);
-                    }
-                    for (; o < 6; o++)
-                    {
-                        global::System.Runtime.Intrinsics.Vector256<float> a0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        for (int i = 0; i < 32; i += 8)
-                        {
-                            var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + i));
-                            var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + i));
-                            a0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, w0, a0_0);
-                        }
-                        float s0_0 = global::System.Runtime.Intrinsics.Vector256.Sum(a0_0);
-                        // The last 5 element(s) of each row, one by one.
-                        for (int i = 32; i < 37; i++)
-                        {
-                            s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                        }
-                        s0_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6 + o) = Activate(s0_0);
                     }
                 }
             }
             #endif
 
             #if NET9_0_OR_GREATER
-            /// <summary>Every row with Vector128: blocks of up to 4 rows by 4 outputs, each a dot product along the
+            /// <summary>Every row with Vector128: blocks of up to 2 rows by 4 outputs, each a dot product along the
             /// row.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Head_Batch_Vector128(int rows, global::System.ReadOnlySpan<float> input,
@@ -807,294 +917,238 @@ namespace Snapshots
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                int r = 0;
-                for (; r <= rows - 4; r += 4)
+                // Chunks of 884 rows (128 KiB of input or less), each against every block of weight rows in turn:
+                // a block of weight rows stays in the L1 cache over the chunk's rows, so the weight streams from memory
+                // once per chunk.
+                for (int first = 0; first < rows; first += 884)
                 {
+                    int end = rows - first > 884 ? first + 884 : rows;
                     int o = 0;
                     for (; o <= 2; o += 4)
                     {
-                        global::System.Runtime.Intrinsics.Vector128<float> a0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a2_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a2_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a2_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a3_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a3_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a3_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        for (int i = 0; i < 36; i += 4)
+                        int r = first;
+                        for (; r <= end - 2; r += 2)
                         {
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + i));
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 37 + i));
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 74 + i));
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 111 + i));
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + i));
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 37 + i));
-                            var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 74 + i));
-                            var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 111 + i));
-                            a0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w0, a0_0);
-                            a0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w1, a0_1);
-                            a0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w2, a0_2);
-                            a0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w3, a0_3);
-                            a1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x1, w0, a1_0);
-                            a1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x1, w1, a1_1);
-                            a1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x1, w2, a1_2);
-                            a1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x1, w3, a1_3);
-                            a2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x2, w0, a2_0);
-                            a2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x2, w1, a2_1);
-                            a2_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x2, w2, a2_2);
-                            a2_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x2, w3, a2_3);
-                            a3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x3, w0, a3_0);
-                            a3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x3, w1, a3_1);
-                            a3_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x3, w2, a3_2);
-                            a3_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x3, w3, a3_3);
+                            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37);
+                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37 + 37);
+                            ref float weights0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37);
+                            ref float weights1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 37);
+                            ref float weights2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 74);
+                            ref float weights3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 111);
+                            global::System.Runtime.Intrinsics.Vector128<float> a0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
+                                a0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
+                                a0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
+                                a0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
+                                a1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
+                                a1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
+                                a1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
+                                a1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            for (int i = 0; i < 36; i += 4)
+                            {
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)(i));
+                                var x1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)(i));
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weights0,
+                                    (nuint)(i));
+                                var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weights1,
+                                    (nuint)(i));
+                                var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weights2,
+                                    (nuint)(i));
+                                var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weights3,
+                                    (nuint)(i));
+                                a0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w0, a0_0);
+                                a0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w1, a0_1);
+                                a0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w2, a0_2);
+                                a0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w3, a0_3);
+                                a1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x1, w0, a1_0);
+                                a1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x1, w1, a1_1);
+                                a1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x1, w2, a1_2);
+                                a1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x1, w3, a1_3);
+                            }
+                            float s0_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_0);
+                            float s0_1 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_1);
+                            float s0_2 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_2);
+                            float s0_3 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_3);
+                            float s1_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_0);
+                            float s1_1 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_1);
+                            float s1_2 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_2);
+                            float s1_3 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_3);
+                            // The last 1 element(s) of each row, one by one.
+                            for (int i = 36; i < 37; i++)
+                            {
+                                s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                                s0_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, i);
+                                s0_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, i);
+                                s0_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights3, i);
+                                s1_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                                s1_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, i);
+                                s1_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, i);
+                                s1_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights3, i);
+                            }
+                            s0_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + o) = Activate(s0_0);
+                            s0_1 += bias[(o + 1)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 1)) = Activate(s0_1);
+                            s0_2 += bias[(o + 2)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 2)) = Activate(s0_2);
+                            s0_3 += bias[(o + 3)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 3)) = Activate(s0_3);
+                            s1_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
+                                + o) = Activate(s1_0);
+                            s1_1 += bias[(o + 1)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
+                                + (o + 1)) = Activate(s1_1);
+                            s1_2 += bias[(o + 2)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
+                                + (o + 2)) = Activate(s1_2);
+                            s1_3 += bias[(o + 3)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
+                                + (o + 3)) = Activate(s1_3);
                         }
-                        float s0_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_0),
-                            s0_1 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_1),
-                            s0_2 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_2),
-                            s0_3 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_3),
-                            s1_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_0),
-                            s1_1 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_1),
-                            s1_2 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_2),
-                            s1_3 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_3),
-                            s2_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a2_0),
-                            s2_1 = global::System.Runtime.Intrinsics.Vector128.Sum(a2_1),
-                            s2_2 = global::System.Runtime.Intrinsics.Vector128.Sum(a2_2),
-                            s2_3 = global::System.Runtime.Intrinsics.Vector128.Sum(a2_3),
-                            s3_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a3_0),
-                            s3_1 = global::System.Runtime.Intrinsics.Vector128.Sum(a3_1),
-                            s3_2 = global::System.Runtime.Intrinsics.Vector128.Sum(a3_2),
-                            s3_3 = global::System.Runtime.Intrinsics.Vector128.Sum(a3_3);
-                        // The last 1 element(s) of each row, one by one.
-                        for (int i = 36; i < 37; i++)
+                        for (; r < end; r++)
                         {
-                            s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s0_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 37 + i);
-                            s0_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 74 + i);
-                            s0_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 111
-                                + i);
-                            s1_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s1_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 37 + i);
-                            s1_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 74 + i);
-                            s1_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 111
-                                + i);
-                            s2_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 74 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s2_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 74 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 37 + i);
-                            s2_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 74 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 74 + i);
-                            s2_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 74 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 111
-                                + i);
-                            s3_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 111 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s3_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 111 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 37 + i);
-                            s3_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 111 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 74 + i);
-                            s3_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 111 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 111
-                                + i);
+                            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37);
+                            ref float weights0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37);
+                            ref float weights1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 37);
+                            ref float weights2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 74);
+                            ref float weights3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37 + 111);
+                            global::System.Runtime.Intrinsics.Vector128<float> a0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
+                                a0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
+                                a0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
+                                a0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            for (int i = 0; i < 36; i += 4)
+                            {
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)(i));
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weights0,
+                                    (nuint)(i));
+                                var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weights1,
+                                    (nuint)(i));
+                                var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weights2,
+                                    (nuint)(i));
+                                var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weights3,
+                                    (nuint)(i));
+                                a0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w0, a0_0);
+                                a0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w1, a0_1);
+                                a0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w2, a0_2);
+                                a0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w3, a0_3);
+                            }
+                            float s0_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_0);
+                            float s0_1 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_1);
+                            float s0_2 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_2);
+                            float s0_3 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_3);
+                            // The last 1 element(s) of each row, one by one.
+                            for (int i = 36; i < 37; i++)
+                            {
+                                s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                                s0_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights1, i);
+                                s0_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights2, i);
+                                s0_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights3, i);
+                            }
+                            s0_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + o) = Activate(s0_0);
+                            s0_1 += bias[(o + 1)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 1)) = Activate(s0_1);
+                            s0_2 += bias[(o + 2)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 2)) = Activate(s0_2);
+                            s0_3 += bias[(o + 3)];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + (o + 3)) = Activate(s0_3);
                         }
-                        s0_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6 + o) = Activate(s0_0);
-                        s0_1 += bias[(o + 1)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 1)) = Activate(s0_1);
-                        s0_2 += bias[(o + 2)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 2)) = Activate(s0_2);
-                        s0_3 += bias[(o + 3)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 3)) = Activate(s0_3);
-                        s1_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
-                            + o) = Activate(s1_0);
-                        s1_1 += bias[(o + 1)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
-                            + (o + 1)) = Activate(s1_1);
-                        s1_2 += bias[(o + 2)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
-                            + (o + 2)) = Activate(s1_2);
-                        s1_3 += bias[(o + 3)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
-                            + (o + 3)) = Activate(s1_3);
-                        s2_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
-                            + o) = Activate(s2_0);
-                        s2_1 += bias[(o + 1)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
-                            + (o + 1)) = Activate(s2_1);
-                        s2_2 += bias[(o + 2)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
-                            + (o + 2)) = Activate(s2_2);
-                        s2_3 += bias[(o + 3)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
-                            + (o + 3)) = Activate(s2_3);
-                        s3_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
-                            + o) = Activate(s3_0);
-                        s3_1 += bias[(o + 1)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
-                            + (o + 1)) = Activate(s3_1);
-                        s3_2 += bias[(o + 2)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
-                            + (o + 2)) = Activate(s3_2);
-                        s3_3 += bias[(o + 3)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
-                            + (o + 3)) = Activate(s3_3);
                     }
                     for (; o < 6; o++)
                     {
-                        global::System.Runtime.Intrinsics.Vector128<float> a0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a2_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a3_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        for (int i = 0; i < 36; i += 4)
+                        int r = first;
+                        for (; r <= end - 2; r += 2)
                         {
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + i));
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 37 + i));
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 74 + i));
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + 111 + i));
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + i));
-                            a0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w0, a0_0);
-                            a1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x1, w0, a1_0);
-                            a2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x2, w0, a2_0);
-                            a3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x3, w0, a3_0);
+                            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37);
+                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37 + 37);
+                            ref float weights0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37);
+                            global::System.Runtime.Intrinsics.Vector128<float> a0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
+                                a1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            for (int i = 0; i < 36; i += 4)
+                            {
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)(i));
+                                var x1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)(i));
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weights0,
+                                    (nuint)(i));
+                                a0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w0, a0_0);
+                                a1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x1, w0, a1_0);
+                            }
+                            float s0_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_0);
+                            float s1_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_0);
+                            // The last 1 element(s) of each row, one by one.
+                            for (int i = 36; i < 37; i++)
+                            {
+                                s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                                s1_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row1, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                            }
+                            s0_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + o) = Activate(s0_0);
+                            s1_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
+                                + o) = Activate(s1_0);
                         }
-                        float s0_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_0),
-                            s1_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a1_0),
-                            s2_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a2_0),
-                            s3_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a3_0);
-                        // The last 1 element(s) of each row, one by one.
-                        for (int i = 36; i < 37; i++)
+                        for (; r < end; r++)
                         {
-                            s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s1_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s2_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 74 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s3_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + 111 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
+                            ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
+                                * 37);
+                            ref float weights0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart,
+                                o * 37);
+                            global::System.Runtime.Intrinsics.Vector128<float> a0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            for (int i = 0; i < 36; i += 4)
+                            {
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)(i));
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weights0,
+                                    (nuint)(i));
+                                a0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w0, a0_0);
+                            }
+                            float s0_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_0);
+                            // The last 1 element(s) of each row, one by one.
+                            for (int i = 36; i < 37; i++)
+                            {
+                                s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row0, i)
+                                    * global::System.Runtime.CompilerServices.Unsafe.Add(ref weights0, i);
+                            }
+                            s0_0 += bias[o];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
+                                + o) = Activate(s0_0);
                         }
-                        s0_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6 + o) = Activate(s0_0);
-                        s1_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
-                            + o) = Activate(s1_0);
-                        s2_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 2) * 6
-                            + o) = Activate(s2_0);
-                        s3_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
-                            + o) = Activate(s3_0);
-                    }
-                }
-                for (; r < rows; r++)
-                {
-                    int o = 0;
-                    for (; o <= 2; o += 4)
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> a0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero,
-                            a0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        for (int i = 0; i < 36; i += 4)
-                        {
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + i));
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + i));
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 37 + i));
-                            var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 74 + i));
-                            var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + 111 + i));
-                            a0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w0, a0_0);
-                            a0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w1, a0_1);
-                            a0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w2, a0_2);
-                            a0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w3, a0_3);
-                        }
-                        float s0_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_0),
-                            s0_1 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_1),
-                            s0_2 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_2),
-                            s0_3 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_3);
-                        // The last 1 element(s) of each row, one by one.
-                        for (int i = 36; i < 37; i++)
-                        {
-                            s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                            s0_1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 37 + i);
-                            s0_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 74 + i);
-                            s0_3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + 111
-                                + i);
-                        }
-                        s0_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6 + o) = Activate(s0_0);
-                        s0_1 += bias[(o + 1)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 1)) = Activate(s0_1);
-                        s0_2 += bias[(o + 2)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 2)) = Activate(s0_2);
-                        s0_3 += bias[(o + 3)];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6
-                            + (o + 3)) = Activate(s0_3);
-                    }
-                    for (; o < 6; o++)
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> a0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        for (int i = 0; i < 36; i += 4)
-                        {
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                                (nuint)(r * 37 + i));
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weightStart,
-                                (nuint)(o * 37 + i));
-                            a0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(x0, w0, a0_0);
-                        }
-                        float s0_0 = global::System.Runtime.Intrinsics.Vector128.Sum(a0_0);
-                        // The last 1 element(s) of each row, one by one.
-                        for (int i = 36; i < 37; i++)
-                        {
-                            s0_0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r * 37 + i)
-                                * global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, o * 37 + i);
-                        }
-                        s0_0 += bias[o];
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, r * 6 + o) = Activate(s0_0);
                     }
                 }
             }

@@ -44,8 +44,8 @@ namespace KernelGen.Generator.Operators.Linear
             yield return $"As PyTorch's F.linear: each row's output[{Literals.Int(cout)}] = weight[{Literals.Int(cout)} x {Literals.Int(cin)}] * input[{Literals.Int(cin)}]{(signature.BiasParameter is null ? string.Empty : " + bias")}.";
             yield return signature.BatchParameter is null
                 ? "One row per call."
-                : $"The '{signature.BatchParameter}' samples are the rows of one matrix product, [{signature.BatchParameter} x {Literals.Int(cin)}] times the weight transposed: blocks of "
-                    + $"{Literals.Int(LinearEmitter.RowBlock)} rows by {Literals.Int(LinearEmitter.OutputBlock)} outputs, so that the weight is read once per {Literals.Int(LinearEmitter.RowBlock)} rows.";
+                : $"The '{signature.BatchParameter}' samples are the rows of one matrix product, [{signature.BatchParameter} x {Literals.Int(cin)}] times the weight transposed, "
+                    + $"in chunks of {Literals.Int(LinearEmitter.ChunkRows(signature))} rows, so that the weight streams from memory once per chunk.";
         }
 
         public override IEnumerable<UnrolledOutput> Unroll(KernelSignature signature, OperatorSpec spec) =>
