@@ -1,0 +1,952 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace KernelGen.Import
+{
+    /// <summary>
+    /// Maps an ONNX graph onto KernelGen's kernels, node by node in the graph's order: each operator becomes a layer, or
+    /// folds into the layer before it (a batch norm into the weights, an activation into the epilogue, an addition into
+    /// a convolution as its residual), or is a new name for a buffer (Flatten, Reshape, Identity, Dropout), or is computed
+    /// now (constants and the shape arithmetic exporters write). Anything else is an <see cref="ImportException"/> naming
+    /// the node. Then the tensors are placed in one workspace by their lifetimes (<see cref="WorkspacePlanner"/>).
+    /// </summary>
+    public sealed class ModelImporter
+    {
+        private readonly OnnxGraph _graph;
+        private readonly Dictionary<string, ImportedTensor> _tensors = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, OnnxTensor> _constants = new(StringComparer.Ordinal);
+        private readonly Dictionary<ImportedTensor, ImportedLayer> _producers = new();
+        private readonly List<ImportedLayer> _layers = new();
+        private readonly Dictionary<string, int> _readers = new(StringComparer.Ordinal);
+
+        private ModelImporter(OnnxGraph graph)
+        {
+            _graph = graph;
+            foreach (OnnxTensor initializer in graph.Initializers.Values)
+            {
+                _constants[initializer.Name] = initializer;
+            }
+
+            foreach (OnnxNode node in graph.Nodes)
+            {
+                foreach (string input in node.Inputs.Where(i => i.Length > 0))
+                {
+                    _readers[input] = _readers.TryGetValue(input, out int n) ? n + 1 : 1;
+                }
+            }
+        }
+
+        public static ImportedModel Import(OnnxGraph graph) => new ModelImporter(graph).Run();
+
+        private ImportedModel Run()
+        {
+            if (_graph.Inputs.Count != 1 || _graph.Outputs.Count != 1)
+            {
+                throw new ImportException($"{_graph.File}: the model has {_graph.Inputs.Count} input(s) and {_graph.Outputs.Count} output(s); the importer writes models of one input and one output so far.");
+            }
+
+            OnnxValue input = _graph.Inputs[0];
+            if (input.ElementType != 1)
+            {
+                throw new ImportException($"{_graph.File}: input '{input.Name}' has ONNX element type {input.ElementType}; KernelGen's models take float (1).");
+            }
+
+            if (input.Dims.Count < 2 || input.Dims.Skip(1).Any(d => d is null or < 1))
+            {
+                string dims = string.Join(", ", input.Dims.Select((d, i) => d?.ToString(CultureInfo.InvariantCulture) ?? input.Symbols[i] ?? "?"));
+                throw new ImportException($"{_graph.File}: input '{input.Name}' has shape [{dims}]; every dimension but the batch (the first) must be a fixed size.");
+            }
+
+            bool dynamicBatch = input.Dims[0] is null;
+            int batch = (int)(input.Dims[0] ?? 1);
+            var modelInput = new ImportedTensor(input.Name, input.Dims.Skip(1).Select(d => checked((int)d!.Value)).ToArray()) { IsModelInput = true };
+            modelInput.Root = modelInput;
+            _tensors[input.Name] = modelInput;
+
+            foreach (OnnxNode node in _graph.Nodes)
+            {
+                ImportNode(node);
+            }
+
+            string outputName = _graph.Outputs[0].Name;
+            if (!_tensors.TryGetValue(outputName, out ImportedTensor? output) || output.Root.IsModelInput)
+            {
+                throw new ImportException($"{_graph.File}: output '{outputName}' is not computed by a layer (it is the input, or a constant).");
+            }
+
+            output.Root.IsModelOutput = true;
+            (int workspace, int tensors) = WorkspacePlanner.Place(_layers);
+            return new ImportedModel(_graph.File, modelInput, output, _layers, batch, dynamicBatch, workspace, tensors);
+        }
+
+        private void ImportNode(OnnxNode node)
+        {
+            if (node.Domain is not ("" or "ai.onnx"))
+            {
+                throw Unsupported(node, $"its domain '{node.Domain}' is not ONNX's default");
+            }
+
+            if (node.Outputs.Count == 0 || node.Outputs[0].Length == 0)
+            {
+                throw Unsupported(node, "it has no output");
+            }
+
+            if (node.Inputs.Where(i => i.Length > 0).All(IsConstant) && TryFold(node))
+            {
+                return;
+            }
+
+            switch (node.OpType)
+            {
+                case "Shape":
+                    // A computed tensor's shape is known here but for a symbolic batch, which a reshape reads as "the batch".
+                    ImportedTensor shaped = Tensor(node, 0);
+                    double[] dims = new[] { -1.0 }.Concat(shaped.Shape.Select(d => (double)d)).ToArray();
+                    _constants[node.Outputs[0]] = new OnnxTensor(node.Outputs[0], 7, new long[] { dims.Length }, dims);
+                    break;
+                case "Identity" or "Dropout":
+                    Alias(node, Tensor(node, 0), Tensor(node, 0).Shape);
+                    break;
+                case "Flatten":
+                    ImportFlatten(node);
+                    break;
+                case "Reshape":
+                    ImportReshape(node);
+                    break;
+                case "Conv":
+                    ImportConv(node);
+                    break;
+                case "ConvTranspose":
+                    ImportConvTranspose(node);
+                    break;
+                case "BatchNormalization":
+                    ImportBatchNorm(node);
+                    break;
+                case "Gemm" or "MatMul":
+                    ImportLinear(node);
+                    break;
+                case "MaxPool" or "AveragePool":
+                    ImportPool(node);
+                    break;
+                case "GlobalAveragePool" or "GlobalMaxPool":
+                    ImportGlobalPool(node);
+                    break;
+                case "Add" or "Mul":
+                    ImportBinary(node);
+                    break;
+                case "DepthToSpace" or "SpaceToDepth":
+                    ImportDepthToSpace(node);
+                    break;
+                case "Resize" or "Upsample":
+                    ImportResize(node);
+                    break;
+                case "InstanceNormalization":
+                    ImportInstanceNorm(node);
+                    break;
+                case "PRelu":
+                    ImportPRelu(node);
+                    break;
+                default:
+                    if (ActivationOf(node) is { } activation)
+                    {
+                        ImportActivation(node, activation);
+                        break;
+                    }
+
+                    throw Unsupported(node, "KernelGen has no kernel for this operator; supported: Conv, ConvTranspose, Gemm, MatMul (constant weight), BatchNormalization (after one of those), "
+                        + "MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Mul, DepthToSpace, SpaceToDepth, Resize, Upsample, InstanceNormalization, PRelu, "
+                        + "Relu, LeakyRelu, Sigmoid, Tanh, Clip, HardSigmoid, HardSwish, Elu, Softplus, Flatten, Reshape, Identity, Dropout, and constant shape arithmetic");
+            }
+        }
+
+        // ----- tensors and attributes -----
+
+        private bool IsConstant(string name) => _constants.ContainsKey(name) || (name.Length > 0 && !_tensors.ContainsKey(name) && _graph.Initializers.ContainsKey(name));
+
+        private ImportedTensor Tensor(OnnxNode node, int index)
+        {
+            string name = index < node.Inputs.Count ? node.Inputs[index] : string.Empty;
+            if (_tensors.TryGetValue(name, out ImportedTensor? tensor))
+            {
+                return tensor;
+            }
+
+            throw Unsupported(node, name.Length == 0 ? $"its input {index + 1} is missing" : $"its input '{name}' is a constant where KernelGen needs a tensor computed by the model");
+        }
+
+        private OnnxTensor? Constant(OnnxNode node, int index) =>
+            index < node.Inputs.Count && node.Inputs[index].Length > 0 && _constants.TryGetValue(node.Inputs[index], out OnnxTensor? c) ? c : null;
+
+        private string Initializer(OnnxNode node, int index, string what)
+        {
+            string name = index < node.Inputs.Count ? node.Inputs[index] : string.Empty;
+            if (_graph.Initializers.ContainsKey(name))
+            {
+                return name;
+            }
+
+            throw Unsupported(node, $"its {what} ('{name}') is not an initializer; KernelGen reads weights from the model's initializers");
+        }
+
+        private ImportedTensor NewTensor(OnnxNode node, int[] shape, int output = 0)
+        {
+            if (shape.Any(d => d < 1))
+            {
+                throw Unsupported(node, $"its output would have shape [{string.Join(", ", shape)}]");
+            }
+
+            var tensor = new ImportedTensor(node.Outputs[output], shape);
+            tensor.Root = tensor;
+            _tensors[tensor.OnnxName] = tensor;
+            return tensor;
+        }
+
+        private void Alias(OnnxNode node, ImportedTensor source, int[] shape)
+        {
+            if (shape.Aggregate(1L, (a, b) => a * b) != source.Length)
+            {
+                throw Unsupported(node, $"it reshapes [{string.Join(", ", source.Shape)}] into [{string.Join(", ", shape)}], of another size");
+            }
+
+            var tensor = new ImportedTensor(node.Outputs[0], shape) { Root = source.Root };
+            _tensors[tensor.OnnxName] = tensor;
+        }
+
+        private static long Int(OnnxNode node, string name, long fallback) => node.Attributes.TryGetValue(name, out OnnxAttribute? a) && a.Int is { } v ? v : fallback;
+
+        private static float Float(OnnxNode node, string name, float fallback) => node.Attributes.TryGetValue(name, out OnnxAttribute? a) && a.Float is { } v ? v : fallback;
+
+        private static string String(OnnxNode node, string name, string fallback) => node.Attributes.TryGetValue(name, out OnnxAttribute? a) && a.String is { } v ? v : fallback;
+
+        private int[] Ints(OnnxNode node, string name, int[] fallback)
+        {
+            if (!node.Attributes.TryGetValue(name, out OnnxAttribute? a) || a.Ints is not { } values)
+            {
+                return fallback;
+            }
+
+            if (values.Any(v => v is < int.MinValue or > int.MaxValue))
+            {
+                throw UnsupportedAttribute(node, name, "every value must fit in an int");
+            }
+
+            return values.Select(v => (int)v).ToArray();
+        }
+
+        /// <summary>Every value at least <paramref name="least"/>, or an error naming the attribute.</summary>
+        private int[] AtLeast(OnnxNode node, string name, int[] values, int least)
+        {
+            if (values.Any(v => v < least))
+            {
+                throw new ImportException($"{_graph.File}: {node}: attribute {name} = [{string.Join(", ", values)}] is not supported; every value must be at least {least}.");
+            }
+
+            return values;
+        }
+
+        /// <summary>A weight's dims, each from 1 to int.MaxValue.</summary>
+        private int[] Dims(OnnxNode node, string weight)
+        {
+            IReadOnlyList<long> dims = _graph.Initializers[weight].Dims;
+            if (dims.Any(d => d is < 1 or > int.MaxValue))
+            {
+                throw Unsupported(node, $"its weight '{weight}' has shape [{string.Join(", ", dims)}]");
+            }
+
+            return dims.Select(d => (int)d).ToArray();
+        }
+
+        private ImportException Unsupported(OnnxNode node, string why) => new($"{_graph.File}: {node}: {why}.");
+
+        private ImportException UnsupportedAttribute(OnnxNode node, string attribute, string supported) =>
+            new($"{_graph.File}: {node}: attribute {attribute} = {node.Attributes[attribute]} is not supported; {supported}.");
+
+        /// <summary>A tensor whose only reader is <paramref name="node"/> and which the model does not output: a layer may take the node in.</summary>
+        private bool OnlyFeeds(ImportedTensor tensor, OnnxNode node) =>
+            tensor.Root == tensor && !tensor.IsModelInput && _readers.TryGetValue(tensor.OnnxName, out int n) && n == 1
+            && _graph.Outputs.All(o => o.Name != tensor.OnnxName) && _producers.ContainsKey(tensor);
+
+        private ImportedLayer AddLayer(ImportedLayer layer)
+        {
+            _layers.Add(layer);
+            _producers[layer.Output] = layer;
+            return layer;
+        }
+
+        /// <summary>A layer's output now goes by the name of a node folded into it.</summary>
+        private void Retarget(ImportedLayer layer, OnnxNode node)
+        {
+            _producers.Remove(layer.Output);
+            layer.Output = NewTensor(node, layer.Output.Shape);
+            layer.Nodes.Add(node);
+            _producers[layer.Output] = layer;
+        }
+
+        // ----- operators -----
+
+        private void ImportFlatten(OnnxNode node)
+        {
+            long axis = Int(node, "axis", 1);
+            ImportedTensor input = Tensor(node, 0);
+            if (axis != 1)
+            {
+                throw UnsupportedAttribute(node, "axis", "Flatten keeps the batch first (axis 1)");
+            }
+
+            Alias(node, input, new[] { input.Length });
+        }
+
+        private void ImportReshape(OnnxNode node)
+        {
+            ImportedTensor input = Tensor(node, 0);
+            if (Constant(node, 1) is not { Values: { } shape } || shape.Count < 1)
+            {
+                throw Unsupported(node, "its shape is not a constant the importer can compute");
+            }
+
+            // The first dimension is the batch (0 copies it, -1 infers it when the rest is given); one -1 elsewhere is inferred.
+            long[] rest = shape.Skip(1).Select(v => (long)v).ToArray();
+            int unknown = Array.IndexOf(rest, -1L);
+            long known = rest.Where((d, i) => i != unknown).Select((d, i) => d == 0 ? input.Shape.ElementAtOrDefault(i) : d).Aggregate(1L, (a, b) => a * b);
+            if (unknown >= 0)
+            {
+                rest[unknown] = known == 0 ? 0 : input.Length / known;
+            }
+
+            int[] perSample = rest.Select((d, i) => (int)(d == 0 ? input.Shape.ElementAtOrDefault(i) : d)).ToArray();
+            if (perSample.Length == 0)
+            {
+                perSample = new[] { 1 };
+            }
+
+            Alias(node, input, perSample);
+        }
+
+        private (int[] Kernel, int[] Strides, int[] Begin, int[] End, int[] Dilations) Window(OnnxNode node, int rank, int[] kernel, int[] size, bool transposed)
+        {
+            int[] strides = Ints(node, "strides", Enumerable.Repeat(1, rank).ToArray());
+            int[] dilations = Ints(node, "dilations", Enumerable.Repeat(1, rank).ToArray());
+            int[] pads = Ints(node, "pads", new int[2 * rank]);
+            string autoPad = String(node, "auto_pad", "NOTSET");
+            if (autoPad is "SAME_UPPER" or "SAME_LOWER" && !transposed)
+            {
+                pads = new int[2 * rank];
+                for (int a = 0; a < rank; a++)
+                {
+                    int output = (size[a] + strides[a] - 1) / strides[a];
+                    int total = Math.Max(0, ((output - 1) * strides[a]) + (dilations[a] * (kernel[a] - 1)) + 1 - size[a]);
+                    pads[a] = autoPad == "SAME_UPPER" ? total / 2 : total - (total / 2);
+                    pads[a + rank] = total - pads[a];
+                }
+            }
+            else if (autoPad is not ("NOTSET" or "VALID"))
+            {
+                throw UnsupportedAttribute(node, "auto_pad", "NOTSET, VALID, SAME_UPPER and SAME_LOWER are (SAME_* on convolutions and pools only)");
+            }
+            else if (autoPad == "VALID")
+            {
+                pads = new int[2 * rank];
+            }
+
+            if (strides.Length != rank || dilations.Length != rank || pads.Length != 2 * rank)
+            {
+                throw Unsupported(node, $"its strides, dilations or pads do not have one value per spatial axis ({rank})");
+            }
+
+            AtLeast(node, "kernel_shape", kernel, 1);
+            AtLeast(node, "strides", strides, 1);
+            AtLeast(node, "dilations", dilations, 1);
+            AtLeast(node, "pads", pads, 0);
+
+            return (kernel, strides, pads.Take(rank).ToArray(), pads.Skip(rank).ToArray(), dilations);
+        }
+
+        private static string List(IEnumerable<int> values) => "new[] { " + string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture))) + " }";
+
+        private void ImportConv(OnnxNode node)
+        {
+            ImportedTensor input = Tensor(node, 0);
+            string weight = Initializer(node, 1, "weight");
+            int[] w = Dims(node, weight);
+            int rank = input.Shape.Length - 1;
+            if (rank < 1 || rank > 3 || w.Length != rank + 2)
+            {
+                throw Unsupported(node, $"its input has {rank} spatial dimension(s) and its weight {w.Length - 2}; KernelGen convolves 1 to 3");
+            }
+
+            int groups = Groups(node, input.Shape[0], w[1], w[0]);
+            int[] kernel = w.Skip(2).ToArray();
+            var (k, s, begin, end, d) = Window(node, rank, kernel, input.Shape.Skip(1).ToArray(), transposed: false);
+            int cout = w[0];
+            int[] output = new[] { cout }.Concat(Enumerable.Range(0, rank).Select(a => ((input.Shape[a + 1] + begin[a] + end[a] - (d[a] * (k[a] - 1)) - 1) / s[a]) + 1)).ToArray();
+            bool pointwise = k.All(v => v == 1) && s.All(v => v == 1) && begin.All(v => v == 0) && end.All(v => v == 0) && d.All(v => v == 1);
+            var layer = new ImportedLayer(pointwise ? "Conv1x1" : "Conv", node) { Input = input, Weight = weight };
+            if (!pointwise)
+            {
+                layer.Arguments.Add($"Kernel = {List(k)}");
+                if (s.Any(v => v != 1))
+                {
+                    layer.Arguments.Add($"Strides = {List(s)}");
+                }
+
+                if (begin.Any(v => v != 0) || end.Any(v => v != 0))
+                {
+                    layer.Arguments.Add($"Pads = {List(begin)}");
+                }
+
+                if (!end.SequenceEqual(begin))
+                {
+                    layer.Arguments.Add($"PadsEnd = {List(end)}");
+                }
+
+                if (d.Any(v => v != 1))
+                {
+                    layer.Arguments.Add($"Dilations = {List(d)}");
+                }
+            }
+
+            if (groups != 1)
+            {
+                layer.Arguments.Add($"Groups = {groups.ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            SetBias(layer, node, 2);
+            layer.Output = NewTensor(node, output);
+            AddLayer(layer);
+        }
+
+        /// <summary>The group count, which must split the input channels into the weight's groups and divide the output channels.</summary>
+        private int Groups(OnnxNode node, int inputChannels, int weightInputChannels, int outputChannels)
+        {
+            long groups = Int(node, "group", 1);
+            if (groups < 1 || groups > inputChannels || inputChannels % groups != 0 || outputChannels % groups != 0 || inputChannels / groups != weightInputChannels)
+            {
+                throw new ImportException($"{_graph.File}: {node}: attribute group = {groups} does not fit its {inputChannels} input channels and its weight (each group takes {weightInputChannels} and the groups must divide {outputChannels} outputs).");
+            }
+
+            return (int)groups;
+        }
+
+        private void SetBias(ImportedLayer layer, OnnxNode node, int index)
+        {
+            if (index < node.Inputs.Count && node.Inputs[index].Length > 0)
+            {
+                layer.Bias = Initializer(node, index, "bias");
+                layer.HasBias = true;
+            }
+        }
+
+        private void ImportConvTranspose(OnnxNode node)
+        {
+            ImportedTensor input = Tensor(node, 0);
+            string weight = Initializer(node, 1, "weight");
+            int[] w = Dims(node, weight);
+            int rank = input.Shape.Length - 1;
+            if (rank < 1 || rank > 3 || w.Length != rank + 2)
+            {
+                throw Unsupported(node, $"its input has {rank} spatial dimension(s) and its weight {w.Length - 2}; KernelGen convolves 1 to 3");
+            }
+
+            if (node.Attributes.ContainsKey("output_shape"))
+            {
+                throw UnsupportedAttribute(node, "output_shape", "give pads and output_padding instead (as PyTorch exports them)");
+            }
+
+            // The weight is [C_in, C_out/groups, k...].
+            long g = Int(node, "group", 1);
+            int groups = Groups(node, input.Shape[0], g >= 1 && g <= w[0] ? w[0] / (int)g : -1, g >= 1 && g <= int.MaxValue / Math.Max(1, w[1]) ? w[1] * (int)g : -1);
+            int[] kernel = w.Skip(2).ToArray();
+            var (k, s, begin, end, d) = Window(node, rank, kernel, input.Shape.Skip(1).ToArray(), transposed: true);
+            if (!begin.SequenceEqual(end))
+            {
+                throw UnsupportedAttribute(node, "pads", "a transposed convolution's pads must be the same at both ends of each axis");
+            }
+
+            int[] outputPadding = AtLeast(node, "output_padding", Ints(node, "output_padding", new int[rank]), 0);
+            if (outputPadding.Length != rank)
+            {
+                throw Unsupported(node, $"its output_padding does not have one value per spatial axis ({rank})");
+            }
+
+            int cout = w[1] * groups;
+            int[] output = new[] { cout }.Concat(Enumerable.Range(0, rank).Select(a => ((input.Shape[a + 1] - 1) * s[a]) - (2 * begin[a]) + (d[a] * (k[a] - 1)) + outputPadding[a] + 1)).ToArray();
+            var layer = new ImportedLayer("ConvTranspose", node) { Input = input, Weight = weight };
+            layer.Arguments.Add($"Kernel = {List(k)}");
+            if (s.Any(v => v != 1))
+            {
+                layer.Arguments.Add($"Strides = {List(s)}");
+            }
+
+            if (begin.Any(v => v != 0))
+            {
+                layer.Arguments.Add($"Pads = {List(begin)}");
+            }
+
+            if (outputPadding.Any(v => v != 0))
+            {
+                layer.Arguments.Add($"OutputPaddings = {List(outputPadding)}");
+            }
+
+            if (d.Any(v => v != 1))
+            {
+                layer.Arguments.Add($"Dilations = {List(d)}");
+            }
+
+            if (groups != 1)
+            {
+                layer.Arguments.Add($"Groups = {groups.ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            SetBias(layer, node, 2);
+            layer.Output = NewTensor(node, output);
+            AddLayer(layer);
+        }
+
+        private void ImportBatchNorm(OnnxNode node)
+        {
+            ImportedTensor input = Tensor(node, 0);
+            if (!OnlyFeeds(input, node) || _producers[input] is not { IsWeighted: true, BatchNorm: null, Residual: null } layer || !layer.Activation.IsNone)
+            {
+                throw Unsupported(node, "a batch norm is folded into the convolution or linear layer before it, and this one follows no such layer alone (or that layer's output is read elsewhere)");
+            }
+
+            layer.BatchNorm = (Initializer(node, 1, "scale"), Initializer(node, 2, "bias"), Initializer(node, 3, "mean"), Initializer(node, 4, "variance"), Float(node, "epsilon", 1e-5f));
+            layer.HasBias = true;
+            Retarget(layer, node);
+        }
+
+        private void ImportLinear(OnnxNode node)
+        {
+            ImportedTensor input = Tensor(node, 0);
+            if (input.Shape.Length != 1)
+            {
+                throw Unsupported(node, $"its input has shape [{string.Join(", ", input.Shape)}] per sample; a Gemm or MatMul becomes [Linear] on a vector of features (Flatten first)");
+            }
+
+            string weight = Initializer(node, 1, "weight");
+            int[] w = Dims(node, weight);
+            bool transposed = node.OpType == "MatMul" || Int(node, "transB", 0) == 0;
+            if (node.OpType == "Gemm" && (Int(node, "transA", 0) != 0 || Float(node, "alpha", 1) != 1 || Float(node, "beta", 1) != 1))
+            {
+                throw Unsupported(node, "a Gemm becomes [Linear] with transA = 0, alpha = 1 and beta = 1");
+            }
+
+            int cin = input.Shape[0];
+            if (w.Length != 2 || (transposed ? w[0] : w[1]) != cin)
+            {
+                throw Unsupported(node, $"its weight has shape [{string.Join(", ", w)}], which does not take {cin} features");
+            }
+
+            var layer = new ImportedLayer("Linear", node) { Input = input, Weight = weight, TransposeWeight = transposed };
+            if (node.OpType == "Gemm")
+            {
+                if (Constant(node, 2) is { } c && c.Dims.Aggregate(1L, (a, b) => a * b) != (transposed ? w[1] : w[0]))
+                {
+                    throw Unsupported(node, "its C is not one bias per output");
+                }
+
+                SetBias(layer, node, 2);
+            }
+
+            layer.Output = NewTensor(node, new[] { transposed ? w[1] : w[0] });
+            AddLayer(layer);
+        }
+
+        private void ImportPool(OnnxNode node)
+        {
+            ImportedTensor input = Tensor(node, 0);
+            int rank = input.Shape.Length - 1;
+            int[] kernel = Ints(node, "kernel_shape", Array.Empty<int>());
+            if (kernel.Length != rank)
+            {
+                throw Unsupported(node, "its kernel_shape does not have one value per spatial axis");
+            }
+
+            var (k, s, begin, end, d) = Window(node, rank, kernel, input.Shape.Skip(1).ToArray(), transposed: false);
+            bool ceil = Int(node, "ceil_mode", 0) != 0, max = node.OpType == "MaxPool";
+            if (node.Outputs.Count > 1 && node.Outputs[1].Length > 0)
+            {
+                throw Unsupported(node, "its indices output is used; KernelGen's max pool gives the values only");
+            }
+
+            var layer = new ImportedLayer(max ? "MaxPool" : "AvgPool", node) { Input = input };
+            layer.Arguments.Add($"Kernel = {List(k)}");
+            layer.Arguments.Add($"Strides = {List(s)}");
+            if (begin.Any(v => v != 0) || end.Any(v => v != 0))
+            {
+                layer.Arguments.Add($"Pads = {List(begin)}");
+            }
+
+            if (!end.SequenceEqual(begin))
+            {
+                layer.Arguments.Add($"PadsEnd = {List(end)}");
+            }
+
+            if (d.Any(v => v != 1))
+            {
+                layer.Arguments.Add($"Dilations = {List(d)}");
+            }
+
+            if (ceil)
+            {
+                layer.Arguments.Add("CeilMode = true");
+            }
+
+            if (!max)
+            {
+                layer.Arguments.Add(Int(node, "count_include_pad", 0) != 0 ? "CountIncludePad = true" : "CountIncludePad = false");
+            }
+
+            int[] output = new[] { input.Shape[0] }.Concat(Enumerable.Range(0, rank).Select(a =>
+            {
+                int span = input.Shape[a + 1] + begin[a] + end[a] - (d[a] * (k[a] - 1)) - 1;
+                int o = (ceil ? (span + s[a] - 1) / s[a] : span / s[a]) + 1;
+                return ceil && (o - 1) * s[a] >= input.Shape[a + 1] + begin[a] ? o - 1 : o;
+            })).ToArray();
+            layer.Output = NewTensor(node, output);
+            AddLayer(layer);
+        }
+
+        private void ImportGlobalPool(OnnxNode node)
+        {
+            ImportedTensor input = Tensor(node, 0);
+            var layer = new ImportedLayer(node.OpType == "GlobalMaxPool" ? "AdaptiveMaxPool" : "AdaptiveAvgPool", node) { Input = input };
+            layer.Arguments.Add("1");
+            layer.Output = NewTensor(node, new[] { input.Shape[0] }.Concat(Enumerable.Repeat(1, input.Shape.Length - 1)).ToArray());
+            AddLayer(layer);
+        }
+
+        private void ImportBinary(OnnxNode node)
+        {
+            bool add = node.OpType == "Add";
+            if (Constant(node, 0) is not null && Constant(node, 1) is null)
+            {
+                ImportBinaryConstant(node, Tensor(node, 1), 0, add);
+                return;
+            }
+
+            if (Constant(node, 1) is not null)
+            {
+                ImportBinaryConstant(node, Tensor(node, 0), 1, add);
+                return;
+            }
+
+            ImportedTensor a = Tensor(node, 0), b = Tensor(node, 1);
+            if (!a.Shape.SequenceEqual(b.Shape))
+            {
+                throw Unsupported(node, $"its operands have shapes [{string.Join(", ", a.Shape)}] and [{string.Join(", ", b.Shape)}]; two computed tensors must have one shape");
+            }
+
+            // A residual: the sum folds into the weighted layer that computes one operand, if nothing else reads that
+            // operand and the layer has no activation yet. The layer then runs here, where the other operand exists.
+            foreach ((ImportedTensor operand, ImportedTensor residual) in new[] { (a, b), (b, a) })
+            {
+                if (add && OnlyFeeds(operand, node) && _producers[operand] is { IsWeighted: true, Residual: null } layer && layer.Activation.IsNone && layer.Slope is null
+                    && residual.Root != operand)
+                {
+                    layer.Residual = residual;
+                    Retarget(layer, node);
+                    _layers.Remove(layer);
+                    _layers.Add(layer);
+                    return;
+                }
+            }
+
+            var elementwise = new ImportedLayer(node.OpType, node) { Input = a, Other = b };
+            elementwise.Output = NewTensor(node, a.Shape);
+            AddLayer(elementwise);
+        }
+
+        private void ImportBinaryConstant(OnnxNode node, ImportedTensor tensor, int constantIndex, bool add)
+        {
+            string initializer = Initializer(node, constantIndex, "constant operand");
+            IReadOnlyList<long> dims = _graph.Initializers[initializer].Dims;
+            // ONNX broadcasts from the last axis; the batch axis, if given, must be 1.
+            int rank = tensor.Shape.Length;
+            long[] full = Enumerable.Repeat(1L, Math.Max(0, rank + 1 - dims.Count)).Concat(dims).ToArray();
+            if (full.Length != rank + 1 || full[0] != 1 || full.Skip(1).Where((d, i) => d != 1 && d != tensor.Shape[i]).Any())
+            {
+                throw Unsupported(node, $"its constant of shape [{string.Join(", ", dims)}] does not broadcast over a sample of shape [{string.Join(", ", tensor.Shape)}]");
+            }
+
+            var layer = new ImportedLayer(node.OpType, node) { Input = tensor, OtherConstant = (initializer, full.Skip(1).Select(d => (int)d).ToArray()) };
+            layer.Output = NewTensor(node, tensor.Shape);
+            AddLayer(layer);
+        }
+
+        private void ImportDepthToSpace(OnnxNode node)
+        {
+            ImportedTensor input = Tensor(node, 0);
+            long blocksize = Int(node, "blocksize", 0);
+            int r = blocksize is >= 1 and <= 46340 ? (int)blocksize : 0;
+            bool toSpace = node.OpType == "DepthToSpace";
+            string mode = String(node, "mode", "DCR");
+            if (input.Shape.Length != 3 || r < 1 || (toSpace ? input.Shape[0] % (r * r) != 0 : input.Shape[1] % r != 0 || input.Shape[2] % r != 0))
+            {
+                throw Unsupported(node, $"it rearranges 2-D inputs by a block size that divides them; the input is [{string.Join(", ", input.Shape)}] and blocksize {r}");
+            }
+
+            var layer = new ImportedLayer(toSpace ? "PixelShuffle" : "PixelUnshuffle", node) { Input = input };
+            layer.Arguments.Add(r.ToString(CultureInfo.InvariantCulture));
+            // ONNX's DCR (DepthToSpace's default, and SpaceToDepth's only order) takes the blocks first; CRD is PyTorch's.
+            if (!toSpace || mode == "DCR")
+            {
+                layer.Arguments.Add("Order = global::KernelGen.PixelShuffleOrder.BlocksFirst");
+            }
+            else if (mode != "CRD")
+            {
+                throw UnsupportedAttribute(node, "mode", "DCR and CRD are");
+            }
+
+            int[] shape = input.Shape;
+            layer.Output = NewTensor(node, toSpace ? new[] { shape[0] / (r * r), shape[1] * r, shape[2] * r } : new[] { shape[0] * r * r, shape[1] / r, shape[2] / r });
+            AddLayer(layer);
+        }
+
+        private void ImportResize(OnnxNode node)
+        {
+            ImportedTensor input = Tensor(node, 0);
+            int rank = input.Shape.Length - 1;
+            string mode = String(node, "mode", "nearest");
+            // Resize (opset 11+): X, roi, scales, sizes; opset 10: X, scales; Upsample: X, scales (or a scales attribute).
+            OnnxTensor? scales = node.OpType == "Resize" && _graph.Opset >= 11 ? Constant(node, 2) : Constant(node, 1);
+            OnnxTensor? sizes = node.OpType == "Resize" && _graph.Opset >= 11 ? Constant(node, 3) : null;
+            IReadOnlyList<double>? scaleValues = scales?.Values is { Count: > 0 } given ? given
+                : node.Attributes.TryGetValue("scales", out OnnxAttribute? attribute) && attribute.Floats is { } floats ? floats.Select(f => (double)f).ToArray() : null;
+            string transform = String(node, "coordinate_transformation_mode", node.OpType == "Upsample" || _graph.Opset < 11 ? "asymmetric" : "half_pixel");
+            string kernelMode = mode switch
+            {
+                "nearest" when transform == "asymmetric" && String(node, "nearest_mode", "round_prefer_floor") == "floor" || node.OpType == "Upsample" || _graph.Opset < 11 => "Nearest",
+                "nearest" when transform is "half_pixel" or "tf_half_pixel_for_nearest" && String(node, "nearest_mode", "round_prefer_floor") == "round_prefer_ceil" => "NearestExact",
+                "linear" or "bilinear" when transform is "pytorch_half_pixel" or "half_pixel" or "align_corners" => "Linear",
+                "cubic" when transform is "pytorch_half_pixel" or "half_pixel" or "align_corners" && Math.Abs(Float(node, "cubic_coeff_a", -0.75f) + 0.75) < 1e-6 => "Cubic",
+                _ => throw Unsupported(node, $"mode '{mode}' with coordinate_transformation_mode '{transform}' is not one of PyTorch's interpolations (nearest with asymmetric and floor, linear or cubic with half_pixel, pytorch_half_pixel or align_corners)"),
+            };
+
+            var layer = new ImportedLayer("Upsample", node) { Input = input };
+            int[] output;
+            if (scaleValues is { } sv && sv.Count == rank + 2 && sv[0] == 1 && sv[1] == 1 && sv.Skip(2).All(v => v > 0 && v * input.Shape.Max() < int.MaxValue))
+            {
+                double[] spatial = sv.Skip(2).ToArray();
+                layer.Arguments.Add($"Scales = new double[] {{ {string.Join(", ", spatial.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))} }}");
+                output = new[] { input.Shape[0] }.Concat(spatial.Select((v, a) => (int)Math.Floor(input.Shape[a + 1] * v))).ToArray();
+            }
+            else if (sizes?.Values is { } sz && sz.Count == rank + 2 && sz[1] == input.Shape[0] && sz.Skip(2).All(v => v is >= 1 and <= int.MaxValue))
+            {
+                output = new[] { input.Shape[0] }.Concat(sz.Skip(2).Select(v => (int)v)).ToArray();
+            }
+            else
+            {
+                throw Unsupported(node, "its scales (or sizes) are not constants over the spatial axes only");
+            }
+
+            layer.Arguments.Add($"Mode = global::KernelGen.UpsampleMode.{kernelMode}");
+            if (transform == "align_corners")
+            {
+                layer.Arguments.Add("AlignCorners = true");
+            }
+
+            layer.Output = NewTensor(node, output);
+            AddLayer(layer);
+        }
+
+        private void ImportInstanceNorm(OnnxNode node)
+        {
+            ImportedTensor input = Tensor(node, 0);
+            var layer = new ImportedLayer("InstanceNorm", node) { Input = input, Weight = Initializer(node, 1, "scale"), Bias = Initializer(node, 2, "bias"), HasBias = true };
+            float eps = Float(node, "epsilon", 1e-5f);
+            if (eps != 1e-5f)
+            {
+                layer.Arguments.Add($"Eps = {((double)eps).ToString("R", CultureInfo.InvariantCulture)}");
+            }
+
+            layer.Output = NewTensor(node, input.Shape);
+            AddLayer(layer);
+        }
+
+        private void ImportPRelu(OnnxNode node)
+        {
+            ImportedTensor input = Tensor(node, 0);
+            string slope = Initializer(node, 1, "slope");
+            long count = _graph.Initializers[slope].Dims.Aggregate(1L, (a, b) => a * b);
+            if (count != 1 && count != input.Shape[0])
+            {
+                throw Unsupported(node, $"its slope has {count} values; PReLU takes one per channel ({input.Shape[0]}) or one");
+            }
+
+            if (OnlyFeeds(input, node) && _producers[input] is { TakesActivation: true } layer && layer.Activation.IsNone)
+            {
+                layer.Activation = new ImportedActivation("PRelu");
+                layer.Slope = (slope, (int)count);
+                Retarget(layer, node);
+                return;
+            }
+
+            var alone = new ImportedLayer("Activate", node) { Input = input, Activation = new ImportedActivation("PRelu"), Slope = (slope, (int)count) };
+            alone.Output = NewTensor(node, input.Shape);
+            AddLayer(alone);
+        }
+
+        /// <summary>The activation an operator is, with its constants; null for every other operator.</summary>
+        private ImportedActivation? ActivationOf(OnnxNode node)
+        {
+            switch (node.OpType)
+            {
+                case "Relu":
+                    return new ImportedActivation("Relu");
+                case "LeakyRelu":
+                    return new ImportedActivation("LeakyRelu", NegativeSlope: Float(node, "alpha", 0.01f));
+                case "Sigmoid":
+                    return new ImportedActivation("Sigmoid");
+                case "Tanh":
+                    return new ImportedActivation("Tanh");
+                case "HardSwish":
+                    return new ImportedActivation("HardSwish");
+                case "Softplus":
+                    return new ImportedActivation("Softplus");
+                case "Elu":
+                    return new ImportedActivation("Elu", Alpha: Float(node, "alpha", 1f));
+                case "HardSigmoid":
+                    // PyTorch's hardsigmoid is ONNX's with alpha 1/6 and beta 1/2; other constants have no KernelGen activation.
+                    if (Math.Abs(Float(node, "alpha", 0.2f) - (1 / 6f)) > 1e-6 || Float(node, "beta", 0.5f) != 0.5f)
+                    {
+                        throw Unsupported(node, "HardSigmoid is supported with PyTorch's alpha = 1/6 and beta = 0.5");
+                    }
+
+                    return new ImportedActivation("HardSigmoid");
+                case "Clip":
+                    double? min = _graph.Opset >= 11 ? Constant(node, 1)?.Values?.SingleOrDefault() : Float(node, "min", float.NegativeInfinity);
+                    double? max = _graph.Opset >= 11 ? Constant(node, 2)?.Values?.SingleOrDefault() : Float(node, "max", float.PositiveInfinity);
+                    if ((node.Inputs.Count > 1 && node.Inputs[1].Length > 0 && min is null) || (node.Inputs.Count > 2 && node.Inputs[2].Length > 0 && max is null))
+                    {
+                        throw Unsupported(node, "its bounds are not constants");
+                    }
+
+                    return Clamp(min ?? double.NegativeInfinity, max ?? double.PositiveInfinity);
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>A clamp to [min, max] as the activation that computes it: ReLU for [0, inf), ReLU6 for [0, 6], Clamp otherwise.</summary>
+        private static ImportedActivation Clamp(double min, double max) =>
+            (min, max) switch
+            {
+                (0, double.PositiveInfinity) => new ImportedActivation("Relu"),
+                (0, 6) => new ImportedActivation("Relu6"),
+                _ => new ImportedActivation("Clamp", Min: double.IsNegativeInfinity(min) ? null : min, Max: double.IsPositiveInfinity(max) ? null : max),
+            };
+
+        /// <summary>The bounds of an activation that is a clamp (ReLU, ReLU6, Clamp); null for the others.</summary>
+        private static (double Min, double Max)? Bounds(ImportedActivation a) => a.Kind switch
+        {
+            "Relu" => (0, double.PositiveInfinity),
+            "Relu6" => (0, 6),
+            "Clamp" => (a.Min ?? double.NegativeInfinity, a.Max ?? double.PositiveInfinity),
+            _ => null,
+        };
+
+        private void ImportActivation(OnnxNode node, ImportedActivation activation)
+        {
+            ImportedTensor input = Tensor(node, 0);
+            if (OnlyFeeds(input, node) && _producers[input] is { TakesActivation: true } layer && layer.Slope is null)
+            {
+                if (layer.Activation.IsNone)
+                {
+                    layer.Activation = activation;
+                    Retarget(layer, node);
+                    return;
+                }
+
+                // A clamp after a clamp is one clamp to the intersection (ReLU then Clip(0, 6), as ReLU6 exports).
+                if (Bounds(layer.Activation) is { } first && Bounds(activation) is { } second)
+                {
+                    layer.Activation = Clamp(Math.Max(first.Min, second.Min), Math.Min(first.Max, second.Max));
+                    Retarget(layer, node);
+                    return;
+                }
+            }
+
+            var alone = new ImportedLayer("Activate", node) { Input = input, Activation = activation };
+            alone.Output = NewTensor(node, input.Shape);
+            AddLayer(alone);
+        }
+
+        // ----- constants -----
+
+        /// <summary>
+        /// A node whose inputs are all constants (or whose input's shape is known) computed now: Constant, Shape,
+        /// Gather, Unsqueeze, Squeeze, Concat, Cast and the arithmetic exporters write for shapes. False for the rest.
+        /// </summary>
+        private bool TryFold(OnnxNode node)
+        {
+            IReadOnlyList<double>? Values(int i) => Constant(node, i)?.Values;
+            double[]? result = null;
+            long[]? dims = null;
+            switch (node.OpType)
+            {
+                case "Constant":
+                    if (node.Attributes.TryGetValue("value", out OnnxAttribute? value) && value.Tensor is { } tensor)
+                    {
+                        _constants[node.Outputs[0]] = new OnnxTensor(node.Outputs[0], tensor.DataType, tensor.Dims, tensor.Values);
+                        return true;
+                    }
+
+                    if (node.Attributes.TryGetValue("value_ints", out OnnxAttribute? ints) && ints.Ints is { } list)
+                    {
+                        result = list.Select(v => (double)v).ToArray();
+                    }
+                    else if (node.Attributes.TryGetValue("value_floats", out OnnxAttribute? floats) && floats.Floats is { } flist)
+                    {
+                        result = flist.Select(v => (double)v).ToArray();
+                    }
+                    else if (node.Attributes.TryGetValue("value_int", out OnnxAttribute? one) && one.Int is { } i)
+                    {
+                        (result, dims) = (new double[] { i }, Array.Empty<long>());
+                    }
+                    else if (node.Attributes.TryGetValue("value_float", out OnnxAttribute? onef) && onef.Float is { } f)
+                    {
+                        (result, dims) = (new double[] { f }, Array.Empty<long>());
+                    }
+
+                    break;
+                case "Cast" or "Identity" when Values(0) is { } v:
+                    result = v.ToArray();
+                    dims = Constant(node, 0)!.Dims.ToArray();
+                    break;
+                case "Unsqueeze" or "Squeeze" when Values(0) is { } v:
+                    result = v.ToArray();
+                    break;
+                case "Concat" when node.Inputs.All(i => _constants.TryGetValue(i, out OnnxTensor? c) && c.Values is not null):
+                    result = node.Inputs.SelectMany(i => _constants[i].Values!).ToArray();
+                    break;
+                case "Gather" when Values(0) is { } data && Values(1) is { } indices && Constant(node, 0)!.Dims.Count <= 1:
+                    result = indices.Select(i => data[(int)(i < 0 ? i + data.Count : i)]).ToArray();
+                    dims = Constant(node, 1)!.Dims.ToArray();
+                    break;
+                case "Mul" or "Add" or "Sub" or "Div" when Values(0) is { } x && Values(1) is { } y && (x.Count == y.Count || x.Count == 1 || y.Count == 1):
+                    int n = Math.Max(x.Count, y.Count);
+                    result = Enumerable.Range(0, n).Select(i => Arithmetic(node.OpType, x[x.Count == 1 ? 0 : i], y[y.Count == 1 ? 0 : i])).ToArray();
+                    break;
+            }
+
+            if (result is null)
+            {
+                return false;
+            }
+
+            _constants[node.Outputs[0]] = new OnnxTensor(node.Outputs[0], 7, dims ?? new long[] { result.Length }, result);
+            return true;
+        }
+
+        private static double Arithmetic(string op, double x, double y) => op switch
+        {
+            "Mul" => x * y,
+            "Add" => x + y,
+            "Sub" => x - y,
+            _ => Math.Floor(x / y),
+        };
+    }
+}

@@ -1,0 +1,96 @@
+using System.Reflection;
+using System.Text.Json;
+using KernelGen.Import;
+using KernelGen.Tests.Infrastructure;
+
+namespace KernelGen.Tests;
+
+/// <summary>
+/// The ONNX importer on the zoo (Zoo/make_zoo.py: small variants of the architectures users bring, exported by PyTorch
+/// 1.13's torch.onnx.export, with one input and PyTorch's output for it): each model is imported, its source compared
+/// with the approved snapshot, compiled with the generator, loaded from the same ONNX file, and run against PyTorch's
+/// output; a second run allocates nothing.
+/// </summary>
+public sealed class ImportTests
+{
+    public static TheoryData<string, string> Zoo() => new()
+    {
+        { "tiny_resnet", "TinyResNet" },  // folded batch norms, max pool, two residuals (one with a strided 1x1 projection), global pool, flatten, Gemm; dynamic batch
+        { "espcn", "Espcn" },             // tanh convolutions, DepthToSpace (CRD), a sigmoid after the shuffle; opset 11
+        { "decoder", "Decoder" },         // transposed convolutions with batch norms to fold, LeakyReLU, Resize (bilinear), depthwise, ReLU then Clip; opset 17
+    };
+
+    private static string ZooPath(string file) => Path.Combine(AppContext.BaseDirectory, "Zoo", file);
+
+    [Theory]
+    [MemberData(nameof(Zoo))]
+    public void Imported_models_match_PyTorch_and_allocate_nothing_per_run(string name, string className)
+    {
+        string onnx = ZooPath(name + ".onnx");
+        ImportedModel model = ModelImporter.Import(OnnxGraphReader.Read(onnx));
+        string source = ModelSourceWriter.Write(model, className, "Zoo");
+        Snapshot.Match("Import_" + name, source);
+
+        using JsonDocument data = JsonDocument.Parse(File.ReadAllText(ZooPath(name + ".json")));
+        float[] input = data.RootElement.GetProperty("input").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
+        double[] expected = data.RootElement.GetProperty("output").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        int batch = data.RootElement.GetProperty("input_shape")[0].GetInt32();
+
+        // Spans cannot go through reflection: a small runner in the same compilation calls Load and Run as a user would.
+        string load = model.DynamicBatch ? "Load(path, batch)" : "Load(path)";
+        string run = model.DynamicBatch ? "Run(batch, input, output)" : "Run(input, output)";
+        string runner = $$"""
+            public static class Runner
+            {
+                public static (float[] Output, long Allocated) Run(string path, float[] input, int batch)
+                {
+                    var model = Zoo.{{className}}.{{load}};
+                    var output = new float[batch * Zoo.{{className}}.OutputLength];
+                    model.{{run}};
+                    long before = System.GC.GetAllocatedBytesForCurrentThread();
+                    model.{{run}};
+                    return (output, System.GC.GetAllocatedBytesForCurrentThread() - before);
+                }
+            }
+            """;
+        Assembly assembly = GeneratorHarness.CompileAndLoad(source, runner);
+        var (output, allocated) = ((float[], long))assembly.GetType("Runner")!.GetMethod("Run")!.Invoke(null, [onnx, input, batch])!;
+
+        Assert.Equal(expected.Length, output.Length);
+        double scale = Math.Max(1, expected.Max(Math.Abs)), worst = 0;
+        for (int i = 0; i < output.Length; i++)
+        {
+            worst = Math.Max(worst, Math.Abs(output[i] - expected[i]));
+        }
+
+        Assert.True(worst <= 2e-5 * scale, $"{name}: largest difference from PyTorch {worst:G3} (scale {scale:G3})");
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void The_tool_writes_the_same_source_into_the_folder()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "kernelgen-import-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int code = ImportCommand.Run(["import", ZooPath("espcn.onnx"), "--class", "Espcn", "--namespace", "Zoo", "--out", folder], output, error);
+            Assert.True(code == 0, error.ToString());
+            string written = File.ReadAllText(Path.Combine(folder, "Espcn.g.cs"));
+            Assert.Equal(ModelSourceWriter.Write(ModelImporter.Import(OnnxGraphReader.Read(ZooPath("espcn.onnx"))), "Espcn", "Zoo"), written);
+
+            // A model the importer cannot write: one line on the error stream naming the node, and exit code 1.
+            var bad = new StringWriter();
+            Assert.Equal(1, ImportCommand.Run(["import", ZooPath("missing.onnx"), "--class", "M", "--out", folder], new StringWriter(), bad));
+            Assert.Contains("missing.onnx", bad.ToString());
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+}
