@@ -363,6 +363,32 @@ namespace KernelGen.Import
             return (kernel, strides, pads.Take(rank).ToArray(), pads.Skip(rank).ToArray(), dilations);
         }
 
+        /// <summary>
+        /// A window's attribute arguments: the kernel, then the strides, pads (before, and after where they differ) and
+        /// dilations where they are not the defaults; a pool's strides always, since they default to its window.
+        /// </summary>
+        private static void WindowArguments(ImportedLayer layer, int[] kernel, int[] strides, int[] begin, int[] end, int[] dilations, bool stridesAlways)
+        {
+            layer.Arguments.Add($"Kernel = {List(kernel)}");
+            ListArgument(layer, "Strides", strides, stridesAlways ? -1 : 1);
+            ListArgument(layer, "Pads", begin, 0);
+            if (!end.SequenceEqual(begin))
+            {
+                layer.Arguments.Add($"PadsEnd = {List(end)}");
+            }
+
+            ListArgument(layer, "Dilations", dilations, 1);
+        }
+
+        /// <summary><c>Name = new[] { ... }</c>, unless every value is <paramref name="defaultValue"/>.</summary>
+        private static void ListArgument(ImportedLayer layer, string name, int[] values, int defaultValue)
+        {
+            if (values.Any(v => v != defaultValue))
+            {
+                layer.Arguments.Add($"{name} = {List(values)}");
+            }
+        }
+
         private static string List(IEnumerable<int> values) => "new[] { " + string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture))) + " }";
 
         private void ImportConv(OnnxNode node)
@@ -385,26 +411,7 @@ namespace KernelGen.Import
             var layer = new ImportedLayer(pointwise ? "Conv1x1" : "Conv", node) { Input = input, Weight = weight };
             if (!pointwise)
             {
-                layer.Arguments.Add($"Kernel = {List(k)}");
-                if (s.Any(v => v != 1))
-                {
-                    layer.Arguments.Add($"Strides = {List(s)}");
-                }
-
-                if (begin.Any(v => v != 0) || end.Any(v => v != 0))
-                {
-                    layer.Arguments.Add($"Pads = {List(begin)}");
-                }
-
-                if (!end.SequenceEqual(begin))
-                {
-                    layer.Arguments.Add($"PadsEnd = {List(end)}");
-                }
-
-                if (d.Any(v => v != 1))
-                {
-                    layer.Arguments.Add($"Dilations = {List(d)}");
-                }
+                WindowArguments(layer, k, s, begin, end, d, stridesAlways: false);
             }
 
             if (groups != 1)
@@ -473,27 +480,8 @@ namespace KernelGen.Import
             int cout = w[1] * groups;
             int[] output = new[] { cout }.Concat(Enumerable.Range(0, rank).Select(a => ((input.Shape[a + 1] - 1) * s[a]) - (2 * begin[a]) + (d[a] * (k[a] - 1)) + outputPadding[a] + 1)).ToArray();
             var layer = new ImportedLayer("ConvTranspose", node) { Input = input, Weight = weight };
-            layer.Arguments.Add($"Kernel = {List(k)}");
-            if (s.Any(v => v != 1))
-            {
-                layer.Arguments.Add($"Strides = {List(s)}");
-            }
-
-            if (begin.Any(v => v != 0))
-            {
-                layer.Arguments.Add($"Pads = {List(begin)}");
-            }
-
-            if (outputPadding.Any(v => v != 0))
-            {
-                layer.Arguments.Add($"OutputPaddings = {List(outputPadding)}");
-            }
-
-            if (d.Any(v => v != 1))
-            {
-                layer.Arguments.Add($"Dilations = {List(d)}");
-            }
-
+            WindowArguments(layer, k, s, begin, end, d, stridesAlways: false);
+            ListArgument(layer, "OutputPaddings", outputPadding, 0);
             if (groups != 1)
             {
                 layer.Arguments.Add($"Groups = {groups.ToString(CultureInfo.InvariantCulture)}");
@@ -572,23 +560,7 @@ namespace KernelGen.Import
             }
 
             var layer = new ImportedLayer(max ? "MaxPool" : "AvgPool", node) { Input = input };
-            layer.Arguments.Add($"Kernel = {List(k)}");
-            layer.Arguments.Add($"Strides = {List(s)}");
-            if (begin.Any(v => v != 0) || end.Any(v => v != 0))
-            {
-                layer.Arguments.Add($"Pads = {List(begin)}");
-            }
-
-            if (!end.SequenceEqual(begin))
-            {
-                layer.Arguments.Add($"PadsEnd = {List(end)}");
-            }
-
-            if (d.Any(v => v != 1))
-            {
-                layer.Arguments.Add($"Dilations = {List(d)}");
-            }
-
+            WindowArguments(layer, k, s, begin, end, d, stridesAlways: true);
             if (ceil)
             {
                 layer.Arguments.Add("CeilMode = true");
