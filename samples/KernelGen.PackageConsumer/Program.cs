@@ -68,6 +68,20 @@ var smooth = new float[Layers.SmoothLengths.Output];
 Layers.Smooth(Integers(Layers.SmoothLengths.Input, 7, 11, 5), smooth);
 Check("Upsample bilinear x2, 2x12x12 (PyTorch)", smooth, TorchReference.Smooth);
 
+// An ONNX model through the package's <KernelGenModel> item: imported into obj/ at build time, its weights read from
+// the same file (copied beside the program) at run time, against PyTorch's output for the input it was exported with.
+var espcn = Zoo.Espcn.Load(Path.Combine(AppContext.BaseDirectory, "espcn.onnx"));
+using (var zoo = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "espcn.json"))))
+{
+    float[] espcnInput = zoo.RootElement.GetProperty("input").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
+    double[] espcnExpected = zoo.RootElement.GetProperty("output").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+    var espcnOutput = new float[Zoo.Espcn.OutputLength];
+    espcn.Run(espcnInput, espcnOutput);
+    double worst = espcnExpected.Select((e, i) => Math.Abs(e - espcnOutput[i])).Max();
+    failures += worst <= 2e-5 ? 0 : 1;
+    Console.WriteLine($"ONNX model espcn.onnx through <KernelGenModel> (PyTorch): {(worst <= 2e-5 ? "ok" : $"DIFFERS by up to {worst}")}");
+}
+
 Console.WriteLine($"Runtime {Environment.Version}, built for {AppContext.TargetFrameworkName}");
 Console.WriteLine($"Hardware-accelerated vectors: Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, "
     + $"Vector256 {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}, Vector128 {System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated}");

@@ -44,6 +44,9 @@ public sealed class PackageTests
                 Assert.Contains("analyzers/dotnet/cs/KernelGen.Generator.dll", entries);
                 Assert.Contains("analyzers/dotnet/cs/KernelGen.CodeFixes.dll", entries);
                 Assert.Contains("docs/diagnostics.md", entries);
+                Assert.Contains("build/KernelGen.targets", entries);
+                Assert.Contains("tools/importer/KernelGen.Cli.dll", entries);
+                Assert.Contains("tools/importer/KernelGen.Import.dll", entries);
                 Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("Generator.dll", StringComparison.Ordinal));
                 using var nuspec = new StreamReader(archive.GetEntry("KernelGen.nuspec")!.Open());
                 string metadata = nuspec.ReadToEnd();
@@ -60,6 +63,8 @@ public sealed class PackageTests
             }
 
             CopyDirectory(Path.Combine(root, "samples", "KernelGen.PackageConsumer"), consumer);
+            // The consumer's ONNX model (a <KernelGenModel> item) comes from the importer's zoo.
+            string zoo = Path.Combine(root, "tests", "KernelGen.Tests", "Zoo") + Path.DirectorySeparatorChar;
             File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
@@ -71,7 +76,7 @@ public sealed class PackageTests
             // Built under Swedish culture (a Unicode minus sign), with the compiler in its own process so that it takes
             // the culture: a number formatted with the current culture in generated code would not compile.
             var swedish = new Dictionary<string, string> { ["LANG"] = "sv_SE.UTF-8", ["LC_ALL"] = "sv_SE.UTF-8" };
-            var build = DotnetCli.Run(consumer, swedish, "build", $"-p:KernelGenVersion={version}", "-p:UseSharedCompilation=false");
+            var build = DotnetCli.Run(consumer, swedish, "build", $"-p:KernelGenVersion={version}", $"-p:KernelGenZoo={zoo}", "-p:UseSharedCompilation=false");
             Assert.True(build.ExitCode == 0, "The consumer did not build:\n" + build.Output);
             Assert.DoesNotContain("CS9057", build.Output);
             Assert.DoesNotContain("CS8785", build.Output);
@@ -87,7 +92,7 @@ public sealed class PackageTests
             string wrongCall = Path.Combine(consumer, "WrongCall.cs");
             File.WriteAllText(wrongCall, "static class WrongCall { public static void Run() => StandardLayers.Upscale(new float[1], new float[1], new float[1]); }\n");
             string sarif = Path.Combine(work, "errors.sarif");
-            var rejected = DotnetCli.Run(consumer, swedish, "build", "--framework", "net10.0", $"-p:KernelGenVersion={version}", $"-p:ErrorLog={sarif}", "-p:UseSharedCompilation=false");
+            var rejected = DotnetCli.Run(consumer, swedish, "build", "--framework", "net10.0", $"-p:KernelGenVersion={version}", $"-p:KernelGenZoo={zoo}", $"-p:ErrorLog={sarif}", "-p:UseSharedCompilation=false");
             File.Delete(wrongCall);
             Assert.True(rejected.ExitCode != 0, "A call with wrong buffer lengths built:\n" + rejected.Output);
             Assert.True(rejected.Output.Contains("error KG0019: Argument 'input' of 'Upscale' has 1 element (new float[1])", StringComparison.Ordinal),
@@ -98,6 +103,19 @@ public sealed class PackageTests
             Assert.StartsWith(Path.Combine(work, "nuget-packages"), page.LocalPath);
             Assert.Contains("<a id=\"kg0019\"></a>", File.ReadAllText(page.LocalPath));
 
+            // A model the importer cannot read is one build error, at the model file, in MSBuild's list of errors.
+            string badModel = Path.Combine(consumer, "bad.onnx"), badTargets = Path.Combine(consumer, "Directory.Build.targets");
+            File.WriteAllBytes(badModel, [0x0A, 0xFF, 0xFF]);
+            File.WriteAllText(badTargets, "<Project><ItemGroup Condition=\"'$(MSBuildProjectName)' == 'KernelGen.PackageConsumer'\"><KernelGenModel Include=\"bad.onnx\" Class=\"Zoo.Bad\" /></ItemGroup></Project>\n");
+            var badBuild = DotnetCli.Run(consumer, "build", "--framework", "net10.0", $"-p:KernelGenVersion={version}", $"-p:KernelGenZoo={zoo}");
+            File.Delete(badModel);
+            File.Delete(badTargets);
+            Assert.True(badBuild.ExitCode != 0, "A malformed model built:\n" + badBuild.Output);
+            Assert.True(badBuild.Output.Contains(badModel + " : error KG2001: " + badModel + ": not a valid ONNX file", StringComparison.Ordinal),
+                "The build did not report the model's error at the model file:\n" + badBuild.Output);
+            Assert.True(badBuild.Output.Split('\n').Where(line => line.Contains(": error ", StringComparison.Ordinal)).Distinct().Count() == 1,
+                "One malformed model, more than one error:\n" + badBuild.Output);
+
             // net10.0 runs the vector paths; net8.0 (rolled forward onto the installed runtime) the code without them.
             foreach ((string framework, var environment) in new[]
             {
@@ -105,9 +123,10 @@ public sealed class PackageTests
                 ("net8.0", new Dictionary<string, string> { ["DOTNET_ROLL_FORWARD"] = "Major" }),
             })
             {
-                var run = DotnetCli.Run(consumer, environment, "run", "--no-build", "--framework", framework, $"-p:KernelGenVersion={version}");
+                var run = DotnetCli.Run(consumer, environment, "run", "--no-build", "--framework", framework, $"-p:KernelGenVersion={version}", $"-p:KernelGenZoo={zoo}");
                 Assert.True(run.ExitCode == 0, $"The {framework} consumer failed:\n" + run.Output);
                 Assert.Contains("All kernels match their reference.", run.Output);
+                Assert.Contains("ONNX model espcn.onnx through <KernelGenModel> (PyTorch): ok", run.Output);
                 Assert.Contains("built for .NETCoreApp,Version=v" + framework[3..], run.Output);
             }
 
@@ -115,7 +134,7 @@ public sealed class PackageTests
             // Vector128 is accelerated. The binary must run the 128-bit paths and equal PyTorch's outputs.
             string native = Path.Combine(work, "native");
             var publish = DotnetCli.Run(consumer, "publish", "--framework", "net10.0", "-r", RuntimeInformation.RuntimeIdentifier,
-                $"-p:KernelGenVersion={version}", "-o", native);
+                $"-p:KernelGenVersion={version}", $"-p:KernelGenZoo={zoo}", "-o", native);
             Assert.True(publish.ExitCode == 0, "The NativeAOT publish failed:\n" + publish.Output);
             // KernelGen says, once, that no instruction set was chosen and how to choose one; nothing else warns (the
             // compiler, the trimmer, ILC). MSBuild repeats each warning in its summary.
@@ -125,7 +144,7 @@ public sealed class PackageTests
                 "Expected KernelGen's one NativeAOT warning:\n" + string.Join("\n", warnings));
             foreach (string chosen in new[] { "-p:IlcInstructionSet=native", "-p:KernelGenAotWarning=false" })
             {
-                var quiet = DotnetCli.Run(consumer, "msbuild", "-t:KernelGenWarnAotInstructionSet", "-p:TargetFramework=net10.0", "-p:RuntimeIdentifier=linux-x64", chosen, $"-p:KernelGenVersion={version}");
+                var quiet = DotnetCli.Run(consumer, "msbuild", "-t:KernelGenWarnAotInstructionSet", "-p:TargetFramework=net10.0", "-p:RuntimeIdentifier=linux-x64", chosen, $"-p:KernelGenVersion={version}", $"-p:KernelGenZoo={zoo}");
                 Assert.True(quiet.ExitCode == 0 && !quiet.Output.Contains("KG1001", StringComparison.Ordinal), $"With {chosen} KernelGen still warns:\n" + quiet.Output);
             }
             var aot = DotnetCli.RunProgram(Path.Combine(native, "KernelGen.PackageConsumer"), consumer, new Dictionary<string, string>());
