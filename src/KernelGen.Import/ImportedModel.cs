@@ -32,6 +32,24 @@ namespace KernelGen.Import
         /// <summary>The tensor whose buffer this one is (itself unless it is a reshape of another).</summary>
         public ImportedTensor Root { get; set; } = null!;
 
+        /// <summary>
+        /// For a tensor that is one input of a Concat along channels: the Concat's output, in whose buffer its producer
+        /// writes it directly (each sample's channels from <see cref="ViewOffset"/> on), so that the Concat copies nothing.
+        /// </summary>
+        public ImportedTensor? ViewOf { get; set; }
+
+        /// <summary>Where in each sample of <see cref="ViewOf"/> this tensor's elements start.</summary>
+        public int ViewOffset { get; set; }
+
+        /// <summary>The tensor whose memory holds this one: the Concat it is part of, or its root.</summary>
+        public ImportedTensor Storage => Root.ViewOf ?? Root;
+
+        /// <summary>Where this tensor starts in each sample of <see cref="Storage"/>.</summary>
+        public int StorageOffset => Root.ViewOf is null ? 0 : Root.ViewOffset;
+
+        /// <summary>Whether this tensor is one part of each sample of a larger buffer, so that the layers that touch it run sample by sample.</summary>
+        public bool IsView => Root.ViewOf is not null;
+
         public bool IsModelInput { get; set; }
 
         public bool IsModelOutput { get; set; }

@@ -136,6 +136,9 @@ namespace KernelGen.Import
                 case "Add" or "Mul":
                     ImportBinary(node);
                     break;
+                case "Concat":
+                    ImportConcat(node);
+                    break;
                 case "DepthToSpace" or "SpaceToDepth":
                     ImportDepthToSpace(node);
                     break;
@@ -646,6 +649,52 @@ namespace KernelGen.Import
             var layer = new ImportedLayer(node.OpType, node) { Input = tensor, OtherConstant = (initializer, full.Skip(1).Select(d => (int)d).ToArray()) };
             layer.Output = NewTensor(node, tensor.Shape);
             AddLayer(layer);
+        }
+
+        /// <summary>
+        /// A Concat along channels copies nothing: in this channel-first layout each sample's parts are adjacent, so the
+        /// layer that computes each part writes it straight into the Concat's buffer (sample by sample, see
+        /// <see cref="ImportedTensor.ViewOf"/>), and the layers that read a part read it there.
+        /// </summary>
+        private void ImportConcat(OnnxNode node)
+        {
+            ImportedTensor[] parts = node.Inputs.Select((_, i) => Tensor(node, i)).ToArray();
+            int rank = parts[0].Shape.Length;
+            // The axis counts the batch: 1 is the channels, as is -rank of a tensor of rank + 1 dimensions.
+            long axis = Int(node, "axis", 1);
+            if ((axis < 0 ? axis + rank + 1 : axis) != 1)
+            {
+                throw UnsupportedAttribute(node, "axis", "a Concat of computed tensors is along the channels (axis 1), where each sample's parts are adjacent in memory");
+            }
+
+            if (parts.Any(p => p.Shape.Length != rank || !p.Shape.Skip(1).SequenceEqual(parts[0].Shape.Skip(1))))
+            {
+                throw Unsupported(node, $"its inputs have shapes {string.Join(", ", parts.Select(p => "[" + string.Join(", ", p.Shape) + "]"))}; a Concat along channels needs one spatial size");
+            }
+
+            foreach (ImportedTensor part in parts)
+            {
+                string? why = part.Root != part ? "a reshape of another tensor"
+                    : part.IsModelInput ? "the model's input"
+                    : part.ViewOf is not null ? "already part of another Concat"
+                    : parts.Count(p => p == part) > 1 ? "concatenated with itself"
+                    : !_producers.ContainsKey(part) ? "not computed by a layer"
+                    : _graph.Outputs.Any(o => o.Name == part.OnnxName) ? "an output of the model"
+                    : null;
+                if (why is not null)
+                {
+                    throw Unsupported(node, $"its input '{part.OnnxName}' is {why}; KernelGen's Concat has each part written into it by the layer that computes it");
+                }
+            }
+
+            ImportedTensor output = NewTensor(node, new[] { parts.Sum(p => p.Shape[0]) }.Concat(parts[0].Shape.Skip(1)).ToArray());
+            int offset = 0;
+            foreach (ImportedTensor part in parts)
+            {
+                part.ViewOf = output;
+                part.ViewOffset = offset;
+                offset += part.Length;
+            }
         }
 
         private void ImportDepthToSpace(OnnxNode node)

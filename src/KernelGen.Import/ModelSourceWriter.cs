@@ -110,8 +110,15 @@ namespace KernelGen.Import
 
         private static string Real(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-        /// <summary>Whether the layer runs sample by sample (a constant second operand, which KernelGen's batch would read per sample).</summary>
-        private static bool PerSample(ImportedLayer layer) => layer.OtherConstant is not null;
+        /// <summary>Whether the kernel is declared with a batch count: all but those with a constant second operand, which KernelGen's batch would read per sample.</summary>
+        private static bool DeclaresBatch(ImportedLayer layer) => layer.OtherConstant is null;
+
+        /// <summary>
+        /// Whether Run calls the layer sample by sample: a constant second operand is one for every sample, and a part of a
+        /// Concat is one slice of each sample of the Concat's buffer.
+        /// </summary>
+        private static bool RunsPerSample(ImportedLayer layer) =>
+            !DeclaresBatch(layer) || new[] { layer.Input, layer.Other, layer.Residual, layer.Output }.Any(t => t is { IsView: true });
 
         private static void WriteDeclaration(Action<string> line, ImportedLayer layer)
         {
@@ -157,7 +164,7 @@ namespace KernelGen.Import
             };
             line($"[global::KernelGen.{attribute}({string.Join(", ", arguments)})]");
             var parameters = new List<string>();
-            if (!PerSample(layer))
+            if (DeclaresBatch(layer))
             {
                 parameters.Add("int batch");
             }
@@ -326,8 +333,13 @@ namespace KernelGen.Import
             line("    global::System.Span<float> workspace = _workspace;");
             foreach (ImportedLayer layer in model.Layers)
             {
-                string Buffer(ImportedTensor tensor) => tensor.Root.IsModelInput ? "input" : tensor.Root.IsModelOutput ? "output"
-                    : $"workspace.Slice({Int(tensor.Root.Offset)} * batch, {Int(tensor.Root.Length)} * batch)";
+                bool perSample = RunsPerSample(layer);
+                // A tensor's memory: the caller's input or output, or its place in the workspace; sample by sample, the
+                // sample's part of it (a Concat's part starts at its offset in each sample of the Concat).
+                string Storage(ImportedTensor storage) => storage.IsModelInput ? "input" : storage.IsModelOutput ? "output"
+                    : $"workspace.Slice({Int(storage.Offset)} * batch, {Int(storage.Length)} * batch)";
+                string Buffer(ImportedTensor tensor) => !perSample ? Storage(tensor.Storage)
+                    : $"({Storage(tensor.Storage)}).Slice(sample * {Int(tensor.Storage.Length)}{(tensor.StorageOffset == 0 ? string.Empty : " + " + Int(tensor.StorageOffset))}, {Int(tensor.Length)})";
                 var arguments = new List<string> { Buffer(layer.Input) };
                 if (layer.Weight is not null)
                 {
@@ -343,6 +355,10 @@ namespace KernelGen.Import
                 {
                     arguments.Add(Buffer(other));
                 }
+                else if (layer.OtherConstant is not null)
+                {
+                    arguments.Add(Field(layer, "Other"));
+                }
 
                 if (layer.Residual is { } residual)
                 {
@@ -355,12 +371,10 @@ namespace KernelGen.Import
                 }
 
                 arguments.Add(Buffer(layer.Output));
-                if (PerSample(layer))
+                if (perSample)
                 {
-                    // A constant second operand is one for every sample: the layer runs sample by sample.
-                    string input = Buffer(layer.Input), output = Buffer(layer.Output);
                     line("    for (int sample = 0; sample < batch; sample++)");
-                    line($"        {layer.Method}(({input}).Slice(sample * {Int(layer.Input.Length)}, {Int(layer.Input.Length)}), {Field(layer, "Other")}, ({output}).Slice(sample * {Int(layer.Output.Length)}, {Int(layer.Output.Length)}));");
+                    line($"        {layer.Method}({(DeclaresBatch(layer) ? "1, " : string.Empty)}{string.Join(", ", arguments)});");
                 }
                 else
                 {

@@ -89,6 +89,25 @@ class Decoder(nn.Module):
         return torch.sigmoid(self.out(x))
 
 
+class TinyUNet(nn.Module):
+    """A U-Net of two levels: the encoder's features concatenated with the upsampled decoder's (torch.cat along
+    channels), max pooling, a transposed convolution up, batch norms, a sigmoid head."""
+
+    def __init__(self):
+        super().__init__()
+        self.enc1 = nn.Sequential(nn.Conv2d(1, 8, 3, 1, 1), nn.BatchNorm2d(8), nn.ReLU())
+        self.enc2 = nn.Sequential(nn.Conv2d(8, 16, 3, 1, 1), nn.BatchNorm2d(16), nn.ReLU())
+        self.up = nn.ConvTranspose2d(16, 8, 2, 2)
+        self.dec = nn.Sequential(nn.Conv2d(16, 8, 3, 1, 1), nn.ReLU())
+        self.head = nn.Conv2d(8, 1, 1)
+
+    def forward(self, x):
+        e1 = self.enc1(x)
+        e2 = self.enc2(F.max_pool2d(e1, 2))
+        d = self.dec(torch.cat([e1, self.up(e2)], dim=1))
+        return torch.sigmoid(self.head(d))
+
+
 def randomize_batch_norms(model):
     for m in model.modules():
         if isinstance(m, nn.BatchNorm2d):
@@ -118,6 +137,7 @@ def main():
     export("tiny_resnet", TinyResNet(), (2, 3, 32, 32), dynamic_batch=True)
     export("espcn", Espcn(), (1, 1, 16, 16), opset=11)
     export("decoder", Decoder(), (1, 16, 4, 4), opset=17)
+    export("tiny_unet", TinyUNet(), (2, 1, 16, 16), dynamic_batch=True)
 
 
 if __name__ == "__main__":
