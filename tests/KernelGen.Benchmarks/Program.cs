@@ -80,4 +80,4 @@ if (args.Contains("--verify"))
 var config = DefaultConfig.Instance
     .AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10).WithToolchain(InProcessEmitToolchain.Instance))
     .WithOptions(ConfigOptions.DisableOptimizationsValidator);
-BenchmarkSwitcher.FromTypes([.. workloads, typeof(Floors), typeof(WholeModel)]).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
+BenchmarkSwitcher.FromTypes([.. workloads, typeof(Floors), typeof(WholeModel), typeof(ImportedModels)]).Run(args.Length == 0 ? ["--filter", "*"] : args, config);

@@ -6,6 +6,7 @@ Prints one line per workload: the median time per call over repeated timed batch
 Run it in the same sitting as the BenchmarkDotNet project, so that the ratios in docs/benchmarks.md compare like with like.
 """
 import os
+import sys
 import statistics
 import time
 
@@ -93,6 +94,16 @@ def upsample_nd(c, size, mode):
     return (lambda: F.interpolate(x, scale_factor=2, mode=mode, align_corners=False)), 0
 
 
+def zoo(model, shape):
+    """A model of the importer's zoo (tests/KernelGen.Tests/Zoo/make_zoo.py), eval mode, on an input of the zoo's shape."""
+    model.eval()
+    x = torch.randn(*shape)
+    return (lambda: model(x)), 0
+
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "KernelGen.Tests", "Zoo"))
+import make_zoo  # noqa: E402
+
 WORKLOADS = {
     "SeedConvTranspose": conv_t(1, 1, 2, 3, 2, 0, bias=False),
     "SeedUpsample": upsample(1, 2, "nearest"),
@@ -142,6 +153,10 @@ WORKLOADS = {
     # torchvision's BasicBlock end as written there: out = conv(x); out += identity; relu in place.
     "DecoderConvResidual (in place)": (lambda x, w, b: (lambda: F.conv2d(x, w, b, padding=1).add_(x).relu_(), 64 * 64 * 9 * 1024))(torch.randn(1, 64, 32, 32), torch.randn(64, 64, 3, 3), torch.randn(64)),
     "SequenceProjectionResidual": (lambda x, w, b: (lambda: F.conv1d(x, w, b) + x, 256 * 256 * 200))(torch.randn(1, 256, 200), torch.randn(256, 256, 1), torch.randn(256)),
+    "ImportedModels.TinyResNetBatch2": zoo(make_zoo.TinyResNet(), (2, 3, 32, 32)),
+    "ImportedModels.Espcn": zoo(make_zoo.Espcn(), (1, 1, 16, 16)),
+    "ImportedModels.Decoder": zoo(make_zoo.Decoder(), (1, 16, 4, 4)),
+    "ImportedModels.TinyUNetBatch2": zoo(make_zoo.TinyUNet(), (2, 1, 16, 16)),
     "GroupNormSilu": (lambda x, w, b: (lambda: F.silu(F.group_norm(x, 32, w, b)), 0))(torch.randn(1, 128, 64, 64), torch.rand(128), torch.randn(128)),
     "InstanceNormRelu": (lambda x, w, b: (lambda: F.relu(F.instance_norm(x, weight=w, bias=b)), 0))(torch.randn(1, 128, 64, 64), torch.rand(128), torch.randn(128)),
 }
