@@ -19,6 +19,33 @@ public class ImportedModels
     private readonly float[] _decoderIn = Values(Zoo.Decoder.InputLength), _decoderOut = new float[Zoo.Decoder.OutputLength];
     private readonly float[] _unetIn = Values(2 * Zoo.TinyUNet.InputLength), _unetOut = new float[2 * Zoo.TinyUNet.OutputLength];
 
+    /// <summary>Loads the zoo model <paramref name="name"/> (its file beside the program) and returns one whole run of it.</summary>
+    public static Action Loader(string name)
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, name + ".onnx");
+        switch (name)
+        {
+            case "tiny_resnet":
+                var resnet = Zoo.TinyResNet.Load(path, maxBatch: 2);
+                float[] resnetIn = Values(2 * Zoo.TinyResNet.InputLength), resnetOut = new float[2 * Zoo.TinyResNet.OutputLength];
+                return () => resnet.Run(2, resnetIn, resnetOut);
+            case "espcn":
+                var espcn = Zoo.Espcn.Load(path);
+                float[] espcnIn = Values(Zoo.Espcn.InputLength), espcnOut = new float[Zoo.Espcn.OutputLength];
+                return () => espcn.Run(espcnIn, espcnOut);
+            case "decoder":
+                var decoder = Zoo.Decoder.Load(path);
+                float[] decoderIn = Values(Zoo.Decoder.InputLength), decoderOut = new float[Zoo.Decoder.OutputLength];
+                return () => decoder.Run(decoderIn, decoderOut);
+            case "tiny_unet":
+                var unet = Zoo.TinyUNet.Load(path, maxBatch: 2);
+                float[] unetIn = Values(2 * Zoo.TinyUNet.InputLength), unetOut = new float[2 * Zoo.TinyUNet.OutputLength];
+                return () => unet.Run(2, unetIn, unetOut);
+            default:
+                throw new ArgumentException($"No zoo model '{name}': tiny_resnet, espcn, decoder or tiny_unet.", nameof(name));
+        }
+    }
+
     private static float[] Values(int count)
     {
         var rng = new Random(42);

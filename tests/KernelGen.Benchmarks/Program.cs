@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using KernelGen.Benchmarks;
 
-// dotnet run -c Release --project tests/KernelGen.Benchmarks [-- --verify | --first-call | --timing | BenchmarkDotNet arguments]
+// dotnet run -c Release --project tests/KernelGen.Benchmarks [-- --verify | --first-call | --timing | --load MODEL | BenchmarkDotNet arguments]
 Type[] workloads = typeof(Workload).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(Workload)) && !t.IsAbstract).OrderBy(t => t.Name).ToArray();
 
 if (args.Contains("--first-call"))
@@ -24,6 +24,25 @@ if (args.Contains("--first-call"))
         Console.WriteLine($"{type.Name,-18} first call {first,8:F2} ms, second call {second,8:F3} ms");
     }
 
+    return;
+}
+
+if (args.Length == 2 && args[0] == "--load")
+{
+    // Load plus first run of one imported model, in a fresh process (run once per model): what a program pays before
+    // its first answer, JIT compilation of the kernels included (none under NativeAOT); then a second run.
+    string model = args[1];
+    var watch = Stopwatch.StartNew();
+    Action run = ImportedModels.Loader(model);
+    double load = watch.Elapsed.TotalMilliseconds;
+    watch.Restart();
+    run();
+    double first = watch.Elapsed.TotalMilliseconds;
+    watch.Restart();
+    run();
+    double second = watch.Elapsed.TotalMilliseconds;
+    Console.WriteLine($"{model}: load {load:F2} ms, first run {first:F2} ms, load plus first run {load + first:F2} ms, second run {second * 1000:F1} us "
+        + $"({(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "NativeAOT")})");
     return;
 }
 
