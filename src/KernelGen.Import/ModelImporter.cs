@@ -20,6 +20,8 @@ namespace KernelGen.Import
         private readonly Dictionary<ImportedTensor, ImportedLayer> _producers = new();
         private readonly List<ImportedLayer> _layers = new();
         private readonly Dictionary<string, int> _readers = new(StringComparer.Ordinal);
+        private bool _dynamicBatch;
+        private int _batch = 1;
 
         private ModelImporter(OnnxGraph graph)
         {
@@ -53,14 +55,16 @@ namespace KernelGen.Import
                 throw new ImportException($"{_graph.File}: input '{input.Name}' has ONNX element type {input.ElementType}; KernelGen's models take float (1).");
             }
 
-            if (input.Dims.Count < 2 || input.Dims.Skip(1).Any(d => d is null or < 1))
+            if (input.Dims.Count < 2 || input.Dims.Skip(1).Any(d => d is null or < 1 or > int.MaxValue) || input.Dims[0] is < 1 or > int.MaxValue
+                || input.Dims.Skip(1).Aggregate(1.0, (a, d) => a * d!.Value) > int.MaxValue)
             {
                 string dims = string.Join(", ", input.Dims.Select((d, i) => d?.ToString(CultureInfo.InvariantCulture) ?? input.Symbols[i] ?? "?"));
-                throw new ImportException($"{_graph.File}: input '{input.Name}' has shape [{dims}]; every dimension but the batch (the first) must be a fixed size.");
+                throw new ImportException($"{_graph.File}: input '{input.Name}' has shape [{dims}]; every dimension but the batch (the first) must be a fixed size, and a sample must fit in a span.");
             }
 
             bool dynamicBatch = input.Dims[0] is null;
             int batch = (int)(input.Dims[0] ?? 1);
+            (_dynamicBatch, _batch) = (dynamicBatch, batch);
             var modelInput = new ImportedTensor(input.Name, input.Dims.Skip(1).Select(d => checked((int)d!.Value)).ToArray()) { IsModelInput = true };
             modelInput.Root = modelInput;
             _tensors[input.Name] = modelInput;
@@ -309,21 +313,29 @@ namespace KernelGen.Import
                 throw Unsupported(node, "its shape is not a constant the importer can compute");
             }
 
-            // The first dimension is the batch (0 copies it, -1 infers it when the rest is given); one -1 elsewhere is inferred.
+            // The first dimension is the batch: 0 (copy it), -1 (infer it; the rest is then given) or the fixed batch
+            // itself. After it, 0 copies the input's dimension there and one -1 is inferred from the sample's size.
+            long first = (long)shape[0];
             long[] rest = shape.Skip(1).Select(v => (long)v).ToArray();
-            int unknown = Array.IndexOf(rest, -1L);
-            long known = rest.Where((d, i) => i != unknown).Select((d, i) => d == 0 ? input.Shape.ElementAtOrDefault(i) : d).Aggregate(1L, (a, b) => a * b);
+            if (!(first == 0 || first == -1 || (!_dynamicBatch && first == _batch)) || rest.Any(d => d < -1) || rest.Count(d => d == -1) > (first == -1 ? 0 : 1))
+            {
+                throw Unsupported(node, $"its shape [{string.Join(", ", shape)}] does not keep the batch first (0, -1 or the batch, {(_dynamicBatch ? "dynamic" : _batch.ToString(CultureInfo.InvariantCulture))}) with at most one other -1");
+            }
+
+            long[] dims = rest.Select((d, i) => d == 0 ? (i < input.Shape.Length ? input.Shape[i] : 0) : d).ToArray();
+            int unknown = Array.IndexOf(dims, -1L);
+            long known = dims.Where((d, i) => i != unknown).Aggregate(1L, (a, b) => a * b);
             if (unknown >= 0)
             {
-                rest[unknown] = known == 0 ? 0 : input.Length / known;
+                dims[unknown] = known <= 0 || input.Length % known != 0 ? 0 : input.Length / known;
             }
 
-            int[] perSample = rest.Select((d, i) => (int)(d == 0 ? input.Shape.ElementAtOrDefault(i) : d)).ToArray();
-            if (perSample.Length == 0)
+            if (dims.Any(d => d is < 1 or > int.MaxValue))
             {
-                perSample = new[] { 1 };
+                throw Unsupported(node, $"its shape [{string.Join(", ", shape)}] gives a sample of [{string.Join(", ", dims)}] from [{string.Join(", ", input.Shape)}]");
             }
 
+            int[] perSample = dims.Length == 0 ? new[] { 1 } : dims.Select(d => (int)d).ToArray();
             Alias(node, input, perSample);
         }
 

@@ -68,6 +68,14 @@ public sealed class ImportTests
         Assert.Equal(0, allocated);
     }
 
+    /// <summary>An operator KernelGen has no kernel for: one error naming the file, the node's index, name and operator, and what is supported.</summary>
+    [Fact]
+    public void An_unsupported_operator_is_one_error_naming_the_node()
+    {
+        var error = Assert.Throws<ImportException>(() => ModelImporter.Import(OnnxGraphReader.Read(ZooPath("unsupported_softmax.onnx"))));
+        Assert.StartsWith(ZooPath("unsupported_softmax.onnx") + ": node 1 ('/Softmax', Softmax): KernelGen has no kernel for this operator; supported: Conv, ConvTranspose,", error.Message);
+    }
+
     [Fact]
     public void The_tool_writes_the_same_source_into_the_folder()
     {

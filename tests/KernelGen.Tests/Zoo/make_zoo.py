@@ -108,6 +108,17 @@ class TinyUNet(nn.Module):
         return torch.sigmoid(self.head(d))
 
 
+class WithSoftmax(nn.Module):
+    """A convolution, then a softmax over the channels, which KernelGen has no kernel for: the importer's error case."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3, 1, 1)
+
+    def forward(self, x):
+        return torch.softmax(self.conv(x), dim=1)
+
+
 def randomize_batch_norms(model):
     for m in model.modules():
         if isinstance(m, nn.BatchNorm2d):
@@ -138,6 +149,7 @@ def main():
     export("espcn", Espcn(), (1, 1, 16, 16), opset=11)
     export("decoder", Decoder(), (1, 16, 4, 4), opset=17)
     export("tiny_unet", TinyUNet(), (2, 1, 16, 16), dynamic_batch=True)
+    export("unsupported_softmax", WithSoftmax(), (1, 1, 4, 4))
 
 
 if __name__ == "__main__":
