@@ -20,6 +20,8 @@ namespace KernelGen.Import
         private readonly Dictionary<ImportedTensor, ImportedLayer> _producers = new();
         private readonly List<ImportedLayer> _layers = new();
         private readonly Dictionary<string, int> _readers = new(StringComparer.Ordinal);
+        /// <summary>Pads waiting for the convolution that reads them: the padded tensor's name, its source and the pads per spatial axis.</summary>
+        private readonly Dictionary<string, (ImportedTensor Source, int[] Begin, int[] End, string Mode)> _pads = new(StringComparer.Ordinal);
         private bool _dynamicBatch;
         private int _batch = 1;
 
@@ -143,6 +145,9 @@ namespace KernelGen.Import
                 case "Concat":
                     ImportConcat(node);
                     break;
+                case "Pad":
+                    ImportPad(node);
+                    break;
                 case "DepthToSpace" or "SpaceToDepth":
                     ImportDepthToSpace(node);
                     break;
@@ -163,7 +168,7 @@ namespace KernelGen.Import
                     }
 
                     throw Unsupported(node, "KernelGen has no kernel for this operator; supported: Conv, ConvTranspose, Gemm, MatMul (constant weight), BatchNormalization (after one of those), "
-                        + "MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Mul, DepthToSpace, SpaceToDepth, Resize, Upsample, InstanceNormalization, PRelu, "
+                        + "MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Mul, Concat (channels), Pad (into the convolution after it), DepthToSpace, SpaceToDepth, Resize, Upsample, InstanceNormalization, PRelu, "
                         + "Relu, LeakyRelu, Sigmoid, Tanh, Clip, HardSigmoid, HardSwish, Elu, Softplus, Flatten, Reshape, Identity, Dropout, and constant shape arithmetic");
             }
         }
@@ -178,6 +183,11 @@ namespace KernelGen.Import
             if (_tensors.TryGetValue(name, out ImportedTensor? tensor))
             {
                 return tensor;
+            }
+
+            if (_pads.ContainsKey(name))
+            {
+                throw Unsupported(node, $"its input '{name}' is padded by a Pad, which KernelGen folds only into the convolution that reads it");
             }
 
             throw Unsupported(node, name.Length == 0 ? $"its input {index + 1} is missing" : $"its input '{name}' is a constant where KernelGen needs a tensor computed by the model");
@@ -406,9 +416,35 @@ namespace KernelGen.Import
 
         private static string List(IEnumerable<int> values) => "new[] { " + string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture))) + " }";
 
-        private void ImportConv(OnnxNode node)
+        /// <summary>
+        /// A Pad waits for the convolution that reads it (PyTorch's padding modes export as Pad then Conv): zeros add to
+        /// the convolution's pads, reflect and edge become its PaddingMode (Reflect, Replicate) on a convolution without
+        /// pads of its own. Its pads must leave the batch and the channels alone and be at least 0.
+        /// </summary>
+        private void ImportPad(OnnxNode node)
         {
             ImportedTensor input = Tensor(node, 0);
+            string mode = String(node, "mode", "constant");
+            int rank = input.Shape.Length - 1;
+            IReadOnlyList<double>? pads = _graph.Opset >= 11 ? Constant(node, 1)?.Values : Ints(node, "pads", Array.Empty<int>()).Select(v => (double)v).ToArray();
+            double value = _graph.Opset >= 11 ? Constant(node, 2)?.Values?.SingleOrDefault() ?? 0 : Float(node, "value", 0);
+            if (pads is null || pads.Count != 2 * (rank + 2) || pads.Any(p => p is < 0 or > int.MaxValue) || pads[0] != 0 || pads[1] != 0 || pads[rank + 2] != 0 || pads[rank + 3] != 0)
+            {
+                throw Unsupported(node, $"its pads [{(pads is null ? "not a constant" : string.Join(", ", pads))}] are not constants of at least 0 on the spatial axes only");
+            }
+
+            if (mode is not ("constant" or "reflect" or "edge") || (mode == "constant" && value != 0))
+            {
+                throw Unsupported(node, $"mode '{mode}'{(mode == "constant" ? $" with value {value.ToString("R", CultureInfo.InvariantCulture)}" : string.Empty)} is not one of PyTorch's padding modes KernelGen has (zeros, reflect, replicate)");
+            }
+
+            _pads[node.Outputs[0]] = (input, pads.Skip(2).Take(rank).Select(p => (int)p).ToArray(), pads.Skip(rank + 4).Take(rank).Select(p => (int)p).ToArray(), mode);
+        }
+
+        private void ImportConv(OnnxNode node)
+        {
+            (ImportedTensor Source, int[] Begin, int[] End, string Mode)? pad = _pads.TryGetValue(node.Inputs.Count > 0 ? node.Inputs[0] : string.Empty, out var p) ? p : null;
+            ImportedTensor input = pad?.Source ?? Tensor(node, 0);
             string weight = Initializer(node, 1, "weight");
             int[] w = Dims(node, weight);
             int rank = input.Shape.Length - 1;
@@ -420,13 +456,36 @@ namespace KernelGen.Import
             int groups = Groups(node, input.Shape[0], w[1], w[0]);
             int[] kernel = w.Skip(2).ToArray();
             var (k, s, begin, end, d) = Window(node, rank, kernel, input.Shape.Skip(1).ToArray(), transposed: false);
+            string? paddingMode = null;
+            if (pad is { } padding)
+            {
+                if (padding.Mode != "constant" && (begin.Any(v => v != 0) || end.Any(v => v != 0)))
+                {
+                    throw Unsupported(node, $"it pads its input again after a Pad of mode '{padding.Mode}'; KernelGen folds such a Pad into a convolution without pads of its own");
+                }
+
+                begin = begin.Select((v, a) => v + padding.Begin[a]).ToArray();
+                end = end.Select((v, a) => v + padding.End[a]).ToArray();
+                paddingMode = padding.Mode switch { "reflect" => "Reflect", "edge" => "Replicate", _ => null };
+            }
+
             int cout = w[0];
             int[] output = new[] { cout }.Concat(Enumerable.Range(0, rank).Select(a => ((input.Shape[a + 1] + begin[a] + end[a] - (d[a] * (k[a] - 1)) - 1) / s[a]) + 1)).ToArray();
             bool pointwise = k.All(v => v == 1) && s.All(v => v == 1) && begin.All(v => v == 0) && end.All(v => v == 0) && d.All(v => v == 1);
             var layer = new ImportedLayer(pointwise ? "Conv1x1" : "Conv", node) { Input = input, Weight = weight };
+            if (pad is not null)
+            {
+                // The Pad's node, named in the layer's comment before the convolution's.
+                layer.Nodes.Insert(0, _graph.Nodes.First(n => n.Outputs.Count > 0 && n.Outputs[0] == node.Inputs[0]));
+            }
+
             if (!pointwise)
             {
                 WindowArguments(layer, k, s, begin, end, d, stridesAlways: false);
+                if (paddingMode is not null)
+                {
+                    layer.Arguments.Add($"PaddingMode = global::KernelGen.PaddingMode.{paddingMode}");
+                }
             }
 
             if (groups != 1)
@@ -958,6 +1017,45 @@ namespace KernelGen.Import
                 case "Gather" when Values(0) is { } data && Values(1) is { } indices && Constant(node, 0)!.Dims.Count <= 1:
                     result = indices.Select(i => data[(int)(i < 0 ? i + data.Count : i)]).ToArray();
                     dims = Constant(node, 1)!.Dims.ToArray();
+                    break;
+                case "ConstantOfShape" when Values(0) is { } shape && shape.All(d => d >= 0) && shape.Aggregate(1.0, (a, b) => a * b) <= OnnxGraphReader.SmallTensor:
+                    double fill = node.Attributes.TryGetValue("value", out OnnxAttribute? fillValue) && fillValue.Tensor?.Values is { Count: 1 } filled ? filled[0] : 0;
+                    dims = shape.Select(d => (long)d).ToArray();
+                    result = Enumerable.Repeat(fill, (int)dims.Aggregate(1L, (a, b) => a * b)).ToArray();
+                    break;
+                case "Reshape" when Values(0) is { } data && Values(1) is { } target:
+                    // A constant reshaped: the values as they are, under the new dims (0 copies, one -1 is inferred).
+                    IReadOnlyList<long> from = Constant(node, 0)!.Dims;
+                    long[] to = target.Select((d, i) => d == 0 && i < from.Count ? from[i] : (long)d).ToArray();
+                    int inferred = Array.IndexOf(to, -1L);
+                    if (inferred >= 0)
+                    {
+                        long rest = to.Where((d, i) => i != inferred).Aggregate(1L, (a, b) => a * b);
+                        to[inferred] = rest == 0 ? 0 : data.Count / rest;
+                    }
+
+                    if (to.Any(d => d < 0) || to.Aggregate(1L, (a, b) => a * b) != data.Count)
+                    {
+                        return false;
+                    }
+
+                    (result, dims) = (data.ToArray(), to);
+                    break;
+                case "Transpose" when Values(0) is { } data:
+                    (result, dims) = ConstantArithmetic.Transpose(data, Constant(node, 0)!.Dims, Ints(node, "perm", Array.Empty<int>()));
+                    break;
+                case "Slice" when Values(0) is { } data:
+                    // Opset 10 on: starts, ends, axes and steps are inputs; before, attributes.
+                    long[]? Longs(int input, string attribute) => _graph.Opset >= 10
+                        ? Values(input)?.Select(v => (long)Math.Max(long.MinValue, Math.Min(long.MaxValue, v))).ToArray()
+                        : node.Attributes.TryGetValue(attribute, out OnnxAttribute? a) ? a.Ints?.ToArray() : null;
+                    long[]? starts = Longs(1, "starts"), ends = Longs(2, "ends");
+                    if (starts is null || ends is null)
+                    {
+                        return false;
+                    }
+
+                    (result, dims) = ConstantArithmetic.Slice(data, Constant(node, 0)!.Dims, starts, ends, Longs(3, "axes"), _graph.Opset >= 10 ? Longs(4, "steps") : null);
                     break;
                 case "Mul" or "Add" or "Sub" or "Div" when Values(0) is { } x && Values(1) is { } y && (x.Count == y.Count || x.Count == 1 || y.Count == 1):
                     int n = Math.Max(x.Count, y.Count);

@@ -18,6 +18,7 @@ public sealed class ImportTests
         { "tiny_resnet", "TinyResNet" },  // folded batch norms, max pool, two residuals (one with a strided 1x1 projection), global pool, flatten, Gemm; dynamic batch
         { "espcn", "Espcn" },             // tanh convolutions, DepthToSpace (CRD), a sigmoid after the shuffle; opset 11
         { "decoder", "Decoder" },         // transposed convolutions with batch norms to fold, LeakyReLU, Resize (bilinear), depthwise, ReLU then Clip; opset 17
+        { "tiny_style", "TinyStyle" },    // fast-neural-style: reflection padding exported as a constant subgraph into Pad, folded into each convolution; instance norms; a residual [Add]; nearest upsampling
         { "tiny_unet", "TinyUNet" },      // the skip concatenated along channels (written in place by both producers, sample by sample), max pool, transposed convolution; batch 2 of a dynamic axis
     };
 

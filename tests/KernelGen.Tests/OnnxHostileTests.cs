@@ -16,6 +16,7 @@ public sealed class OnnxHostileTests
     [InlineData("espcn")]
     [InlineData("decoder")]
     [InlineData("tiny_unet")]
+    [InlineData("tiny_style")]
     public void Mutated_models_are_imported_or_refused_with_a_reason(string name)
     {
         byte[] original = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Zoo", name + ".onnx"));

@@ -108,6 +108,44 @@ class TinyUNet(nn.Module):
         return torch.sigmoid(self.head(d))
 
 
+class ConvLayer(nn.Module):
+    """fast-neural-style's convolution: reflection padding of k // 2, then the convolution without padding."""
+
+    def __init__(self, cin, cout, k, stride):
+        super().__init__()
+        self.pad = nn.ReflectionPad2d(k // 2)
+        self.conv = nn.Conv2d(cin, cout, k, stride)
+
+    def forward(self, x):
+        return self.conv(self.pad(x))
+
+
+class TinyStyle(nn.Module):
+    """A small fast-neural-style TransformerNet: reflection-padded convolutions, instance norms with ReLU, a residual
+    block (x + norm(conv(relu(norm(conv(x)))))), nearest upsampling, a final convolution."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = ConvLayer(3, 8, 5, 1)
+        self.n1 = nn.InstanceNorm2d(8, affine=True)
+        self.c2 = ConvLayer(8, 16, 3, 2)
+        self.n2 = nn.InstanceNorm2d(16, affine=True)
+        self.r1 = ConvLayer(16, 16, 3, 1)
+        self.rn1 = nn.InstanceNorm2d(16, affine=True)
+        self.r2 = ConvLayer(16, 16, 3, 1)
+        self.rn2 = nn.InstanceNorm2d(16, affine=True)
+        self.up = ConvLayer(16, 8, 3, 1)
+        self.n3 = nn.InstanceNorm2d(8, affine=True)
+        self.out = ConvLayer(8, 3, 5, 1)
+
+    def forward(self, x):
+        y = F.relu(self.n1(self.c1(x)))
+        y = F.relu(self.n2(self.c2(y)))
+        y = y + self.rn2(self.r2(F.relu(self.rn1(self.r1(y)))))
+        y = F.relu(self.n3(self.up(F.interpolate(y, scale_factor=2, mode="nearest"))))
+        return self.out(y)
+
+
 class WithSoftmax(nn.Module):
     """A convolution, then a softmax over the channels, which KernelGen has no kernel for: the importer's error case."""
 
@@ -121,6 +159,9 @@ class WithSoftmax(nn.Module):
 
 def randomize_batch_norms(model):
     for m in model.modules():
+        if isinstance(m, nn.InstanceNorm2d) and m.affine:
+            m.weight.copy_(torch.rand(m.num_features) + 0.5)
+            m.bias.copy_(torch.randn(m.num_features) * 0.2)
         if isinstance(m, nn.BatchNorm2d):
             c = m.num_features
             m.weight.copy_(torch.rand(c) + 0.5)
@@ -150,6 +191,7 @@ def main():
     export("decoder", Decoder(), (1, 16, 4, 4), opset=17)
     export("tiny_unet", TinyUNet(), (2, 1, 16, 16), dynamic_batch=True)
     export("unsupported_softmax", WithSoftmax(), (1, 1, 4, 4))
+    export("tiny_style", TinyStyle(), (1, 3, 16, 16))
 
 
 if __name__ == "__main__":
