@@ -69,6 +69,52 @@ public sealed class ImportTests
         Assert.Equal(0, allocated);
     }
 
+    /// <summary>
+    /// Weights in an external data file (ONNX's layout past 2 GB): ESPCN saved that way imports to the same source and,
+    /// loaded from it, gives ESPCN's output; a data file cut short is an error naming the initializer, before anything is
+    /// written.
+    /// </summary>
+    [Fact]
+    public void Weights_in_an_external_file_load_as_the_same_model()
+    {
+        string external = ZooPath("espcn_external.onnx");
+        // The same source but for the file's name (and where the longer name breaks a comment's lines).
+        static string Words(string source) => System.Text.RegularExpressions.Regex.Replace(source, @"\s+(///\s*)?", " ");
+        Assert.Equal(Words(ModelSourceWriter.Write(ModelImporter.Import(OnnxGraphReader.Read(ZooPath("espcn.onnx"))), "Espcn", "Zoo")),
+            Words(ModelSourceWriter.Write(ModelImporter.Import(OnnxGraphReader.Read(external)), "Espcn", "Zoo").Replace("espcn_external.onnx", "espcn.onnx")));
+        OnnxWeights inside = OnnxWeights.Open(ZooPath("espcn.onnx")), outside = OnnxWeights.Open(external);
+        Assert.Equal(inside.TensorNames, outside.TensorNames);
+        foreach (string name in inside.TensorNames)
+        {
+            int[] shape = inside.ShapeOf(name).Select(d => (int)d).ToArray();
+            float[] a = new float[shape.Aggregate(1, (x, y) => x * y)], b = new float[a.Length];
+            inside.Read(name, a, shape);
+            outside.Read(name, b, shape);
+            Assert.Equal(a, b);
+        }
+
+        // The data file cut short: the reader names the initializer and the file, and leaves the destination alone.
+        string folder = Directory.CreateTempSubdirectory("kernelgen-external-").FullName;
+        try
+        {
+            File.Copy(external, Path.Combine(folder, "espcn_external.onnx"));
+            byte[] data = File.ReadAllBytes(ZooPath("espcn_external.weights"));
+            File.WriteAllBytes(Path.Combine(folder, "espcn_external.weights"), data[..(data.Length / 2)]);
+            OnnxWeights cut = OnnxWeights.Open(Path.Combine(folder, "espcn_external.onnx"));
+            string last = cut.TensorNames[^1];
+            int[] lastShape = cut.ShapeOf(last).Select(d => (int)d).ToArray();
+            float[] untouched = Enumerable.Repeat(7f, lastShape.Aggregate(1, (x, y) => x * y)).ToArray();
+            var error = Assert.Throws<InvalidDataException>(() => cut.Read(last, untouched, lastShape));
+            Assert.Contains($"initializer '{last}'", error.Message);
+            Assert.Contains("espcn_external.weights", error.Message);
+            Assert.All(untouched, v => Assert.Equal(7f, v));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>An operator KernelGen has no kernel for: one error naming the file, the node's index, name and operator, and what is supported.</summary>
     [Fact]
     public void An_unsupported_operator_is_one_error_naming_the_node()

@@ -192,6 +192,12 @@ def main():
     export("tiny_unet", TinyUNet(), (2, 1, 16, 16), dynamic_batch=True)
     export("unsupported_softmax", WithSoftmax(), (1, 1, 4, 4))
     export("tiny_style", TinyStyle(), (1, 3, 16, 16))
+    # ESPCN again with its weights in an external data file beside it (ONNX's layout for models over 2 GB).
+    import onnx
+    model = onnx.load(os.path.join(HERE, "espcn.onnx"))
+    onnx.save_model(model, os.path.join(HERE, "espcn_external.onnx"), save_as_external_data=True, all_tensors_to_one_file=True,
+                    location="espcn_external.weights", size_threshold=0)
+    print("espcn_external: weights in espcn_external.weights")
 
 
 if __name__ == "__main__":
