@@ -82,6 +82,9 @@ public sealed class PackageTests
             Assert.DoesNotContain("CS8785", build.Output);
             Assert.Contains("0 Warning(s)", build.Output);
             Assert.True(Directory.EnumerateFiles(consumer, "*.Deconv.*.g.cs", SearchOption.AllDirectories).Any(), "The generated kernels are not on disk (EmitCompilerGeneratedFiles).");
+            // The <KernelGenModel> item's source is where the package README says, under obj/, and nowhere else.
+            Assert.True(File.Exists(Path.Combine(consumer, "obj", "Debug", "net10.0", "KernelGen", "espcn.g.cs")), "The imported model's source is not under obj/.");
+            Assert.DoesNotContain(Directory.EnumerateFiles(consumer, "espcn.g.cs", SearchOption.AllDirectories), f => !f.Contains(Path.Combine("obj", "Debug"), StringComparison.Ordinal));
 
             // The netstandard2.1 library has no Unsafe: its kernels take the span form.
             string standard = Directory.EnumerateFiles(Path.Combine(consumer, "Standard"), "*.Upscale.*.g.cs", SearchOption.AllDirectories).Single();
