@@ -73,7 +73,7 @@ namespace KernelGen.Import
         /// <summary>KernelGen's attribute name without brackets: Conv, ConvTranspose, Conv1x1, Linear, MaxPool, ...</summary>
         public string Kind { get; }
 
-        /// <summary>The ONNX nodes it computes, the first being its own, the rest fused into it (an activation, an addition, a batch norm).</summary>
+        /// <summary>The ONNX nodes it computes, in the graph's order: its own, a Pad folded into it before, and those fused into it after (a batch norm, an addition, an activation).</summary>
         public List<OnnxNode> Nodes { get; } = new();
 
         /// <summary>The method's name, set when the model is written.</summary>

@@ -246,7 +246,7 @@ namespace KernelGen.Generator.Parsing
             bool residual = ResidualMarker.AnyMarked(method);
             if (residual && !op.TakesResidual)
             {
-                AttributeData mark = parameters.First(ResidualMarker.IsMarked).GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == ResidualMarker.AttributeName);
+                AttributeData mark = parameters.Select(ResidualMarker.Mark).First(m => m is not null)!;
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameters, LocationInfo.From(mark.ApplicationSyntaxReference?.GetSyntax()),
                     $"[Residual] belongs to the weighted layers ([Conv], [ConvTranspose], [Conv1x1], [Linear]), which add it before their activation; add a residual to this kernel's output with a following [Add]"));
                 return null;
@@ -286,9 +286,8 @@ namespace KernelGen.Generator.Parsing
 
                 elementType ??= type;
                 AttributeData? shape = parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ShapeAttributeName);
-                if (role != "residual" && ResidualMarker.IsMarked(parameter))
+                if (role != "residual" && ResidualMarker.Mark(parameter) is { } mark)
                 {
-                    AttributeData mark = parameter.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == ResidualMarker.AttributeName);
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameters, LocationInfo.From(mark.ApplicationSyntaxReference?.GetSyntax()) ?? parameterLocation,
                         $"[Residual] marks the buffer added before the activation, which comes after the weight and any bias and before {(slope ? "the slopes and " : string.Empty)}the output; '{parameter.Name}' is the {role}"));
                     continue;

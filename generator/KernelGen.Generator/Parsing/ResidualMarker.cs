@@ -12,8 +12,11 @@ namespace KernelGen.Generator.Parsing
     {
         public const string AttributeName = "KernelGen.ResidualAttribute";
 
-        public static bool IsMarked(IParameterSymbol parameter) =>
-            parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeName);
+        /// <summary>The parameter's <c>[Residual]</c>, or null: where a diagnostic about the mark points.</summary>
+        public static AttributeData? Mark(IParameterSymbol parameter) =>
+            parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == AttributeName);
+
+        public static bool IsMarked(IParameterSymbol parameter) => Mark(parameter) is not null;
 
         /// <summary>Whether any parameter of <paramref name="method"/> is marked <c>[Residual]</c>.</summary>
         public static bool AnyMarked(IMethodSymbol method) => method.Parameters.Any(IsMarked);

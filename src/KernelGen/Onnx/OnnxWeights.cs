@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using KernelGen.Onnx;
+using KernelGen.Weights;
 
 namespace KernelGen
 {
@@ -114,7 +115,7 @@ namespace KernelGen
         {
             Initializer info = Find(tensor);
             string expected = ShapeText(expectedShape.ToArray().Select(d => (long)d));
-            if (!info.Dims.Where(d => d != 1).SequenceEqual(expectedShape.ToArray().Where(d => d != 1).Select(d => (long)d)))
+            if (!WeightShapes.SameElementOrder(info.Dims, expectedShape))
             {
                 throw new ArgumentException($"Initializer '{tensor}' in '{Name}' has shape {ShapeText(info.Dims)}, but the kernel expects {expected}.", nameof(expectedShape));
             }

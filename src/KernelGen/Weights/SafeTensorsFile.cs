@@ -136,9 +136,7 @@ namespace KernelGen
         {
             SafeTensorInfo info = Find(tensor);
             string expected = SafeTensorsHeader.ShapeText(expectedShape.ToArray());
-            // Dimensions of size 1 do not change the order of the elements: a 1x1 convolution's weight is [C_out, C_in]
-            // for the kernel and [C_out, C_in, 1, 1] in PyTorch, the same data.
-            if (!info.Shape.Where(d => d != 1).SequenceEqual(expectedShape.ToArray().Where(d => d != 1)))
+            if (!WeightShapes.SameElementOrder(info.Shape.Select(d => (long)d), expectedShape))
             {
                 throw new ArgumentException($"Tensor '{HeaderJson.Shorten(tensor)}' in '{Name}' has shape {info.ShapeText}, but the kernel expects {expected}.", nameof(expectedShape));
             }
