@@ -109,12 +109,20 @@ namespace KernelGen.Import
 
         public ImportedTensor? Residual { get; set; }
 
+        /// <summary>What Load multiplies a weighted layer's weights and bias by, after folding its batch norm: a scalar Mul or Div after it.</summary>
+        public double WeightScale { get; set; } = 1;
+
+        /// <summary>An [Affine] layer's <c>Scale</c> and <c>Offset</c>.</summary>
+        public double AffineScale { get; set; } = 1;
+
+        public double AffineOffset { get; set; }
+
         /// <summary>PReLU's slopes' initializer and count (the output channels, or 1).</summary>
         public (string Initializer, int Count)? Slope { get; set; }
 
         public bool IsWeighted => Kind is "Conv" or "ConvTranspose" or "Conv1x1" or "Linear";
 
-        public bool TakesActivation => IsWeighted || Kind is "Add" or "Mul" or "InstanceNorm";
+        public bool TakesActivation => IsWeighted || Kind is "Add" or "Mul" or "InstanceNorm" or "Affine";
     }
 
     /// <summary>What the importer made of a model: its layers in the order they run, its tensors and its workspace.</summary>

@@ -17,6 +17,11 @@ namespace KernelGen.Import
         private readonly OnnxGraph _graph;
         private readonly Dictionary<string, ImportedTensor> _tensors = new(StringComparer.Ordinal);
         private readonly Dictionary<string, OnnxTensor> _constants = new(StringComparer.Ordinal);
+        /// <summary>
+        /// For each constant the model's file holds as it is (an initializer, a Constant node's value, or one of those
+        /// under new dimensions of 1 or a new name), the name <see cref="KernelGen.OnnxWeights"/> finds it by at Load.
+        /// </summary>
+        private readonly Dictionary<string, string> _stored = new(StringComparer.Ordinal);
         private readonly Dictionary<ImportedTensor, ImportedLayer> _producers = new();
         private readonly List<ImportedLayer> _layers = new();
         private readonly Dictionary<string, int> _readers = new(StringComparer.Ordinal);
@@ -31,6 +36,7 @@ namespace KernelGen.Import
             foreach (OnnxTensor initializer in graph.Initializers.Values)
             {
                 _constants[initializer.Name] = initializer;
+                _stored[initializer.Name] = initializer.Name;
             }
 
             foreach (OnnxNode node in graph.Nodes)
@@ -99,7 +105,7 @@ namespace KernelGen.Import
                 throw Unsupported(node, "it has no output");
             }
 
-            if (node.Inputs.Where(i => i.Length > 0).All(IsConstant) && TryFold(node))
+            if (node.Inputs.Where(i => i.Length > 0).All(IsConstant) && (TryRename(node) || TryFold(node)))
             {
                 return;
             }
@@ -139,7 +145,7 @@ namespace KernelGen.Import
                 case "GlobalAveragePool" or "GlobalMaxPool":
                     ImportGlobalPool(node);
                     break;
-                case "Add" or "Mul":
+                case "Add" or "Mul" or "Sub" or "Div":
                     ImportBinary(node);
                     break;
                 case "Concat":
@@ -168,7 +174,7 @@ namespace KernelGen.Import
                     }
 
                     throw Unsupported(node, "KernelGen has no kernel for this operator; supported: Conv, ConvTranspose, Gemm, MatMul (constant weight), BatchNormalization (after one of those), "
-                        + "MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Mul, Concat (channels), Pad (into the convolution after it), DepthToSpace, SpaceToDepth, Resize, Upsample, InstanceNormalization, PRelu, "
+                        + "MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Mul, Sub and Div by a scalar, Concat (channels), Pad (into the convolution after it), DepthToSpace, SpaceToDepth, Resize, Upsample, InstanceNormalization, PRelu, "
                         + "Relu, LeakyRelu, Sigmoid, Tanh, Clip, HardSigmoid, HardSwish, Elu, Softplus, Flatten, Reshape, Identity, Dropout, and constant shape arithmetic");
             }
         }
@@ -196,16 +202,25 @@ namespace KernelGen.Import
         private OnnxTensor? Constant(OnnxNode node, int index) =>
             index < node.Inputs.Count && node.Inputs[index].Length > 0 && _constants.TryGetValue(node.Inputs[index], out OnnxTensor? c) ? c : null;
 
+        /// <summary>
+        /// The name a constant operand (a weight, a bias, a slope, ...) is stored under in the model's file, which the
+        /// generated Load reads it by; an error when it is computed from other constants, since the file does not hold it.
+        /// </summary>
         private string Initializer(OnnxNode node, int index, string what)
         {
             string name = index < node.Inputs.Count ? node.Inputs[index] : string.Empty;
-            if (_graph.Initializers.ContainsKey(name))
+            if (_stored.TryGetValue(name, out string? stored))
             {
-                return name;
+                return stored;
             }
 
-            throw Unsupported(node, $"its {what} ('{name}') is not an initializer; KernelGen reads weights from the model's initializers");
+            throw Unsupported(node, _constants.ContainsKey(name)
+                ? $"its {what} ('{name}') is computed from other constants, and KernelGen reads weights as the model's file stores them (initializers and Constant nodes)"
+                : $"its {what} ('{name}') is not a constant; KernelGen reads weights from the model's initializers and Constant nodes");
         }
+
+        /// <summary>The dims of constant input <paramref name="index"/> as the graph sees it (after any reshape of the stored tensor).</summary>
+        private IReadOnlyList<long> ConstantDims(OnnxNode node, int index) => _constants[node.Inputs[index]].Dims;
 
         private ImportedTensor NewTensor(OnnxNode node, int[] shape, int output = 0)
         {
@@ -263,13 +278,13 @@ namespace KernelGen.Import
             return values;
         }
 
-        /// <summary>A weight's dims, each from 1 to int.MaxValue.</summary>
-        private int[] Dims(OnnxNode node, string weight)
+        /// <summary>The dims of weight input <paramref name="index"/>, each from 1 to int.MaxValue.</summary>
+        private int[] Dims(OnnxNode node, int index)
         {
-            IReadOnlyList<long> dims = _graph.Initializers[weight].Dims;
+            IReadOnlyList<long> dims = ConstantDims(node, index);
             if (dims.Any(d => d is < 1 or > int.MaxValue))
             {
-                throw Unsupported(node, $"its weight '{weight}' has shape [{string.Join(", ", dims)}]");
+                throw Unsupported(node, $"its weight '{node.Inputs[index]}' has shape [{string.Join(", ", dims)}]");
             }
 
             return dims.Select(d => (int)d).ToArray();
@@ -446,7 +461,7 @@ namespace KernelGen.Import
             (ImportedTensor Source, int[] Begin, int[] End, string Mode)? pad = _pads.TryGetValue(node.Inputs.Count > 0 ? node.Inputs[0] : string.Empty, out var p) ? p : null;
             ImportedTensor input = pad?.Source ?? Tensor(node, 0);
             string weight = Initializer(node, 1, "weight");
-            int[] w = Dims(node, weight);
+            int[] w = Dims(node, 1);
             int rank = input.Shape.Length - 1;
             if (rank < 1 || rank > 3 || w.Length != rank + 2)
             {
@@ -523,7 +538,7 @@ namespace KernelGen.Import
         {
             ImportedTensor input = Tensor(node, 0);
             string weight = Initializer(node, 1, "weight");
-            int[] w = Dims(node, weight);
+            int[] w = Dims(node, 1);
             int rank = input.Shape.Length - 1;
             if (rank < 1 || rank > 3 || w.Length != rank + 2)
             {
@@ -569,7 +584,7 @@ namespace KernelGen.Import
         private void ImportBatchNorm(OnnxNode node)
         {
             ImportedTensor input = Tensor(node, 0);
-            if (!OnlyFeeds(input, node) || _producers[input] is not { IsWeighted: true, BatchNorm: null, Residual: null } layer || !layer.Activation.IsNone)
+            if (!OnlyFeeds(input, node) || _producers[input] is not { IsWeighted: true, BatchNorm: null, Residual: null, WeightScale: 1 } layer || !layer.Activation.IsNone)
             {
                 throw Unsupported(node, "a batch norm is folded into the convolution or linear layer before it, and this one follows no such layer alone (or that layer's output is read elsewhere)");
             }
@@ -588,7 +603,7 @@ namespace KernelGen.Import
             }
 
             string weight = Initializer(node, 1, "weight");
-            int[] w = Dims(node, weight);
+            int[] w = Dims(node, 1);
             bool transposed = node.OpType == "MatMul" || Int(node, "transB", 0) == 0;
             if (node.OpType == "Gemm" && (Int(node, "transA", 0) != 0 || Float(node, "alpha", 1) != 1 || Float(node, "beta", 1) != 1))
             {
@@ -618,7 +633,8 @@ namespace KernelGen.Import
 
         private void ImportPool(OnnxNode node)
         {
-            ImportedTensor input = Tensor(node, 0);
+            (ImportedTensor Source, int[] Begin, int[] End, string Mode)? pad = _pads.TryGetValue(node.Inputs.Count > 0 ? node.Inputs[0] : string.Empty, out var p) ? p : null;
+            ImportedTensor input = pad?.Source ?? Tensor(node, 0);
             int rank = input.Shape.Length - 1;
             int[] kernel = Ints(node, "kernel_shape", Array.Empty<int>());
             if (kernel.Length != rank)
@@ -633,7 +649,34 @@ namespace KernelGen.Import
                 throw Unsupported(node, "its indices output is used; KernelGen's max pool gives the values only");
             }
 
+            bool countIncludePad = Int(node, "count_include_pad", 0) != 0;
+            if (pad is { } padding)
+            {
+                // Zeros padded before an average pool are elements of its windows: the pool's own padding with
+                // count_include_pad (PyTorch exports avg_pool2d's padding this way). A max pool's padding never wins,
+                // zeros would, and reflected or repeated borders are no pool padding at all.
+                if (max || padding.Mode != "constant" || (!countIncludePad && (begin.Any(v => v != 0) || end.Any(v => v != 0))))
+                {
+                    throw Unsupported(node, $"its input is padded by a Pad of mode '{padding.Mode}', which KernelGen folds into an average pool (zeros) only{(max ? string.Empty : " whose own pads are counted too (count_include_pad = 1)")}");
+                }
+
+                begin = begin.Select((v, a) => v + padding.Begin[a]).ToArray();
+                end = end.Select((v, a) => v + padding.End[a]).ToArray();
+                countIncludePad = true;
+            }
+
+            // KernelGen's pools take PyTorch's rule (PoolOperator): no pad over half the window, so that every window meets the input.
+            if (Enumerable.Range(0, rank).FirstOrDefault(a => begin[a] > k[a] / 2 || end[a] > k[a] / 2, -1) is var wide && wide >= 0)
+            {
+                throw Unsupported(node, $"its pads on spatial axis {wide + 1} ({begin[wide]} before, {end[wide]} after) exceed half its window of {k[wide]}, which PyTorch's pools and KernelGen's do not allow");
+            }
+
             var layer = new ImportedLayer(max ? "MaxPool" : "AvgPool", node) { Input = input };
+            if (pad is not null)
+            {
+                layer.Nodes.Insert(0, _graph.Nodes.First(n => n.Outputs.Count > 0 && n.Outputs[0] == node.Inputs[0]));
+            }
+
             WindowArguments(layer, k, s, begin, end, d, stridesAlways: true);
             if (ceil)
             {
@@ -642,7 +685,7 @@ namespace KernelGen.Import
 
             if (!max)
             {
-                layer.Arguments.Add(Int(node, "count_include_pad", 0) != 0 ? "CountIncludePad = true" : "CountIncludePad = false");
+                layer.Arguments.Add(countIncludePad ? "CountIncludePad = true" : "CountIncludePad = false");
             }
 
             int[] output = new[] { input.Shape[0] }.Concat(Enumerable.Range(0, rank).Select(a =>
@@ -667,6 +710,18 @@ namespace KernelGen.Import
         private void ImportBinary(OnnxNode node)
         {
             bool add = node.OpType == "Add";
+            int scalarIndex = Constant(node, 1) is { Values.Count: 1 } ? 1 : Constant(node, 0) is { Values.Count: 1 } && Constant(node, 1) is null ? 0 : -1;
+            if (scalarIndex >= 0)
+            {
+                ImportScalar(node, Tensor(node, 1 - scalarIndex), scalarIndex, Constant(node, scalarIndex)!.Values![0]);
+                return;
+            }
+
+            if (node.OpType is "Sub" or "Div")
+            {
+                throw Unsupported(node, $"KernelGen computes {node.OpType} with a scalar constant (as x * scale + offset), and neither of its operands is one");
+            }
+
             if (Constant(node, 0) is not null && Constant(node, 1) is null)
             {
                 ImportBinaryConstant(node, Tensor(node, 1), 0, add);
@@ -705,10 +760,50 @@ namespace KernelGen.Import
             AddLayer(elementwise);
         }
 
+        /// <summary>
+        /// A tensor and a scalar constant: <c>x * scale + offset</c>. After a weighted layer that nothing else reads and
+        /// that has no activation or residual yet, a scale folds into its weights and bias on loading (exact but for
+        /// rounding: EDSR's residual scale, HiFi-GAN's average of two branches); after an [Affine] without an
+        /// activation, into its constants; otherwise it is an [Affine] of its own.
+        /// </summary>
+        private void ImportScalar(OnnxNode node, ImportedTensor tensor, int constantIndex, double c)
+        {
+            (double scale, double offset) = (node.OpType, constantIndex) switch
+            {
+                ("Mul", _) => (c, 0.0),
+                ("Div", 1) => (1 / c, 0.0),
+                ("Add", _) => (1.0, c),
+                ("Sub", 1) => (1.0, -c),
+                ("Sub", 0) => (-1.0, c),
+                _ => throw Unsupported(node, "it divides a constant by a tensor, which no KernelGen kernel computes"),
+            };
+
+            if (OnlyFeeds(tensor, node) && _producers[tensor] is { } producer && producer.Activation.IsNone && producer.Residual is null && producer.Slope is null)
+            {
+                if (producer.IsWeighted && offset == 0)
+                {
+                    producer.WeightScale *= scale;
+                    Retarget(producer, node);
+                    return;
+                }
+
+                if (producer.Kind == "Affine")
+                {
+                    (producer.AffineScale, producer.AffineOffset) = (producer.AffineScale * scale, (producer.AffineOffset * scale) + offset);
+                    Retarget(producer, node);
+                    return;
+                }
+            }
+
+            var affine = new ImportedLayer("Affine", node) { Input = tensor, AffineScale = scale, AffineOffset = offset };
+            affine.Output = NewTensor(node, tensor.Shape);
+            AddLayer(affine);
+        }
+
         private void ImportBinaryConstant(OnnxNode node, ImportedTensor tensor, int constantIndex, bool add)
         {
             string initializer = Initializer(node, constantIndex, "constant operand");
-            IReadOnlyList<long> dims = _graph.Initializers[initializer].Dims;
+            IReadOnlyList<long> dims = ConstantDims(node, constantIndex);
             // ONNX broadcasts from the last axis; the batch axis, if given, must be 1.
             int rank = tensor.Shape.Length;
             long[] full = Enumerable.Repeat(1L, Math.Max(0, rank + 1 - dims.Count)).Concat(dims).ToArray();
@@ -862,7 +957,7 @@ namespace KernelGen.Import
         {
             ImportedTensor input = Tensor(node, 0);
             string slope = Initializer(node, 1, "slope");
-            long count = _graph.Initializers[slope].Dims.Aggregate(1L, (a, b) => a * b);
+            long count = ConstantDims(node, 1).Aggregate(1L, (a, b) => a * b);
             if (count != 1 && count != input.Shape[0])
             {
                 throw Unsupported(node, $"its slope has {count} values; PReLU takes one per channel ({input.Shape[0]}) or one");
@@ -968,6 +1063,93 @@ namespace KernelGen.Import
 
         // ----- constants -----
 
+        private const int FloatType = 1;
+
+        /// <summary>
+        /// A stored float constant under a new name or new dimensions of 1 (Identity, Cast to float, Unsqueeze, Squeeze,
+        /// and Reshape or Flatten where only dimensions of 1 change): still the tensor the file stores, which Load reads
+        /// by the stored name (exporters write a shared or per-channel weight this way: PReLU's slopes as [C, 1, 1]).
+        /// False for everything else, which <see cref="TryFold"/> computes if it can.
+        /// </summary>
+        private bool TryRename(OnnxNode node)
+        {
+            if (node.Inputs.Count == 0 || !_stored.TryGetValue(node.Inputs[0], out string? stored) || _constants[node.Inputs[0]] is not { DataType: FloatType } source)
+            {
+                return false;
+            }
+
+            IReadOnlyList<double>? Values(int i) => Constant(node, i)?.Values;
+            List<long> dims = source.Dims.ToList();
+            switch (node.OpType)
+            {
+                case "Identity":
+                    break;
+                case "Cast" when Int(node, "to", 0) == FloatType:
+                    break;
+                case "Unsqueeze" or "Squeeze":
+                    // The axes: an attribute before opset 13, the second input from it on; a Squeeze without any drops every 1.
+                    long[]? axes = _graph.Opset >= 13 ? Values(1)?.Select(v => (long)v).ToArray() : node.Attributes.TryGetValue("axes", out OnnxAttribute? a) ? a.Ints?.ToArray() : null;
+                    if (node.OpType == "Unsqueeze")
+                    {
+                        if (axes is null)
+                        {
+                            return false;
+                        }
+
+                        int rank = dims.Count + axes.Length;
+                        foreach (long axis in axes.Select(x => x < 0 ? x + rank : x).OrderBy(x => x))
+                        {
+                            if (axis < 0 || axis > dims.Count)
+                            {
+                                return false;
+                            }
+
+                            dims.Insert((int)axis, 1);
+                        }
+                    }
+                    else
+                    {
+                        dims = axes is null ? dims.Where(d => d != 1).ToList() : dims.Where((d, i) => !axes.Any(x => (x < 0 ? x + source.Dims.Count : x) == i)).ToList();
+                    }
+
+                    break;
+                case "Reshape" when Values(1) is { } target:
+                    long[] to = target.Select((d, i) => d == 0 && i < dims.Count ? dims[i] : (long)d).ToArray();
+                    int inferred = Array.IndexOf(to, -1L);
+                    long count = dims.Aggregate(1L, (x, y) => x * y);
+                    if (inferred >= 0)
+                    {
+                        long rest = to.Where((d, i) => i != inferred).Aggregate(1L, (x, y) => x * y);
+                        to[inferred] = rest <= 0 ? -1 : count / rest;
+                    }
+
+                    dims = to.ToList();
+                    break;
+                case "Flatten":
+                    long flattenAxis = Int(node, "axis", 1);
+                    flattenAxis = flattenAxis < 0 ? flattenAxis + dims.Count : flattenAxis;
+                    if (flattenAxis < 0 || flattenAxis > dims.Count)
+                    {
+                        return false;
+                    }
+
+                    dims = new List<long> { dims.Take((int)flattenAxis).Aggregate(1L, (x, y) => x * y), dims.Skip((int)flattenAxis).Aggregate(1L, (x, y) => x * y) };
+                    break;
+                default:
+                    return false;
+            }
+
+            // Only dimensions of 1 may come or go: the reader checks a stored tensor's shape against its kernel's that way.
+            if (dims.Any(d => d < 1) || !dims.Where(d => d != 1).SequenceEqual(source.Dims.Where(d => d != 1)))
+            {
+                return false;
+            }
+
+            _constants[node.Outputs[0]] = new OnnxTensor(node.Outputs[0], FloatType, dims, source.Values);
+            _stored[node.Outputs[0]] = stored;
+            return true;
+        }
+
         /// <summary>
         /// A node whose inputs are all constants (or whose input's shape is known) computed now: Constant, Shape,
         /// Gather, Unsqueeze, Squeeze, Concat, Cast and the arithmetic exporters write for shapes. False for the rest.
@@ -983,6 +1165,12 @@ namespace KernelGen.Import
                     if (node.Attributes.TryGetValue("value", out OnnxAttribute? value) && value.Tensor is { } tensor)
                     {
                         _constants[node.Outputs[0]] = new OnnxTensor(node.Outputs[0], tensor.DataType, tensor.Dims, tensor.Values);
+                        if (tensor.DataType == FloatType)
+                        {
+                            // OnnxWeights reads a Constant node's value by its output's name, as the graph refers to it.
+                            _stored[node.Outputs[0]] = node.Outputs[0];
+                        }
+
                         return true;
                     }
 

@@ -107,7 +107,12 @@ namespace KernelGen.Import
 
         private static string ShapeAttribute(int[] shape) => $"[global::KernelGen.Shape({string.Join(", ", shape.Select(Int))})]";
 
-        private static string Real(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+        /// <summary>
+        /// A constant as C# reads it back exactly: ONNX keeps attributes and scalars in float, so a value a float holds
+        /// exactly is written as that float's shortest form (0.2 for 0.2f, not 0.20000000298023224), the rest in full.
+        /// </summary>
+        private static string Real(double value) =>
+            (double)(float)value == value ? ((float)value).ToString("R", CultureInfo.InvariantCulture) : value.ToString("R", CultureInfo.InvariantCulture);
 
         /// <summary>Whether the kernel is declared with a batch count: all but those with a constant second operand, which KernelGen's batch would read per sample.</summary>
         private static bool DeclaresBatch(ImportedLayer layer) => layer.OtherConstant is null;
@@ -123,6 +128,15 @@ namespace KernelGen.Import
         {
             line("// " + string.Join(" + ", layer.Nodes.Select(n => n.ToString())));
             var arguments = new List<string>(layer.Arguments);
+            if (layer.Kind == "Affine")
+            {
+                arguments.Add($"Scale = {Real(layer.AffineScale)}");
+                if (layer.AffineOffset != 0)
+                {
+                    arguments.Add($"Offset = {Real(layer.AffineOffset)}");
+                }
+            }
+
             if (!layer.Activation.IsNone)
             {
                 ImportedActivation a = layer.Activation;
@@ -268,6 +282,16 @@ namespace KernelGen.Import
                     line($"    {layer.Method}FoldBatchNorm({Field(layer, "Weight")}, {Field(layer, "Bias")}, {Vector(bn.Scale)}, {Vector(bn.B)}, {Vector(bn.Mean)}, {Vector(bn.Var)}, {Real(bn.Epsilon)});");
                 }
 
+                if (layer.WeightScale != 1)
+                {
+                    // A scalar Mul or Div after the layer (its node is in the comment on the declaration), folded in.
+                    line($"    Scale({Field(layer, "Weight")}, (float){Real(layer.WeightScale)});");
+                    if (layer.HasBias)
+                    {
+                        line($"    Scale({Field(layer, "Bias")}, (float){Real(layer.WeightScale)});");
+                    }
+                }
+
                 if (layer.OtherConstant is { } other)
                 {
                     line($"    {Field(layer, "Other")} = Read(weights, {Quote(other.Initializer)}, {lengths}.Other, {lengths}.OtherShape);");
@@ -288,6 +312,16 @@ namespace KernelGen.Import
             line("    weights.Read(name, values, shape);");
             line("    return values;");
             line("}");
+            if (model.Layers.Any(l => l.WeightScale != 1))
+            {
+                line(string.Empty);
+                line("private static void Scale(float[] values, float factor)");
+                line("{");
+                line("    for (int i = 0; i < values.Length; i++)");
+                line("        values[i] *= factor;");
+                line("}");
+            }
+
             if (model.Layers.Any(l => l.TransposeWeight))
             {
                 line(string.Empty);

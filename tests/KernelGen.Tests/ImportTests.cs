@@ -20,6 +20,16 @@ public sealed class ImportTests
         { "decoder", "Decoder" },         // transposed convolutions with batch norms to fold, LeakyReLU, Resize (bilinear), depthwise, ReLU then Clip; opset 17
         { "tiny_style", "TinyStyle" },    // fast-neural-style: reflection padding exported as a constant subgraph into Pad, folded into each convolution; instance norms; a residual [Add]; nearest upsampling
         { "tiny_unet", "TinyUNet" },      // the skip concatenated along channels (written in place by both producers, sample by sample), max pool, transposed convolution; batch 2 of a dynamic axis
+        { "tiny_mobilenet_v2", "TinyMobileNetV2" },  // inverted residuals: 1x1 expansions, depthwise strided convolutions, ReLU6 (Clip), linear projections with the input added; global pool, Gemm; dynamic batch
+        { "tiny_edsr", "TinyEdsr" },                  // residual blocks scaled by 0.1 (a Constant node's scalar, folded into the weights), a long skip, fixed mean-shift convolutions, DepthToSpace
+        { "tiny_hifigan", "TinyHifiGan" },            // 1-D: transposed convolutions up, leaky ReLU before dilated convolutions (inputs read twice), the average of two branches (Add, then Div by 2)
+        { "tiny_taesd_decoder", "TinyTaesdDecoder" },// tanh(x / 3) * 3 on the input ([Affine] layers), residual blocks with ReLU, nearest upsampling, convolutions without bias; opset 17
+        { "fsrcnn", "Fsrcnn" },                       // per-channel PReLU whose slopes the exporter passes through Identity, a 9x9 stride-2 transposed convolution with output padding; opset 11
+        { "tiny_cyclegan", "TinyCycleGan" },          // reflection padding, instance norms whose ones and zeros are Constant nodes, residual blocks, output padding, tanh
+        { "dcgan_generator", "DcganGenerator" },      // a 1x1 latent up by transposed convolutions of 4 with batch norms, tanh; dynamic batch
+        { "srcnn", "Srcnn" },                         // 9-5-5 convolutions with ReLU; opset 11
+        { "tiny_segnet", "TinySegNet" },              // max pool, avg_pool2d's padding exported as a Pad (folded into the pool), a dilated convolution, a bilinear Resize to the input's size from Shape
+        { "autoencoder_3d", "Autoencoder3d" },        // 3-D convolutions and transposed convolutions
     };
 
     private static string ZooPath(string file) => Path.Combine(AppContext.BaseDirectory, "Zoo", file);

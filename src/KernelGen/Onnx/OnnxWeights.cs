@@ -10,7 +10,8 @@ using KernelGen.Weights;
 namespace KernelGen
 {
     /// <summary>
-    /// The initializers of an ONNX model (its weights), as the model classes that <c>kernelgen import</c> writes load them:
+    /// The initializers of an ONNX model (its weights) and the values of its Constant nodes (by their outputs' names), as
+    /// the model classes that <c>kernelgen import</c> writes load them:
     /// the file is parsed when it is opened (every initializer's name, type, shape and where its data is: in the file,
     /// as raw bytes or as a list of numbers, or in an external file beside it); then <see cref="Read"/> copies one tensor into a
     /// caller's buffer after checking its type, its shape and that its data is all there. A malformed or truncated file, or a
@@ -34,7 +35,7 @@ namespace KernelGen
         /// <summary>The file's path, or the name given to <see cref="Load(Stream, string, string?)"/>: what every message names.</summary>
         public string Name { get; }
 
-        /// <summary>The initializers' names, in the file's order.</summary>
+        /// <summary>The initializers' and Constant nodes' outputs' names, in the file's order.</summary>
         public IReadOnlyList<string> TensorNames => _tensors.Values.OrderBy(t => t.Order).Select(t => t.Name).ToArray();
 
         /// <summary>Reads and parses the model at <paramref name="path"/>; external data is looked up beside it.</summary>
@@ -75,17 +76,26 @@ namespace KernelGen
                 ProtoReader graph = model.ReadMessage();
                 while (graph.Next(out int graphField, out int graphWire))
                 {
-                    if (graphField != 5)
+                    // GraphProto.initializer (5), and GraphProto.node (1) for the values of Constant nodes.
+                    Initializer? tensor = graphField switch
                     {
-                        graph.Skip(graphWire);
+                        5 => Initializer.Read(Message(ref graph, graphWire), tensors.Count),
+                        1 => ConstantNodeValue(Message(ref graph, graphWire), tensors.Count),
+                        _ => null,
+                    };
+                    if (tensor is null)
+                    {
+                        if (graphField is not (1 or 5))
+                        {
+                            graph.Skip(graphWire);
+                        }
+
                         continue;
                     }
 
-                    graph.Expect(graphWire, ProtoReader.LengthDelimited);
-                    Initializer tensor = Initializer.Read(graph.ReadMessage(), tensors.Count);
                     if (tensors.ContainsKey(tensor.Name))
                     {
-                        throw new InvalidDataException($"{name}: not a valid ONNX file: two initializers are called '{tensor.Name}'.");
+                        throw new InvalidDataException($"{name}: not a valid ONNX file: two initializers or Constant nodes' outputs are called '{tensor.Name}'.");
                     }
 
                     tensors.Add(tensor.Name, tensor);
@@ -98,6 +108,83 @@ namespace KernelGen
             }
 
             return new OnnxWeights(name, bytes, tensors, directory);
+        }
+
+        private static ProtoReader Message(ref ProtoReader reader, int wire)
+        {
+            reader.Expect(wire, ProtoReader.LengthDelimited);
+            return reader.ReadMessage();
+        }
+
+        /// <summary>
+        /// A NodeProto's value if it is a Constant node with a tensor (<c>value</c>), under the name of its output, which
+        /// is how the graph refers to it; null for every other node. Exporters write small weights this way (PyTorch: an
+        /// instance norm's ones and zeros, a scalar scale).
+        /// </summary>
+        private static Initializer? ConstantNodeValue(ProtoReader node, int order)
+        {
+            // NodeProto: output (2, the first is the one a Constant has), op_type (4), attribute (5), domain (7).
+            // AttributeProto: name (1), t (5).
+            string? output = null, opType = null, domain = null;
+            ProtoReader? value = null;
+            while (node.Next(out int field, out int wire))
+            {
+                if (field is 2 or 4 or 7 && wire == ProtoReader.LengthDelimited)
+                {
+                    string text = node.ReadString();
+                    if (field == 2)
+                    {
+                        output ??= text;
+                    }
+                    else if (field == 4)
+                    {
+                        opType = text;
+                    }
+                    else
+                    {
+                        domain = text;
+                    }
+                }
+                else if (field == 5 && wire == ProtoReader.LengthDelimited)
+                {
+                    ProtoReader attribute = node.ReadMessage();
+                    string? attributeName = null;
+                    ProtoReader? tensor = null;
+                    while (attribute.Next(out int attributeField, out int attributeWire))
+                    {
+                        if (attributeField == 1 && attributeWire == ProtoReader.LengthDelimited)
+                        {
+                            attributeName = attribute.ReadString();
+                        }
+                        else if (attributeField == 5 && attributeWire == ProtoReader.LengthDelimited)
+                        {
+                            tensor = attribute.ReadMessage();
+                        }
+                        else
+                        {
+                            attribute.Skip(attributeWire);
+                        }
+                    }
+
+                    if (attributeName == "value")
+                    {
+                        value = tensor;
+                    }
+                }
+                else
+                {
+                    node.Skip(wire);
+                }
+            }
+
+            if (opType != "Constant" || domain is not (null or "" or "ai.onnx") || value is null || string.IsNullOrEmpty(output))
+            {
+                return null;
+            }
+
+            Initializer constant = Initializer.Read(value.Value, order);
+            constant.Rename(output!);
+            return constant;
         }
 
         /// <summary>True when the model has an initializer called <paramref name="tensor"/>.</summary>
@@ -231,6 +318,9 @@ namespace KernelGen
             public int RawLength { get; private set; }
             public List<float>? Floats { get; private set; }
             public ExternalData? External { get; private set; }
+
+            /// <summary>A Constant node's value goes by the node's output, whatever the tensor calls itself.</summary>
+            public void Rename(string name) => Name = name;
 
             public static Initializer Read(ProtoReader tensor, int order)
             {

@@ -24,7 +24,7 @@ namespace Zoo
         // node 0 ('/t1/ConvTranspose', ConvTranspose) + node 1 ('/bn1/BatchNormalization', BatchNormalization) + node 2
         // ('/LeakyRelu', LeakyRelu)
         [global::KernelGen.ConvTranspose(Kernel = new[] { 4, 4 }, Strides = new[] { 2, 2 }, Pads = new[] { 1, 1 },
-            Activation = global::KernelGen.Activation.LeakyRelu, NegativeSlope = 0.20000000298023224)]
+            Activation = global::KernelGen.Activation.LeakyRelu, NegativeSlope = 0.2)]
         private static partial void L0ConvTranspose(int batch,
             [global::KernelGen.Shape(16, 4, 4)] global::System.ReadOnlySpan<float> input,
             global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
@@ -33,7 +33,7 @@ namespace Zoo
         // node 3 ('/t2/ConvTranspose', ConvTranspose) + node 4 ('/bn2/BatchNormalization', BatchNormalization) + node 5
         // ('/LeakyRelu_1', LeakyRelu)
         [global::KernelGen.ConvTranspose(Kernel = new[] { 4, 4 }, Strides = new[] { 2, 2 }, Pads = new[] { 1, 1 },
-            Activation = global::KernelGen.Activation.LeakyRelu, NegativeSlope = 0.20000000298023224)]
+            Activation = global::KernelGen.Activation.LeakyRelu, NegativeSlope = 0.2)]
         private static partial void L1ConvTranspose(int batch,
             [global::KernelGen.Shape(12, 8, 8)] global::System.ReadOnlySpan<float> input,
             global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
@@ -99,7 +99,7 @@ namespace Zoo
                 Read(weights, "bn1.bias", L0ConvTransposeLengths.Bias, L0ConvTransposeLengths.BiasShape),
                 Read(weights, "bn1.running_mean", L0ConvTransposeLengths.Bias, L0ConvTransposeLengths.BiasShape),
                 Read(weights, "bn1.running_var", L0ConvTransposeLengths.Bias, L0ConvTransposeLengths.BiasShape),
-                9.999999747378752E-06);
+                1E-05);
             _l1ConvTransposeWeight = Read(weights, "t2.weight", L1ConvTransposeLengths.Weight,
                 L1ConvTransposeLengths.WeightShape);
             _l1ConvTransposeBias = new float[L1ConvTransposeLengths.Bias];
@@ -108,7 +108,7 @@ namespace Zoo
                 Read(weights, "bn2.bias", L1ConvTransposeLengths.Bias, L1ConvTransposeLengths.BiasShape),
                 Read(weights, "bn2.running_mean", L1ConvTransposeLengths.Bias, L1ConvTransposeLengths.BiasShape),
                 Read(weights, "bn2.running_var", L1ConvTransposeLengths.Bias, L1ConvTransposeLengths.BiasShape),
-                9.999999747378752E-06);
+                1E-05);
             _l3ConvWeight = Read(weights, "dw.weight", L3ConvLengths.Weight, L3ConvLengths.WeightShape);
             _l3ConvBias = Read(weights, "dw.bias", L3ConvLengths.Bias, L3ConvLengths.BiasShape);
             _l4Conv1x1Weight = Read(weights, "out.weight", L4Conv1x1Lengths.Weight, L4Conv1x1Lengths.WeightShape);
