@@ -52,6 +52,9 @@ namespace KernelGen.Import
 
         public bool IsModelInput { get; set; }
 
+        /// <summary>For a model's input or output, the name of its span in Run.</summary>
+        public string Parameter { get; set; } = string.Empty;
+
         public bool IsModelOutput { get; set; }
 
         /// <summary>The place in the workspace, in elements per sample, of a tensor that is neither the model's input nor its output.</summary>
@@ -128,12 +131,12 @@ namespace KernelGen.Import
     /// <summary>What the importer made of a model: its layers in the order they run, its tensors and its workspace.</summary>
     public sealed class ImportedModel
     {
-        public ImportedModel(string file, ImportedTensor input, ImportedTensor output, IReadOnlyList<ImportedLayer> layers, int batch, bool dynamicBatch,
+        public ImportedModel(string file, IReadOnlyList<ImportedTensor> inputs, IReadOnlyList<ImportedTensor> outputs, IReadOnlyList<ImportedLayer> layers, int batch, bool dynamicBatch,
             int workspaceLength, int tensorsLength)
         {
             File = file;
-            Input = input;
-            Output = output;
+            Inputs = inputs;
+            Outputs = outputs;
             Layers = layers;
             Batch = batch;
             DynamicBatch = dynamicBatch;
@@ -143,9 +146,11 @@ namespace KernelGen.Import
 
         public string File { get; }
 
-        public ImportedTensor Input { get; }
+        /// <summary>The model's inputs in the graph's order, each with its span's name in Run.</summary>
+        public IReadOnlyList<ImportedTensor> Inputs { get; }
 
-        public ImportedTensor Output { get; }
+        /// <summary>The model's outputs in the graph's order (each a tensor whose root is written into the caller's span).</summary>
+        public IReadOnlyList<ImportedTensor> Outputs { get; }
 
         public IReadOnlyList<ImportedLayer> Layers { get; }
 

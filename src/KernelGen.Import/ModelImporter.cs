@@ -52,45 +52,114 @@ namespace KernelGen.Import
 
         private ImportedModel Run()
         {
-            if (_graph.Inputs.Count != 1 || _graph.Outputs.Count != 1)
+            if (_graph.Inputs.Count == 0 || _graph.Outputs.Count == 0)
             {
-                throw new ImportException($"{_graph.File}: the model has {_graph.Inputs.Count} input(s) and {_graph.Outputs.Count} output(s); the importer writes models of one input and one output so far.");
+                throw new ImportException($"{_graph.File}: the model has {_graph.Inputs.Count} input(s) and {_graph.Outputs.Count} output(s); a model needs at least one of each.");
             }
 
-            OnnxValue input = _graph.Inputs[0];
-            if (input.ElementType != 1)
+            // Every input is float with fixed dimensions after the batch, which is symbolic in all of them or the same size in all.
+            foreach (OnnxValue input in _graph.Inputs)
             {
-                throw new ImportException($"{_graph.File}: input '{input.Name}' has ONNX element type {input.ElementType}; KernelGen's models take float (1).");
+                if (input.ElementType != 1)
+                {
+                    throw new ImportException($"{_graph.File}: input '{input.Name}' has ONNX element type {input.ElementType}; KernelGen's models take float (1).");
+                }
+
+                if (input.Dims.Count < 2 || input.Dims.Skip(1).Any(d => d is null or < 1 or > int.MaxValue) || input.Dims[0] is < 1 or > int.MaxValue
+                    || input.Dims.Skip(1).Aggregate(1.0, (a, d) => a * d!.Value) > int.MaxValue)
+                {
+                    string dims = string.Join(", ", input.Dims.Select((d, i) => d?.ToString(CultureInfo.InvariantCulture) ?? input.Symbols[i] ?? "?"));
+                    throw new ImportException($"{_graph.File}: input '{input.Name}' has shape [{dims}]; every dimension but the batch (the first) must be a fixed size, and a sample must fit in a span.");
+                }
             }
 
-            if (input.Dims.Count < 2 || input.Dims.Skip(1).Any(d => d is null or < 1 or > int.MaxValue) || input.Dims[0] is < 1 or > int.MaxValue
-                || input.Dims.Skip(1).Aggregate(1.0, (a, d) => a * d!.Value) > int.MaxValue)
+            if (_graph.Inputs.Select(i => i.Dims[0]).Distinct().Count() > 1)
             {
-                string dims = string.Join(", ", input.Dims.Select((d, i) => d?.ToString(CultureInfo.InvariantCulture) ?? input.Symbols[i] ?? "?"));
-                throw new ImportException($"{_graph.File}: input '{input.Name}' has shape [{dims}]; every dimension but the batch (the first) must be a fixed size, and a sample must fit in a span.");
+                throw new ImportException($"{_graph.File}: the inputs' batch dimensions differ ({string.Join(", ", _graph.Inputs.Select(i => $"'{i.Name}' {i.Dims[0]?.ToString(CultureInfo.InvariantCulture) ?? "symbolic"}"))}); KernelGen runs one batch through every input.");
             }
 
-            bool dynamicBatch = input.Dims[0] is null;
-            int batch = (int)(input.Dims[0] ?? 1);
+            bool dynamicBatch = _graph.Inputs[0].Dims[0] is null;
+            int batch = (int)(_graph.Inputs[0].Dims[0] ?? 1);
             (_dynamicBatch, _batch) = (dynamicBatch, batch);
-            var modelInput = new ImportedTensor(input.Name, input.Dims.Skip(1).Select(d => checked((int)d!.Value)).ToArray()) { IsModelInput = true };
-            modelInput.Root = modelInput;
-            _tensors[input.Name] = modelInput;
+            string[] inputParameters = ParameterNames("input", _graph.Inputs.Select(i => i.Name).ToArray());
+            var inputs = new List<ImportedTensor>();
+            for (int i = 0; i < _graph.Inputs.Count; i++)
+            {
+                OnnxValue input = _graph.Inputs[i];
+                var modelInput = new ImportedTensor(input.Name, input.Dims.Skip(1).Select(d => checked((int)d!.Value)).ToArray()) { IsModelInput = true, Parameter = inputParameters[i] };
+                modelInput.Root = modelInput;
+                _tensors[input.Name] = modelInput;
+                inputs.Add(modelInput);
+            }
 
             foreach (OnnxNode node in _graph.Nodes)
             {
                 ImportNode(node);
             }
 
-            string outputName = _graph.Outputs[0].Name;
-            if (!_tensors.TryGetValue(outputName, out ImportedTensor? output) || output.Root.IsModelInput)
+            // Each output is a buffer of its own that a layer writes: the caller's span of that name.
+            string[] outputParameters = ParameterNames("output", _graph.Outputs.Select(o => o.Name).ToArray());
+            var outputs = new List<ImportedTensor>();
+            for (int i = 0; i < _graph.Outputs.Count; i++)
             {
-                throw new ImportException($"{_graph.File}: output '{outputName}' is not computed by a layer (it is the input, or a constant).");
+                string outputName = _graph.Outputs[i].Name;
+                if (!_tensors.TryGetValue(outputName, out ImportedTensor? output) || output.Root.IsModelInput)
+                {
+                    throw new ImportException($"{_graph.File}: output '{outputName}' is not computed by a layer (it is an input, or a constant).");
+                }
+
+                if (output.Root.IsModelOutput || output.IsView)
+                {
+                    throw new ImportException($"{_graph.File}: output '{outputName}' shares its memory with {(output.IsView ? "a Concat" : "another output")}; KernelGen writes each output into a span of its own.");
+                }
+
+                output.Root.IsModelOutput = true;
+                output.Root.Parameter = outputParameters[i];
+                outputs.Add(output);
             }
 
-            output.Root.IsModelOutput = true;
             (int workspace, int tensors) = WorkspacePlanner.Place(_layers);
-            return new ImportedModel(_graph.File, modelInput, output, _layers, batch, dynamicBatch, workspace, tensors);
+            return new ImportedModel(_graph.File, inputs, outputs, _layers, batch, dynamicBatch, workspace, tensors);
+        }
+
+        /// <summary>
+        /// The Run parameters of the model's inputs or outputs: <c>input</c> and <c>output</c> when there is one, and
+        /// otherwise the word and the ONNX name in Pascal case (<c>inputImage</c>, <c>outputMask</c>: never a C# keyword),
+        /// numbered where a name has no letters or digits or two names meet.
+        /// </summary>
+        private static string[] ParameterNames(string word, string[] onnxNames)
+        {
+            if (onnxNames.Length == 1)
+            {
+                return new[] { word };
+            }
+
+            var taken = new HashSet<string>(StringComparer.Ordinal);
+            return onnxNames.Select((name, i) =>
+            {
+                // ASCII letters and digits, each run of them capitalized: "mel_spec" is MelSpec, "image:0" Image0.
+                var pascal = new System.Text.StringBuilder();
+                bool start = true;
+                foreach (char c in name)
+                {
+                    bool keep = c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9';
+                    pascal.Append(keep ? (start ? char.ToUpperInvariant(c) : c).ToString() : string.Empty);
+                    start = !keep;
+                }
+
+                string candidate = word + (pascal.Length == 0 ? i.ToString(CultureInfo.InvariantCulture) : pascal);
+                return taken.Add(candidate) ? candidate : Unique(candidate + i.ToString(CultureInfo.InvariantCulture));
+            }).ToArray();
+
+            string Unique(string candidate)
+            {
+                while (!taken.Add(candidate))
+                {
+                    candidate += "_";
+                }
+
+                return candidate;
+            }
         }
 
         private void ImportNode(OnnxNode node)

@@ -190,6 +190,25 @@ public sealed class ImportRuleTests
         }
     }
 
+    /// <summary>Several inputs run one batch: inputs whose batch dimensions differ are refused, naming each; so is an output that is an input.</summary>
+    [Fact]
+    public void Inputs_of_different_batches_and_an_output_that_is_an_input_are_refused()
+    {
+        string path = new OnnxModelBuilder()
+            .Input("a", 1, 2, 4).Input("b", null, 2, 4).Output("y", 1, 2, 4)
+            .Node("Add", ["a", "b"], ["y"])
+            .Save();
+        var error = Assert.Throws<ImportException>(() => ModelImporter.Import(OnnxGraphReader.Read(path)));
+        Assert.Equal($"{path}: the inputs' batch dimensions differ ('a' 1, 'b' symbolic); KernelGen runs one batch through every input.", error.Message);
+
+        path = new OnnxModelBuilder()
+            .Input("a", 1, 2, 4).Output("y", 1, 2, 4).Output("a", 1, 2, 4)
+            .Node("Relu", ["a"], ["y"])
+            .Save();
+        error = Assert.Throws<ImportException>(() => ModelImporter.Import(OnnxGraphReader.Read(path)));
+        Assert.Equal($"{path}: output 'a' is not computed by a layer (it is an input, or a constant).", error.Message);
+    }
+
     /// <summary>Padding no pool of KernelGen's can take: zeros before a max pool, and pads over half the window.</summary>
     [Fact]
     public void Padding_a_pool_cannot_take_is_refused_naming_the_node()

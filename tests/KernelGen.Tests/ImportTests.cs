@@ -80,6 +80,53 @@ public sealed class ImportTests
     }
 
     /// <summary>
+    /// Two inputs and two outputs (guided_heads: an image and a guide map in, a reconstruction and a mask out, a dynamic
+    /// batch): Run takes the spans in the graph's order, named after the ONNX names, each with its length constant and
+    /// its check; both outputs match PyTorch's, and a wrong length names its span.
+    /// </summary>
+    [Fact]
+    public void A_model_of_several_inputs_and_outputs_takes_a_span_for_each()
+    {
+        string onnx = ZooPath("guided_heads.onnx");
+        ImportedModel model = ModelImporter.Import(OnnxGraphReader.Read(onnx));
+        string source = ModelSourceWriter.Write(model, "GuidedHeads", "Zoo");
+        Snapshot.Match("Import_guided_heads", source);
+        Assert.Equal(["inputImage", "inputGuide"], model.Inputs.Select(t => t.Parameter));
+        Assert.Equal(["outputReconstruction", "outputMask"], model.Outputs.Select(t => t.Parameter));
+
+        using JsonDocument data = JsonDocument.Parse(File.ReadAllText(ZooPath("guided_heads.json")));
+        float[][] Values(string list) => data.RootElement.GetProperty(list).EnumerateArray()
+            .Select(t => t.GetProperty("values").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray()).ToArray();
+        float[][] inputs = Values("inputs"), expected = Values("outputs");
+        const string runner = """
+            public static class Runner
+            {
+                public static (float[], float[], string) Run(string path, float[] image, float[] guide)
+                {
+                    var model = Zoo.GuidedHeads.Load(path, maxBatch: 2);
+                    var reconstruction = new float[2 * Zoo.GuidedHeads.OutputReconstructionLength];
+                    var mask = new float[2 * Zoo.GuidedHeads.OutputMaskLength];
+                    model.Run(2, image, guide, reconstruction, mask);
+                    string error = "";
+                    try { model.Run(2, image, guide, reconstruction, new float[3]); }
+                    catch (System.ArgumentException e) { error = e.Message; }
+                    return (reconstruction, mask, error);
+                }
+            }
+            """;
+        Assembly assembly = GeneratorHarness.CompileAndLoad(source, runner);
+        var (reconstruction, mask, error) = ((float[], float[], string))assembly.GetType("Runner")!.GetMethod("Run")!.Invoke(null, [onnx, inputs[0], inputs[1]])!;
+        foreach ((float[] actual, float[] reference) in new[] { (reconstruction, expected[0]), (mask, expected[1]) })
+        {
+            Assert.Equal(reference.Length, actual.Length);
+            Assert.All(actual.Zip(reference), p => Assert.True(Math.Abs(p.First - p.Second) <= 2e-5 * Math.Max(1, Math.Abs(p.Second)), $"{p.First} against PyTorch's {p.Second}"));
+        }
+
+        Assert.StartsWith("GuidedHeads: expected 128 outputMask elements (2 of [1, 8, 8]), but the span has 3.", error);
+        Assert.Contains("outputMask", error);
+    }
+
+    /// <summary>
     /// Weights in an external data file (ONNX's layout past 2 GB): ESPCN saved that way imports to the same source and,
     /// loaded from it, gives ESPCN's output; a data file cut short is an error naming the initializer, before anything is
     /// written.

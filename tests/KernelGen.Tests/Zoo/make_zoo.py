@@ -397,6 +397,39 @@ class Autoencoder3d(nn.Module):
         return self.dec(self.enc(x))
 
 
+class GuidedHeads(nn.Module):
+    """Two inputs and two outputs: an image and a guide map convolved and summed into shared features, then a
+    reconstruction head and a sigmoid mask head (an inpainting or matting net's shape)."""
+
+    def __init__(self):
+        super().__init__()
+        self.image = nn.Conv2d(3, 8, 3, 1, 1)
+        self.guide = nn.Conv2d(1, 8, 3, 1, 1)
+        self.out = nn.Conv2d(8, 3, 3, 1, 1)
+        self.mask = nn.Conv2d(8, 1, 1)
+
+    def forward(self, image, guide):
+        f = F.relu(self.image(image) + self.guide(guide))
+        return self.out(f), torch.sigmoid(self.mask(f))
+
+
+def export_several(name, model, shapes, input_names, output_names, opset=13):
+    """A model of several inputs and outputs, with a dynamic batch: NAME.json lists each input and output."""
+    torch.manual_seed(zlib.crc32(name.encode()))
+    model.eval()
+    xs = [torch.randn(*shape) for shape in shapes]
+    ys = model(*xs)
+    path = os.path.join(HERE, name + ".onnx")
+    axes = {n: {0: "batch"} for n in input_names + output_names}
+    torch.onnx.export(model, tuple(xs), path, input_names=input_names, output_names=output_names, opset_version=opset, dynamic_axes=axes)
+    data = {"exporter": f"PyTorch {torch.__version__}, opset {opset}", "seed": SEED,
+            "inputs": [{"name": n, "shape": list(x.shape), "values": [float(v) for v in x.reshape(-1).tolist()]} for n, x in zip(input_names, xs)],
+            "outputs": [{"name": n, "shape": list(y.shape), "values": [float(v) for v in y.reshape(-1).tolist()]} for n, y in zip(output_names, ys)]}
+    with open(os.path.join(HERE, name + ".json"), "w") as f:
+        json.dump(data, f, separators=(",", ":"))
+    print(f"{name}: {os.path.getsize(path)} bytes")
+
+
 # name: (the model's constructor, the input's shape, a dynamic batch, the opset)
 SECOND_ROUND = {
     "tiny_mobilenet_v2": (TinyMobileNetV2, (2, 3, 32, 32), True, 13),
@@ -463,9 +496,12 @@ def main():
 
 
 if __name__ == "__main__":
-    # make_zoo.py writes every model; make_zoo.py NAME... writes those of the second round named.
-    if len(sys.argv) > 1:
+    # make_zoo.py writes every model; make_zoo.py NAME... writes those of the second round named (or guided_heads).
+    if sys.argv[1:] == ["guided_heads"]:
+        export_several("guided_heads", GuidedHeads(), [(2, 3, 8, 8), (2, 1, 8, 8)], ["image", "guide"], ["reconstruction", "mask"])
+    elif len(sys.argv) > 1:
         export_second_round(sys.argv[1:])
     else:
         main()
         export_second_round(SECOND_ROUND)
+        export_several("guided_heads", GuidedHeads(), [(2, 3, 8, 8), (2, 1, 8, 8)], ["image", "guide"], ["reconstruction", "mask"])
