@@ -36,14 +36,7 @@ public static class DemoCommandLine
             Description = "A PNG of any size: grayscale, gray and alpha, RGB, RGBA or palette, 1 to 16 bits. Without it, the 64x64 image embedded in the sample.",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        // Without this an unknown option would be taken for the image's name.
-        image.Validators.Add(result =>
-        {
-            if (result.Tokens is [{ Value: ['-', ..] name }])
-            {
-                result.AddError($"Unrecognized option '{name}'");
-            }
-        });
+        RefuseOptions(image);
         var folder = new Option<string>("--output", "-o")
         {
             Description = "The folder to write into (created if missing).",
@@ -76,8 +69,37 @@ public static class DemoCommandLine
         };
         autoencoder.SetAction(parsed => Reconstruct(parsed.GetValue(picture)!, output, error));
         root.Add(autoencoder);
+
+        var superImage = new Argument<string?>("image")
+        {
+            Description = "The PNG to upscale; without it, the embedded 64x64 picture, whose result is compared with PyTorch's.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        RefuseOptions(superImage);
+        var superOutput = new Option<string>("--output", "-o")
+        {
+            Description = "The PNG to write.",
+            DefaultValueFactory = _ => "superres.png",
+        };
+        var superres = new Command("superres", "Upscales a PNG by 2 with a trained ESPCN super-resolution network (SuperResolution/train.py), imported from its ONNX file at build time by <KernelGenModel>, tile by tile; writes the result with the input's channels and bit depth.")
+        {
+            superImage,
+            superOutput,
+        };
+        superres.SetAction(parsed => SuperResolve(parsed.GetValue(superImage), parsed.GetValue(superOutput)!, output, error));
+        root.Add(superres);
         return root;
     }
+
+    /// <summary>Without this an unknown option would be taken for the image's name.</summary>
+    private static void RefuseOptions(Argument<string?> image) =>
+        image.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: ['-', ..] name }])
+            {
+                result.AddError($"Unrecognized option '{name}'");
+            }
+        });
 
     private static int Upscale(string? imagePath, string folder, string methodName, TextWriter output, TextWriter error)
     {
@@ -141,6 +163,45 @@ public static class DemoCommandLine
 
             Autoencoder.AutoencoderDemo.Run(path, output);
             return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(error, e.Message);
+        }
+    }
+
+    private static int SuperResolve(string? imagePath, string path, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            PngImage? picture = null;
+            if (imagePath is not null)
+            {
+                if (Directory.Exists(imagePath))
+                {
+                    return Fail(error, $"{imagePath} is a folder, not a PNG file");
+                }
+
+                if (!File.Exists(imagePath))
+                {
+                    return Fail(error, $"{imagePath} does not exist");
+                }
+
+                picture = PngImage.Load(imagePath);
+            }
+
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            SuperResolution.SuperResolutionDemo.Run(picture, path, output);
+            return 0;
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException)
+        {
+            return Fail(error, $"{imagePath ?? "the embedded image"}: {e.Message}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -214,6 +214,9 @@ namespace KernelGen.Import
                 case "GlobalAveragePool" or "GlobalMaxPool":
                     ImportGlobalPool(node);
                     break;
+                case "ReduceMean" or "ReduceMax":
+                    ImportReduce(node);
+                    break;
                 case "Add" or "Mul" or "Sub" or "Div":
                     ImportBinary(node);
                     break;
@@ -243,7 +246,7 @@ namespace KernelGen.Import
                     }
 
                     throw Unsupported(node, "KernelGen has no kernel for this operator; supported: Conv, ConvTranspose, Gemm, MatMul (constant weight), BatchNormalization (after one of those), "
-                        + "MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Mul, Sub and Div by a scalar, Concat (channels), Pad (into the convolution after it), DepthToSpace, SpaceToDepth, Resize, Upsample, InstanceNormalization, PRelu, "
+                        + "MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, ReduceMean and ReduceMax over space, Add, Mul, Sub and Div by a scalar, Concat (channels), Pad (into the convolution after it), DepthToSpace, SpaceToDepth, Resize, Upsample, InstanceNormalization, PRelu, "
                         + "Relu, LeakyRelu, Sigmoid, Tanh, Clip, HardSigmoid, HardSwish, Elu, Softplus, Flatten, Reshape, Identity, Dropout, and constant shape arithmetic");
             }
         }
@@ -774,6 +777,39 @@ namespace KernelGen.Import
             layer.Arguments.Add("1");
             layer.Output = NewTensor(node, new[] { input.Shape[0] }.Concat(Enumerable.Repeat(1, input.Shape.Length - 1)).ToArray());
             AddLayer(layer);
+        }
+
+        /// <summary>
+        /// ReduceMean or ReduceMax over every spatial axis (<c>x.mean([2, 3])</c>, as exporters write a global pool):
+        /// the global pool, whose output keeps dimensions of 1 that keepdims = 0 then drops by a reshape.
+        /// </summary>
+        private void ImportReduce(OnnxNode node)
+        {
+            ImportedTensor input = Tensor(node, 0);
+            int rank = input.Shape.Length + 1;
+            // The axes: an attribute before opset 18, the second input from it on; none means every axis.
+            long[]? axes = _graph.Opset >= 18 ? Constant(node, 1)?.Values?.Select(v => (long)v).ToArray() : node.Attributes.TryGetValue("axes", out OnnxAttribute? a) ? a.Ints?.ToArray() : null;
+            long[] spatial = Enumerable.Range(2, rank - 2).Select(v => (long)v).ToArray();
+            if (axes is null || rank < 3 || !axes.Select(x => x < 0 ? x + rank : x).OrderBy(x => x).SequenceEqual(spatial))
+            {
+                throw Unsupported(node, $"it reduces axes [{(axes is null ? "all" : string.Join(", ", axes))}] of a tensor of {rank} dimensions; KernelGen reduces every spatial axis ([{string.Join(", ", spatial)}]: a global pool)");
+            }
+
+            var layer = new ImportedLayer(node.OpType == "ReduceMax" ? "AdaptiveMaxPool" : "AdaptiveAvgPool", node) { Input = input };
+            layer.Arguments.Add("1");
+            int[] kept = new[] { input.Shape[0] }.Concat(Enumerable.Repeat(1, rank - 2)).ToArray();
+            if (Int(node, "keepdims", 1) != 0)
+            {
+                layer.Output = NewTensor(node, kept);
+                AddLayer(layer);
+                return;
+            }
+
+            var pooled = new ImportedTensor(node.Outputs[0] + " (before keepdims = 0)", kept);
+            pooled.Root = pooled;
+            layer.Output = pooled;
+            AddLayer(layer);
+            Alias(node, pooled, new[] { input.Shape[0] });
         }
 
         private void ImportBinary(OnnxNode node)
@@ -1313,6 +1349,17 @@ namespace KernelGen.Import
                     }
 
                     (result, dims) = ConstantArithmetic.Slice(data, Constant(node, 0)!.Dims, starts, ends, Longs(3, "axes"), _graph.Opset >= 10 ? Longs(4, "steps") : null);
+                    break;
+                case "Range" when Values(0) is [var rangeStart] && Values(1) is [var limit] && Values(2) is [var delta] && delta != 0
+                    && Math.Ceiling((limit - rangeStart) / delta) <= OnnxGraphReader.SmallTensor:
+                    int steps = (int)Math.Max(0, Math.Ceiling((limit - rangeStart) / delta));
+                    result = Enumerable.Range(0, steps).Select(i => rangeStart + (i * delta)).ToArray();
+                    break;
+                case "Expand" when Values(0) is { Count: 1 } single && Values(1) is { } expandShape && expandShape.All(d => d >= 1)
+                    && expandShape.Aggregate(1.0, (p, d) => p * d) <= OnnxGraphReader.SmallTensor:
+                    // A scalar broadcast to a small shape (a constant filled for a Pad or a Where); other expansions keep their tensors.
+                    dims = expandShape.Select(d => (long)d).ToArray();
+                    result = Enumerable.Repeat(single[0], (int)dims.Aggregate(1L, (p, d) => p * d)).ToArray();
                     break;
                 case "Mul" or "Add" or "Sub" or "Div" when Values(0) is { } x && Values(1) is { } y && (x.Count == y.Count || x.Count == 1 || y.Count == 1):
                     int n = Math.Max(x.Count, y.Count);

@@ -190,6 +190,45 @@ public sealed class ImportRuleTests
         }
     }
 
+    /// <summary>
+    /// ReduceMean over the spatial axes with keepdims = 0 (<c>x.mean([2, 3])</c>) is a global average pool whose output
+    /// a Gemm reads as features; its axes given otherwise are refused. The run matches the mean computed here.
+    /// </summary>
+    [Fact]
+    public void ReduceMean_over_space_is_a_global_pool()
+    {
+        var builder = new OnnxModelBuilder()
+            .Input("x", 1, 2, 2, 4).Output("y", 1, 1)
+            .Initializer("w", [1, 2], [1f, -3f])
+            .Node("ReduceMean", ["x"], ["m"], ("axes", new[] { -1, 2 }), ("keepdims", 0))
+            .Node("Gemm", ["m", "w"], ["y"], ("transB", 1));
+        ImportedModel model = Import(builder, out string path);
+        Assert.Equal(["AdaptiveAvgPool", "Linear"], model.Layers.Select(l => l.Kind));
+        float[] output = Run(model, path, Ramp);
+        Assert.Equal((Ramp[..8].Average() * 1f) + (Ramp[8..].Average() * -3f), output[0], 5);
+
+        Assert.Contains("('/y', ReduceMean): it reduces axes [1, 2, 3] of a tensor of 4 dimensions; KernelGen reduces every spatial axis ([2, 3]: a global pool)", Refused(new OnnxModelBuilder()
+            .Input("x", 1, 2, 2, 4).Output("y", 1, 1, 1, 1)
+            .Node("ReduceMean", ["x"], ["y"], ("axes", new[] { 1, 2, 3 }))).Message);
+    }
+
+    /// <summary>Range and Expand on constants are computed at import, as the other shape arithmetic: here they build a Reshape's target.</summary>
+    [Fact]
+    public void Range_and_Expand_on_constants_are_computed_at_import()
+    {
+        var builder = new OnnxModelBuilder()
+            .Input("x", 1, 8).Output("y", 1, 2, 4)
+            .Initializer("start", [], [1f]).Initializer("limit", [], [3f]).Initializer("delta", [], [1f])
+            .Initializer("four", [], [4f]).Initializer("one", [1], [1f])
+            .Node("Range", ["start", "limit", "delta"], ["leading"])
+            .Node("Expand", ["four", "one"], ["last"])
+            .Node("Concat", ["leading", "last"], ["shape"], ("axis", 0))
+            .Node("Reshape", ["x", "shape"], ["r"])
+            .Node("Relu", ["r"], ["y"]);
+        ImportedModel model = Import(builder, out _);
+        Assert.Equal([2, 4], model.Outputs[0].Shape);
+    }
+
     /// <summary>Several inputs run one batch: inputs whose batch dimensions differ are refused, naming each; so is an output that is an input.</summary>
     [Fact]
     public void Inputs_of_different_batches_and_an_output_that_is_an_input_are_refused()
