@@ -79,6 +79,9 @@ namespace KernelGen.Import
         /// <summary>The ONNX nodes it computes, in the graph's order: its own, a Pad folded into it before, and those fused into it after (a batch norm, an addition, an activation).</summary>
         public List<OnnxNode> Nodes { get; } = new();
 
+        /// <summary>What the layer does beyond its nodes, for its comment (a copy the importer adds: what it copies where).</summary>
+        public string? Comment { get; set; }
+
         /// <summary>The method's name, set when the model is written.</summary>
         public string Method { get; set; } = string.Empty;
 

@@ -103,14 +103,18 @@ namespace KernelGen.Import
             for (int i = 0; i < _graph.Outputs.Count; i++)
             {
                 string outputName = _graph.Outputs[i].Name;
-                if (!_tensors.TryGetValue(outputName, out ImportedTensor? output) || output.Root.IsModelInput)
+                if (!_tensors.TryGetValue(outputName, out ImportedTensor? output))
                 {
-                    throw new ImportException($"{_graph.File}: output '{outputName}' is not computed by a layer (it is an input, or a constant).");
+                    throw new ImportException($"{_graph.File}: output '{outputName}' is not computed by the model (it is a constant, or no node writes it).");
                 }
 
-                if (output.Root.IsModelOutput || output.IsView)
+                // An output no layer writes into a span of its own is copied there: the model's input passed through, a
+                // part of a Concat or a slice of channels, or a tensor that is another output too.
+                if (output.Root.IsModelInput || output.Root.IsModelOutput || output.IsView)
                 {
-                    throw new ImportException($"{_graph.File}: output '{outputName}' shares its memory with {(output.IsView ? "a Concat" : "another output")}; KernelGen writes each output into a span of its own.");
+                    OnnxNode last = _graph.Nodes.LastOrDefault(n => n.Outputs.Contains(outputName)) ?? _graph.Nodes.LastOrDefault()
+                        ?? throw new ImportException($"{_graph.File}: the model has no nodes; its output '{outputName}' is its input.");
+                    output = Copy(last, output, outputName + " (copied into the output)", $"copies '{outputName}' into the output span");
                 }
 
                 output.Root.IsModelOutput = true;
@@ -223,6 +227,12 @@ namespace KernelGen.Import
                 case "Concat":
                     ImportConcat(node);
                     break;
+                case "Slice":
+                    ImportSlice(node);
+                    break;
+                case "Split":
+                    ImportSplit(node);
+                    break;
                 case "Pad":
                     ImportPad(node);
                     break;
@@ -238,6 +248,9 @@ namespace KernelGen.Import
                 case "PRelu":
                     ImportPRelu(node);
                     break;
+                case "Softmax" or "LogSoftmax":
+                    ImportSoftmax(node);
+                    break;
                 default:
                     if (ActivationOf(node) is { } activation)
                     {
@@ -246,7 +259,7 @@ namespace KernelGen.Import
                     }
 
                     throw Unsupported(node, "KernelGen has no kernel for this operator; supported: Conv, ConvTranspose, Gemm, MatMul (constant weight), BatchNormalization (after one of those), "
-                        + "MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, ReduceMean and ReduceMax over space, Add, Mul, Sub and Div by a scalar, Concat (channels), Pad (into the convolution after it), DepthToSpace, SpaceToDepth, Resize, Upsample, InstanceNormalization, PRelu, "
+                        + "MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, ReduceMean and ReduceMax over space, Add, Mul, Sub and Div by a scalar, Concat, Slice and Split (channels), Pad (into the convolution after it), DepthToSpace, SpaceToDepth, Resize, Upsample, InstanceNormalization, PRelu, Softmax and LogSoftmax over the channels, "
                         + "Relu, LeakyRelu, Sigmoid, Tanh, Clip, HardSigmoid, HardSwish, Elu, Softplus, Flatten, Reshape, Identity, Dropout, and constant shape arithmetic");
             }
         }
@@ -925,7 +938,8 @@ namespace KernelGen.Import
         /// <summary>
         /// A Concat along channels copies nothing: in this channel-first layout each sample's parts are adjacent, so the
         /// layer that computes each part writes it straight into the Concat's buffer (sample by sample, see
-        /// <see cref="ImportedTensor.ViewOf"/>), and the layers that read a part read it there.
+        /// <see cref="ImportedTensor.ViewOf"/>), and the layers that read a part read it there. A part no layer of its own
+        /// writes is copied in.
         /// </summary>
         private void ImportConcat(OnnxNode node)
         {
@@ -943,18 +957,17 @@ namespace KernelGen.Import
                 throw Unsupported(node, $"its inputs have shapes {string.Join(", ", parts.Select(p => "[" + string.Join(", ", p.Shape) + "]"))}; a Concat along channels needs one spatial size");
             }
 
-            foreach (ImportedTensor part in parts)
+            // A part its producer cannot write straight into the Concat's buffer is copied there by a layer of its own
+            // ([Activate(Activation.None)]): the model's input, a reshape or a slice of another tensor, a part of another
+            // Concat, a tensor the model outputs, or one given twice.
+            for (int i = 0; i < parts.Length; i++)
             {
-                string? why = part.Root != part ? "a reshape of another tensor"
-                    : part.IsModelInput ? "the model's input"
-                    : part.ViewOf is not null ? "already part of another Concat"
-                    : parts.Count(p => p == part) > 1 ? "concatenated with itself"
-                    : !_producers.ContainsKey(part) ? "not computed by a layer"
-                    : _graph.Outputs.Any(o => o.Name == part.OnnxName) ? "an output of the model"
-                    : null;
-                if (why is not null)
+                ImportedTensor part = parts[i];
+                bool copy = part.Root != part || part.IsModelInput || part.ViewOf is not null || Array.IndexOf(parts, part) != i
+                    || !_producers.ContainsKey(part) || _graph.Outputs.Any(o => o.Name == part.OnnxName);
+                if (copy)
                 {
-                    throw Unsupported(node, $"its input '{part.OnnxName}' is {why}; KernelGen's Concat has each part written into it by the layer that computes it");
+                    parts[i] = Copy(node, part, $"{part.OnnxName} (copied into {node.Outputs[0]})", $"copies '{part.OnnxName}' into its part of the Concat");
                 }
             }
 
@@ -965,6 +978,105 @@ namespace KernelGen.Import
                 part.ViewOf = output;
                 part.ViewOffset = offset;
                 offset += part.Length;
+            }
+        }
+
+        /// <summary>A layer that copies <paramref name="source"/> into a new tensor called <paramref name="name"/>: <c>[Activate(Activation.None)]</c>.</summary>
+        private ImportedTensor Copy(OnnxNode node, ImportedTensor source, string name, string why)
+        {
+            var copy = new ImportedTensor(name, source.Shape);
+            copy.Root = copy;
+            var layer = new ImportedLayer("Activate", node) { Input = source, Output = copy, Comment = why };
+            AddLayer(layer);
+            return copy;
+        }
+
+        /// <summary>
+        /// Channels <c>[first, first + count)</c> of <paramref name="source"/> as a tensor that is a view of it (each sample's
+        /// channels are adjacent, so the part is one run of each sample): nothing is copied, and the layers that read it
+        /// run sample by sample.
+        /// </summary>
+        private void ChannelView(OnnxNode node, int output, ImportedTensor source, int first, int count)
+        {
+            if (source.Root != source || source.IsView)
+            {
+                throw Unsupported(node, $"it takes channels of '{source.OnnxName}', which is {(source.IsView ? "itself a part of another tensor" : "a reshape of another tensor")}; KernelGen takes channels of a tensor a layer computes, or of an input");
+            }
+
+            int plane = source.Length / source.Shape[0];
+            var view = new ImportedTensor(node.Outputs[output], new[] { count }.Concat(source.Shape.Skip(1)).ToArray()) { ViewOf = source, ViewOffset = first * plane };
+            view.Root = view;
+            _tensors[view.OnnxName] = view;
+        }
+
+        /// <summary>A Slice of a computed tensor along the channels with step 1 (<c>x[:, a:b]</c>): a view of those channels.</summary>
+        private void ImportSlice(OnnxNode node)
+        {
+            ImportedTensor input = Tensor(node, 0);
+            int rank = input.Shape.Length + 1;
+            long[]? Longs(int index, string attribute) => _graph.Opset >= 10
+                ? Constant(node, index)?.Values?.Select(v => (long)Math.Max(long.MinValue, Math.Min(long.MaxValue, v))).ToArray()
+                : node.Attributes.TryGetValue(attribute, out OnnxAttribute? a) ? a.Ints?.ToArray() : null;
+            long[]? starts = Longs(1, "starts"), ends = Longs(2, "ends"), axes = Longs(3, "axes"), steps = _graph.Opset >= 10 ? Longs(4, "steps") : null;
+            bool given(int index) => index < node.Inputs.Count && node.Inputs[index].Length > 0;
+            if (starts is not { Length: 1 } || ends is not { Length: 1 } || (_graph.Opset >= 10 && given(3) && axes is null) || (_graph.Opset >= 10 && given(4) && steps is null))
+            {
+                throw Unsupported(node, "its starts, ends, axes and steps are not constants of one axis; KernelGen slices a computed tensor along the channels only");
+            }
+
+            long axis = axes is { Length: 1 } ? (axes[0] < 0 ? axes[0] + rank : axes[0]) : 0;
+            if (axis != 1 || (steps is not null && steps.Any(v => v != 1)))
+            {
+                throw Unsupported(node, $"it slices axis {axis}{(steps is not null && steps.Any(v => v != 1) ? $" with step {steps[0]}" : string.Empty)}; KernelGen slices a computed tensor along the channels (axis 1) with step 1, where each sample's part is one run of memory");
+            }
+
+            int channels = input.Shape[0];
+            long Clamp(long v) => Math.Max(0, Math.Min(channels, v < 0 ? v + channels : v));
+            long first = Clamp(starts[0]), end = Clamp(ends[0]);
+            if (end <= first)
+            {
+                throw Unsupported(node, $"it takes channels [{first}, {end}) of {channels}: none");
+            }
+
+            ChannelView(node, 0, input, (int)first, (int)(end - first));
+        }
+
+        /// <summary>A Split along the channels (<c>torch.chunk(x, n, dim=1)</c>, <c>torch.split</c>): each output a view of its channels.</summary>
+        private void ImportSplit(OnnxNode node)
+        {
+            ImportedTensor input = Tensor(node, 0);
+            int rank = input.Shape.Length + 1;
+            long axis = Int(node, "axis", 0);
+            if ((axis < 0 ? axis + rank : axis) != 1)
+            {
+                throw Unsupported(node, $"it splits axis {axis}; KernelGen splits a computed tensor along the channels (axis 1), where each sample's part is one run of memory");
+            }
+
+            int outputs = node.Outputs.Count, channels = input.Shape[0];
+            long[]? sizes = _graph.Opset >= 13
+                ? (node.Inputs.Count > 1 && node.Inputs[1].Length > 0 ? Constant(node, 1)?.Values?.Select(v => (long)v).ToArray() : null)
+                : node.Attributes.TryGetValue("split", out OnnxAttribute? a) ? a.Ints?.ToArray() : null;
+            bool sizesGiven = _graph.Opset >= 13 ? node.Inputs.Count > 1 && node.Inputs[1].Length > 0 : node.Attributes.ContainsKey("split");
+            if (sizesGiven && sizes is null)
+            {
+                throw Unsupported(node, "its split sizes are not a constant");
+            }
+
+            sizes ??= channels % outputs == 0 ? Enumerable.Repeat((long)(channels / outputs), outputs).ToArray() : null;
+            if (sizes is null || sizes.Length != outputs || sizes.Any(v => v < 1) || sizes.Sum() != channels)
+            {
+                throw Unsupported(node, $"its split sizes [{(sizes is null ? "equal" : string.Join(", ", sizes))}] do not divide {channels} channels into {outputs} outputs of at least one channel each");
+            }
+
+            int first = 0;
+            for (int i = 0; i < outputs; i++)
+            {
+                if (node.Outputs[i].Length > 0)
+                {
+                    ChannelView(node, i, input, first, (int)sizes[i]);
+                }
+
+                first += (int)sizes[i];
             }
         }
 
@@ -1052,6 +1164,35 @@ namespace KernelGen.Import
             if (eps != 1e-5f)
             {
                 layer.Arguments.Add($"Eps = {((double)eps).ToString("R", CultureInfo.InvariantCulture)}");
+            }
+
+            layer.Output = NewTensor(node, input.Shape);
+            AddLayer(layer);
+        }
+
+        /// <summary>
+        /// Softmax or LogSoftmax over the channels ([Softmax]): axis 1, which for a vector of features [N, C] is also -1.
+        /// Before opset 13 the axis flattens everything after it into one, which is the channels only when a sample is
+        /// its channels.
+        /// </summary>
+        private void ImportSoftmax(OnnxNode node)
+        {
+            ImportedTensor input = Tensor(node, 0);
+            int rank = input.Shape.Length + 1;
+            long axis = Int(node, "axis", _graph.Opset >= 13 ? -1 : 1);
+            long normalized = axis < 0 ? axis + rank : axis;
+            bool flattens = _graph.Opset < 13 && input.Shape.Length > 1 && input.Length != input.Shape[0];
+            if (normalized != 1 || flattens)
+            {
+                throw Unsupported(node, flattens
+                    ? $"its axis ({axis}) spans every axis from it on before opset 13, and KernelGen's [Softmax] is over the channels alone (here [{string.Join(", ", input.Shape)}] per sample)"
+                    : $"its axis ({axis}) is not the channels: KernelGen's [Softmax] is over axis 1 (or -1 of a tensor [N, C]), and this tensor has {rank} dimensions");
+            }
+
+            var layer = new ImportedLayer("Softmax", node) { Input = input };
+            if (node.OpType == "LogSoftmax")
+            {
+                layer.Arguments.Add("Log = true");
             }
 
             layer.Output = NewTensor(node, input.Shape);

@@ -134,8 +134,14 @@ namespace KernelGen.Import
 
         private static void WriteDeclaration(Action<string> line, ImportedLayer layer)
         {
-            line("// " + string.Join(" + ", layer.Nodes.Select(n => n.ToString())));
+            line("// " + string.Join(" + ", layer.Nodes.Select(n => n.ToString())) + (layer.Comment is null ? string.Empty : ": " + layer.Comment));
             var arguments = new List<string>(layer.Arguments);
+            if (layer.Kind == "Activate" && layer.Activation.IsNone)
+            {
+                // A copy: [Activate] names its activation, None here.
+                arguments.Add("global::KernelGen.Activation.None");
+            }
+
             if (layer.Kind == "Affine")
             {
                 arguments.Add($"Scale = {Real(layer.AffineScale)}");

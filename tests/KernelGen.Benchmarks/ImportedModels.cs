@@ -1,49 +1,75 @@
+using System.Reflection;
 using BenchmarkDotNet.Attributes;
 
 namespace KernelGen.Benchmarks;
 
 /// <summary>
-/// The importer's zoo (tests/KernelGen.Tests/Zoo) as <c>&lt;KernelGenModel&gt;</c> items build it: each model loaded from
-/// its ONNX file, then one whole <c>Run</c> per call on the input the zoo gives it (a batch of 2 for the two with a
-/// dynamic batch axis). Beside them in docs/benchmarks.md: ONNX Runtime from C# on the same files and PyTorch.
+/// The importer's zoo (tests/KernelGen.Tests/Zoo) as <c>&lt;KernelGenModel&gt;</c> items build it (the project file
+/// lists them): each model loaded from its ONNX file, then one whole <c>Run</c> per call on an input of the zoo's
+/// shape (a batch of 2 for those with a dynamic batch axis). Beside them in docs/benchmarks.md: ONNX Runtime from C#
+/// on the same files and PyTorch.
 /// </summary>
 [MemoryDiagnoser]
 public class ImportedModels
 {
-    private readonly Zoo.TinyResNet _resnet = Zoo.TinyResNet.Load(Path.Combine(AppContext.BaseDirectory, "tiny_resnet.onnx"), maxBatch: 2);
-    private readonly Zoo.Espcn _espcn = Zoo.Espcn.Load(Path.Combine(AppContext.BaseDirectory, "espcn.onnx"));
-    private readonly Zoo.Decoder _decoder = Zoo.Decoder.Load(Path.Combine(AppContext.BaseDirectory, "decoder.onnx"));
-    private readonly Zoo.TinyUNet _unet = Zoo.TinyUNet.Load(Path.Combine(AppContext.BaseDirectory, "tiny_unet.onnx"), maxBatch: 2);
-    private readonly float[] _resnetIn = Values(2 * Zoo.TinyResNet.InputLength), _resnetOut = new float[2 * Zoo.TinyResNet.OutputLength];
-    private readonly float[] _espcnIn = Values(Zoo.Espcn.InputLength), _espcnOut = new float[Zoo.Espcn.OutputLength];
-    private readonly float[] _decoderIn = Values(Zoo.Decoder.InputLength), _decoderOut = new float[Zoo.Decoder.OutputLength];
-    private readonly float[] _unetIn = Values(2 * Zoo.TinyUNet.InputLength), _unetOut = new float[2 * Zoo.TinyUNet.OutputLength];
+    private delegate void SampleRun(ReadOnlySpan<float> input, Span<float> output);
 
-    /// <summary>Loads the zoo model <paramref name="name"/> (its file beside the program) and returns one whole run of it.</summary>
+    private delegate void BatchRun(int batch, ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>The zoo's models of one input and one output: the ONNX file's name, the class the item writes, the batch timed.</summary>
+    public static readonly (string File, string Class, int Batch)[] Zoo =
+    [
+        ("tiny_resnet", "TinyResNet", 2), ("espcn", "Espcn", 1), ("decoder", "Decoder", 1), ("tiny_unet", "TinyUNet", 2),
+        ("tiny_style", "TinyStyle", 1), ("tiny_mobilenet_v2", "TinyMobileNetV2", 2), ("tiny_edsr", "TinyEdsr", 1),
+        ("tiny_hifigan", "TinyHifiGan", 1), ("tiny_taesd_decoder", "TinyTaesdDecoder", 1), ("fsrcnn", "Fsrcnn", 1),
+        ("tiny_cyclegan", "TinyCycleGan", 1), ("dcgan_generator", "DcganGenerator", 2), ("srcnn", "Srcnn", 1),
+        ("tiny_segnet", "TinySegNet", 1), ("autoencoder_3d", "Autoencoder3d", 1),
+    ];
+
+    /// <summary>Every zoo model, or those named (comma-separated) in KERNELGEN_ZOO_MODELS.</summary>
+    public static IEnumerable<string> Models => Environment.GetEnvironmentVariable("KERNELGEN_ZOO_MODELS")?.Split(',') ?? Zoo.Select(m => m.File);
+
+    private Action _run = () => { };
+
+    [ParamsSource(nameof(Models))]
+    public string Model { get; set; } = "";
+
+    [GlobalSetup]
+    public void Setup() => _run = Loader(Model);
+
+    [Benchmark]
+    public void Run() => _run();
+
+    /// <summary>
+    /// Loads the zoo model <paramref name="name"/> (its file beside the program) and returns one whole run of it. The
+    /// class is found by its name and its Run bound to a delegate once, so a call costs one delegate call more than
+    /// calling Run in the program's own code.
+    /// </summary>
     public static Action Loader(string name)
     {
-        string path = Path.Combine(AppContext.BaseDirectory, name + ".onnx");
-        switch (name)
+        (string file, string className, int batch) = Zoo.FirstOrDefault(m => m.File == name);
+        if (file is null)
         {
-            case "tiny_resnet":
-                var resnet = Zoo.TinyResNet.Load(path, maxBatch: 2);
-                float[] resnetIn = Values(2 * Zoo.TinyResNet.InputLength), resnetOut = new float[2 * Zoo.TinyResNet.OutputLength];
-                return () => resnet.Run(2, resnetIn, resnetOut);
-            case "espcn":
-                var espcn = Zoo.Espcn.Load(path);
-                float[] espcnIn = Values(Zoo.Espcn.InputLength), espcnOut = new float[Zoo.Espcn.OutputLength];
-                return () => espcn.Run(espcnIn, espcnOut);
-            case "decoder":
-                var decoder = Zoo.Decoder.Load(path);
-                float[] decoderIn = Values(Zoo.Decoder.InputLength), decoderOut = new float[Zoo.Decoder.OutputLength];
-                return () => decoder.Run(decoderIn, decoderOut);
-            case "tiny_unet":
-                var unet = Zoo.TinyUNet.Load(path, maxBatch: 2);
-                float[] unetIn = Values(2 * Zoo.TinyUNet.InputLength), unetOut = new float[2 * Zoo.TinyUNet.OutputLength];
-                return () => unet.Run(2, unetIn, unetOut);
-            default:
-                throw new ArgumentException($"No zoo model '{name}': tiny_resnet, espcn, decoder or tiny_unet.", nameof(name));
+            throw new ArgumentException($"No zoo model '{name}': {string.Join(", ", Zoo.Select(m => m.File))}.", nameof(name));
         }
+
+        Type type = typeof(ImportedModels).Assembly.GetType("Zoo." + className)!;
+        string path = Path.Combine(AppContext.BaseDirectory, file + ".onnx");
+        MethodInfo run = type.GetMethods().Single(m => m.Name == "Run");
+        bool dynamicBatch = run.GetParameters().Length == 3;
+        object model = dynamicBatch
+            ? type.GetMethod("Load", [typeof(string), typeof(int)])!.Invoke(null, [path, batch])!
+            : type.GetMethod("Load", [typeof(string)])!.Invoke(null, [path])!;
+        float[] input = Values(batch * (int)type.GetField("InputLength")!.GetValue(null)!);
+        float[] output = new float[batch * (int)type.GetField("OutputLength")!.GetValue(null)!];
+        if (dynamicBatch)
+        {
+            var batchRun = run.CreateDelegate<BatchRun>(model);
+            return () => batchRun(batch, input, output);
+        }
+
+        var sampleRun = run.CreateDelegate<SampleRun>(model);
+        return () => sampleRun(input, output);
     }
 
     private static float[] Values(int count)
@@ -51,16 +77,4 @@ public class ImportedModels
         var rng = new Random(42);
         return Enumerable.Range(0, count).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray();
     }
-
-    [Benchmark]
-    public void TinyResNetBatch2() => _resnet.Run(2, _resnetIn, _resnetOut);
-
-    [Benchmark]
-    public void Espcn() => _espcn.Run(_espcnIn, _espcnOut);
-
-    [Benchmark]
-    public void Decoder() => _decoder.Run(_decoderIn, _decoderOut);
-
-    [Benchmark]
-    public void TinyUNetBatch2() => _unet.Run(2, _unetIn, _unetOut);
 }

@@ -153,10 +153,13 @@ WORKLOADS = {
     # torchvision's BasicBlock end as written there: out = conv(x); out += identity; relu in place.
     "DecoderConvResidual (in place)": (lambda x, w, b: (lambda: F.conv2d(x, w, b, padding=1).add_(x).relu_(), 64 * 64 * 9 * 1024))(torch.randn(1, 64, 32, 32), torch.randn(64, 64, 3, 3), torch.randn(64)),
     "SequenceProjectionResidual": (lambda x, w, b: (lambda: F.conv1d(x, w, b) + x, 256 * 256 * 200))(torch.randn(1, 256, 200), torch.randn(256, 256, 1), torch.randn(256)),
-    "ImportedModels.TinyResNetBatch2": zoo(make_zoo.TinyResNet(), (2, 3, 32, 32)),
-    "ImportedModels.Espcn": zoo(make_zoo.Espcn(), (1, 1, 16, 16)),
-    "ImportedModels.Decoder": zoo(make_zoo.Decoder(), (1, 16, 4, 4)),
-    "ImportedModels.TinyUNetBatch2": zoo(make_zoo.TinyUNet(), (2, 1, 16, 16)),
+    "zoo/tiny_resnet": zoo(make_zoo.TinyResNet(), (2, 3, 32, 32)),
+    "zoo/espcn": zoo(make_zoo.Espcn(), (1, 1, 16, 16)),
+    "zoo/decoder": zoo(make_zoo.Decoder(), (1, 16, 4, 4)),
+    "zoo/tiny_unet": zoo(make_zoo.TinyUNet(), (2, 1, 16, 16)),
+    "zoo/tiny_style": zoo(make_zoo.TinyStyle(), (1, 3, 16, 16)),
+    # The second round, at the zoo's shapes (a batch of 2 where the batch axis is dynamic, as ImportedModels.cs times them).
+    **{"zoo/" + name: zoo(constructor(), (2 if dynamic else 1,) + shape[1:]) for name, (constructor, shape, dynamic, _) in make_zoo.SECOND_ROUND.items()},
     "GroupNormSilu": (lambda x, w, b: (lambda: F.silu(F.group_norm(x, 32, w, b)), 0))(torch.randn(1, 128, 64, 64), torch.rand(128), torch.randn(128)),
     "InstanceNormRelu": (lambda x, w, b: (lambda: F.relu(F.instance_norm(x, weight=w, bias=b)), 0))(torch.randn(1, 128, 64, 64), torch.rand(128), torch.randn(128)),
 }

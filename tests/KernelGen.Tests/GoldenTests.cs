@@ -10,7 +10,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json", "norm.json", "conv_padding.json", "upsample_size.json", "pool_asymmetric.json", "residual.json", "linear.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json", "norm.json", "conv_padding.json", "upsample_size.json", "pool_asymmetric.json", "residual.json", "linear.json", "softmax.json"];
 
     public GoldenKernels()
     {
@@ -107,6 +107,10 @@ public sealed class GoldenKernels
                     string norm = WithActivation(c, $"[{c.Op}({groups})]");
                     norm = eps == 1e-5 ? norm : norm[..^2] + (norm.EndsWith("()]", StringComparison.Ordinal) ? string.Empty : ", ") + $"Eps = {Declarations.Number(eps)})]";
                     declarations.Add(MethodName(c), norm, c.IsDouble, inShape, outShape, hasWeight: affine, hasBias: affine, batched, foldsBatchNorm: false);
+                    break;
+                case "Softmax":
+                    declarations.Add(MethodName(c), c.Params.GetProperty("log").GetBoolean() ? "[Softmax(Log = true)]" : "[Softmax]", c.IsDouble, inShape, outShape,
+                        hasWeight: false, hasBias: false, batched);
                     break;
                 default:
                     throw new InvalidOperationException("Unknown operator " + c.Op);

@@ -212,6 +212,30 @@ public sealed class ImportRuleTests
             .Node("ReduceMean", ["x"], ["y"], ("axes", new[] { 1, 2, 3 }))).Message);
     }
 
+    /// <summary>
+    /// Softmax over the channels imports as [Softmax] (axis 1, or -1 of [N, C]), LogSoftmax with Log = true; another axis,
+    /// or an opset-11 Softmax that would span the spatial axes too, is refused naming the axis.
+    /// </summary>
+    [Fact]
+    public void Softmax_over_the_channels_is_a_layer_and_other_axes_are_refused()
+    {
+        ImportedModel model = Import(new OnnxModelBuilder()
+            .Input("x", 1, 10).Output("y", 1, 10)
+            .Node("LogSoftmax", ["x"], ["y"], ("axis", -1)), out string path);
+        Assert.Equal(["Softmax"], model.Layers.Select(l => l.Kind));
+        Assert.Contains("[global::KernelGen.Softmax(Log = true)]", ModelSourceWriter.Write(model, "M", "Rules"));
+        float[] output = Run(model, path, Ramp[..10]);
+        double sum = Ramp[..10].Sum(v => Math.Exp(v));
+        Assert.All(Enumerable.Range(0, 10), i => Assert.Equal(Ramp[i] - Math.Log(sum), output[i], 5));
+
+        Assert.Contains("('/y', Softmax): its axis (-1) is not the channels", Refused(new OnnxModelBuilder()
+            .Input("x", 1, 2, 4).Output("y", 1, 2, 4)
+            .Node("Softmax", ["x"], ["y"])).Message);
+        Assert.Contains("('/y', Softmax): its axis (1) spans every axis from it on before opset 13", Refused(new OnnxModelBuilder(opset: 11)
+            .Input("x", 1, 2, 4).Output("y", 1, 2, 4)
+            .Node("Softmax", ["x"], ["y"])).Message);
+    }
+
     /// <summary>Range and Expand on constants are computed at import, as the other shape arithmetic: here they build a Reshape's target.</summary>
     [Fact]
     public void Range_and_Expand_on_constants_are_computed_at_import()
@@ -229,9 +253,9 @@ public sealed class ImportRuleTests
         Assert.Equal([2, 4], model.Outputs[0].Shape);
     }
 
-    /// <summary>Several inputs run one batch: inputs whose batch dimensions differ are refused, naming each; so is an output that is an input.</summary>
+    /// <summary>Several inputs run one batch: inputs whose batch dimensions differ are refused, naming each. An output that is an input is copied.</summary>
     [Fact]
-    public void Inputs_of_different_batches_and_an_output_that_is_an_input_are_refused()
+    public void Inputs_of_different_batches_are_refused_and_an_input_as_output_is_copied()
     {
         string path = new OnnxModelBuilder()
             .Input("a", 1, 2, 4).Input("b", null, 2, 4).Output("y", 1, 2, 4)
@@ -240,12 +264,47 @@ public sealed class ImportRuleTests
         var error = Assert.Throws<ImportException>(() => ModelImporter.Import(OnnxGraphReader.Read(path)));
         Assert.Equal($"{path}: the inputs' batch dimensions differ ('a' 1, 'b' symbolic); KernelGen runs one batch through every input.", error.Message);
 
-        path = new OnnxModelBuilder()
+        // An output that is the input passed through is copied into its span.
+        ImportedModel model = Import(new OnnxModelBuilder()
             .Input("a", 1, 2, 4).Output("y", 1, 2, 4).Output("a", 1, 2, 4)
-            .Node("Relu", ["a"], ["y"])
-            .Save();
-        error = Assert.Throws<ImportException>(() => ModelImporter.Import(OnnxGraphReader.Read(path)));
-        Assert.Equal($"{path}: output 'a' is not computed by a layer (it is an input, or a constant).", error.Message);
+            .Node("Relu", ["a"], ["y"]), out _);
+        Assert.Equal(["Activate", "Activate"], model.Layers.Select(l => l.Kind));
+        Assert.Contains("[global::KernelGen.Activate(global::KernelGen.Activation.None)]", ModelSourceWriter.Write(model, "M", null));
+        Assert.Contains("copies 'a' into the output span", ModelSourceWriter.Write(model, "M", null));
+    }
+
+    /// <summary>
+    /// Channels as views, nothing copied: torch.chunk's Split and x[:, a:b]'s Slice of a computed tensor are read in
+    /// place by the layers after them; a Concat of the model's input (which no layer writes) copies it into its part;
+    /// an output that is a slice is copied into its span. The run matches the arithmetic computed here.
+    /// </summary>
+    [Fact]
+    public void Channel_slices_are_views_and_what_no_layer_writes_is_copied()
+    {
+        // c = 2x (a 1x1 convolution), a, b = chunk(c, 2); y = concat(x, a * b, c[:, 1:3]).
+        var builder = new OnnxModelBuilder()
+            .Input("x", 1, 4, 2, 2).Output("y", 1, 10, 2, 2)
+            .Initializer("w", [4, 4, 1, 1], [.. Enumerable.Range(0, 16).Select(i => i % 5 == 0 ? 2f : 0f)])
+            .Initializer("halves", [2], [2f, 2f])
+            .Initializer("start", [1], [1f]).Initializer("end", [1], [3f]).Initializer("axis", [1], [1f])
+            .Node("Conv", ["x", "w"], ["c"])
+            .Node("Split", ["c", "halves"], ["a", "b"], ("axis", 1))
+            .Node("Mul", ["a", "b"], ["ab"])
+            .Node("Slice", ["c", "start", "end", "axis"], ["middle"])
+            .Node("Concat", ["x", "ab", "middle"], ["y"], ("axis", 1));
+        ImportedModel model = Import(builder, out string path);
+        Assert.Equal(["Conv1x1", "Mul", "Activate", "Activate"], model.Layers.Select(l => l.Kind));
+        float[] output = Run(model, path, Ramp);
+        float[] c = [.. Ramp.Select(v => 2 * v)];
+        float[] expected = [.. Ramp, .. Enumerable.Range(0, 8).Select(i => c[i] * c[8 + i]), .. c[4..12]];
+        Assert.Equal(expected, output);
+
+        // The last axis is no run of memory per sample: refused, naming it.
+        Assert.Contains("('/y', Slice): it slices axis 3; KernelGen slices a computed tensor along the channels", Refused(new OnnxModelBuilder()
+            .Input("x", 1, 4, 2, 2).Output("y", 1, 4, 2, 1)
+            .Initializer("start", [1], [0f]).Initializer("end", [1], [1f]).Initializer("axis", [1], [3f])
+            .Node("Relu", ["x"], ["r"])
+            .Node("Slice", ["r", "start", "end", "axis"], ["y"])).Message);
     }
 
     /// <summary>Padding no pool of KernelGen's can take: zeros before a max pool, and pads over half the window.</summary>

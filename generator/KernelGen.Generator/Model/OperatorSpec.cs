@@ -167,4 +167,7 @@ namespace KernelGen.Generator.Model
     /// </summary>
     /// <param name="Instance">Whether the attribute was <c>[InstanceNorm]</c>, for the names in the generated code.</param>
     internal sealed record NormSpec(int Groups, double Eps, bool Instance) : OperatorSpec;
+
+    /// <summary><c>[Softmax]</c>: over the channels at every position; <see cref="Log"/> for log-softmax.</summary>
+    internal sealed record SoftmaxSpec(bool Log) : OperatorSpec;
 }

@@ -32,6 +32,7 @@ namespace KernelGen.Generator.Operators
             Norm.NormOperator.Instance,
             Norm.NormOperator.Group,
             Linear.LinearOperator.Instance,
+            Softmax.SoftmaxOperator.Instance,
         };
 
         /// <summary>The attribute's metadata name, such as <c>KernelGen.ConvTransposeAttribute</c>.</summary>
@@ -150,6 +151,7 @@ namespace KernelGen.Generator.Operators
             NormSpec { Instance: true } => Norm.NormOperator.Instance,
             NormSpec => Norm.NormOperator.Group,
             LinearSpec => Linear.LinearOperator.Instance,
+            SoftmaxSpec => Softmax.SoftmaxOperator.Instance,
             _ => Conv1x1.Conv1x1Operator.Instance,
         };
 

@@ -20,7 +20,7 @@ public static class DeclarationFuzz
 
     public sealed record Outcome(int Valid, int Invalid, int Huge, List<string> Failures);
 
-    private static readonly string[] Operators = ["Conv", "ConvTranspose", "Conv1x1", "Upsample", "MaxPool", "AvgPool", "AdaptiveAvgPool", "AdaptiveMaxPool", "Activate", "Add", "Mul", "Affine", "PixelShuffle", "PixelUnshuffle", "InstanceNorm", "GroupNorm"];
+    private static readonly string[] Operators = ["Conv", "ConvTranspose", "Conv1x1", "Upsample", "MaxPool", "AvgPool", "AdaptiveAvgPool", "AdaptiveMaxPool", "Activate", "Add", "Mul", "Affine", "PixelShuffle", "PixelUnshuffle", "InstanceNorm", "GroupNorm", "Softmax"];
 
     /// <summary>The constants an activation is drawn with: Clamp needs a bound; Elu and Clamp take theirs as properties.</summary>
     private static string Constants(string activation) => activation switch
@@ -239,6 +239,11 @@ public static class DeclarationFuzz
                 int normGroups = rng.Next(1, 5);
                 attribute = op == "InstanceNorm" ? "[InstanceNorm]" : $"[GroupNorm({normGroups})]";
                 tooMuchPadding = op == "GroupNorm" && cin % normGroups != 0;
+                break;
+            case "Softmax":
+                output = size;
+                attribute = rng.Next(2) == 0 ? "[Softmax]" : "[Softmax(Log = true)]";
+                weight = 0;
                 break;
             case "Affine":
                 output = size;

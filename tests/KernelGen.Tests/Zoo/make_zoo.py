@@ -149,7 +149,7 @@ class TinyStyle(nn.Module):
 
 
 class WithSoftmax(nn.Module):
-    """A convolution, then a softmax over the channels, which KernelGen has no kernel for: the importer's error case."""
+    """A convolution, then a softmax over the channels: a segmentation head's per-pixel class probabilities."""
 
     def __init__(self):
         super().__init__()
@@ -485,7 +485,7 @@ def main():
     export("espcn", Espcn(), (1, 1, 16, 16), opset=11)
     export("decoder", Decoder(), (1, 16, 4, 4), opset=17)
     export("tiny_unet", TinyUNet(), (2, 1, 16, 16), dynamic_batch=True)
-    export("unsupported_softmax", WithSoftmax(), (1, 1, 4, 4))
+    export("conv_softmax", WithSoftmax(), (1, 1, 4, 4))
     export("tiny_style", TinyStyle(), (1, 3, 16, 16))
     # ESPCN again with its weights in an external data file beside it (ONNX's layout for models over 2 GB).
     import onnx

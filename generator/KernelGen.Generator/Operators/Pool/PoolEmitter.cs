@@ -307,7 +307,7 @@ namespace KernelGen.Generator.Operators.Pool
             $"global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan({later}, {earlier}) | global::System.Runtime.Intrinsics.Vector128.IsNaN({later}), {later}, {earlier})";
 
         /// <summary>PyTorch's max step on vectors: <paramref name="later"/> where it is greater than <paramref name="earlier"/> or NaN.</summary>
-        private static string Later(VectorWidth width, string earlier, string later) =>
+        internal static string Later(VectorWidth width, string earlier, string later) =>
             $"{width.Type}.ConditionalSelect({width.Type}.GreaterThan({later}, {earlier}) | {width.Type}.IsNaN({later}), {later}, {earlier})";
 
         /// <summary>

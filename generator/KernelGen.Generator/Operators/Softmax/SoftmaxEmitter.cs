@@ -1,0 +1,307 @@
+using System.Linq;
+using KernelGen.Generator.Emit;
+using KernelGen.Generator.Model;
+
+namespace KernelGen.Generator.Operators.Softmax
+{
+    /// <summary>
+    /// The body of a softmax, per sample of <c>C</c> channels by <c>P</c> positions: at each position the channels' max
+    /// (PyTorch's rule: a NaN wins), the sum of <c>exp(x - max)</c> in double, then each output as
+    /// <c>exp(x - max) / sum</c> (<c>x - max - log(sum)</c> for log-softmax).
+    /// </summary>
+    /// <remarks>
+    /// Vectors run across positions, a vector of neighbouring positions at a time, each lane its own distribution, when
+    /// the positions fill a vector (a segmentation map); across the channels of the one position of a vector of features
+    /// (a classifier's logits) otherwise. Positions left over past the last whole vector take the scalar loop: a vector
+    /// overlapping the previous one would read outputs already written in place. The vector forms store each
+    /// exponential (the float one to within 1 ulp, <see cref="VectorExpWriter"/>) and scale it by the reciprocal of the
+    /// sum, as PyTorch's vectorized softmax does; the scalar one computes the exponential in double again instead, which
+    /// in place has nowhere else to be kept.
+    /// </remarks>
+    internal static class SoftmaxEmitter
+    {
+        public static (int Channels, int Plane) Geometry(KernelSignature signature)
+        {
+            int channels = signature.InputShape[0];
+            return (channels, (int)(ShapeText.ElementCount(signature.InputShape) / channels));
+        }
+
+        /// <summary>The widths whose lanes the positions fill, or for a single position the channels.</summary>
+        public static VectorWidth[] VectorWidths(KernelSignature signature)
+        {
+            (int channels, int plane) = Geometry(signature);
+            return VectorWidth.All.Where(w => plane >= w.Lanes(signature.ElementType) || (plane == 1 && channels >= w.Lanes(signature.ElementType))).ToArray();
+        }
+
+        /// <summary>The dispatch to the vector methods, then the scalar loops over every position.</summary>
+        public static void WriteLooped(IndentedWriter writer, KernelSignature signature, SoftmaxSpec spec, VectorWidth[] widths)
+        {
+            VectorWidth.WriteDispatch(writer, signature.MethodName, "input, output", widths);
+            WriteReferences(writer, signature);
+            writer.WriteLine("int p = 0;");
+            WriteScalarPositions(writer, signature, spec);
+        }
+
+        /// <summary>Each width's method (across positions or across channels) and, for float, the exponential it uses.</summary>
+        public static void WriteVectorMethods(IndentedWriter writer, KernelPlan plan)
+        {
+            if (plan.Form != KernelForm.Looped)
+            {
+                return;
+            }
+
+            KernelSignature signature = plan.Signature;
+            var spec = (SoftmaxSpec)plan.Operator;
+            string t = signature.ElementKeyword;
+            (int channels, int plane) = Geometry(signature);
+            foreach (VectorWidth width in VectorWidths(signature))
+            {
+                int lanes = width.Lanes(signature.ElementType);
+                bool acrossPositions = plane >= lanes;
+                string summary = acrossPositions
+                    ? $"One sample with {width.Name}: {Literals.Int(lanes)} neighbouring positions at a time, a distribution in each lane."
+                    : $"One sample with {width.Name}: its one position's {Literals.Int(channels)} channels {Literals.Int(lanes)} at a time.";
+                using (width.BeginMethod(writer, signature.MethodName, $"global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output", summary))
+                {
+                    WriteReferences(writer, signature);
+                    if (acrossPositions)
+                    {
+                        WriteAcrossPositions(writer, signature, spec, width);
+                    }
+                    else
+                    {
+                        WriteAcrossChannels(writer, signature, spec, width);
+                    }
+                }
+
+                if (signature.ElementType == ElementType.Float)
+                {
+                    writer.WriteLine();
+                    writer.WriteLine("#if NET9_0_OR_GREATER");
+                    VectorExpWriter.WriteMethod(writer, width, signature.ElementType);
+                    writer.WriteLine("#endif");
+                }
+            }
+        }
+
+        private static void WriteReferences(IndentedWriter writer, KernelSignature signature)
+        {
+            writer.WriteLine(Code.StartRef(signature.ElementKeyword, "input"));
+            writer.WriteLine(Code.StartRef(signature.ElementKeyword, "output"));
+        }
+
+        /// <summary>Channel <paramref name="channel"/> at position <c>p</c>: its offset in the sample.</summary>
+        private static string Offset(int plane, string channel) => plane == 1 ? channel : $"{Code.Times(channel, plane)} + p";
+
+        /// <summary>The scalar loop over the positions from <c>p</c> on: max, sum of exponentials in double, output.</summary>
+        private static void WriteScalarPositions(IndentedWriter writer, KernelSignature signature, SoftmaxSpec spec)
+        {
+            (int channels, int plane) = Geometry(signature);
+            string t = signature.ElementKeyword;
+            string In(string c) => Code.At("inputStart", Offset(plane, c));
+            string Out(string c) => Code.At("outputStart", Offset(plane, c));
+            using (writer.Block($"for (; p < {Literals.Int(plane)}; p++)"))
+            {
+                writer.WriteLine($"{t} max = {In("0")};");
+                using (writer.Block($"for (int c = 1; c < {Literals.Int(channels)}; c++)"))
+                {
+                    writer.WriteLine($"{t} v = {In("c")};");
+                    writer.WriteLine("// As PyTorch: a NaN wins and then stays, since nothing is greater than it.");
+                    writer.WriteLine($"max = v > max || {t}.IsNaN(v) ? v : max;");
+                }
+
+                writer.WriteLine("double sum = 0;");
+                using (writer.Block($"for (int c = 0; c < {Literals.Int(channels)}; c++)"))
+                {
+                    writer.WriteLine($"sum += global::System.Math.Exp({In("c")} - max);");
+                }
+
+                if (spec.Log)
+                {
+                    writer.WriteLine($"{t} logSum = ({t})global::System.Math.Log(sum);");
+                    using (writer.Block($"for (int c = 0; c < {Literals.Int(channels)}; c++)"))
+                    {
+                        writer.WriteLine($"{Out("c")} = {In("c")} - max - logSum;");
+                    }
+                }
+                else
+                {
+                    writer.WriteLine("double reciprocal = 1.0 / sum;");
+                    using (writer.Block($"for (int c = 0; c < {Literals.Int(channels)}; c++)"))
+                    {
+                        writer.WriteLine($"double e = global::System.Math.Exp({In("c")} - max);");
+                        writer.WriteLine($"{Out("c")} = ({t})(e * reciprocal);");
+                    }
+                }
+            }
+        }
+
+        private static string Exp(VectorWidth width, ElementType type, string value) => VectorExpWriter.Call(width, type, value);
+
+        /// <summary>The sums of exponentials in double vectors: a float vector's lanes widened into two, a double vector's in one (<paramref name="single"/>).</summary>
+        private static void WriteSumsZero(IndentedWriter writer, bool widen, string doubleVector, string single)
+        {
+            if (widen)
+            {
+                writer.WriteLine($"var sumLow = {doubleVector}.Zero;");
+                writer.WriteLine($"var sumHigh = {doubleVector}.Zero;");
+            }
+            else
+            {
+                writer.WriteLine($"var {single} = {doubleVector}.Zero;");
+            }
+        }
+
+        private static void WriteSumsAdd(IndentedWriter writer, bool widen, VectorWidth w, string single)
+        {
+            if (widen)
+            {
+                writer.WriteLine($"sumLow += {w.Type}.WidenLower(e);");
+                writer.WriteLine($"sumHigh += {w.Type}.WidenUpper(e);");
+            }
+            else
+            {
+                writer.WriteLine($"{single} += e;");
+            }
+        }
+
+        /// <summary>Blocks of neighbouring positions, a lane each; the positions past the last whole block in the scalar loop.</summary>
+        private static void WriteAcrossPositions(IndentedWriter writer, KernelSignature signature, SoftmaxSpec spec, VectorWidth w)
+        {
+            (int channels, int plane) = Geometry(signature);
+            ElementType type = signature.ElementType;
+            bool widen = type == ElementType.Float;
+            int lanes = w.Lanes(type);
+            string vd = $"{w.Type}<double>";
+            string c = Literals.Int(channels);
+            writer.WriteLine("int p = 0;");
+            using (writer.Block($"for (; p <= {Literals.Int(plane - lanes)}; p += {Literals.Int(lanes)})"))
+            {
+                writer.WriteLine($"var max = {w.Load("inputStart", "p")};");
+                using (writer.Block($"for (int c = 1; c < {c}; c++)"))
+                {
+                    writer.WriteLine($"max = {Pool.PoolEmitter.Later(w, "max", w.Load("inputStart", Offset(plane, "c")))};");
+                }
+
+                WriteSumsZero(writer, widen, vd, "sum");
+                using (writer.Block($"for (int c = 0; c < {c}; c++)"))
+                {
+                    writer.WriteLine($"var e = {Exp(w, type, $"{w.Load("inputStart", Offset(plane, "c"))} - max")};");
+                    if (!spec.Log)
+                    {
+                        writer.WriteLine(w.Store("e", "outputStart", Offset(plane, "c")));
+                    }
+
+                    WriteSumsAdd(writer, widen, w, "sum");
+                }
+
+                if (spec.Log)
+                {
+                    writer.WriteLine(widen ? $"var logSum = {w.Type}.Narrow({w.Type}.Log(sumLow), {w.Type}.Log(sumHigh));" : $"var logSum = {w.Type}.Log(sum);");
+                    using (writer.Block($"for (int c = 0; c < {c}; c++)"))
+                    {
+                        writer.WriteLine(w.Store($"{w.Load("inputStart", Offset(plane, "c"))} - max - logSum", "outputStart", Offset(plane, "c")));
+                    }
+                }
+                else
+                {
+                    writer.WriteLine(widen ? $"var reciprocal = {w.Type}.Narrow({vd}.One / sumLow, {vd}.One / sumHigh);" : $"var reciprocal = {vd}.One / sum;");
+                    using (writer.Block($"for (int c = 0; c < {c}; c++)"))
+                    {
+                        writer.WriteLine(w.Store($"{w.Load("outputStart", Offset(plane, "c"))} * reciprocal", "outputStart", Offset(plane, "c")));
+                    }
+                }
+            }
+
+            WriteScalarPositions(writer, signature, spec);
+        }
+
+        /// <summary>The one position of a vector of features: its channels a vector at a time, the last ones one by one.</summary>
+        private static void WriteAcrossChannels(IndentedWriter writer, KernelSignature signature, SoftmaxSpec spec, VectorWidth w)
+        {
+            (int channels, _) = Geometry(signature);
+            ElementType type = signature.ElementType;
+            string t = signature.ElementKeyword;
+            bool widen = type == ElementType.Float;
+            int lanes = w.Lanes(type);
+            string vd = $"{w.Type}<double>";
+            string last = Literals.Int(channels - lanes), step = Literals.Int(lanes), c = Literals.Int(channels);
+            writer.WriteLine($"var maxLanes = {w.Load("inputStart", "0")};");
+            writer.WriteLine($"int i = {step};");
+            using (writer.Block($"for (; i <= {last}; i += {step})"))
+            {
+                writer.WriteLine($"maxLanes = {Pool.PoolEmitter.Later(w, "maxLanes", w.Load("inputStart", "i"))};");
+            }
+
+            writer.WriteLine("// The lanes' max, then the channels past the last whole vector: a NaN wins, as in PyTorch.");
+            writer.WriteLine($"{t} max = {w.Type}.GetElement(maxLanes, 0);");
+            using (writer.Block($"for (int k = 1; k < {step}; k++)"))
+            {
+                writer.WriteLine($"{t} v = {w.Type}.GetElement(maxLanes, k);");
+                writer.WriteLine($"max = v > max || {t}.IsNaN(v) ? v : max;");
+            }
+
+            using (writer.Block($"for (; i < {c}; i++)"))
+            {
+                writer.WriteLine($"{t} v = {Code.At("inputStart", "i")};");
+                writer.WriteLine($"max = v > max || {t}.IsNaN(v) ? v : max;");
+            }
+
+            writer.WriteLine($"var vectorMax = {w.Broadcast("max")};");
+            WriteSumsZero(writer, widen, vd, "sumLanes");
+            writer.WriteLine("int j = 0;");
+            using (writer.Block($"for (; j <= {last}; j += {step})"))
+            {
+                writer.WriteLine($"var e = {Exp(w, type, $"{w.Load("inputStart", "j")} - vectorMax")};");
+                if (!spec.Log)
+                {
+                    writer.WriteLine(w.Store("e", "outputStart", "j"));
+                }
+
+                WriteSumsAdd(writer, widen, w, "sumLanes");
+            }
+
+            writer.WriteLine(widen ? $"double sum = {w.Type}.Sum(sumLow + sumHigh);" : $"double sum = {w.Type}.Sum(sumLanes);");
+            using (writer.Block($"for (; j < {c}; j++)"))
+            {
+                writer.WriteLine($"double e = global::System.Math.Exp({Code.At("inputStart", "j")} - max);");
+                if (!spec.Log)
+                {
+                    writer.WriteLine($"{Code.At("outputStart", "j")} = ({t})e;");
+                }
+
+                writer.WriteLine("sum += e;");
+            }
+
+            writer.WriteLine("int k2 = 0;");
+            if (spec.Log)
+            {
+                writer.WriteLine($"{t} logSum = ({t})global::System.Math.Log(sum);");
+                writer.WriteLine($"var vectorLogSum = {w.Broadcast("logSum")};");
+                using (writer.Block($"for (; k2 <= {last}; k2 += {step})"))
+                {
+                    writer.WriteLine(w.Store($"{w.Load("inputStart", "k2")} - vectorMax - vectorLogSum", "outputStart", "k2"));
+                }
+
+                using (writer.Block($"for (; k2 < {c}; k2++)"))
+                {
+                    writer.WriteLine($"{Code.At("outputStart", "k2")} = {Code.At("inputStart", "k2")} - max - logSum;");
+                }
+            }
+            else
+            {
+                writer.WriteLine($"{t} reciprocal = ({t})(1.0 / sum);");
+                writer.WriteLine($"var vectorReciprocal = {w.Broadcast("reciprocal")};");
+                using (writer.Block($"for (; k2 <= {last}; k2 += {step})"))
+                {
+                    writer.WriteLine(w.Store($"{w.Load("outputStart", "k2")} * vectorReciprocal", "outputStart", "k2"));
+                }
+
+                using (writer.Block($"for (; k2 < {c}; k2++)"))
+                {
+                    writer.WriteLine($"{Code.At("outputStart", "k2")} *= reciprocal;");
+                }
+            }
+        }
+    }
+}
