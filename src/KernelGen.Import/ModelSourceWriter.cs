@@ -43,7 +43,7 @@ namespace KernelGen.Import
 
             void Line(string text = "") => w.AppendLine(text.Length == 0 ? string.Empty : indent + text);
 
-            Line($"/// <summary>The model of {file}, as KernelGen kernels: <see cref=\"Load(string{(model.DynamicBatch ? ", int" : string.Empty)})\"/> it, then <see cref=\"Run\"/> it.</summary>");
+            Line($"/// <summary>The model of {file}, as KernelGen kernels: <see cref=\"Load(string{(model.DynamicBatch ? ", int" : string.Empty)})\"/> it, then <c>Run</c> it.</summary>");
             Line($"public sealed partial class {className}");
             Line("{");
             indent += "    ";
@@ -75,7 +75,7 @@ namespace KernelGen.Import
 
             Line("private readonly float[] _workspace;");
             Line();
-            Line($"/// <summary>The most samples one <see cref=\"Run\"/> takes: the workspace is sized for them when the model is loaded.</summary>");
+            Line($"/// <summary>The most samples one <c>Run</c> takes: the workspace is sized for them when the model is loaded.</summary>");
             Line("public int MaxBatch { get; }");
             Line();
             WriteLoad(Line, model, className);
@@ -359,15 +359,17 @@ namespace KernelGen.Import
             string count = model.DynamicBatch ? "that many" : "them";
             if (model.Inputs.Count == 1 && model.Outputs.Count == 1)
             {
-                line($"/// <summary>Runs the model on {samples}: <paramref name=\"input\"/> holds {count} of {Shape(model.Inputs[0].Shape)} back to back, <paramref name=\"output\"/> receives as many of {Shape(model.Outputs[0].Shape)}. Allocates nothing.</summary>");
+                line($"/// <summary>Runs the model on {samples}: <paramref name=\"input\"/> holds {count} of {Shape(model.Inputs[0].Shape)} back to back, <paramref name=\"output\"/> receives as many of {Shape(model.Outputs[0].Shape)}. Allocates nothing; uses the model's own workspace, so a loaded model runs one call at a time (the overload with a workspace runs several).</summary>");
             }
             else
             {
                 string Each(ImportedTensor t) => $"<paramref name=\"{t.Parameter}\"/> {Shape(t.Shape)}";
-                line($"/// <summary>Runs the model on {samples}: the inputs hold {count} back to back ({string.Join(", ", model.Inputs.Select(Each))}), the outputs receive as many ({string.Join(", ", model.Outputs.Select(Each))}); the spans may not overlap. Allocates nothing.</summary>");
+                line($"/// <summary>Runs the model on {samples}: the inputs hold {count} back to back ({string.Join(", ", model.Inputs.Select(Each))}), the outputs receive as many ({string.Join(", ", model.Outputs.Select(Each))}); the spans may not overlap. Allocates nothing; uses the model's own workspace, so a loaded model runs one call at a time (the overload with a workspace runs several).</summary>");
             }
 
-            var spans = model.Inputs.Select(t => $"{ReadOnlySpan} {t.Parameter}").Concat(model.Outputs.Select(t => $"{Span} {t.Parameter}"));
+            var spans = model.Inputs.Select(t => $"{ReadOnlySpan} {t.Parameter}").Concat(model.Outputs.Select(t => $"{Span} {t.Parameter}")).ToList();
+            string names = string.Join(", ", model.Inputs.Concat(model.Outputs).Select(t => t.Parameter));
+            string batchArgument = model.DynamicBatch ? "batch, " : string.Empty;
             line($"public void Run({batchParameter}{string.Join(", ", spans)})");
             line("{");
             if (model.DynamicBatch)
@@ -375,19 +377,33 @@ namespace KernelGen.Import
                 line("    if ((uint)batch > (uint)MaxBatch)");
                 line($"        throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, \"{className}: the batch must be from 0 to MaxBatch, the count it was loaded for.\");");
             }
+
+            line($"    Run({batchArgument}{names}, _workspace);");
+            line("}");
+            line(string.Empty);
+            line($"/// <summary>Runs the model as the overload without a workspace does, in the caller's <paramref name=\"workspace\"/> of at least {(model.DynamicBatch ? "<paramref name=\"batch\"/> * " : $"{Int(model.Batch)} * ")}<see cref=\"WorkspaceLength\"/> floats instead of the model's own: the model's weights are only read, so threads that each pass a workspace of their own may run one loaded model at the same time{(model.DynamicBatch ? ", and the batch is not bounded by MaxBatch" : string.Empty)}. Allocates nothing.</summary>");
+            line($"public void Run({batchParameter}{string.Join(", ", spans)}, {Span} workspace)");
+            line("{");
+            if (model.DynamicBatch)
+            {
+                line("    if (batch < 0)");
+                line($"        throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, \"{className}: the batch must not be negative.\");");
+            }
             else
             {
                 line($"    const int batch = {Int(model.Batch)};");
             }
 
+            // In long: a batch the caller chooses times a length may pass int.MaxValue, and a wrapped product could match.
             foreach (ImportedTensor tensor in model.Inputs.Concat(model.Outputs))
             {
                 string length = LengthOf(tensor);
-                line($"    if ({tensor.Parameter}.Length != batch * {length})");
-                line($"        throw new global::System.ArgumentException($\"{className}: expected {{batch * {length}}} {tensor.Parameter} elements ({{batch}} of {Shape(tensor.Shape)}), but the span has {{{tensor.Parameter}.Length}}.\", nameof({tensor.Parameter}));");
+                line($"    if ({tensor.Parameter}.Length != (long)batch * {length})");
+                line($"        throw new global::System.ArgumentException($\"{className}: expected {{(long)batch * {length}}} {tensor.Parameter} elements ({{batch}} of {Shape(tensor.Shape)}), but the span has {{{tensor.Parameter}.Length}}.\", nameof({tensor.Parameter}));");
             }
 
-            line("    global::System.Span<float> workspace = _workspace;");
+            line("    if (workspace.Length < (long)batch * WorkspaceLength)");
+            line($"        throw new global::System.ArgumentException($\"{className}: expected a workspace of at least {{(long)batch * WorkspaceLength}} elements ({{batch}} of WorkspaceLength), but the span has {{workspace.Length}}.\", nameof(workspace));");
             foreach (ImportedLayer layer in model.Layers)
             {
                 bool perSample = RunsPerSample(layer);

@@ -51,23 +51,33 @@ public sealed class ImportTests
 
         // Spans cannot go through reflection: a small runner in the same compilation calls Load and Run as a user would.
         string load = model.DynamicBatch ? "Load(path, batch)" : "Load(path)";
-        string run = model.DynamicBatch ? "Run(batch, input, output)" : "Run(input, output)";
+        string run = model.DynamicBatch ? "Run(batch, input, output" : "Run(input, output";
+        string runOwn = run.Replace(", output", ", own", StringComparison.Ordinal);
         string runner = $$"""
             public static class Runner
             {
-                public static (float[] Output, long Allocated) Run(string path, float[] input, int batch)
+                public static (float[] Output, long Allocated, float[] OwnWorkspace, string Short) Run(string path, float[] input, int batch)
                 {
                     var model = Zoo.{{className}}.{{load}};
                     var output = new float[batch * Zoo.{{className}}.OutputLength];
-                    model.{{run}};
+                    model.{{run}});
                     long before = System.GC.GetAllocatedBytesForCurrentThread();
-                    model.{{run}};
-                    return (output, System.GC.GetAllocatedBytesForCurrentThread() - before);
+                    model.{{run}});
+                    long allocated = System.GC.GetAllocatedBytesForCurrentThread() - before;
+                    // The caller's workspace instead of the model's: the same output; one element short, refused.
+                    var own = new float[batch * Zoo.{{className}}.OutputLength];
+                    var workspace = new float[batch * Zoo.{{className}}.WorkspaceLength];
+                    model.{{runOwn}}, workspace);
+                    string refused = "";
+                    try { model.{{runOwn}}, System.MemoryExtensions.AsSpan(workspace, 1)); } catch (System.ArgumentException e) { refused = e.ParamName + ": " + e.Message; }
+                    return (output, allocated, own, refused);
                 }
             }
             """;
         Assembly assembly = GeneratorHarness.CompileAndLoad(source, runner);
-        var (output, allocated) = ((float[], long))assembly.GetType("Runner")!.GetMethod("Run")!.Invoke(null, [onnx, input, batch])!;
+        var (output, allocated, ownWorkspace, refused) = ((float[], long, float[], string))assembly.GetType("Runner")!.GetMethod("Run")!.Invoke(null, [onnx, input, batch])!;
+        Assert.Equal(output, ownWorkspace);
+        Assert.StartsWith($"workspace: {className}: expected a workspace of at least {batch * (long)model.WorkspaceLength} elements", refused);
 
         Assert.Equal(expected.Length, output.Length);
         double scale = Math.Max(1, expected.Max(Math.Abs)), worst = 0;

@@ -7,8 +7,8 @@
 
 namespace Zoo
 {
-    /// <summary>The model of autoencoder_3d.onnx, as KernelGen kernels: <see cref="Load(string)"/> it, then <see
-    /// cref="Run"/> it.</summary>
+    /// <summary>The model of autoencoder_3d.onnx, as KernelGen kernels: <see cref="Load(string)"/> it, then <c>Run</c>
+    /// it.</summary>
     public sealed partial class Autoencoder3d
     {
         /// <summary>The elements of one sample of the input, [1, 8, 8, 8] (ONNX input 'input').</summary>
@@ -63,7 +63,7 @@ namespace Zoo
         private readonly float[] _l3ConvTransposeBias;
         private readonly float[] _workspace;
 
-        /// <summary>The most samples one <see cref="Run"/> takes: the workspace is sized for them when the model is
+        /// <summary>The most samples one <c>Run</c> takes: the workspace is sized for them when the model is
         /// loaded.</summary>
         public int MaxBatch { get; }
 
@@ -109,17 +109,30 @@ namespace Zoo
         }
 
         /// <summary>Runs the model on 1 sample(s): <paramref name="input"/> holds them of [1, 8, 8, 8] back to back,
-        /// <paramref name="output"/> receives as many of [1, 8, 8, 8]. Allocates nothing.</summary>
+        /// <paramref name="output"/> receives as many of [1, 8, 8, 8]. Allocates nothing; uses the model's own
+        /// workspace, so a loaded model runs one call at a time (the overload with a workspace runs several).</summary>
         public void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
+            Run(input, output, _workspace);
+        }
+
+        /// <summary>Runs the model as the overload without a workspace does, in the caller's <paramref
+        /// name="workspace"/> of at least 1 * <see cref="WorkspaceLength"/> floats instead of the model's own: the
+        /// model's weights are only read, so threads that each pass a workspace of their own may run one loaded model
+        /// at the same time. Allocates nothing.</summary>
+        public void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
+            global::System.Span<float> workspace)
+        {
             const int batch = 1;
-            if (input.Length != batch * InputLength)
-                throw new global::System.ArgumentException($"Autoencoder3d: expected {batch * InputLength} input elements ({batch} of [1, 8, 8, 8]), but the span has {input.Length}.",
+            if (input.Length != (long)batch * InputLength)
+                throw new global::System.ArgumentException($"Autoencoder3d: expected {(long)batch * InputLength} input elements ({batch} of [1, 8, 8, 8]), but the span has {input.Length}.",
                     nameof(input));
-            if (output.Length != batch * OutputLength)
-                throw new global::System.ArgumentException($"Autoencoder3d: expected {batch * OutputLength} output elements ({batch} of [1, 8, 8, 8]), but the span has {output.Length}.",
+            if (output.Length != (long)batch * OutputLength)
+                throw new global::System.ArgumentException($"Autoencoder3d: expected {(long)batch * OutputLength} output elements ({batch} of [1, 8, 8, 8]), but the span has {output.Length}.",
                     nameof(output));
-            global::System.Span<float> workspace = _workspace;
+            if (workspace.Length < (long)batch * WorkspaceLength)
+                throw new global::System.ArgumentException($"Autoencoder3d: expected a workspace of at least {(long)batch * WorkspaceLength} elements ({batch} of WorkspaceLength), but the span has {workspace.Length}.",
+                    nameof(workspace));
             L0Conv(batch, input, _l0ConvWeight, _l0ConvBias, workspace.Slice(0 * batch, 512 * batch));
             L1Conv(batch, workspace.Slice(0 * batch, 512 * batch), _l1ConvWeight, _l1ConvBias,
                 workspace.Slice(512 * batch, 128 * batch));

@@ -7,7 +7,7 @@
 
 namespace Zoo
 {
-    /// <summary>The model of espcn.onnx, as KernelGen kernels: <see cref="Load(string)"/> it, then <see cref="Run"/>
+    /// <summary>The model of espcn.onnx, as KernelGen kernels: <see cref="Load(string)"/> it, then <c>Run</c>
     /// it.</summary>
     public sealed partial class Espcn
     {
@@ -64,7 +64,7 @@ namespace Zoo
         private readonly float[] _l2ConvBias;
         private readonly float[] _workspace;
 
-        /// <summary>The most samples one <see cref="Run"/> takes: the workspace is sized for them when the model is
+        /// <summary>The most samples one <c>Run</c> takes: the workspace is sized for them when the model is
         /// loaded.</summary>
         public int MaxBatch { get; }
 
@@ -101,17 +101,30 @@ namespace Zoo
         }
 
         /// <summary>Runs the model on 1 sample(s): <paramref name="input"/> holds them of [1, 16, 16] back to back,
-        /// <paramref name="output"/> receives as many of [1, 48, 48]. Allocates nothing.</summary>
+        /// <paramref name="output"/> receives as many of [1, 48, 48]. Allocates nothing; uses the model's own
+        /// workspace, so a loaded model runs one call at a time (the overload with a workspace runs several).</summary>
         public void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
+            Run(input, output, _workspace);
+        }
+
+        /// <summary>Runs the model as the overload without a workspace does, in the caller's <paramref
+        /// name="workspace"/> of at least 1 * <see cref="WorkspaceLength"/> floats instead of the model's own: the
+        /// model's weights are only read, so threads that each pass a workspace of their own may run one loaded model
+        /// at the same time. Allocates nothing.</summary>
+        public void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
+            global::System.Span<float> workspace)
+        {
             const int batch = 1;
-            if (input.Length != batch * InputLength)
-                throw new global::System.ArgumentException($"Espcn: expected {batch * InputLength} input elements ({batch} of [1, 16, 16]), but the span has {input.Length}.",
+            if (input.Length != (long)batch * InputLength)
+                throw new global::System.ArgumentException($"Espcn: expected {(long)batch * InputLength} input elements ({batch} of [1, 16, 16]), but the span has {input.Length}.",
                     nameof(input));
-            if (output.Length != batch * OutputLength)
-                throw new global::System.ArgumentException($"Espcn: expected {batch * OutputLength} output elements ({batch} of [1, 48, 48]), but the span has {output.Length}.",
+            if (output.Length != (long)batch * OutputLength)
+                throw new global::System.ArgumentException($"Espcn: expected {(long)batch * OutputLength} output elements ({batch} of [1, 48, 48]), but the span has {output.Length}.",
                     nameof(output));
-            global::System.Span<float> workspace = _workspace;
+            if (workspace.Length < (long)batch * WorkspaceLength)
+                throw new global::System.ArgumentException($"Espcn: expected a workspace of at least {(long)batch * WorkspaceLength} elements ({batch} of WorkspaceLength), but the span has {workspace.Length}.",
+                    nameof(workspace));
             L0Conv(batch, input, _l0ConvWeight, _l0ConvBias, workspace.Slice(0 * batch, 4096 * batch));
             L1Conv(batch, workspace.Slice(0 * batch, 4096 * batch), _l1ConvWeight, _l1ConvBias,
                 workspace.Slice(4096 * batch, 2048 * batch));

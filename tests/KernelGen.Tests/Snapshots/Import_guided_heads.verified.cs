@@ -8,8 +8,8 @@
 
 namespace Zoo
 {
-    /// <summary>The model of guided_heads.onnx, as KernelGen kernels: <see cref="Load(string, int)"/> it, then <see
-    /// cref="Run"/> it.</summary>
+    /// <summary>The model of guided_heads.onnx, as KernelGen kernels: <see cref="Load(string, int)"/> it, then
+    /// <c>Run</c> it.</summary>
     public sealed partial class GuidedHeads
     {
         /// <summary>The elements of one sample of <c>inputImage</c>, [3, 8, 8] (ONNX input 'image').</summary>
@@ -69,7 +69,7 @@ namespace Zoo
         private readonly float[] _l3Conv1x1Bias;
         private readonly float[] _workspace;
 
-        /// <summary>The most samples one <see cref="Run"/> takes: the workspace is sized for them when the model is
+        /// <summary>The most samples one <c>Run</c> takes: the workspace is sized for them when the model is
         /// loaded.</summary>
         public int MaxBatch { get; }
 
@@ -113,7 +113,8 @@ namespace Zoo
         /// <summary>Runs the model on <paramref name="batch"/> samples: the inputs hold that many back to back
         /// (<paramref name="inputImage"/> [3, 8, 8], <paramref name="inputGuide"/> [1, 8, 8]), the outputs receive as
         /// many (<paramref name="outputReconstruction"/> [3, 8, 8], <paramref name="outputMask"/> [1, 8, 8]); the spans
-        /// may not overlap. Allocates nothing.</summary>
+        /// may not overlap. Allocates nothing; uses the model's own workspace, so a loaded model runs one call at a
+        /// time (the overload with a workspace runs several).</summary>
         public void Run(int batch, global::System.ReadOnlySpan<float> inputImage,
             global::System.ReadOnlySpan<float> inputGuide, global::System.Span<float> outputReconstruction,
             global::System.Span<float> outputMask)
@@ -121,19 +122,36 @@ namespace Zoo
             if ((uint)batch > (uint)MaxBatch)
                 throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch,
                     "GuidedHeads: the batch must be from 0 to MaxBatch, the count it was loaded for.");
-            if (inputImage.Length != batch * InputImageLength)
-                throw new global::System.ArgumentException($"GuidedHeads: expected {batch * InputImageLength} inputImage elements ({batch} of [3, 8, 8]), but the span has {inputImage.Length}.",
+            Run(batch, inputImage, inputGuide, outputReconstruction, outputMask, _workspace);
+        }
+
+        /// <summary>Runs the model as the overload without a workspace does, in the caller's <paramref
+        /// name="workspace"/> of at least <paramref name="batch"/> * <see cref="WorkspaceLength"/> floats instead of
+        /// the model's own: the model's weights are only read, so threads that each pass a workspace of their own may
+        /// run one loaded model at the same time, and the batch is not bounded by MaxBatch. Allocates
+        /// nothing.</summary>
+        public void Run(int batch, global::System.ReadOnlySpan<float> inputImage,
+            global::System.ReadOnlySpan<float> inputGuide, global::System.Span<float> outputReconstruction,
+            global::System.Span<float> outputMask, global::System.Span<float> workspace)
+        {
+            if (batch < 0)
+                throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch,
+                    "GuidedHeads: the batch must not be negative.");
+            if (inputImage.Length != (long)batch * InputImageLength)
+                throw new global::System.ArgumentException($"GuidedHeads: expected {(long)batch * InputImageLength} inputImage elements ({batch} of [3, 8, 8]), but the span has {inputImage.Length}.",
                     nameof(inputImage));
-            if (inputGuide.Length != batch * InputGuideLength)
-                throw new global::System.ArgumentException($"GuidedHeads: expected {batch * InputGuideLength} inputGuide elements ({batch} of [1, 8, 8]), but the span has {inputGuide.Length}.",
+            if (inputGuide.Length != (long)batch * InputGuideLength)
+                throw new global::System.ArgumentException($"GuidedHeads: expected {(long)batch * InputGuideLength} inputGuide elements ({batch} of [1, 8, 8]), but the span has {inputGuide.Length}.",
                     nameof(inputGuide));
-            if (outputReconstruction.Length != batch * OutputReconstructionLength)
-                throw new global::System.ArgumentException($"GuidedHeads: expected {batch * OutputReconstructionLength} outputReconstruction elements ({batch} of [3, 8, 8]), but the span has {outputReconstruction.Length}.",
+            if (outputReconstruction.Length != (long)batch * OutputReconstructionLength)
+                throw new global::System.ArgumentException($"GuidedHeads: expected {(long)batch * OutputReconstructionLength} outputReconstruction elements ({batch} of [3, 8, 8]), but the span has {outputReconstruction.Length}.",
                     nameof(outputReconstruction));
-            if (outputMask.Length != batch * OutputMaskLength)
-                throw new global::System.ArgumentException($"GuidedHeads: expected {batch * OutputMaskLength} outputMask elements ({batch} of [1, 8, 8]), but the span has {outputMask.Length}.",
+            if (outputMask.Length != (long)batch * OutputMaskLength)
+                throw new global::System.ArgumentException($"GuidedHeads: expected {(long)batch * OutputMaskLength} outputMask elements ({batch} of [1, 8, 8]), but the span has {outputMask.Length}.",
                     nameof(outputMask));
-            global::System.Span<float> workspace = _workspace;
+            if (workspace.Length < (long)batch * WorkspaceLength)
+                throw new global::System.ArgumentException($"GuidedHeads: expected a workspace of at least {(long)batch * WorkspaceLength} elements ({batch} of WorkspaceLength), but the span has {workspace.Length}.",
+                    nameof(workspace));
             L0Conv(batch, inputGuide, _l0ConvWeight, _l0ConvBias, workspace.Slice(0 * batch, 512 * batch));
             L1Conv(batch, inputImage, _l1ConvWeight, _l1ConvBias, workspace.Slice(0 * batch, 512 * batch),
                 workspace.Slice(512 * batch, 512 * batch));

@@ -8,7 +8,7 @@
 namespace Zoo
 {
     /// <summary>The model of tiny_mobilenet_v2.onnx, as KernelGen kernels: <see cref="Load(string, int)"/> it, then
-    /// <see cref="Run"/> it.</summary>
+    /// <c>Run</c> it.</summary>
     public sealed partial class TinyMobileNetV2
     {
         /// <summary>The elements of one sample of the input, [3, 32, 32] (ONNX input 'input').</summary>
@@ -139,7 +139,7 @@ namespace Zoo
         private readonly float[] _l11LinearBias;
         private readonly float[] _workspace;
 
-        /// <summary>The most samples one <see cref="Run"/> takes: the workspace is sized for them when the model is
+        /// <summary>The most samples one <c>Run</c> takes: the workspace is sized for them when the model is
         /// loaded.</summary>
         public int MaxBatch { get; }
 
@@ -197,19 +197,37 @@ namespace Zoo
         }
 
         /// <summary>Runs the model on <paramref name="batch"/> samples: <paramref name="input"/> holds that many of [3,
-        /// 32, 32] back to back, <paramref name="output"/> receives as many of [10]. Allocates nothing.</summary>
+        /// 32, 32] back to back, <paramref name="output"/> receives as many of [10]. Allocates nothing; uses the
+        /// model's own workspace, so a loaded model runs one call at a time (the overload with a workspace runs
+        /// several).</summary>
         public void Run(int batch, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             if ((uint)batch > (uint)MaxBatch)
                 throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch,
                     "TinyMobileNetV2: the batch must be from 0 to MaxBatch, the count it was loaded for.");
-            if (input.Length != batch * InputLength)
-                throw new global::System.ArgumentException($"TinyMobileNetV2: expected {batch * InputLength} input elements ({batch} of [3, 32, 32]), but the span has {input.Length}.",
+            Run(batch, input, output, _workspace);
+        }
+
+        /// <summary>Runs the model as the overload without a workspace does, in the caller's <paramref
+        /// name="workspace"/> of at least <paramref name="batch"/> * <see cref="WorkspaceLength"/> floats instead of
+        /// the model's own: the model's weights are only read, so threads that each pass a workspace of their own may
+        /// run one loaded model at the same time, and the batch is not bounded by MaxBatch. Allocates
+        /// nothing.</summary>
+        public void Run(int batch, global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
+            global::System.Span<float> workspace)
+        {
+            if (batch < 0)
+                throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch,
+                    "TinyMobileNetV2: the batch must not be negative.");
+            if (input.Length != (long)batch * InputLength)
+                throw new global::System.ArgumentException($"TinyMobileNetV2: expected {(long)batch * InputLength} input elements ({batch} of [3, 32, 32]), but the span has {input.Length}.",
                     nameof(input));
-            if (output.Length != batch * OutputLength)
-                throw new global::System.ArgumentException($"TinyMobileNetV2: expected {batch * OutputLength} output elements ({batch} of [10]), but the span has {output.Length}.",
+            if (output.Length != (long)batch * OutputLength)
+                throw new global::System.ArgumentException($"TinyMobileNetV2: expected {(long)batch * OutputLength} output elements ({batch} of [10]), but the span has {output.Length}.",
                     nameof(output));
-            global::System.Span<float> workspace = _workspace;
+            if (workspace.Length < (long)batch * WorkspaceLength)
+                throw new global::System.ArgumentException($"TinyMobileNetV2: expected a workspace of at least {(long)batch * WorkspaceLength} elements ({batch} of WorkspaceLength), but the span has {workspace.Length}.",
+                    nameof(workspace));
             L0Conv(batch, input, _l0ConvWeight, _l0ConvBias, workspace.Slice(0 * batch, 2048 * batch));
             L1Conv(batch, workspace.Slice(0 * batch, 2048 * batch), _l1ConvWeight, _l1ConvBias,
                 workspace.Slice(2048 * batch, 2048 * batch));
