@@ -68,18 +68,53 @@ var smooth = new float[Layers.SmoothLengths.Output];
 Layers.Smooth(Integers(Layers.SmoothLengths.Input, 7, 11, 5), smooth);
 Check("Upsample bilinear x2, 2x12x12 (PyTorch)", smooth, TorchReference.Smooth);
 
-// An ONNX model through the package's <KernelGenModel> item: imported into obj/ at build time, its weights read from
-// the same file (copied beside the program) at run time, against PyTorch's output for the input it was exported with.
-var espcn = Zoo.Espcn.Load(Path.Combine(AppContext.BaseDirectory, "espcn.onnx"));
-using (var zoo = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "espcn.json"))))
+// The importer's zoo through the package's <KernelGenModel> items (the project file lists them): each imported into
+// obj/ at build time, its weights read from the same file (copied beside the program) at run time, against PyTorch's
+// output for the input it was exported with (NAME.json beside it). A batch of 2 where the batch axis is dynamic.
+var espcn = Zoo.Espcn.Load(ZooPath("espcn"));
+failures += CheckModel("espcn", (i, o) => espcn.Run(i, o));
+var resnet = Zoo.TinyResNet.Load(ZooPath("tiny_resnet"), maxBatch: 2);
+failures += CheckModel("tiny_resnet", (i, o) => resnet.Run(2, i, o));
+var decoder = Zoo.Decoder.Load(ZooPath("decoder"));
+failures += CheckModel("decoder", (i, o) => decoder.Run(i, o));
+var unet = Zoo.TinyUNet.Load(ZooPath("tiny_unet"), maxBatch: 2);
+failures += CheckModel("tiny_unet", (i, o) => unet.Run(2, i, o));
+var style = Zoo.TinyStyle.Load(ZooPath("tiny_style"));
+failures += CheckModel("tiny_style", (i, o) => style.Run(i, o));
+var mobilenet = Zoo.TinyMobileNetV2.Load(ZooPath("tiny_mobilenet_v2"), maxBatch: 2);
+failures += CheckModel("tiny_mobilenet_v2", (i, o) => mobilenet.Run(2, i, o));
+var edsr = Zoo.TinyEdsr.Load(ZooPath("tiny_edsr"));
+failures += CheckModel("tiny_edsr", (i, o) => edsr.Run(i, o));
+var hifigan = Zoo.TinyHifiGan.Load(ZooPath("tiny_hifigan"));
+failures += CheckModel("tiny_hifigan", (i, o) => hifigan.Run(i, o));
+var taesd = Zoo.TinyTaesdDecoder.Load(ZooPath("tiny_taesd_decoder"));
+failures += CheckModel("tiny_taesd_decoder", (i, o) => taesd.Run(i, o));
+var fsrcnn = Zoo.Fsrcnn.Load(ZooPath("fsrcnn"));
+failures += CheckModel("fsrcnn", (i, o) => fsrcnn.Run(i, o));
+var cyclegan = Zoo.TinyCycleGan.Load(ZooPath("tiny_cyclegan"));
+failures += CheckModel("tiny_cyclegan", (i, o) => cyclegan.Run(i, o));
+var dcgan = Zoo.DcganGenerator.Load(ZooPath("dcgan_generator"), maxBatch: 2);
+failures += CheckModel("dcgan_generator", (i, o) => dcgan.Run(2, i, o));
+var srcnn = Zoo.Srcnn.Load(ZooPath("srcnn"));
+failures += CheckModel("srcnn", (i, o) => srcnn.Run(i, o));
+var segnet = Zoo.TinySegNet.Load(ZooPath("tiny_segnet"));
+failures += CheckModel("tiny_segnet", (i, o) => segnet.Run(i, o));
+var volume = Zoo.Autoencoder3d.Load(ZooPath("autoencoder_3d"));
+failures += CheckModel("autoencoder_3d", (i, o) => volume.Run(i, o));
+var softmax = Zoo.ConvSoftmax.Load(ZooPath("conv_softmax"));
+failures += CheckModel("conv_softmax", (i, o) => softmax.Run(i, o));
+
+// Two inputs and two outputs: the spans in the graph's order, each output checked.
+var guided = Zoo.GuidedHeads.Load(ZooPath("guided_heads"), maxBatch: 2);
+using (var data = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "guided_heads.json"))))
 {
-    float[] espcnInput = zoo.RootElement.GetProperty("input").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
-    double[] espcnExpected = zoo.RootElement.GetProperty("output").EnumerateArray().Select(v => v.GetDouble()).ToArray();
-    var espcnOutput = new float[Zoo.Espcn.OutputLength];
-    espcn.Run(espcnInput, espcnOutput);
-    double worst = espcnExpected.Select((e, i) => Math.Abs(e - espcnOutput[i])).Max();
+    float[][] Values(string list) => [.. data.RootElement.GetProperty(list).EnumerateArray().Select(t => t.GetProperty("values").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray())];
+    float[][] inputs = Values("inputs"), references = Values("outputs");
+    float[] reconstruction = new float[references[0].Length], mask = new float[references[1].Length];
+    guided.Run(2, inputs[0], inputs[1], reconstruction, mask);
+    double worst = Math.Max(Worst(reconstruction, references[0]), Worst(mask, references[1]));
     failures += worst <= 2e-5 ? 0 : 1;
-    Console.WriteLine($"ONNX model espcn.onnx through <KernelGenModel> (PyTorch): {(worst <= 2e-5 ? "ok" : $"DIFFERS by up to {worst}")}");
+    Console.WriteLine($"ONNX model guided_heads.onnx through <KernelGenModel> (PyTorch): {(worst <= 2e-5 ? "ok" : $"DIFFERS by up to {worst}")}");
 }
 
 Console.WriteLine($"Runtime {Environment.Version}, built for {AppContext.TargetFrameworkName}");
@@ -89,6 +124,23 @@ Console.WriteLine($"Hardware-accelerated vectors: Vector512 {System.Runtime.Intr
 Console.WriteLine(TorchFormat.Format(deconvolved, 1, 1, 5, 5));
 Console.WriteLine(failures == 0 ? "All kernels match their reference." : $"{failures} kernel(s) differ from their reference.");
 return failures == 0 ? 0 : 1;
+
+static string ZooPath(string name) => Path.Combine(AppContext.BaseDirectory, name + ".onnx");
+
+static double Worst(float[] actual, float[] expected) => expected.Select((e, i) => (double)Math.Abs(e - actual[i])).DefaultIfEmpty(0).Max();
+
+// One model of the zoo on the input NAME.json gives, against PyTorch's output there: 0 when they agree, 1 otherwise.
+static int CheckModel(string name, RunModel run)
+{
+    using var data = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, name + ".json")));
+    float[] input = [.. data.RootElement.GetProperty("input").EnumerateArray().Select(v => (float)v.GetDouble())];
+    float[] expected = [.. data.RootElement.GetProperty("output").EnumerateArray().Select(v => (float)v.GetDouble())];
+    var output = new float[expected.Length];
+    run(input, output);
+    double worst = Worst(output, expected), scale = Math.Max(1, expected.Max(Math.Abs));
+    Console.WriteLine($"ONNX model {name}.onnx through <KernelGenModel> (PyTorch): {(worst <= 2e-5 * scale ? "ok" : $"DIFFERS by up to {worst}")}");
+    return worst <= 2e-5 * scale ? 0 : 1;
+}
 
 // (i * multiplier) mod modulus - offset: small integers, the same formula as make_reference.py's.
 static float[] Integers(int count, int multiplier, int modulus, int offset) =>
@@ -145,3 +197,6 @@ static partial class Layers
     [Conv1x1]
     public static partial void Mix([Shape(2, 2, 2)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(2, 2, 2)] Span<float> output);
 }
+
+/// <summary>One whole run of an imported model on its input, into its output.</summary>
+internal delegate void RunModel(ReadOnlySpan<float> input, Span<float> output);

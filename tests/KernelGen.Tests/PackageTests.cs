@@ -130,6 +130,7 @@ public sealed class PackageTests
                 Assert.True(run.ExitCode == 0, $"The {framework} consumer failed:\n" + run.Output);
                 Assert.Contains("All kernels match their reference.", run.Output);
                 Assert.Contains("ONNX model espcn.onnx through <KernelGenModel> (PyTorch): ok", run.Output);
+                Assert.Equal(ImportTests.Zoo().Count() + 1, run.Output.Split('\n').Count(line => line.EndsWith("through <KernelGenModel> (PyTorch): ok", StringComparison.Ordinal)));
                 Assert.Contains("built for .NETCoreApp,Version=v" + framework[3..], run.Output);
             }
 
