@@ -101,6 +101,8 @@ var segnet = Zoo.TinySegNet.Load(ZooPath("tiny_segnet"));
 failures += CheckModel("tiny_segnet", (i, o) => segnet.Run(i, o));
 var volume = Zoo.Autoencoder3d.Load(ZooPath("autoencoder_3d"));
 failures += CheckModel("autoencoder_3d", (i, o) => volume.Run(i, o));
+var vae = Zoo.TinyVaeDecoder.Load(ZooPath("tiny_vae_decoder"));
+failures += CheckModel("tiny_vae_decoder", (i, o) => vae.Run(i, o));
 var softmax = Zoo.ConvSoftmax.Load(ZooPath("conv_softmax"));
 failures += CheckModel("conv_softmax", (i, o) => softmax.Run(i, o));
 

@@ -858,6 +858,34 @@ namespace KernelGen.Import
                 throw Unsupported(node, $"its operands have shapes [{string.Join(", ", a.Shape)}] and [{string.Join(", ", b.Shape)}]; two computed tensors must have one shape");
             }
 
+            // x * sigmoid(x) is SiLU (F.silu before opset 22 exports so): the sigmoid's layer becomes SiLU, or, when
+            // nothing else reads x, the layer that computes x takes SiLU as its activation and the sigmoid goes.
+            if (node.OpType == "Mul")
+            {
+                foreach ((ImportedTensor x, ImportedTensor gate) in new[] { (a, b), (b, a) })
+                {
+                    if (gate.Root == gate && _producers.TryGetValue(gate, out ImportedLayer? sigmoid) && sigmoid is { Kind: "Activate", Activation.Kind: "Sigmoid" }
+                        && sigmoid.Input == x && OnlyFeeds(gate, node))
+                    {
+                        var silu = new ImportedActivation("Silu");
+                        if (x.Root == x && !x.IsModelInput && _readers.TryGetValue(x.OnnxName, out int readers) && readers == 2 && _graph.Outputs.All(o => o.Name != x.OnnxName)
+                            && _producers.TryGetValue(x, out ImportedLayer? producer) && producer.TakesActivation && producer.Activation.IsNone && producer.Slope is null)
+                        {
+                            _layers.Remove(sigmoid);
+                            _producers.Remove(gate);
+                            producer.Activation = silu;
+                            producer.Nodes.Add(sigmoid.Nodes[0]);
+                            Retarget(producer, node);
+                            return;
+                        }
+
+                        sigmoid.Activation = silu;
+                        Retarget(sigmoid, node);
+                        return;
+                    }
+                }
+            }
+
             // A residual: the sum folds into the weighted layer that computes one operand, if nothing else reads that
             // operand and the layer has no activation yet. The layer then runs here, where the other operand exists.
             foreach ((ImportedTensor operand, ImportedTensor residual) in new[] { (a, b), (b, a) })

@@ -24,7 +24,7 @@ public class OrtLayers
         "ResidualAddRelu", "ShuffleEdsr", "ShuffleEspcn", "LinearHead", "LinearHeadBatch8", "DecoderConv", "DecoderConvResidual", "SequenceProjection",
         "SequenceProjectionResidual", "zoo/tiny_resnet", "zoo/espcn", "zoo/decoder", "zoo/tiny_unet", "zoo/tiny_style", "zoo/tiny_mobilenet_v2",
         "zoo/tiny_edsr", "zoo/tiny_hifigan", "zoo/tiny_taesd_decoder", "zoo/fsrcnn", "zoo/tiny_cyclegan", "zoo/dcgan_generator", "zoo/srcnn", "zoo/tiny_segnet",
-        "zoo/autoencoder_3d",
+        "zoo/autoencoder_3d", "zoo/tiny_vae_decoder",
     ];
 
     [ParamsSource(nameof(Models))]

@@ -23,7 +23,7 @@ public class ImportedModels
         ("tiny_style", "TinyStyle", 1), ("tiny_mobilenet_v2", "TinyMobileNetV2", 2), ("tiny_edsr", "TinyEdsr", 1),
         ("tiny_hifigan", "TinyHifiGan", 1), ("tiny_taesd_decoder", "TinyTaesdDecoder", 1), ("fsrcnn", "Fsrcnn", 1),
         ("tiny_cyclegan", "TinyCycleGan", 1), ("dcgan_generator", "DcganGenerator", 2), ("srcnn", "Srcnn", 1),
-        ("tiny_segnet", "TinySegNet", 1), ("autoencoder_3d", "Autoencoder3d", 1),
+        ("tiny_segnet", "TinySegNet", 1), ("autoencoder_3d", "Autoencoder3d", 1), ("tiny_vae_decoder", "TinyVaeDecoder", 1),
     ];
 
     /// <summary>Every zoo model, or those named (comma-separated) in KERNELGEN_ZOO_MODELS.</summary>

@@ -236,6 +236,42 @@ public sealed class ImportRuleTests
             .Node("Softmax", ["x"], ["y"])).Message);
     }
 
+    /// <summary>
+    /// x * sigmoid(x), as exporters write SiLU: folded into the convolution that computes x as its activation; where x
+    /// is read elsewhere too (here by an Add), the sigmoid's layer becomes SiLU. The run matches x / (1 + e^-x).
+    /// </summary>
+    [Fact]
+    public void X_times_sigmoid_of_x_is_SiLU()
+    {
+        var folded = new OnnxModelBuilder()
+            .Input("x", 1, 1, 4, 4).Output("y", 1, 1, 4, 4)
+            .Initializer("w", [1, 1, 1, 1], [2f])
+            .Node("Conv", ["x", "w"], ["c"])
+            .Node("Sigmoid", ["c"], ["s"])
+            .Node("Mul", ["c", "s"], ["y"]);
+        ImportedModel model = Import(folded, out string path);
+        Assert.Equal(["Conv1x1"], model.Layers.Select(l => l.Kind));
+        Assert.Equal("Silu", model.Layers[0].Activation.Kind);
+        float[] output = Run(model, path, Ramp);
+        Assert.All(Enumerable.Range(0, 16), i => Assert.InRange(output[i] - (2 * Ramp[i] / (1 + Math.Exp(-2 * Ramp[i]))), -1e-6, 1e-6));
+
+        var shared = new OnnxModelBuilder()
+            .Input("x", 1, 1, 4, 4).Output("y", 1, 1, 4, 4)
+            .Node("Relu", ["x"], ["r"])
+            .Node("Sigmoid", ["r"], ["s"])
+            .Node("Mul", ["s", "r"], ["m"])
+            .Node("Add", ["m", "r"], ["y"]);
+        model = Import(shared, out path);
+        Assert.Equal(["Activate", "Activate", "Add"], model.Layers.Select(l => l.Kind));
+        Assert.Equal("Silu", model.Layers[1].Activation.Kind);
+        output = Run(model, path, Ramp);
+        Assert.All(Enumerable.Range(0, 16), i =>
+        {
+            double r = Math.Max(0, Ramp[i]);
+            Assert.InRange(output[i] - ((r / (1 + Math.Exp(-r))) + r), -1e-6, 1e-6);
+        });
+    }
+
     /// <summary>Range and Expand on constants are computed at import, as the other shape arithmetic: here they build a Reshape's target.</summary>
     [Fact]
     public void Range_and_Expand_on_constants_are_computed_at_import()

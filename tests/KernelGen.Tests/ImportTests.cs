@@ -30,6 +30,7 @@ public sealed class ImportTests
         { "srcnn", "Srcnn" },                         // 9-5-5 convolutions with ReLU; opset 11
         { "tiny_segnet", "TinySegNet" },              // max pool, avg_pool2d's padding exported as a Pad (folded into the pool), a dilated convolution, a bilinear Resize to the input's size from Shape
         { "autoencoder_3d", "Autoencoder3d" },        // 3-D convolutions and transposed convolutions
+        { "tiny_vae_decoder", "TinyVaeDecoder" },    // group norms as PyTorch exports them before opset 18 (Reshape, InstanceNormalization, Reshape, Mul, Add), SiLU as x * sigmoid(x); opset 17
         { "conv_softmax", "ConvSoftmax" },            // a softmax over the channels at every pixel (a segmentation head's probabilities)
     };
 

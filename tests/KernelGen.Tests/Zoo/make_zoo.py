@@ -430,6 +430,41 @@ def export_several(name, model, shapes, input_names, output_names, opset=13):
     print(f"{name}: {os.path.getsize(path)} bytes")
 
 
+class VaeResBlock(nn.Module):
+    """A diffusion VAE decoder's ResnetBlock: group norm and SiLU before each convolution, the input added."""
+
+    def __init__(self, c, groups):
+        super().__init__()
+        self.norm1 = nn.GroupNorm(groups, c)
+        self.conv1 = nn.Conv2d(c, c, 3, 1, 1)
+        self.norm2 = nn.GroupNorm(groups, c)
+        self.conv2 = nn.Conv2d(c, c, 3, 1, 1)
+
+    def forward(self, x):
+        h = self.conv1(F.silu(self.norm1(x)))
+        return x + self.conv2(F.silu(self.norm2(h)))
+
+
+class TinyVaeDecoder(nn.Module):
+    """A small Stable Diffusion VAE decoder without attention: latents in, a residual block with group norms and SiLU,
+    nearest upsampling and a convolution, a group norm, SiLU and a convolution to RGB. PyTorch 1.13 exports GroupNorm
+    (before opset 18) as a Reshape to [N, groups, -1], an InstanceNormalization of ones and zeros, a Reshape back, and
+    the per-channel weight and bias as Mul and Add."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv_in = nn.Conv2d(4, 16, 3, 1, 1)
+        self.block = VaeResBlock(16, 4)
+        self.up = nn.Conv2d(16, 8, 3, 1, 1)
+        self.norm_out = nn.GroupNorm(4, 8)
+        self.conv_out = nn.Conv2d(8, 3, 3, 1, 1)
+
+    def forward(self, z):
+        x = self.block(self.conv_in(z))
+        x = self.up(F.interpolate(x, scale_factor=2, mode="nearest"))
+        return self.conv_out(F.silu(self.norm_out(x)))
+
+
 # name: (the model's constructor, the input's shape, a dynamic batch, the opset)
 SECOND_ROUND = {
     "tiny_mobilenet_v2": (TinyMobileNetV2, (2, 3, 32, 32), True, 13),
@@ -442,6 +477,7 @@ SECOND_ROUND = {
     "srcnn": (Srcnn, (1, 1, 16, 16), False, 11),
     "tiny_segnet": (TinySegNet, (1, 3, 16, 16), False, 13),
     "autoencoder_3d": (Autoencoder3d, (1, 1, 8, 8, 8), False, 13),
+    "tiny_vae_decoder": (TinyVaeDecoder, (1, 4, 8, 8), False, 17),
 }
 
 
@@ -454,9 +490,9 @@ def export_second_round(names):
 
 def randomize_batch_norms(model):
     for m in model.modules():
-        if isinstance(m, nn.InstanceNorm2d) and m.affine:
-            m.weight.copy_(torch.rand(m.num_features) + 0.5)
-            m.bias.copy_(torch.randn(m.num_features) * 0.2)
+        if isinstance(m, (nn.InstanceNorm2d, nn.GroupNorm)) and m.affine:
+            m.weight.copy_(torch.rand(m.weight.numel()) + 0.5)
+            m.bias.copy_(torch.randn(m.weight.numel()) * 0.2)
         if isinstance(m, (nn.BatchNorm2d, nn.BatchNorm3d)):
             c = m.num_features
             m.weight.copy_(torch.rand(c) + 0.5)
