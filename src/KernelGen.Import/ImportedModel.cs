@@ -73,8 +73,11 @@ namespace KernelGen.Import
             Nodes.Add(node);
         }
 
-        /// <summary>KernelGen's attribute name without brackets: Conv, ConvTranspose, Conv1x1, Linear, MaxPool, ...</summary>
-        public string Kind { get; }
+        /// <summary>KernelGen's attribute name without brackets: Conv, ConvTranspose, Conv1x1, Linear, MaxPool, ... (an InstanceNorm may become a GroupNorm).</summary>
+        public string Kind { get; set; }
+
+        /// <summary>For an InstanceNorm: whether its scale is all ones and its bias all zeros (the normalization alone).</summary>
+        public bool PlainAffine { get; set; }
 
         /// <summary>The ONNX nodes it computes, in the graph's order: its own, a Pad folded into it before, and those fused into it after (a batch norm, an addition, an activation).</summary>
         public List<OnnxNode> Nodes { get; } = new();
@@ -128,7 +131,7 @@ namespace KernelGen.Import
 
         public bool IsWeighted => Kind is "Conv" or "ConvTranspose" or "Conv1x1" or "Linear";
 
-        public bool TakesActivation => IsWeighted || Kind is "Add" or "Mul" or "InstanceNorm" or "Affine";
+        public bool TakesActivation => IsWeighted || Kind is "Add" or "Mul" or "InstanceNorm" or "GroupNorm" or "Affine";
     }
 
     /// <summary>What the importer made of a model: its layers in the order they run, its tensors and its workspace.</summary>

@@ -946,8 +946,62 @@ namespace KernelGen.Import
             AddLayer(affine);
         }
 
+        /// <summary>
+        /// A group norm as PyTorch exports it before opset 18: x [C, ...] reshaped to [G, C/G * ...], an
+        /// InstanceNormalization of ones and zeros (each of the G rows a group), reshaped back, then times the weight
+        /// [C, 1, ...] and plus the bias. The Mul makes the instance norm [GroupNorm(G)] on x with that weight; the Add
+        /// after it gives its bias. False, changing nothing, for every other pattern.
+        /// </summary>
+        private bool TryGroupNorm(OnnxNode node, ImportedTensor tensor, int constantIndex, bool add, IReadOnlyList<long> dims)
+        {
+            // ONNX broadcasts from the last axis: [C, 1, 1] and [1, C, 1, 1] are both one value per channel.
+            long[] full = Enumerable.Repeat(1L, Math.Max(0, tensor.Shape.Length + 1 - dims.Count)).Concat(dims).ToArray();
+            bool perChannel = full.Length == tensor.Shape.Length + 1 && full[0] == 1 && full[1] == tensor.Shape[0] && full.Skip(2).All(d => d == 1);
+            bool SoleReader(ImportedTensor t) => _readers.TryGetValue(t.OnnxName, out int n) && n == 1 && _graph.Outputs.All(o => o.Name != t.OnnxName);
+            if (!perChannel)
+            {
+                return false;
+            }
+
+            if (!add && tensor.Root != tensor && SoleReader(tensor) && SoleReader(tensor.Root) && _producers.TryGetValue(tensor.Root, out ImportedLayer? norm)
+                && norm is { Kind: "InstanceNorm", PlainAffine: true, Residual: null } && norm.Activation.IsNone && norm.Input.Root.Shape.SequenceEqual(tensor.Shape))
+            {
+                int groups = norm.Input.Shape[0], channels = tensor.Shape[0];
+                if (channels % groups != 0 || norm.Input.Shape.Length != 2)
+                {
+                    return false;
+                }
+
+                _producers.Remove(norm.Output);
+                norm.Kind = "GroupNorm";
+                norm.Arguments.Insert(0, groups.ToString(CultureInfo.InvariantCulture));
+                norm.Input = norm.Input.Root;
+                norm.Weight = Initializer(node, constantIndex, "weight");
+                norm.Bias = null;
+                norm.Output = NewTensor(node, tensor.Shape);
+                norm.Nodes.Add(node);
+                _producers[norm.Output] = norm;
+                return true;
+            }
+
+            if (add && tensor.Root == tensor && SoleReader(tensor) && _producers.TryGetValue(tensor, out ImportedLayer? group)
+                && group is { Kind: "GroupNorm", Bias: null, Residual: null } && group.Activation.IsNone)
+            {
+                group.Bias = Initializer(node, constantIndex, "bias");
+                Retarget(group, node);
+                return true;
+            }
+
+            return false;
+        }
+
         private void ImportBinaryConstant(OnnxNode node, ImportedTensor tensor, int constantIndex, bool add)
         {
+            if (TryGroupNorm(node, tensor, constantIndex, add, ConstantDims(node, constantIndex)))
+            {
+                return;
+            }
+
             string initializer = Initializer(node, constantIndex, "constant operand");
             IReadOnlyList<long> dims = ConstantDims(node, constantIndex);
             // ONNX broadcasts from the last axis; the batch axis, if given, must be 1.
@@ -1188,6 +1242,9 @@ namespace KernelGen.Import
         {
             ImportedTensor input = Tensor(node, 0);
             var layer = new ImportedLayer("InstanceNorm", node) { Input = input, Weight = Initializer(node, 1, "scale"), Bias = Initializer(node, 2, "bias"), HasBias = true };
+            // Ones and zeros (as PyTorch exports a group norm's normalization, or an instance norm without affine): a
+            // per-channel Mul and Add after it may become the affine map of a group norm (TryGroupNorm).
+            layer.PlainAffine = Constant(node, 1)?.Values is { } scale && scale.All(v => v == 1) && Constant(node, 2)?.Values is { } shift && shift.All(v => v == 0);
             float eps = Float(node, "epsilon", 1e-5f);
             if (eps != 1e-5f)
             {
