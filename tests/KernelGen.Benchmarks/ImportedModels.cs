@@ -55,7 +55,8 @@ public class ImportedModels
 
         Type type = typeof(ImportedModels).Assembly.GetType("Zoo." + className)!;
         string path = Path.Combine(AppContext.BaseDirectory, file + ".onnx");
-        MethodInfo run = type.GetMethods().Single(m => m.Name == "Run");
+        // The Run that uses the model's own workspace (the other overload takes the caller's as its last parameter).
+        MethodInfo run = type.GetMethods().Single(m => m.Name == "Run" && m.GetParameters()[^1].Name != "workspace");
         bool dynamicBatch = run.GetParameters().Length == 3;
         object model = dynamicBatch
             ? type.GetMethod("Load", [typeof(string), typeof(int)])!.Invoke(null, [path, batch])!
