@@ -153,6 +153,14 @@ public static partial class Layers
     [GroupNorm(32, Activation = Activation.Silu)]
     public static partial void GroupNormSilu([Shape(128, 64, 64)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(128, 64, 64)] Span<float> output);
 
+    // A segmentation head's per-pixel class probabilities (21 classes, PASCAL VOC's, at 128x128) and a classifier's over
+    // 1000 classes for a batch of 8.
+    [Softmax]
+    public static partial void SoftmaxSegmentation([Shape(21, 128, 128)] ReadOnlySpan<float> input, [Shape(21, 128, 128)] Span<float> output);
+
+    [Softmax]
+    public static partial void SoftmaxClassifier(int batch, [Shape(1000)] ReadOnlySpan<float> input, [Shape(1000)] Span<float> output);
+
     [InstanceNorm(Activation = Activation.Relu)]
     public static partial void InstanceNormRelu([Shape(128, 64, 64)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(128, 64, 64)] Span<float> output);
 }

@@ -362,6 +362,33 @@ public static class PlainLoops
         }
     }
 
+    /// <summary>softmax over the channels at each position by its definition: the max subtracted, the sum in double.</summary>
+    public static void Softmax(float[] input, float[] output, int channels, int plane)
+    {
+        for (int start = 0; start < input.Length; start += channels * plane)
+        {
+            for (int p = 0; p < plane; p++)
+            {
+                float max = float.NegativeInfinity;
+                for (int c = 0; c < channels; c++)
+                {
+                    max = Math.Max(max, input[start + (c * plane) + p]);
+                }
+
+                double sum = 0;
+                for (int c = 0; c < channels; c++)
+                {
+                    sum += Math.Exp(input[start + (c * plane) + p] - max);
+                }
+
+                for (int c = 0; c < channels; c++)
+                {
+                    output[start + (c * plane) + p] = (float)(Math.Exp(input[start + (c * plane) + p] - max) / sum);
+                }
+            }
+        }
+    }
+
     /// <summary>PyTorch's group_norm by its definition: each group's mean and biased variance in double, then the affine map and the activation.</summary>
     public static void GroupNorm(float[] input, float[] weight, float[] bias, float[] output, int channels, int plane, int groups, Func<float, float> activation)
     {

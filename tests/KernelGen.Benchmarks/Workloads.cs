@@ -471,3 +471,19 @@ public class InstanceNormRelu : Workload
     protected override void Generated(float[] output) => Layers.InstanceNormRelu(Input, Weight, Bias, output);
     protected override void Plain(float[] output) => PlainLoops.GroupNorm(Input, Weight, Bias, output, 128, 64 * 64, 128, v => Math.Max(v, 0f));
 }
+
+public class SoftmaxSegmentation : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (21 * 128 * 128, 0, 0, 21 * 128 * 128);
+    protected override void Generated(float[] output) => Layers.SoftmaxSegmentation(Input, output);
+    protected override void Plain(float[] output) => PlainLoops.Softmax(Input, output, 21, 128 * 128);
+}
+
+public class SoftmaxClassifierBatch8 : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (8 * 1000, 0, 0, 8 * 1000);
+    protected override void Generated(float[] output) => Layers.SoftmaxClassifier(8, Input, output);
+    protected override void Plain(float[] output) => PlainLoops.Softmax(Input, output, 1000, 1);
+}

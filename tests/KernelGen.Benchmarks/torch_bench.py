@@ -160,6 +160,8 @@ WORKLOADS = {
     "zoo/tiny_style": zoo(make_zoo.TinyStyle(), (1, 3, 16, 16)),
     # The second round, at the zoo's shapes (a batch of 2 where the batch axis is dynamic, as ImportedModels.cs times them).
     **{"zoo/" + name: zoo(constructor(), (2 if dynamic else 1,) + shape[1:]) for name, (constructor, shape, dynamic, _) in make_zoo.SECOND_ROUND.items()},
+    "SoftmaxSegmentation": (lambda x: (lambda: F.softmax(x, dim=1), 0))(torch.randn(1, 21, 128, 128)),
+    "SoftmaxClassifierBatch8": (lambda x: (lambda: F.softmax(x, dim=1), 0))(torch.randn(8, 1000)),
     "GroupNormSilu": (lambda x, w, b: (lambda: F.silu(F.group_norm(x, 32, w, b)), 0))(torch.randn(1, 128, 64, 64), torch.rand(128), torch.randn(128)),
     "InstanceNormRelu": (lambda x, w, b: (lambda: F.relu(F.instance_norm(x, weight=w, bias=b)), 0))(torch.randn(1, 128, 64, 64), torch.rand(128), torch.randn(128)),
 }

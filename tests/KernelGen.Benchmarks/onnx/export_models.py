@@ -129,6 +129,7 @@ def main():
         "SequenceProjectionResidual": (Residual(nn.Conv1d(256, 256, 1), relu=False), (256, 200)),
         "GroupNormSilu": (nn.Sequential(Affine(nn.GroupNorm(32, 128)), nn.SiLU()), (128, 64, 64)),
         "InstanceNormRelu": (nn.Sequential(Affine(nn.InstanceNorm2d(128, affine=True)), nn.ReLU()), (128, 64, 64)),
+        "SoftmaxSegmentation": (nn.Softmax(dim=1), (21, 128, 128)),
     }
     for name, (layer, shape) in layers.items():
         if not wanted or name in wanted:
@@ -136,6 +137,8 @@ def main():
     # A batch of 8 rows for the classifier (the others are one sample).
     if not wanted or "LinearHeadBatch8" in wanted:
         export(nn.Linear(512, 1000).eval(), torch.randn(8, 512), "LinearHeadBatch8")
+    if not wanted or "SoftmaxClassifierBatch8" in wanted:
+        export(nn.Softmax(dim=1).eval(), torch.randn(8, 1000), "SoftmaxClassifierBatch8")
 
 
 if __name__ == "__main__":
