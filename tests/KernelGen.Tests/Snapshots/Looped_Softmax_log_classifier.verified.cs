@@ -129,8 +129,7 @@ namespace Snapshots
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 var maxLanes = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart);
-                int i = 16;
-                for (; i <= 984; i += 16)
+                for (int i = 16; i <= 984; i += 16)
                 {
                     maxLanes = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
                         (nuint)(i)),
@@ -138,23 +137,31 @@ namespace Snapshots
                         (nuint)(i))),
                         global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart, (nuint)(i)), maxLanes);
                 }
-                // The lanes' max, then the channels past the last whole vector: a NaN wins, as in PyTorch.
+                maxLanes = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
+                    (nuint)(984)),
+                    maxLanes) | global::System.Runtime.Intrinsics.Vector512.IsNaN(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
+                    (nuint)(984))),
+                    global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart, (nuint)(984)), maxLanes);
+                // The lanes' max: a NaN wins, as in PyTorch.
                 float max = global::System.Runtime.Intrinsics.Vector512.GetElement(maxLanes, 0);
                 for (int k = 1; k < 16; k++)
                 {
                     float v = global::System.Runtime.Intrinsics.Vector512.GetElement(maxLanes, k);
                     max = v > max || float.IsNaN(v) ? v : max;
                 }
-                for (; i < 1000; i++)
-                {
-                    float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, i);
-                    max = v > max || float.IsNaN(v) ? v : max;
-                }
                 var vectorMax = global::System.Runtime.Intrinsics.Vector512.Create(max);
                 var sumLow = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                 var sumHigh = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                int j = 0;
-                for (; j <= 984; j += 16)
+                // The last vector's lanes from 8 on are channels no whole vector holds: only they count in the sum
+                // here.
+                var lastExp = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart, (nuint)(984))
+                    - vectorMax);
+                var lastCounted = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThanOrEqual(global::System.Runtime.Intrinsics.Vector512<float>.Indices,
+                    global::System.Runtime.Intrinsics.Vector512.Create((float)8)),
+                    lastExp, global::System.Runtime.Intrinsics.Vector512<float>.Zero);
+                sumLow += global::System.Runtime.Intrinsics.Vector512.WidenLower(lastCounted);
+                sumHigh += global::System.Runtime.Intrinsics.Vector512.WidenUpper(lastCounted);
+                for (int j = 0; j <= 984; j += 16)
                 {
                     var e = Exp(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart, (nuint)(j))
                         - vectorMax);
@@ -162,28 +169,17 @@ namespace Snapshots
                     sumHigh += global::System.Runtime.Intrinsics.Vector512.WidenUpper(e);
                 }
                 double sum = global::System.Runtime.Intrinsics.Vector512.Sum(sumLow + sumHigh);
-                for (; j < 1000; j++)
-                {
-                    double e = global::System.Math.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart,
-                        j)
-                        - max);
-                    sum += e;
-                }
-                int k2 = 0;
                 float logSum = (float)global::System.Math.Log(sum);
                 var vectorLogSum = global::System.Runtime.Intrinsics.Vector512.Create(logSum);
-                for (; k2 <= 984; k2 += 16)
+                var lastOut = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart, (nuint)(984))
+                    - vectorMax - vectorLogSum;
+                for (int k = 0; k <= 984; k += 16)
                 {
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                        (nuint)(k2))
-                        - vectorMax - vectorLogSum, ref outputStart, (nuint)(k2));
+                        (nuint)(k))
+                        - vectorMax - vectorLogSum, ref outputStart, (nuint)(k));
                 }
-                for (; k2 < 1000; k2++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                        k2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, k2)
-                        - max - logSum;
-                }
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(lastOut, ref outputStart, (nuint)(984));
             }
             #endif
 
@@ -244,8 +240,7 @@ namespace Snapshots
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 var maxLanes = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart);
-                int i = 8;
-                for (; i <= 992; i += 8)
+                for (int i = 8; i <= 992; i += 8)
                 {
                     maxLanes = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
                         (nuint)(i)),
@@ -253,23 +248,17 @@ namespace Snapshots
                         (nuint)(i))),
                         global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart, (nuint)(i)), maxLanes);
                 }
-                // The lanes' max, then the channels past the last whole vector: a NaN wins, as in PyTorch.
+                // The lanes' max: a NaN wins, as in PyTorch.
                 float max = global::System.Runtime.Intrinsics.Vector256.GetElement(maxLanes, 0);
                 for (int k = 1; k < 8; k++)
                 {
                     float v = global::System.Runtime.Intrinsics.Vector256.GetElement(maxLanes, k);
                     max = v > max || float.IsNaN(v) ? v : max;
                 }
-                for (; i < 1000; i++)
-                {
-                    float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, i);
-                    max = v > max || float.IsNaN(v) ? v : max;
-                }
                 var vectorMax = global::System.Runtime.Intrinsics.Vector256.Create(max);
                 var sumLow = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 var sumHigh = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-                int j = 0;
-                for (; j <= 992; j += 8)
+                for (int j = 0; j <= 992; j += 8)
                 {
                     var e = Exp(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart, (nuint)(j))
                         - vectorMax);
@@ -277,27 +266,13 @@ namespace Snapshots
                     sumHigh += global::System.Runtime.Intrinsics.Vector256.WidenUpper(e);
                 }
                 double sum = global::System.Runtime.Intrinsics.Vector256.Sum(sumLow + sumHigh);
-                for (; j < 1000; j++)
-                {
-                    double e = global::System.Math.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart,
-                        j)
-                        - max);
-                    sum += e;
-                }
-                int k2 = 0;
                 float logSum = (float)global::System.Math.Log(sum);
                 var vectorLogSum = global::System.Runtime.Intrinsics.Vector256.Create(logSum);
-                for (; k2 <= 992; k2 += 8)
+                for (int k = 0; k <= 992; k += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                        (nuint)(k2))
-                        - vectorMax - vectorLogSum, ref outputStart, (nuint)(k2));
-                }
-                for (; k2 < 1000; k2++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                        k2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, k2)
-                        - max - logSum;
+                        (nuint)(k))
+                        - vectorMax - vectorLogSum, ref outputStart, (nuint)(k));
                 }
             }
             #endif
@@ -359,8 +334,7 @@ namespace Snapshots
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 var maxLanes = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart);
-                int i = 4;
-                for (; i <= 996; i += 4)
+                for (int i = 4; i <= 996; i += 4)
                 {
                     maxLanes = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
                         (nuint)(i)),
@@ -368,23 +342,17 @@ namespace Snapshots
                         (nuint)(i))),
                         global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart, (nuint)(i)), maxLanes);
                 }
-                // The lanes' max, then the channels past the last whole vector: a NaN wins, as in PyTorch.
+                // The lanes' max: a NaN wins, as in PyTorch.
                 float max = global::System.Runtime.Intrinsics.Vector128.GetElement(maxLanes, 0);
                 for (int k = 1; k < 4; k++)
                 {
                     float v = global::System.Runtime.Intrinsics.Vector128.GetElement(maxLanes, k);
                     max = v > max || float.IsNaN(v) ? v : max;
                 }
-                for (; i < 1000; i++)
-                {
-                    float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, i);
-                    max = v > max || float.IsNaN(v) ? v : max;
-                }
                 var vectorMax = global::System.Runtime.Intrinsics.Vector128.Create(max);
                 var sumLow = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 var sumHigh = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                int j = 0;
-                for (; j <= 996; j += 4)
+                for (int j = 0; j <= 996; j += 4)
                 {
                     var e = Exp(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart, (nuint)(j))
                         - vectorMax);
@@ -392,27 +360,13 @@ namespace Snapshots
                     sumHigh += global::System.Runtime.Intrinsics.Vector128.WidenUpper(e);
                 }
                 double sum = global::System.Runtime.Intrinsics.Vector128.Sum(sumLow + sumHigh);
-                for (; j < 1000; j++)
-                {
-                    double e = global::System.Math.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart,
-                        j)
-                        - max);
-                    sum += e;
-                }
-                int k2 = 0;
                 float logSum = (float)global::System.Math.Log(sum);
                 var vectorLogSum = global::System.Runtime.Intrinsics.Vector128.Create(logSum);
-                for (; k2 <= 996; k2 += 4)
+                for (int k = 0; k <= 996; k += 4)
                 {
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                        (nuint)(k2))
-                        - vectorMax - vectorLogSum, ref outputStart, (nuint)(k2));
-                }
-                for (; k2 < 1000; k2++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                        k2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, k2)
-                        - max - logSum;
+                        (nuint)(k))
+                        - vectorMax - vectorLogSum, ref outputStart, (nuint)(k));
                 }
             }
             #endif

@@ -16,7 +16,8 @@ namespace KernelGen.Generator.Operators.Softmax
     /// overlapping the previous one would read outputs already written in place. The vector forms store each
     /// exponential (the float one to within 1 ulp, <see cref="VectorExpWriter"/>) and scale it by the reciprocal of the
     /// sum, as PyTorch's vectorized softmax does; the scalar one computes the exponential in double again instead, which
-    /// in place has nowhere else to be kept.
+    /// in place has nowhere else to be kept. Across channels, the channels past the last whole vector are the end of an
+    /// overlapping vector kept in registers (<see cref="WriteAcrossChannels"/>), not a scalar loop.
     /// </remarks>
     internal static class SoftmaxEmitter
     {
@@ -152,16 +153,16 @@ namespace KernelGen.Generator.Operators.Softmax
             }
         }
 
-        private static void WriteSumsAdd(IndentedWriter writer, bool widen, VectorWidth w, string single)
+        private static void WriteSumsAdd(IndentedWriter writer, bool widen, VectorWidth w, string single, string value = "e")
         {
             if (widen)
             {
-                writer.WriteLine($"sumLow += {w.Type}.WidenLower(e);");
-                writer.WriteLine($"sumHigh += {w.Type}.WidenUpper(e);");
+                writer.WriteLine($"sumLow += {w.Type}.WidenLower({value});");
+                writer.WriteLine($"sumHigh += {w.Type}.WidenUpper({value});");
             }
             else
             {
-                writer.WriteLine($"{single} += e;");
+                writer.WriteLine($"{single} += {value};");
             }
         }
 
@@ -216,24 +217,35 @@ namespace KernelGen.Generator.Operators.Softmax
             WriteScalarPositions(writer, signature, spec);
         }
 
-        /// <summary>The one position of a vector of features: its channels a vector at a time, the last ones one by one.</summary>
+        /// <summary>
+        /// The one position of a vector of features: its channels a vector at a time. The channels past the last whole
+        /// vector are the end of one more vector that overlaps the one before (the channels number at least a vector):
+        /// each pass computes that vector before its loop, while its inputs are still there in place, counts only its
+        /// lanes past the overlap in the sum, and stores it after the loop, writing the overlap's lanes with the values
+        /// the loop wrote there.
+        /// </summary>
         private static void WriteAcrossChannels(IndentedWriter writer, KernelSignature signature, SoftmaxSpec spec, VectorWidth w)
         {
             (int channels, _) = Geometry(signature);
             ElementType type = signature.ElementType;
             string t = signature.ElementKeyword;
             bool widen = type == ElementType.Float;
-            int lanes = w.Lanes(type);
+            int lanes = w.Lanes(type), remainder = channels % lanes;
             string vd = $"{w.Type}<double>";
-            string last = Literals.Int(channels - lanes), step = Literals.Int(lanes), c = Literals.Int(channels);
+            string last = Literals.Int(channels - lanes), step = Literals.Int(lanes);
+            bool tail = remainder != 0;
             writer.WriteLine($"var maxLanes = {w.Load("inputStart", "0")};");
-            writer.WriteLine($"int i = {step};");
-            using (writer.Block($"for (; i <= {last}; i += {step})"))
+            using (writer.Block($"for (int i = {step}; i <= {last}; i += {step})"))
             {
                 writer.WriteLine($"maxLanes = {Pool.PoolEmitter.Later(w, "maxLanes", w.Load("inputStart", "i"))};");
             }
 
-            writer.WriteLine("// The lanes' max, then the channels past the last whole vector: a NaN wins, as in PyTorch.");
+            if (tail)
+            {
+                writer.WriteLine($"maxLanes = {Pool.PoolEmitter.Later(w, "maxLanes", w.Load("inputStart", last))};");
+            }
+
+            writer.WriteLine("// The lanes' max: a NaN wins, as in PyTorch.");
             writer.WriteLine($"{t} max = {w.Type}.GetElement(maxLanes, 0);");
             using (writer.Block($"for (int k = 1; k < {step}; k++)"))
             {
@@ -241,16 +253,17 @@ namespace KernelGen.Generator.Operators.Softmax
                 writer.WriteLine($"max = v > max || {t}.IsNaN(v) ? v : max;");
             }
 
-            using (writer.Block($"for (; i < {c}; i++)"))
-            {
-                writer.WriteLine($"{t} v = {Code.At("inputStart", "i")};");
-                writer.WriteLine($"max = v > max || {t}.IsNaN(v) ? v : max;");
-            }
-
             writer.WriteLine($"var vectorMax = {w.Broadcast("max")};");
             WriteSumsZero(writer, widen, vd, "sumLanes");
-            writer.WriteLine("int j = 0;");
-            using (writer.Block($"for (; j <= {last}; j += {step})"))
+            if (tail)
+            {
+                writer.WriteLine($"// The last vector's lanes from {Literals.Int(lanes - remainder)} on are channels no whole vector holds: only they count in the sum here.");
+                writer.WriteLine($"var lastExp = {Exp(w, type, $"{w.Load("inputStart", last)} - vectorMax")};");
+                writer.WriteLine($"var lastCounted = {w.Type}.ConditionalSelect({w.Type}.GreaterThanOrEqual({w.Type}<{t}>.Indices, {w.Broadcast($"({t}){Literals.Int(lanes - remainder)}")}), lastExp, {w.Type}<{t}>.Zero);");
+                WriteSumsAdd(writer, widen, w, "sumLanes", "lastCounted");
+            }
+
+            using (writer.Block($"for (int j = 0; j <= {last}; j += {step})"))
             {
                 writer.WriteLine($"var e = {Exp(w, type, $"{w.Load("inputStart", "j")} - vectorMax")};");
                 if (!spec.Log)
@@ -261,46 +274,41 @@ namespace KernelGen.Generator.Operators.Softmax
                 WriteSumsAdd(writer, widen, w, "sumLanes");
             }
 
-            writer.WriteLine(widen ? $"double sum = {w.Type}.Sum(sumLow + sumHigh);" : $"double sum = {w.Type}.Sum(sumLanes);");
-            using (writer.Block($"for (; j < {c}; j++)"))
+            if (tail && !spec.Log)
             {
-                writer.WriteLine($"double e = global::System.Math.Exp({Code.At("inputStart", "j")} - max);");
-                if (!spec.Log)
-                {
-                    writer.WriteLine($"{Code.At("outputStart", "j")} = ({t})e;");
-                }
-
-                writer.WriteLine("sum += e;");
+                writer.WriteLine(w.Store("lastExp", "outputStart", last));
             }
 
-            writer.WriteLine("int k2 = 0;");
+            writer.WriteLine(widen ? $"double sum = {w.Type}.Sum(sumLow + sumHigh);" : $"double sum = {w.Type}.Sum(sumLanes);");
+            string body;
             if (spec.Log)
             {
                 writer.WriteLine($"{t} logSum = ({t})global::System.Math.Log(sum);");
                 writer.WriteLine($"var vectorLogSum = {w.Broadcast("logSum")};");
-                using (writer.Block($"for (; k2 <= {last}; k2 += {step})"))
-                {
-                    writer.WriteLine(w.Store($"{w.Load("inputStart", "k2")} - vectorMax - vectorLogSum", "outputStart", "k2"));
-                }
-
-                using (writer.Block($"for (; k2 < {c}; k2++)"))
-                {
-                    writer.WriteLine($"{Code.At("outputStart", "k2")} = {Code.At("inputStart", "k2")} - max - logSum;");
-                }
+                body = "{0} - vectorMax - vectorLogSum";
             }
             else
             {
                 writer.WriteLine($"{t} reciprocal = ({t})(1.0 / sum);");
                 writer.WriteLine($"var vectorReciprocal = {w.Broadcast("reciprocal")};");
-                using (writer.Block($"for (; k2 <= {last}; k2 += {step})"))
-                {
-                    writer.WriteLine(w.Store($"{w.Load("outputStart", "k2")} * vectorReciprocal", "outputStart", "k2"));
-                }
+                body = "{0} * vectorReciprocal";
+            }
 
-                using (writer.Block($"for (; k2 < {c}; k2++)"))
-                {
-                    writer.WriteLine($"{Code.At("outputStart", "k2")} *= reciprocal;");
-                }
+            // Log-softmax reads the input again, softmax the exponentials it stored.
+            string source = spec.Log ? "inputStart" : "outputStart";
+            if (tail)
+            {
+                writer.WriteLine($"var lastOut = {string.Format(System.Globalization.CultureInfo.InvariantCulture, body, w.Load(source, last))};");
+            }
+
+            using (writer.Block($"for (int k = 0; k <= {last}; k += {step})"))
+            {
+                writer.WriteLine(w.Store(string.Format(System.Globalization.CultureInfo.InvariantCulture, body, w.Load(source, "k")), "outputStart", "k"));
+            }
+
+            if (tail)
+            {
+                writer.WriteLine(w.Store("lastOut", "outputStart", last));
             }
         }
     }
