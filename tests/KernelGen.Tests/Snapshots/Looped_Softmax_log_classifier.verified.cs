@@ -131,17 +131,11 @@ namespace Snapshots
                 var maxLanes = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart);
                 for (int i = 16; i <= 984; i += 16)
                 {
-                    maxLanes = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                        (nuint)(i)),
-                        maxLanes) | global::System.Runtime.Intrinsics.Vector512.IsNaN(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                        (nuint)(i))),
-                        global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart, (nuint)(i)), maxLanes);
+                    maxLanes = global::System.Runtime.Intrinsics.Vector512.MaxNative(maxLanes,
+                        global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart, (nuint)(i)));
                 }
-                maxLanes = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                    (nuint)(984)),
-                    maxLanes) | global::System.Runtime.Intrinsics.Vector512.IsNaN(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                    (nuint)(984))),
-                    global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart, (nuint)(984)), maxLanes);
+                maxLanes = global::System.Runtime.Intrinsics.Vector512.MaxNative(maxLanes,
+                    global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart, (nuint)(984)));
                 // The lanes' max: a NaN wins, as in PyTorch.
                 float max = global::System.Runtime.Intrinsics.Vector512.GetElement(maxLanes, 0);
                 for (int k = 1; k < 16; k++)
@@ -242,11 +236,8 @@ namespace Snapshots
                 var maxLanes = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart);
                 for (int i = 8; i <= 992; i += 8)
                 {
-                    maxLanes = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                        (nuint)(i)),
-                        maxLanes) | global::System.Runtime.Intrinsics.Vector256.IsNaN(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                        (nuint)(i))),
-                        global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart, (nuint)(i)), maxLanes);
+                    maxLanes = global::System.Runtime.Intrinsics.Vector256.MaxNative(maxLanes,
+                        global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart, (nuint)(i)));
                 }
                 // The lanes' max: a NaN wins, as in PyTorch.
                 float max = global::System.Runtime.Intrinsics.Vector256.GetElement(maxLanes, 0);
@@ -336,11 +327,8 @@ namespace Snapshots
                 var maxLanes = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart);
                 for (int i = 4; i <= 996; i += 4)
                 {
-                    maxLanes = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                        (nuint)(i)),
-                        maxLanes) | global::System.Runtime.Intrinsics.Vector128.IsNaN(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                        (nuint)(i))),
-                        global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart, (nuint)(i)), maxLanes);
+                    maxLanes = global::System.Runtime.Intrinsics.Vector128.MaxNative(maxLanes,
+                        global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart, (nuint)(i)));
                 }
                 // The lanes' max: a NaN wins, as in PyTorch.
                 float max = global::System.Runtime.Intrinsics.Vector128.GetElement(maxLanes, 0);

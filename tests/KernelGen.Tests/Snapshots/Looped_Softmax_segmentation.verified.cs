@@ -144,13 +144,9 @@ namespace Snapshots
                     var max = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart, (nuint)(p));
                     for (int c = 1; c < 21; c++)
                     {
-                        max = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                            (nuint)(c * 63 + p)),
-                            max) | global::System.Runtime.Intrinsics.Vector512.IsNaN(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                            (nuint)(c * 63 + p))),
+                        max = global::System.Runtime.Intrinsics.Vector512.MaxNative(max,
                             global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                            (nuint)(c * 63 + p)),
-                            max);
+                            (nuint)(c * 63 + p)));
                     }
                     var sumLow = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                     var sumHigh = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
@@ -265,13 +261,9 @@ namespace Snapshots
                     var max = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart, (nuint)(p));
                     for (int c = 1; c < 21; c++)
                     {
-                        max = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                            (nuint)(c * 63 + p)),
-                            max) | global::System.Runtime.Intrinsics.Vector256.IsNaN(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                            (nuint)(c * 63 + p))),
+                        max = global::System.Runtime.Intrinsics.Vector256.MaxNative(max,
                             global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                            (nuint)(c * 63 + p)),
-                            max);
+                            (nuint)(c * 63 + p)));
                     }
                     var sumLow = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                     var sumHigh = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
@@ -386,13 +378,9 @@ namespace Snapshots
                     var max = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart, (nuint)(p));
                     for (int c = 1; c < 21; c++)
                     {
-                        max = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                            (nuint)(c * 63 + p)),
-                            max) | global::System.Runtime.Intrinsics.Vector128.IsNaN(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                            (nuint)(c * 63 + p))),
+                        max = global::System.Runtime.Intrinsics.Vector128.MaxNative(max,
                             global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                            (nuint)(c * 63 + p)),
-                            max);
+                            (nuint)(c * 63 + p)));
                     }
                     var sumLow = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                     var sumHigh = global::System.Runtime.Intrinsics.Vector128<double>.Zero;

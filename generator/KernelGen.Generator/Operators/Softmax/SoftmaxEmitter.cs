@@ -10,6 +10,10 @@ namespace KernelGen.Generator.Operators.Softmax
     /// <c>exp(x - max) / sum</c> (<c>x - max - log(sum)</c> for log-softmax).
     /// </summary>
     /// <remarks>
+    /// The vector forms take the max with the hardware's instruction (<c>MaxNative</c>), which may drop a NaN: a NaN
+    /// among a position's channels still makes its sum NaN (exp(NaN - max) is NaN), and so every output of the position,
+    /// as PyTorch's rule gives; without a NaN the max is the max. The scalar loops keep PyTorch's rule itself.
+    /// <para/>
     /// Vectors run across positions, a vector of neighbouring positions at a time, each lane its own distribution, when
     /// the positions fill a vector (a segmentation map); across the channels of the one position of a vector of features
     /// (a classifier's logits) otherwise. Positions left over past the last whole vector take the scalar loop: a vector
@@ -181,7 +185,7 @@ namespace KernelGen.Generator.Operators.Softmax
                 writer.WriteLine($"var max = {w.Load("inputStart", "p")};");
                 using (writer.Block($"for (int c = 1; c < {c}; c++)"))
                 {
-                    writer.WriteLine($"max = {Pool.PoolEmitter.Later(w, "max", w.Load("inputStart", Offset(plane, "c")))};");
+                    writer.WriteLine($"max = {w.Type}.MaxNative(max, {w.Load("inputStart", Offset(plane, "c"))});");
                 }
 
                 WriteSumsZero(writer, widen, vd, "sum");
@@ -237,12 +241,12 @@ namespace KernelGen.Generator.Operators.Softmax
             writer.WriteLine($"var maxLanes = {w.Load("inputStart", "0")};");
             using (writer.Block($"for (int i = {step}; i <= {last}; i += {step})"))
             {
-                writer.WriteLine($"maxLanes = {Pool.PoolEmitter.Later(w, "maxLanes", w.Load("inputStart", "i"))};");
+                writer.WriteLine($"maxLanes = {w.Type}.MaxNative(maxLanes, {w.Load("inputStart", "i")});");
             }
 
             if (tail)
             {
-                writer.WriteLine($"maxLanes = {Pool.PoolEmitter.Later(w, "maxLanes", w.Load("inputStart", last))};");
+                writer.WriteLine($"maxLanes = {w.Type}.MaxNative(maxLanes, {w.Load("inputStart", last)});");
             }
 
             writer.WriteLine("// The lanes' max: a NaN wins, as in PyTorch.");
