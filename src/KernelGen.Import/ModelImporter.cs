@@ -288,6 +288,24 @@ namespace KernelGen.Import
             index < node.Inputs.Count && node.Inputs[index].Length > 0 && _constants.TryGetValue(node.Inputs[index], out OnnxTensor? c) ? c : null;
 
         /// <summary>
+        /// Integers an operator takes as an attribute before opset <paramref name="inputSince"/> and as constant input
+        /// <paramref name="input"/> from it on (Slice's starts, ends, axes and steps from 10; Unsqueeze's, Squeeze's axes
+        /// and Split's sizes from 13; ReduceMean's axes from 18); null when absent or not a constant. Values past long
+        /// saturate.
+        /// </summary>
+        private long[]? IntsByOpset(OnnxNode node, int input, string attribute, int inputSince) =>
+            _graph.Opset >= inputSince
+                ? Constant(node, input)?.Values?.Select(v => (long)Math.Max(long.MinValue, Math.Min(long.MaxValue, v))).ToArray()
+                : node.Attributes.TryGetValue(attribute, out OnnxAttribute? a) ? a.Ints?.ToArray() : null;
+
+        /// <summary>The Pad waiting for the node's input (<see cref="ImportPad"/>), to fold into the node's own padding, or null.</summary>
+        private (ImportedTensor Source, int[] Begin, int[] End, string Mode)? PendingPad(OnnxNode node) =>
+            _pads.TryGetValue(node.Inputs.Count > 0 ? node.Inputs[0] : string.Empty, out var pad) ? pad : null;
+
+        /// <summary>The Pad node that writes the node's input, named first in the comment of the layer it folds into.</summary>
+        private OnnxNode PadNode(OnnxNode node) => _graph.Nodes.First(n => n.Outputs.Count > 0 && n.Outputs[0] == node.Inputs[0]);
+
+        /// <summary>
         /// The name a constant operand (a weight, a bias, a slope, ...) is stored under in the model's file, which the
         /// generated Load reads it by; an error when it is computed from other constants, since the file does not hold it.
         /// </summary>
@@ -543,7 +561,7 @@ namespace KernelGen.Import
 
         private void ImportConv(OnnxNode node)
         {
-            (ImportedTensor Source, int[] Begin, int[] End, string Mode)? pad = _pads.TryGetValue(node.Inputs.Count > 0 ? node.Inputs[0] : string.Empty, out var p) ? p : null;
+            (ImportedTensor Source, int[] Begin, int[] End, string Mode)? pad = PendingPad(node);
             ImportedTensor input = pad?.Source ?? Tensor(node, 0);
             string weight = Initializer(node, 1, "weight");
             int[] w = Dims(node, 1);
@@ -576,7 +594,7 @@ namespace KernelGen.Import
             if (pad is not null)
             {
                 // The Pad's node, named in the layer's comment before the convolution's.
-                layer.Nodes.Insert(0, _graph.Nodes.First(n => n.Outputs.Count > 0 && n.Outputs[0] == node.Inputs[0]));
+                layer.Nodes.Insert(0, PadNode(node));
             }
 
             if (!pointwise)
@@ -718,7 +736,7 @@ namespace KernelGen.Import
 
         private void ImportPool(OnnxNode node)
         {
-            (ImportedTensor Source, int[] Begin, int[] End, string Mode)? pad = _pads.TryGetValue(node.Inputs.Count > 0 ? node.Inputs[0] : string.Empty, out var p) ? p : null;
+            (ImportedTensor Source, int[] Begin, int[] End, string Mode)? pad = PendingPad(node);
             ImportedTensor input = pad?.Source ?? Tensor(node, 0);
             int rank = input.Shape.Length - 1;
             int[] kernel = Ints(node, "kernel_shape", Array.Empty<int>());
@@ -759,7 +777,7 @@ namespace KernelGen.Import
             var layer = new ImportedLayer(max ? "MaxPool" : "AvgPool", node) { Input = input };
             if (pad is not null)
             {
-                layer.Nodes.Insert(0, _graph.Nodes.First(n => n.Outputs.Count > 0 && n.Outputs[0] == node.Inputs[0]));
+                layer.Nodes.Insert(0, PadNode(node));
             }
 
             WindowArguments(layer, k, s, begin, end, d, stridesAlways: true);
@@ -801,7 +819,7 @@ namespace KernelGen.Import
             ImportedTensor input = Tensor(node, 0);
             int rank = input.Shape.Length + 1;
             // The axes: an attribute before opset 18, the second input from it on; none means every axis.
-            long[]? axes = _graph.Opset >= 18 ? Constant(node, 1)?.Values?.Select(v => (long)v).ToArray() : node.Attributes.TryGetValue("axes", out OnnxAttribute? a) ? a.Ints?.ToArray() : null;
+            long[]? axes = IntsByOpset(node, 1, "axes", 18);
             long[] spatial = Enumerable.Range(2, rank - 2).Select(v => (long)v).ToArray();
             if (axes is null || rank < 3 || !axes.Select(x => x < 0 ? x + rank : x).OrderBy(x => x).SequenceEqual(spatial))
             {
@@ -1096,10 +1114,8 @@ namespace KernelGen.Import
         {
             ImportedTensor input = Tensor(node, 0);
             int rank = input.Shape.Length + 1;
-            long[]? Longs(int index, string attribute) => _graph.Opset >= 10
-                ? Constant(node, index)?.Values?.Select(v => (long)Math.Max(long.MinValue, Math.Min(long.MaxValue, v))).ToArray()
-                : node.Attributes.TryGetValue(attribute, out OnnxAttribute? a) ? a.Ints?.ToArray() : null;
-            long[]? starts = Longs(1, "starts"), ends = Longs(2, "ends"), axes = Longs(3, "axes"), steps = _graph.Opset >= 10 ? Longs(4, "steps") : null;
+            long[]? starts = IntsByOpset(node, 1, "starts", 10), ends = IntsByOpset(node, 2, "ends", 10), axes = IntsByOpset(node, 3, "axes", 10);
+            long[]? steps = _graph.Opset >= 10 ? IntsByOpset(node, 4, "steps", 10) : null;
             bool given(int index) => index < node.Inputs.Count && node.Inputs[index].Length > 0;
             if (starts is not { Length: 1 } || ends is not { Length: 1 } || (_graph.Opset >= 10 && given(3) && axes is null) || (_graph.Opset >= 10 && given(4) && steps is null))
             {
@@ -1135,9 +1151,7 @@ namespace KernelGen.Import
             }
 
             int outputs = node.Outputs.Count, channels = input.Shape[0];
-            long[]? sizes = _graph.Opset >= 13
-                ? (node.Inputs.Count > 1 && node.Inputs[1].Length > 0 ? Constant(node, 1)?.Values?.Select(v => (long)v).ToArray() : null)
-                : node.Attributes.TryGetValue("split", out OnnxAttribute? a) ? a.Ints?.ToArray() : null;
+            long[]? sizes = IntsByOpset(node, 1, "split", 13);
             bool sizesGiven = _graph.Opset >= 13 ? node.Inputs.Count > 1 && node.Inputs[1].Length > 0 : node.Attributes.ContainsKey("split");
             if (sizesGiven && sizes is null)
             {
@@ -1419,7 +1433,7 @@ namespace KernelGen.Import
                     break;
                 case "Unsqueeze" or "Squeeze":
                     // The axes: an attribute before opset 13, the second input from it on; a Squeeze without any drops every 1.
-                    long[]? axes = _graph.Opset >= 13 ? Values(1)?.Select(v => (long)v).ToArray() : node.Attributes.TryGetValue("axes", out OnnxAttribute? a) ? a.Ints?.ToArray() : null;
+                    long[]? axes = IntsByOpset(node, 1, "axes", 13);
                     if (node.OpType == "Unsqueeze")
                     {
                         if (axes is null)
@@ -1564,17 +1578,13 @@ namespace KernelGen.Import
                     (result, dims) = ConstantArithmetic.Transpose(data, Constant(node, 0)!.Dims, Ints(node, "perm", Array.Empty<int>()));
                     break;
                 case "Slice" when Values(0) is { } data:
-                    // Opset 10 on: starts, ends, axes and steps are inputs; before, attributes.
-                    long[]? Longs(int input, string attribute) => _graph.Opset >= 10
-                        ? Values(input)?.Select(v => (long)Math.Max(long.MinValue, Math.Min(long.MaxValue, v))).ToArray()
-                        : node.Attributes.TryGetValue(attribute, out OnnxAttribute? a) ? a.Ints?.ToArray() : null;
-                    long[]? starts = Longs(1, "starts"), ends = Longs(2, "ends");
+                    long[]? starts = IntsByOpset(node, 1, "starts", 10), ends = IntsByOpset(node, 2, "ends", 10);
                     if (starts is null || ends is null)
                     {
                         return false;
                     }
 
-                    (result, dims) = ConstantArithmetic.Slice(data, Constant(node, 0)!.Dims, starts, ends, Longs(3, "axes"), _graph.Opset >= 10 ? Longs(4, "steps") : null);
+                    (result, dims) = ConstantArithmetic.Slice(data, Constant(node, 0)!.Dims, starts, ends, IntsByOpset(node, 3, "axes", 10), _graph.Opset >= 10 ? IntsByOpset(node, 4, "steps", 10) : null);
                     break;
                 case "Range" when Values(0) is [var rangeStart] && Values(1) is [var limit] && Values(2) is [var delta] && delta != 0
                     && Math.Ceiling((limit - rangeStart) / delta) <= OnnxGraphReader.SmallTensor:
