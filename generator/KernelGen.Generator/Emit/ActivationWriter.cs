@@ -43,22 +43,6 @@ namespace KernelGen.Generator.Emit
 
         public static string Close(ActivationSpec activation) => activation.IsNone ? string.Empty : ")";
 
-        /// <summary>The scalar loops accumulate into the output, so only a finished output can go through the activation: one pass after them.</summary>
-        public static void WriteOutputPass(IndentedWriter writer, KernelSignature signature, ActivationSpec activation)
-        {
-            if (activation.IsNone)
-            {
-                return;
-            }
-
-            writer.WriteLine();
-            writer.WriteLine($"// {activation.Kind}, after the loops above have finished every sum (the vector paths apply it themselves).");
-            using (writer.Block("for (int i = 0; i < output.Length; i++)"))
-            {
-                writer.WriteLine($"output[i] = {Function}(output[i]);");
-            }
-        }
-
         /// <summary>The scalar function and, on .NET 9 or later, its overloads for the vector widths the kernel uses.</summary>
         public static void WriteMembers(IndentedWriter writer, KernelSignature signature, ActivationSpec activation, VectorWidth[] widths)
         {

@@ -67,8 +67,12 @@ namespace KernelGen.Generator.Emit
                     else
                     {
                         KernelPlan body = WriteSampleMethods(writer, plan, op, buffers, $"{signature.MethodName}_Sample", "One sample; the lengths were checked by the caller.");
-                        ActivationWriter.WriteMembers(writer, signature, body.Operator.Activation,
-                            body.Form == KernelForm.Looped ? KernelOperator.For(body.Operator).VectorWidths(body.Signature, body.Operator) : new VectorWidth[0]);
+                        VectorWidth[] widths = body.Form == KernelForm.Looped ? op.VectorWidths(body.Signature, body.Operator) : new VectorWidth[0];
+                        ActivationWriter.WriteMembers(writer, signature, body.Operator.Activation, widths);
+                        foreach (VectorWidth width in widths.Where(w => op.EpilogueOf(body.Signature, body.Operator, w).LeavesResidual))
+                        {
+                            Epilogue.WritePass(writer, body.Signature, body.Operator.Activation, width);
+                        }
                         PReluWriter.WriteMembers(writer, plan);
                     }
 
@@ -108,7 +112,7 @@ namespace KernelGen.Generator.Emit
             if (signature.ResidualParameter is { } residual)
             {
                 string activation = plan.Operator.Activation.IsNone ? string.Empty : $"{plan.Operator.Activation.Kind} of ";
-                writer.WriteLine($"// Residual: output = {activation}(the layer{(signature.BiasParameter is null ? string.Empty : " + bias")} + '{Identifiers.Unescape(residual)}'), the residual added {(op.TakesWholeBatch ? "to each finished sum" : "in one pass over the finished output")}, before the activation.");
+                writer.WriteLine($"// Residual: output = {activation}(the layer{(signature.BiasParameter is null ? string.Empty : " + bias")} + '{Identifiers.Unescape(residual)}'), {ResidualPlace(plan, op)}.");
             }
 
             writer.WriteLine("//");
@@ -142,6 +146,23 @@ namespace KernelGen.Generator.Emit
             {
                 writer.WriteLine("// Span access: this target framework has no System.Runtime.CompilerServices.Unsafe, so every access goes through a span (bounds-checked, somewhat slower).");
             }
+        }
+
+        /// <summary>Where the residual is added, in words for the header: to each sum in registers, or in a pass (<see cref="Epilogue"/>).</summary>
+        private static string ResidualPlace(KernelPlan plan, KernelOperator op)
+        {
+            const string InRegisters = "added to each finished sum before it is stored";
+            if (op.TakesWholeBatch || plan.Form == KernelForm.FullyUnrolled)
+            {
+                return InRegisters;
+            }
+
+            KernelPlan body = PReluWriter.WithoutSlope(plan).PaddedBody ?? PReluWriter.WithoutSlope(plan);
+            VectorWidth[] widths = op.VectorWidths(body.Signature, body.Operator);
+            string[] fused = widths.Where(w => op.ResidualInRegisters(body.Signature, body.Operator, w)).Select(w => w.Name).ToArray();
+            const string Pass = "in one pass over the finished output";
+            return fused.Length == 0 ? $"added {Pass} on every path"
+                : $"{InRegisters} by the vector forms of {string.Join(", ", fused)}; otherwise {Pass} (the scalar loops accumulate in the output)";
         }
 
         private static void WriteLengths(IndentedWriter writer, KernelSignature signature, List<KernelBuffer> buffers)
@@ -216,11 +237,11 @@ namespace KernelGen.Generator.Emit
 
         /// <summary>
         /// The sample method <paramref name="method"/> and the methods it calls, outermost first: with PReLU, the layer
-        /// without it (<c>{M}_LinearSample</c>) then the slopes' pass over the output; with a residual, the layer without it
-        /// and without the activation (<c>{M}_LayerSample</c>) then the residual's pass (<see cref="ResidualPass"/>); with a padded input, the padding
-        /// then the layer over the padded input without padding (<c>{M}_PaddedSample</c>); then the body with its members.
+        /// without it (<c>{M}_LinearSample</c>) then the slopes' pass over the output; with a padded input, the padding
+        /// then the layer over the padded input without padding (<c>{M}_PaddedSample</c>); then the body with its members,
+        /// which adds a residual itself (<see cref="Epilogue"/>).
         /// </summary>
-        /// <returns>The plan that applies the activation (the innermost body, or the residual's pass), whose activation members are written for.</returns>
+        /// <returns>The innermost body, whose activation members are written for.</returns>
         private static KernelPlan WriteSampleMethods(IndentedWriter writer, KernelPlan plan, KernelOperator op, List<KernelBuffer> buffers, string method, string summary)
         {
             KernelSignature signature = plan.Signature;
@@ -237,27 +258,6 @@ namespace KernelGen.Generator.Emit
 
                 writer.WriteLine();
                 return WriteSampleMethods(writer, linear, op, buffers.Where(b => b.Role != "slope").ToList(), inner, "One sample before PReLU.");
-            }
-
-            if (signature.ResidualParameter is not null)
-            {
-                KernelPlan pass = ResidualPass.Pass(plan);
-                string layer = ResidualPass.LayerMethod(signature);
-                WriteSummary(writer, summary + $" The layer, then the residual added{(plan.Operator.Activation.IsNone ? string.Empty : $" and {plan.Operator.Activation.Kind}")} in one pass over the output.");
-                using (writer.Block($"internal static void {method}({SampleParameters(signature, buffers)})"))
-                {
-                    writer.WriteLine($"{layer}({string.Join(", ", buffers.Where(b => b.Role != "residual").Select(b => b.Role))});");
-                    writer.WriteLine($"{ResidualPass.PassMethod(signature)}(output, residual, output);");
-                }
-
-                writer.WriteLine();
-                WriteSampleMethods(writer, ResidualPass.Layer(plan), op, buffers.Where(b => b.Role != "residual").ToList(), layer, "One sample of the layer, before its residual and activation.");
-                writer.WriteLine();
-                KernelOperator add = KernelOperator.For(pass.Operator);
-                WriteSampleMethod(writer, pass, add, KernelBuffers.Of(pass.Signature, pass.Operator, add), ResidualPass.PassMethod(signature),
-                    "output = input + other, then the activation: the residual's pass, in place.");
-                add.WriteMembers(writer, pass);
-                return pass;
             }
 
             if (plan.PaddedBody is { } body)
@@ -296,7 +296,7 @@ namespace KernelGen.Generator.Emit
                 else
                 {
                     op.WriteLoopedBody(writer, signature, plan.Operator);
-                    ActivationWriter.WriteOutputPass(writer, signature, plan.Operator.Activation);
+                    Epilogue.WriteScalarPass(writer, signature, plan.Operator.Activation);
                 }
             }
         }

@@ -17,7 +17,7 @@ namespace KernelGen.Generator.Emit
 
         private const int LocalsPerLine = 8;
 
-        /// <param name="activation">Applied to each output's sum in the same statement.</param>
+        /// <param name="activation">Applied to each output's sum in the same statement, after the residual when the kernel has one.</param>
         public static void Write(IndentedWriter writer, IEnumerable<UnrolledOutput> outputs, KernelSignature signature, ActivationSpec activation)
         {
             ElementType type = signature.ElementType;
@@ -56,6 +56,17 @@ namespace KernelGen.Generator.Emit
                 }
 
                 string target = $"output[{output.OutputIndex}] = ";
+                if (signature.ResidualParameter is not null)
+                {
+                    // The residual after the whole sum, as PyTorch adds it to the layer's finished output (0 + -0 is +0 there too).
+                    if (parts.Count == 0)
+                    {
+                        parts.Add(Literals.Real(0, type));
+                    }
+
+                    parts.Add($"+ residual[{output.OutputIndex}]");
+                }
+
                 if (parts.Count == 0)
                 {
                     writer.WriteLine(target + ActivationWriter.Apply(activation, Literals.Real(0, type)) + ";");

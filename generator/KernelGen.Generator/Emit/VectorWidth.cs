@@ -75,7 +75,16 @@ namespace KernelGen.Generator.Emit
         /// fails, no narrower width is tried and the code after the dispatch (the scalar path) computes the output again.
         /// </param>
         public static void WriteDispatch(IndentedWriter writer, string method, string arguments, VectorWidth[]? widths = null, Func<VectorWidth, string?>? condition = null,
-            Func<VectorWidth, string?>? after = null, Func<VectorWidth, string?>? verify = null)
+            Func<VectorWidth, string?>? after = null, Func<VectorWidth, string?>? verify = null) =>
+            WriteDispatch(writer, method, _ => arguments, widths, condition, after, verify);
+
+        /// <summary>The dispatch of a weighted layer's vector forms: each width's arguments and its epilogue's pass (<see cref="Epilogue"/>).</summary>
+        public static void WriteDispatch(IndentedWriter writer, string method, string arguments, Func<VectorWidth, Epilogue> epilogue, VectorWidth[]? widths = null,
+            Func<VectorWidth, string?>? condition = null, Func<VectorWidth, string?>? verify = null) =>
+            WriteDispatch(writer, method, width => arguments + epilogue(width).Argument, widths, condition, width => epilogue(width).Pass, verify);
+
+        private static void WriteDispatch(IndentedWriter writer, string method, Func<VectorWidth, string> arguments, VectorWidth[]? widths, Func<VectorWidth, string?>? condition,
+            Func<VectorWidth, string?>? after, Func<VectorWidth, string?>? verify)
         {
             widths ??= All;
             if (widths.Length == 0)
@@ -92,7 +101,7 @@ namespace KernelGen.Generator.Emit
                 first = false;
                 using (writer.Block($"{keyword} ({width.Type}.IsHardwareAccelerated{(also is null ? string.Empty : " && " + also)})"))
                 {
-                    writer.WriteLine($"{method}_{width.Name}({arguments});");
+                    writer.WriteLine($"{method}_{width.Name}({arguments(width)});");
                     if (after?.Invoke(width) is { } statement)
                     {
                         writer.WriteLine(statement);

@@ -233,6 +233,17 @@ namespace KernelGen.Generator.Operators
         /// <summary>Why a kernel has no vector form, for the header of one that has none.</summary>
         public virtual string NoVectorForm => "no vector form for this rank, mode or dilation";
 
+        /// <summary>
+        /// Whether the vector form at <paramref name="width"/> adds a residual to its accumulators before it stores them
+        /// (<see cref="Epilogue"/>): only a form that stores whole vectors of consecutive outputs can; otherwise one pass
+        /// over the finished output adds it. False by default.
+        /// </summary>
+        public virtual bool ResidualInRegisters(KernelSignature signature, OperatorSpec spec, VectorWidth width) => false;
+
+        /// <summary>The epilogue of the vector form at <paramref name="width"/>: what it does to its sums, and what the pass after it does.</summary>
+        public Epilogue EpilogueOf(KernelSignature signature, OperatorSpec spec, VectorWidth width) =>
+            new Epilogue(signature, spec.Activation, width, ResidualInRegisters(signature, spec, width));
+
         /// <summary>What the vector paths need at run time besides the hardware, in words for the header; null when nothing.</summary>
         public virtual string? VectorCondition => null;
 

@@ -12,8 +12,9 @@
 // Output size per axis = (in + 2*pad - (dilation*(k - 1) + 1))/stride + 1, the division rounded down:
 //   H: (8 + 2*1 - 3)/1 + 1 = 8
 //   W: (8 + 2*1 - 3)/1 + 1 = 8
-// Residual: output = Relu of (the layer + bias + 'identity'), the residual added in one pass over the finished output,
-// before the activation.
+// Residual: output = Relu of (the layer + bias + 'identity'), added to each finished sum before it is stored by the
+// vector forms of Vector512, Vector256, Vector128; otherwise in one pass over the finished output (the scalar loops
+// accumulate in the output).
 //
 // Form: loops with constant bounds, 123904 multiply-adds and 1024 output elements per sample (over the full-unroll
 // budget of 512 each).
@@ -154,23 +155,13 @@ namespace Snapshots
             /// request.</summary>
             internal const string SourceHint = " The check is in generated code; <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles> in the project keeps its file, under obj/, for the stack trace.";
 
-            /// <summary>One sample; the lengths were checked by the caller. The layer, then the residual added and Relu
-            /// in one pass over the output.</summary>
-            internal static void BlockEnd_Sample(global::System.ReadOnlySpan<float> input,
-                global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
-                global::System.ReadOnlySpan<float> residual, global::System.Span<float> output)
-            {
-                BlockEnd_LayerSample(input, weight, bias, output);
-                BlockEnd_ResidualSample(output, residual, output);
-            }
-
-            /// <summary>One sample of the layer, before its residual and activation.</summary>
+            /// <summary>One sample; the lengths were checked by the caller.</summary>
             #if NETCOREAPP3_0_OR_GREATER
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             #endif
-            internal static void BlockEnd_LayerSample(global::System.ReadOnlySpan<float> input,
+            internal static void BlockEnd_Sample(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
-                global::System.Span<float> output)
+                global::System.ReadOnlySpan<float> residual, global::System.Span<float> output)
             {
                 // The vector paths multiply the zero padding by the weights; the loops below skip it, as PyTorch's
                 // oneDNN kernels do.
@@ -179,17 +170,17 @@ namespace Snapshots
                 #if NET9_0_OR_GREATER
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
-                    BlockEnd_Vector512(input, weight, bias, output);
+                    BlockEnd_Vector512(input, weight, bias, output, residual);
                     if (BlockEnd_OutputHasNoNaN_Vector512(output)) return;
                 }
                 else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    BlockEnd_Vector256(input, weight, bias, output);
+                    BlockEnd_Vector256(input, weight, bias, output, residual);
                     if (BlockEnd_OutputHasNoNaN_Vector256(output)) return;
                 }
                 else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    BlockEnd_Vector128(input, weight, bias, output);
+                    BlockEnd_Vector128(input, weight, bias, output, residual);
                     if (BlockEnd_OutputHasNoNaN_Vector128(output)) return;
                 }
                 #endif
@@ -343,6 +334,13 @@ namespace Snapshots
                         }
                     }
                 }
+
+                // The residual, then Relu, after the loops above have finished every sum (the vector paths add their
+                // own).
+                for (int i = 0; i < output.Length; i++)
+                {
+                    output[i] = Activate(output[i] + residual[i]);
+                }
             }
 
             #if NET9_0_OR_GREATER
@@ -380,7 +378,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void BlockEnd_Vector512(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
-                global::System.Span<float> output)
+                global::System.Span<float> output, global::System.ReadOnlySpan<float> residual)
             {
                 // The input, zero-padded to [16, 10, 18], in a pooled buffer: no allocation once the pool holds one.
                 // After it, 3 shifted copies of [16, 10, 8]: each row of a copy holds the 8 columns one last-axis tap
@@ -396,6 +394,7 @@ namespace Snapshots
                     ref float copiesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(copies);
                     ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                     ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                    ref float residualStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(residual);
                     for (int c = 0; c < 16; c++)
                     {
                         for (int i0 = 0; i0 < 8; i0++)
@@ -706,6 +705,79 @@ namespace Snapshots
                                 xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 80);
                                 wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                             }
+                            // The residual and Relu in registers: every sum of the tile is complete.
+                            c0_0_0 = Activate(c0_0_0
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 0 + 0)));
+                            c0_0_1 = Activate(c0_0_1
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 0 + 16)));
+                            c0_0_2 = Activate(c0_0_2
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 0 + 32)));
+                            c1_0_0 = Activate(c1_0_0
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 64 + 0)));
+                            c1_0_1 = Activate(c1_0_1
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 64 + 16)));
+                            c1_0_2 = Activate(c1_0_2
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 64 + 32)));
+                            c2_0_0 = Activate(c2_0_0
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 128 + 0)));
+                            c2_0_1 = Activate(c2_0_1
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 128 + 16)));
+                            c2_0_2 = Activate(c2_0_2
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 128 + 32)));
+                            c3_0_0 = Activate(c3_0_0
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 192 + 0)));
+                            c3_0_1 = Activate(c3_0_1
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 192 + 16)));
+                            c3_0_2 = Activate(c3_0_2
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 192 + 32)));
+                            c4_0_0 = Activate(c4_0_0
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 256 + 0)));
+                            c4_0_1 = Activate(c4_0_1
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 256 + 16)));
+                            c4_0_2 = Activate(c4_0_2
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 256 + 32)));
+                            c5_0_0 = Activate(c5_0_0
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 320 + 0)));
+                            c5_0_1 = Activate(c5_0_1
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 320 + 16)));
+                            c5_0_2 = Activate(c5_0_2
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 320 + 32)));
+                            c6_0_0 = Activate(c6_0_0
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 384 + 0)));
+                            c6_0_1 = Activate(c6_0_1
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 384 + 16)));
+                            c6_0_2 = Activate(c6_0_2
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 384 + 32)));
+                            c7_0_0 = Activate(c7_0_0
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 448 + 0)));
+                            c7_0_1 = Activate(c7_0_1
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 448 + 16)));
+                            c7_0_2 = Activate(c7_0_2
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 448 + 32)));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0, ref outputStart,
                                 (nuint)((g * 16 + m) * 64 + 0 + 0));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_1, ref outputStart,
@@ -909,6 +981,31 @@ namespace Snapshots
                                 xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 80);
                                 wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                             }
+                            // The residual and Relu in registers: every sum of the tile is complete.
+                            c0_0_0 = Activate(c0_0_0
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 0 + 48)));
+                            c1_0_0 = Activate(c1_0_0
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 64 + 48)));
+                            c2_0_0 = Activate(c2_0_0
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 128 + 48)));
+                            c3_0_0 = Activate(c3_0_0
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 192 + 48)));
+                            c4_0_0 = Activate(c4_0_0
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 256 + 48)));
+                            c5_0_0 = Activate(c5_0_0
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 320 + 48)));
+                            c6_0_0 = Activate(c6_0_0
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 384 + 48)));
+                            c7_0_0 = Activate(c7_0_0
+                                + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref residualStart,
+                                (nuint)((g * 16 + m) * 64 + 448 + 48)));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0_0_0, ref outputStart,
                                 (nuint)((g * 16 + m) * 64 + 0 + 48));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c1_0_0, ref outputStart,
@@ -969,7 +1066,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void BlockEnd_Vector256(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
-                global::System.Span<float> output)
+                global::System.Span<float> output, global::System.ReadOnlySpan<float> residual)
             {
                 // The input, zero-padded to [16, 10, 10], in a pooled buffer: no allocation once the pool holds one.
                 float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(1600);
@@ -981,6 +1078,7 @@ namespace Snapshots
                     ref float paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
                     ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                     ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                    ref float residualStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(residual);
                     for (int c = 0; c < 16; c++)
                     {
                         for (int i0 = 0; i0 < 8; i0++)
@@ -1162,6 +1260,43 @@ namespace Snapshots
                                     xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 100);
                                     wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                                 }
+                                // The residual and Relu in registers: every sum of the tile is complete.
+                                c0_0_0 = Activate(c0_0_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 0 + 0)));
+                                c0_1_0 = Activate(c0_1_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 8 + 0)));
+                                c0_2_0 = Activate(c0_2_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 16 + 0)));
+                                c1_0_0 = Activate(c1_0_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 64 + 0)));
+                                c1_1_0 = Activate(c1_1_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 72 + 0)));
+                                c1_2_0 = Activate(c1_2_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 80 + 0)));
+                                c2_0_0 = Activate(c2_0_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 128 + 0)));
+                                c2_1_0 = Activate(c2_1_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 136 + 0)));
+                                c2_2_0 = Activate(c2_2_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 144 + 0)));
+                                c3_0_0 = Activate(c3_0_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 192 + 0)));
+                                c3_1_0 = Activate(c3_1_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 200 + 0)));
+                                c3_2_0 = Activate(c3_2_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 208 + 0)));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_0, ref outputStart,
                                     (nuint)((g * 16 + m) * 64 + row * 8 + 0 + 0));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_1_0, ref outputStart,
@@ -1320,6 +1455,31 @@ namespace Snapshots
                                     xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 100);
                                     wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                                 }
+                                // The residual and Relu in registers: every sum of the tile is complete.
+                                c0_0_0 = Activate(c0_0_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 0 + 0)));
+                                c0_1_0 = Activate(c0_1_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 8 + 0)));
+                                c1_0_0 = Activate(c1_0_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 64 + 0)));
+                                c1_1_0 = Activate(c1_1_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 72 + 0)));
+                                c2_0_0 = Activate(c2_0_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 128 + 0)));
+                                c2_1_0 = Activate(c2_1_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 136 + 0)));
+                                c3_0_0 = Activate(c3_0_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 192 + 0)));
+                                c3_1_0 = Activate(c3_1_0
+                                    + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 200 + 0)));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_0_0, ref outputStart,
                                     (nuint)((g * 16 + m) * 64 + row * 8 + 0 + 0));
                                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0_1_0, ref outputStart,
@@ -1381,7 +1541,7 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void BlockEnd_Vector128(global::System.ReadOnlySpan<float> input,
                 global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias,
-                global::System.Span<float> output)
+                global::System.Span<float> output, global::System.ReadOnlySpan<float> residual)
             {
                 // The input, zero-padded to [16, 10, 10], in a pooled buffer: no allocation once the pool holds one.
                 float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(1600);
@@ -1393,6 +1553,7 @@ namespace Snapshots
                     ref float paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
                     ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                     ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                    ref float residualStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(residual);
                     for (int c = 0; c < 16; c++)
                     {
                         for (int i0 = 0; i0 < 8; i0++)
@@ -1540,6 +1701,31 @@ namespace Snapshots
                                     xj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xj, 100);
                                     wj = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wj, 9);
                                 }
+                                // The residual and Relu in registers: every sum of the tile is complete.
+                                c0_0_0 = Activate(c0_0_0
+                                    + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 0 + 0)));
+                                c0_0_1 = Activate(c0_0_1
+                                    + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 0 + 4)));
+                                c1_0_0 = Activate(c1_0_0
+                                    + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 64 + 0)));
+                                c1_0_1 = Activate(c1_0_1
+                                    + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 64 + 4)));
+                                c2_0_0 = Activate(c2_0_0
+                                    + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 128 + 0)));
+                                c2_0_1 = Activate(c2_0_1
+                                    + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 128 + 4)));
+                                c3_0_0 = Activate(c3_0_0
+                                    + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 192 + 0)));
+                                c3_0_1 = Activate(c3_0_1
+                                    + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref residualStart,
+                                    (nuint)((g * 16 + m) * 64 + row * 8 + 192 + 4)));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c0_0_0, ref outputStart,
                                     (nuint)((g * 16 + m) * 64 + row * 8 + 0 + 0));
                                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c0_0_1, ref outputStart,
@@ -1563,111 +1749,6 @@ namespace Snapshots
                 finally
                 {
                     global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
-                }
-            }
-            #endif
-
-            /// <summary>output = input + other, then the activation: the residual's pass, in place.</summary>
-            #if NETCOREAPP3_0_OR_GREATER
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            #endif
-            internal static void BlockEnd_ResidualSample(global::System.ReadOnlySpan<float> input,
-                global::System.ReadOnlySpan<float> other, global::System.Span<float> output)
-            {
-                #if NET9_0_OR_GREATER
-                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                {
-                    BlockEnd_Residual_Vector512(input, other, output);
-                    return;
-                }
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-                {
-                    BlockEnd_Residual_Vector256(input, other, output);
-                    return;
-                }
-                if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
-                {
-                    BlockEnd_Residual_Vector128(input, other, output);
-                    return;
-                }
-                #endif
-
-                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref float otherStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(other);
-                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                for (int i = 0; i < 1024; i++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                        i) = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, i)
-                        + global::System.Runtime.CompilerServices.Unsafe.Add(ref otherStart, i);
-                }
-
-                // Relu, after the loops above have finished every sum (the vector paths apply it themselves).
-                for (int i = 0; i < output.Length; i++)
-                {
-                    output[i] = Activate(output[i]);
-                }
-            }
-
-            #if NET9_0_OR_GREATER
-            /// <summary>One sample with Vector512: 16 elements at a time, each read before it is written (so in place
-            /// is safe), the last few of each run one by one.</summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void BlockEnd_Residual_Vector512(global::System.ReadOnlySpan<float> input,
-                global::System.ReadOnlySpan<float> other, global::System.Span<float> output)
-            {
-                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref float otherStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(other);
-                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                int i = 0;
-                for (; i < 1024; i += 16)
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputStart,
-                        (nuint)(i))
-                        + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref otherStart, (nuint)(i))),
-                        ref outputStart, (nuint)(i));
-                }
-            }
-            #endif
-
-            #if NET9_0_OR_GREATER
-            /// <summary>One sample with Vector256: 8 elements at a time, each read before it is written (so in place is
-            /// safe), the last few of each run one by one.</summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void BlockEnd_Residual_Vector256(global::System.ReadOnlySpan<float> input,
-                global::System.ReadOnlySpan<float> other, global::System.Span<float> output)
-            {
-                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref float otherStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(other);
-                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                int i = 0;
-                for (; i < 1024; i += 8)
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                        (nuint)(i))
-                        + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref otherStart, (nuint)(i))),
-                        ref outputStart, (nuint)(i));
-                }
-            }
-            #endif
-
-            #if NET9_0_OR_GREATER
-            /// <summary>One sample with Vector128: 4 elements at a time, each read before it is written (so in place is
-            /// safe), the last few of each run one by one.</summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void BlockEnd_Residual_Vector128(global::System.ReadOnlySpan<float> input,
-                global::System.ReadOnlySpan<float> other, global::System.Span<float> output)
-            {
-                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref float otherStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(other);
-                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                int i = 0;
-                for (; i < 1024; i += 4)
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Activate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                        (nuint)(i))
-                        + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref otherStart, (nuint)(i))),
-                        ref outputStart, (nuint)(i));
                 }
             }
             #endif

@@ -9,8 +9,7 @@
 //
 // As PyTorch's conv1d with a 1x1 kernel, groups 1 (weight [C_out, C_in/groups, 1...] flattened).
 // A matrix product: output[2 x 4] = weight[2 x 3] * input[3 x 4].
-// Residual: output = PRelu of (the layer + 'skip'), the residual added in one pass over the finished output, before the
-// activation.
+// Residual: output = PRelu of (the layer + 'skip'), added to each finished sum before it is stored.
 //
 // Form: fully unrolled, 24 multiply-adds and 8 output statements per sample (budget 512 each): every index is a
 // constant, no loop.
@@ -108,22 +107,13 @@ namespace Snapshots
                 Project_PRelu(output, slope);
             }
 
-            /// <summary>One sample before PReLU. The layer, then the residual added in one pass over the
-            /// output.</summary>
-            internal static void Project_LinearSample(global::System.ReadOnlySpan<float> input,
-                global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> residual,
-                global::System.Span<float> output)
-            {
-                Project_LayerSample(input, weight, output);
-                Project_ResidualSample(output, residual, output);
-            }
-
-            /// <summary>One sample of the layer, before its residual and activation.</summary>
+            /// <summary>One sample before PReLU.</summary>
             #if NETCOREAPP3_0_OR_GREATER
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             #endif
-            internal static void Project_LayerSample(global::System.ReadOnlySpan<float> input,
-                global::System.ReadOnlySpan<float> weight, global::System.Span<float> output)
+            internal static void Project_LinearSample(global::System.ReadOnlySpan<float> input,
+                global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> residual,
+                global::System.Span<float> output)
             {
                 // Every element read is loaded once, before the first store (the output overlaps no other buffer).
                 float x0 = input[0], x1 = input[1], x2 = input[2], x3 = input[3], x4 = input[4], x5 = input[5],
@@ -131,89 +121,16 @@ namespace Snapshots
                 float x8 = input[8], x9 = input[9], x10 = input[10], x11 = input[11];
                 float w0 = weight[0], w1 = weight[1], w2 = weight[2], w3 = weight[3], w4 = weight[4], w5 = weight[5];
                 // output channel 0
-                output[0] = x0 * w0 + x4 * w1 + x8 * w2;
-                output[1] = x1 * w0 + x5 * w1 + x9 * w2;
-                output[2] = x2 * w0 + x6 * w1 + x10 * w2;
-                output[3] = x3 * w0 + x7 * w1 + x11 * w2;
+                output[0] = x0 * w0 + x4 * w1 + x8 * w2 + residual[0];
+                output[1] = x1 * w0 + x5 * w1 + x9 * w2 + residual[1];
+                output[2] = x2 * w0 + x6 * w1 + x10 * w2 + residual[2];
+                output[3] = x3 * w0 + x7 * w1 + x11 * w2 + residual[3];
                 // output channel 1
-                output[4] = x0 * w3 + x4 * w4 + x8 * w5;
-                output[5] = x1 * w3 + x5 * w4 + x9 * w5;
-                output[6] = x2 * w3 + x6 * w4 + x10 * w5;
-                output[7] = x3 * w3 + x7 * w4 + x11 * w5;
+                output[4] = x0 * w3 + x4 * w4 + x8 * w5 + residual[4];
+                output[5] = x1 * w3 + x5 * w4 + x9 * w5 + residual[5];
+                output[6] = x2 * w3 + x6 * w4 + x10 * w5 + residual[6];
+                output[7] = x3 * w3 + x7 * w4 + x11 * w5 + residual[7];
             }
-
-            /// <summary>output = input + other, then the activation: the residual's pass, in place.</summary>
-            #if NETCOREAPP3_0_OR_GREATER
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            #endif
-            internal static void Project_ResidualSample(global::System.ReadOnlySpan<float> input,
-                global::System.ReadOnlySpan<float> other, global::System.Span<float> output)
-            {
-                #if NET9_0_OR_GREATER
-                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-                {
-                    Project_Residual_Vector256(input, other, output);
-                    return;
-                }
-                if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
-                {
-                    Project_Residual_Vector128(input, other, output);
-                    return;
-                }
-                #endif
-
-                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref float otherStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(other);
-                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                for (int i = 0; i < 8; i++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart,
-                        i) = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, i)
-                        + global::System.Runtime.CompilerServices.Unsafe.Add(ref otherStart, i);
-                }
-            }
-
-            #if NET9_0_OR_GREATER
-            /// <summary>One sample with Vector256: 8 elements at a time, each read before it is written (so in place is
-            /// safe), the last few of each run one by one.</summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Project_Residual_Vector256(global::System.ReadOnlySpan<float> input,
-                global::System.ReadOnlySpan<float> other, global::System.Span<float> output)
-            {
-                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref float otherStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(other);
-                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                int i = 0;
-                for (; i < 8; i += 8)
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputStart,
-                        (nuint)(i))
-                        + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref otherStart, (nuint)(i)),
-                        ref outputStart, (nuint)(i));
-                }
-            }
-            #endif
-
-            #if NET9_0_OR_GREATER
-            /// <summary>One sample with Vector128: 4 elements at a time, each read before it is written (so in place is
-            /// safe), the last few of each run one by one.</summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Project_Residual_Vector128(global::System.ReadOnlySpan<float> input,
-                global::System.ReadOnlySpan<float> other, global::System.Span<float> output)
-            {
-                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref float otherStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(other);
-                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                int i = 0;
-                for (; i < 8; i += 4)
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputStart,
-                        (nuint)(i))
-                        + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref otherStart, (nuint)(i)),
-                        ref outputStart, (nuint)(i));
-                }
-            }
-            #endif
 
             /// <summary>PReLU over the finished output, 2 channel(s) of 4: x where positive, else x times the channel's
             /// slope.</summary>

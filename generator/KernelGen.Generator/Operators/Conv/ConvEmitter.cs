@@ -69,8 +69,8 @@ namespace KernelGen.Generator.Operators.Conv
                     ? "// With an infinite or NaN weight (0 * inf = NaN) that differs, and only by NaN: an output with a NaN is computed again by the loops."
                     : "// With an infinite or NaN weight (0 * inf = NaN) that differs, so such weights take the loops.");
                 VectorWidth.WriteDispatch(writer, signature.MethodName, signature.BiasParameter is null ? "input, weight, output" : "input, weight, bias, output",
-                    widths: widths, condition: FiniteWeights.Before(signature, g.ChecksOutput),
-                    after: width => ActivationWriter.VectorPass(spec.Activation, width), verify: FiniteWeights.After(signature, g.ChecksOutput));
+                    width => ConvOperator.Instance.EpilogueOf(signature, spec, width), widths: widths, condition: FiniteWeights.Before(signature, g.ChecksOutput),
+                    verify: FiniteWeights.After(signature, g.ChecksOutput));
                 writer.WriteLine("// Without hardware vectors: the gather form below.");
             }
 

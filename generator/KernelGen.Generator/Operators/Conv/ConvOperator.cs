@@ -145,6 +145,9 @@ namespace KernelGen.Generator.Operators.Conv
 
         public override string? VectorCondition => "every weight is finite";
 
+        public override bool ResidualInRegisters(KernelSignature signature, OperatorSpec spec, VectorWidth width) =>
+            new ConvVectorLayout(signature, (ConvSpec)spec, width).Epilogue.AddsResidual;
+
         /// <summary>The padded input's buffer for a kernel that pads (its body's plan then has the vector methods), else the vector methods.</summary>
         public override void WriteMembers(IndentedWriter writer, KernelPlan plan)
         {

@@ -41,7 +41,7 @@ namespace KernelGen.Generator.Operators.Conv
                 FiniteWeights.WriteCheck(writer, signature, width, layout.Geometry.ChecksOutput);
                 Tile tile = ChooseTile(layout);
                 string parameters = $"global::System.ReadOnlySpan<{layout.Element}> input, global::System.ReadOnlySpan<{layout.Element}> weight, "
-                    + (layout.HasBias ? $"global::System.ReadOnlySpan<{layout.Element}> bias, " : string.Empty) + $"global::System.Span<{layout.Element}> output";
+                    + (layout.HasBias ? $"global::System.ReadOnlySpan<{layout.Element}> bias, " : string.Empty) + $"global::System.Span<{layout.Element}> output{layout.Epilogue.Parameter}";
                 string summary = layout.Flat
                     ? $"One sample with {width.Name}: each plane one flat run of {layout.RunLength} outputs, in tiles of {tile.Channels} channels x {tile.Vectors} vectors of {layout.Lanes} "
                         + $"lanes, over {layout.CopyCount} shifted copies of the zero-padded input (one per row phase and last-axis tap) in rows of {layout.OutputColumns}."
@@ -77,6 +77,7 @@ namespace KernelGen.Generator.Operators.Conv
 
                 writer.WriteLine(Code.StartRef(l.Element, "weight"));
                 writer.WriteLine(Code.StartRef(l.Element, "output"));
+                l.Epilogue.WriteStart(writer);
                 if (l.PartialRow)
                 {
                     writer.WriteLine($"// Rows of {l.OutputColumns} columns: of each vector, the first {l.OutputColumns} lanes are stored, from registers.");
@@ -345,31 +346,31 @@ namespace KernelGen.Generator.Operators.Conv
             ChannelLoop.Write(writer, l.Element, "j", g.InputChannelsPerGroup, new[] { ("xj", "xk", l.Flat ? l.CopyPlane : l.PaddedPlane), ("wj", "wk", g.KernelTaps) },
                 () => WriteTaps(writer, l, tile, starts, Acc));
 
-            if (!l.Spec.Activation.IsNone && ActivationWriter.IsFusedInRegisters(l.Spec.Activation))
+            // Where each accumulator is stored: a whole vector at the tile's place, or the first lanes of a partial row.
+            var places = (from c in Enumerable.Range(0, tile.Channels)
+                          from r in Enumerable.Range(0, tile.Rows)
+                          let row = $"{output} + {c * g.OutputPlane + r * (l.Rank >= 2 ? g.OutputStrides[l.Rank - 2] : 0)}"
+                          from j in Enumerable.Range(0, tile.Vectors)
+                          select (Accumulator: Acc(c, r, j), Row: row, Offset: l.PartialRow ? row : $"{row} + {starts[j]}")).ToList();
+            Epilogue epilogue = l.Epilogue;
+            if (!epilogue.IsEmpty)
             {
-                writer.WriteLine($"// {l.Spec.Activation.Kind} in registers: every sum of the tile is complete.");
-                foreach (string accumulator in from c in Enumerable.Range(0, tile.Channels) from r in Enumerable.Range(0, tile.Rows) from j in Enumerable.Range(0, tile.Vectors) select Acc(c, r, j))
+                writer.WriteLine($"// {epilogue.Description} in registers: every sum of the tile is complete.");
+                foreach (var place in places)
                 {
-                    writer.WriteLine($"{accumulator} = {ActivationWriter.Apply(l.Spec.Activation, accumulator)};");
+                    writer.WriteLine($"{place.Accumulator} = {epilogue.Finish(place.Accumulator, "residualStart", place.Offset)};");
                 }
             }
 
-            for (int c = 0; c < tile.Channels; c++)
+            foreach (var place in places)
             {
-                for (int r = 0; r < tile.Rows; r++)
+                if (l.PartialRow)
                 {
-                    string row = $"{output} + {c * g.OutputPlane + r * (l.Rank >= 2 ? g.OutputStrides[l.Rank - 2] : 0)}";
-                    for (int j = 0; j < tile.Vectors; j++)
-                    {
-                        if (l.PartialRow)
-                        {
-                            v.WriteStoreFirst(writer, Acc(c, r, j), l.OutputColumns, l.ElementType, "outputStart", row);
-                        }
-                        else
-                        {
-                            writer.WriteLine(v.Store(Acc(c, r, j), "outputStart", $"{row} + {starts[j]}"));
-                        }
-                    }
+                    v.WriteStoreFirst(writer, place.Accumulator, l.OutputColumns, l.ElementType, "outputStart", place.Row);
+                }
+                else
+                {
+                    writer.WriteLine(v.Store(place.Accumulator, "outputStart", place.Offset));
                 }
             }
         }

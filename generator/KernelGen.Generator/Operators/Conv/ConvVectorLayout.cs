@@ -33,6 +33,7 @@ namespace KernelGen.Generator.Operators.Conv
             ElementType = signature.ElementType;
             Lanes = width.Lanes(signature.ElementType);
             HasBias = signature.BiasParameter is not null;
+            Signature = signature;
             Method = signature.MethodName;
             int last = Geometry.Rank - 1;
             ColumnStride = spec.Stride[last];
@@ -112,6 +113,13 @@ namespace KernelGen.Generator.Operators.Conv
 
         /// <summary>True when a row is narrower than one vector: its one vector is stored through the stack.</summary>
         public bool PartialRow => RunLength < Lanes;
+
+        public KernelSignature Signature { get; }
+
+        /// <summary>What each stored sum takes: the residual where whole vectors are stored (not a partial row), and the activation.</summary>
+        public Epilogue Epilogue => _epilogue ??= new Epilogue(Signature, Spec.Activation, Width, residualInRegisters: !PartialRow);
+
+        private Epilogue? _epilogue;
 
         /// <summary>The outputs one run of vectors covers, contiguous in the output: a row, or in the flat form a plane.</summary>
         public int RunLength => Flat ? Geometry.OutputSize[Rank - 2] * OutputColumns : OutputColumns;

@@ -36,12 +36,13 @@ namespace KernelGen.Generator.Operators.Conv1x1
             var gemm = new Gemm(signature, spec, width);
             string element = signature.ElementKeyword;
             string bias = signature.BiasParameter is null ? string.Empty : $"global::System.ReadOnlySpan<{element}> bias, ";
-            using (width.BeginMethod(writer, signature.MethodName, $"global::System.ReadOnlySpan<{element}> input, global::System.ReadOnlySpan<{element}> weight, {bias}global::System.Span<{element}> output",
+            using (width.BeginMethod(writer, signature.MethodName, $"global::System.ReadOnlySpan<{element}> input, global::System.ReadOnlySpan<{element}> weight, {bias}global::System.Span<{element}> output{gemm.Epilogue.Parameter}",
                 $"One sample with {width.Name}: per group, [{gemm.M} x {gemm.K}] * [{gemm.K} x {gemm.N}] in tiles of {gemm.RowsPerTile} x {gemm.VectorsPerTile * gemm.Lanes}."))
             {
                 writer.WriteLine(Code.StartRef(element, "input"));
                 writer.WriteLine(Code.StartRef(element, "weight"));
                 writer.WriteLine(Code.StartRef(element, "output"));
+                gemm.Epilogue.WriteStart(writer);
                 if (gemm.ChannelSlack == 0)
                 {
                     WriteGroups(writer, gemm, element, spec.Groups, "inputStart");
@@ -93,6 +94,10 @@ namespace KernelGen.Generator.Operators.Conv1x1
             writer.WriteLine(Code.Derive(element, "x", input, $"g * {gemm.K * gemm.InputStride}"));
             writer.WriteLine(Code.Derive(element, "w", "weightStart", $"g * {gemm.M * gemm.K}"));
             writer.WriteLine(Code.Derive(element, "y", "outputStart", $"g * {gemm.M * gemm.N}"));
+            if (gemm.Epilogue.AddsResidual)
+            {
+                writer.WriteLine(Code.Derive(element, "r", "residualStart", $"g * {gemm.M * gemm.N}"));
+            }
             int tileColumns = gemm.VectorsPerTile * gemm.Lanes;
             int fullColumns = gemm.N / tileColumns * tileColumns;
             if (fullColumns > 0)
@@ -130,7 +135,7 @@ namespace KernelGen.Generator.Operators.Conv1x1
                             writer.WriteLine($"sum += {Code.At("w", $"m * {gemm.K} + k")} * {Code.At("x", $"k * {gemm.InputStride} + n")};");
                         }
 
-                        writer.WriteLine($"{Code.At("y", $"m * {gemm.N} + n")} = sum;");
+                        writer.WriteLine($"{Code.At("y", $"m * {gemm.N} + n")} = {gemm.Epilogue.FinishScalar("sum", "r", $"m * {gemm.N} + n")};");
                     }
                 }
             }
@@ -194,7 +199,8 @@ namespace KernelGen.Generator.Operators.Conv1x1
                 for (int j = 0; j < vectors; j++)
                 {
                     string outputRow = Code.Affine(row, 1, i);
-                    writer.WriteLine(v.Store(ActivationWriter.InRegisters(gemm.Activation, $"c{i}{j}"), "y", $"{Code.Times(outputRow.Contains(" ") ? $"({outputRow})" : outputRow, gemm.N)} + {Code.Affine(column, 1, j * gemm.Lanes)}"));
+                    string offset = $"{Code.Times(outputRow.Contains(" ") ? $"({outputRow})" : outputRow, gemm.N)} + {Code.Affine(column, 1, j * gemm.Lanes)}";
+                    writer.WriteLine(v.Store(gemm.Epilogue.Finish($"c{i}{j}", "r", offset), "y", offset));
                 }
             }
         }
@@ -202,11 +208,12 @@ namespace KernelGen.Generator.Operators.Conv1x1
         /// <summary>The product's sizes for one group.</summary>
         private sealed class Gemm
         {
-            public ActivationSpec Activation { get; }
+            /// <summary>The residual and the activation each stored sum takes.</summary>
+            public Epilogue Epilogue { get; }
 
             public Gemm(KernelSignature signature, Conv1x1Spec spec, VectorWidth width)
             {
-                Activation = spec.Activation;
+                Epilogue = Conv1x1Operator.Instance.EpilogueOf(signature, spec, width);
                 M = signature.OutputShape[0] / spec.Groups;
                 K = signature.InputShape[0] / spec.Groups;
                 N = (int)ShapeText.ElementCount(signature.InputShape.Skip(1).ToArray());

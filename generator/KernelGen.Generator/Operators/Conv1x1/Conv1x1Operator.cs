@@ -92,6 +92,9 @@ namespace KernelGen.Generator.Operators.Conv1x1
         /// </summary>
         public override VectorWidth[] VectorWidths(KernelSignature signature, OperatorSpec spec) => VectorWidth.All;
 
+        /// <summary>The product's tiles store whole vectors of consecutive positions (its tail a scalar per position): every width adds the residual there.</summary>
+        public override bool ResidualInRegisters(KernelSignature signature, OperatorSpec spec, VectorWidth width) => true;
+
         public override void WriteLoopedBody(IndentedWriter writer, KernelSignature signature, OperatorSpec spec)
         {
             int groups = ((Conv1x1Spec)spec).Groups;
@@ -99,7 +102,7 @@ namespace KernelGen.Generator.Operators.Conv1x1
             int positions = Positions(signature);
             string element = signature.ElementKeyword;
             VectorWidth.WriteDispatch(writer, signature.MethodName, signature.BiasParameter is null ? "input, weight, output" : "input, weight, bias, output",
-                after: width => ActivationWriter.VectorPass(spec.Activation, width));
+                width => EpilogueOf(signature, spec, width));
             writer.WriteLine("// Without hardware vectors: one output channel at a time, each input channel's plane times its weight.");
             writer.WriteLine(Code.StartRef(element, "input"));
             writer.WriteLine(Code.StartRef(element, "weight"));

@@ -68,8 +68,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     ? "// weight (0 * inf = NaN) they differ, and only by NaN: an output with a NaN is computed again by the scatter form below."
                     : "// weight (0 * inf = NaN) only the scatter form below gives PyTorch's numbers.");
                 VectorWidth.WriteDispatch(writer, signature.MethodName, signature.BiasParameter is null ? "input, weight, output" : "input, weight, bias, output",
-                    widths: ConvTransposePhaseEmitter.Widths(signature, spec), condition: FiniteWeights.Before(signature, g.ChecksOutput),
-                    after: width => ActivationWriter.VectorPass(spec.Activation, width), verify: FiniteWeights.After(signature, g.ChecksOutput));
+                    width => ConvTransposeOperator.Instance.EpilogueOf(signature, spec, width), widths: ConvTransposePhaseEmitter.Widths(signature, spec),
+                    condition: FiniteWeights.Before(signature, g.ChecksOutput), verify: FiniteWeights.After(signature, g.ChecksOutput));
                 writer.WriteLine("// Without hardware vectors: the scatter form below.");
             }
 

@@ -38,7 +38,9 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
             SpatialRank = rank;
             Method = signature.MethodName;
-            Activation = spec.Activation;
+            // The phases store interleaved or strided lanes, never a residual's whole vector: a residual waits for the
+            // pass after them, and the activation with it.
+            Activation = ConvTransposeOperator.Instance.EpilogueOf(signature, spec, width).Activation;
             Element = signature.ElementKeyword;
             ElementType = signature.ElementType;
             Width = width;
@@ -135,6 +137,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
         public string Method { get; }
 
+        /// <summary>The activation the phases apply in registers (<see cref="Epilogue.Activation"/>): none when the pass after them applies it.</summary>
         public ActivationSpec Activation { get; }
 
         public string Element { get; }
