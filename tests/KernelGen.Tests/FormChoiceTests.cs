@@ -45,9 +45,7 @@ public sealed class FormChoiceTests
 
     /// <summary>
     /// Upsampling of ranks 1-3 in every mode (cubic is 2-D only), by whole and fractional factors of at least 1 per
-    /// axis, over rows of at least a vector, with and without align_corners. Not in the grid: factors below 1
-    /// (downsampling through interpolate), whose blocks of output columns can span more input columns than a vector
-    /// holds; they keep the scalar loops (docs/benchmarks.md).
+    /// axis, over rows of at least a vector, with and without align_corners.
     /// </summary>
     public static IEnumerable<(string Name, string Declaration)> Upsamplings()
     {
@@ -67,12 +65,16 @@ public sealed class FormChoiceTests
         }
     }
 
+    /// <summary>Resizing down to a size in every mode and rank (<see cref="DownsamplingTests.Layers"/>).</summary>
+    public static IEnumerable<(string Name, string Declaration)> Downsamplings() =>
+        DownsamplingTests.Layers().Select(l => (l.Name, $"{l.Attribute} public static partial void {l.Name}({Shape(l.Input)} ReadOnlySpan<float> input, {Shape(l.Output)} Span<float> output);"));
+
     private static string Shape(int[] shape) => $"[Shape({string.Join(", ", shape)})]";
 
     [Fact]
     public void Every_looped_layer_has_a_vector_form_and_only_small_ones_are_unrolled()
     {
-        var layers = Convolutions().Concat(Upsamplings()).ToArray();
+        var layers = Convolutions().Concat(Upsamplings()).Concat(Downsamplings()).ToArray();
         GeneratorRun run = GeneratorHarness.Run($"using System;\nusing KernelGen;\npublic static partial class Grid\n{{\n{string.Join("\n", layers.Select(l => l.Declaration))}\n}}\n");
         Assert.Empty(run.GeneratorDiagnostics);
         int looped = 0, unrolled = 0;

@@ -218,6 +218,13 @@ namespace KernelGen.Generator.Emit
 
         public string Broadcast(string value) => $"{Type}.Create({value})";
 
+        /// <summary>A constant mask for <c>ConditionalSelect</c>: all bits set in the lanes <paramref name="selected"/> marks, none elsewhere.</summary>
+        public string LaneMask(System.Collections.Generic.IEnumerable<bool> selected, ElementType element)
+        {
+            string suffix = element == ElementType.Float ? string.Empty : "L", reinterpret = element == ElementType.Float ? "AsSingle" : "AsDouble";
+            return $"{Type}.{reinterpret}({Type}.Create({string.Join(", ", selected.Select(lane => (lane ? "-1" : "0") + suffix))}))";
+        }
+
         /// <summary>
         /// <c>Vector128.Shuffle(value, Vector128.Create(indices))</c>, the indices written at the call: a shuffle is one
         /// instruction only while the compiler sees its indices as a constant, and NativeAOT does not see through a

@@ -12,7 +12,8 @@
 //
 // Form: loops with constant bounds, 1800 multiply-adds and 450 output elements per sample (over the full-unroll budget
 // of 512 each).
-// Runs the scalar loops of Shrink_Sample everywhere: no vector form for this rank, mode or dilation.
+// Runs, on .NET 9 or later, the first of Shrink_Vector512, Shrink_Vector256, Shrink_Vector128 whose vectors are
+// hardware-accelerated; otherwise the scalar loops of Shrink_Sample.
 #nullable enable
 
 namespace Snapshots
@@ -71,6 +72,24 @@ namespace Snapshots
             {
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                {
+                    Shrink_Vector512(input, output);
+                    return;
+                }
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    Shrink_Vector256(input, output);
+                    return;
+                }
+                if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+                {
+                    Shrink_Vector128(input, output);
+                    return;
+                }
+                #endif
+
                 global::System.ReadOnlySpan<int> index0 = Shrink_SourceIndex0;
                 global::System.ReadOnlySpan<float> weight0 = Shrink_SourceWeight0;
                 global::System.ReadOnlySpan<int> index1 = Shrink_SourceIndex1;
@@ -107,6 +126,578 @@ namespace Snapshots
                     }
                 }
             }
+
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector512: along W by constant shuffles into [20 x 25] rows, then along H by
+            /// whole vectors.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Shrink_Vector512(global::System.ReadOnlySpan<float> input,
+                global::System.Span<float> output)
+            {
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                global::System.Span<float> rows = stackalloc float[500];
+                ref float rowsStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rows);
+                global::System.ReadOnlySpan<int> index0 = Shrink_SourceIndex0;
+                global::System.ReadOnlySpan<float> weight0 = Shrink_SourceWeight0;
+                // Output columns 0..15 read input columns 0..47.
+                var weight0_0 = global::System.Runtime.Intrinsics.Vector512.Create(0.29999995f, 0.89999986f,
+                    0.49999976f, 0.099999666f, 0.6999996f, 0.29999948f, 0.8999994f, 0.49999928f, 0.09999919f,
+                    0.6999991f, 0.299999f, 0.8999989f, 0.4999988f, 0.09999871f, 0.6999986f, 0.29999852f);
+                var weight1_0 = global::System.Runtime.Intrinsics.Vector512.Create(0.70000005f, 0.10000014f,
+                    0.50000024f, 0.90000033f, 0.30000043f, 0.7000005f, 0.10000062f, 0.5000007f, 0.9000008f, 0.3000009f,
+                    0.700001f, 0.1000011f, 0.5000012f, 0.9000013f, 0.30000138f, 0.7000015f);
+                for (int c = 0; c < 2; c++)
+                {
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 1200);
+                    for (int row = 0; row < 20; row++)
+                    {
+                        ref float source = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, row * 60);
+                        ref float target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowsStart, row
+                            * 25);
+                        var input0v0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref source);
+                        var input0v1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref source, (nuint)(16));
+                        var input0v2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref source, (nuint)(32));
+                        // tap 0: lanes 0, 1, 2, 3, 4, 5, 6 from input0v0; lanes 7, 8, 9, 10, 11, 12, 13 from input0v1;
+                        // lanes 14, 15 from input0v2
+                        var gathered0_0 = global::System.Runtime.Intrinsics.Vector512.Shuffle(input0v0,
+                            global::System.Runtime.Intrinsics.Vector512.Create(0, 3, 5, 7, 10, 12, 15, 0, 0, 0, 0, 0,
+                            0, 0, 0, 0));
+                        gathered0_0 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0,
+                            0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, 0, 0)),
+                            global::System.Runtime.Intrinsics.Vector512.Shuffle(input0v1,
+                            global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 0, 0, 0, 0, 0, 1, 3, 6, 8, 11, 13,
+                            15, 0, 0)),
+                            gathered0_0);
+                        gathered0_0 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0,
+                            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1)),
+                            global::System.Runtime.Intrinsics.Vector512.Shuffle(input0v2,
+                            global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                            0, 2, 4)),
+                            gathered0_0);
+                        // tap 1: lanes 0, 1, 2, 3, 4, 5 from input0v0; lanes 6, 7, 8, 9, 10, 11, 12 from input0v1;
+                        // lanes 13, 14, 15 from input0v2
+                        var gathered0_1 = global::System.Runtime.Intrinsics.Vector512.Shuffle(input0v0,
+                            global::System.Runtime.Intrinsics.Vector512.Create(1, 4, 6, 8, 11, 13, 0, 0, 0, 0, 0, 0, 0,
+                            0, 0, 0));
+                        gathered0_1 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0,
+                            0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0)),
+                            global::System.Runtime.Intrinsics.Vector512.Shuffle(input0v1,
+                            global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 0, 0, 0, 0, 0, 2, 4, 7, 9, 12, 14,
+                            0, 0, 0)),
+                            gathered0_1);
+                        gathered0_1 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0,
+                            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1)),
+                            global::System.Runtime.Intrinsics.Vector512.Shuffle(input0v2,
+                            global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                            0, 3, 5)),
+                            gathered0_1);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(weight0_0 * gathered0_0 + weight1_0
+                            * gathered0_1, ref target, (nuint)(0));
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 16) = 0.8999984f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 39) + 0.10000157f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 40);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 17) = 0.49999833f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 41) + 0.50000167f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 42);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 18) = 0.099998236f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 43) + 0.90000176f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 44);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 19) = 0.69999814f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 46) + 0.30000186f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 47);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 20) = 0.29999804f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 48) + 0.70000196f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 49);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 21) = 0.89999795f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 51) + 0.10000205f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 52);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 22) = 0.49999785f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 53) + 0.50000215f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 54);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 23) = 0.09999776f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 55) + 0.90000224f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 56);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 24) = 0.69999766f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 58) + 0.30000234f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 59);
+                    }
+                    ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, c * 225);
+                    for (int oh = 0; oh < 9; oh++)
+                    {
+                        ref float upper = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowsStart,
+                            index0[2 * oh] * 25);
+                        ref float lower = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowsStart,
+                            index0[2 * oh + 1] * 25);
+                        ref float target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, oh * 25);
+                        float upperWeight = weight0[2 * oh], lowerWeight = weight0[2 * oh + 1];
+                        var upperWeights = global::System.Runtime.Intrinsics.Vector512.Create(upperWeight);
+                        var lowerWeights = global::System.Runtime.Intrinsics.Vector512.Create(lowerWeight);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(upperWeights
+                            * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref upper) + lowerWeights
+                            * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref lower), ref target,
+                            (nuint)(0));
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 16) = upperWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref upper, 16) + lowerWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref lower, 16);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 17) = upperWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref upper, 17) + lowerWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref lower, 17);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 18) = upperWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref upper, 18) + lowerWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref lower, 18);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 19) = upperWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref upper, 19) + lowerWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref lower, 19);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 20) = upperWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref upper, 20) + lowerWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref lower, 20);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 21) = upperWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref upper, 21) + lowerWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref lower, 21);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 22) = upperWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref upper, 22) + lowerWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref lower, 22);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 23) = upperWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref upper, 23) + lowerWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref lower, 23);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 24) = upperWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref upper, 24) + lowerWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref lower, 24);
+                    }
+                }
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector256: along W by constant shuffles into [20 x 25] rows, then along H by
+            /// whole vectors.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Shrink_Vector256(global::System.ReadOnlySpan<float> input,
+                global::System.Span<float> output)
+            {
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                global::System.Span<float> rows = stackalloc float[500];
+                ref float rowsStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rows);
+                global::System.ReadOnlySpan<int> index0 = Shrink_SourceIndex0;
+                global::System.ReadOnlySpan<float> weight0 = Shrink_SourceWeight0;
+                // Output columns 0..7 read input columns 0..23.
+                var weight0_0 = global::System.Runtime.Intrinsics.Vector256.Create(0.29999995f, 0.89999986f,
+                    0.49999976f, 0.099999666f, 0.6999996f, 0.29999948f, 0.8999994f, 0.49999928f);
+                var weight1_0 = global::System.Runtime.Intrinsics.Vector256.Create(0.70000005f, 0.10000014f,
+                    0.50000024f, 0.90000033f, 0.30000043f, 0.7000005f, 0.10000062f, 0.5000007f);
+                // Output columns 8..15 read input columns 19..42.
+                var weight0_1 = global::System.Runtime.Intrinsics.Vector256.Create(0.09999919f, 0.6999991f, 0.299999f,
+                    0.8999989f, 0.4999988f, 0.09999871f, 0.6999986f, 0.29999852f);
+                var weight1_1 = global::System.Runtime.Intrinsics.Vector256.Create(0.9000008f, 0.3000009f, 0.700001f,
+                    0.1000011f, 0.5000012f, 0.9000013f, 0.30000138f, 0.7000015f);
+                // Output columns 16..23 read input columns 36..59.
+                var weight0_2 = global::System.Runtime.Intrinsics.Vector256.Create(0.8999984f, 0.49999833f,
+                    0.099998236f, 0.69999814f, 0.29999804f, 0.89999795f, 0.49999785f, 0.09999776f);
+                var weight1_2 = global::System.Runtime.Intrinsics.Vector256.Create(0.10000157f, 0.50000167f,
+                    0.90000176f, 0.30000186f, 0.70000196f, 0.10000205f, 0.50000215f, 0.90000224f);
+                for (int c = 0; c < 2; c++)
+                {
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 1200);
+                    for (int row = 0; row < 20; row++)
+                    {
+                        ref float source = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, row * 60);
+                        ref float target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowsStart, row
+                            * 25);
+                        var input0v0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source);
+                        var input0v1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, (nuint)(8));
+                        var input0v2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, (nuint)(16));
+                        // tap 0: lanes 0, 1, 2, 3 from input0v0; lanes 4, 5, 6 from input0v1; lanes 7 from input0v2
+                        var gathered0_0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(input0v0,
+                            global::System.Runtime.Intrinsics.Vector256.Create(0, 3, 5, 7, 0, 0, 0, 0));
+                        gathered0_0 = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0,
+                            0, 0, 0, -1, -1, -1, 0)),
+                            global::System.Runtime.Intrinsics.Vector256.Shuffle(input0v1,
+                            global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 0, 2, 4, 7, 0)),
+                            gathered0_0);
+                        gathered0_0 = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0,
+                            0, 0, 0, 0, 0, 0, -1)),
+                            global::System.Runtime.Intrinsics.Vector256.Shuffle(input0v2,
+                            global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 0, 0, 0, 0, 1)),
+                            gathered0_0);
+                        // tap 1: lanes 0, 1, 2 from input0v0; lanes 3, 4, 5 from input0v1; lanes 6, 7 from input0v2
+                        var gathered0_1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(input0v0,
+                            global::System.Runtime.Intrinsics.Vector256.Create(1, 4, 6, 0, 0, 0, 0, 0));
+                        gathered0_1 = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0,
+                            0, 0, -1, -1, -1, 0, 0)),
+                            global::System.Runtime.Intrinsics.Vector256.Shuffle(input0v1,
+                            global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 0, 3, 5, 0, 0)),
+                            gathered0_1);
+                        gathered0_1 = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0,
+                            0, 0, 0, 0, 0, -1, -1)),
+                            global::System.Runtime.Intrinsics.Vector256.Shuffle(input0v2,
+                            global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 0, 0, 0, 0, 2)),
+                            gathered0_1);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(weight0_0 * gathered0_0 + weight1_0
+                            * gathered0_1, ref target, (nuint)(0));
+                        var input1v0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, (nuint)(19));
+                        var input1v1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, (nuint)(27));
+                        var input1v2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, (nuint)(35));
+                        // tap 0: lanes 0, 1, 2 from input1v0; lanes 3, 4, 5, 6 from input1v1; lanes 7 from input1v2
+                        var gathered1_0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(input1v0,
+                            global::System.Runtime.Intrinsics.Vector256.Create(0, 3, 5, 0, 0, 0, 0, 0));
+                        gathered1_0 = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0,
+                            0, 0, -1, -1, -1, -1, 0)),
+                            global::System.Runtime.Intrinsics.Vector256.Shuffle(input1v1,
+                            global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 0, 2, 4, 7, 0)),
+                            gathered1_0);
+                        gathered1_0 = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0,
+                            0, 0, 0, 0, 0, 0, -1)),
+                            global::System.Runtime.Intrinsics.Vector256.Shuffle(input1v2,
+                            global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 0, 0, 0, 0, 1)),
+                            gathered1_0);
+                        // tap 1: lanes 0, 1, 2 from input1v0; lanes 3, 4, 5 from input1v1; lanes 6, 7 from input1v2
+                        var gathered1_1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(input1v0,
+                            global::System.Runtime.Intrinsics.Vector256.Create(1, 4, 6, 0, 0, 0, 0, 0));
+                        gathered1_1 = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0,
+                            0, 0, -1, -1, -1, 0, 0)),
+                            global::System.Runtime.Intrinsics.Vector256.Shuffle(input1v1,
+                            global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 1, 3, 5, 0, 0)),
+                            gathered1_1);
+                        gathered1_1 = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0,
+                            0, 0, 0, 0, 0, -1, -1)),
+                            global::System.Runtime.Intrinsics.Vector256.Shuffle(input1v2,
+                            global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 0, 0, 0, 0, 2)),
+                            gathered1_1);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(weight0_1 * gathered1_0 + weight1_1
+                            * gathered1_1, ref target, (nuint)(8));
+                        var input2v0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, (nuint)(36));
+                        var input2v1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, (nuint)(44));
+                        var input2v2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, (nuint)(52));
+                        // tap 0: lanes 0, 1, 2 from input2v0; lanes 3, 4, 5 from input2v1; lanes 6, 7 from input2v2
+                        var gathered2_0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(input2v0,
+                            global::System.Runtime.Intrinsics.Vector256.Create(3, 5, 7, 0, 0, 0, 0, 0));
+                        gathered2_0 = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0,
+                            0, 0, -1, -1, -1, 0, 0)),
+                            global::System.Runtime.Intrinsics.Vector256.Shuffle(input2v1,
+                            global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 2, 4, 7, 0, 0)),
+                            gathered2_0);
+                        gathered2_0 = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0,
+                            0, 0, 0, 0, 0, -1, -1)),
+                            global::System.Runtime.Intrinsics.Vector256.Shuffle(input2v2,
+                            global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 0, 0, 0, 1, 3)),
+                            gathered2_0);
+                        // tap 1: lanes 0, 1 from input2v0; lanes 2, 3, 4 from input2v1; lanes 5, 6, 7 from input2v2
+                        var gathered2_1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(input2v0,
+                            global::System.Runtime.Intrinsics.Vector256.Create(4, 6, 0, 0, 0, 0, 0, 0));
+                        gathered2_1 = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0,
+                            0, -1, -1, -1, 0, 0, 0)),
+                            global::System.Runtime.Intrinsics.Vector256.Shuffle(input2v1,
+                            global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 3, 5, 0, 0, 0)),
+                            gathered2_1);
+                        gathered2_1 = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0,
+                            0, 0, 0, 0, -1, -1, -1)),
+                            global::System.Runtime.Intrinsics.Vector256.Shuffle(input2v2,
+                            global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 0, 0, 0, 0, 2, 4)),
+                            gathered2_1);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(weight0_2 * gathered2_0 + weight1_2
+                            * gathered2_1, ref target, (nuint)(16));
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 24) = 0.69999766f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 58) + 0.30000234f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 59);
+                    }
+                    ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, c * 225);
+                    for (int oh = 0; oh < 9; oh++)
+                    {
+                        ref float upper = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowsStart,
+                            index0[2 * oh] * 25);
+                        ref float lower = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowsStart,
+                            index0[2 * oh + 1] * 25);
+                        ref float target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, oh * 25);
+                        float upperWeight = weight0[2 * oh], lowerWeight = weight0[2 * oh + 1];
+                        var upperWeights = global::System.Runtime.Intrinsics.Vector256.Create(upperWeight);
+                        var lowerWeights = global::System.Runtime.Intrinsics.Vector256.Create(lowerWeight);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(upperWeights
+                            * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref upper) + lowerWeights
+                            * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref lower), ref target,
+                            (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(upperWeights
+                            * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref upper, (nuint)(8))
+                            + lowerWeights
+                            * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref lower, (nuint)(8)),
+                            ref target, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(upperWeights
+                            * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref upper, (nuint)(16))
+                            + lowerWeights
+                            * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref lower, (nuint)(16)),
+                            ref target, (nuint)(16));
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 24) = upperWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref upper, 24) + lowerWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref lower, 24);
+                    }
+                }
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>One sample with Vector128: along W by constant shuffles into [20 x 25] rows, then along H by
+            /// whole vectors.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Shrink_Vector128(global::System.ReadOnlySpan<float> input,
+                global::System.Span<float> output)
+            {
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                global::System.Span<float> rows = stackalloc float[500];
+                ref float rowsStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(rows);
+                global::System.ReadOnlySpan<int> index0 = Shrink_SourceIndex0;
+                global::System.ReadOnlySpan<float> weight0 = Shrink_SourceWeight0;
+                // Output columns 0..3 read input columns 0..11.
+                var weight0_0 = global::System.Runtime.Intrinsics.Vector128.Create(0.29999995f, 0.89999986f,
+                    0.49999976f, 0.099999666f);
+                var weight1_0 = global::System.Runtime.Intrinsics.Vector128.Create(0.70000005f, 0.10000014f,
+                    0.50000024f, 0.90000033f);
+                // Output columns 4..7 read input columns 10..21.
+                var weight0_1 = global::System.Runtime.Intrinsics.Vector128.Create(0.6999996f, 0.29999948f, 0.8999994f,
+                    0.49999928f);
+                var weight1_1 = global::System.Runtime.Intrinsics.Vector128.Create(0.30000043f, 0.7000005f, 0.10000062f,
+                    0.5000007f);
+                // Output columns 8..11 read input columns 19..30.
+                var weight0_2 = global::System.Runtime.Intrinsics.Vector128.Create(0.09999919f, 0.6999991f, 0.299999f,
+                    0.8999989f);
+                var weight1_2 = global::System.Runtime.Intrinsics.Vector128.Create(0.9000008f, 0.3000009f, 0.700001f,
+                    0.1000011f);
+                // Output columns 12..15 read input columns 29..40.
+                var weight0_3 = global::System.Runtime.Intrinsics.Vector128.Create(0.4999988f, 0.09999871f, 0.6999986f,
+                    0.29999852f);
+                var weight1_3 = global::System.Runtime.Intrinsics.Vector128.Create(0.5000012f, 0.9000013f, 0.30000138f,
+                    0.7000015f);
+                // Output columns 16..19 read input columns 39..50.
+                var weight0_4 = global::System.Runtime.Intrinsics.Vector128.Create(0.8999984f, 0.49999833f,
+                    0.099998236f, 0.69999814f);
+                var weight1_4 = global::System.Runtime.Intrinsics.Vector128.Create(0.10000157f, 0.50000167f,
+                    0.90000176f, 0.30000186f);
+                // Output columns 20..23 read input columns 48..59.
+                var weight0_5 = global::System.Runtime.Intrinsics.Vector128.Create(0.29999804f, 0.89999795f,
+                    0.49999785f, 0.09999776f);
+                var weight1_5 = global::System.Runtime.Intrinsics.Vector128.Create(0.70000196f, 0.10000205f,
+                    0.50000215f, 0.90000224f);
+                for (int c = 0; c < 2; c++)
+                {
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, c * 1200);
+                    for (int row = 0; row < 20; row++)
+                    {
+                        ref float source = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, row * 60);
+                        ref float target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowsStart, row
+                            * 25);
+                        var input0v0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source);
+                        var input0v1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(4));
+                        var input0v2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(8));
+                        // tap 0: lanes 0, 1 from input0v0; lanes 2, 3 from input0v1
+                        var gathered0_0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(input0v0,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 3, 0, 0));
+                        gathered0_0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            0, -1, -1)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input0v1,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 3)),
+                            gathered0_0);
+                        // tap 1: lanes 0 from input0v0; lanes 1, 2 from input0v1; lanes 3 from input0v2
+                        var gathered0_1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(input0v0,
+                            global::System.Runtime.Intrinsics.Vector128.Create(1, 0, 0, 0));
+                        gathered0_1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            -1, -1, 0)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input0v1,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 2, 0)),
+                            gathered0_1);
+                        gathered0_1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            0, 0, -1)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input0v2,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 0)),
+                            gathered0_1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(weight0_0 * gathered0_0 + weight1_0
+                            * gathered0_1, ref target, (nuint)(0));
+                        var input1v0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(10));
+                        var input1v1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(14));
+                        var input1v2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(18));
+                        // tap 0: lanes 0, 1 from input1v0; lanes 2, 3 from input1v1
+                        var gathered1_0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(input1v0,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 2, 0, 0));
+                        gathered1_0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            0, -1, -1)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input1v1,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 3)),
+                            gathered1_0);
+                        // tap 1: lanes 0, 1 from input1v0; lanes 2 from input1v1; lanes 3 from input1v2
+                        var gathered1_1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(input1v0,
+                            global::System.Runtime.Intrinsics.Vector128.Create(1, 3, 0, 0));
+                        gathered1_1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            0, -1, 0)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input1v1,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 2, 0)),
+                            gathered1_1);
+                        gathered1_1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            0, 0, -1)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input1v2,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 0)),
+                            gathered1_1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(weight0_1 * gathered1_0 + weight1_1
+                            * gathered1_1, ref target, (nuint)(4));
+                        var input2v0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(19));
+                        var input2v1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(23));
+                        var input2v2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(27));
+                        // tap 0: lanes 0, 1 from input2v0; lanes 2 from input2v1; lanes 3 from input2v2
+                        var gathered2_0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(input2v0,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 3, 0, 0));
+                        gathered2_0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            0, -1, 0)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input2v1,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 0)),
+                            gathered2_0);
+                        gathered2_0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            0, 0, -1)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input2v2,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 0)),
+                            gathered2_0);
+                        // tap 1: lanes 0 from input2v0; lanes 1, 2 from input2v1; lanes 3 from input2v2
+                        var gathered2_1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(input2v0,
+                            global::System.Runtime.Intrinsics.Vector128.Create(1, 0, 0, 0));
+                        gathered2_1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            -1, -1, 0)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input2v1,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 2, 0)),
+                            gathered2_1);
+                        gathered2_1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            0, 0, -1)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input2v2,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 1)),
+                            gathered2_1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(weight0_2 * gathered2_0 + weight1_2
+                            * gathered2_1, ref target, (nuint)(8));
+                        var input3v0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(29));
+                        var input3v1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(33));
+                        var input3v2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(37));
+                        // tap 0: lanes 0, 1 from input3v0; lanes 2, 3 from input3v1
+                        var gathered3_0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(input3v0,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 2, 0, 0));
+                        gathered3_0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            0, -1, -1)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input3v1,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 3)),
+                            gathered3_0);
+                        // tap 1: lanes 0, 1 from input3v0; lanes 2 from input3v1; lanes 3 from input3v2
+                        var gathered3_1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(input3v0,
+                            global::System.Runtime.Intrinsics.Vector128.Create(1, 3, 0, 0));
+                        gathered3_1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            0, -1, 0)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input3v1,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 2, 0)),
+                            gathered3_1);
+                        gathered3_1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            0, 0, -1)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input3v2,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 0)),
+                            gathered3_1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(weight0_3 * gathered3_0 + weight1_3
+                            * gathered3_1, ref target, (nuint)(12));
+                        var input4v0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(39));
+                        var input4v1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(43));
+                        var input4v2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(47));
+                        // tap 0: lanes 0, 1 from input4v0; lanes 2, 3 from input4v1
+                        var gathered4_0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(input4v0,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 2, 0, 0));
+                        gathered4_0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            0, -1, -1)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input4v1,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 3)),
+                            gathered4_0);
+                        // tap 1: lanes 0, 1 from input4v0; lanes 2 from input4v1; lanes 3 from input4v2
+                        var gathered4_1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(input4v0,
+                            global::System.Runtime.Intrinsics.Vector128.Create(1, 3, 0, 0));
+                        gathered4_1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            0, -1, 0)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input4v1,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 0)),
+                            gathered4_1);
+                        gathered4_1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            0, 0, -1)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input4v2,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 0)),
+                            gathered4_1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(weight0_4 * gathered4_0 + weight1_4
+                            * gathered4_1, ref target, (nuint)(16));
+                        var input5v0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(48));
+                        var input5v1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(52));
+                        var input5v2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(56));
+                        // tap 0: lanes 0, 1 from input5v0; lanes 2, 3 from input5v1
+                        var gathered5_0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(input5v0,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 3, 0, 0));
+                        gathered5_0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            0, -1, -1)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input5v1,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 3)),
+                            gathered5_0);
+                        // tap 1: lanes 0 from input5v0; lanes 1, 2 from input5v1; lanes 3 from input5v2
+                        var gathered5_1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(input5v0,
+                            global::System.Runtime.Intrinsics.Vector128.Create(1, 0, 0, 0));
+                        gathered5_1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            -1, -1, 0)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input5v1,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 2, 0)),
+                            gathered5_1);
+                        gathered5_1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0,
+                            0, 0, -1)),
+                            global::System.Runtime.Intrinsics.Vector128.Shuffle(input5v2,
+                            global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 0, 0)),
+                            gathered5_1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(weight0_5 * gathered5_0 + weight1_5
+                            * gathered5_1, ref target, (nuint)(20));
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 24) = 0.69999766f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 58) + 0.30000234f
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref source, 59);
+                    }
+                    ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, c * 225);
+                    for (int oh = 0; oh < 9; oh++)
+                    {
+                        ref float upper = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowsStart,
+                            index0[2 * oh] * 25);
+                        ref float lower = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowsStart,
+                            index0[2 * oh + 1] * 25);
+                        ref float target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, oh * 25);
+                        float upperWeight = weight0[2 * oh], lowerWeight = weight0[2 * oh + 1];
+                        var upperWeights = global::System.Runtime.Intrinsics.Vector128.Create(upperWeight);
+                        var lowerWeights = global::System.Runtime.Intrinsics.Vector128.Create(lowerWeight);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(upperWeights
+                            * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref upper) + lowerWeights
+                            * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref lower), ref target,
+                            (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(upperWeights
+                            * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref upper, (nuint)(4))
+                            + lowerWeights
+                            * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref lower, (nuint)(4)),
+                            ref target, (nuint)(4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(upperWeights
+                            * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref upper, (nuint)(8))
+                            + lowerWeights
+                            * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref lower, (nuint)(8)),
+                            ref target, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(upperWeights
+                            * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref upper, (nuint)(12))
+                            + lowerWeights
+                            * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref lower, (nuint)(12)),
+                            ref target, (nuint)(12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(upperWeights
+                            * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref upper, (nuint)(16))
+                            + lowerWeights
+                            * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref lower, (nuint)(16)),
+                            ref target, (nuint)(16));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(upperWeights
+                            * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref upper, (nuint)(20))
+                            + lowerWeights
+                            * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref lower, (nuint)(20)),
+                            ref target, (nuint)(20));
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, 24) = upperWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref upper, 24) + lowerWeight
+                            * global::System.Runtime.CompilerServices.Unsafe.Add(ref lower, 24);
+                    }
+                }
+            }
+            #endif
 
             /// <summary>Axis H: the 2 source index(es) of each of its 9 output positions.</summary>
             private static readonly int[] Shrink_SourceIndex0 =

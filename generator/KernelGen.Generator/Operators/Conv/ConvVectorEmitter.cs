@@ -217,7 +217,6 @@ namespace KernelGen.Generator.Operators.Conv
                 return;
             }
 
-            string suffix = type == ElementType.Float ? string.Empty : "L", reinterpret = type == ElementType.Float ? "AsSingle" : "AsDouble";
             using (writer.Block($"for (; {q} <= {lastStart}; {q} += {lanes})"))
             {
                 for (int k = 0; k < stride; k++)
@@ -238,7 +237,7 @@ namespace KernelGen.Generator.Operators.Conv
                         continue;
                     }
 
-                    string mask = $"{width.Type}.{reinterpret}({width.Type}.Create({string.Join(", ", Enumerable.Range(0, lanes).Select(i => (stride * i / lanes == block ? "-1" : "0") + suffix))}))";
+                    string mask = width.LaneMask(Enumerable.Range(0, lanes).Select(i => stride * i / lanes == block), type);
                     writer.WriteLine($"gathered = {width.Type}.ConditionalSelect({mask}, {shuffled}, gathered);");
                 }
 

@@ -10,7 +10,8 @@ namespace KernelGen.Generator.Operators.Upsample
     /// The vector form of upsampling by source tables (every mode but nearest by whole factors) in every rank, separable as PyTorch computes it (the
     /// innermost axis first). Each output position reads <c>T</c> source positions per axis (nearest 1, linear 2,
     /// cubic 4): first along W, each block of output columns from one vector of input columns rearranged by T constant
-    /// shuffles and weighted by T constant weight vectors; then along H (2-D) each output row is the weighted sum of T of
+    /// shuffles and weighted by T constant weight vectors (when downsampling, from a window of several consecutive
+    /// input vectors, each shuffled into the lanes it feeds and merged by constant masks); then along H (2-D) each output row is the weighted sum of T of
     /// those rows, or along H and D (3-D) of T planes of T rows, whole vectors at a time. A 1-D layer is the first pass
     /// alone, written straight into the output. Nearest by whole factors has its own copy form (<see cref="UpsampleEmitter"/>).
     /// </summary>
@@ -28,6 +29,12 @@ namespace KernelGen.Generator.Operators.Upsample
 
         /// <summary>Blocks before a repeating run that are written out as constants (where the left edge clamps the sources).</summary>
         private const int MaxHeadBlocks = 4;
+
+        /// <summary>
+        /// The most input vectors one tap of a block reads: a factor down to 1/4 (bicubic's window of four taps
+        /// included, at 1/3), each vector shuffled into the lanes it feeds and the parts merged by constant masks.
+        /// </summary>
+        private const int MaxWindowVectors = 4;
 
         /// <summary>
         /// The widths this layer can use: the input row holds a whole vector, and each block of output columns reads, for
@@ -124,7 +131,7 @@ namespace KernelGen.Generator.Operators.Upsample
                 {
                     string Lanes(Func<int, string> value) => string.Join(", ", Enumerable.Range(0, lanes).Select(value));
                     writer.WriteLine(l.SharesWindow(b)
-                        ? $"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read input columns {l.Base(b, 0)}..{l.Base(b, 0) + lanes - 1}."
+                        ? $"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read input columns {l.Base(b, 0)}..{l.Base(b, 0) + l.WindowLength - 1}."
                         : $"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read, per tap, input columns from {string.Join(", ", Enumerable.Range(0, taps).Select(t => Literals.Int(l.Base(b, t))))} on.");
                     for (int t = 0; t < taps; t++)
                     {
@@ -207,17 +214,47 @@ namespace KernelGen.Generator.Operators.Upsample
             // input(first column): the offset of an input vector that starts at that column, in this pass's loop.
             void WriteBlock(int b, Func<int, string> input, string output)
             {
-                // One input vector for the block, or one per tap; taps whose windows start together share it.
-                string Vector(int t) => l.SharesWindow(b) ? $"input{b}" : $"input{b}_{Enumerable.Range(0, taps).First(u => l.Base(b, u) == l.Base(b, t))}";
-                foreach (int t in Enumerable.Range(0, taps).Where(t => Enumerable.Range(0, t).All(u => l.Base(b, u) != l.Base(b, t))))
+                // One window for the block, or one per tap; taps whose windows start together share it. A window is one
+                // input vector, or when downsampling several consecutive ones (the parts of it some lane reads).
+                int Owner(int t) => Enumerable.Range(0, taps).First(u => l.Base(b, u) == l.Base(b, t));
+                string Vector(int t, int part) => (l.SharesWindow(b) ? $"input{b}" : $"input{b}_{Owner(t)}") + (l.WindowVectors == 1 ? string.Empty : $"v{part}");
+                int Part(int lane, int t) => (l.Column(b, lane, t) - l.Base(b, t)) / lanes;
+                foreach (int t in Enumerable.Range(0, taps).Where(t => Owner(t) == t))
                 {
-                    writer.WriteLine($"var {Vector(t)} = {v.Load("source", input(l.Base(b, t)))};");
+                    var parts = Enumerable.Range(0, taps).Where(u => Owner(u) == t).SelectMany(u => Enumerable.Range(0, lanes).Select(lane => Part(lane, u))).Distinct().OrderBy(p => p);
+                    foreach (int part in parts)
+                    {
+                        writer.WriteLine($"var {Vector(t, part)} = {v.Load("source", input(l.Base(b, t) + (part * lanes)))};");
+                    }
                 }
 
                 // The shuffle's indices are written at the shuffle: NativeAOT emulates a shuffle lane by lane when its
                 // indices come from a local declared outside the loops (1-D linear x2: 1.44 ms there, as constants here).
-                string sum = string.Join(" + ", Enumerable.Range(0, taps).Select(t =>
-                    Weighted($"weight{t}_{b}", v.ConstantShuffle(Vector(t), Enumerable.Range(0, lanes).Select(lane => l.Column(b, lane, t) - l.Base(b, t)), l.Signature.ElementType))));
+                string Shuffled(int t, int part) => v.ConstantShuffle(Vector(t, part), Enumerable.Range(0, lanes).Select(lane =>
+                    Part(lane, t) == part ? l.Column(b, lane, t) - l.Base(b, t) - (part * lanes) : 0), l.Signature.ElementType);
+                string[] gathered = new string[taps];
+                for (int t = 0; t < taps; t++)
+                {
+                    int[] parts = Enumerable.Range(0, lanes).Select(lane => Part(lane, t)).Distinct().OrderBy(p => p).ToArray();
+                    if (parts.Length == 1)
+                    {
+                        gathered[t] = Shuffled(t, parts[0]);
+                        continue;
+                    }
+
+                    // Each lane from the part of the window that holds its column, merged by constant masks.
+                    gathered[t] = $"gathered{b}_{t}";
+                    string Lanes(int part) => string.Join(", ", Enumerable.Range(0, lanes).Where(lane => Part(lane, t) == part).Select(lane => Literals.Int(lane)));
+                    writer.WriteLine($"// tap {t}: {string.Join("; ", parts.Select(p => $"lanes {Lanes(p)} from {Vector(t, p)}"))}");
+                    writer.WriteLine($"var {gathered[t]} = {Shuffled(t, parts[0])};");
+                    foreach (int part in parts.Skip(1))
+                    {
+                        string mask = v.LaneMask(Enumerable.Range(0, lanes).Select(lane => Part(lane, t) == part), l.Signature.ElementType);
+                        writer.WriteLine($"{gathered[t]} = {v.Type}.ConditionalSelect({mask}, {Shuffled(t, part)}, {gathered[t]});");
+                    }
+                }
+
+                string sum = string.Join(" + ", Enumerable.Range(0, taps).Select(t => Weighted($"weight{t}_{b}", gathered[t])));
                 writer.WriteLine(v.Store(sum, "target", output));
             }
 
@@ -407,14 +444,30 @@ namespace KernelGen.Generator.Operators.Upsample
                 OutputRows = Enumerable.Range(1, Rank - 1).Aggregate(1, (n, axis) => n * signature.OutputShape[axis]);
                 (Columns, Weights) = UpsampleShape.Sample(spec.Mode, spec.AlignCorners, InputWidth, OutputWidth, spec.Scales[Rank - 1], signature.ElementType, Rank);
                 Blocks = OutputWidth / Lanes;
-                int taps = Taps, lanes = Lanes;
-                TapBases = FirstColumns();
+                TapBases = new int[0];
+                bool fits = false;
+                // The fewest input vectors per window that hold every block's columns: one when upsampling, more when a
+                // block of output columns spans more input columns than a vector (downsampling: two at a factor of 1/2).
+                for (WindowVectors = 1; WindowVectors <= MaxWindowVectors && !fits; WindowVectors++)
+                {
+                    TapBases = FirstColumns();
+                    fits = InputWidth >= WindowLength && Enumerable.Range(0, Blocks).All(b => Enumerable.Range(0, Lanes).All(lane => Enumerable.Range(0, Taps).All(t =>
+                        Column(b, lane, t) - Base(b, t) is var offset && offset >= 0 && offset < WindowLength)));
+                }
+
+                WindowVectors--;
                 OneWindowPerBlock = Enumerable.Range(0, Blocks).All(SharesWindow);
-                Fits = InputWidth >= lanes && Enumerable.Range(0, Blocks).All(b => Enumerable.Range(0, lanes).All(lane => Enumerable.Range(0, taps).All(t =>
-                    Column(b, lane, t) - Base(b, t) is var offset && offset >= 0 && offset < lanes)));
-                readings = Fits && Blocks > MaxUnrolledBlocks ? NumberReadings() : new int[0];
-                Period = Fits ? FindPeriod() : null;
+                readings = fits && Blocks > MaxUnrolledBlocks ? NumberReadings() : new int[0];
+                Period = fits ? FindPeriod() : null;
+                // The tables of a wide row without a period hold one shuffle per tap: windows of one vector only.
+                Fits = fits && (WindowVectors == 1 || !Tabled);
             }
+
+            /// <summary>Input vectors per window, consecutive: 1 unless the layer downsamples.</summary>
+            public int WindowVectors { get; }
+
+            /// <summary>The input columns a window holds.</summary>
+            public int WindowLength => WindowVectors * Lanes;
 
             public KernelSignature Signature { get; }
 
@@ -460,8 +513,8 @@ namespace KernelGen.Generator.Operators.Upsample
             public int Base(int block, int tap) => TapBases[(block * Taps) + tap];
 
             /// <summary>
-            /// Per block and tap, the first column of its input vector: the block's first source column when all of them
-            /// lie within a vector, else the tap's own; moved left to keep the vector inside the row.
+            /// Per block and tap, the first column of its window: the block's first source column when all of them lie
+            /// within a window, else the tap's own; moved left to keep the window inside the row.
             /// </summary>
             private int[] FirstColumns()
             {
@@ -478,7 +531,7 @@ namespace KernelGen.Generator.Operators.Upsample
                     for (int t = 0; t < Taps; t++)
                     {
                         int first = blockMin;
-                        if (blockMax - blockMin >= Lanes)
+                        if (blockMax - blockMin >= WindowLength)
                         {
                             first = int.MaxValue;
                             for (int lane = 0; lane < Lanes; lane++)
@@ -487,7 +540,7 @@ namespace KernelGen.Generator.Operators.Upsample
                             }
                         }
 
-                        firsts[(b * Taps) + t] = Math.Min(first, InputWidth - Lanes);
+                        firsts[(b * Taps) + t] = Math.Min(first, InputWidth - WindowLength);
                     }
                 }
 
@@ -503,7 +556,7 @@ namespace KernelGen.Generator.Operators.Upsample
             /// <summary>Every block reads one input vector for all its taps (the tables then hold a first column per block).</summary>
             public bool OneWindowPerBlock { get; }
 
-            /// <summary>The input row holds a vector, and every tap of every block reads inside its input vector.</summary>
+            /// <summary>The input row holds a window, and every tap of every block reads inside its window (<see cref="WindowVectors"/>).</summary>
             public bool Fits { get; }
 
             /// <summary>
