@@ -22,7 +22,7 @@ public class OrtLayers
     [
         "ActivateLeaky", "ActivateSilu", "AvgPool2x2", "AvgPool3x3", "ExciteMul", "GroupNormSilu", "InstanceNormRelu", "MaxPool2x2", "MaxPoolStem",
         "ResidualAddRelu", "ShuffleEdsr", "ShuffleEspcn", "LinearHead", "LinearHeadBatch8", "DecoderConv", "DecoderConvResidual", "SequenceProjection",
-        "SequenceProjectionResidual", "SoftmaxSegmentation", "SoftmaxClassifierBatch8", "zoo/tiny_resnet", "zoo/espcn", "zoo/decoder", "zoo/tiny_unet", "zoo/tiny_style", "zoo/tiny_mobilenet_v2",
+        "SequenceProjectionResidual", "SoftmaxSegmentation", "SoftmaxClassifierBatch8", "Bilinear", "BilinearDown", "zoo/tiny_resnet", "zoo/espcn", "zoo/decoder", "zoo/tiny_unet", "zoo/tiny_style", "zoo/tiny_mobilenet_v2",
         "zoo/tiny_edsr", "zoo/tiny_hifigan", "zoo/tiny_taesd_decoder", "zoo/fsrcnn", "zoo/tiny_cyclegan", "zoo/dcgan_generator", "zoo/srcnn", "zoo/tiny_segnet",
         "zoo/autoencoder_3d", "zoo/tiny_vae_decoder",
     ];

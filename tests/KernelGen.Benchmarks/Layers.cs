@@ -115,6 +115,10 @@ public static partial class Layers
     [Upsample(scale: 2, Mode = UpsampleMode.Linear)]
     public static partial void Bilinear([Shape(64, 32, 32)] ReadOnlySpan<float> input, [Shape(64, 64, 64)] Span<float> output);
 
+    /// <summary>Bilinear resizing to half the size (F.interpolate(x, size=(64, 64))): an image pyramid's step, a factor of 1/2.</summary>
+    [Upsample(Mode = UpsampleMode.Linear)]
+    public static partial void BilinearDown([Shape(64, 128, 128)] ReadOnlySpan<float> input, [Shape(64, 64, 64)] Span<float> output);
+
     // Pools: ResNet's stem max pool, the 2x2 pools of VGG and U-Net encoders, and a 3x3 stride-1 average (Inception).
     [MaxPool(k: 3, stride: 2, pad: 1)]
     public static partial void MaxPoolStem([Shape(64, 112, 112)] ReadOnlySpan<float> input, [Shape(64, 56, 56)] Span<float> output);

@@ -306,20 +306,24 @@ public static class PlainLoops
         }
     }
 
-    public static void UpsampleBilinear2d(ReadOnlySpan<float> x, Span<float> y, int c, int h, int w, int scale)
+    /// <summary>Bilinear upsampling by a whole factor (align_corners=False), by its definition.</summary>
+    public static void UpsampleBilinear2d(ReadOnlySpan<float> x, Span<float> y, int c, int h, int w, int scale) =>
+        ResizeBilinear2d(x, y, c, h, w, h * scale, w * scale);
+
+    /// <summary>Bilinear resizing to a size (align_corners=False), by its definition: PyTorch's F.interpolate(x, size=(oh, ow)).</summary>
+    public static void ResizeBilinear2d(ReadOnlySpan<float> x, Span<float> y, int c, int h, int w, int oh, int ow)
     {
-        int oh = h * scale, ow = w * scale;
-        float inverse = 1f / scale;
+        float inverseH = (float)h / oh, inverseW = (float)w / ow;
         for (int ch = 0; ch < c; ch++)
         {
             for (int oy = 0; oy < oh; oy++)
             {
-                float sy = Math.Max((inverse * (oy + 0.5f)) - 0.5f, 0);
+                float sy = Math.Max((inverseH * (oy + 0.5f)) - 0.5f, 0);
                 int y0 = (int)sy, y1 = y0 < h - 1 ? y0 + 1 : y0;
                 float ly1 = sy - y0, ly0 = 1 - ly1;
                 for (int ox = 0; ox < ow; ox++)
                 {
-                    float sx = Math.Max((inverse * (ox + 0.5f)) - 0.5f, 0);
+                    float sx = Math.Max((inverseW * (ox + 0.5f)) - 0.5f, 0);
                     int x0 = (int)sx, x1 = x0 < w - 1 ? x0 + 1 : x0;
                     float lx1 = sx - x0, lx0 = 1 - lx1;
                     int plane = ch * h * w;

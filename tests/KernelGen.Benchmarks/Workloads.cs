@@ -222,6 +222,14 @@ public class Bilinear : Workload
     protected override void Plain(float[] output) => PlainLoops.UpsampleBilinear2d(Input, output, 64, 32, 32, 2);
 }
 
+public class BilinearDown : Workload
+{
+    public override long MultiplyAdds => 0;
+    protected override (int, int, int, int) Lengths => (64 * 128 * 128, 0, 0, 64 * 64 * 64);
+    protected override void Generated(float[] output) => Layers.BilinearDown(Input, output);
+    protected override void Plain(float[] output) => PlainLoops.ResizeBilinear2d(Input, output, 64, 128, 128, 64, 64);
+}
+
 public class Encoder1 : Workload
 {
     public override long MultiplyAdds => 16L * 1 * 9 * 14 * 14;

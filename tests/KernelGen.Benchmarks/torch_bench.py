@@ -131,6 +131,7 @@ WORKLOADS = {
     "WholeModel.Autoencoder(Batch=32)": autoencoder(32),
     "Nearest": upsample(64, 32, "nearest"),
     "Bilinear": upsample(64, 32, "bilinear"),
+    "BilinearDown": (lambda x: (lambda: F.interpolate(x, size=(64, 64), mode="bilinear", align_corners=False), 0))(torch.randn(1, 64, 128, 128)),
     "Trilinear": upsample_nd(32, (16, 16, 16), "trilinear"),
     "Linear1d": upsample_nd(64, (4096,), "linear"),
     "Bicubic": upsample_nd(64, (32, 32), "bicubic"),

@@ -110,6 +110,7 @@ def main():
         "SequenceProjection": (nn.Conv1d(256, 256, 1), (256, 200)),
         "Nearest": (nn.Upsample(scale_factor=2, mode="nearest"), (64, 32, 32)),
         "Bilinear": (nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False), (64, 32, 32)),
+        "BilinearDown": (nn.Upsample(size=(64, 64), mode="bilinear", align_corners=False), (64, 128, 128)),
         "Trilinear": (nn.Upsample(scale_factor=2, mode="trilinear", align_corners=False), (32, 16, 16, 16)),
         "Linear1d": (nn.Upsample(scale_factor=2, mode="linear", align_corners=False), (64, 4096)),
         "Bicubic": (nn.Upsample(scale_factor=2, mode="bicubic", align_corners=False), (64, 32, 32)),
