@@ -35,23 +35,54 @@ namespace KernelGen.Generator.Emit
             writer.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
             using (writer.Block($"private static {vector} {Method}({vector} x)"))
             {
-                writer.WriteLine($"var clamped = {v}.Min({v}.Max(x, {C(-104)}), {C(88.72284)});");
-                writer.WriteLine($"var n = {v}.Round(clamped * {C(1.4426950408889634)});");
-                writer.WriteLine($"var r = {width.Fma("n", C(-0.693359375), "clamped")};");
-                writer.WriteLine($"r = {width.Fma("n", C(2.12194440e-4), "r")};");
-                double[] p = { 1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1 };
-                writer.WriteLine($"var p = {C(p[0])};");
-                for (int i = 1; i < p.Length; i++)
+                void WriteReduced(double low)
                 {
-                    writer.WriteLine($"p = {width.Fma("p", "r", C(p[i]))};");
+                    writer.WriteLine($"var clamped = {v}.Min({v}.Max(x, {C(low)}), {C(88.72284)});");
+                    writer.WriteLine($"var n = {v}.Round(clamped * {C(1.4426950408889634)});");
+                    writer.WriteLine($"var r = {width.Fma("n", C(-0.693359375), "clamped")};");
+                    writer.WriteLine($"r = {width.Fma("n", C(2.12194440e-4), "r")};");
+                    double[] p = { 1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1 };
+                    writer.WriteLine($"var p = {C(p[0])};");
+                    for (int i = 1; i < p.Length; i++)
+                    {
+                        writer.WriteLine($"p = {width.Fma("p", "r", C(p[i]))};");
+                    }
+
+                    writer.WriteLine($"p = {width.Fma("p * r", "r", "r")} + {vector}.One;");
                 }
 
-                writer.WriteLine($"p = {width.Fma("p * r", "r", "r")} + {vector}.One;");
-                writer.WriteLine("// 2^n as two factors, so that a subnormal result (n down to -150) needs no exponent outside the normal range.");
-                writer.WriteLine($"var whole = {v}.ConvertToInt32(n);");
-                writer.WriteLine("var half = whole >> 1;");
-                writer.WriteLine($"var scaled = p * {v}.AsSingle((half + {v}.Create(127)) << 23) * {v}.AsSingle((whole - half + {v}.Create(127)) << 23);");
-                writer.WriteLine($"return {v}.ConditionalSelect({v}.LessThan(x, {C(-104)}), {vector}.Zero, scaled);");
+                if (width == VectorWidth.Vector512)
+                {
+                    // AVX-512's scale instruction (vscalefps) multiplies by 2^n in one step, rounding once, a subnormal
+                    // included and 0 below it: no exponent arithmetic and no select (measured, SiLU over 2 MiB on the
+                    // Intel machine: 241 -> 168-180 us). Every machine with Vector512 accelerated has it so far.
+                    using (writer.Block("if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)"))
+                    {
+                        WriteReduced(-150);
+                        writer.WriteLine("return global::System.Runtime.Intrinsics.X86.Avx512F.Scale(p, n);");
+                    }
+                }
+
+                void WriteTwoFactors()
+                {
+                    WriteReduced(-104);
+                    writer.WriteLine("// 2^n as two factors, so that a subnormal result (n down to -150) needs no exponent outside the normal range.");
+                    writer.WriteLine($"var whole = {v}.ConvertToInt32(n);");
+                    writer.WriteLine("var half = whole >> 1;");
+                    writer.WriteLine($"var scaled = p * {v}.AsSingle((half + {v}.Create(127)) << 23) * {v}.AsSingle((whole - half + {v}.Create(127)) << 23);");
+                    writer.WriteLine($"return {v}.ConditionalSelect({v}.LessThan(x, {C(-104)}), {vector}.Zero, scaled);");
+                }
+
+                if (width != VectorWidth.Vector512)
+                {
+                    WriteTwoFactors();
+                    return;
+                }
+
+                using (writer.Block("else"))
+                {
+                    WriteTwoFactors();
+                }
             }
         }
     }

@@ -196,40 +196,69 @@ namespace Snapshots
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static global::System.Runtime.Intrinsics.Vector512<float> Exp(global::System.Runtime.Intrinsics.Vector512<float> x)
             {
-                var clamped = global::System.Runtime.Intrinsics.Vector512.Min(global::System.Runtime.Intrinsics.Vector512.Max(x,
-                    global::System.Runtime.Intrinsics.Vector512.Create(-104f)),
-                    global::System.Runtime.Intrinsics.Vector512.Create(88.72284f));
-                var n = global::System.Runtime.Intrinsics.Vector512.Round(clamped
-                    * global::System.Runtime.Intrinsics.Vector512.Create(1.442695f));
-                var r = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(n,
-                    global::System.Runtime.Intrinsics.Vector512.Create(-0.6933594f), clamped);
-                r = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(n,
-                    global::System.Runtime.Intrinsics.Vector512.Create(0.00021219444f), r);
-                var p = global::System.Runtime.Intrinsics.Vector512.Create(0.00019875691f);
-                p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
-                    global::System.Runtime.Intrinsics.Vector512.Create(0.0013981999f));
-                p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
-                    global::System.Runtime.Intrinsics.Vector512.Create(0.008333452f));
-                p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
-                    global::System.Runtime.Intrinsics.Vector512.Create(0.041665796f));
-                p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
-                    global::System.Runtime.Intrinsics.Vector512.Create(0.16666666f));
-                p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
-                    global::System.Runtime.Intrinsics.Vector512.Create(0.5f));
-                p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p * r, r, r)
-                    + global::System.Runtime.Intrinsics.Vector512<float>.One;
-                // 2^n as two factors, so that a subnormal result (n down to -150) needs no exponent outside the normal
-                // range.
-                var whole = global::System.Runtime.Intrinsics.Vector512.ConvertToInt32(n);
-                var half = whole >> 1;
-                var scaled = p
-                    * global::System.Runtime.Intrinsics.Vector512.AsSingle((half
-                    + global::System.Runtime.Intrinsics.Vector512.Create(127)) << 23)
-                    * global::System.Runtime.Intrinsics.Vector512.AsSingle((whole - half
-                    + global::System.Runtime.Intrinsics.Vector512.Create(127)) << 23);
-                return global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThan(x,
-                    global::System.Runtime.Intrinsics.Vector512.Create(-104f)),
-                    global::System.Runtime.Intrinsics.Vector512<float>.Zero, scaled);
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    var clamped = global::System.Runtime.Intrinsics.Vector512.Min(global::System.Runtime.Intrinsics.Vector512.Max(x,
+                        global::System.Runtime.Intrinsics.Vector512.Create(-150f)),
+                        global::System.Runtime.Intrinsics.Vector512.Create(88.72284f));
+                    var n = global::System.Runtime.Intrinsics.Vector512.Round(clamped
+                        * global::System.Runtime.Intrinsics.Vector512.Create(1.442695f));
+                    var r = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(n,
+                        global::System.Runtime.Intrinsics.Vector512.Create(-0.6933594f), clamped);
+                    r = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(n,
+                        global::System.Runtime.Intrinsics.Vector512.Create(0.00021219444f), r);
+                    var p = global::System.Runtime.Intrinsics.Vector512.Create(0.00019875691f);
+                    p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
+                        global::System.Runtime.Intrinsics.Vector512.Create(0.0013981999f));
+                    p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
+                        global::System.Runtime.Intrinsics.Vector512.Create(0.008333452f));
+                    p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
+                        global::System.Runtime.Intrinsics.Vector512.Create(0.041665796f));
+                    p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
+                        global::System.Runtime.Intrinsics.Vector512.Create(0.16666666f));
+                    p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
+                        global::System.Runtime.Intrinsics.Vector512.Create(0.5f));
+                    p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p * r, r, r)
+                        + global::System.Runtime.Intrinsics.Vector512<float>.One;
+                    return global::System.Runtime.Intrinsics.X86.Avx512F.Scale(p, n);
+                }
+                else
+                {
+                    var clamped = global::System.Runtime.Intrinsics.Vector512.Min(global::System.Runtime.Intrinsics.Vector512.Max(x,
+                        global::System.Runtime.Intrinsics.Vector512.Create(-104f)),
+                        global::System.Runtime.Intrinsics.Vector512.Create(88.72284f));
+                    var n = global::System.Runtime.Intrinsics.Vector512.Round(clamped
+                        * global::System.Runtime.Intrinsics.Vector512.Create(1.442695f));
+                    var r = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(n,
+                        global::System.Runtime.Intrinsics.Vector512.Create(-0.6933594f), clamped);
+                    r = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(n,
+                        global::System.Runtime.Intrinsics.Vector512.Create(0.00021219444f), r);
+                    var p = global::System.Runtime.Intrinsics.Vector512.Create(0.00019875691f);
+                    p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
+                        global::System.Runtime.Intrinsics.Vector512.Create(0.0013981999f));
+                    p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
+                        global::System.Runtime.Intrinsics.Vector512.Create(0.008333452f));
+                    p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
+                        global::System.Runtime.Intrinsics.Vector512.Create(0.041665796f));
+                    p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
+                        global::System.Runtime.Intrinsics.Vector512.Create(0.16666666f));
+                    p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p, r,
+                        global::System.Runtime.Intrinsics.Vector512.Create(0.5f));
+                    p = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(p * r, r, r)
+                        + global::System.Runtime.Intrinsics.Vector512<float>.One;
+                    // 2^n as two factors, so that a subnormal result (n down to -150) needs no exponent outside the
+                    // normal range.
+                    var whole = global::System.Runtime.Intrinsics.Vector512.ConvertToInt32(n);
+                    var half = whole >> 1;
+                    var scaled = p
+                        * global::System.Runtime.Intrinsics.Vector512.AsSingle((half
+                        + global::System.Runtime.Intrinsics.Vector512.Create(127)) << 23)
+                        * global::System.Runtime.Intrinsics.Vector512.AsSingle((whole - half
+                        + global::System.Runtime.Intrinsics.Vector512.Create(127)) << 23);
+                    return global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThan(x,
+                        global::System.Runtime.Intrinsics.Vector512.Create(-104f)),
+                        global::System.Runtime.Intrinsics.Vector512<float>.Zero, scaled);
+                }
             }
             /// <summary>Mish over the finished output with Vector512: one loop, into which the activation
             /// inlines.</summary>
