@@ -47,14 +47,109 @@ namespace KernelGen.Generator.Operators.Conv
                         + $"lanes, over {layout.CopyCount} shifted copies of the zero-padded input (one per row phase and last-axis tap) in rows of {layout.OutputColumns}."
                     : $"One sample with {width.Name}: tiles of {tile.Channels} channels x {tile.Rows} rows x {tile.Vectors} vectors of {layout.Lanes} "
                         + $"columns over the zero-padded input, its rows in {layout.ColumnStride} column phase(s) of {layout.PhaseLength}.";
-                using (width.BeginMethod(writer, layout.Method, parameters, summary))
+                Units? units = Units.For(layout, tile);
+                using (width.BeginMethod(writer, layout.Method, parameters, units is null ? summary : summary + " Split across the workers."))
                 {
-                    WriteBody(writer, layout, tile);
+                    WriteBody(writer, layout, tile, units);
+                }
+
+                if (units is not null)
+                {
+                    WriteUnits(writer, layout, tile, units);
                 }
             }
         }
 
-        private static void WriteBody(IndentedWriter writer, ConvVectorLayout l, Tile tile)
+        /// <summary>
+        /// The split of a large layer across the workers (<see cref="ParallelParts"/>): a unit is one group's tile of output
+        /// channels over a block of its tiles of rows (every row in the flat form and in 1-D), so that layers with many
+        /// channels split by channels and those with few by rows.
+        /// </summary>
+        private sealed record Units(int ChannelTiles, int FullChannelTiles, int RowTiles, int RowBlocks, int Count)
+        {
+            public static Units? For(ConvVectorLayout l, Tile tile)
+            {
+                ConvGeometry g = l.Geometry;
+                int full = g.OutputChannelsPerGroup / tile.Channels, channelTiles = full + (g.OutputChannelsPerGroup % tile.Channels > 0 ? 1 : 0);
+                int rowTiles = l.Flat || l.Rank < 2 ? 0 : l.Rows / tile.Rows;
+                int perBlock = g.Groups * channelTiles;
+                int rowBlocks = Math.Max(1, Math.Min(rowTiles, (ParallelParts.TargetUnits + perBlock - 1) / perBlock));
+                long work = (long)g.OutputChannels * g.OutputPlane * g.InputChannelsPerGroup * g.KernelTaps;
+                int count = perBlock * rowBlocks;
+                return ParallelParts.Applies(work, count) ? new Units(channelTiles, full, rowTiles, rowBlocks, count) : null;
+            }
+        }
+
+        private static List<ParallelParts.Span> UnitSpans(ConvVectorLayout l, string prepared)
+        {
+            var spans = new List<ParallelParts.Span> { new(prepared, false), new("weight", false) };
+            if (l.HasBias)
+            {
+                spans.Add(new("bias", false));
+            }
+
+            spans.Add(new("output", true));
+            if (l.Epilogue.AddsResidual)
+            {
+                spans.Add(new("residual", false));
+            }
+
+            return spans;
+        }
+
+        /// <summary>The units of the parallel form, over the padded input (and its shifted copies) the caller prepared.</summary>
+        private static void WriteUnits(IndentedWriter writer, ConvVectorLayout l, Tile tile, Units units)
+        {
+            ConvGeometry g = l.Geometry;
+            string method = $"{l.Method}_{l.Width.Name}", span = $"global::System.ReadOnlySpan<{l.Element}>";
+            var spans = UnitSpans(l, "padded");
+            string parameters = string.Join(", ", spans.Select(s => $"{(s.IsOutput ? $"global::System.Span<{l.Element}>" : span)} {s.Argument}"));
+            using (VectorWidth.BeginNamedMethod(writer, method + "_Units", $"int first, int end, {parameters}",
+                $"Units [first, end) of {units.Count}: unit u is group u / {units.ChannelTiles * units.RowBlocks}, tile of output channels u / {units.RowBlocks} % {units.ChannelTiles}, block of row tiles u % {units.RowBlocks}."))
+            {
+                writer.WriteLine(Code.StartRef(l.Element, "padded"));
+                if (l.Flat)
+                {
+                    writer.WriteLine(Code.Derive(l.Element, "copiesStart", "paddedStart", Literals.Int(l.PaddedLength)));
+                }
+
+                writer.WriteLine(Code.StartRef(l.Element, "weight"));
+                writer.WriteLine(Code.StartRef(l.Element, "output"));
+                l.Epilogue.WriteStart(writer);
+                using (writer.Block("for (int u = first; u < end; u++)"))
+                {
+                    writer.WriteLine(g.Groups == 1 ? "const int g = 0;" : $"int g = u / {units.ChannelTiles * units.RowBlocks};");
+                    writer.WriteLine($"int channelTile = u / {units.RowBlocks} % {units.ChannelTiles}, block = u % {units.RowBlocks};");
+                    writer.WriteLine($"int m = channelTile * {tile.Channels};");
+                    var rows = units.RowTiles == 0 ? null
+                        : new RowRange($"block * {units.RowTiles} / {units.RowBlocks} * {tile.Rows}", $"(block + 1) * {units.RowTiles} / {units.RowBlocks} * {tile.Rows}", $"block == {units.RowBlocks - 1}");
+                    int rest = g.OutputChannelsPerGroup % tile.Channels;
+                    if (rest == 0)
+                    {
+                        WriteChannelTile(writer, l, tile, tile.Channels, rows);
+                    }
+                    else
+                    {
+                        using (writer.Block($"if (channelTile < {units.FullChannelTiles})"))
+                        {
+                            WriteChannelTile(writer, l, tile, tile.Channels, rows);
+                        }
+
+                        using (writer.Block("else"))
+                        {
+                            WriteChannelTile(writer, l, tile, rest, rows);
+                        }
+                    }
+                }
+            }
+
+            ParallelParts.WriteMembers(writer, method, units.Count, l.Element, spans);
+        }
+
+        /// <summary>In the parallel form, a unit's tiles of rows: whole ones from <c>First</c> to <c>End</c>, and the rows after the last whole tile when <c>IsLast</c>.</summary>
+        private sealed record RowRange(string First, string End, string IsLast);
+
+        private static void WriteBody(IndentedWriter writer, ConvVectorLayout l, Tile tile, Units? units)
         {
             writer.WriteLine($"// The input, zero-padded to {ShapeText.Format(new[] { l.Geometry.InputChannels }.Concat(l.PaddedSize).ToArray())}, in a pooled buffer: no allocation once the pool holds one.");
             if (l.Flat)
@@ -91,7 +186,15 @@ namespace KernelGen.Generator.Operators.Conv
                     writer.WriteLine();
                 }
 
-                WriteProducts(writer, l, tile);
+                if (units is null)
+                {
+                    WriteProducts(writer, l, tile);
+                }
+                else
+                {
+                    writer.WriteLine($"global::System.Span<{l.Element}> prepared = global::System.MemoryExtensions.AsSpan(rented, 0, {l.PaddedLength + l.CopiesLength});");
+                    ParallelParts.WriteRun(writer, $"{l.Method}_{l.Width.Name}", units.Count, l.Element, UnitSpans(l, "prepared"));
+                }
             }
 
             using (writer.Block("finally"))
@@ -258,7 +361,17 @@ namespace KernelGen.Generator.Operators.Conv
                 writer.WriteLine("const int g = 0;");
             }
 
-            TileLoop.Write(writer, "m", g.OutputChannelsPerGroup, tile.Channels, channels =>
+            TileLoop.Write(writer, "m", g.OutputChannelsPerGroup, tile.Channels, channels => WriteChannelTile(writer, l, tile, channels, rows: null));
+            groupScope?.Dispose();
+        }
+
+        /// <summary>
+        /// One tile of output channels (group <c>g</c>, first channel <c>m</c>): the output's outer axes, its tiles of rows
+        /// (in the parallel form, those of the unit's block) and tiles of columns.
+        /// </summary>
+        private static void WriteChannelTile(IndentedWriter writer, ConvVectorLayout l, Tile tile, int channels, RowRange? rows)
+        {
+            ConvGeometry g = l.Geometry;
             {
                 using var loops = new IndentedWriter.Nest();
                 string input = $"g * {g.InputChannelsPerGroup * l.PaddedPlane}", output = $"(g * {g.OutputChannelsPerGroup} + m) * {g.OutputPlane}";
@@ -284,15 +397,39 @@ namespace KernelGen.Generator.Operators.Conv
                 {
                     input += " + " + Code.Times("row", l.RowStep);
                     output += " + " + Code.Times("row", g.OutputStrides[l.Rank - 2]);
-                    TileLoop.Write(writer, "row", l.Rows, tile.Rows, rows => WriteColumnTiles(writer, l, tile with { Channels = channels, Rows = rows }, input, output));
+                    if (rows is null)
+                    {
+                        TileLoop.Write(writer, "row", l.Rows, tile.Rows, count => WriteColumnTiles(writer, l, tile with { Channels = channels, Rows = count }, input, output));
+                    }
+                    else
+                    {
+                        WriteRowBlock(writer, l, tile with { Channels = channels }, rows, input, output);
+                    }
                 }
                 else
                 {
                     WriteColumnTiles(writer, l, tile with { Channels = channels }, input, output);
                 }
-            });
+            }
+        }
 
-            groupScope?.Dispose();
+        /// <summary>A unit's tiles of rows: its whole tiles in a loop, then, in the last block, the rows after the last whole tile.</summary>
+        private static void WriteRowBlock(IndentedWriter writer, ConvVectorLayout l, Tile tile, RowRange rows, string input, string output)
+        {
+            int full = l.Rows / tile.Rows * tile.Rows, rest = l.Rows - full;
+            using (writer.Block($"for (int row = {rows.First}; row < {rows.End}; row += {tile.Rows})"))
+            {
+                WriteColumnTiles(writer, l, tile, input, output);
+            }
+
+            if (rest > 0)
+            {
+                using (writer.Block($"if ({rows.IsLast})"))
+                {
+                    writer.WriteLine($"const int row = {full};");
+                    WriteColumnTiles(writer, l, tile with { Rows = rest }, input, output);
+                }
+            }
         }
 
         /// <summary>The column tiles of one tile of rows: a loop over the whole tiles of a long row, then the rest at constant places.</summary>

@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace KernelGen.Generator.Emit
+{
+    /// <summary>
+    /// A vector form split across the machine's cores: its work as <c>units</c> independent pieces (tiles of output
+    /// channels, of positions), each computing its outputs completely and in the same order wherever it runs, grouped
+    /// into a constant number of parts that <c>KernelGen.Workers</c> hands to its threads. The form writes
+    /// <c>{method}_Units(first, end, spans...)</c>; this writes the call that runs it (on the workers when there is more
+    /// than one, else on the calling thread) and the part that maps a worker's share to a range of units. Every output
+    /// element is computed by one unit with the arithmetic of the one-thread form, so the results are bit-identical for
+    /// any number of workers.
+    /// </summary>
+    internal static class ParallelParts
+    {
+        /// <summary>
+        /// The least work per sample, in multiply-adds, that is split: about 10 us of one core's time, against a hand-off
+        /// of a microsecond or two to awake workers (more to sleeping ones). Smaller layers run on the calling thread.
+        /// </summary>
+        public const long MinimumWork = 1L << 20;
+
+        /// <summary>The most parts: enough to balance a few dozen cores while each part keeps whole tiles.</summary>
+        public const int MostParts = 64;
+
+        /// <summary>Units worth aiming for when a form chooses how finely to cut: more than any machine's workers here.</summary>
+        public const int TargetUnits = 32;
+
+        public static bool Applies(long work, int units) => work >= MinimumWork && units >= 2;
+
+        public static int Parts(int units) => Math.Min(units, MostParts);
+
+        /// <summary>One span the units read or write: its argument in the calling method, and whether it is the output.</summary>
+        public readonly struct Span
+        {
+            public Span(string argument, bool isOutput)
+            {
+                Argument = argument;
+                IsOutput = isOutput;
+            }
+
+            public string Argument { get; }
+
+            public bool IsOutput { get; }
+        }
+
+        /// <summary>The statement that runs units <c>[0, units)</c>: split across the workers, or all here with one worker.</summary>
+        public static void WriteRun(IndentedWriter writer, string method, int units, string element, IReadOnlyList<Span> spans)
+        {
+            string[] read = spans.Where(s => !s.IsOutput).Select(s => s.Argument).ToArray();
+            if (read.Length > 5 || spans.Count(s => s.IsOutput) != 1)
+            {
+                throw new InvalidOperationException("A parallel form reads at most five spans and writes one.");
+            }
+
+            string output = spans.Single(s => s.IsOutput).Argument;
+            string slots = string.Join(", ", read.Concat(Enumerable.Repeat("default", 5 - read.Length)));
+            writer.WriteLine($"// {units} units, one contiguous share per worker (each unit computes its outputs alone, in the one-thread order).");
+            using (writer.Block($"if (global::KernelGen.Workers.Count is > 1 and var workers)"))
+            {
+                writer.WriteLine($"global::KernelGen.Workers.Run<{element}>(global::System.Math.Min(workers, {units}), {method}_Parts, {slots}, {output});");
+            }
+
+            using (writer.Block("else"))
+            {
+                writer.WriteLine($"{method}_Units(0, {units}, {string.Join(", ", spans.Select(s => s.Argument))});");
+            }
+        }
+
+        /// <summary>The part method and its delegate, created once: a part runs its share of the units over the pinned spans.</summary>
+        public static void WriteMembers(IndentedWriter writer, string method, int units, string element, IReadOnlyList<Span> spans)
+        {
+            int parts = Parts(units), slot = 0;
+            var arguments = spans.Select(s => s.IsOutput ? $"buffers.Output<{element}>()" : $"buffers.Read<{element}>({slot++})").ToList();
+            writer.WriteLine();
+            writer.WriteLine("#if NET9_0_OR_GREATER");
+            writer.WriteLine($"/// <summary>Part p of n: units [p * {units} / n, (p + 1) * {units} / n).</summary>");
+            writer.WriteLine($"private static readonly global::KernelGen.PartBody {method}_Parts = {method}_Part;");
+            writer.WriteLine();
+            using (writer.Block($"private static void {method}_Part(int part, int parts, in global::KernelGen.PinnedBuffers buffers)", after: "#endif"))
+            {
+                writer.WriteLine($"{method}_Units(part * {units} / parts, (part + 1) * {units} / parts, {string.Join(", ", arguments)});");
+            }
+        }
+    }
+}

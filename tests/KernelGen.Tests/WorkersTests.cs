@@ -1,0 +1,227 @@
+using System.Reflection;
+using KernelGen.Tests.Infrastructure;
+using KernelGen.Tests.Reference;
+
+namespace KernelGen.Tests;
+
+/// <summary>
+/// Kernels split across KernelGen.Workers: layers large enough to be split (over a million multiply-adds), in every
+/// form the split covers (convolutions of rank 1 to 3 with strides, dilation, groups, depthwise, the flat form, a
+/// residual; 1x1 convolutions wide, deep, grouped and with the spaced copy), must give bit-identical outputs with 1, 2
+/// and 3 workers, and match the naive definition. Then the pool itself: a part's exception reaches the caller, calls
+/// from many threads at once each get their own results, and a call with workers allocates nothing.
+/// </summary>
+[Collection(nameof(WorkersTests))]
+[CollectionDefinition(nameof(WorkersTests), DisableParallelization = true)]
+public sealed class WorkersTests
+{
+    /// <summary>A convolution: input channels and size, output channels, kernel, stride, pad, dilation, groups.</summary>
+    private sealed record Layer(string Name, bool Transposed1x1, int Cin, int[] InSize, int Cout, int K, int S, int P, int D, int Groups, bool Bias, bool Residual, bool IsDouble = false)
+    {
+        public int[] OutSize => Transposed1x1 ? InSize : InSize.Select(n => NaiveReference.ConvSize(n, K, S, P, D)).ToArray();
+    }
+
+    private static readonly Layer[] Layers =
+    [
+        new("Decoder", false, 64, [32, 32], 64, 3, 1, 1, 1, 1, true, true),
+        new("Downsample", false, 32, [45, 45], 48, 3, 2, 1, 1, 1, true, false),
+        new("Depthwise", false, 64, [60, 60], 64, 3, 1, 1, 1, 64, false, false),
+        new("FewOutputs", false, 64, [70, 70], 3, 3, 1, 1, 1, 1, true, false),
+        new("Flat", false, 48, [28, 28], 40, 3, 1, 1, 1, 1, false, false),
+        new("Dilated1d", false, 96, [700], 80, 3, 1, 3, 3, 1, true, true),
+        new("Volume", false, 16, [12, 12, 12], 24, 3, 1, 1, 1, 2, true, false),
+        new("DoubleConv", false, 24, [30, 30], 20, 3, 1, 1, 1, 1, true, false, IsDouble: true),
+        new("Wide1x1", true, 64, [40, 40], 96, 1, 1, 0, 1, 1, true, true),
+        new("Deep1x1", true, 512, [7, 7], 1000, 1, 1, 0, 1, 1, false, false),
+        new("Grouped1x1", true, 128, [16, 33], 128, 1, 1, 0, 1, 4, true, false),
+        new("Spaced1x1", true, 256, [32, 32], 64, 1, 1, 0, 1, 1, false, false),
+    ];
+
+    private static readonly Lazy<Type> Kernels = new(() =>
+    {
+        var declarations = new Declarations();
+        foreach (Layer l in Layers)
+        {
+            string attribute = l.Transposed1x1 ? $"[Conv1x1(Groups = {l.Groups})]" : $"[Conv(k: {l.K}, stride: {l.S}, pad: {l.P}, Dilation = {l.D}, Groups = {l.Groups})]";
+            declarations.Add(l.Name, attribute, l.IsDouble, [l.Cin, .. l.InSize], [l.Cout, .. l.OutSize], hasWeight: true, hasBias: l.Bias, batched: true, residual: l.Residual);
+        }
+
+        return GeneratorHarness.CompileAndLoad(out _, checkedAccess: null, declarations.Source).GetType("Generated.Kernels")!;
+    });
+
+    public static TheoryData<string> Names() => [.. Layers.Select(l => l.Name)];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Outputs_are_bit_identical_for_any_number_of_workers_and_match_the_definition(string name)
+    {
+        Layer l = Layers.Single(l => l.Name == name);
+        var rng = new Random(name.Length * 97);
+        double[] Values(int n, double scale) => Enumerable.Range(0, n).Select(_ => (rng.NextDouble() * 2 - 1) * scale).ToArray();
+        int inputLength = l.Cin * l.InSize.Aggregate(1, (a, b) => a * b), outputLength = l.Cout * l.OutSize.Aggregate(1, (a, b) => a * b);
+        int taps = l.Transposed1x1 ? 1 : (int)Math.Pow(l.K, l.InSize.Length);
+        double[] input = Values(inputLength, 1), weight = Values(l.Cout * (l.Cin / l.Groups) * taps, 0.2), bias = Values(l.Bias ? l.Cout : 0, 0.5);
+        double[] residual = Values(l.Residual ? outputLength : 0, 1);
+
+        var outputs = new List<double[]>();
+        int saved = Workers.Count;
+        try
+        {
+            foreach (int workers in new[] { 1, 2, 3, 1 })
+            {
+                Workers.Count = workers;
+                outputs.Add(Run(l, input, weight, bias, residual, outputLength));
+            }
+        }
+        finally
+        {
+            Workers.Count = saved;
+        }
+
+        foreach (double[] output in outputs.Skip(1))
+        {
+            Assert.Equal(outputs[0], output);
+        }
+
+        double[] expected = l.Transposed1x1
+            ? NaiveReference.MatMulOverChannels(input, weight, l.Bias ? bias : null, l.Cin, l.Cout, l.InSize.Aggregate(1, (a, b) => a * b), l.Groups)
+            : NaiveReference.Conv(input, weight, l.Cin, l.Cout, l.InSize, [.. l.InSize.Select(_ => l.K)], [.. l.InSize.Select(_ => l.S)], [.. l.InSize.Select(_ => l.P)],
+                [.. l.InSize.Select(_ => l.D)], l.Groups, l.OutSize);
+        int plane = outputLength / l.Cout;
+        for (int i = 0; i < outputLength; i++)
+        {
+            double value = expected[i] + (l.Bias && !l.Transposed1x1 ? bias[i / plane] : 0) + (l.Residual ? residual[i] : 0);
+            Assert.True(Math.Abs(outputs[0][i] - value) <= (l.IsDouble ? 1e-10 : 2e-4) * Math.Max(1, Math.Abs(value)), $"{name}[{i}]: {outputs[0][i]:R}, expected {value:R}");
+        }
+    }
+
+    private static double[] Run(Layer l, double[] input, double[] weight, double[] bias, double[] residual, int outputLength)
+    {
+        object Buffer(double[] values) => l.IsDouble ? values.ToArray() : values.Select(v => (float)v).ToArray();
+        object output = Buffer(new double[outputLength]);
+        var arguments = new List<object> { 1, Buffer(input), Buffer(weight), Buffer(bias), output };
+        if (l.Residual)
+        {
+            arguments.Add(Buffer(residual));
+        }
+
+        Kernels.Value.GetMethod("Run_" + l.Name)!.Invoke(null, [.. arguments]);
+        return output is float[] f ? f.Select(v => (double)v).ToArray() : (double[])output;
+    }
+
+    [Fact]
+    public void The_generated_source_splits_these_layers()
+    {
+        // Every layer above is large enough to be split: otherwise the test above would compare one thread with itself.
+        var declarations = new Declarations();
+        foreach (Layer l in Layers.Where(l => l.Name is "Decoder" or "Wide1x1"))
+        {
+            string attribute = l.Transposed1x1 ? $"[Conv1x1(Groups = {l.Groups})]" : $"[Conv(k: {l.K}, stride: {l.S}, pad: {l.P}, Dilation = {l.D}, Groups = {l.Groups})]";
+            declarations.Add(l.Name, attribute, l.IsDouble, [l.Cin, .. l.InSize], [l.Cout, .. l.OutSize], hasWeight: true, hasBias: l.Bias, batched: true, residual: l.Residual);
+        }
+
+        GeneratorRun run = GeneratorHarness.Run(declarations.Source);
+        foreach (string name in new[] { "Decoder", "Wide1x1" })
+        {
+            string source = Assert.Single(run.Sources, s => s.Key.Contains($".{name}.", StringComparison.Ordinal)).Value;
+            Assert.Contains("global::KernelGen.Workers.Run<float>(", source);
+        }
+    }
+
+    private static readonly PartBody Failing = (int part, int parts, in PinnedBuffers buffers) =>
+    {
+        buffers.Output<int>()[part] = part + 1;
+        if (part == 5)
+        {
+            throw new InvalidOperationException("part 5");
+        }
+    };
+
+    [Fact]
+    public void A_part_that_throws_is_reported_to_the_caller_after_every_part_has_run()
+    {
+        int saved = Workers.Count;
+        try
+        {
+            Workers.Count = 2;
+            int[] written = new int[8];
+            var error = Assert.Throws<InvalidOperationException>(() => Workers.Run<int>(8, Failing, default, default, default, default, default, written));
+            Assert.Equal("part 5", error.Message);
+            Assert.Equal(Enumerable.Range(1, 8), written);
+
+            // The pool is usable afterwards.
+            Array.Clear(written);
+            Workers.Run<int>(5, (int part, int parts, in PinnedBuffers b) => b.Output<int>()[part] = parts, default, default, default, default, default, written);
+            Assert.Equal([5, 5, 5, 5, 5, 0, 0, 0], written);
+        }
+        finally
+        {
+            Workers.Count = saved;
+        }
+    }
+
+    [Fact]
+    public void Calls_from_many_threads_at_once_each_get_their_own_results()
+    {
+        int saved = Workers.Count;
+        try
+        {
+            Workers.Count = 2;
+            Layer l = Layers.Single(l => l.Name == "Wide1x1");
+            var rng = new Random(3);
+            double[] Values(int n) => Enumerable.Range(0, n).Select(_ => rng.NextDouble() - 0.5).ToArray();
+            int outputLength = l.Cout * 1600;
+            double[] weight = Values(l.Cout * l.Cin), bias = Values(l.Cout), residual = Values(outputLength);
+            double[][] inputs = Enumerable.Range(0, 6).Select(_ => Values(l.Cin * 1600)).ToArray();
+            double[][] expected = inputs.Select(x => Run(l, x, weight, bias, residual, outputLength)).ToArray();
+            var results = new double[inputs.Length][];
+            Parallel.For(0, 60, new ParallelOptions { MaxDegreeOfParallelism = 6 }, i => results[i % inputs.Length] = Run(l, inputs[i % inputs.Length], weight, bias, residual, outputLength));
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                Assert.Equal(expected[i], results[i]);
+            }
+        }
+        finally
+        {
+            Workers.Count = saved;
+        }
+    }
+
+    [Fact]
+    public void A_split_call_allocates_nothing()
+    {
+        int saved = Workers.Count;
+        try
+        {
+            Workers.Count = 2;
+            float[] output = new float[64];
+            PartBody body = (int part, int parts, in PinnedBuffers b) => b.Output<float>()[part] = b.Read<float>(0)[part] * 2;
+            float[] input = Enumerable.Range(0, 64).Select(i => (float)i).ToArray();
+            for (int i = 0; i < 10; i++)
+            {
+                Workers.Run<float>(64, body, input, default, default, default, default, output);
+            }
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++)
+            {
+                Workers.Run<float>(64, body, input, default, default, default, default, output);
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(input.Select(v => v * 2), output);
+        }
+        finally
+        {
+            Workers.Count = saved;
+        }
+    }
+
+    [Fact]
+    public void The_count_is_at_least_one()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Workers.Count = 0);
+        Assert.Contains("at least 1", error.Message);
+        Assert.True(Workers.Count >= 1);
+    }
+}
