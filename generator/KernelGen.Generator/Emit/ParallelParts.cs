@@ -57,9 +57,9 @@ namespace KernelGen.Generator.Emit
             string output = spans.Single(s => s.IsOutput).Argument;
             string slots = string.Join(", ", read.Concat(Enumerable.Repeat("default", 5 - read.Length)));
             writer.WriteLine($"// {units} units, one contiguous share per worker (each unit computes its outputs alone, in the one-thread order).");
-            using (writer.Block($"if (global::KernelGen.Workers.Count is > 1 and var workers)"))
+            using (writer.Block("if (global::KernelGen.Workers.Count > 1)"))
             {
-                writer.WriteLine($"global::KernelGen.Workers.Run<{element}>(global::System.Math.Min(workers, {units}), {method}_Parts, {slots}, {output});");
+                writer.WriteLine($"global::KernelGen.Workers.Run<{element}>(global::System.Math.Min(global::KernelGen.Workers.Count, {units}), {method}_Parts, {slots}, {output});");
             }
 
             using (writer.Block("else"))

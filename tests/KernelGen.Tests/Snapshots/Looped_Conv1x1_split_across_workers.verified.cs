@@ -216,10 +216,10 @@ namespace Snapshots
             {
                 // 35 units, one contiguous share per worker (each unit computes its outputs alone, in the one-thread
                 // order).
-                if (global::KernelGen.Workers.Count is > 1 and var workers)
+                if (global::KernelGen.Workers.Count > 1)
                 {
-                    global::KernelGen.Workers.Run<float>(global::System.Math.Min(workers, 35), Squeeze_Vector512_Parts,
-                        input, weight, bias, residual, default, output);
+                    global::KernelGen.Workers.Run<float>(global::System.Math.Min(global::KernelGen.Workers.Count, 35),
+                        Squeeze_Vector512_Parts, input, weight, bias, residual, default, output);
                 }
                 else
                 {
@@ -565,10 +565,10 @@ namespace Snapshots
             {
                 // 36 units, one contiguous share per worker (each unit computes its outputs alone, in the one-thread
                 // order).
-                if (global::KernelGen.Workers.Count is > 1 and var workers)
+                if (global::KernelGen.Workers.Count > 1)
                 {
-                    global::KernelGen.Workers.Run<float>(global::System.Math.Min(workers, 36), Squeeze_Vector256_Parts,
-                        input, weight, bias, residual, default, output);
+                    global::KernelGen.Workers.Run<float>(global::System.Math.Min(global::KernelGen.Workers.Count, 36),
+                        Squeeze_Vector256_Parts, input, weight, bias, residual, default, output);
                 }
                 else
                 {
@@ -792,10 +792,10 @@ namespace Snapshots
             {
                 // 50 units, one contiguous share per worker (each unit computes its outputs alone, in the one-thread
                 // order).
-                if (global::KernelGen.Workers.Count is > 1 and var workers)
+                if (global::KernelGen.Workers.Count > 1)
                 {
-                    global::KernelGen.Workers.Run<float>(global::System.Math.Min(workers, 50), Squeeze_Vector128_Parts,
-                        input, weight, bias, residual, default, output);
+                    global::KernelGen.Workers.Run<float>(global::System.Math.Min(global::KernelGen.Workers.Count, 50),
+                        Squeeze_Vector128_Parts, input, weight, bias, residual, default, output);
                 }
                 else
                 {

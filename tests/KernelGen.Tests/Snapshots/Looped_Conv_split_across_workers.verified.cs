@@ -361,50 +361,25 @@ namespace Snapshots
                 float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(217728);
                 try
                 {
-                    global::System.Span<float> padded = global::System.MemoryExtensions.AsSpan(rented, 0, 56448);
-                    padded.Clear();
-                    ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                    ref float paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
-                    global::System.Span<float> copies = global::System.MemoryExtensions.AsSpan(rented, 56448, 161280);
-                    ref float copiesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(copies);
-                    ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-                    ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                    for (int c = 0; c < 32; c++)
-                    {
-                        for (int i0 = 0; i0 < 40; i0++)
-                        {
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart,
-                                c * 1764 + (i0 + 1) * 42 + 1)),
-                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart,
-                                c * 1600 + i0 * 40)),
-                                40 * sizeof(float));
-                        }
-                    }
-
-                    // Shifted copies: copy t, row i, column q = padded row i, the column last-axis tap t reads for
-                    // output column q.
-                    for (int t = 0; t < 3; t++)
-                    {
-                        int tapColumn = t;
-                        for (int c = 0; c < 32; c++)
-                        {
-                            for (int i = 0; i < 42; i++)
-                            {
-                                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref copiesStart,
-                                    t * 53760 + c * 1680 + i * 40)),
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart,
-                                    c * 1764 + tapColumn + i * 42)),
-                                    40 * sizeof(float));
-                            }
-                        }
-                    }
-
                     global::System.Span<float> prepared = global::System.MemoryExtensions.AsSpan(rented, 0, 217728);
+                    // 32 units, one contiguous share per worker (each unit computes its outputs alone, in the
+                    // one-thread order).
+                    if (global::KernelGen.Workers.Count > 1)
+                    {
+                        global::KernelGen.Workers.Run<float>(global::System.Math.Min(global::KernelGen.Workers.Count,
+                            32),
+                            Refine_Vector512_Prepare_Parts, input, default, default, default, default, prepared);
+                    }
+                    else
+                    {
+                        Refine_Vector512_Prepare_Units(0, 32, input, prepared);
+                    }
                     // 2 units, one contiguous share per worker (each unit computes its outputs alone, in the one-thread
                     // order).
-                    if (global::KernelGen.Workers.Count is > 1 and var workers)
+                    if (global::KernelGen.Workers.Count > 1)
                     {
-                        global::KernelGen.Workers.Run<float>(global::System.Math.Min(workers, 2),
+                        global::KernelGen.Workers.Run<float>(global::System.Math.Min(global::KernelGen.Workers.Count,
+                            2),
                             Refine_Vector512_Parts, prepared, weight, bias, default, default, output);
                     }
                     else
@@ -416,6 +391,60 @@ namespace Snapshots
                 {
                     global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
                 }
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>Input channels [first, end) into the zero-padded buffer and its shifted copies.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Refine_Vector512_Prepare_Units(int first, int end,
+                global::System.ReadOnlySpan<float> input, global::System.Span<float> padded)
+            {
+                padded.Slice(first * 1764, (end - first) * 1764).Clear();
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
+                ref float copiesStart = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart, 56448);
+                for (int c = first; c < end; c++)
+                {
+                    for (int i0 = 0; i0 < 40; i0++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart,
+                            c * 1764 + (i0 + 1) * 42 + 1)),
+                            ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart,
+                            c * 1600 + i0 * 40)),
+                            40 * sizeof(float));
+                    }
+                }
+
+                // Shifted copies: copy t, row i, column q = padded row i, the column last-axis tap t reads for output
+                // column q.
+                for (int t = 0; t < 3; t++)
+                {
+                    int tapColumn = t;
+                    for (int c = first; c < end; c++)
+                    {
+                        for (int i = 0; i < 42; i++)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref copiesStart,
+                                t * 53760 + c * 1680 + i * 40)),
+                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart,
+                                c * 1764 + tapColumn + i * 42)),
+                                40 * sizeof(float));
+                        }
+                    }
+                }
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>Part p of n: units [p * 32 / n, (p + 1) * 32 / n).</summary>
+            private static readonly global::KernelGen.PartBody Refine_Vector512_Prepare_Parts = Refine_Vector512_Prepare_Part;
+
+            private static void Refine_Vector512_Prepare_Part(int part, int parts,
+                in global::KernelGen.PinnedBuffers buffers)
+            {
+                Refine_Vector512_Prepare_Units(part * 32 / parts, (part + 1) * 32 / parts, buffers.Read<float>(0),
+                    buffers.Output<float>());
             }
             #endif
 
@@ -786,30 +815,25 @@ namespace Snapshots
                 float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(56448);
                 try
                 {
-                    global::System.Span<float> padded = global::System.MemoryExtensions.AsSpan(rented, 0, 56448);
-                    padded.Clear();
-                    ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                    ref float paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
-                    ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-                    ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                    for (int c = 0; c < 32; c++)
-                    {
-                        for (int i0 = 0; i0 < 40; i0++)
-                        {
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart,
-                                c * 1764 + (i0 + 1) * 42 + 1)),
-                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart,
-                                c * 1600 + i0 * 40)),
-                                40 * sizeof(float));
-                        }
-                    }
-
                     global::System.Span<float> prepared = global::System.MemoryExtensions.AsSpan(rented, 0, 56448);
+                    // 32 units, one contiguous share per worker (each unit computes its outputs alone, in the
+                    // one-thread order).
+                    if (global::KernelGen.Workers.Count > 1)
+                    {
+                        global::KernelGen.Workers.Run<float>(global::System.Math.Min(global::KernelGen.Workers.Count,
+                            32),
+                            Refine_Vector256_Prepare_Parts, input, default, default, default, default, prepared);
+                    }
+                    else
+                    {
+                        Refine_Vector256_Prepare_Units(0, 32, input, prepared);
+                    }
                     // 35 units, one contiguous share per worker (each unit computes its outputs alone, in the
                     // one-thread order).
-                    if (global::KernelGen.Workers.Count is > 1 and var workers)
+                    if (global::KernelGen.Workers.Count > 1)
                     {
-                        global::KernelGen.Workers.Run<float>(global::System.Math.Min(workers, 35),
+                        global::KernelGen.Workers.Run<float>(global::System.Math.Min(global::KernelGen.Workers.Count,
+                            35),
                             Refine_Vector256_Parts, prepared, weight, bias, default, default, output);
                     }
                     else
@@ -821,6 +845,41 @@ namespace Snapshots
                 {
                     global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
                 }
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>Input channels [first, end) into the zero-padded buffer.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Refine_Vector256_Prepare_Units(int first, int end,
+                global::System.ReadOnlySpan<float> input, global::System.Span<float> padded)
+            {
+                padded.Slice(first * 1764, (end - first) * 1764).Clear();
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
+                for (int c = first; c < end; c++)
+                {
+                    for (int i0 = 0; i0 < 40; i0++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart,
+                            c * 1764 + (i0 + 1) * 42 + 1)),
+                            ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart,
+                            c * 1600 + i0 * 40)),
+                            40 * sizeof(float));
+                    }
+                }
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>Part p of n: units [p * 32 / n, (p + 1) * 32 / n).</summary>
+            private static readonly global::KernelGen.PartBody Refine_Vector256_Prepare_Parts = Refine_Vector256_Prepare_Part;
+
+            private static void Refine_Vector256_Prepare_Part(int part, int parts,
+                in global::KernelGen.PinnedBuffers buffers)
+            {
+                Refine_Vector256_Prepare_Units(part * 32 / parts, (part + 1) * 32 / parts, buffers.Read<float>(0),
+                    buffers.Output<float>());
             }
             #endif
 
@@ -1233,30 +1292,25 @@ namespace Snapshots
                 float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(56448);
                 try
                 {
-                    global::System.Span<float> padded = global::System.MemoryExtensions.AsSpan(rented, 0, 56448);
-                    padded.Clear();
-                    ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                    ref float paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
-                    ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-                    ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                    for (int c = 0; c < 32; c++)
-                    {
-                        for (int i0 = 0; i0 < 40; i0++)
-                        {
-                            global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart,
-                                c * 1764 + (i0 + 1) * 42 + 1)),
-                                ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart,
-                                c * 1600 + i0 * 40)),
-                                40 * sizeof(float));
-                        }
-                    }
-
                     global::System.Span<float> prepared = global::System.MemoryExtensions.AsSpan(rented, 0, 56448);
+                    // 32 units, one contiguous share per worker (each unit computes its outputs alone, in the
+                    // one-thread order).
+                    if (global::KernelGen.Workers.Count > 1)
+                    {
+                        global::KernelGen.Workers.Run<float>(global::System.Math.Min(global::KernelGen.Workers.Count,
+                            32),
+                            Refine_Vector128_Prepare_Parts, input, default, default, default, default, prepared);
+                    }
+                    else
+                    {
+                        Refine_Vector128_Prepare_Units(0, 32, input, prepared);
+                    }
                     // 35 units, one contiguous share per worker (each unit computes its outputs alone, in the
                     // one-thread order).
-                    if (global::KernelGen.Workers.Count is > 1 and var workers)
+                    if (global::KernelGen.Workers.Count > 1)
                     {
-                        global::KernelGen.Workers.Run<float>(global::System.Math.Min(workers, 35),
+                        global::KernelGen.Workers.Run<float>(global::System.Math.Min(global::KernelGen.Workers.Count,
+                            35),
                             Refine_Vector128_Parts, prepared, weight, bias, default, default, output);
                     }
                     else
@@ -1268,6 +1322,41 @@ namespace Snapshots
                 {
                     global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
                 }
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>Input channels [first, end) into the zero-padded buffer.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Refine_Vector128_Prepare_Units(int first, int end,
+                global::System.ReadOnlySpan<float> input, global::System.Span<float> padded)
+            {
+                padded.Slice(first * 1764, (end - first) * 1764).Clear();
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float paddedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
+                for (int c = first; c < end; c++)
+                {
+                    for (int i0 = 0; i0 < 40; i0++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref paddedStart,
+                            c * 1764 + (i0 + 1) * 42 + 1)),
+                            ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart,
+                            c * 1600 + i0 * 40)),
+                            40 * sizeof(float));
+                    }
+                }
+            }
+            #endif
+
+            #if NET9_0_OR_GREATER
+            /// <summary>Part p of n: units [p * 32 / n, (p + 1) * 32 / n).</summary>
+            private static readonly global::KernelGen.PartBody Refine_Vector128_Prepare_Parts = Refine_Vector128_Prepare_Part;
+
+            private static void Refine_Vector128_Prepare_Part(int part, int parts,
+                in global::KernelGen.PinnedBuffers buffers)
+            {
+                Refine_Vector128_Prepare_Units(part * 32 / parts, (part + 1) * 32 / parts, buffers.Read<float>(0),
+                    buffers.Output<float>());
             }
             #endif
 

@@ -97,9 +97,41 @@ namespace KernelGen.Generator.Operators.Conv
             return spans;
         }
 
+        private static readonly List<ParallelParts.Span> PrepareSpans = new() { new("input", false), new("prepared", true) };
+
+        /// <summary>
+        /// The copies of the parallel form, a unit per input channel: its plane of the padded buffer cleared and filled, and
+        /// in the flat form its rows of every shifted copy (each channel's copies read only its own padded plane).
+        /// </summary>
+        private static void WritePrepareUnits(IndentedWriter writer, ConvVectorLayout l)
+        {
+            string method = $"{l.Method}_{l.Width.Name}_Prepare";
+            using (VectorWidth.BeginNamedMethod(writer, method + "_Units", $"int first, int end, global::System.ReadOnlySpan<{l.Element}> input, global::System.Span<{l.Element}> padded",
+                $"Input channels [first, end) into the zero-padded buffer{(l.Flat ? " and its shifted copies" : string.Empty)}."))
+            {
+                writer.WriteLine($"padded.Slice(first * {l.PaddedPlane}, (end - first) * {l.PaddedPlane}).Clear();");
+                writer.WriteLine(Code.StartRef(l.Element, "input"));
+                writer.WriteLine(Code.StartRef(l.Element, "padded"));
+                if (l.Flat)
+                {
+                    writer.WriteLine(Code.Derive(l.Element, "copiesStart", "paddedStart", Literals.Int(l.PaddedLength)));
+                }
+
+                WritePaddedCopy(writer, l, ("first", "end"));
+                if (l.Flat)
+                {
+                    writer.WriteLine();
+                    WriteShiftedCopies(writer, l, ("first", "end"));
+                }
+            }
+
+            ParallelParts.WriteMembers(writer, method, l.Geometry.InputChannels, l.Element, PrepareSpans);
+        }
+
         /// <summary>The units of the parallel form, over the padded input (and its shifted copies) the caller prepared.</summary>
         private static void WriteUnits(IndentedWriter writer, ConvVectorLayout l, Tile tile, Units units)
         {
+            WritePrepareUnits(writer, l);
             ConvGeometry g = l.Geometry;
             string method = $"{l.Method}_{l.Width.Name}", span = $"global::System.ReadOnlySpan<{l.Element}>";
             var spans = UnitSpans(l, "padded");
@@ -158,6 +190,24 @@ namespace KernelGen.Generator.Operators.Conv
             }
 
             writer.WriteLine($"{l.Element}[] rented = global::System.Buffers.ArrayPool<{l.Element}>.Shared.Rent({l.PaddedLength + l.CopiesLength});");
+            if (units is not null)
+            {
+                // Split across the workers: the copies by input channels, then the products by units.
+                using (writer.Block("try"))
+                {
+                    writer.WriteLine($"global::System.Span<{l.Element}> prepared = global::System.MemoryExtensions.AsSpan(rented, 0, {l.PaddedLength + l.CopiesLength});");
+                    ParallelParts.WriteRun(writer, $"{l.Method}_{l.Width.Name}_Prepare", l.Geometry.InputChannels, l.Element, PrepareSpans);
+                    ParallelParts.WriteRun(writer, $"{l.Method}_{l.Width.Name}", units.Count, l.Element, UnitSpans(l, "prepared"));
+                }
+
+                using (writer.Block("finally"))
+                {
+                    writer.WriteLine($"global::System.Buffers.ArrayPool<{l.Element}>.Shared.Return(rented);");
+                }
+
+                return;
+            }
+
             using (writer.Block("try"))
             {
                 writer.WriteLine($"global::System.Span<{l.Element}> padded = global::System.MemoryExtensions.AsSpan(rented, 0, {l.PaddedLength});");
@@ -186,15 +236,7 @@ namespace KernelGen.Generator.Operators.Conv
                     writer.WriteLine();
                 }
 
-                if (units is null)
-                {
-                    WriteProducts(writer, l, tile);
-                }
-                else
-                {
-                    writer.WriteLine($"global::System.Span<{l.Element}> prepared = global::System.MemoryExtensions.AsSpan(rented, 0, {l.PaddedLength + l.CopiesLength});");
-                    ParallelParts.WriteRun(writer, $"{l.Method}_{l.Width.Name}", units.Count, l.Element, UnitSpans(l, "prepared"));
-                }
+                WriteProducts(writer, l, tile);
             }
 
             using (writer.Block("finally"))
@@ -204,12 +246,13 @@ namespace KernelGen.Generator.Operators.Conv
         }
 
         /// <summary>Each input row into its padded place; with a column stride above 1, each element into its column phase.</summary>
-        private static void WritePaddedCopy(IndentedWriter writer, ConvVectorLayout l)
+        /// <param name="channels">The input channels copied: every one, or in the parallel form a unit's range.</param>
+        private static void WritePaddedCopy(IndentedWriter writer, ConvVectorLayout l, (string First, string End)? channels = null)
         {
             int last = l.Rank - 1, columns = l.Geometry.InputSize[last], pad = l.Spec.Pad[last];
             using var loops = new IndentedWriter.Nest();
             string source = Code.Times("c", l.Geometry.InputPlane), target = Code.Times("c", l.PaddedPlane);
-            loops.Add(writer.Block($"for (int c = 0; c < {l.Geometry.InputChannels}; c++)"));
+            loops.Add(writer.Block($"for (int c = {channels?.First ?? "0"}; c < {channels?.End ?? Literals.Int(l.Geometry.InputChannels)}; c++)"));
             for (int axis = 0; axis < last; axis++)
             {
                 string i = $"i{axis}";
@@ -252,7 +295,8 @@ namespace KernelGen.Generator.Operators.Conv
         /// holds the <c>OW</c> columns tap <c>t</c> reads from padded row <c>i*rowStride + ph</c>, which sit side by side
         /// in their column phase. Rows past a phase's last padded row stay unwritten: no output reads them.
         /// </summary>
-        private static void WriteShiftedCopies(IndentedWriter writer, ConvVectorLayout l)
+        /// <param name="channels">The input channels copied: every one, or in the parallel form a unit's range.</param>
+        private static void WriteShiftedCopies(IndentedWriter writer, ConvVectorLayout l, (string First, string End)? channels = null)
         {
             int rowAxis = l.Rank - 2, paddedRows = l.PaddedSize[rowAxis], taps = l.Geometry.Kernel[l.Rank - 1], dilation = l.Spec.Dilation[l.Rank - 1];
             writer.WriteLine(l.RowStride == 1
@@ -278,7 +322,7 @@ namespace KernelGen.Generator.Operators.Conv
                         target = $"{l.CopyStart(phase, 0)} + {target}";
                     }
 
-                    loops.Add(writer.Block($"for (int c = 0; c < {l.Geometry.InputChannels}; c++)"));
+                    loops.Add(writer.Block($"for (int c = {channels?.First ?? "0"}; c < {channels?.End ?? Literals.Int(l.Geometry.InputChannels)}; c++)"));
                     for (int axis = 0; axis < rowAxis; axis++)
                     {
                         string i = $"i{axis}";
