@@ -109,6 +109,75 @@ public sealed class WorkersTests
         return output is float[] f ? f.Select(v => (double)v).ToArray() : (double[])output;
     }
 
+    private const string ElementwiseSource = """
+        using System;
+        using KernelGen;
+        public static partial class Elementwise
+        {
+            [Activate(Activation.Silu)]
+            public static partial void Silu([Shape(16, 75, 77)] ReadOnlySpan<float> input, [Shape(16, 75, 77)] Span<float> output);
+
+            [Add(Activation = Activation.Relu)]
+            public static partial void Residual([Shape(24, 61, 59)] ReadOnlySpan<float> input, [Shape(24, 61, 59)] ReadOnlySpan<float> other, [Shape(24, 61, 59)] Span<float> output);
+
+            [Mul]
+            public static partial void Excite([Shape(40, 45, 43)] ReadOnlySpan<double> input, [Shape(40, 1, 1)] ReadOnlySpan<double> other, [Shape(40, 45, 43)] Span<double> output);
+
+            public static void SiluInto(float[] x, float[] y) => Silu(x, y);
+            public static void SiluInPlace(float[] x) => Silu(x, x);
+            public static void ResidualInto(float[] x, float[] s, float[] y) => Residual(x, s, y);
+            public static void ExciteInto(double[] x, double[] s, double[] y) => Excite(x, s, y);
+        }
+        """;
+
+    [Fact]
+    public void Element_wise_kernels_are_bit_identical_for_any_number_of_workers_in_place_too()
+    {
+        Type type = GeneratorHarness.CompileAndLoad(out IReadOnlyDictionary<string, string> generated, checkedAccess: null, ElementwiseSource).GetType("Elementwise")!;
+        // Each of the three is split: by chunks of the one run (Silu, Residual), by the outer run (Excite's channels).
+        Assert.Equal(3, generated.Values.Count(source => source.Contains("global::KernelGen.Workers.Run<", StringComparison.Ordinal)));
+        void Call(string method, params object[] arguments) => type.GetMethod(method)!.Invoke(null, arguments);
+        var rng = new Random(11);
+        float[] x = Enumerable.Range(0, 16 * 75 * 77).Select(_ => (float)(rng.NextDouble() * 16 - 8)).ToArray();
+        float[] a = Enumerable.Range(0, 24 * 61 * 59).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray(), b = a.Select(v => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        double[] e = Enumerable.Range(0, 40 * 45 * 43).Select(_ => rng.NextDouble() - 0.5).ToArray(), scale = Enumerable.Range(0, 40).Select(_ => rng.NextDouble()).ToArray();
+
+        var runs = new List<(float[] Silu, float[] InPlace, float[] Residual, double[] Excite)>();
+        int saved = Workers.Count;
+        try
+        {
+            foreach (int workers in new[] { 1, 2, 3 })
+            {
+                Workers.Count = workers;
+                float[] silu = new float[x.Length], inPlace = (float[])x.Clone(), residual = new float[a.Length];
+                double[] excite = new double[e.Length];
+                Call("SiluInto", x, silu);
+                Call("SiluInPlace", inPlace);
+                Call("ResidualInto", a, b, residual);
+                Call("ExciteInto", e, scale, excite);
+                runs.Add((silu, inPlace, residual, excite));
+            }
+        }
+        finally
+        {
+            Workers.Count = saved;
+        }
+
+        foreach (var run in runs)
+        {
+            Assert.Equal(runs[0].Silu, run.Silu);
+            Assert.Equal(runs[0].Silu, run.InPlace);
+            Assert.Equal(a.Select((v, i) => v + b[i] is var sum && sum < 0 ? 0f : sum), run.Residual);
+            Assert.Equal(e.Select((v, i) => v * scale[i / (45 * 43)]), run.Excite);
+        }
+
+        for (int i = 0; i < x.Length; i++)
+        {
+            double exact = x[i] / (1 + Math.Exp(-x[i]));
+            Assert.True(Math.Abs(runs[0].Silu[i] - exact) <= 1e-6 * Math.Max(1, Math.Abs(exact)), $"silu({x[i]:R}) = {runs[0].Silu[i]:R}, expected {exact:R}");
+        }
+    }
+
     [Fact]
     public void The_generated_source_splits_these_layers()
     {
