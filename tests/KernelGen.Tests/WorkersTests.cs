@@ -287,6 +287,16 @@ public sealed class WorkersTests
     }
 
     [Fact]
+    public void A_part_reads_the_buffers_only_as_the_call_s_element_type()
+    {
+        float[] output = new float[4];
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            Workers.Run<float>(1, (int part, int parts, in PinnedBuffers b) => b.Output<double>()[0] = 1, default, default, default, default, default, output));
+        Assert.Contains("4 bytes", error.Message);
+        Assert.Equal(new float[4], output);
+    }
+
+    [Fact]
     public void The_count_is_at_least_one()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => Workers.Count = 0);

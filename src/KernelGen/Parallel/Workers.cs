@@ -7,9 +7,10 @@ namespace KernelGen
 {
     /// <summary>
     /// The threads that generated kernels split their work across: a process-wide pool of persistent workers, the
-    /// calling thread doing a share of every call. A kernel splits its work into a constant number of parts chosen at
-    /// generation time (tiles of output channels, of positions); each part computes its outputs in the same order on
-    /// whatever thread runs it, so results are bit-identical for any number of workers.
+    /// calling thread doing a share of every call. A kernel splits its work into units chosen at generation time (tiles
+    /// of output channels, of positions) and asks for one part per worker, each a contiguous range of units; a unit
+    /// computes its outputs in the same order on whatever thread runs it, so results are bit-identical for any number
+    /// of workers.
     /// <para>
     /// <see cref="Count"/> workers in all (the calling thread among them): by default the number of processors the
     /// process may use, as ONNX Runtime and PyTorch choose, or the environment variable <c>KERNELGEN_WORKERS</c>; set
@@ -68,7 +69,7 @@ namespace KernelGen
 
             fixed (T* p0 = buffer0, p1 = buffer1, p2 = buffer2, p3 = buffer3, p4 = buffer4, p5 = output)
             {
-                var buffers = new PinnedBuffers(
+                var buffers = new PinnedBuffers(sizeof(T),
                     (IntPtr)p0, buffer0.Length, (IntPtr)p1, buffer1.Length, (IntPtr)p2, buffer2.Length,
                     (IntPtr)p3, buffer3.Length, (IntPtr)p4, buffer4.Length, (IntPtr)p5, output.Length);
                 WorkerPool.Run(parts, body, buffers, s_count);
@@ -90,16 +91,19 @@ namespace KernelGen
     {
         private readonly IntPtr _p0, _p1, _p2, _p3, _p4, _p5;
         private readonly int _n0, _n1, _n2, _n3, _n4, _n5;
+        private readonly int _elementSize;
 
-        internal PinnedBuffers(IntPtr p0, int n0, IntPtr p1, int n1, IntPtr p2, int n2, IntPtr p3, int n3, IntPtr p4, int n4, IntPtr p5, int n5)
+        internal PinnedBuffers(int elementSize, IntPtr p0, int n0, IntPtr p1, int n1, IntPtr p2, int n2, IntPtr p3, int n3, IntPtr p4, int n4, IntPtr p5, int n5)
         {
+            _elementSize = elementSize;
             (_p0, _n0, _p1, _n1, _p2, _n2, _p3, _n3, _p4, _n4, _p5, _n5) = (p0, n0, p1, n1, p2, n2, p3, n3, p4, n4, p5, n5);
         }
 
-        /// <summary>The read-only buffer <paramref name="index"/> (0 to 4) of the call.</summary>
+        /// <summary>The read-only buffer <paramref name="index"/> (0 to 4) of the call, as the call's element type.</summary>
         public unsafe ReadOnlySpan<T> Read<T>(int index)
             where T : unmanaged
         {
+            CheckElement<T>();
             (IntPtr pointer, int length) = index switch
             {
                 0 => (_p0, _n0),
@@ -112,9 +116,23 @@ namespace KernelGen
             return new ReadOnlySpan<T>((void*)pointer, length);
         }
 
-        /// <summary>The output of the call.</summary>
+        /// <summary>The output of the call, as the call's element type.</summary>
         public unsafe Span<T> Output<T>()
-            where T : unmanaged => new Span<T>((void*)_p5, _n5);
+            where T : unmanaged
+        {
+            CheckElement<T>();
+            return new Span<T>((void*)_p5, _n5);
+        }
+
+        /// <summary>The lengths count the call's elements: another type would reach past the buffers.</summary>
+        private unsafe void CheckElement<T>()
+            where T : unmanaged
+        {
+            if (sizeof(T) != _elementSize)
+            {
+                throw new InvalidOperationException($"The buffers hold elements of {_elementSize} bytes, not {typeof(T).Name}.");
+            }
+        }
     }
 
     /// <summary>

@@ -80,22 +80,7 @@ namespace KernelGen.Generator.Operators.Conv
             }
         }
 
-        private static List<ParallelParts.Span> UnitSpans(ConvVectorLayout l, string prepared)
-        {
-            var spans = new List<ParallelParts.Span> { new(prepared, false), new("weight", false) };
-            if (l.HasBias)
-            {
-                spans.Add(new("bias", false));
-            }
-
-            spans.Add(new("output", true));
-            if (l.Epilogue.AddsResidual)
-            {
-                spans.Add(new("residual", false));
-            }
-
-            return spans;
-        }
+        private static List<ParallelParts.Span> UnitSpans(ConvVectorLayout l, string prepared) => ParallelParts.Weighted(prepared, l.HasBias, l.Epilogue.AddsResidual);
 
         private static readonly List<ParallelParts.Span> PrepareSpans = new() { new("input", false), new("prepared", true) };
 

@@ -99,22 +99,7 @@ namespace KernelGen.Generator.Operators.Conv1x1
             string span = $"global::System.ReadOnlySpan<{element}>";
             string bias = signature.BiasParameter is null ? string.Empty : $"{span} bias, ";
             int units = gemm.Units(spec.Groups);
-            List<ParallelParts.Span> Spans(string source)
-            {
-                var spans = new List<ParallelParts.Span> { new(source, false), new("weight", false) };
-                if (signature.BiasParameter is not null)
-                {
-                    spans.Add(new("bias", false));
-                }
-
-                spans.Add(new("output", true));
-                if (gemm.Epilogue.AddsResidual)
-                {
-                    spans.Add(new("residual", false));
-                }
-
-                return spans;
-            }
+            List<ParallelParts.Span> Spans(string source) => ParallelParts.Weighted(source, signature.BiasParameter is not null, gemm.Epilogue.AddsResidual);
 
             using (width.BeginMethod(writer, signature.MethodName, $"{span} input, {span} weight, {bias}global::System.Span<{element}> output{gemm.Epilogue.Parameter}",
                 $"One sample with {width.Name}: per group, [{gemm.M} x {gemm.K}] * [{gemm.K} x {gemm.N}] in tiles of {gemm.RowsPerTile} x {gemm.VectorsPerTile * gemm.Lanes}, split across the workers."))
