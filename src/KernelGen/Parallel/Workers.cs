@@ -155,6 +155,9 @@ namespace KernelGen
         private static Thread[] s_threads = new Thread[0];
         private static int s_busy, s_sleepers, s_generation;
 
+        /// <summary>Threads inside <see cref="RunParts"/>: the caller waits for none before the next job may open.</summary>
+        private static int s_active;
+
         // The current job: written by the caller while the counter is closed, read by a worker only after it has taken
         // a part below s_parts, so never half-written.
         private static PartBody? s_body;
@@ -204,8 +207,16 @@ namespace KernelGen
                     s_done.Reset();
                 }
 
-                // Every part has finished, so nobody holds one: close the counter, then forget the job's buffers.
-                Volatile.Write(ref s_next, Closed);
+                // Every part has finished; close the counter, then wait for any worker still between taking an index
+                // and comparing it with this job's parts: were the next job opened first, it could take that index as one
+                // of the next job's parts, which would then run twice and be counted twice.
+                Interlocked.Exchange(ref s_next, Closed);
+                var spinner = default(SpinWait);
+                while (Volatile.Read(ref s_active) != 0)
+                {
+                    spinner.SpinOnce();
+                }
+
                 s_body = null;
                 s_buffers = default;
                 s_failure?.Throw();
@@ -218,6 +229,19 @@ namespace KernelGen
 
         /// <summary>Takes parts until none is left; the thread that finishes the last one signals the caller.</summary>
         private static void RunParts()
+        {
+            Interlocked.Increment(ref s_active);
+            try
+            {
+                TakeParts();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref s_active);
+            }
+        }
+
+        private static void TakeParts()
         {
             while (true)
             {
