@@ -162,7 +162,7 @@ namespace KernelGen
         // a part below s_parts, so never half-written.
         private static PartBody? s_body;
         private static PinnedBuffers s_buffers;
-        private static int s_parts;
+        private static int s_parts, s_helpers;
         private static int s_next = Closed;
         private static int s_remaining;
         private static ExceptionDispatchInfo? s_failure;
@@ -187,6 +187,7 @@ namespace KernelGen
                 s_body = body;
                 s_buffers = buffers;
                 s_parts = parts;
+                s_helpers = helpers;
                 s_failure = null;
                 s_done.Reset();
                 Volatile.Write(ref s_remaining, parts);
@@ -280,7 +281,8 @@ namespace KernelGen
                 Array.Copy(s_threads, threads, s_threads.Length);
                 for (int i = s_threads.Length; i < threads.Length; i++)
                 {
-                    threads[i] = new Thread(Work) { IsBackground = true, Name = $"KernelGen worker {i + 1}" };
+                    int index = i;
+                    threads[i] = new Thread(() => Work(index)) { IsBackground = true, Name = $"KernelGen worker {i + 1}" };
                     threads[i].Start();
                 }
 
@@ -288,8 +290,11 @@ namespace KernelGen
             }
         }
 
-        /// <summary>A worker: waits for a new job (spinning, then asleep), helps with its parts, and waits again.</summary>
-        private static void Work()
+        /// <summary>
+        /// A worker: waits for a new job (spinning, then asleep), helps with its parts if the job wants that many helpers
+        /// (threads started for a larger <see cref="Workers.Count"/> stay out of a smaller one's jobs), and waits again.
+        /// </summary>
+        private static void Work(int index)
         {
             int seen = Volatile.Read(ref s_generation);
             while (true)
@@ -314,7 +319,10 @@ namespace KernelGen
                 }
 
                 seen = Volatile.Read(ref s_generation);
-                RunParts();
+                if (index < Volatile.Read(ref s_helpers))
+                {
+                    RunParts();
+                }
             }
         }
     }
