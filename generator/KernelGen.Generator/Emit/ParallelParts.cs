@@ -60,6 +60,16 @@ namespace KernelGen.Generator.Emit
             public bool IsOutput { get; }
         }
 
+        /// <summary>
+        /// Opens <c>{method}_Units(int first, int end, spans...)</c>, the spans named and typed as <paramref name="spans"/>
+        /// lists them (read-only, or the output), inside <c>#if NET9_0_OR_GREATER</c>; disposing the scope closes both.
+        /// </summary>
+        public static IndentedWriter.Scope BeginUnits(IndentedWriter writer, string method, string element, IReadOnlyList<Span> spans, string summary)
+        {
+            string parameters = string.Join(", ", spans.Select(s => $"global::System.{(s.IsOutput ? "Span" : "ReadOnlySpan")}<{element}> {s.Argument}"));
+            return VectorWidth.BeginNamedMethod(writer, method + "_Units", $"int first, int end, {parameters}", summary);
+        }
+
         /// <summary>The statement that runs units <c>[0, units)</c>: split across the workers, or all here with one worker.</summary>
         public static void WriteRun(IndentedWriter writer, string method, int units, string element, IReadOnlyList<Span> spans)
         {

@@ -118,10 +118,9 @@ namespace KernelGen.Generator.Operators.Conv
         {
             WritePrepareUnits(writer, l);
             ConvGeometry g = l.Geometry;
-            string method = $"{l.Method}_{l.Width.Name}", span = $"global::System.ReadOnlySpan<{l.Element}>";
+            string method = $"{l.Method}_{l.Width.Name}";
             var spans = UnitSpans(l, "padded");
-            string parameters = string.Join(", ", spans.Select(s => $"{(s.IsOutput ? $"global::System.Span<{l.Element}>" : span)} {s.Argument}"));
-            using (VectorWidth.BeginNamedMethod(writer, method + "_Units", $"int first, int end, {parameters}",
+            using (ParallelParts.BeginUnits(writer, method, l.Element, spans,
                 $"Units [first, end) of {units.Count}: unit u is group u / {units.ChannelTiles * units.RowBlocks}, tile of output channels u / {units.RowBlocks} % {units.ChannelTiles}, block of row tiles u % {units.RowBlocks}."))
             {
                 writer.WriteLine(Code.StartRef(l.Element, "padded"));

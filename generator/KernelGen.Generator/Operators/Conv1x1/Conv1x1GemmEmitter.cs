@@ -113,9 +113,8 @@ namespace KernelGen.Generator.Operators.Conv1x1
             }
 
             var spans = Spans("source");
-            string parameters = string.Join(", ", spans.Select(s => $"{(s.IsOutput ? $"global::System.Span<{element}>" : span)} {s.Argument}"));
             int columnUnits = gemm.ColumnUnits, rowBlocks = gemm.RowBlocks(spec.Groups), rowTiles = gemm.M / gemm.RowsPerTile;
-            using (VectorWidth.BeginNamedMethod(writer, method + "_Units", $"int first, int end, {parameters}",
+            using (ParallelParts.BeginUnits(writer, method, element, spans,
                 $"Units [first, end) of {units}: unit u is group u / {columnUnits * rowBlocks}, column block u / {rowBlocks} % {columnUnits} ({gemm.FullColumnTiles} tile(s) of {gemm.VectorsPerTile * gemm.Lanes} positions, then the rest), row block u % {rowBlocks} of {rowTiles} row tile(s)."))
             {
                 writer.WriteLine(Code.StartRef(element, "source"));

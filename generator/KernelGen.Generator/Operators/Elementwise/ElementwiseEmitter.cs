@@ -153,7 +153,7 @@ namespace KernelGen.Generator.Operators.Elementwise
                     ParallelParts.WriteRun(writer, method, split.Units, element, spans);
                 }
 
-                using (VectorWidth.BeginNamedMethod(writer, method + "_Units", $"int first, int end, {parameters}", split.Describe()))
+                using (ParallelParts.BeginUnits(writer, method, element, spans, split.Describe()))
                 {
                     WriteVectorLoops(writer, signature, width, activation, combineVectors, combine, split);
                 }
