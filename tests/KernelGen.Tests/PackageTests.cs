@@ -90,12 +90,17 @@ public sealed class PackageTests
             string standard = Directory.EnumerateFiles(Path.Combine(consumer, "Standard"), "*.Upscale.*.g.cs", SearchOption.AllDirectories).Single();
             Assert.Contains("// Span access:", File.ReadAllText(standard));
 
+            // The checks of bad input build the small netstandard2.1 library alone: what they show is the same in any
+            // project that installs the package, and rebuilding the consumer's zoo of models for each would double the
+            // test's time.
+            string standardProject = Path.Combine(consumer, "Standard", "KernelGen.Standard.csproj");
+
             // The call-site analyzer runs from the installed package: a call with a buffer of the wrong constant length
             // fails the build with KG0019, whose help link (in the SARIF log) leads to the page installed with the package.
-            string wrongCall = Path.Combine(consumer, "WrongCall.cs");
+            string wrongCall = Path.Combine(consumer, "Standard", "WrongCall.cs");
             File.WriteAllText(wrongCall, "static class WrongCall { public static void Run() => StandardLayers.Upscale(new float[1], new float[1], new float[1]); }\n");
             string sarif = Path.Combine(work, "errors.sarif");
-            var rejected = DotnetCli.Run(consumer, swedish, "build", "--framework", "net10.0", $"-p:KernelGenVersion={version}", $"-p:KernelGenZoo={zoo}", $"-p:ErrorLog={sarif}", "-p:UseSharedCompilation=false");
+            var rejected = DotnetCli.Run(consumer, swedish, "build", standardProject, $"-p:KernelGenVersion={version}", $"-p:ErrorLog={sarif}", "-p:UseSharedCompilation=false");
             File.Delete(wrongCall);
             Assert.True(rejected.ExitCode != 0, "A call with wrong buffer lengths built:\n" + rejected.Output);
             Assert.True(rejected.Output.Contains("error KG0019: Argument 'input' of 'Upscale' has 1 element (new float[1])", StringComparison.Ordinal),
@@ -107,10 +112,10 @@ public sealed class PackageTests
             Assert.Contains("<a id=\"kg0019\"></a>", File.ReadAllText(page.LocalPath));
 
             // A model the importer cannot read is one build error, at the model file, in MSBuild's list of errors.
-            string badModel = Path.Combine(consumer, "bad.onnx"), badTargets = Path.Combine(consumer, "Directory.Build.targets");
+            string badModel = Path.Combine(consumer, "Standard", "bad.onnx"), badTargets = Path.Combine(consumer, "Directory.Build.targets");
             File.WriteAllBytes(badModel, [0x0A, 0xFF, 0xFF]);
-            File.WriteAllText(badTargets, "<Project><ItemGroup Condition=\"'$(MSBuildProjectName)' == 'KernelGen.PackageConsumer'\"><KernelGenModel Include=\"bad.onnx\" Class=\"Zoo.Bad\" /></ItemGroup></Project>\n");
-            var badBuild = DotnetCli.Run(consumer, "build", "--framework", "net10.0", $"-p:KernelGenVersion={version}", $"-p:KernelGenZoo={zoo}");
+            File.WriteAllText(badTargets, "<Project><ItemGroup Condition=\"'$(MSBuildProjectName)' == 'KernelGen.Standard'\"><KernelGenModel Include=\"bad.onnx\" Class=\"Zoo.Bad\" /></ItemGroup></Project>\n");
+            var badBuild = DotnetCli.Run(consumer, "build", standardProject, $"-p:KernelGenVersion={version}");
             File.Delete(badModel);
             File.Delete(badTargets);
             Assert.True(badBuild.ExitCode != 0, "A malformed model built:\n" + badBuild.Output);
