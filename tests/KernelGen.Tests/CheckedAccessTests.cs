@@ -28,7 +28,7 @@ public sealed class CheckedAccessTests
         const string filter = "FullyQualifiedName~KernelGen.Tests.GoldenTests|FullyQualifiedName~KernelGen.Tests.PropertyTests|FullyQualifiedName~KernelGen.Tests.LinearTests|FullyQualifiedName~KernelGen.Tests.SoftmaxTests|FullyQualifiedName~KernelGen.Tests.EpilogueTests|FullyQualifiedName~KernelGen.Tests.DownsamplingTests"
             + "|FullyQualifiedName~KernelGen.Tests.NamingTests|FullyQualifiedName~KernelGen.Tests.CheckedAccessTests.The_process";
         var run = DotnetCli.Run(Path.GetDirectoryName(assembly)!, new Dictionary<string, string> { [GeneratorHarness.CheckedAccessVariable] = "1" },
-            "test", assembly, "--filter", filter);
+            "test", assembly, "--filter", filter, "--blame-crash");
         Assert.True(run.ExitCode == 0, $"With checked access the suites fail:\n{run.Output}");
         Assert.Contains("Passed!", run.Output);
     }

@@ -12,7 +12,8 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class HardwarePathTests
 {
-    private const string ExpectedPath = "KERNELGEN_EXPECTED_VECTOR_PATH";
+    /// <summary>Set in a child run: the vector path that run must take.</summary>
+    internal const string ExpectedPathVariable = "KERNELGEN_EXPECTED_VECTOR_PATH";
 
     [Trait(TestMatrix.Category, TestMatrix.Full)]
     [Theory]
@@ -21,7 +22,7 @@ public sealed class HardwarePathTests
     [InlineData("DOTNET_EnableHWIntrinsic", "scalar")]
     public void Numeric_suites_pass_on_narrower_hardware(string switchOff, string path)
     {
-        if (Environment.GetEnvironmentVariable(ExpectedPath) is not null)
+        if (Environment.GetEnvironmentVariable(ExpectedPathVariable) is not null)
         {
             return; // already a child run
         }
@@ -31,14 +32,14 @@ public sealed class HardwarePathTests
             + "|FullyQualifiedName~KernelGen.Tests.RunTimeTests|FullyQualifiedName~KernelGen.Tests.HardwarePathTests.The_process";
         // .NET 10 reads DOTNET_EnableAVX512; older runtimes DOTNET_EnableAVX512F. A preferred width of 256 bits alone
         // also makes Vector512 report no acceleration.
-        var environment = new Dictionary<string, string> { [switchOff] = "0", [ExpectedPath] = path };
+        var environment = new Dictionary<string, string> { [switchOff] = "0", [ExpectedPathVariable] = path };
         if (path == "Vector256")
         {
             environment["DOTNET_EnableAVX512F"] = "0";
             environment["DOTNET_PreferredVectorBitWidth"] = "256";
         }
 
-        var run = DotnetCli.Run(Path.GetDirectoryName(assembly)!, environment, "test", assembly, "--filter", filter);
+        var run = DotnetCli.Run(Path.GetDirectoryName(assembly)!, environment, "test", assembly, "--filter", filter, "--blame-crash");
         Assert.True(run.ExitCode == 0, $"With {switchOff}=0 the {path} path fails:\n{run.Output}");
         Assert.Contains("Passed!", run.Output);
     }
@@ -46,7 +47,7 @@ public sealed class HardwarePathTests
     [Fact]
     public void The_process_runs_the_expected_vector_path()
     {
-        switch (Environment.GetEnvironmentVariable(ExpectedPath))
+        switch (Environment.GetEnvironmentVariable(ExpectedPathVariable))
         {
             case "Vector256":
                 Assert.False(Vector512.IsHardwareAccelerated);

@@ -133,16 +133,23 @@ public static class GeneratorHarness
     /// <summary>As <see cref="CompileAndLoad(string[])"/>, for a project that does or does not keep its generated files.</summary>
     public static Assembly CompileAndLoad(out IReadOnlyDictionary<string, string> generated, bool? checkedAccess, bool generatedFilesKept, params string[] sources)
     {
-        GeneratorRun run = Run(CreateCompilation(sources), checkedAccess: checkedAccess, generatedFilesKept: generatedFilesKept);
-        generated = run.Sources;
-        Assert.Empty(run.GeneratorDiagnostics);
-        Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
-        using var stream = new MemoryStream();
-        var emitted = run.Output.Emit(stream);
-        var problems = emitted.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
-        Assert.True(problems.Length == 0, "The generated code does not compile cleanly:\n" + string.Join("\n", problems.Take(20)));
-        stream.Position = 0;
+        bool isChecked = checkedAccess ?? CheckedAccessRun;
+        string key = CompiledKernelCache.Key(sources, isChecked, generatedFilesKept);
+        if (!CompiledKernelCache.TryRead(key, out byte[] image, out generated))
+        {
+            GeneratorRun run = Run(CreateCompilation(sources), checkedAccess: isChecked, generatedFilesKept: generatedFilesKept);
+            generated = run.Sources;
+            Assert.Empty(run.GeneratorDiagnostics);
+            Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
+            using var stream = new MemoryStream();
+            var emitted = run.Output.Emit(stream);
+            var problems = emitted.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
+            Assert.True(problems.Length == 0, "The generated code does not compile cleanly:\n" + string.Join("\n", problems.Take(20)));
+            image = stream.ToArray();
+            CompiledKernelCache.Write(key, image, generated);
+        }
+
         var context = new AssemblyLoadContext("KernelGen.Tests." + Guid.NewGuid().ToString("N"), isCollectible: true);
-        return context.LoadFromStream(stream);
+        return context.LoadFromStream(new MemoryStream(image));
     }
 }
