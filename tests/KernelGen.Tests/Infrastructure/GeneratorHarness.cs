@@ -22,7 +22,7 @@ public sealed record GeneratorRun(CSharpCompilation Input, Compilation Output, G
 
 /// <summary>
 /// Compiles user code with KernelGen in memory, against the running runtime's own assemblies (no reference-assembly
-/// package is needed), at the highest warning level, and loads the result into a collectible context.
+/// package is needed), at the highest warning level, and loads the result into a context of its own.
 /// </summary>
 public static class GeneratorHarness
 {
@@ -149,7 +149,11 @@ public static class GeneratorHarness
             CompiledKernelCache.Write(key, image, generated);
         }
 
-        var context = new AssemblyLoadContext("KernelGen.Tests." + Guid.NewGuid().ToString("N"), isCollectible: true);
+        // Not collectible: the runtime's unloading of collectible code has a history of rare races with thread
+        // statics (dotnet/runtime#102797, #107438, #111257: a thread that exits while the GC frees a loader allocator
+        // whose code ran on it), and generated kernels keep per-thread buffers in [ThreadStatic] fields. A test host
+        // that dies of such a race says nothing; keeping every assembly loaded costs memory, not correctness.
+        var context = new AssemblyLoadContext("KernelGen.Tests." + Guid.NewGuid().ToString("N"), isCollectible: false);
         return context.LoadFromStream(new MemoryStream(image));
     }
 }
