@@ -49,7 +49,7 @@ public static class DotnetCli
         using Process process = Process.Start(start)!;
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
-        // A guard against a hang, not a measure of speed: a child test run takes up to 4 minutes on a loaded 2-core
+        // A guard against a hang, not a measure of speed: a child test run takes 3 to 5 minutes on a loaded 2-core
         // machine, and CI stops at 15.
         if (!process.WaitForExit(Timeout))
         {
