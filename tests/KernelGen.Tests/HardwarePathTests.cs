@@ -27,7 +27,6 @@ public sealed class HardwarePathTests
             return; // already a child run
         }
 
-        string assembly = typeof(HardwarePathTests).Assembly.Location;
         const string filter = "FullyQualifiedName~KernelGen.Tests.GoldenTests|FullyQualifiedName~KernelGen.Tests.PropertyTests|FullyQualifiedName~KernelGen.Tests.LinearTests|FullyQualifiedName~KernelGen.Tests.SoftmaxTests|FullyQualifiedName~KernelGen.Tests.EpilogueTests|FullyQualifiedName~KernelGen.Tests.DownsamplingTests"
             + "|FullyQualifiedName~KernelGen.Tests.RunTimeTests|FullyQualifiedName~KernelGen.Tests.HardwarePathTests.The_process";
         // .NET 10 reads DOTNET_EnableAVX512; older runtimes DOTNET_EnableAVX512F. A preferred width of 256 bits alone
@@ -39,7 +38,7 @@ public sealed class HardwarePathTests
             environment["DOTNET_PreferredVectorBitWidth"] = "256";
         }
 
-        var run = DotnetCli.Run(Path.GetDirectoryName(assembly)!, environment, "test", assembly, "--filter", filter, "--blame-crash");
+        var run = DotnetCli.RunTestsInChild(environment, filter);
         Assert.True(run.ExitCode == 0, $"With {switchOff}=0 the {path} path fails:\n{run.Output}");
         Assert.Contains("Passed!", run.Output);
     }
