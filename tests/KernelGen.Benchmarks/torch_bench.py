@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Times the benchmark's workloads in PyTorch on this machine, one thread, float32, one sample per call.
+"""Times the benchmark's workloads in PyTorch on this machine, one thread (or, with KERNELGEN_TORCH_THREADS=default, PyTorch's default), float32, one sample per call.
 
 Needs PyTorch (Debian: apt-get install python3-torch python3-numpy libopenblas0-pthread); run with /usr/bin/python3.
 Prints one line per workload: the median time per call over repeated timed batches, and GFLOP/s where it applies.
@@ -10,15 +10,19 @@ import sys
 import statistics
 import time
 
+# One thread unless KERNELGEN_TORCH_THREADS=default asks for PyTorch's default (every core), as a user runs it.
 # torch.set_num_threads(1) does not reach Debian's OpenBLAS, whose pthread build otherwise runs a matrix product on
 # every core (measured: the 256->64 projection took 185 us with the second core, 292 us on one). Set before the import.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+ONE_THREAD = os.environ.get("KERNELGEN_TORCH_THREADS") != "default"
+if ONE_THREAD:
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import torch
 import torch.nn.functional as F
 
-torch.set_num_threads(1)
+if ONE_THREAD:
+    torch.set_num_threads(1)
 torch.set_grad_enabled(False)
 torch.manual_seed(0)
 
@@ -190,7 +194,7 @@ def per_call_seconds(fn, budget=0.5):
 
 
 def main():
-    print(f"PyTorch {torch.__version__}, threads {torch.get_num_threads()}, OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}")
+    print(f"PyTorch {torch.__version__}, threads {torch.get_num_threads()}, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
     for name, (fn, macs) in WORKLOADS.items():
         t = per_call_seconds(fn)
         rate = f"{2 * macs / t / 1e9:7.1f} GFLOP/s" if macs else ""

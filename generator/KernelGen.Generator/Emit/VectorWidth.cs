@@ -119,13 +119,17 @@ namespace KernelGen.Generator.Emit
         /// Opens <c>private static void {method}_{width}(parameters)</c> inside <c>#if NET9_0_OR_GREATER</c>, with its
         /// summary; disposing the scope closes both.
         /// </summary>
-        public IndentedWriter.Scope BeginMethod(IndentedWriter writer, string method, string parameters, string summary)
+        public IndentedWriter.Scope BeginMethod(IndentedWriter writer, string method, string parameters, string summary) =>
+            BeginNamedMethod(writer, $"{method}_{Name}", parameters, summary);
+
+        /// <summary>As <see cref="BeginMethod"/>, for a method named <paramref name="name"/> exactly (a width's helper, <c>{method}_{width}_Units</c>).</summary>
+        public static IndentedWriter.Scope BeginNamedMethod(IndentedWriter writer, string name, string parameters, string summary)
         {
             writer.WriteLine();
             writer.WriteLine("#if NET9_0_OR_GREATER");
             writer.WriteLine($"/// <summary>{summary}</summary>");
             Code.WriteOptimizedAttribute(writer, guarded: false);
-            return writer.Block($"private static void {method}_{Name}({parameters})", after: "#endif");
+            return writer.Block($"private static void {name}({parameters})", after: "#endif");
         }
 
         /// <summary><c>Vector512.LoadUnsafe(ref start, (nuint)(offset))</c>; checked, a load from a slice of one vector (<see cref="WriteCheckedAccess"/>).</summary>

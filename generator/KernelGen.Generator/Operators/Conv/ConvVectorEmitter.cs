@@ -47,14 +47,125 @@ namespace KernelGen.Generator.Operators.Conv
                         + $"lanes, over {layout.CopyCount} shifted copies of the zero-padded input (one per row phase and last-axis tap) in rows of {layout.OutputColumns}."
                     : $"One sample with {width.Name}: tiles of {tile.Channels} channels x {tile.Rows} rows x {tile.Vectors} vectors of {layout.Lanes} "
                         + $"columns over the zero-padded input, its rows in {layout.ColumnStride} column phase(s) of {layout.PhaseLength}.";
-                using (width.BeginMethod(writer, layout.Method, parameters, summary))
+                Units? units = Units.For(layout, tile);
+                using (width.BeginMethod(writer, layout.Method, parameters, units is null ? summary : summary + " Split across the workers."))
                 {
-                    WriteBody(writer, layout, tile);
+                    WriteBody(writer, layout, tile, units);
+                }
+
+                if (units is not null)
+                {
+                    WriteUnits(writer, layout, tile, units);
                 }
             }
         }
 
-        private static void WriteBody(IndentedWriter writer, ConvVectorLayout l, Tile tile)
+        /// <summary>
+        /// The split of a large layer across the workers (<see cref="ParallelParts"/>): a unit is one group's tile of output
+        /// channels over a block of its tiles of rows (every row in the flat form and in 1-D), so that layers with many
+        /// channels split by channels and those with few by rows.
+        /// </summary>
+        private sealed record Units(int ChannelTiles, int FullChannelTiles, int RowTiles, int RowBlocks, int Count)
+        {
+            public static Units? For(ConvVectorLayout l, Tile tile)
+            {
+                ConvGeometry g = l.Geometry;
+                int full = g.OutputChannelsPerGroup / tile.Channels, channelTiles = full + (g.OutputChannelsPerGroup % tile.Channels > 0 ? 1 : 0);
+                int rowTiles = l.Flat || l.Rank < 2 ? 0 : l.Rows / tile.Rows;
+                int perBlock = g.Groups * channelTiles;
+                int rowBlocks = Math.Max(1, Math.Min(rowTiles, (ParallelParts.TargetUnits + perBlock - 1) / perBlock));
+                long work = (long)g.OutputChannels * g.OutputPlane * g.InputChannelsPerGroup * g.KernelTaps;
+                int count = perBlock * rowBlocks;
+                return ParallelParts.Applies(work, count) ? new Units(channelTiles, full, rowTiles, rowBlocks, count) : null;
+            }
+        }
+
+        private static List<ParallelParts.Span> UnitSpans(ConvVectorLayout l, string prepared) => ParallelParts.Weighted(prepared, l.HasBias, l.Epilogue.AddsResidual);
+
+        private static readonly List<ParallelParts.Span> PrepareSpans = new() { new("input", false), new("prepared", true) };
+
+        /// <summary>
+        /// The copies of the parallel form, a unit per input channel: its plane of the padded buffer cleared and filled, and
+        /// in the flat form its rows of every shifted copy (each channel's copies read only its own padded plane).
+        /// </summary>
+        private static void WritePrepareUnits(IndentedWriter writer, ConvVectorLayout l)
+        {
+            string method = $"{l.Method}_{l.Width.Name}_Prepare";
+            using (VectorWidth.BeginNamedMethod(writer, method + "_Units", $"int first, int end, global::System.ReadOnlySpan<{l.Element}> input, global::System.Span<{l.Element}> padded",
+                $"Input channels [first, end) into the zero-padded buffer{(l.Flat ? " and its shifted copies" : string.Empty)}."))
+            {
+                writer.WriteLine($"padded.Slice(first * {l.PaddedPlane}, (end - first) * {l.PaddedPlane}).Clear();");
+                writer.WriteLine(Code.StartRef(l.Element, "input"));
+                writer.WriteLine(Code.StartRef(l.Element, "padded"));
+                if (l.Flat)
+                {
+                    writer.WriteLine(Code.Derive(l.Element, "copiesStart", "paddedStart", Literals.Int(l.PaddedLength)));
+                }
+
+                WritePaddedCopy(writer, l, ("first", "end"));
+                if (l.Flat)
+                {
+                    writer.WriteLine();
+                    WriteShiftedCopies(writer, l, ("first", "end"));
+                }
+            }
+
+            ParallelParts.WriteMembers(writer, method, l.Geometry.InputChannels, l.Element, PrepareSpans);
+        }
+
+        /// <summary>The units of the parallel form, over the padded input (and its shifted copies) the caller prepared.</summary>
+        private static void WriteUnits(IndentedWriter writer, ConvVectorLayout l, Tile tile, Units units)
+        {
+            WritePrepareUnits(writer, l);
+            ConvGeometry g = l.Geometry;
+            string method = $"{l.Method}_{l.Width.Name}";
+            var spans = UnitSpans(l, "padded");
+            using (ParallelParts.BeginUnits(writer, method, l.Element, spans,
+                $"Units [first, end) of {units.Count}: unit u is group u / {units.ChannelTiles * units.RowBlocks}, tile of output channels u / {units.RowBlocks} % {units.ChannelTiles}, block of row tiles u % {units.RowBlocks}."))
+            {
+                writer.WriteLine(Code.StartRef(l.Element, "padded"));
+                if (l.Flat)
+                {
+                    writer.WriteLine(Code.Derive(l.Element, "copiesStart", "paddedStart", Literals.Int(l.PaddedLength)));
+                }
+
+                writer.WriteLine(Code.StartRef(l.Element, "weight"));
+                writer.WriteLine(Code.StartRef(l.Element, "output"));
+                l.Epilogue.WriteStart(writer);
+                using (writer.Block("for (int u = first; u < end; u++)"))
+                {
+                    writer.WriteLine(g.Groups == 1 ? "const int g = 0;" : $"int g = u / {units.ChannelTiles * units.RowBlocks};");
+                    writer.WriteLine($"int channelTile = u / {units.RowBlocks} % {units.ChannelTiles}, block = u % {units.RowBlocks};");
+                    writer.WriteLine($"int m = channelTile * {tile.Channels};");
+                    var rows = units.RowTiles == 0 ? null
+                        : new RowRange($"block * {units.RowTiles} / {units.RowBlocks} * {tile.Rows}", $"(block + 1) * {units.RowTiles} / {units.RowBlocks} * {tile.Rows}", $"block == {units.RowBlocks - 1}");
+                    int rest = g.OutputChannelsPerGroup % tile.Channels;
+                    if (rest == 0)
+                    {
+                        WriteChannelTile(writer, l, tile, tile.Channels, rows);
+                    }
+                    else
+                    {
+                        using (writer.Block($"if (channelTile < {units.FullChannelTiles})"))
+                        {
+                            WriteChannelTile(writer, l, tile, tile.Channels, rows);
+                        }
+
+                        using (writer.Block("else"))
+                        {
+                            WriteChannelTile(writer, l, tile, rest, rows);
+                        }
+                    }
+                }
+            }
+
+            ParallelParts.WriteMembers(writer, method, units.Count, l.Element, spans);
+        }
+
+        /// <summary>In the parallel form, a unit's tiles of rows: whole ones from <c>First</c> to <c>End</c>, and the rows after the last whole tile when <c>IsLast</c>.</summary>
+        private sealed record RowRange(string First, string End, string IsLast);
+
+        private static void WriteBody(IndentedWriter writer, ConvVectorLayout l, Tile tile, Units? units)
         {
             writer.WriteLine($"// The input, zero-padded to {ShapeText.Format(new[] { l.Geometry.InputChannels }.Concat(l.PaddedSize).ToArray())}, in a pooled buffer: no allocation once the pool holds one.");
             if (l.Flat)
@@ -63,6 +174,24 @@ namespace KernelGen.Generator.Operators.Conv
             }
 
             writer.WriteLine($"{l.Element}[] rented = global::System.Buffers.ArrayPool<{l.Element}>.Shared.Rent({l.PaddedLength + l.CopiesLength});");
+            if (units is not null)
+            {
+                // Split across the workers: the copies by input channels, then the products by units.
+                using (writer.Block("try"))
+                {
+                    writer.WriteLine($"global::System.Span<{l.Element}> prepared = global::System.MemoryExtensions.AsSpan(rented, 0, {l.PaddedLength + l.CopiesLength});");
+                    ParallelParts.WriteRun(writer, $"{l.Method}_{l.Width.Name}_Prepare", l.Geometry.InputChannels, l.Element, PrepareSpans);
+                    ParallelParts.WriteRun(writer, $"{l.Method}_{l.Width.Name}", units.Count, l.Element, UnitSpans(l, "prepared"));
+                }
+
+                using (writer.Block("finally"))
+                {
+                    writer.WriteLine($"global::System.Buffers.ArrayPool<{l.Element}>.Shared.Return(rented);");
+                }
+
+                return;
+            }
+
             using (writer.Block("try"))
             {
                 writer.WriteLine($"global::System.Span<{l.Element}> padded = global::System.MemoryExtensions.AsSpan(rented, 0, {l.PaddedLength});");
@@ -101,12 +230,13 @@ namespace KernelGen.Generator.Operators.Conv
         }
 
         /// <summary>Each input row into its padded place; with a column stride above 1, each element into its column phase.</summary>
-        private static void WritePaddedCopy(IndentedWriter writer, ConvVectorLayout l)
+        /// <param name="channels">The input channels copied: every one, or in the parallel form a unit's range.</param>
+        private static void WritePaddedCopy(IndentedWriter writer, ConvVectorLayout l, (string First, string End)? channels = null)
         {
             int last = l.Rank - 1, columns = l.Geometry.InputSize[last], pad = l.Spec.Pad[last];
             using var loops = new IndentedWriter.Nest();
             string source = Code.Times("c", l.Geometry.InputPlane), target = Code.Times("c", l.PaddedPlane);
-            loops.Add(writer.Block($"for (int c = 0; c < {l.Geometry.InputChannels}; c++)"));
+            loops.Add(writer.Block($"for (int c = {channels?.First ?? "0"}; c < {channels?.End ?? Literals.Int(l.Geometry.InputChannels)}; c++)"));
             for (int axis = 0; axis < last; axis++)
             {
                 string i = $"i{axis}";
@@ -149,7 +279,8 @@ namespace KernelGen.Generator.Operators.Conv
         /// holds the <c>OW</c> columns tap <c>t</c> reads from padded row <c>i*rowStride + ph</c>, which sit side by side
         /// in their column phase. Rows past a phase's last padded row stay unwritten: no output reads them.
         /// </summary>
-        private static void WriteShiftedCopies(IndentedWriter writer, ConvVectorLayout l)
+        /// <param name="channels">The input channels copied: every one, or in the parallel form a unit's range.</param>
+        private static void WriteShiftedCopies(IndentedWriter writer, ConvVectorLayout l, (string First, string End)? channels = null)
         {
             int rowAxis = l.Rank - 2, paddedRows = l.PaddedSize[rowAxis], taps = l.Geometry.Kernel[l.Rank - 1], dilation = l.Spec.Dilation[l.Rank - 1];
             writer.WriteLine(l.RowStride == 1
@@ -175,7 +306,7 @@ namespace KernelGen.Generator.Operators.Conv
                         target = $"{l.CopyStart(phase, 0)} + {target}";
                     }
 
-                    loops.Add(writer.Block($"for (int c = 0; c < {l.Geometry.InputChannels}; c++)"));
+                    loops.Add(writer.Block($"for (int c = {channels?.First ?? "0"}; c < {channels?.End ?? Literals.Int(l.Geometry.InputChannels)}; c++)"));
                     for (int axis = 0; axis < rowAxis; axis++)
                     {
                         string i = $"i{axis}";
@@ -258,7 +389,17 @@ namespace KernelGen.Generator.Operators.Conv
                 writer.WriteLine("const int g = 0;");
             }
 
-            TileLoop.Write(writer, "m", g.OutputChannelsPerGroup, tile.Channels, channels =>
+            TileLoop.Write(writer, "m", g.OutputChannelsPerGroup, tile.Channels, channels => WriteChannelTile(writer, l, tile, channels, rows: null));
+            groupScope?.Dispose();
+        }
+
+        /// <summary>
+        /// One tile of output channels (group <c>g</c>, first channel <c>m</c>): the output's outer axes, its tiles of rows
+        /// (in the parallel form, those of the unit's block) and tiles of columns.
+        /// </summary>
+        private static void WriteChannelTile(IndentedWriter writer, ConvVectorLayout l, Tile tile, int channels, RowRange? rows)
+        {
+            ConvGeometry g = l.Geometry;
             {
                 using var loops = new IndentedWriter.Nest();
                 string input = $"g * {g.InputChannelsPerGroup * l.PaddedPlane}", output = $"(g * {g.OutputChannelsPerGroup} + m) * {g.OutputPlane}";
@@ -284,15 +425,39 @@ namespace KernelGen.Generator.Operators.Conv
                 {
                     input += " + " + Code.Times("row", l.RowStep);
                     output += " + " + Code.Times("row", g.OutputStrides[l.Rank - 2]);
-                    TileLoop.Write(writer, "row", l.Rows, tile.Rows, rows => WriteColumnTiles(writer, l, tile with { Channels = channels, Rows = rows }, input, output));
+                    if (rows is null)
+                    {
+                        TileLoop.Write(writer, "row", l.Rows, tile.Rows, count => WriteColumnTiles(writer, l, tile with { Channels = channels, Rows = count }, input, output));
+                    }
+                    else
+                    {
+                        WriteRowBlock(writer, l, tile with { Channels = channels }, rows, input, output);
+                    }
                 }
                 else
                 {
                     WriteColumnTiles(writer, l, tile with { Channels = channels }, input, output);
                 }
-            });
+            }
+        }
 
-            groupScope?.Dispose();
+        /// <summary>A unit's tiles of rows: its whole tiles in a loop, then, in the last block, the rows after the last whole tile.</summary>
+        private static void WriteRowBlock(IndentedWriter writer, ConvVectorLayout l, Tile tile, RowRange rows, string input, string output)
+        {
+            int full = l.Rows / tile.Rows * tile.Rows, rest = l.Rows - full;
+            using (writer.Block($"for (int row = {rows.First}; row < {rows.End}; row += {tile.Rows})"))
+            {
+                WriteColumnTiles(writer, l, tile, input, output);
+            }
+
+            if (rest > 0)
+            {
+                using (writer.Block($"if ({rows.IsLast})"))
+                {
+                    writer.WriteLine($"const int row = {full};");
+                    WriteColumnTiles(writer, l, tile with { Rows = rest }, input, output);
+                }
+            }
         }
 
         /// <summary>The column tiles of one tile of rows: a loop over the whole tiles of a long row, then the rest at constant places.</summary>

@@ -127,43 +127,132 @@ namespace KernelGen.Generator.Operators.Elementwise
             foreach (VectorWidth width in VectorWidths(signature))
             {
                 int lanes = width.Lanes(signature.ElementType);
-                using (width.BeginMethod(writer, signature.MethodName, parameters,
-                    $"One sample with {width.Name}: {Literals.Int(lanes)} elements at a time, each read before it is written (so in place is safe), the last few of each run one by one."))
+                string summary = $"One sample with {width.Name}: {Literals.Int(lanes)} elements at a time, each read before it is written (so in place is safe), the last few of each run one by one.";
+                Split? split = Split.For(signature, lanes);
+                if (split is null)
                 {
-                    WriteLoops(writer, signature, inner: (input, other, run) =>
+                    using (width.BeginMethod(writer, signature.MethodName, parameters, summary))
                     {
-                        int whole = run.Length / lanes * lanes;
-                        string? broadcast = null;
-                        if (other is not null && run.OtherStep == 0)
-                        {
-                            // The other operand's one element for this whole run.
-                            writer.WriteLine($"var shared = {width.Broadcast(Code.At("otherStart", other))};");
-                            broadcast = "shared";
-                        }
+                        WriteVectorLoops(writer, signature, width, activation, combineVectors, combine, split: null);
+                    }
 
-                        writer.WriteLine("int i = 0;");
-                        using (writer.Block($"for (; i < {Literals.Int(whole)}; i += {Literals.Int(lanes)})"))
-                        {
-                            string? otherVector = other is null ? null : broadcast ?? width.Load("otherStart", Join(other, "i"));
-                            string value = ActivationWriter.Apply(activation, combineVectors(width, width.Load("inputStart", Join(input, "i")), otherVector));
-                            writer.WriteLine(width.Store(value, "outputStart", Join(input, "i")));
-                        }
-
-                        if (whole < run.Length)
-                        {
-                            using (writer.Block($"for (; i < {Literals.Int(run.Length)}; i++)"))
-                            {
-                                string value = ActivationWriter.Apply(activation, combine(Code.At("inputStart", Join(input, "i")), OtherAt(other, run, "i")));
-                                writer.WriteLine($"{Code.At("outputStart", Join(input, "i"))} = {value};");
-                            }
-                        }
-                    });
+                    continue;
                 }
+
+                // Split across the workers: each unit a range of the outer run, or of the one run in whole vectors.
+                string method = $"{signature.MethodName}_{width.Name}";
+                var spans = new List<ParallelParts.Span> { new("input", false) };
+                if (signature.OtherParameter is not null)
+                {
+                    spans.Add(new("other", false));
+                }
+
+                spans.Add(new("output", true));
+                using (width.BeginMethod(writer, signature.MethodName, parameters, summary + " Split across the workers."))
+                {
+                    ParallelParts.WriteRun(writer, method, split.Units, element, spans);
+                }
+
+                using (ParallelParts.BeginUnits(writer, method, element, spans, split.Describe()))
+                {
+                    WriteVectorLoops(writer, signature, width, activation, combineVectors, combine, split);
+                }
+
+                ParallelParts.WriteMembers(writer, method, split.Units, element, spans);
             }
         }
 
+        /// <summary>
+        /// The split of a large element-wise kernel (<see cref="ParallelParts"/>): units of the outermost run when there are
+        /// several (the channels around a broadcast plane), else of the one run in chunks of whole vectors.
+        /// </summary>
+        private sealed record Split(int Units, int Chunk, bool OuterRun, int Length)
+        {
+            /// <summary>Elements per sample worth splitting: a memory-bound pass over 256 KiB of floats takes about 15 us on one core.</summary>
+            private const int MinimumElements = 1 << 16;
+
+            public static Split? For(KernelSignature signature, int lanes)
+            {
+                Run[] runs = Runs(signature);
+                long elements = ShapeText.ElementCount(signature.InputShape);
+                if (elements < MinimumElements)
+                {
+                    return null;
+                }
+
+                if (runs.Length > 1)
+                {
+                    return runs[0].Length >= 2 ? new Split(runs[0].Length, 1, OuterRun: true, runs[0].Length) : null;
+                }
+
+                int length = runs[0].Length, vectors = length / lanes;
+                int units = System.Math.Min(ParallelParts.TargetUnits, vectors);
+                int chunk = (vectors + units - 1) / units * lanes;
+                units = (length + chunk - 1) / chunk;
+                return units >= 2 ? new Split(units, chunk, OuterRun: false, length) : null;
+            }
+
+            public string Describe() => OuterRun
+                ? $"Units [first, end) of {Units}: the outer run's positions first to end."
+                : $"Units [first, end) of {Units}: elements from first * {Chunk} to end * {Chunk} (or {Length}), in whole vectors but at the end.";
+        }
+
+        /// <summary>The loops of one vector method, or of a split's units (the outer run's range, or the one run's range).</summary>
+        private static void WriteVectorLoops(IndentedWriter writer, KernelSignature signature, VectorWidth width, ActivationSpec activation,
+            System.Func<VectorWidth, string, string?, string> combineVectors, System.Func<string, string?, string> combine, Split? split)
+        {
+            int lanes = width.Lanes(signature.ElementType);
+            WriteLoops(writer, signature, outerRange: split is { OuterRun: true } ? ("first", "end") : null, inner: (input, other, run) =>
+            {
+                string? broadcast = null;
+                if (other is not null && run.OtherStep == 0)
+                {
+                    // The other operand's one element for this whole run.
+                    writer.WriteLine($"var shared = {width.Broadcast(Code.At("otherStart", other))};");
+                    broadcast = "shared";
+                }
+
+                void WriteVectors(string loop)
+                {
+                    using (writer.Block(loop))
+                    {
+                        string? otherVector = other is null ? null : broadcast ?? width.Load("otherStart", Join(other, "i"));
+                        string value = ActivationWriter.Apply(activation, combineVectors(width, width.Load("inputStart", Join(input, "i")), otherVector));
+                        writer.WriteLine(width.Store(value, "outputStart", Join(input, "i")));
+                    }
+                }
+
+                void WriteElements(string loop)
+                {
+                    using (writer.Block(loop))
+                    {
+                        string value = ActivationWriter.Apply(activation, combine(Code.At("inputStart", Join(input, "i")), OtherAt(other, run, "i")));
+                        writer.WriteLine($"{Code.At("outputStart", Join(input, "i"))} = {value};");
+                    }
+                }
+
+                if (split is { OuterRun: false })
+                {
+                    // This unit's elements: whole vectors, then the last few one by one where the run ends.
+                    writer.WriteLine($"int i = first * {Literals.Int(split.Chunk)}, stop = global::System.Math.Min(end * {Literals.Int(split.Chunk)}, {Literals.Int(run.Length)});");
+                    WriteVectors($"for (; i <= stop - {Literals.Int(lanes)}; i += {Literals.Int(lanes)})");
+                    WriteElements("for (; i < stop; i++)");
+                    return;
+                }
+
+                int whole = run.Length / lanes * lanes;
+                writer.WriteLine("int i = 0;");
+                WriteVectors($"for (; i < {Literals.Int(whole)}; i += {Literals.Int(lanes)})");
+                if (whole < run.Length)
+                {
+                    WriteElements($"for (; i < {Literals.Int(run.Length)}; i++)");
+                }
+            });
+        }
+
         /// <summary>The outer runs as nested loops, each adding its step to the offsets, then <paramref name="inner"/> for the last run.</summary>
-        private static void WriteLoops(IndentedWriter writer, KernelSignature signature, System.Action<string, string?, Run> inner)
+        /// <param name="outerRange">The bounds of the outermost loop, in a split's units; null for all of it.</param>
+        private static void WriteLoops(IndentedWriter writer, KernelSignature signature, System.Action<string, string?, Run> inner, (string First, string End)? outerRange = null)
         {
             Run[] runs = Runs(signature);
             bool hasOther = signature.OtherParameter is not null;
@@ -179,7 +268,9 @@ namespace KernelGen.Generator.Operators.Elementwise
             for (int r = 0; r < runs.Length - 1; r++)
             {
                 string index = $"r{Literals.Int(r)}";
-                scopes.Push(writer.Block($"for (int {index} = 0; {index} < {Literals.Int(runs[r].Length)}; {index}++)"));
+                scopes.Push(writer.Block(r == 0 && outerRange is { } range
+                    ? $"for (int {index} = {range.First}; {index} < {range.End}; {index}++)"
+                    : $"for (int {index} = 0; {index} < {Literals.Int(runs[r].Length)}; {index}++)"));
                 writer.WriteLine($"int inputAt{Literals.Int(r)} = {Join(input, Code.Times(index, runs[r].InputStep))};");
                 input = $"inputAt{Literals.Int(r)}";
                 if (hasOther && runs[r].OtherStep != 0)
