@@ -7,7 +7,8 @@ namespace KernelGen.Tests;
 /// <summary>
 /// Kernels split across KernelGen.Workers: layers large enough to be split (over a million multiply-adds), in every
 /// form the split covers (convolutions of rank 1 to 3 with strides, dilation, groups, depthwise, the flat form, a
-/// residual; 1x1 convolutions wide, deep, grouped and with the spaced copy), must give bit-identical outputs with 1, 2
+/// residual; 1x1 convolutions wide, deep, grouped and with the spaced copy; transposed convolutions of rank 1 to 3 with
+/// one phase or several, groups, output padding and channels no tile divides), must give bit-identical outputs with 1, 2
 /// and 3 workers, and match the naive definition. Then the pool itself: a part's exception reaches the caller, calls
 /// from many threads at once each get their own results, and a call with workers allocates nothing.
 /// </summary>
@@ -15,26 +16,57 @@ namespace KernelGen.Tests;
 [CollectionDefinition(nameof(WorkersTests), DisableParallelization = true)]
 public sealed class WorkersTests
 {
-    /// <summary>A convolution: input channels and size, output channels, kernel, stride, pad, dilation, groups.</summary>
-    private sealed record Layer(string Name, bool Transposed1x1, int Cin, int[] InSize, int Cout, int K, int S, int P, int D, int Groups, bool Bias, bool Residual, bool IsDouble = false)
+    private enum Kind
     {
-        public int[] OutSize => Transposed1x1 ? InSize : InSize.Select(n => NaiveReference.ConvSize(n, K, S, P, D)).ToArray();
+        Conv,
+        Conv1x1,
+        ConvTranspose,
+    }
+
+    /// <summary>A convolution: input channels and size, output channels, kernel, stride, pad, dilation, groups (and a transposed one's output padding).</summary>
+    private sealed record Layer(string Name, Kind Kind, int Cin, int[] InSize, int Cout, int K, int S, int P, int D, int Groups, bool Bias, bool Residual, bool IsDouble = false, int OutputPadding = 0)
+    {
+        public int[] OutSize => Kind switch
+        {
+            Kind.Conv1x1 => InSize,
+            Kind.ConvTranspose => [.. InSize.Select(n => NaiveReference.ConvTransposeSize(n, K, S, P, OutputPadding, D))],
+            _ => [.. InSize.Select(n => NaiveReference.ConvSize(n, K, S, P, D))],
+        };
+
+        public string Attribute => Kind switch
+        {
+            Kind.Conv1x1 => $"[Conv1x1(Groups = {Groups})]",
+            Kind.ConvTranspose => $"[ConvTranspose(k: {K}, stride: {S}, pad: {P}, Dilation = {D}, Groups = {Groups}, OutputPadding = {OutputPadding})]",
+            _ => $"[Conv(k: {K}, stride: {S}, pad: {P}, Dilation = {D}, Groups = {Groups})]",
+        };
+
+        /// <summary>Weights: [out, in / groups, k...], a transposed layer's [in, out / groups, k...].</summary>
+        public int WeightLength => (Kind == Kind.ConvTranspose ? Cin * (Cout / Groups) : Cout * (Cin / Groups)) * (Kind == Kind.Conv1x1 ? 1 : (int)Math.Pow(K, InSize.Length));
     }
 
     private static readonly Layer[] Layers =
     [
-        new("Decoder", false, 64, [32, 32], 64, 3, 1, 1, 1, 1, true, true),
-        new("Downsample", false, 32, [45, 45], 48, 3, 2, 1, 1, 1, true, false),
-        new("Depthwise", false, 64, [60, 60], 64, 3, 1, 1, 1, 64, false, false),
-        new("FewOutputs", false, 64, [70, 70], 3, 3, 1, 1, 1, 1, true, false),
-        new("Flat", false, 48, [28, 28], 40, 3, 1, 1, 1, 1, false, false),
-        new("Dilated1d", false, 96, [700], 80, 3, 1, 3, 3, 1, true, true),
-        new("Volume", false, 16, [12, 12, 12], 24, 3, 1, 1, 1, 2, true, false),
-        new("DoubleConv", false, 24, [30, 30], 20, 3, 1, 1, 1, 1, true, false, IsDouble: true),
-        new("Wide1x1", true, 64, [40, 40], 96, 1, 1, 0, 1, 1, true, true),
-        new("Deep1x1", true, 512, [7, 7], 1000, 1, 1, 0, 1, 1, false, false),
-        new("Grouped1x1", true, 128, [16, 33], 128, 1, 1, 0, 1, 4, true, false),
-        new("Spaced1x1", true, 256, [32, 32], 64, 1, 1, 0, 1, 1, false, false),
+        new("Decoder", Kind.Conv, 64, [32, 32], 64, 3, 1, 1, 1, 1, true, true),
+        new("Downsample", Kind.Conv, 32, [45, 45], 48, 3, 2, 1, 1, 1, true, false),
+        new("Depthwise", Kind.Conv, 64, [60, 60], 64, 3, 1, 1, 1, 64, false, false),
+        new("FewOutputs", Kind.Conv, 64, [70, 70], 3, 3, 1, 1, 1, 1, true, false),
+        new("Flat", Kind.Conv, 48, [28, 28], 40, 3, 1, 1, 1, 1, false, false),
+        new("Dilated1d", Kind.Conv, 96, [700], 80, 3, 1, 3, 3, 1, true, true),
+        new("Volume", Kind.Conv, 16, [12, 12, 12], 24, 3, 1, 1, 1, 2, true, false),
+        new("DoubleConv", Kind.Conv, 24, [30, 30], 20, 3, 1, 1, 1, 1, true, false, IsDouble: true),
+        new("Wide1x1", Kind.Conv1x1, 64, [40, 40], 96, 1, 1, 0, 1, 1, true, true),
+        new("Deep1x1", Kind.Conv1x1, 512, [7, 7], 1000, 1, 1, 0, 1, 1, false, false),
+        new("Grouped1x1", Kind.Conv1x1, 128, [16, 33], 128, 1, 1, 0, 1, 4, true, false),
+        new("Spaced1x1", Kind.Conv1x1, 256, [32, 32], 64, 1, 1, 0, 1, 1, false, false),
+        // Transposed: the DCGAN layer (four phases), channels that no tile divides, groups with output padding, one
+        // phase (stride 1), a 1-D upsampler with a long window, a 3-D layer (depth phases, one call per output plane), double.
+        new("Dcgan", Kind.ConvTranspose, 128, [8, 8], 64, 4, 2, 1, 1, 1, true, false),
+        new("OddChannels", Kind.ConvTranspose, 40, [17, 19], 30, 4, 2, 1, 1, 1, true, false),
+        new("GroupedTransposed", Kind.ConvTranspose, 48, [20, 20], 48, 3, 2, 1, 1, 4, false, false, OutputPadding: 1),
+        new("Stride1Transposed", Kind.ConvTranspose, 32, [24, 24], 32, 3, 1, 1, 1, 1, true, false),
+        new("Upsampler1d", Kind.ConvTranspose, 64, [50], 32, 16, 8, 4, 1, 1, true, false),
+        new("Volume3dTransposed", Kind.ConvTranspose, 16, [8, 8, 8], 8, 4, 2, 1, 1, 1, true, false),
+        new("DoubleTransposed", Kind.ConvTranspose, 32, [12, 12], 24, 4, 2, 1, 1, 1, true, false, IsDouble: true),
     ];
 
     private static readonly Lazy<Type> Kernels = new(() =>
@@ -42,8 +74,7 @@ public sealed class WorkersTests
         var declarations = new Declarations();
         foreach (Layer l in Layers)
         {
-            string attribute = l.Transposed1x1 ? $"[Conv1x1(Groups = {l.Groups})]" : $"[Conv(k: {l.K}, stride: {l.S}, pad: {l.P}, Dilation = {l.D}, Groups = {l.Groups})]";
-            declarations.Add(l.Name, attribute, l.IsDouble, [l.Cin, .. l.InSize], [l.Cout, .. l.OutSize], hasWeight: true, hasBias: l.Bias, batched: true, residual: l.Residual);
+            declarations.Add(l.Name, l.Attribute, l.IsDouble, [l.Cin, .. l.InSize], [l.Cout, .. l.OutSize], hasWeight: true, hasBias: l.Bias, batched: true, residual: l.Residual);
         }
 
         return GeneratorHarness.CompileAndLoad(out _, checkedAccess: null, declarations.Source).GetType("Generated.Kernels")!;
@@ -59,8 +90,7 @@ public sealed class WorkersTests
         var rng = new Random(name.Length * 97);
         double[] Values(int n, double scale) => Enumerable.Range(0, n).Select(_ => (rng.NextDouble() * 2 - 1) * scale).ToArray();
         int inputLength = l.Cin * l.InSize.Aggregate(1, (a, b) => a * b), outputLength = l.Cout * l.OutSize.Aggregate(1, (a, b) => a * b);
-        int taps = l.Transposed1x1 ? 1 : (int)Math.Pow(l.K, l.InSize.Length);
-        double[] input = Values(inputLength, 1), weight = Values(l.Cout * (l.Cin / l.Groups) * taps, 0.2), bias = Values(l.Bias ? l.Cout : 0, 0.5);
+        double[] input = Values(inputLength, 1), weight = Values(l.WeightLength, 0.2), bias = Values(l.Bias ? l.Cout : 0, 0.5);
         double[] residual = Values(l.Residual ? outputLength : 0, 1);
 
         var outputs = new List<double[]>();
@@ -83,14 +113,18 @@ public sealed class WorkersTests
             Assert.Equal(outputs[0], output);
         }
 
-        double[] expected = l.Transposed1x1
-            ? NaiveReference.MatMulOverChannels(input, weight, l.Bias ? bias : null, l.Cin, l.Cout, l.InSize.Aggregate(1, (a, b) => a * b), l.Groups)
-            : NaiveReference.Conv(input, weight, l.Cin, l.Cout, l.InSize, [.. l.InSize.Select(_ => l.K)], [.. l.InSize.Select(_ => l.S)], [.. l.InSize.Select(_ => l.P)],
-                [.. l.InSize.Select(_ => l.D)], l.Groups, l.OutSize);
+        int[] Each(int value) => [.. l.InSize.Select(_ => value)];
+        double[] expected = l.Kind switch
+        {
+            Kind.Conv1x1 => NaiveReference.MatMulOverChannels(input, weight, l.Bias ? bias : null, l.Cin, l.Cout, l.InSize.Aggregate(1, (a, b) => a * b), l.Groups),
+            Kind.ConvTranspose => NaiveReference.ConvTranspose(input, weight, l.Bias ? bias : null, l.Cin, l.Cout, l.InSize, Each(l.K), Each(l.S), Each(l.P), Each(l.OutputPadding), Each(l.D), l.Groups),
+            _ => NaiveReference.Conv(input, weight, l.Cin, l.Cout, l.InSize, Each(l.K), Each(l.S), Each(l.P), Each(l.D), l.Groups, l.OutSize),
+        };
         int plane = outputLength / l.Cout;
         for (int i = 0; i < outputLength; i++)
         {
-            double value = expected[i] + (l.Bias && !l.Transposed1x1 ? bias[i / plane] : 0) + (l.Residual ? residual[i] : 0);
+            // The naive convolution leaves out the bias; the others add it.
+            double value = expected[i] + (l.Bias && l.Kind == Kind.Conv ? bias[i / plane] : 0) + (l.Residual ? residual[i] : 0);
             Assert.True(Math.Abs(outputs[0][i] - value) <= (l.IsDouble ? 1e-10 : 2e-4) * Math.Max(1, Math.Abs(value)), $"{name}[{i}]: {outputs[0][i]:R}, expected {value:R}");
         }
     }
@@ -183,17 +217,16 @@ public sealed class WorkersTests
     {
         // Every layer above is large enough to be split: otherwise the test above would compare one thread with itself.
         var declarations = new Declarations();
-        foreach (Layer l in Layers.Where(l => l.Name is "Decoder" or "Wide1x1"))
+        foreach (Layer l in Layers)
         {
-            string attribute = l.Transposed1x1 ? $"[Conv1x1(Groups = {l.Groups})]" : $"[Conv(k: {l.K}, stride: {l.S}, pad: {l.P}, Dilation = {l.D}, Groups = {l.Groups})]";
-            declarations.Add(l.Name, attribute, l.IsDouble, [l.Cin, .. l.InSize], [l.Cout, .. l.OutSize], hasWeight: true, hasBias: l.Bias, batched: true, residual: l.Residual);
+            declarations.Add(l.Name, l.Attribute, l.IsDouble, [l.Cin, .. l.InSize], [l.Cout, .. l.OutSize], hasWeight: true, hasBias: l.Bias, batched: true, residual: l.Residual);
         }
 
         GeneratorRun run = GeneratorHarness.Run(declarations.Source);
-        foreach (string name in new[] { "Decoder", "Wide1x1" })
+        foreach (Layer l in Layers)
         {
-            string source = Assert.Single(run.Sources, s => s.Key.Contains($".{name}.", StringComparison.Ordinal)).Value;
-            Assert.Contains("global::KernelGen.Workers.Run<float>(", source);
+            string source = Assert.Single(run.Sources, s => s.Key.Contains($".{l.Name}.", StringComparison.Ordinal)).Value;
+            Assert.Contains($"global::KernelGen.Workers.Run<{(l.IsDouble ? "double" : "float")}>(", source);
         }
     }
 

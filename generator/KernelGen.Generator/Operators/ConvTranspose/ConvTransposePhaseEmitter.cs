@@ -66,17 +66,22 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             {
                 FiniteWeights.WriteCheck(writer, signature, width, checksOutput);
                 var layout = new Layout(signature, spec, width);
-                List<PhaseMethod> methods = PhaseMethods(writer, layout);
+                ConvTransposeUnits? units = ConvTransposeUnits.For(layout);
+                List<PhaseMethod> methods = PhaseMethods(writer, layout, units is not null);
                 writer.WriteLine();
                 writer.WriteLine("#if NET9_0_OR_GREATER");
-                WriteEntry(writer, layout, methods);
+                WriteEntry(writer, layout, methods, units);
                 foreach (PhaseMethod method in methods)
                 {
                     writer.WriteLine();
-                    WritePhaseMethod(writer, layout, method);
+                    WritePhaseMethod(writer, layout, method, units is not null);
                 }
 
                 writer.WriteLine("#endif");
+                if (units is not null)
+                {
+                    WriteUnits(writer, layout, methods, units);
+                }
             }
         }
 
@@ -91,7 +96,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         /// taps have the same text and share it. The DCGAN layer's four phases become one method per width: a quarter
         /// of the phase code to compile, and the same loads, multiply-adds and stores at run time.
         /// </summary>
-        private static List<PhaseMethod> PhaseMethods(IndentedWriter writer, Layout l)
+        /// <param name="split">Whether the layer is split across the workers: each call then runs one group's range of channel tiles (<see cref="ConvTransposeUnits"/>).</param>
+        private static List<PhaseMethod> PhaseMethods(IndentedWriter writer, Layout l, bool split)
         {
             var methods = new List<PhaseMethod>();
             foreach (PhaseSet set in l.PhaseSets)
@@ -100,7 +106,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 {
                     using (w.Block())
                     {
-                        WritePhaseBody(w, l, set);
+                        WritePhaseBody(w, l, set, split);
                     }
                 });
                 PhaseMethod? same = methods.FirstOrDefault(m => m.Body == body);
@@ -145,9 +151,10 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             blocks?.Dispose();
         }
 
-        private static void WriteEntry(IndentedWriter writer, Layout l, List<PhaseMethod> methods)
+        private static void WriteEntry(IndentedWriter writer, Layout l, List<PhaseMethod> methods, ConvTransposeUnits? units)
         {
-            writer.WriteLine($"/// <summary>One sample with {l.Width.Name}: {l.PhaseSets.Count} set(s) of stride phases, each a register-tiled product over the zero-padded input.</summary>");
+            string split = units is null ? string.Empty : " Split across the workers.";
+            writer.WriteLine($"/// <summary>One sample with {l.Width.Name}: {l.PhaseSets.Count} set(s) of stride phases, each a register-tiled product over the zero-padded input.{split}</summary>");
             Code.WriteOptimizedAttribute(writer, guarded: false);
             using (writer.Block($"private static void {l.Method}_{l.Width.Name}({Parameters(l, "input")})"))
             {
@@ -163,7 +170,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 if (!l.CopiesInput)
                 {
                     writer.WriteLine("// Every tap of every phase reads inside the input: no padded copy is needed.");
-                    WritePhaseCalls(writer, l, methods, "input");
+                    WriteProducts(writer, l, methods, units, "input");
 
                     return;
                 }
@@ -213,7 +220,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                         }
                     }
 
-                    WritePhaseCalls(writer, l, methods, "padded");
+                    WriteProducts(writer, l, methods, units, "padded");
                 }
 
                 using (writer.Block("finally"))
@@ -221,6 +228,83 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     writer.WriteLine($"global::System.Buffers.ArrayPool<{l.Element}>.Shared.Return(rented);");
                 }
             }
+        }
+
+        /// <summary>The phase calls over <paramref name="input"/>: here, one after another, or split into units across the workers.</summary>
+        private static void WriteProducts(IndentedWriter writer, Layout l, List<PhaseMethod> methods, ConvTransposeUnits? units, string input)
+        {
+            if (units is null)
+            {
+                WritePhaseCalls(writer, l, methods, input);
+                return;
+            }
+
+            ParallelParts.WriteRun(writer, $"{l.Method}_{l.Width.Name}", units.Count, l.Element, UnitSpans(l, input));
+        }
+
+        private static List<ParallelParts.Span> UnitSpans(Layout l, string input) => ParallelParts.Weighted(input, l.HasBias, residual: false);
+
+        /// <summary>
+        /// The units of the split form (<see cref="ConvTransposeUnits"/>): each decodes its group, chunk and call, and runs
+        /// that call's phase method over the chunk's channel tiles.
+        /// </summary>
+        private static void WriteUnits(IndentedWriter writer, Layout l, List<PhaseMethod> methods, ConvTransposeUnits units)
+        {
+            string method = $"{l.Method}_{l.Width.Name}";
+            int calls = units.Calls.Count;
+            var spans = UnitSpans(l, "x");
+            var parts = new List<string>();
+            if (l.Groups > 1)
+            {
+                parts.Add($"group u / {units.Chunks * calls}");
+            }
+
+            if (units.Chunks > 1)
+            {
+                parts.Add($"chunk u / {calls} % {units.Chunks} of each phase's tiles of output channels");
+            }
+
+            parts.Add(calls == 1 ? "the one phase call" : $"phase call u % {calls}");
+            using (ParallelParts.BeginUnits(writer, method, l.Element, spans, $"Units [first, end) of {units.Count}: unit u is {string.Join(", ", parts)}."))
+            {
+                using (writer.Block("for (int u = first; u < end; u++)"))
+                {
+                    writer.WriteLine(l.Groups == 1 ? "const int g = 0;" : $"int g = u / {units.Chunks * calls};");
+                    if (units.Chunks > 1)
+                    {
+                        writer.WriteLine($"int chunk = u / {calls} % {units.Chunks};");
+                    }
+
+                    if (calls > 1)
+                    {
+                        writer.WriteLine($"int call = u % {calls};");
+                    }
+                    int first = 0;
+                    foreach (PhaseSet set in l.PhaseSets)
+                    {
+                        int planes = l.Depth.Count(set.Rd), tiles = ConvTransposeUnits.TilesOf(l, set);
+                        PhaseMethod phaseMethod = methods.First(m => m.Sets.Contains(set));
+                        string tileRange = units.Chunks == 1 ? $"0, {tiles}" : units.Chunks == tiles ? "chunk, chunk + 1" : $"chunk * {tiles} / {units.Chunks}, (chunk + 1) * {tiles} / {units.Chunks}";
+                        string inputPhase = planes == 1 ? Literals.Int(l.InputOrigin(set)) : Code.Affine("qd", l.PaddedPlane, l.InputOrigin(set));
+                        string outputPhase = planes == 1 ? Literals.Int(l.OutputOrigin(set)) : Code.Affine("qd", l.Depth.Stride * l.OutputPlane, l.OutputOrigin(set));
+                        bool last = first + planes == calls;
+                        string condition = first == 0 ? $"if (call < {first + planes})" : last ? "else" : $"else if (call < {first + planes})";
+                        using (first == 0 && last ? writer.Block() : writer.Block(condition))
+                        {
+                            if (planes > 1)
+                            {
+                                writer.WriteLine($"int qd = call - {first}; // the phase's output plane");
+                            }
+
+                            writer.WriteLine($"{phaseMethod.Name}({Arguments(l, "x")}, inputPhase: {inputPhase}, weightPhase: {l.WeightOrigin(set)}, outputPhase: {outputPhase}, g, {tileRange}); // phase {set.Describe(l)}");
+                        }
+
+                        first += planes;
+                    }
+                }
+            }
+
+            ParallelParts.WriteMembers(writer, method, units.Count, l.Element, spans);
         }
 
         /// <summary>The input's rows into the zero-padded buffer (or, with shifted copies, into each copy).</summary>
@@ -258,7 +342,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             }
         }
 
-        private static void WritePhaseMethod(IndentedWriter writer, Layout l, PhaseMethod method)
+        private static void WritePhaseMethod(IndentedWriter writer, Layout l, PhaseMethod method, bool split)
         {
             PhaseSet set = method.Sets[0];
             int rh = set.Rh, qh = l.Rows.Count(rh), qw = l.Columns.Count(set.Rws[0]);
@@ -268,15 +352,17 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 ? $"each phase one flat row of {l.FlatLength(rh, set.Rws[0], l.PaddedWidth)} lanes ({l.Width.Name}) over {(l.ShiftedColumns ? $"{l.ColumnCopies} shifted copies of width" : "the padded width")} {l.PaddedWidth}; tiles of {tile.Channels} channels x {tile.Vectors} vectors"
                 : $"tiles of {tile.Channels} channels x {tile.Rows} rows x {tile.Vectors} vectors";
             string phases = string.Join(", ", method.Sets.Select(s => s.Describe(l)));
-            string block = l.IsBlocked ? $" Output channels channelStart to channelStart + {l.ChannelBlock - 1} of each group." : string.Empty;
+            string block = split ? " Group g's output channels in tiles tileFirst to tileEnd - 1."
+                : l.IsBlocked ? $" Output channels channelStart to channelStart + {l.ChannelBlock - 1} of each group." : string.Empty;
+            string range = split ? ", int g, int tileFirst, int tileEnd" : l.IsBlocked ? ", int channelStart" : string.Empty;
             writer.WriteLine($"/// <summary>Stride phase(s) {phases} ({(l.SpatialRank == 3 ? "depth, " : string.Empty)}row, column): {qh} output rows and {qw} columns each (rows {l.Rows.Stride}*q + row - {l.Rows.Pad}, columns {l.Columns.Stride}*q + column - {l.Columns.Pad}){interleaved}; {form}. The arguments place one phase: its first read in the padded input, its first tap in each channel's weights, its first output.{block}</summary>");
             Code.WriteOptimizedAttribute(writer, guarded: false);
-            writer.WriteLine($"private static void {method.Name}({Parameters(l, "x")}, int inputPhase, int weightPhase, int outputPhase{(l.IsBlocked ? ", int channelStart" : string.Empty)})");
+            writer.WriteLine($"private static void {method.Name}({Parameters(l, "x")}, int inputPhase, int weightPhase, int outputPhase{range})");
             writer.WriteCaptured(method.Body);
         }
 
         /// <summary>The body of a phase method, written relative to the phase's start (see <see cref="PhaseMethods"/>).</summary>
-        private static void WritePhaseBody(IndentedWriter writer, Layout l, PhaseSet set)
+        private static void WritePhaseBody(IndentedWriter writer, Layout l, PhaseSet set, bool split)
         {
             int rh = set.Rh, qh = l.Rows.Count(rh), qw = l.Columns.Count(set.Rws[0]);
             Tile tile = ConvTransposeTiling.TileOf(l, set);
@@ -291,8 +377,9 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 WriteInterleaveConstants(writer, l);
             }
 
-            var groupScope = l.Groups == 1 ? (IDisposable?)null : writer.Block($"for (int g = 0; g < {l.Groups}; g++)");
-            if (l.Groups == 1)
+            // Split, the group is the caller's (an argument).
+            var groupScope = split || l.Groups == 1 ? (IDisposable?)null : writer.Block($"for (int g = 0; g < {l.Groups}; g++)");
+            if (!split && l.Groups == 1)
             {
                 writer.WriteLine("const int g = 0;");
             }
@@ -300,12 +387,12 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             if (l.Flat)
             {
                 writer.WriteLine("const int qh = 0;");
-                WriteChannelTiles(writer, l, set, tile, vectors: l.VectorsFor(l.FlatLength(rh, set.Rws[0], l.PaddedWidth)), qw);
+                WriteChannelTiles(writer, l, set, tile, vectors: l.VectorsFor(l.FlatLength(rh, set.Rws[0], l.PaddedWidth)), qw, split);
             }
             else
             {
                 int vectors = l.VectorsFor(qw);
-                TileLoop.Write(writer, "qh", qh, tile.Rows, rows => WriteChannelTiles(writer, l, set, tile with { Rows = rows }, vectors, qw));
+                TileLoop.Write(writer, "qh", qh, tile.Rows, rows => WriteChannelTiles(writer, l, set, tile with { Rows = rows }, vectors, qw, split));
             }
 
             groupScope?.Dispose();
@@ -327,8 +414,35 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             }
         }
 
-        private static void WriteChannelTiles(IndentedWriter writer, Layout l, PhaseSet set, Tile tile, int vectors, int qw)
+        private static void WriteChannelTiles(IndentedWriter writer, Layout l, PhaseSet set, Tile tile, int vectors, int qw, bool split)
         {
+            if (split)
+            {
+                // The caller's range of tiles: whole ones, and the narrower last one when the tile does not divide the channels.
+                int full = l.OutputChannelsPerGroup / tile.Channels, rest = l.OutputChannelsPerGroup % tile.Channels;
+                using (writer.Block("for (int t = tileFirst; t < tileEnd; t++)"))
+                {
+                    writer.WriteLine($"int m = {Code.Times("t", tile.Channels)};");
+                    if (rest == 0)
+                    {
+                        WriteVectorTiles(writer, l, set, tile, vectors, qw);
+                        return;
+                    }
+
+                    using (writer.Block($"if (t < {full})"))
+                    {
+                        WriteVectorTiles(writer, l, set, tile, vectors, qw);
+                    }
+
+                    using (writer.Block("else"))
+                    {
+                        WriteVectorTiles(writer, l, set, tile with { Channels = rest }, vectors, qw);
+                    }
+                }
+
+                return;
+            }
+
             if (l.IsBlocked)
             {
                 // The block is a whole number of tiles (ConvTransposeTiling.ChannelBlock): no remainder tile.
