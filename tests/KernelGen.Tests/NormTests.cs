@@ -31,7 +31,7 @@ public sealed class NormTests
         """;
 
     /// <summary>group_norm's definition: each group of channels minus its mean, over the square root of its biased variance plus eps.</summary>
-    private static double[] Reference(double[] x, int channels, int plane, int groups, double[]? w, double[]? b, double eps, Func<double, double> activation)
+    internal static double[] Reference(double[] x, int channels, int plane, int groups, double[]? w, double[]? b, double eps, Func<double, double> activation)
     {
         var y = new double[x.Length];
         int per = channels / groups, length = per * plane;

@@ -9,8 +9,9 @@ namespace KernelGen.Tests;
 /// form the split covers (convolutions of rank 1 to 3 with strides, dilation, groups, depthwise, the flat form, a
 /// residual; 1x1 convolutions wide, deep, grouped and with the spaced copy; transposed convolutions of rank 1 to 3 with
 /// one phase or several, groups, output padding and channels no tile divides), must give bit-identical outputs with 1, 2
-/// and 3 workers, and match the naive definition. Then the pool itself: a part's exception reaches the caller, calls
-/// from many threads at once each get their own results, and a call with workers allocates nothing.
+/// and 3 workers, and match the naive definition; so must normalizations (split by groups) and element-wise kernels.
+/// Then the pool itself: a part's exception reaches the caller, calls from many threads at once each get their own
+/// results, and a call with workers allocates nothing.
 /// </summary>
 [Collection(nameof(WorkersTests))]
 [CollectionDefinition(nameof(WorkersTests), DisableParallelization = true)]
@@ -209,6 +210,75 @@ public sealed class WorkersTests
         {
             double exact = x[i] / (1 + Math.Exp(-x[i]));
             Assert.True(Math.Abs(runs[0].Silu[i] - exact) <= 1e-6 * Math.Max(1, Math.Abs(exact)), $"silu({x[i]:R}) = {runs[0].Silu[i]:R}, expected {exact:R}");
+        }
+    }
+
+    private const string NormSource = """
+        using System;
+        using KernelGen;
+        public static partial class Norms
+        {
+            [GroupNorm(32, Activation = Activation.Silu)]
+            public static partial void Vae([Shape(128, 24, 23)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(128, 24, 23)] Span<float> output);
+
+            [InstanceNorm]
+            public static partial void Style([Shape(48, 41, 40)] ReadOnlySpan<double> input, [Shape(48, 41, 40)] Span<double> output);
+
+            public static void VaeInto(float[] x, float[] w, float[] b, float[] y) => Vae(x, w, b, y);
+            public static void VaeInPlace(float[] x, float[] w, float[] b) => Vae(x, w, b, x);
+            public static void StyleInto(double[] x, double[] y) => Style(x, y);
+        }
+        """;
+
+    [Fact]
+    public void Normalizations_are_bit_identical_for_any_number_of_workers_in_place_too()
+    {
+        Type type = GeneratorHarness.CompileAndLoad(out IReadOnlyDictionary<string, string> generated, checkedAccess: null, NormSource).GetType("Norms")!;
+        // Both are split, by groups (GroupNorm's 32, InstanceNorm's one per channel).
+        Assert.Equal(2, generated.Values.Count(source => source.Contains("global::KernelGen.Workers.Run<", StringComparison.Ordinal)));
+        void Call(string method, params object[] arguments) => type.GetMethod(method)!.Invoke(null, arguments);
+        var rng = new Random(5);
+        float[] x = Enumerable.Range(0, 128 * 24 * 23).Select(_ => (float)(rng.NextDouble() * 6 - 1)).ToArray();
+        float[] w = Enumerable.Range(0, 128).Select(_ => (float)(rng.NextDouble() + 0.5)).ToArray(), b = w.Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        double[] e = Enumerable.Range(0, 48 * 41 * 40).Select(_ => rng.NextDouble() * 100 - 20).ToArray();
+
+        var runs = new List<(float[] Vae, float[] InPlace, double[] Style)>();
+        int saved = Workers.Count;
+        try
+        {
+            foreach (int workers in new[] { 1, 2, 3 })
+            {
+                Workers.Count = workers;
+                float[] vae = new float[x.Length], inPlace = (float[])x.Clone();
+                double[] style = new double[e.Length];
+                Call("VaeInto", x, w, b, vae);
+                Call("VaeInPlace", inPlace, w, b);
+                Call("StyleInto", e, style);
+                runs.Add((vae, inPlace, style));
+            }
+        }
+        finally
+        {
+            Workers.Count = saved;
+        }
+
+        foreach (var run in runs)
+        {
+            Assert.Equal(runs[0].Vae, run.Vae);
+            Assert.Equal(runs[0].Vae, run.InPlace);
+            Assert.Equal(runs[0].Style, run.Style);
+        }
+
+        double[] vaeExpected = NormTests.Reference([.. x.Select(v => (double)v)], 128, 24 * 23, 32, [.. w.Select(v => (double)v)], [.. b.Select(v => (double)v)], 1e-5, v => v / (1 + Math.Exp(-v)));
+        double[] styleExpected = NormTests.Reference(e, 48, 41 * 40, 48, null, null, 1e-5, v => v);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.True(Math.Abs(runs[0].Vae[i] - vaeExpected[i]) <= 1e-5, $"GroupNorm[{i}]: {runs[0].Vae[i]:R}, expected {vaeExpected[i]:R}");
+        }
+
+        for (int i = 0; i < e.Length; i++)
+        {
+            Assert.True(Math.Abs(runs[0].Style[i] - styleExpected[i]) <= 1e-12, $"InstanceNorm[{i}]: {runs[0].Style[i]:R}, expected {styleExpected[i]:R}");
         }
     }
 

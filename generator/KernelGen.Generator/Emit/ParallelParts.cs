@@ -23,6 +23,12 @@ namespace KernelGen.Generator.Emit
         /// </summary>
         public const long MinimumWork = 1L << 20;
 
+        /// <summary>
+        /// The least elements per sample that a memory-bound pass (element-wise kernels, normalizations) splits: a pass
+        /// over 256 KiB of floats takes about 15 us on one core.
+        /// </summary>
+        public const int MinimumElements = 1 << 16;
+
         /// <summary>Units worth aiming for when a form chooses how finely to cut: more than any machine's workers here.</summary>
         public const int TargetUnits = 32;
 

@@ -168,14 +168,11 @@ namespace KernelGen.Generator.Operators.Elementwise
         /// </summary>
         private sealed record Split(int Units, int Chunk, bool OuterRun, int Length)
         {
-            /// <summary>Elements per sample worth splitting: a memory-bound pass over 256 KiB of floats takes about 15 us on one core.</summary>
-            private const int MinimumElements = 1 << 16;
-
             public static Split? For(KernelSignature signature, int lanes)
             {
                 Run[] runs = Runs(signature);
                 long elements = ShapeText.ElementCount(signature.InputShape);
-                if (elements < MinimumElements)
+                if (elements < ParallelParts.MinimumElements)
                 {
                     return null;
                 }

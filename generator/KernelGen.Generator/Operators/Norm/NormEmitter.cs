@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using KernelGen.Generator.Emit;
 using KernelGen.Generator.Model;
@@ -47,17 +48,50 @@ namespace KernelGen.Generator.Operators.Norm
             string parameters = signature.WeightParameter is null
                 ? $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output"
                 : $"global::System.ReadOnlySpan<{element}> input, global::System.ReadOnlySpan<{element}> weight, global::System.ReadOnlySpan<{element}> bias, global::System.Span<{element}> output";
+            var spec = (NormSpec)plan.Operator;
+            int groups = NormGeometry.Of(signature, spec).Groups;
+            // Groups are independent: a large normalization of several splits by groups across the workers (one group's
+            // statistics stay one thread's sums, in the one-thread order).
+            bool split = groups >= 2 && ShapeText.ElementCount(signature.InputShape) >= ParallelParts.MinimumElements;
+            var spans = new List<ParallelParts.Span> { new("input", false) };
+            if (signature.WeightParameter is not null)
+            {
+                spans.Add(new("weight", false));
+                spans.Add(new("bias", false));
+            }
+
+            spans.Add(new("output", true));
             foreach (VectorWidth width in VectorWidths(signature))
             {
-                using (width.BeginMethod(writer, signature.MethodName, parameters,
-                    $"One sample with {width.Name}: the statistics accumulated in double vectors, the output {Literals.Int(width.Lanes(signature.ElementType))} elements at a time."))
+                string summary = $"One sample with {width.Name}: the statistics accumulated in double vectors, the output {Literals.Int(width.Lanes(signature.ElementType))} elements at a time.";
+                if (!split)
                 {
-                    WriteGroups(writer, signature, (NormSpec)plan.Operator, width, plan.Operator.Activation);
+                    using (width.BeginMethod(writer, signature.MethodName, parameters, summary))
+                    {
+                        WriteGroups(writer, signature, spec, width, plan.Operator.Activation);
+                    }
+
+                    continue;
                 }
+
+                string method = $"{signature.MethodName}_{width.Name}";
+                using (width.BeginMethod(writer, signature.MethodName, parameters, summary + " Split across the workers."))
+                {
+                    ParallelParts.WriteRun(writer, method, groups, element, spans);
+                }
+
+                using (ParallelParts.BeginUnits(writer, method, element, spans, $"Units [first, end) of {Literals.Int(groups)}: groups first to end."))
+                {
+                    WriteGroups(writer, signature, spec, width, plan.Operator.Activation, ("first", "end"));
+                }
+
+                ParallelParts.WriteMembers(writer, method, groups, element, spans);
             }
         }
 
-        private static void WriteGroups(IndentedWriter writer, KernelSignature signature, NormSpec spec, VectorWidth? width, ActivationSpec activation)
+        /// <param name="range">The groups normalized: every one, or in the split form a unit's range.</param>
+        private static void WriteGroups(IndentedWriter writer, KernelSignature signature, NormSpec spec, VectorWidth? width, ActivationSpec activation,
+            (string First, string End)? range = null)
         {
             NormGeometry g = NormGeometry.Of(signature, spec);
             string t = signature.ElementKeyword;
@@ -71,7 +105,7 @@ namespace KernelGen.Generator.Operators.Norm
 
             writer.WriteLine(Code.StartRef(t, "output"));
             string n = Literals.Int(g.GroupLength);
-            using (writer.Block($"for (int g = 0; g < {Literals.Int(g.Groups)}; g++)"))
+            using (writer.Block($"for (int g = {range?.First ?? "0"}; g < {range?.End ?? Literals.Int(g.Groups)}; g++)"))
             {
                 writer.WriteLine($"int start = {Code.Times("g", g.GroupLength)};");
                 writer.WriteLine("// The mean, then the squares of the deviations from it: in double, whatever the element type.");
