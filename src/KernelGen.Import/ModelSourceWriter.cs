@@ -74,6 +74,14 @@ namespace KernelGen.Import
             }
 
             Line("private readonly float[] _workspace;");
+            if (SplitsSamples(model))
+            {
+                Line("#if NET9_0_OR_GREATER");
+                Line("/// <summary>A share of a batch's samples through every layer, for the workers (see <c>Run</c>).</summary>");
+                Line("private readonly global::KernelGen.PartBody _samples;");
+                Line("#endif");
+            }
+
             Line();
             Line($"/// <summary>The most samples one <c>Run</c> takes: the workspace is sized for them when the model is loaded.</summary>");
             Line("public int MaxBatch { get; }");
@@ -318,6 +326,13 @@ namespace KernelGen.Import
             }
 
             line("    _workspace = new float[checked(WorkspaceLength * maxBatch)];");
+            if (SplitsSamples(model))
+            {
+                line("#if NET9_0_OR_GREATER");
+                line("    _samples = RunShare;");
+                line("#endif");
+            }
+
             line("}");
             line(string.Empty);
             line("private static float[] Read(global::KernelGen.OnnxWeights weights, string name, int length, global::System.ReadOnlySpan<int> shape)");
@@ -351,6 +366,15 @@ namespace KernelGen.Import
                 line("}");
             }
         }
+
+        /// <summary>
+        /// Whether <c>Run</c> may split a batch by samples across the workers: a model that may run several samples,
+        /// of one input and one output (the workers hand a part one read-only span, one output and a workspace). A
+        /// model of several inputs or outputs runs its batch through each layer in turn, the large layers split across
+        /// the workers as everywhere.
+        /// </summary>
+        private static bool SplitsSamples(ImportedModel model) =>
+            (model.DynamicBatch || model.Batch >= 2) && model.Inputs.Count == 1 && model.Outputs.Count == 1;
 
         private static void WriteRun(Action<string> line, ImportedModel model, string className)
         {
@@ -404,6 +428,45 @@ namespace KernelGen.Import
 
             line("    if (workspace.Length < (long)batch * WorkspaceLength)");
             line($"        throw new global::System.ArgumentException($\"{className}: expected a workspace of at least {{(long)batch * WorkspaceLength}} elements ({{batch}} of WorkspaceLength), but the span has {{workspace.Length}}.\", nameof(workspace));");
+            if (SplitsSamples(model))
+            {
+                string input = model.Inputs[0].Parameter, output = model.Outputs[0].Parameter;
+                line("#if NET9_0_OR_GREATER");
+                line("    // A batch of at least as many samples as workers: each worker runs a share of the samples through");
+                line("    // every layer, in its share of the workspace (a sample's results do not depend on the others: the");
+                line("    // same to the bit). A smaller batch runs layer by layer, the large layers split across the workers.");
+                line("    if (batch >= 2 && batch >= global::KernelGen.Workers.Count)");
+                line("    {");
+                line($"        global::KernelGen.Workers.Run<float>(global::KernelGen.Workers.Count, _samples, {input}, {output}, workspace.Slice(0, batch * WorkspaceLength));");
+                line("        return;");
+                line("    }");
+                line("#endif");
+                line(string.Empty);
+            }
+
+            line($"    RunLayers(batch, {names}, workspace);");
+            line("}");
+            line(string.Empty);
+            if (SplitsSamples(model))
+            {
+                ImportedTensor input = model.Inputs[0], output = model.Outputs[0];
+                line("#if NET9_0_OR_GREATER");
+                line("/// <summary>Share <paramref name=\"part\"/> of <paramref name=\"parts\"/>: its samples of the batch through every layer, in their part of the workspace.</summary>");
+                line("private void RunShare(int part, int parts, in global::KernelGen.PinnedBuffers buffers)");
+                line("{");
+                line($"    {ReadOnlySpan} {input.Parameter} = buffers.Read<float>(0);");
+                line($"    int batch = {input.Parameter}.Length / {LengthOf(input)};");
+                line("    int first = part * batch / parts, count = (part + 1) * batch / parts - first;");
+                line($"    RunLayers(count, {input.Parameter}.Slice(first * {LengthOf(input)}, count * {LengthOf(input)}), buffers.Output<float>().Slice(first * {LengthOf(output)}, count * {LengthOf(output)}),");
+                line("        buffers.Workspace<float>().Slice(first * WorkspaceLength, count * WorkspaceLength));");
+                line("}");
+                line("#endif");
+                line(string.Empty);
+            }
+
+            line($"/// <summary>Every layer in turn on <paramref name=\"batch\"/> samples, the spans checked by <c>Run</c>.</summary>");
+            line($"private void RunLayers(int batch, {string.Join(", ", spans)}, {Span} workspace)");
+            line("{");
             foreach (ImportedLayer layer in model.Layers)
             {
                 bool perSample = RunsPerSample(layer);

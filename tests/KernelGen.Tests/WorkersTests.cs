@@ -282,6 +282,61 @@ public sealed class WorkersTests
         }
     }
 
+    /// <summary>
+    /// An imported model of a dynamic batch: a batch of at least as many samples as workers splits by samples (each
+    /// worker runs its share through every layer), a smaller one runs layer by layer. Whatever the number of workers,
+    /// and whether the batch is split or not, every sample's output is the same to the bit as the sample run alone.
+    /// </summary>
+    [Theory]
+    [InlineData("tiny_mobilenet_v2", "TinyMobileNetV2")]
+    [InlineData("dcgan_generator", "DcganGenerator")]
+    public void Models_split_a_batch_by_samples_bit_identical_for_any_number_of_workers(string name, string className)
+    {
+        string onnx = Path.Combine(AppContext.BaseDirectory, "Zoo", name + ".onnx");
+        KernelGen.Import.ImportedModel model = KernelGen.Import.ModelImporter.Import(KernelGen.Import.OnnxGraphReader.Read(onnx));
+        string source = KernelGen.Import.ModelSourceWriter.Write(model, className, "Zoo");
+        Assert.Contains("global::KernelGen.Workers.Run<float>(", source);
+        string runner = $$"""
+            public static class Runner
+            {
+                public static float[] Run(string path, float[] input, int batch)
+                {
+                    var model = Zoo.{{className}}.Load(path, batch);
+                    var output = new float[batch * Zoo.{{className}}.OutputLength];
+                    model.Run(batch, input, output);
+                    return output;
+                }
+
+                public static int InputLength => Zoo.{{className}}.InputLength;
+            }
+            """;
+        Type type = GeneratorHarness.CompileAndLoad(source, runner).GetType("Runner")!;
+        int inputLength = (int)type.GetProperty("InputLength")!.GetValue(null)!;
+        float[] Run(float[] input, int batch) => (float[])type.GetMethod("Run")!.Invoke(null, [onnx, input, batch])!;
+
+        const int batch = 5;
+        var rng = new Random(name.Length);
+        float[] input = Enumerable.Range(0, batch * inputLength).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        int saved = Workers.Count;
+        try
+        {
+            Workers.Count = 1;
+            float[][] alone = [.. Enumerable.Range(0, batch).Select(i => Run(input[(i * inputLength)..((i + 1) * inputLength)], 1))];
+            float[] expected = [.. alone.SelectMany(output => output)];
+            Assert.Equal(expected, Run(input, batch));
+            foreach (int workers in new[] { 2, 3, 6 })
+            {
+                // 2 and 3 workers split the 5 samples; 6 is more than the batch, so the layers are split instead.
+                Workers.Count = workers;
+                Assert.Equal(expected, Run(input, batch));
+            }
+        }
+        finally
+        {
+            Workers.Count = saved;
+        }
+    }
+
     [Fact]
     public void The_generated_source_splits_these_layers()
     {

@@ -71,32 +71,54 @@ namespace KernelGen
             {
                 var buffers = new PinnedBuffers(sizeof(T),
                     (IntPtr)p0, buffer0.Length, (IntPtr)p1, buffer1.Length, (IntPtr)p2, buffer2.Length,
-                    (IntPtr)p3, buffer3.Length, (IntPtr)p4, buffer4.Length, (IntPtr)p5, output.Length);
+                    (IntPtr)p3, buffer3.Length, (IntPtr)p4, buffer4.Length, (IntPtr)p5, output.Length, IntPtr.Zero, 0);
+                WorkerPool.Run(parts, body, buffers, s_count);
+            }
+        }
+
+        /// <summary>
+        /// As the overload with five read-only buffers, for work that also writes a scratch buffer of its own: a model
+        /// whose parts each run some samples of a batch through every layer, in their share of the workspace. The body
+        /// reads <paramref name="input"/> as buffer 0 and writes <paramref name="output"/> and
+        /// <see cref="PinnedBuffers.Workspace{T}"/>.
+        /// </summary>
+        public static unsafe void Run<T>(int parts, PartBody body, ReadOnlySpan<T> input, Span<T> output, Span<T> workspace)
+            where T : unmanaged
+        {
+            if (body is null)
+            {
+                throw new ArgumentNullException(nameof(body));
+            }
+
+            fixed (T* p0 = input, p5 = output, p6 = workspace)
+            {
+                var buffers = new PinnedBuffers(sizeof(T),
+                    (IntPtr)p0, input.Length, IntPtr.Zero, 0, IntPtr.Zero, 0, IntPtr.Zero, 0, IntPtr.Zero, 0, (IntPtr)p5, output.Length, (IntPtr)p6, workspace.Length);
                 WorkerPool.Run(parts, body, buffers, s_count);
             }
         }
     }
 
-    /// <summary>One part of a kernel's work, run by <see cref="Workers.Run"/> on some thread.</summary>
+    /// <summary>One part of a kernel's work, run by <c>Workers.Run</c> on some thread.</summary>
     /// <param name="part">The part, in <c>[0, parts)</c>.</param>
     /// <param name="parts">How many parts the call has.</param>
     /// <param name="buffers">The call's spans, pinned while the call lasts.</param>
     public delegate void PartBody(int part, int parts, in PinnedBuffers buffers);
 
     /// <summary>
-    /// The spans of one <see cref="Workers.Run"/> call as addresses, valid only while that call lasts (it keeps them
+    /// The spans of one <c>Workers.Run</c> call as addresses, valid only while that call lasts (it keeps them
     /// pinned): what a part reads and writes from a worker thread, where spans themselves cannot go.
     /// </summary>
     public readonly struct PinnedBuffers
     {
-        private readonly IntPtr _p0, _p1, _p2, _p3, _p4, _p5;
-        private readonly int _n0, _n1, _n2, _n3, _n4, _n5;
+        private readonly IntPtr _p0, _p1, _p2, _p3, _p4, _p5, _p6;
+        private readonly int _n0, _n1, _n2, _n3, _n4, _n5, _n6;
         private readonly int _elementSize;
 
-        internal PinnedBuffers(int elementSize, IntPtr p0, int n0, IntPtr p1, int n1, IntPtr p2, int n2, IntPtr p3, int n3, IntPtr p4, int n4, IntPtr p5, int n5)
+        internal PinnedBuffers(int elementSize, IntPtr p0, int n0, IntPtr p1, int n1, IntPtr p2, int n2, IntPtr p3, int n3, IntPtr p4, int n4, IntPtr p5, int n5, IntPtr p6, int n6)
         {
             _elementSize = elementSize;
-            (_p0, _n0, _p1, _n1, _p2, _n2, _p3, _n3, _p4, _n4, _p5, _n5) = (p0, n0, p1, n1, p2, n2, p3, n3, p4, n4, p5, n5);
+            (_p0, _n0, _p1, _n1, _p2, _n2, _p3, _n3, _p4, _n4, _p5, _n5, _p6, _n6) = (p0, n0, p1, n1, p2, n2, p3, n3, p4, n4, p5, n5, p6, n6);
         }
 
         /// <summary>The read-only buffer <paramref name="index"/> (0 to 4) of the call, as the call's element type.</summary>
@@ -122,6 +144,14 @@ namespace KernelGen
         {
             CheckElement<T>();
             return new Span<T>((void*)_p5, _n5);
+        }
+
+        /// <summary>The call's workspace (empty unless the call passed one), as the call's element type.</summary>
+        public unsafe Span<T> Workspace<T>()
+            where T : unmanaged
+        {
+            CheckElement<T>();
+            return new Span<T>((void*)_p6, _n6);
         }
 
         /// <summary>The lengths count the call's elements: another type would reach past the buffers.</summary>

@@ -133,6 +133,13 @@ namespace Zoo
             if (workspace.Length < (long)batch * WorkspaceLength)
                 throw new global::System.ArgumentException($"Autoencoder3d: expected a workspace of at least {(long)batch * WorkspaceLength} elements ({batch} of WorkspaceLength), but the span has {workspace.Length}.",
                     nameof(workspace));
+            RunLayers(batch, input, output, workspace);
+        }
+
+        /// <summary>Every layer in turn on <paramref name="batch"/> samples, the spans checked by <c>Run</c>.</summary>
+        private void RunLayers(int batch, global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
+            global::System.Span<float> workspace)
+        {
             L0Conv(batch, input, _l0ConvWeight, _l0ConvBias, workspace.Slice(0 * batch, 512 * batch));
             L1Conv(batch, workspace.Slice(0 * batch, 512 * batch), _l1ConvWeight, _l1ConvBias,
                 workspace.Slice(512 * batch, 128 * batch));

@@ -149,6 +149,13 @@ namespace Zoo
             if (workspace.Length < (long)batch * WorkspaceLength)
                 throw new global::System.ArgumentException($"Decoder: expected a workspace of at least {(long)batch * WorkspaceLength} elements ({batch} of WorkspaceLength), but the span has {workspace.Length}.",
                     nameof(workspace));
+            RunLayers(batch, input, output, workspace);
+        }
+
+        /// <summary>Every layer in turn on <paramref name="batch"/> samples, the spans checked by <c>Run</c>.</summary>
+        private void RunLayers(int batch, global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
+            global::System.Span<float> workspace)
+        {
             L0ConvTranspose(batch, input, _l0ConvTransposeWeight, _l0ConvTransposeBias,
                 workspace.Slice(0 * batch, 768 * batch));
             L1ConvTranspose(batch, workspace.Slice(0 * batch, 768 * batch), _l1ConvTransposeWeight,

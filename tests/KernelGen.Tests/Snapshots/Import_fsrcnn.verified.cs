@@ -166,6 +166,13 @@ namespace Zoo
             if (workspace.Length < (long)batch * WorkspaceLength)
                 throw new global::System.ArgumentException($"Fsrcnn: expected a workspace of at least {(long)batch * WorkspaceLength} elements ({batch} of WorkspaceLength), but the span has {workspace.Length}.",
                     nameof(workspace));
+            RunLayers(batch, input, output, workspace);
+        }
+
+        /// <summary>Every layer in turn on <paramref name="batch"/> samples, the spans checked by <c>Run</c>.</summary>
+        private void RunLayers(int batch, global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
+            global::System.Span<float> workspace)
+        {
             L0Conv(batch, input, _l0ConvWeight, _l0ConvBias, _l0ConvSlope, workspace.Slice(0 * batch, 2304 * batch));
             L1Conv1x1(batch, workspace.Slice(0 * batch, 2304 * batch), _l1Conv1x1Weight, _l1Conv1x1Bias,
                 _l1Conv1x1Slope, workspace.Slice(2304 * batch, 864 * batch));

@@ -152,6 +152,14 @@ namespace Zoo
             if (workspace.Length < (long)batch * WorkspaceLength)
                 throw new global::System.ArgumentException($"GuidedHeads: expected a workspace of at least {(long)batch * WorkspaceLength} elements ({batch} of WorkspaceLength), but the span has {workspace.Length}.",
                     nameof(workspace));
+            RunLayers(batch, inputImage, inputGuide, outputReconstruction, outputMask, workspace);
+        }
+
+        /// <summary>Every layer in turn on <paramref name="batch"/> samples, the spans checked by <c>Run</c>.</summary>
+        private void RunLayers(int batch, global::System.ReadOnlySpan<float> inputImage,
+            global::System.ReadOnlySpan<float> inputGuide, global::System.Span<float> outputReconstruction,
+            global::System.Span<float> outputMask, global::System.Span<float> workspace)
+        {
             L0Conv(batch, inputGuide, _l0ConvWeight, _l0ConvBias, workspace.Slice(0 * batch, 512 * batch));
             L1Conv(batch, inputImage, _l1ConvWeight, _l1ConvBias, workspace.Slice(0 * batch, 512 * batch),
                 workspace.Slice(512 * batch, 512 * batch));

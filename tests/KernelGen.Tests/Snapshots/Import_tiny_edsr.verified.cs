@@ -213,6 +213,13 @@ namespace Zoo
             if (workspace.Length < (long)batch * WorkspaceLength)
                 throw new global::System.ArgumentException($"TinyEdsr: expected a workspace of at least {(long)batch * WorkspaceLength} elements ({batch} of WorkspaceLength), but the span has {workspace.Length}.",
                     nameof(workspace));
+            RunLayers(batch, input, output, workspace);
+        }
+
+        /// <summary>Every layer in turn on <paramref name="batch"/> samples, the spans checked by <c>Run</c>.</summary>
+        private void RunLayers(int batch, global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
+            global::System.Span<float> workspace)
+        {
             L0Conv1x1(batch, input, _l0Conv1x1Weight, _l0Conv1x1Bias, workspace.Slice(0 * batch, 432 * batch));
             L1Conv(batch, workspace.Slice(0 * batch, 432 * batch), _l1ConvWeight, _l1ConvBias,
                 workspace.Slice(432 * batch, 2304 * batch));

@@ -138,6 +138,10 @@ namespace Zoo
         private readonly float[] _l11LinearWeight;
         private readonly float[] _l11LinearBias;
         private readonly float[] _workspace;
+        #if NET9_0_OR_GREATER
+        /// <summary>A share of a batch's samples through every layer, for the workers (see <c>Run</c>).</summary>
+        private readonly global::KernelGen.PartBody _samples;
+        #endif
 
         /// <summary>The most samples one <c>Run</c> takes: the workspace is sized for them when the model is
         /// loaded.</summary>
@@ -186,6 +190,9 @@ namespace Zoo
                 L11LinearLengths.WeightShape);
             _l11LinearBias = Read(weights, "classifier.1.bias", L11LinearLengths.Bias, L11LinearLengths.BiasShape);
             _workspace = new float[checked(WorkspaceLength * maxBatch)];
+        #if NET9_0_OR_GREATER
+            _samples = RunShare;
+        #endif
         }
 
         private static float[] Read(global::KernelGen.OnnxWeights weights, string name, int length,
@@ -228,6 +235,39 @@ namespace Zoo
             if (workspace.Length < (long)batch * WorkspaceLength)
                 throw new global::System.ArgumentException($"TinyMobileNetV2: expected a workspace of at least {(long)batch * WorkspaceLength} elements ({batch} of WorkspaceLength), but the span has {workspace.Length}.",
                     nameof(workspace));
+        #if NET9_0_OR_GREATER
+            // A batch of at least as many samples as workers: each worker runs a share of the samples through
+            // every layer, in its share of the workspace (a sample's results do not depend on the others: the
+            // same to the bit). A smaller batch runs layer by layer, the large layers split across the workers.
+            if (batch >= 2 && batch >= global::KernelGen.Workers.Count)
+            {
+                global::KernelGen.Workers.Run<float>(global::KernelGen.Workers.Count, _samples, input, output,
+                    workspace.Slice(0, batch * WorkspaceLength));
+                return;
+            }
+        #endif
+
+            RunLayers(batch, input, output, workspace);
+        }
+
+        #if NET9_0_OR_GREATER
+        /// <summary>Share <paramref name="part"/> of <paramref name="parts"/>: its samples of the batch through every
+        /// layer, in their part of the workspace.</summary>
+        private void RunShare(int part, int parts, in global::KernelGen.PinnedBuffers buffers)
+        {
+            global::System.ReadOnlySpan<float> input = buffers.Read<float>(0);
+            int batch = input.Length / InputLength;
+            int first = part * batch / parts, count = (part + 1) * batch / parts - first;
+            RunLayers(count, input.Slice(first * InputLength, count * InputLength),
+                buffers.Output<float>().Slice(first * OutputLength, count * OutputLength),
+                buffers.Workspace<float>().Slice(first * WorkspaceLength, count * WorkspaceLength));
+        }
+        #endif
+
+        /// <summary>Every layer in turn on <paramref name="batch"/> samples, the spans checked by <c>Run</c>.</summary>
+        private void RunLayers(int batch, global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
+            global::System.Span<float> workspace)
+        {
             L0Conv(batch, input, _l0ConvWeight, _l0ConvBias, workspace.Slice(0 * batch, 2048 * batch));
             L1Conv(batch, workspace.Slice(0 * batch, 2048 * batch), _l1ConvWeight, _l1ConvBias,
                 workspace.Slice(2048 * batch, 2048 * batch));

@@ -257,6 +257,13 @@ namespace Zoo
             if (workspace.Length < (long)batch * WorkspaceLength)
                 throw new global::System.ArgumentException($"TinyTaesdDecoder: expected a workspace of at least {(long)batch * WorkspaceLength} elements ({batch} of WorkspaceLength), but the span has {workspace.Length}.",
                     nameof(workspace));
+            RunLayers(batch, input, output, workspace);
+        }
+
+        /// <summary>Every layer in turn on <paramref name="batch"/> samples, the spans checked by <c>Run</c>.</summary>
+        private void RunLayers(int batch, global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
+            global::System.Span<float> workspace)
+        {
             L0Affine(batch, input, workspace.Slice(0 * batch, 256 * batch));
             L1Affine(batch, workspace.Slice(0 * batch, 256 * batch), workspace.Slice(256 * batch, 256 * batch));
             L2Conv(batch, workspace.Slice(256 * batch, 256 * batch), _l2ConvWeight, _l2ConvBias,
