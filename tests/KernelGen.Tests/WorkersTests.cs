@@ -9,7 +9,8 @@ namespace KernelGen.Tests;
 /// form the split covers (convolutions of rank 1 to 3 with strides, dilation, groups, depthwise, the flat form, a
 /// residual; 1x1 convolutions wide, deep, grouped and with the spaced copy; transposed convolutions of rank 1 to 3 with
 /// one phase or several, groups, output padding and channels no tile divides), must give bit-identical outputs with 1, 2
-/// and 3 workers, and match the naive definition; so must normalizations (split by groups) and element-wise kernels.
+/// and 3 workers, and match the naive definition; so must normalizations (split by groups), softmax (by positions) and
+/// element-wise kernels.
 /// Then the pool itself: a part's exception reaches the caller, calls from many threads at once each get their own
 /// results, and a call with workers allocates nothing.
 /// </summary>
@@ -150,13 +151,13 @@ public sealed class WorkersTests
         public static partial class Elementwise
         {
             [Activate(Activation.Silu)]
-            public static partial void Silu([Shape(16, 75, 77)] ReadOnlySpan<float> input, [Shape(16, 75, 77)] Span<float> output);
+            public static partial void Silu([Shape(24, 75, 77)] ReadOnlySpan<float> input, [Shape(24, 75, 77)] Span<float> output);
 
             [Add(Activation = Activation.Relu)]
-            public static partial void Residual([Shape(24, 61, 59)] ReadOnlySpan<float> input, [Shape(24, 61, 59)] ReadOnlySpan<float> other, [Shape(24, 61, 59)] Span<float> output);
+            public static partial void Residual([Shape(40, 61, 59)] ReadOnlySpan<float> input, [Shape(40, 61, 59)] ReadOnlySpan<float> other, [Shape(40, 61, 59)] Span<float> output);
 
             [Mul]
-            public static partial void Excite([Shape(40, 45, 43)] ReadOnlySpan<double> input, [Shape(40, 1, 1)] ReadOnlySpan<double> other, [Shape(40, 45, 43)] Span<double> output);
+            public static partial void Excite([Shape(80, 45, 43)] ReadOnlySpan<double> input, [Shape(80, 1, 1)] ReadOnlySpan<double> other, [Shape(80, 45, 43)] Span<double> output);
 
             public static void SiluInto(float[] x, float[] y) => Silu(x, y);
             public static void SiluInPlace(float[] x) => Silu(x, x);
@@ -173,9 +174,9 @@ public sealed class WorkersTests
         Assert.Equal(3, generated.Values.Count(source => source.Contains("global::KernelGen.Workers.Run<", StringComparison.Ordinal)));
         void Call(string method, params object[] arguments) => type.GetMethod(method)!.Invoke(null, arguments);
         var rng = new Random(11);
-        float[] x = Enumerable.Range(0, 16 * 75 * 77).Select(_ => (float)(rng.NextDouble() * 16 - 8)).ToArray();
-        float[] a = Enumerable.Range(0, 24 * 61 * 59).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray(), b = a.Select(v => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-        double[] e = Enumerable.Range(0, 40 * 45 * 43).Select(_ => rng.NextDouble() - 0.5).ToArray(), scale = Enumerable.Range(0, 40).Select(_ => rng.NextDouble()).ToArray();
+        float[] x = Enumerable.Range(0, 24 * 75 * 77).Select(_ => (float)(rng.NextDouble() * 16 - 8)).ToArray();
+        float[] a = Enumerable.Range(0, 40 * 61 * 59).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray(), b = a.Select(v => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        double[] e = Enumerable.Range(0, 80 * 45 * 43).Select(_ => rng.NextDouble() - 0.5).ToArray(), scale = Enumerable.Range(0, 80).Select(_ => rng.NextDouble()).ToArray();
 
         var runs = new List<(float[] Silu, float[] InPlace, float[] Residual, double[] Excite)>();
         int saved = Workers.Count;
@@ -213,16 +214,102 @@ public sealed class WorkersTests
         }
     }
 
+    private const string SoftmaxSource = """
+        using System;
+        using KernelGen;
+        public static partial class Softmaxes
+        {
+            [Softmax]
+            public static partial void Segment([Shape(21, 123, 67)] ReadOnlySpan<float> input, [Shape(21, 123, 67)] Span<float> output);
+
+            [Softmax(Log = true)]
+            public static partial void LogSegment([Shape(10, 150, 101)] ReadOnlySpan<double> input, [Shape(10, 150, 101)] Span<double> output);
+
+            public static void SegmentInto(float[] x, float[] y) => Segment(x, y);
+            public static void SegmentInPlace(float[] x) => Segment(x, x);
+            public static void LogSegmentInto(double[] x, double[] y) => LogSegment(x, y);
+        }
+        """;
+
+    /// <summary>(log-)softmax over the channels at each position, in double.</summary>
+    private static double[] SoftmaxReference(double[] x, int channels, bool log)
+    {
+        int plane = x.Length / channels;
+        var y = new double[x.Length];
+        for (int p = 0; p < plane; p++)
+        {
+            double max = Enumerable.Range(0, channels).Max(c => x[(c * plane) + p]);
+            double sum = Enumerable.Range(0, channels).Sum(c => Math.Exp(x[(c * plane) + p] - max));
+            for (int c = 0; c < channels; c++)
+            {
+                double shifted = x[(c * plane) + p] - max;
+                y[(c * plane) + p] = log ? shifted - Math.Log(sum) : Math.Exp(shifted) / sum;
+            }
+        }
+
+        return y;
+    }
+
+    [Fact]
+    public void Softmax_is_bit_identical_for_any_number_of_workers_in_place_too()
+    {
+        Type type = GeneratorHarness.CompileAndLoad(out IReadOnlyDictionary<string, string> generated, checkedAccess: null, SoftmaxSource).GetType("Softmaxes")!;
+        // Both are split, by runs of positions (123 * 67 and 150 * 101 are no multiple of any vector's lanes: the last run ends in scalar code).
+        Assert.Equal(2, generated.Values.Count(source => source.Contains("global::KernelGen.Workers.Run<", StringComparison.Ordinal)));
+        void Call(string method, params object[] arguments) => type.GetMethod(method)!.Invoke(null, arguments);
+        var rng = new Random(8);
+        float[] x = Enumerable.Range(0, 21 * 123 * 67).Select(_ => (float)(rng.NextDouble() * 20 - 10)).ToArray();
+        double[] e = Enumerable.Range(0, 10 * 150 * 101).Select(_ => rng.NextDouble() * 40 - 20).ToArray();
+
+        var runs = new List<(float[] Segment, float[] InPlace, double[] Log)>();
+        int saved = Workers.Count;
+        try
+        {
+            foreach (int workers in new[] { 1, 2, 3 })
+            {
+                Workers.Count = workers;
+                float[] segment = new float[x.Length], inPlace = (float[])x.Clone();
+                double[] log = new double[e.Length];
+                Call("SegmentInto", x, segment);
+                Call("SegmentInPlace", inPlace);
+                Call("LogSegmentInto", e, log);
+                runs.Add((segment, inPlace, log));
+            }
+        }
+        finally
+        {
+            Workers.Count = saved;
+        }
+
+        foreach (var run in runs)
+        {
+            Assert.Equal(runs[0].Segment, run.Segment);
+            Assert.Equal(runs[0].Segment, run.InPlace);
+            Assert.Equal(runs[0].Log, run.Log);
+        }
+
+        double[] expected = SoftmaxReference([.. x.Select(v => (double)v)], 21, log: false), logExpected = SoftmaxReference(e, 10, log: true);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.True(Math.Abs(runs[0].Segment[i] - expected[i]) <= 1e-6 * Math.Max(1e-3, expected[i]) + 1e-9, $"softmax[{i}]: {runs[0].Segment[i]:R}, expected {expected[i]:R}");
+        }
+
+        for (int i = 0; i < e.Length; i++)
+        {
+            Assert.True(Math.Abs(runs[0].Log[i] - logExpected[i]) <= 1e-12 * Math.Max(1, Math.Abs(logExpected[i])), $"log_softmax[{i}]: {runs[0].Log[i]:R}, expected {logExpected[i]:R}");
+        }
+    }
+
     private const string NormSource = """
         using System;
         using KernelGen;
         public static partial class Norms
         {
             [GroupNorm(32, Activation = Activation.Silu)]
-            public static partial void Vae([Shape(128, 24, 23)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(128, 24, 23)] Span<float> output);
+            public static partial void Vae([Shape(128, 32, 33)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(128, 32, 33)] Span<float> output);
 
             [InstanceNorm]
-            public static partial void Style([Shape(48, 41, 40)] ReadOnlySpan<double> input, [Shape(48, 41, 40)] Span<double> output);
+            public static partial void Style([Shape(96, 41, 40)] ReadOnlySpan<double> input, [Shape(96, 41, 40)] Span<double> output);
 
             public static void VaeInto(float[] x, float[] w, float[] b, float[] y) => Vae(x, w, b, y);
             public static void VaeInPlace(float[] x, float[] w, float[] b) => Vae(x, w, b, x);
@@ -238,9 +325,9 @@ public sealed class WorkersTests
         Assert.Equal(2, generated.Values.Count(source => source.Contains("global::KernelGen.Workers.Run<", StringComparison.Ordinal)));
         void Call(string method, params object[] arguments) => type.GetMethod(method)!.Invoke(null, arguments);
         var rng = new Random(5);
-        float[] x = Enumerable.Range(0, 128 * 24 * 23).Select(_ => (float)(rng.NextDouble() * 6 - 1)).ToArray();
+        float[] x = Enumerable.Range(0, 128 * 32 * 33).Select(_ => (float)(rng.NextDouble() * 6 - 1)).ToArray();
         float[] w = Enumerable.Range(0, 128).Select(_ => (float)(rng.NextDouble() + 0.5)).ToArray(), b = w.Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
-        double[] e = Enumerable.Range(0, 48 * 41 * 40).Select(_ => rng.NextDouble() * 100 - 20).ToArray();
+        double[] e = Enumerable.Range(0, 96 * 41 * 40).Select(_ => rng.NextDouble() * 100 - 20).ToArray();
 
         var runs = new List<(float[] Vae, float[] InPlace, double[] Style)>();
         int saved = Workers.Count;
@@ -269,8 +356,8 @@ public sealed class WorkersTests
             Assert.Equal(runs[0].Style, run.Style);
         }
 
-        double[] vaeExpected = NormTests.Reference([.. x.Select(v => (double)v)], 128, 24 * 23, 32, [.. w.Select(v => (double)v)], [.. b.Select(v => (double)v)], 1e-5, v => v / (1 + Math.Exp(-v)));
-        double[] styleExpected = NormTests.Reference(e, 48, 41 * 40, 48, null, null, 1e-5, v => v);
+        double[] vaeExpected = NormTests.Reference([.. x.Select(v => (double)v)], 128, 32 * 33, 32, [.. w.Select(v => (double)v)], [.. b.Select(v => (double)v)], 1e-5, v => v / (1 + Math.Exp(-v)));
+        double[] styleExpected = NormTests.Reference(e, 96, 41 * 40, 96, null, null, 1e-5, v => v);
         for (int i = 0; i < x.Length; i++)
         {
             Assert.True(Math.Abs(runs[0].Vae[i] - vaeExpected[i]) <= 1e-5, $"GroupNorm[{i}]: {runs[0].Vae[i]:R}, expected {vaeExpected[i]:R}");

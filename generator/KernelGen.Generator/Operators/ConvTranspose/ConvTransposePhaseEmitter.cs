@@ -251,7 +251,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
         private static void WriteUnits(IndentedWriter writer, Layout l, List<PhaseMethod> methods, ConvTransposeUnits units)
         {
             string method = $"{l.Method}_{l.Width.Name}";
-            int calls = units.Calls.Count;
+            int calls = units.Calls;
             var spans = UnitSpans(l, "x");
             var parts = new List<string>();
             if (l.Groups > 1)

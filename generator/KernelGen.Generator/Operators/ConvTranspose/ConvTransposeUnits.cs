@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using KernelGen.Generator.Emit;
 using Layout = KernelGen.Generator.Operators.ConvTranspose.ConvTransposePhaseLayout;
@@ -17,15 +16,15 @@ namespace KernelGen.Generator.Operators.ConvTranspose
     /// </summary>
     internal sealed class ConvTransposeUnits
     {
-        private ConvTransposeUnits(IReadOnlyList<Call> calls, int chunks, int groups)
+        private ConvTransposeUnits(int calls, int chunks, int groups)
         {
             Calls = calls;
             Chunks = chunks;
-            Count = groups * chunks * calls.Count;
+            Count = groups * chunks * calls;
         }
 
-        /// <summary>The phase calls in the order of their index, each its set and, in 3-D, its output plane.</summary>
-        public IReadOnlyList<Call> Calls { get; }
+        /// <summary>The phase calls: each phase set's, one per output plane of its depth phase (one in 1-D and 2-D), in the sets' order.</summary>
+        public int Calls { get; }
 
         /// <summary>
         /// Chunks of each set's channel tiles per group: as many as bring the units near <see cref="ParallelParts.TargetUnits"/>
@@ -43,9 +42,9 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                 return null;
             }
 
-            var calls = (from set in l.PhaseSets from plane in Enumerable.Range(0, l.Depth.Count(set.Rd)) select new Call(set, plane)).ToList();
+            int calls = l.PhaseSets.Sum(set => l.Depth.Count(set.Rd));
             int fewestTiles = l.PhaseSets.Min(set => TilesOf(l, set));
-            int perChunk = l.Groups * calls.Count;
+            int perChunk = l.Groups * calls;
             // At least the one-thread form's blocks of channels, whose weights stay in a core's cache while every phase reads them.
             int blocks = l.OutputChannelsPerGroup / l.ChannelBlock;
             int chunks = Math.Max(1, Math.Min(fewestTiles, Math.Max(blocks, (ParallelParts.TargetUnits + perChunk - 1) / perChunk)));
@@ -61,8 +60,5 @@ namespace KernelGen.Generator.Operators.ConvTranspose
             int channels = ConvTransposeTiling.TileOf(l, set).Channels;
             return (l.OutputChannelsPerGroup + channels - 1) / channels;
         }
-
-        /// <summary>One phase call: its set and, for a 3-D layer's depth phase, its output plane (0 otherwise).</summary>
-        public readonly record struct Call(PhaseSet Set, int Plane);
     }
 }

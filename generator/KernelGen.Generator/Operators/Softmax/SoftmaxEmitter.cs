@@ -66,16 +66,24 @@ namespace KernelGen.Generator.Operators.Softmax
                 string summary = acrossPositions
                     ? $"One sample with {width.Name}: {Literals.Int(lanes)} neighbouring positions at a time, a distribution in each lane."
                     : $"One sample with {width.Name}: its one position's {Literals.Int(channels)} channels {Literals.Int(lanes)} at a time.";
-                using (width.BeginMethod(writer, signature.MethodName, $"global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output", summary))
+                Split? split = acrossPositions ? Split.For(channels, plane, lanes) : null;
+                if (split is not null)
                 {
-                    WriteReferences(writer, signature);
-                    if (acrossPositions)
+                    WriteSplit(writer, plan, width, split, summary);
+                }
+                else
+                {
+                    using (width.BeginMethod(writer, signature.MethodName, $"global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output", summary))
                     {
-                        WriteAcrossPositions(writer, signature, spec, width);
-                    }
-                    else
-                    {
-                        WriteAcrossChannels(writer, signature, spec, width);
+                        WriteReferences(writer, signature);
+                        if (acrossPositions)
+                        {
+                            WriteAcrossPositions(writer, signature, spec, width);
+                        }
+                        else
+                        {
+                            WriteAcrossChannels(writer, signature, spec, width);
+                        }
                     }
                 }
 
@@ -89,6 +97,49 @@ namespace KernelGen.Generator.Operators.Softmax
             }
         }
 
+        /// <summary>
+        /// The split of a large softmax across the workers (<see cref="ParallelParts"/>): positions are independent, so a
+        /// unit is a run of them in whole vectors, the last unit with the positions past the last whole vector.
+        /// </summary>
+        private sealed record Split(int Units, int Chunk, int Plane)
+        {
+            public static Split? For(int channels, int plane, int lanes)
+            {
+                if ((long)channels * plane < ParallelParts.MinimumElements)
+                {
+                    return null;
+                }
+
+                int vectors = plane / lanes, units = System.Math.Min(ParallelParts.TargetUnits, vectors);
+                int chunk = (vectors + units - 1) / units * lanes;
+                units = (plane + chunk - 1) / chunk;
+                return units >= 2 ? new Split(units, chunk, plane) : null;
+            }
+        }
+
+        private static readonly System.Collections.Generic.List<ParallelParts.Span> SplitSpans = new() { new("input", false), new("output", true) };
+
+        /// <summary>The width's method, which runs the units, and the units: positions <c>first * Chunk</c> to <c>end * Chunk</c> (or the plane's end).</summary>
+        private static void WriteSplit(IndentedWriter writer, KernelPlan plan, VectorWidth width, Split split, string summary)
+        {
+            KernelSignature signature = plan.Signature;
+            string t = signature.ElementKeyword, method = $"{signature.MethodName}_{width.Name}";
+            using (width.BeginMethod(writer, signature.MethodName, $"global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output", summary + " Split across the workers."))
+            {
+                ParallelParts.WriteRun(writer, method, split.Units, t, SplitSpans);
+            }
+
+            using (ParallelParts.BeginUnits(writer, method, t, SplitSpans,
+                $"Units [first, end) of {Literals.Int(split.Units)}: positions from first * {Literals.Int(split.Chunk)} to end * {Literals.Int(split.Chunk)} (or {Literals.Int(split.Plane)}), in whole vectors but at the end."))
+            {
+                WriteReferences(writer, signature);
+                writer.WriteLine($"int stop = global::System.Math.Min({Code.Times("end", split.Chunk)}, {Literals.Int(split.Plane)});");
+                WriteAcrossPositions(writer, signature, (SoftmaxSpec)plan.Operator, width, (Code.Times("first", split.Chunk), "stop"));
+            }
+
+            ParallelParts.WriteMembers(writer, method, split.Units, t, SplitSpans);
+        }
+
         private static void WriteReferences(IndentedWriter writer, KernelSignature signature)
         {
             writer.WriteLine(Code.StartRef(signature.ElementKeyword, "input"));
@@ -99,13 +150,14 @@ namespace KernelGen.Generator.Operators.Softmax
         private static string Offset(int plane, string channel) => plane == 1 ? channel : $"{Code.Times(channel, plane)} + p";
 
         /// <summary>The scalar loop over the positions from <c>p</c> on: max, sum of exponentials in double, output.</summary>
-        private static void WriteScalarPositions(IndentedWriter writer, KernelSignature signature, SoftmaxSpec spec)
+        /// <param name="stop">The position it stops before: the plane's end, or in the split form a unit's.</param>
+        private static void WriteScalarPositions(IndentedWriter writer, KernelSignature signature, SoftmaxSpec spec, string? stop = null)
         {
             (int channels, int plane) = Geometry(signature);
             string t = signature.ElementKeyword;
             string In(string c) => Code.At("inputStart", Offset(plane, c));
             string Out(string c) => Code.At("outputStart", Offset(plane, c));
-            using (writer.Block($"for (; p < {Literals.Int(plane)}; p++)"))
+            using (writer.Block($"for (; p < {stop ?? Literals.Int(plane)}; p++)"))
             {
                 writer.WriteLine($"{t} max = {In("0")};");
                 using (writer.Block($"for (int c = 1; c < {Literals.Int(channels)}; c++)"))
@@ -171,7 +223,8 @@ namespace KernelGen.Generator.Operators.Softmax
         }
 
         /// <summary>Blocks of neighbouring positions, a lane each; the positions past the last whole block in the scalar loop.</summary>
-        private static void WriteAcrossPositions(IndentedWriter writer, KernelSignature signature, SoftmaxSpec spec, VectorWidth w)
+        /// <param name="range">The positions: every one, or in the split form a unit's (its first, and the variable it stops before).</param>
+        private static void WriteAcrossPositions(IndentedWriter writer, KernelSignature signature, SoftmaxSpec spec, VectorWidth w, (string First, string Stop)? range = null)
         {
             (int channels, int plane) = Geometry(signature);
             ElementType type = signature.ElementType;
@@ -179,8 +232,8 @@ namespace KernelGen.Generator.Operators.Softmax
             int lanes = w.Lanes(type);
             string vd = $"{w.Type}<double>";
             string c = Literals.Int(channels);
-            writer.WriteLine("int p = 0;");
-            using (writer.Block($"for (; p <= {Literals.Int(plane - lanes)}; p += {Literals.Int(lanes)})"))
+            writer.WriteLine($"int p = {range?.First ?? "0"};");
+            using (writer.Block(range is null ? $"for (; p <= {Literals.Int(plane - lanes)}; p += {Literals.Int(lanes)})" : $"for (; p <= {range.Value.Stop} - {Literals.Int(lanes)}; p += {Literals.Int(lanes)})"))
             {
                 writer.WriteLine($"var max = {w.Load("inputStart", "p")};");
                 using (writer.Block($"for (int c = 1; c < {c}; c++)"))
@@ -218,7 +271,7 @@ namespace KernelGen.Generator.Operators.Softmax
                 }
             }
 
-            WriteScalarPositions(writer, signature, spec);
+            WriteScalarPositions(writer, signature, spec, range?.Stop);
         }
 
         /// <summary>
