@@ -261,7 +261,8 @@ namespace KernelGen.Generator.Operators.ConvTranspose
 
             if (units.Chunks > 1)
             {
-                parts.Add($"chunk u / {calls} % {units.Chunks} of each phase's tiles of output channels");
+                string chunk = calls == 1 ? "u" : $"u / {calls}";
+                parts.Add($"chunk {chunk} % {units.Chunks} of each phase's tiles of output channels");
             }
 
             parts.Add(calls == 1 ? "the one phase call" : $"phase call u % {calls}");
@@ -272,7 +273,7 @@ namespace KernelGen.Generator.Operators.ConvTranspose
                     writer.WriteLine(l.Groups == 1 ? "const int g = 0;" : $"int g = u / {units.Chunks * calls};");
                     if (units.Chunks > 1)
                     {
-                        writer.WriteLine($"int chunk = u / {calls} % {units.Chunks};");
+                        writer.WriteLine(calls == 1 ? $"int chunk = u % {units.Chunks};" : $"int chunk = u / {calls} % {units.Chunks};");
                     }
 
                     if (calls > 1)
