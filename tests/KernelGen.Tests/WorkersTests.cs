@@ -84,6 +84,14 @@ public sealed class WorkersTests
 
     public static TheoryData<string> Names() => [.. Layers.Select(l => l.Name)];
 
+    /// <summary>The tests below set <see cref="Workers.Count"/>; disposing this puts the process's setting back.</summary>
+    private static Restorer RestoringWorkerCount() => new(Workers.Count);
+
+    private readonly struct Restorer(int saved) : IDisposable
+    {
+        public void Dispose() => Workers.Count = saved;
+    }
+
     [Theory]
     [MemberData(nameof(Names))]
     public void Outputs_are_bit_identical_for_any_number_of_workers_and_match_the_definition(string name)
@@ -96,18 +104,13 @@ public sealed class WorkersTests
         double[] residual = Values(l.Residual ? outputLength : 0, 1);
 
         var outputs = new List<double[]>();
-        int saved = Workers.Count;
-        try
+        using (RestoringWorkerCount())
         {
             foreach (int workers in new[] { 1, 2, 3, 1 })
             {
                 Workers.Count = workers;
                 outputs.Add(Run(l, input, weight, bias, residual, outputLength));
             }
-        }
-        finally
-        {
-            Workers.Count = saved;
         }
 
         foreach (double[] output in outputs.Skip(1))
@@ -179,8 +182,7 @@ public sealed class WorkersTests
         double[] e = Enumerable.Range(0, 80 * 45 * 43).Select(_ => rng.NextDouble() - 0.5).ToArray(), scale = Enumerable.Range(0, 80).Select(_ => rng.NextDouble()).ToArray();
 
         var runs = new List<(float[] Silu, float[] InPlace, float[] Residual, double[] Excite)>();
-        int saved = Workers.Count;
-        try
+        using (RestoringWorkerCount())
         {
             foreach (int workers in new[] { 1, 2, 3 })
             {
@@ -193,10 +195,6 @@ public sealed class WorkersTests
                 Call("ExciteInto", e, scale, excite);
                 runs.Add((silu, inPlace, residual, excite));
             }
-        }
-        finally
-        {
-            Workers.Count = saved;
         }
 
         foreach (var run in runs)
@@ -262,8 +260,7 @@ public sealed class WorkersTests
         double[] e = Enumerable.Range(0, 10 * 150 * 101).Select(_ => rng.NextDouble() * 40 - 20).ToArray();
 
         var runs = new List<(float[] Segment, float[] InPlace, double[] Log)>();
-        int saved = Workers.Count;
-        try
+        using (RestoringWorkerCount())
         {
             foreach (int workers in new[] { 1, 2, 3 })
             {
@@ -275,10 +272,6 @@ public sealed class WorkersTests
                 Call("LogSegmentInto", e, log);
                 runs.Add((segment, inPlace, log));
             }
-        }
-        finally
-        {
-            Workers.Count = saved;
         }
 
         foreach (var run in runs)
@@ -330,8 +323,7 @@ public sealed class WorkersTests
         double[] e = Enumerable.Range(0, 96 * 41 * 40).Select(_ => rng.NextDouble() * 100 - 20).ToArray();
 
         var runs = new List<(float[] Vae, float[] InPlace, double[] Style)>();
-        int saved = Workers.Count;
-        try
+        using (RestoringWorkerCount())
         {
             foreach (int workers in new[] { 1, 2, 3 })
             {
@@ -343,10 +335,6 @@ public sealed class WorkersTests
                 Call("StyleInto", e, style);
                 runs.Add((vae, inPlace, style));
             }
-        }
-        finally
-        {
-            Workers.Count = saved;
         }
 
         foreach (var run in runs)
@@ -404,8 +392,7 @@ public sealed class WorkersTests
         const int batch = 5;
         var rng = new Random(name.Length);
         float[] input = Enumerable.Range(0, batch * inputLength).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-        int saved = Workers.Count;
-        try
+        using (RestoringWorkerCount())
         {
             Workers.Count = 1;
             float[][] alone = [.. Enumerable.Range(0, batch).Select(i => Run(input[(i * inputLength)..((i + 1) * inputLength)], 1))];
@@ -417,10 +404,6 @@ public sealed class WorkersTests
                 Workers.Count = workers;
                 Assert.Equal(expected, Run(input, batch));
             }
-        }
-        finally
-        {
-            Workers.Count = saved;
         }
     }
 
@@ -454,8 +437,7 @@ public sealed class WorkersTests
     [Fact]
     public void A_part_that_throws_is_reported_to_the_caller_after_every_part_has_run()
     {
-        int saved = Workers.Count;
-        try
+        using (RestoringWorkerCount())
         {
             Workers.Count = 2;
             int[] written = new int[8];
@@ -468,17 +450,12 @@ public sealed class WorkersTests
             Workers.Run<int>(5, (int part, int parts, in PinnedBuffers b) => b.Output<int>()[part] = parts, default, default, default, default, default, written);
             Assert.Equal([5, 5, 5, 5, 5, 0, 0, 0], written);
         }
-        finally
-        {
-            Workers.Count = saved;
-        }
     }
 
     [Fact]
     public void Calls_from_many_threads_at_once_each_get_their_own_results()
     {
-        int saved = Workers.Count;
-        try
+        using (RestoringWorkerCount())
         {
             Workers.Count = 2;
             Layer l = Layers.Single(l => l.Name == "Wide1x1");
@@ -495,17 +472,12 @@ public sealed class WorkersTests
                 Assert.Equal(expected[i], results[i]);
             }
         }
-        finally
-        {
-            Workers.Count = saved;
-        }
     }
 
     [Fact]
     public void A_split_call_allocates_nothing()
     {
-        int saved = Workers.Count;
-        try
+        using (RestoringWorkerCount())
         {
             Workers.Count = 2;
             float[] output = new float[64];
@@ -524,10 +496,6 @@ public sealed class WorkersTests
 
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
             Assert.Equal(input.Select(v => v * 2), output);
-        }
-        finally
-        {
-            Workers.Count = saved;
         }
     }
 
@@ -548,8 +516,7 @@ public sealed class WorkersTests
     [Fact]
     public void Every_part_runs_once_and_has_finished_when_the_call_returns()
     {
-        int saved = Workers.Count;
-        try
+        using (RestoringWorkerCount())
         {
             Workers.Count = 2;
             int[] counts = new int[16];
@@ -566,10 +533,6 @@ public sealed class WorkersTests
                     }
                 }
             }
-        }
-        finally
-        {
-            Workers.Count = saved;
         }
     }
 
