@@ -35,6 +35,24 @@ namespace KernelGen.Generator.Emit
 
         public static bool Applies(long work, int units) => work >= MinimumWork && units >= 2;
 
+        /// <summary>
+        /// A run of <paramref name="length"/> independent positions cut into about <see cref="TargetUnits"/> units of
+        /// <c>Chunk</c> positions, a whole number of vectors, the last unit ending at the run's end (with the positions
+        /// past the last whole vector); null when that makes fewer than two.
+        /// </summary>
+        public static (int Units, int Chunk)? InWholeVectors(int length, int lanes)
+        {
+            int vectors = length / lanes;
+            if (vectors < 2)
+            {
+                return null;
+            }
+
+            int chunk = (vectors + Math.Min(TargetUnits, vectors) - 1) / Math.Min(TargetUnits, vectors) * lanes;
+            int units = (length + chunk - 1) / chunk;
+            return units >= 2 ? (units, chunk) : null;
+        }
+
         /// <summary>The spans of a weighted layer's units: what they read (the prepared input, the weight, any bias), the output, any residual.</summary>
         public static List<Span> Weighted(string source, bool bias, bool residual)
         {

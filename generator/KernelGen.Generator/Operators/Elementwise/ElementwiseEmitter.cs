@@ -182,11 +182,8 @@ namespace KernelGen.Generator.Operators.Elementwise
                     return runs[0].Length >= 2 ? new Split(runs[0].Length, 1, OuterRun: true, runs[0].Length) : null;
                 }
 
-                int length = runs[0].Length, vectors = length / lanes;
-                int units = System.Math.Min(ParallelParts.TargetUnits, vectors);
-                int chunk = (vectors + units - 1) / units * lanes;
-                units = (length + chunk - 1) / chunk;
-                return units >= 2 ? new Split(units, chunk, OuterRun: false, length) : null;
+                int length = runs[0].Length;
+                return ParallelParts.InWholeVectors(length, lanes) is { } chunks ? new Split(chunks.Units, chunks.Chunk, OuterRun: false, length) : null;
             }
 
             public string Describe() => OuterRun

@@ -110,10 +110,7 @@ namespace KernelGen.Generator.Operators.Softmax
                     return null;
                 }
 
-                int vectors = plane / lanes, units = System.Math.Min(ParallelParts.TargetUnits, vectors);
-                int chunk = (vectors + units - 1) / units * lanes;
-                units = (plane + chunk - 1) / chunk;
-                return units >= 2 ? new Split(units, chunk, plane) : null;
+                return ParallelParts.InWholeVectors(plane, lanes) is { } runs ? new Split(runs.Units, runs.Chunk, plane) : null;
             }
         }
 
