@@ -9,8 +9,8 @@ namespace KernelGen.Tests;
 /// form the split covers (convolutions of rank 1 to 3 with strides, dilation, groups, depthwise, the flat form, a
 /// residual; 1x1 convolutions wide, deep, grouped and with the spaced copy; transposed convolutions of rank 1 to 3 with
 /// one phase or several, groups, output padding and channels no tile divides), must give bit-identical outputs with 1, 2
-/// and 3 workers, and match the naive definition; so must normalizations (split by groups), softmax (by positions) and
-/// element-wise kernels.
+/// and 3 workers, and match the naive definition; so must normalizations (split by groups), softmax (by positions),
+/// pools (by channels) and element-wise kernels.
 /// Then the pool itself: a part's exception reaches the caller, calls from many threads at once each get their own
 /// results, and a call with workers allocates nothing.
 /// </summary>
@@ -291,6 +291,81 @@ public sealed class WorkersTests
         {
             Assert.True(Math.Abs(runs[0].Log[i] - logExpected[i]) <= 1e-12 * Math.Max(1, Math.Abs(logExpected[i])), $"log_softmax[{i}]: {runs[0].Log[i]:R}, expected {logExpected[i]:R}");
         }
+    }
+
+    private const string PoolSource = """
+        using System;
+        using KernelGen;
+        public static partial class Pools
+        {
+            [MaxPool(k: 3, stride: 2, pad: 1)]
+            public static partial void Stem([Shape(64, 57, 59)] ReadOnlySpan<float> input, [Shape(64, 29, 30)] Span<float> output);
+
+            [AvgPool(2)]
+            public static partial void Halve([Shape(40, 60, 62)] ReadOnlySpan<double> input, [Shape(40, 30, 31)] Span<double> output);
+
+            public static void StemInto(float[] x, float[] y) => Stem(x, y);
+            public static void HalveInto(double[] x, double[] y) => Halve(x, y);
+        }
+        """;
+
+    /// <summary>A 2-D max or average pool of a square window, windows clipped to the input (no window here is all padding).</summary>
+    private static double[] PoolReference(double[] x, int channels, int height, int width, int k, int stride, int pad, bool max)
+    {
+        int outHeight = ((height + (2 * pad) - k) / stride) + 1, outWidth = ((width + (2 * pad) - k) / stride) + 1;
+        var y = new double[channels * outHeight * outWidth];
+        for (int c = 0; c < channels; c++)
+        {
+            for (int oh = 0; oh < outHeight; oh++)
+            {
+                for (int ow = 0; ow < outWidth; ow++)
+                {
+                    var window = from i in Enumerable.Range((oh * stride) - pad, k) from j in Enumerable.Range((ow * stride) - pad, k)
+                                 where i >= 0 && i < height && j >= 0 && j < width
+                                 select x[(((c * height) + i) * width) + j];
+                    y[(((c * outHeight) + oh) * outWidth) + ow] = max ? window.Max() : window.Sum() / (k * k);
+                }
+            }
+        }
+
+        return y;
+    }
+
+    [Fact]
+    public void Pools_are_bit_identical_for_any_number_of_workers()
+    {
+        Type type = GeneratorHarness.CompileAndLoad(out IReadOnlyDictionary<string, string> generated, checkedAccess: null, PoolSource).GetType("Pools")!;
+        // Both are split, by channels.
+        Assert.Equal(2, generated.Values.Count(source => source.Contains("global::KernelGen.Workers.Run<", StringComparison.Ordinal)));
+        void Call(string method, params object[] arguments) => type.GetMethod(method)!.Invoke(null, arguments);
+        var rng = new Random(13);
+        float[] x = Enumerable.Range(0, 64 * 57 * 59).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        double[] e = Enumerable.Range(0, 40 * 60 * 62).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
+
+        var runs = new List<(float[] Stem, double[] Halve)>();
+        using (RestoringWorkerCount())
+        {
+            foreach (int workers in new[] { 1, 2, 3 })
+            {
+                Workers.Count = workers;
+                float[] stem = new float[64 * 29 * 30];
+                double[] halve = new double[40 * 30 * 31];
+                Call("StemInto", x, stem);
+                Call("HalveInto", e, halve);
+                runs.Add((stem, halve));
+            }
+        }
+
+        foreach (var run in runs)
+        {
+            Assert.Equal(runs[0].Stem, run.Stem);
+            Assert.Equal(runs[0].Halve, run.Halve);
+        }
+
+        // A max is one of the inputs, exactly; an average of four within rounding.
+        Assert.Equal(PoolReference([.. x.Select(v => (double)v)], 64, 57, 59, 3, 2, 1, max: true), runs[0].Stem.Select(v => (double)v));
+        double[] averages = PoolReference(e, 40, 60, 62, 2, 2, 0, max: false);
+        Assert.All(Enumerable.Range(0, averages.Length), i => Assert.True(Math.Abs(runs[0].Halve[i] - averages[i]) <= 1e-15, $"avg_pool[{i}]: {runs[0].Halve[i]:R}, expected {averages[i]:R}"));
     }
 
     private const string NormSource = """

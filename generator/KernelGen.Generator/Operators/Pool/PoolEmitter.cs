@@ -99,17 +99,41 @@ namespace KernelGen.Generator.Operators.Pool
             var spec = (PoolSpec)plan.Operator;
             var g = new Geometry(plan.Signature, spec);
             string element = plan.Signature.ElementKeyword;
+            // Channels are independent (and the output never overlaps the input): a large pool splits by channels across the workers.
+            bool split = g.Channels >= 2 && (long)g.Channels * g.InputPlane >= ParallelParts.MinimumElements;
             foreach (VectorWidth width in VectorWidths(plan.Signature, spec))
             {
                 string summary = $"One sample with {width.Name}: {width.Lanes(g.Element)} output positions of the last axis at a time where their windows lie inside the input, the scalar code at the edges.";
-                using (width.BeginMethod(writer, plan.Signature.MethodName, $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output", summary))
+                string parameters = $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output";
+                if (!split)
                 {
-                    WriteNest(writer, g, element, width);
+                    using (width.BeginMethod(writer, plan.Signature.MethodName, parameters, summary))
+                    {
+                        WriteNest(writer, g, element, width);
+                    }
+
+                    continue;
                 }
+
+                string method = $"{plan.Signature.MethodName}_{width.Name}";
+                using (width.BeginMethod(writer, plan.Signature.MethodName, parameters, summary + " Split across the workers."))
+                {
+                    ParallelParts.WriteRun(writer, method, g.Channels, element, SplitSpans);
+                }
+
+                using (ParallelParts.BeginUnits(writer, method, element, SplitSpans, $"Units [first, end) of {Literals.Int(g.Channels)}: channels first to end."))
+                {
+                    WriteNest(writer, g, element, width, ("first", "end"));
+                }
+
+                ParallelParts.WriteMembers(writer, method, g.Channels, element, SplitSpans);
             }
         }
 
-        private static void WriteNest(IndentedWriter writer, Geometry g, string element, VectorWidth? width)
+        private static readonly List<ParallelParts.Span> SplitSpans = new() { new("input", false), new("output", true) };
+
+        /// <param name="channels">The channels pooled: every one, or in the split form a unit's range.</param>
+        private static void WriteNest(IndentedWriter writer, Geometry g, string element, VectorWidth? width, (string First, string End)? channels = null)
         {
             PoolSpec spec = g.Spec;
             bool max = spec.Kind == PoolKind.Max;
@@ -118,7 +142,7 @@ namespace KernelGen.Generator.Operators.Pool
             writer.WriteLine(max
                 ? "// On each axis the window of output position o starts at input o*stride - pad; its taps t in [lo, hi) read inside the input."
                 : "// On each axis the window of output position o covers input [o*stride - pad, o*stride - pad + k), of which [lo, hi) is inside the input.");
-            using (writer.Block($"for (int c = 0; c < {g.Channels}; c++)"))
+            using (writer.Block($"for (int c = {channels?.First ?? "0"}; c < {channels?.End ?? Literals.Int(g.Channels)}; c++)"))
             {
                 writer.WriteLine(Code.Derive(element, "x", "inputStart", Code.Times("c", g.InputPlane)));
                 writer.WriteLine(Code.Derive(element, "y", "outputStart", Code.Times("c", g.OutputPlane)));
