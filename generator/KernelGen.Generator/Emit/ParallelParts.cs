@@ -53,6 +53,31 @@ namespace KernelGen.Generator.Emit
             return units >= 2 ? (units, chunk) : null;
         }
 
+        /// <summary>The spans of a pass from one tensor into another: the input it reads, the output it writes.</summary>
+        public static readonly IReadOnlyList<Span> InputOutput = new[] { new Span("input", false), new Span("output", true) };
+
+        /// <summary>
+        /// A width's method whose whole work is split: <c>{kernel}_{width}</c> runs <paramref name="units"/> units across
+        /// the workers (<see cref="WriteRun"/>), <c>{kernel}_{width}_Units</c> holds what <paramref name="writeUnits"/>
+        /// writes for units <c>[first, end)</c>, then the part that maps a worker's share to them (<see cref="WriteMembers"/>).
+        /// </summary>
+        public static void WriteSplitMethod(IndentedWriter writer, VectorWidth width, string kernel, string parameters, string summary,
+            int units, string element, IReadOnlyList<Span> spans, string unitsSummary, Action writeUnits)
+        {
+            string method = $"{kernel}_{width.Name}";
+            using (width.BeginMethod(writer, kernel, parameters, summary + " Split across the workers."))
+            {
+                WriteRun(writer, method, units, element, spans);
+            }
+
+            using (BeginUnits(writer, method, element, spans, unitsSummary))
+            {
+                writeUnits();
+            }
+
+            WriteMembers(writer, method, units, element, spans);
+        }
+
         /// <summary>The spans of a weighted layer's units: what they read (the prepared input, the weight, any bias), the output, any residual.</summary>
         public static List<Span> Weighted(string source, bool bias, bool residual)
         {

@@ -140,25 +140,10 @@ namespace KernelGen.Generator.Operators.Elementwise
                 }
 
                 // Split across the workers: each unit a range of the outer run, or of the one run in whole vectors.
-                string method = $"{signature.MethodName}_{width.Name}";
-                var spans = new List<ParallelParts.Span> { new("input", false) };
-                if (signature.OtherParameter is not null)
-                {
-                    spans.Add(new("other", false));
-                }
-
-                spans.Add(new("output", true));
-                using (width.BeginMethod(writer, signature.MethodName, parameters, summary + " Split across the workers."))
-                {
-                    ParallelParts.WriteRun(writer, method, split.Units, element, spans);
-                }
-
-                using (ParallelParts.BeginUnits(writer, method, element, spans, split.Describe()))
-                {
-                    WriteVectorLoops(writer, signature, width, activation, combineVectors, combine, split);
-                }
-
-                ParallelParts.WriteMembers(writer, method, split.Units, element, spans);
+                var spans = signature.OtherParameter is null ? ParallelParts.InputOutput
+                    : new List<ParallelParts.Span> { new("input", false), new("other", false), new("output", true) };
+                ParallelParts.WriteSplitMethod(writer, width, signature.MethodName, parameters, summary, split.Units, element, spans, split.Describe(),
+                    () => WriteVectorLoops(writer, signature, width, activation, combineVectors, combine, split));
             }
         }
 

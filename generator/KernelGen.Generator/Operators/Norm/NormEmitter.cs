@@ -53,14 +53,8 @@ namespace KernelGen.Generator.Operators.Norm
             // Groups are independent: a large normalization of several splits by groups across the workers (one group's
             // statistics stay one thread's sums, in the one-thread order).
             bool split = groups >= 2 && ShapeText.ElementCount(signature.InputShape) >= ParallelParts.MinimumElements;
-            var spans = new List<ParallelParts.Span> { new("input", false) };
-            if (signature.WeightParameter is not null)
-            {
-                spans.Add(new("weight", false));
-                spans.Add(new("bias", false));
-            }
-
-            spans.Add(new("output", true));
+            var spans = signature.WeightParameter is null ? ParallelParts.InputOutput
+                : new List<ParallelParts.Span> { new("input", false), new("weight", false), new("bias", false), new("output", true) };
             foreach (VectorWidth width in VectorWidths(signature))
             {
                 string summary = $"One sample with {width.Name}: the statistics accumulated in double vectors, the output {Literals.Int(width.Lanes(signature.ElementType))} elements at a time.";
@@ -74,18 +68,9 @@ namespace KernelGen.Generator.Operators.Norm
                     continue;
                 }
 
-                string method = $"{signature.MethodName}_{width.Name}";
-                using (width.BeginMethod(writer, signature.MethodName, parameters, summary + " Split across the workers."))
-                {
-                    ParallelParts.WriteRun(writer, method, groups, element, spans);
-                }
-
-                using (ParallelParts.BeginUnits(writer, method, element, spans, $"Units [first, end) of {Literals.Int(groups)}: groups first to end."))
-                {
-                    WriteGroups(writer, signature, spec, width, plan.Operator.Activation, ("first", "end"));
-                }
-
-                ParallelParts.WriteMembers(writer, method, groups, element, spans);
+                ParallelParts.WriteSplitMethod(writer, width, signature.MethodName, parameters, summary, groups, element, spans,
+                    $"Units [first, end) of {Literals.Int(groups)}: groups first to end.",
+                    () => WriteGroups(writer, signature, spec, width, plan.Operator.Activation, ("first", "end")));
             }
         }
 

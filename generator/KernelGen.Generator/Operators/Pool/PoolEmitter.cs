@@ -115,22 +115,10 @@ namespace KernelGen.Generator.Operators.Pool
                     continue;
                 }
 
-                string method = $"{plan.Signature.MethodName}_{width.Name}";
-                using (width.BeginMethod(writer, plan.Signature.MethodName, parameters, summary + " Split across the workers."))
-                {
-                    ParallelParts.WriteRun(writer, method, g.Channels, element, SplitSpans);
-                }
-
-                using (ParallelParts.BeginUnits(writer, method, element, SplitSpans, $"Units [first, end) of {Literals.Int(g.Channels)}: channels first to end."))
-                {
-                    WriteNest(writer, g, element, width, ("first", "end"));
-                }
-
-                ParallelParts.WriteMembers(writer, method, g.Channels, element, SplitSpans);
+                ParallelParts.WriteSplitMethod(writer, width, plan.Signature.MethodName, parameters, summary, g.Channels, element, ParallelParts.InputOutput,
+                    $"Units [first, end) of {Literals.Int(g.Channels)}: channels first to end.", () => WriteNest(writer, g, element, width, ("first", "end")));
             }
         }
-
-        private static readonly List<ParallelParts.Span> SplitSpans = new() { new("input", false), new("output", true) };
 
         /// <param name="channels">The channels pooled: every one, or in the split form a unit's range.</param>
         private static void WriteNest(IndentedWriter writer, Geometry g, string element, VectorWidth? width, (string First, string End)? channels = null)

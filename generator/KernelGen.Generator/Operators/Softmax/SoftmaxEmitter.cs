@@ -114,27 +114,20 @@ namespace KernelGen.Generator.Operators.Softmax
             }
         }
 
-        private static readonly System.Collections.Generic.List<ParallelParts.Span> SplitSpans = new() { new("input", false), new("output", true) };
-
         /// <summary>The width's method, which runs the units, and the units: positions <c>first * Chunk</c> to <c>end * Chunk</c> (or the plane's end).</summary>
         private static void WriteSplit(IndentedWriter writer, KernelPlan plan, VectorWidth width, Split split, string summary)
         {
             KernelSignature signature = plan.Signature;
-            string t = signature.ElementKeyword, method = $"{signature.MethodName}_{width.Name}";
-            using (width.BeginMethod(writer, signature.MethodName, $"global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output", summary + " Split across the workers."))
-            {
-                ParallelParts.WriteRun(writer, method, split.Units, t, SplitSpans);
-            }
-
-            using (ParallelParts.BeginUnits(writer, method, t, SplitSpans,
-                $"Units [first, end) of {Literals.Int(split.Units)}: positions from first * {Literals.Int(split.Chunk)} to end * {Literals.Int(split.Chunk)} (or {Literals.Int(split.Plane)}), in whole vectors but at the end."))
-            {
-                WriteReferences(writer, signature);
-                writer.WriteLine($"int stop = global::System.Math.Min({Code.Times("end", split.Chunk)}, {Literals.Int(split.Plane)});");
-                WriteAcrossPositions(writer, signature, (SoftmaxSpec)plan.Operator, width, (Code.Times("first", split.Chunk), "stop"));
-            }
-
-            ParallelParts.WriteMembers(writer, method, split.Units, t, SplitSpans);
+            string t = signature.ElementKeyword;
+            ParallelParts.WriteSplitMethod(writer, width, signature.MethodName, $"global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output", summary,
+                split.Units, t, ParallelParts.InputOutput,
+                $"Units [first, end) of {Literals.Int(split.Units)}: positions from first * {Literals.Int(split.Chunk)} to end * {Literals.Int(split.Chunk)} (or {Literals.Int(split.Plane)}), in whole vectors but at the end.",
+                () =>
+                {
+                    WriteReferences(writer, signature);
+                    writer.WriteLine($"int stop = global::System.Math.Min({Code.Times("end", split.Chunk)}, {Literals.Int(split.Plane)});");
+                    WriteAcrossPositions(writer, signature, (SoftmaxSpec)plan.Operator, width, (Code.Times("first", split.Chunk), "stop"));
+                });
         }
 
         private static void WriteReferences(IndentedWriter writer, KernelSignature signature)
