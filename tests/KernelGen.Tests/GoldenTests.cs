@@ -14,6 +14,13 @@ public sealed class GoldenKernels
 
     public GoldenKernels()
     {
+        Kernels = GeneratorHarness.CompileAndLoad(out var generated, Source()).GetType("Generated.Kernels")!;
+        Generated = generated.Values.Select(GeneratedText.Unwrapped).ToArray();
+    }
+
+    /// <summary>Every case declared as a user would, in one source.</summary>
+    public static string Source()
+    {
         var declarations = new Declarations();
         foreach (GoldenCase c in Files.SelectMany(GoldenCase.Load))
         {
@@ -117,8 +124,7 @@ public sealed class GoldenKernels
             }
         }
 
-        Kernels = GeneratorHarness.CompileAndLoad(out var generated, declarations.Source).GetType("Generated.Kernels")!;
-        Generated = generated.Values.Select(GeneratedText.Unwrapped).ToArray();
+        return declarations.Source;
     }
 
     public Type Kernels { get; }
@@ -147,8 +153,43 @@ public sealed class GoldenKernels
 
     public static string MethodName(GoldenCase c) => "G_" + c.Name.Replace('-', '_').Replace('.', '_');
 
-    /// <summary>Runs the case's kernel on its inputs and returns the output as doubles.</summary>
+    /// <summary>
+    /// Runs the case's kernel on its inputs and returns the output as doubles. In the split-everywhere run (WorkersTests'
+    /// child, every form of two units or more split across the workers) it runs on 3, 1 and 2 workers, and the outputs
+    /// must be the same to the bit.
+    /// </summary>
     public double[] Run(GoldenCase c)
+    {
+        if (!GeneratorHarness.SplitAllRun)
+        {
+            return RunOnce(c);
+        }
+
+        // Only this class changes the count in that run, one case at a time (a class's tests run in sequence); the other
+        // suites' kernels running meanwhile get whichever count is set, which cannot change their results either.
+        int saved = Workers.Count;
+        try
+        {
+            var outputs = new[] { 3, 1, 2 }.Select(workers =>
+            {
+                Workers.Count = workers;
+                return RunOnce(c);
+            }).ToArray();
+            foreach (double[] output in outputs.Skip(1))
+            {
+                Assert.True(outputs[0].Select(BitConverter.DoubleToInt64Bits).SequenceEqual(output.Select(BitConverter.DoubleToInt64Bits)),
+                    $"{c.Name}: the output differs between 3, 1 and 2 workers");
+            }
+
+            return outputs[0];
+        }
+        finally
+        {
+            Workers.Count = saved;
+        }
+    }
+
+    private double[] RunOnce(GoldenCase c)
     {
         MethodInfo run = Kernels.GetMethod("Run_" + MethodName(c))!;
         object Buffer(double[]? values, int length) => c.IsDouble

@@ -10,7 +10,8 @@ namespace KernelGen.Tests;
 /// residual; 1x1 convolutions wide, deep, grouped and with the spaced copy; transposed convolutions of rank 1 to 3 with
 /// one phase or several, groups, output padding and channels no tile divides), must give bit-identical outputs with 1, 2
 /// and 3 workers, and match the naive definition; so must normalizations (split by groups), softmax (by positions),
-/// pools (by channels) and element-wise kernels.
+/// pools, upsampling and pixel shuffles (by channels) and element-wise kernels. The PyTorch and property suites run
+/// again split everywhere (KernelGenSplitAll) in a child run.
 /// Then the pool itself: a part's exception reaches the caller, calls from many threads at once each get their own
 /// results, and a call with workers allocates nothing.
 /// </summary>
@@ -368,6 +369,112 @@ public sealed class WorkersTests
         Assert.All(Enumerable.Range(0, averages.Length), i => Assert.True(Math.Abs(runs[0].Halve[i] - averages[i]) <= 1e-15, $"avg_pool[{i}]: {runs[0].Halve[i]:R}, expected {averages[i]:R}"));
     }
 
+    private const string ResampleSource = """
+        using System;
+        using KernelGen;
+        public static partial class Resample
+        {
+            [Upsample(2, Mode = UpsampleMode.Linear)]
+            public static partial void Trilinear([Shape(8, 12, 13, 16)] ReadOnlySpan<float> input, [Shape(8, 24, 26, 32)] Span<float> output);
+
+            [Upsample(2)]
+            public static partial void Nearest([Shape(20, 50, 34)] ReadOnlySpan<double> input, [Shape(20, 100, 68)] Span<double> output);
+
+            [PixelShuffle(2)]
+            public static partial void Shuffle([Shape(128, 32, 33)] ReadOnlySpan<float> input, [Shape(32, 64, 66)] Span<float> output);
+
+            [PixelUnshuffle(3, Order = PixelShuffleOrder.BlocksFirst)]
+            public static partial void Unshuffle([Shape(8, 135, 126)] ReadOnlySpan<double> input, [Shape(72, 45, 42)] Span<double> output);
+
+            public static void TrilinearInto(float[] x, float[] y) => Trilinear(x, y);
+            public static void NearestInto(double[] x, double[] y) => Nearest(x, y);
+            public static void ShuffleInto(float[] x, float[] y) => Shuffle(x, y);
+            public static void UnshuffleInto(double[] x, double[] y) => Unshuffle(x, y);
+        }
+        """;
+
+    /// <summary>PyTorch's linear upsampling by 2 along every axis (align_corners=False), one axis at a time: it is separable.</summary>
+    private static double[] LinearTimesTwo(double[] x, int channels, int[] size)
+    {
+        int[] current = [channels, .. size];
+        for (int axis = 1; axis < current.Length; axis++)
+        {
+            int n = current[axis], outer = current[..axis].Aggregate(1, (a, b) => a * b), inner = current[(axis + 1)..].Aggregate(1, (a, b) => a * b);
+            var y = new double[outer * 2 * n * inner];
+            for (int o = 0; o < outer; o++)
+            {
+                for (int i = 0; i < 2 * n; i++)
+                {
+                    double source = Math.Max(((i + 0.5) / 2) - 0.5, 0);
+                    int i0 = (int)source, i1 = Math.Min(i0 + 1, n - 1);
+                    double l = source - i0;
+                    for (int r = 0; r < inner; r++)
+                    {
+                        y[(((o * 2 * n) + i) * inner) + r] = ((1 - l) * x[(((o * n) + i0) * inner) + r]) + (l * x[(((o * n) + i1) * inner) + r]);
+                    }
+                }
+            }
+
+            x = y;
+            current[axis] = 2 * n;
+        }
+
+        return x;
+    }
+
+    [Fact]
+    public void Upsampling_and_pixel_shuffles_are_bit_identical_for_any_number_of_workers()
+    {
+        Type type = GeneratorHarness.CompileAndLoad(out IReadOnlyDictionary<string, string> generated, checkedAccess: null, ResampleSource).GetType("Resample")!;
+        // All four are split, by channels (the pixel shuffles by the wide side's).
+        Assert.Equal(4, generated.Values.Count(source => source.Contains("global::KernelGen.Workers.Run<", StringComparison.Ordinal)));
+        void Call(string method, params object[] arguments) => type.GetMethod(method)!.Invoke(null, arguments);
+        var rng = new Random(17);
+        float[] cube = Enumerable.Range(0, 8 * 12 * 13 * 16).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        double[] plane = Enumerable.Range(0, 20 * 50 * 34).Select(_ => rng.NextDouble()).ToArray();
+        // Distinct values, exact in float: a misplaced element cannot hide.
+        float[] deep = Enumerable.Range(0, 128 * 32 * 33).Select(i => (float)i).ToArray();
+        double[] wide = Enumerable.Range(0, 8 * 135 * 126).Select(i => (double)i).ToArray();
+
+        var runs = new List<(float[] Trilinear, double[] Nearest, float[] Shuffle, double[] Unshuffle)>();
+        using (RestoringWorkerCount())
+        {
+            foreach (int workers in new[] { 1, 2, 3 })
+            {
+                Workers.Count = workers;
+                var run = (new float[8 * 24 * 26 * 32], new double[20 * 100 * 68], new float[deep.Length], new double[wide.Length]);
+                Call("TrilinearInto", cube, run.Item1);
+                Call("NearestInto", plane, run.Item2);
+                Call("ShuffleInto", deep, run.Item3);
+                Call("UnshuffleInto", wide, run.Item4);
+                runs.Add(run);
+            }
+        }
+
+        foreach (var run in runs)
+        {
+            Assert.Equal(runs[0].Trilinear, run.Trilinear);
+            Assert.Equal(runs[0].Nearest, run.Nearest);
+            Assert.Equal(runs[0].Shuffle, run.Shuffle);
+            Assert.Equal(runs[0].Unshuffle, run.Unshuffle);
+        }
+
+        double[] trilinear = LinearTimesTwo([.. cube.Select(v => (double)v)], 8, [12, 13, 16]);
+        Assert.All(Enumerable.Range(0, trilinear.Length), i => Assert.True(Math.Abs(runs[0].Trilinear[i] - trilinear[i]) <= 1e-6, $"trilinear[{i}]: {runs[0].Trilinear[i]:R}, expected {trilinear[i]:R}"));
+        Assert.Equal(
+            from c in Enumerable.Range(0, 20) from i in Enumerable.Range(0, 100) from j in Enumerable.Range(0, 68) select plane[(((c * 50) + (i / 2)) * 34) + (j / 2)],
+            runs[0].Nearest);
+        // PyTorch's order: output channel c, row h*2 + i, column w*2 + j from input channel c*4 + i*2 + j.
+        Assert.Equal(
+            from c in Enumerable.Range(0, 32) from h in Enumerable.Range(0, 64) from w in Enumerable.Range(0, 66) select deep[(((c * 4) + ((h % 2) * 2) + (w % 2)) * 32 + (h / 2)) * 33 + (w / 2)],
+            runs[0].Shuffle);
+        // Blocks first (DCR): output channel (i*3 + j)*8 + c, position (h, w) from input channel c at row h*3 + i, column w*3 + j.
+        Assert.Equal(
+            from b in Enumerable.Range(0, 9) from c in Enumerable.Range(0, 8) from h in Enumerable.Range(0, 45) from w in Enumerable.Range(0, 42)
+            select wide[(((c * 135) + (h * 3) + (b / 3)) * 126) + (w * 3) + (b % 3)],
+            runs[0].Unshuffle);
+    }
+
     private const string NormSource = """
         using System;
         using KernelGen;
@@ -497,6 +604,79 @@ public sealed class WorkersTests
         {
             string source = Assert.Single(run.Sources, s => s.Key.Contains($".{l.Name}.", StringComparison.Ordinal)).Value;
             Assert.Contains($"global::KernelGen.Workers.Run<{(l.IsDouble ? "double" : "float")}>(", source);
+        }
+    }
+
+    /// <summary>
+    /// The PyTorch and property suites with every form of two units or more split across the workers however small
+    /// (<c>KernelGenSplitAll</c>), in checked access, on 3 workers (more than this machine may have cores): a unit's
+    /// range that reads or writes outside its share throws, and each PyTorch case runs on 3, 1 and 2 workers with
+    /// outputs the same to the bit (GoldenKernels.Run). The sizes of the suites' layers reach forms and remainders that
+    /// the large layers above do not.
+    /// </summary>
+    [Trait(TestMatrix.Category, TestMatrix.Full)]
+    [Fact]
+    public void Numeric_suites_pass_split_everywhere_on_1_2_and_3_workers()
+    {
+        if (GeneratorHarness.SplitAllRun)
+        {
+            return; // already the child run
+        }
+
+        // Not the property suite's checks that its random layers reach each one-thread form: split, some of them run the split forms instead.
+        string suites = string.Join("|", new[] { "GoldenTests", "PropertyTests", "LinearTests", "SoftmaxTests", "EpilogueTests", "DownsamplingTests", "NormTests", "PoolTests", "PixelShuffleTests", "ElementwiseTests", "WorkersTests.The_process" }
+            .Select(name => "FullyQualifiedName~KernelGen.Tests." + name));
+        string filter = $"({suites})&FullyQualifiedName!~PropertyTests.Random_configurations_reach_every_form";
+        var run = DotnetCli.RunTestsInChild(new Dictionary<string, string>
+        {
+            [GeneratorHarness.SplitAllVariable] = "1",
+            [GeneratorHarness.CheckedAccessVariable] = "1",
+            [Workers.EnvironmentVariable] = "3",
+        }, filter);
+        Assert.True(run.ExitCode == 0, $"Split everywhere the suites fail:\n{run.Output}");
+        Assert.Contains("Passed!", run.Output);
+    }
+
+    private static readonly Lazy<string[]> GoldenSplitEverywhere = new(() =>
+        [.. GeneratorHarness.Run(GeneratorHarness.CreateCompilation(GoldenKernels.Source()), splitAll: true).Sources.Values.Select(GeneratedText.Unwrapped)]);
+
+    /// <summary>What the child run above covers: split everywhere, the PyTorch cases reach the split form of every operator that has one.</summary>
+    [Theory]
+    [InlineData("Conv")]
+    [InlineData("ConvTranspose")]
+    [InlineData("Conv1x1")]
+    [InlineData("Upsample")]
+    [InlineData("MaxPool")]
+    [InlineData("AvgPool")]
+    [InlineData("Silu")] // [Activate]'s header names its activation
+    [InlineData("Relu")]
+    [InlineData("Add")]
+    [InlineData("Mul")]
+    [InlineData("Affine")]
+    [InlineData("GroupNorm")]
+    [InlineData("InstanceNorm")]
+    [InlineData("Softmax")]
+    [InlineData("PixelShuffle")]
+    [InlineData("PixelUnshuffle")]
+    public void Split_everywhere_the_PyTorch_cases_reach_every_operator_s_split_form(string op)
+    {
+        var header = new System.Text.RegularExpressions.Regex($@"^// [^\n]*: {op}( ?[123]d)?( \([^)]*\))? for ", System.Text.RegularExpressions.RegexOptions.Multiline);
+        string[] files = [.. GoldenSplitEverywhere.Value.Where(file => header.IsMatch(file))];
+        Assert.NotEmpty(files);
+        Assert.Contains(files, file => file.Contains("global::KernelGen.Workers.Run<", StringComparison.Ordinal));
+    }
+
+    /// <summary>What the split-everywhere run generates: a layer far under the thresholds split, or (in every other run) not.</summary>
+    [Fact]
+    public void The_process_splits_small_layers_only_when_asked()
+    {
+        GeneratorRun run = GeneratorHarness.Run("using System;\nusing KernelGen;\npublic static partial class L { [MaxPool(2)] public static partial void Halve([Shape(4, 8, 32)] ReadOnlySpan<float> input, [Shape(4, 4, 16)] Span<float> output); }");
+        string source = Assert.Single(run.Sources).Value;
+        Assert.Equal(GeneratorHarness.SplitAllRun, source.Contains("global::KernelGen.Workers.Run<float>(", StringComparison.Ordinal));
+        Assert.Equal(GeneratorHarness.SplitAllRun, source.Contains("// Split everywhere (KernelGenSplitAll=true)", StringComparison.Ordinal));
+        if (GeneratorHarness.SplitAllRun)
+        {
+            Assert.Equal(3, Workers.Count);
         }
     }
 

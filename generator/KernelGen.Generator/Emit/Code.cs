@@ -25,7 +25,7 @@ namespace KernelGen.Generator.Emit
         {
             bool saved = s_checked;
             s_checked = isChecked;
-            return new Restore(saved);
+            return new Restore(() => s_checked = saved);
         }
 
         /// <summary><c>ref float inputStart = ref MemoryMarshal.GetReference(input);</c>: indexing without bounds checks once lengths are checked.</summary>
@@ -112,13 +112,14 @@ namespace KernelGen.Generator.Emit
         /// <summary><c>a * b</c> for the constants that are 1 left out.</summary>
         public static string Times(string variable, int factor) => factor == 1 ? variable : $"{variable} * {factor}";
 
-        private sealed class Restore : IDisposable
+        /// <summary>Undoes a setting of the writing thread's (checked access here, the split thresholds in <see cref="ParallelParts"/>) when disposed.</summary>
+        internal sealed class Restore : IDisposable
         {
-            private readonly bool _saved;
+            private readonly Action _undo;
 
-            public Restore(bool saved) => _saved = saved;
+            public Restore(Action undo) => _undo = undo;
 
-            public void Dispose() => s_checked = _saved;
+            public void Dispose() => _undo();
         }
     }
 }

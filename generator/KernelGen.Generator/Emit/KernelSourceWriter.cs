@@ -21,6 +21,7 @@ namespace KernelGen.Generator.Emit
         public static string Write(KernelPlan plan, EmitOptions options)
         {
             using (Code.CheckedAccess(options.SpanAccess))
+            using (ParallelParts.SplitAll(options.SplitAll))
             {
                 return WriteFile(plan, options);
             }
@@ -145,6 +146,11 @@ namespace KernelGen.Generator.Emit
             else if (!options.HasUnsafe)
             {
                 writer.WriteLine("// Span access: this target framework has no System.Runtime.CompilerServices.Unsafe, so every access goes through a span (bounds-checked, somewhat slower).");
+            }
+
+            if (options.SplitAll)
+            {
+                writer.WriteLine("// Split everywhere (KernelGenSplitAll=true): every form of two units or more runs across the workers, however small; for testing.");
             }
         }
 

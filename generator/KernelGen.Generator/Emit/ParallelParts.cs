@@ -21,19 +21,41 @@ namespace KernelGen.Generator.Emit
         /// The least work per sample, in multiply-adds, that is split: about 10 us of one core's time, against a hand-off
         /// of a microsecond or two to awake workers (more to sleeping ones). Smaller layers run on the calling thread.
         /// </summary>
-        public const long MinimumWork = 1L << 20;
+        public static long MinimumWork => s_splitAll ? 0 : 1L << 20;
 
         /// <summary>
         /// The least elements per sample that a memory-bound pass (element-wise kernels, normalizations) splits, 512 KiB
         /// of floats. Measured on a 2-core Zen 5: a per-channel scale of 75,264 elements (2.4 us on one core) ran 8% slower
         /// on two workers than on one, an addition of 200,704 elements 2.1x faster.
         /// </summary>
-        public const int MinimumElements = 1 << 17;
+        public static int MinimumElements => s_splitAll ? 0 : 1 << 17;
+
+        [ThreadStatic]
+        private static bool s_splitAll;
+
+        /// <summary>
+        /// Until disposed, no threshold (<c>KernelGenSplitAll</c>, for testing): every form with two units or more is
+        /// split. Set around one file's writing, which runs synchronously on one thread, as <see cref="Code.CheckedAccess"/>.
+        /// </summary>
+        public static IDisposable SplitAll(bool splitAll)
+        {
+            bool saved = s_splitAll;
+            s_splitAll = splitAll;
+            return new Code.Restore(() => s_splitAll = saved);
+        }
 
         /// <summary>Units worth aiming for when a form chooses how finely to cut: more than any machine's workers here.</summary>
         public const int TargetUnits = 32;
 
         public static bool Applies(long work, int units) => work >= MinimumWork && units >= 2;
+
+        /// <summary>
+        /// Whether a memory-bound pass over one sample (element-wise, normalization, softmax, pooling, resampling,
+        /// rearranging) has enough work to split: it moves at least <see cref="MinimumElements"/> elements on its larger
+        /// side (<paramref name="inputElements"/> read or <paramref name="outputElements"/> written: a pool reads more than
+        /// it writes, an upsampling writes more than it reads). The form splits it if it also has two units or more.
+        /// </summary>
+        public static bool IsLargePass(long inputElements, long outputElements) => Math.Max(inputElements, outputElements) >= MinimumElements;
 
         /// <summary>
         /// A run of <paramref name="length"/> independent positions cut into about <see cref="TargetUnits"/> units of

@@ -10,7 +10,9 @@ namespace KernelGen.Generator.Model
     /// <param name="GeneratedFilesKept">The MSBuild property <c>EmitCompilerGeneratedFiles</c>: the generated files are
     /// written under obj/, so the file and line a stack trace names in a kernel exist; otherwise the argument
     /// exceptions say how to keep them.</param>
-    internal sealed record EmitOptions(bool CheckedAccess, bool HasUnsafe, string? DiagnosticsPage = null, bool GeneratedFilesKept = false)
+    /// <param name="SplitAll">The MSBuild property <c>KernelGenSplitAll</c>: every form with two units or more is split
+    /// across the workers, however small (for testing the split forms on small layers).</param>
+    internal sealed record EmitOptions(bool CheckedAccess, bool HasUnsafe, string? DiagnosticsPage = null, bool GeneratedFilesKept = false, bool SplitAll = false)
     {
         /// <summary>Every access through spans: asked for, or the only form the target can compile.</summary>
         public bool SpanAccess => CheckedAccess || !HasUnsafe;

@@ -44,7 +44,7 @@ internal static class CompiledKernelCache
     }
 
     /// <summary>A name for everything the assembly is built from.</summary>
-    public static string Key(IEnumerable<string> sources, bool checkedAccess, bool generatedFilesKept)
+    public static string Key(IEnumerable<string> sources, bool checkedAccess, bool generatedFilesKept, bool splitAll)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text)
@@ -58,6 +58,7 @@ internal static class CompiledKernelCache
         Add(typeof(ShapeAttribute).Assembly.ManifestModule.ModuleVersionId.ToString("N"));
         Add(checkedAccess ? "checked" : "unchecked");
         Add(generatedFilesKept ? "kept" : "not kept");
+        Add(splitAll ? "split everywhere" : "split by size");
         foreach (string source in sources)
         {
             Add(source);
@@ -87,9 +88,9 @@ internal static class CompiledKernelCache
         return folder;
     }
 
-    /// <summary>A child test run started by HardwarePathTests or CheckedAccessTests (they set these variables).</summary>
+    /// <summary>A child test run started by HardwarePathTests, CheckedAccessTests or WorkersTests (they set these variables).</summary>
     private static bool IsChildRun =>
-        GeneratorHarness.CheckedAccessRun || Environment.GetEnvironmentVariable(HardwarePathTests.ExpectedPathVariable) is not null;
+        GeneratorHarness.CheckedAccessRun || GeneratorHarness.SplitAllRun || Environment.GetEnvironmentVariable(HardwarePathTests.ExpectedPathVariable) is not null;
 
     private static void WriteAtomically(string path, Action<Stream> write)
     {

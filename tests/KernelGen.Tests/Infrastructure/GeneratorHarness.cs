@@ -55,7 +55,8 @@ public static class GeneratorHarness
     /// property, snapshot, diagnostics) is generated where a number formatted with the current culture would not compile.
     /// </summary>
     /// <param name="generatedFilesKept">The project's EmitCompilerGeneratedFiles, as the package makes it visible.</param>
-    public static GeneratorRun Run(CSharpCompilation compilation, bool trackSteps = false, bool? checkedAccess = null, bool generatedFilesKept = false)
+    /// <param name="splitAll">KernelGenSplitAll (null: as the run says).</param>
+    public static GeneratorRun Run(CSharpCompilation compilation, bool trackSteps = false, bool? checkedAccess = null, bool generatedFilesKept = false, bool? splitAll = null)
     {
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             new[] { new KernelGenerator().AsSourceGenerator() },
@@ -64,6 +65,7 @@ public static class GeneratorHarness
             {
                 [KernelGenerator.CheckedAccessProperty] = checkedAccess ?? CheckedAccessRun ? "true" : "false",
                 [KernelGenerator.GeneratedFilesProperty] = generatedFilesKept ? "true" : "false",
+                [KernelGenerator.SplitAllProperty] = splitAll ?? SplitAllRun ? "true" : "false",
             }),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
         return UnderHostileCulture(() =>
@@ -97,6 +99,15 @@ public static class GeneratorHarness
     public const string CheckedAccessVariable = "KERNELGEN_CHECKED_ACCESS";
 
     public static bool CheckedAccessRun => Environment.GetEnvironmentVariable(CheckedAccessVariable) == "1";
+
+    /// <summary>
+    /// Set in a child test run (WorkersTests): every kernel the suites compile is then generated with
+    /// <c>KernelGenSplitAll</c>, so the small layers of the PyTorch and property suites run their split forms, on
+    /// however many workers the run sets.
+    /// </summary>
+    public const string SplitAllVariable = "KERNELGEN_SPLIT_ALL";
+
+    public static bool SplitAllRun => Environment.GetEnvironmentVariable(SplitAllVariable) == "1";
 
     /// <summary>
     /// A culture whose every number symbol differs from C#'s: a Unicode minus (as sv-SE, fi-FI, lt-LT), a decimal
@@ -134,7 +145,7 @@ public static class GeneratorHarness
     public static Assembly CompileAndLoad(out IReadOnlyDictionary<string, string> generated, bool? checkedAccess, bool generatedFilesKept, params string[] sources)
     {
         bool isChecked = checkedAccess ?? CheckedAccessRun;
-        string key = CompiledKernelCache.Key(sources, isChecked, generatedFilesKept);
+        string key = CompiledKernelCache.Key(sources, isChecked, generatedFilesKept, SplitAllRun);
         if (!CompiledKernelCache.TryRead(key, out byte[] image, out generated))
         {
             GeneratorRun run = Run(CreateCompilation(sources), checkedAccess: isChecked, generatedFilesKept: generatedFilesKept);

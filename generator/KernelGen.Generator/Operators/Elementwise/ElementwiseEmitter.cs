@@ -156,8 +156,7 @@ namespace KernelGen.Generator.Operators.Elementwise
             public static Split? For(KernelSignature signature, int lanes)
             {
                 Run[] runs = Runs(signature);
-                long elements = ShapeText.ElementCount(signature.InputShape);
-                if (elements < ParallelParts.MinimumElements)
+                if (!ParallelParts.IsLargePass(ShapeText.ElementCount(signature.InputShape), ShapeText.ElementCount(signature.OutputShape)))
                 {
                     return null;
                 }

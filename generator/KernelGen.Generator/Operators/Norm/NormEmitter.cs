@@ -52,7 +52,7 @@ namespace KernelGen.Generator.Operators.Norm
             int groups = NormGeometry.Of(signature, spec).Groups;
             // Groups are independent: a large normalization of several splits by groups across the workers (one group's
             // statistics stay one thread's sums, in the one-thread order).
-            bool split = groups >= 2 && ShapeText.ElementCount(signature.InputShape) >= ParallelParts.MinimumElements;
+            bool split = groups >= 2 && ParallelParts.IsLargePass(ShapeText.ElementCount(signature.InputShape), ShapeText.ElementCount(signature.OutputShape));
             var spans = signature.WeightParameter is null ? ParallelParts.InputOutput
                 : new List<ParallelParts.Span> { new("input", false), new("weight", false), new("bias", false), new("output", true) };
             foreach (VectorWidth width in VectorWidths(signature))

@@ -123,35 +123,49 @@ namespace KernelGen.Generator.Operators.PixelShuffle
         {
             var spec = (PixelShuffleSpec)plan.Operator;
             string element = plan.Signature.ElementKeyword;
+            int channels = (spec.Unshuffle ? plan.Signature.InputShape : plan.Signature.OutputShape)[0];
+            // The wide side's channels are independent (each reads and writes its own r*r deep-side planes' rows): a large
+            // rearrangement splits by them across the workers.
+            long elements = ShapeText.ElementCount(plan.Signature.InputShape);
+            bool split = channels >= 2 && ParallelParts.IsLargePass(elements, elements);
             foreach (VectorWidth width in VectorWidths(plan.Signature, spec))
             {
                 int lanes = width.Lanes(plan.Signature.ElementType);
                 string summary = $"One sample with {width.Name}: {Literals.Int(lanes)} columns of each of the r deep-side rows at a time, interleaved by constant shuffles into r wide-side vectors (or the reverse), the last columns one by one.";
-                using (width.BeginMethod(writer, plan.Signature.MethodName, $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output", summary))
+                string parameters = $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output";
+                if (split)
+                {
+                    ParallelParts.WriteSplitMethod(writer, width, plan.Signature.MethodName, parameters, summary, channels, element, ParallelParts.InputOutput,
+                        $"Units [first, end) of {Literals.Int(channels)}: the wide side's channels first to end.", () => WriteNest(writer, plan.Signature, spec, width, ("first", "end")));
+                    continue;
+                }
+
+                using (width.BeginMethod(writer, plan.Signature.MethodName, parameters, summary))
                 {
                     WriteNest(writer, plan.Signature, spec, width);
                 }
             }
         }
 
-        private void WriteNest(IndentedWriter writer, KernelSignature signature, PixelShuffleSpec shuffle, VectorWidth? width)
+        /// <param name="channels">The wide side's channels rearranged: every one, or in the split form a unit's range.</param>
+        private void WriteNest(IndentedWriter writer, KernelSignature signature, PixelShuffleSpec shuffle, VectorWidth? width, (string First, string End)? channels = null)
         {
             int r = shuffle.Factor;
             int[] wide = (shuffle.Unshuffle ? signature.InputShape : signature.OutputShape).ToArray();
             int[] deep = (shuffle.Unshuffle ? signature.OutputShape : signature.InputShape).ToArray();
-            int channels = wide[0], h = deep[1], w = deep[2], plane = h * w, wideRow = wide[2];
+            int wideChannels = wide[0], h = deep[1], w = deep[2], plane = h * w, wideRow = wide[2];
             string element = signature.ElementKeyword;
             writer.WriteLine(Code.StartRef(element, "input"));
             writer.WriteLine(Code.StartRef(element, "output"));
-            using (writer.Block($"for (int c = 0; c < {Literals.Int(channels)}; c++)"))
+            using (writer.Block($"for (int c = {channels?.First ?? "0"}; c < {channels?.End ?? Literals.Int(wideChannels)}; c++)"))
             using (writer.Block($"for (int h = 0; h < {Literals.Int(h)}; h++)"))
             using (writer.Block($"for (int i = 0; i < {Literals.Int(r)}; i++)"))
             {
                 writer.WriteLine($"int wideAt = (c * {Literals.Int(wide[1])} + h * {Literals.Int(r)} + i) * {Literals.Int(wideRow)};");
                 // The deep-side channel of block position (i, j) of channel c, at j = 0; j adds 1 (PyTorch) or C (DCR).
-                string channel = shuffle.BlocksFirst ? $"i * {Literals.Int(r * channels)} + c" : $"c * {Literals.Int(r * r)} + i * {Literals.Int(r)}";
+                string channel = shuffle.BlocksFirst ? $"i * {Literals.Int(r * wideChannels)} + c" : $"c * {Literals.Int(r * r)} + i * {Literals.Int(r)}";
                 writer.WriteLine($"int deepAt = ({channel}) * {Literals.Int(plane)} + h * {Literals.Int(w)};");
-                int step = (shuffle.BlocksFirst ? channels : 1) * plane;
+                int step = (shuffle.BlocksFirst ? wideChannels : 1) * plane;
                 writer.WriteLine("int x = 0;");
                 if (width is not null)
                 {

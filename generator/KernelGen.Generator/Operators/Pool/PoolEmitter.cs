@@ -100,7 +100,7 @@ namespace KernelGen.Generator.Operators.Pool
             var g = new Geometry(plan.Signature, spec);
             string element = plan.Signature.ElementKeyword;
             // Channels are independent (and the output never overlaps the input): a large pool splits by channels across the workers.
-            bool split = g.Channels >= 2 && (long)g.Channels * g.InputPlane >= ParallelParts.MinimumElements;
+            bool split = g.Channels >= 2 && ParallelParts.IsLargePass((long)g.Channels * g.InputPlane, (long)g.Channels * g.OutputPlane);
             foreach (VectorWidth width in VectorWidths(plan.Signature, spec))
             {
                 string summary = $"One sample with {width.Name}: {width.Lanes(g.Element)} output positions of the last axis at a time where their windows lie inside the input, the scalar code at the edges.";

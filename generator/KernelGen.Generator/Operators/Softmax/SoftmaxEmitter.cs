@@ -105,7 +105,7 @@ namespace KernelGen.Generator.Operators.Softmax
         {
             public static Split? For(int channels, int plane, int lanes)
             {
-                if ((long)channels * plane < ParallelParts.MinimumElements)
+                if (!ParallelParts.IsLargePass((long)channels * plane, (long)channels * plane))
                 {
                     return null;
                 }

@@ -69,116 +69,135 @@ namespace KernelGen.Generator.Operators.Upsample
         private static void WriteMethod(IndentedWriter writer, Layout l)
         {
             VectorWidth v = l.Width;
-            string element = l.Element, index = VectorWidth.IndexType(l.Signature.ElementType);
-            int lanes = l.Lanes, rank = l.Rank, taps = l.Taps;
-            string passes = rank switch
+            string element = l.Element;
+            string passes = l.Rank switch
             {
                 1 => "along W by constant shuffles, straight into the output",
                 2 => $"along W by constant shuffles into [{l.InputRows} x {l.OutputWidth}] rows, then along H by whole vectors",
                 _ => $"along W by constant shuffles into [{l.Signature.InputShape[1]} x {l.Signature.InputShape[2]} x {l.OutputWidth}] rows, then along H and D by whole vectors",
             };
-            using (v.BeginMethod(writer, l.Method, $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output", $"One sample with {v.Name}: {passes}."))
+            string parameters = $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output", summary = $"One sample with {v.Name}: {passes}.";
+            int channels = l.Signature.InputShape[0];
+            // Channels are independent: a large upsampling splits by channels across the workers, each unit with its own rows.
+            if (ParallelParts.IsLargePass(ShapeText.ElementCount(l.Signature.InputShape), ShapeText.ElementCount(l.Signature.OutputShape)) && channels >= 2)
             {
-                writer.WriteLine(Code.StartRef(element, "input"));
-                writer.WriteLine(Code.StartRef(element, "output"));
-                int rowsLength = rank == 1 ? 0 : l.InputRows * l.OutputWidth;
-                bool pooled = (long)rowsLength * l.Signature.ElementType.Bytes() > StackLimitBytes;
-                if (pooled)
+                ParallelParts.WriteSplitMethod(writer, v, l.Method, parameters, summary, channels, element, ParallelParts.InputOutput,
+                    $"Units [first, end) of {Literals.Int(channels)}: channels first to end.", () => WriteBody(writer, l, ("first", "end")));
+            }
+            else
+            {
+                using (v.BeginMethod(writer, l.Method, parameters, summary))
                 {
-                    writer.WriteLine($"// [{l.InputRows} x {l.OutputWidth}] rows are too many for the stack: borrowed from the pool, no allocation once it holds one.");
-                    writer.WriteLine($"{element}[] rented = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({rowsLength});");
-                    writer.WriteLine($"global::System.Span<{element}> rows = global::System.MemoryExtensions.AsSpan(rented, 0, {rowsLength});");
-                }
-                else if (rank > 1)
-                {
-                    writer.WriteLine($"global::System.Span<{element}> rows = stackalloc {element}[{rowsLength}];");
-                }
-
-                if (rank > 1)
-                {
-                    writer.WriteLine(Code.StartRef(element, "rows"));
-                }
-
-                // The tables of the outer axes (D, H), which the scalar form reads too.
-                for (int axis = 0; axis < rank - 1; axis++)
-                {
-                    writer.WriteLine($"global::System.ReadOnlySpan<int> index{axis} = {l.Method}_SourceIndex{axis};");
-                    if (l.HasWeights)
-                    {
-                        writer.WriteLine($"global::System.ReadOnlySpan<{element}> weight{axis} = {l.Method}_SourceWeight{axis};");
-                    }
-                }
-
-                if (l.Tabled)
-                {
-                    writer.WriteLine(l.OneWindowPerBlock
-                        ? $"// {l.Blocks} blocks of {lanes} output columns: each block's first input column, shuffles and weights come from tables."
-                        : $"// {l.Blocks} blocks of {lanes} output columns: the first input column of each block's taps, their shuffles and weights come from tables.");
-                    writer.WriteLine(Code.TableRef("int", "blockBase", TableName(l.Method, "BlockBase", v)));
-                    writer.WriteLine(Code.TableRef(index, "blockShuffle", TableName(l.Method, "BlockShuffle", v)));
-                    if (l.HasWeights)
-                    {
-                        writer.WriteLine(Code.TableRef(element, "blockWeight", TableName(l.Method, "BlockWeight", v)));
-                    }
-                }
-
-                if (l.Period is { } period)
-                {
-                    writer.WriteLine($"// {l.Blocks} blocks of {lanes} output columns: blocks {period.Head} to {period.Head + period.Length - 1} repeat {period.Repeats} times, each time {period.Step} input columns further on; the {period.Head} before and {l.Blocks - period.End} after are written out.");
-                }
-
-                foreach (int b in l.ConstantBlocks)
-                {
-                    string Lanes(Func<int, string> value) => string.Join(", ", Enumerable.Range(0, lanes).Select(value));
-                    writer.WriteLine(l.SharesWindow(b)
-                        ? $"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read input columns {l.Base(b, 0)}..{l.Base(b, 0) + l.WindowLength - 1}."
-                        : $"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read, per tap, input columns from {string.Join(", ", Enumerable.Range(0, taps).Select(t => Literals.Int(l.Base(b, t))))} on.");
-                    for (int t = 0; t < taps; t++)
-                    {
-                        if (l.HasWeights)
-                        {
-                            writer.WriteLine($"var weight{t}_{b} = {v.Type}.Create({Lanes(lane => Literals.Real(l.ColumnWeight(b, lane, t), l.Signature.ElementType))});");
-                        }
-                    }
-                }
-
-                var poolScope = pooled ? writer.Block("try") : (IndentedWriter.Scope?)null;
-                using (writer.Block($"for (int c = 0; c < {l.Signature.InputShape[0]}; c++)"))
-                {
-                    writer.WriteLine(Code.Derive(element, "x", "inputStart", Code.Times("c", l.InputRows * l.InputWidth)));
-                    if (rank == 1)
-                    {
-                        writer.WriteLine(Code.Derive(element, "source", "x", "0"));
-                        writer.WriteLine(Code.Derive(element, "target", "outputStart", Code.Times("c", l.OutputWidth)));
-                        WriteRowPass(writer, l);
-                    }
-                    else
-                    {
-                        using (writer.Block($"for (int row = 0; row < {l.InputRows}; row++)"))
-                        {
-                            writer.WriteLine(Code.Derive(element, "source", "x", Code.Times("row", l.InputWidth)));
-                            writer.WriteLine(Code.Derive(element, "target", "rowsStart", Code.Times("row", l.OutputWidth)));
-                            WriteRowPass(writer, l);
-                        }
-
-                        writer.WriteLine(Code.Derive(element, "y", "outputStart", Code.Times("c", l.OutputRows * l.OutputWidth)));
-                        WriteOuterPass(writer, l);
-                    }
-                }
-
-                if (poolScope is { } scope)
-                {
-                    scope.Dispose();
-                    using (writer.Block("finally"))
-                    {
-                        writer.WriteLine($"global::System.Buffers.ArrayPool<{element}>.Shared.Return(rented);");
-                    }
+                    WriteBody(writer, l, ("0", Literals.Int(channels)));
                 }
             }
 
             if (l.Tabled)
             {
                 WriteBlockTables(writer, l);
+            }
+        }
+
+        /// <summary>The passes over channels <paramref name="channels"/> [first, end): every channel, or a unit's of the split form.</summary>
+        private static void WriteBody(IndentedWriter writer, Layout l, (string First, string End) channels)
+        {
+            VectorWidth v = l.Width;
+            string element = l.Element, index = VectorWidth.IndexType(l.Signature.ElementType);
+            int lanes = l.Lanes, rank = l.Rank, taps = l.Taps;
+            writer.WriteLine(Code.StartRef(element, "input"));
+            writer.WriteLine(Code.StartRef(element, "output"));
+            int rowsLength = rank == 1 ? 0 : l.InputRows * l.OutputWidth;
+            bool pooled = (long)rowsLength * l.Signature.ElementType.Bytes() > StackLimitBytes;
+            if (pooled)
+            {
+                writer.WriteLine($"// [{l.InputRows} x {l.OutputWidth}] rows are too many for the stack: borrowed from the pool, no allocation once it holds one.");
+                writer.WriteLine($"{element}[] rented = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({rowsLength});");
+                writer.WriteLine($"global::System.Span<{element}> rows = global::System.MemoryExtensions.AsSpan(rented, 0, {rowsLength});");
+            }
+            else if (rank > 1)
+            {
+                writer.WriteLine($"global::System.Span<{element}> rows = stackalloc {element}[{rowsLength}];");
+            }
+
+            if (rank > 1)
+            {
+                writer.WriteLine(Code.StartRef(element, "rows"));
+            }
+
+            // The tables of the outer axes (D, H), which the scalar form reads too.
+            for (int axis = 0; axis < rank - 1; axis++)
+            {
+                writer.WriteLine($"global::System.ReadOnlySpan<int> index{axis} = {l.Method}_SourceIndex{axis};");
+                if (l.HasWeights)
+                {
+                    writer.WriteLine($"global::System.ReadOnlySpan<{element}> weight{axis} = {l.Method}_SourceWeight{axis};");
+                }
+            }
+
+            if (l.Tabled)
+            {
+                writer.WriteLine(l.OneWindowPerBlock
+                    ? $"// {l.Blocks} blocks of {lanes} output columns: each block's first input column, shuffles and weights come from tables."
+                    : $"// {l.Blocks} blocks of {lanes} output columns: the first input column of each block's taps, their shuffles and weights come from tables.");
+                writer.WriteLine(Code.TableRef("int", "blockBase", TableName(l.Method, "BlockBase", v)));
+                writer.WriteLine(Code.TableRef(index, "blockShuffle", TableName(l.Method, "BlockShuffle", v)));
+                if (l.HasWeights)
+                {
+                    writer.WriteLine(Code.TableRef(element, "blockWeight", TableName(l.Method, "BlockWeight", v)));
+                }
+            }
+
+            if (l.Period is { } period)
+            {
+                writer.WriteLine($"// {l.Blocks} blocks of {lanes} output columns: blocks {period.Head} to {period.Head + period.Length - 1} repeat {period.Repeats} times, each time {period.Step} input columns further on; the {period.Head} before and {l.Blocks - period.End} after are written out.");
+            }
+
+            foreach (int b in l.ConstantBlocks)
+            {
+                string Lanes(Func<int, string> value) => string.Join(", ", Enumerable.Range(0, lanes).Select(value));
+                writer.WriteLine(l.SharesWindow(b)
+                    ? $"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read input columns {l.Base(b, 0)}..{l.Base(b, 0) + l.WindowLength - 1}."
+                    : $"// Output columns {b * lanes}..{(b * lanes) + lanes - 1} read, per tap, input columns from {string.Join(", ", Enumerable.Range(0, taps).Select(t => Literals.Int(l.Base(b, t))))} on.");
+                for (int t = 0; t < taps; t++)
+                {
+                    if (l.HasWeights)
+                    {
+                        writer.WriteLine($"var weight{t}_{b} = {v.Type}.Create({Lanes(lane => Literals.Real(l.ColumnWeight(b, lane, t), l.Signature.ElementType))});");
+                    }
+                }
+            }
+
+            var poolScope = pooled ? writer.Block("try") : (IndentedWriter.Scope?)null;
+            using (writer.Block($"for (int c = {channels.First}; c < {channels.End}; c++)"))
+            {
+                writer.WriteLine(Code.Derive(element, "x", "inputStart", Code.Times("c", l.InputRows * l.InputWidth)));
+                if (rank == 1)
+                {
+                    writer.WriteLine(Code.Derive(element, "source", "x", "0"));
+                    writer.WriteLine(Code.Derive(element, "target", "outputStart", Code.Times("c", l.OutputWidth)));
+                    WriteRowPass(writer, l);
+                }
+                else
+                {
+                    using (writer.Block($"for (int row = 0; row < {l.InputRows}; row++)"))
+                    {
+                        writer.WriteLine(Code.Derive(element, "source", "x", Code.Times("row", l.InputWidth)));
+                        writer.WriteLine(Code.Derive(element, "target", "rowsStart", Code.Times("row", l.OutputWidth)));
+                        WriteRowPass(writer, l);
+                    }
+
+                    writer.WriteLine(Code.Derive(element, "y", "outputStart", Code.Times("c", l.OutputRows * l.OutputWidth)));
+                    WriteOuterPass(writer, l);
+                }
+            }
+
+            if (poolScope is { } scope)
+            {
+                scope.Dispose();
+                using (writer.Block("finally"))
+                {
+                    writer.WriteLine($"global::System.Buffers.ArrayPool<{element}>.Shared.Return(rented);");
+                }
             }
         }
 
