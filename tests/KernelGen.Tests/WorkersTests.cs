@@ -10,7 +10,7 @@ namespace KernelGen.Tests;
 /// residual; 1x1 convolutions wide, deep, grouped and with the spaced copy; transposed convolutions of rank 1 to 3 with
 /// one phase or several, groups, output padding and channels no tile divides), must give bit-identical outputs with 1, 2
 /// and 3 workers, and match the naive definition; so must normalizations (split by groups), softmax (by positions),
-/// pools, upsampling and pixel shuffles (by channels) and element-wise kernels. The PyTorch and property suites run
+/// pools, upsampling and pixel shuffles (by channels), [Linear] (by outputs) and element-wise kernels. The PyTorch and property suites run
 /// again split everywhere (KernelGenSplitAll) in a child run.
 /// Then the pool itself: a part's exception reaches the caller, calls from many threads at once each get their own
 /// results, and a call with workers allocates nothing.
@@ -475,6 +475,78 @@ public sealed class WorkersTests
             runs[0].Unshuffle);
     }
 
+    private const string LinearSource = """
+        using System;
+        using KernelGen;
+        public static partial class Heads
+        {
+            [Linear(Activation = Activation.Relu)]
+            public static partial void Wide(int batch, [Shape(300)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Residual] ReadOnlySpan<float> residual, [Shape(130)] Span<float> output);
+
+            [Linear(Activation = Activation.PRelu)]
+            public static partial void Sloped(int batch, [Shape(97)] ReadOnlySpan<double> input, ReadOnlySpan<double> weight, [Shape(64)] ReadOnlySpan<double> slope, [Shape(64)] Span<double> output);
+
+            public static void WideInto(int batch, float[] x, float[] w, float[] b, float[] r, float[] y) => Wide(batch, x, w, b, r, y);
+            public static void SlopedInto(int batch, double[] x, double[] w, double[] a, double[] y) => Sloped(batch, x, w, a, y);
+        }
+        """;
+
+    /// <summary>
+    /// [Linear] split by outputs when a batch's work is large enough: at batches of 37 and 211 rows (past the threshold,
+    /// rows no block divides) and of 1 (under it), with 1, 2 and 3 workers, bit-identical, and against the definition.
+    /// </summary>
+    [Fact]
+    public void Linear_layers_are_bit_identical_for_any_number_of_workers()
+    {
+        Type type = GeneratorHarness.CompileAndLoad(out IReadOnlyDictionary<string, string> generated, checkedAccess: null, LinearSource).GetType("Heads")!;
+        Assert.Equal(2, generated.Values.Count(source => source.Contains("global::KernelGen.Workers.Run<", StringComparison.Ordinal)));
+        void Call(string method, params object[] arguments) => type.GetMethod(method)!.Invoke(null, arguments);
+        var rng = new Random(23);
+        float[] Floats(int n) => [.. Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
+        double[] Doubles(int n) => [.. Enumerable.Range(0, n).Select(_ => rng.NextDouble() * 2 - 1)];
+        float[] w = Floats(130 * 300), b = Floats(130);
+        double[] v = Doubles(64 * 97), a = Doubles(64);
+        foreach (int batch in new[] { 37, 1, 211 })
+        {
+            float[] x = Floats(batch * 300), r = Floats(batch * 130);
+            double[] e = Doubles(batch * 97);
+            var runs = new List<(float[] Wide, double[] Sloped)>();
+            using (RestoringWorkerCount())
+            {
+                foreach (int workers in new[] { 1, 2, 3 })
+                {
+                    Workers.Count = workers;
+                    var run = (new float[batch * 130], new double[batch * 64]);
+                    Call("WideInto", batch, x, w, b, r, run.Item1);
+                    Call("SlopedInto", batch, e, v, a, run.Item2);
+                    runs.Add(run);
+                }
+            }
+
+            foreach (var run in runs)
+            {
+                Assert.Equal(runs[0].Wide, run.Wide);
+                Assert.Equal(runs[0].Sloped, run.Sloped);
+            }
+
+            for (int row = 0; row < batch; row++)
+            {
+                for (int o = 0; o < 130; o++)
+                {
+                    double sum = b[o] + r[(row * 130) + o] + Enumerable.Range(0, 300).Sum(i => (double)x[(row * 300) + i] * w[(o * 300) + i]);
+                    Assert.True(Math.Abs(runs[0].Wide[(row * 130) + o] - Math.Max(sum, 0)) <= 1e-4, $"batch {batch}, row {row}, output {o}: {runs[0].Wide[(row * 130) + o]:R}, expected {Math.Max(sum, 0):R}");
+                }
+
+                for (int o = 0; o < 64; o++)
+                {
+                    double sum = Enumerable.Range(0, 97).Sum(i => e[(row * 97) + i] * v[(o * 97) + i]);
+                    double expected = sum > 0 ? sum : sum * a[o];
+                    Assert.True(Math.Abs(runs[0].Sloped[(row * 64) + o] - expected) <= 1e-13, $"batch {batch}, row {row}, output {o}: {runs[0].Sloped[(row * 64) + o]:R}, expected {expected:R}");
+                }
+            }
+        }
+    }
+
     private const string NormSource = """
         using System;
         using KernelGen;
@@ -658,6 +730,7 @@ public sealed class WorkersTests
     [InlineData("Softmax")]
     [InlineData("PixelShuffle")]
     [InlineData("PixelUnshuffle")]
+    [InlineData("Linear")]
     public void Split_everywhere_the_PyTorch_cases_reach_every_operator_s_split_form(string op)
     {
         var header = new System.Text.RegularExpressions.Regex($@"^// [^\n]*: {op}( ?[123]d)?( \([^)]*\))? for ", System.Text.RegularExpressions.RegexOptions.Multiline);

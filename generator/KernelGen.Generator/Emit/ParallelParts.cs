@@ -142,8 +142,11 @@ namespace KernelGen.Generator.Emit
             return VectorWidth.BeginNamedMethod(writer, method + "_Units", $"int first, int end, {parameters}", summary);
         }
 
-        /// <summary>The statement that runs units <c>[0, units)</c>: split across the workers, or all here with one worker.</summary>
-        public static void WriteRun(IndentedWriter writer, string method, int units, string element, IReadOnlyList<Span> spans)
+        /// <summary>
+        /// The statement that runs units <c>[0, units)</c>: split across the workers, or all here with one worker (or,
+        /// with <paramref name="worthIt"/>, a condition known only at run time, when it is false).
+        /// </summary>
+        public static void WriteRun(IndentedWriter writer, string method, int units, string element, IReadOnlyList<Span> spans, string? worthIt = null)
         {
             string[] read = spans.Where(s => !s.IsOutput).Select(s => s.Argument).ToArray();
             if (read.Length > 5 || spans.Count(s => s.IsOutput) != 1)
@@ -154,7 +157,7 @@ namespace KernelGen.Generator.Emit
             string output = spans.Single(s => s.IsOutput).Argument;
             string slots = string.Join(", ", read.Concat(Enumerable.Repeat("default", 5 - read.Length)));
             writer.WriteLine($"// {units} units, one contiguous share per worker (each unit computes its outputs alone, in the one-thread order).");
-            using (writer.Block("if (global::KernelGen.Workers.Count > 1)"))
+            using (writer.Block($"if (global::KernelGen.Workers.Count > 1{(worthIt is null ? string.Empty : " && " + worthIt)})"))
             {
                 writer.WriteLine($"global::KernelGen.Workers.Run<{element}>(global::System.Math.Min(global::KernelGen.Workers.Count, {units}), {method}_Parts, {slots}, {output});");
             }

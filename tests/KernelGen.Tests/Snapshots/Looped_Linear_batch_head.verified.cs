@@ -202,14 +202,14 @@ namespace Snapshots
                 // Chunks of 884 rows (128 KiB of input or less), each against every block of weight rows in turn:
                 // a block of weight rows stays in the L1 cache over the chunk's rows, so the weight streams from memory
                 // once per chunk.
-                for (int first = 0; first < rows; first += 884)
+                for (int rowFirst = 0; rowFirst < rows; rowFirst += 884)
                 {
-                    int end = rows - first > 884 ? first + 884 : rows;
+                    int rowEnd = rows - rowFirst > 884 ? rowFirst + 884 : rows;
                     int o = 0;
                     for (; o <= 2; o += 4)
                     {
-                        int r = first;
-                        for (; r <= end - 4; r += 4)
+                        int r = rowFirst;
+                        for (; r <= rowEnd - 4; r += 4)
                         {
                             ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
                                 * 37);
@@ -439,7 +439,7 @@ namespace Snapshots
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
                                 + (o + 3)) = Activate(s3_3);
                         }
-                        for (; r < end; r++)
+                        for (; r < rowEnd; r++)
                         {
                             ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
                                 * 37);
@@ -519,8 +519,8 @@ namespace Snapshots
                     }
                     for (; o < 6; o++)
                     {
-                        int r = first;
-                        for (; r <= end - 4; r += 4)
+                        int r = rowFirst;
+                        for (; r <= rowEnd - 4; r += 4)
                         {
                             ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
                                 * 37);
@@ -594,7 +594,7 @@ namespace Snapshots
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 3) * 6
                                 + o) = Activate(s3_0);
                         }
-                        for (; r < end; r++)
+                        for (; r < rowEnd; r++)
                         {
                             ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
                                 * 37);
@@ -642,14 +642,14 @@ namespace Snapshots
                 // Chunks of 884 rows (128 KiB of input or less), each against every block of weight rows in turn:
                 // a block of weight rows stays in the L1 cache over the chunk's rows, so the weight streams from memory
                 // once per chunk.
-                for (int first = 0; first < rows; first += 884)
+                for (int rowFirst = 0; rowFirst < rows; rowFirst += 884)
                 {
-                    int end = rows - first > 884 ? first + 884 : rows;
+                    int rowEnd = rows - rowFirst > 884 ? rowFirst + 884 : rows;
                     int o = 0;
                     for (; o <= 2; o += 4)
                     {
-                        int r = first;
-                        for (; r <= end - 2; r += 2)
+                        int r = rowFirst;
+                        for (; r <= rowEnd - 2; r += 2)
                         {
                             ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
                                 * 37);
@@ -761,7 +761,7 @@ namespace Snapshots
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
                                 + (o + 3)) = Activate(s1_3);
                         }
-                        for (; r < end; r++)
+                        for (; r < rowEnd; r++)
                         {
                             ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
                                 * 37);
@@ -833,8 +833,8 @@ namespace Snapshots
                     }
                     for (; o < 6; o++)
                     {
-                        int r = first;
-                        for (; r <= end - 2; r += 2)
+                        int r = rowFirst;
+                        for (; r <= rowEnd - 2; r += 2)
                         {
                             ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
                                 * 37);
@@ -874,7 +874,7 @@ namespace Snapshots
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
                                 + o) = Activate(s1_0);
                         }
-                        for (; r < end; r++)
+                        for (; r < rowEnd; r++)
                         {
                             ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
                                 * 37);
@@ -920,14 +920,14 @@ namespace Snapshots
                 // Chunks of 884 rows (128 KiB of input or less), each against every block of weight rows in turn:
                 // a block of weight rows stays in the L1 cache over the chunk's rows, so the weight streams from memory
                 // once per chunk.
-                for (int first = 0; first < rows; first += 884)
+                for (int rowFirst = 0; rowFirst < rows; rowFirst += 884)
                 {
-                    int end = rows - first > 884 ? first + 884 : rows;
+                    int rowEnd = rows - rowFirst > 884 ? rowFirst + 884 : rows;
                     int o = 0;
                     for (; o <= 2; o += 4)
                     {
-                        int r = first;
-                        for (; r <= end - 2; r += 2)
+                        int r = rowFirst;
+                        for (; r <= rowEnd - 2; r += 2)
                         {
                             ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
                                 * 37);
@@ -1023,7 +1023,7 @@ namespace Snapshots
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
                                 + (o + 3)) = Activate(s1_3);
                         }
-                        for (; r < end; r++)
+                        for (; r < rowEnd; r++)
                         {
                             ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
                                 * 37);
@@ -1087,8 +1087,8 @@ namespace Snapshots
                     }
                     for (; o < 6; o++)
                     {
-                        int r = first;
-                        for (; r <= end - 2; r += 2)
+                        int r = rowFirst;
+                        for (; r <= rowEnd - 2; r += 2)
                         {
                             ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
                                 * 37);
@@ -1124,7 +1124,7 @@ namespace Snapshots
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (r + 1) * 6
                                 + o) = Activate(s1_0);
                         }
-                        for (; r < end; r++)
+                        for (; r < rowEnd; r++)
                         {
                             ref float row0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, r
                                 * 37);

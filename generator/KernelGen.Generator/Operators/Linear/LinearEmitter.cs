@@ -66,19 +66,66 @@ namespace KernelGen.Generator.Operators.Linear
 
             foreach (VectorWidth width in widths)
             {
-                using (width.BeginMethod(writer, Method(signature), parameters,
-                    $"Every row with {width.Name}: blocks of up to {Literals.Int(Blocks(width).Rows)} rows by {Literals.Int(Blocks(width).Outputs)} outputs, each a dot product along the row."))
+                string summary = $"Every row with {width.Name}: blocks of up to {Literals.Int(Blocks(width).Rows)} rows by {Literals.Int(Blocks(width).Outputs)} outputs, each a dot product along the row.";
+                if (SplitUnits(signature, width) is not { } units)
+                {
+                    using (width.BeginMethod(writer, Method(signature), parameters, summary))
+                    {
+                        WriteStarts(writer, signature);
+                        WriteRows(writer, plan, width, range: null);
+                    }
+
+                    continue;
+                }
+
+                // Split by outputs: each unit computes its outputs for every row, each dot product as the one-thread form
+                // does (per output, the same loads in the same order whatever block it falls in), so bit-identical.
+                int blocks = cout / Blocks(width).Outputs;
+                string method = $"{Method(signature)}_{width.Name}";
+                var spans = buffers.Select(b => new ParallelParts.Span(b.Role, b.Role == "output")).ToList();
+                using (width.BeginMethod(writer, Method(signature), parameters, summary + " Split across the workers by outputs when the batch's work is large enough."))
+                {
+                    ParallelParts.WriteRun(writer, method, units, t, spans, worthIt: $"(long)rows * {Literals.Int((long)cin * cout)} >= {Literals.Int(ParallelParts.MinimumWork)}");
+                }
+
+                int block = Blocks(width).Outputs;
+                // Unit u's first block: u * blocks / units, the blocks dealt out as evenly as the units allow.
+                string BlockOf(string unit) => blocks == units ? unit : $"{unit} * {Literals.Int(blocks)} / {Literals.Int(units)}";
+                string outputsOf = $"blocks [{BlockOf("first")}, {BlockOf("end")}) of {Literals.Int(block)} outputs"
+                    + (cout % Blocks(width).Outputs == 0 ? string.Empty : $", the last unit also the last {Literals.Int(cout % Blocks(width).Outputs)} output(s)");
+                using (ParallelParts.BeginUnits(writer, method, t, spans, $"Units [first, end) of {Literals.Int(units)}: {outputsOf}, for every row."))
                 {
                     WriteStarts(writer, signature);
-                    int chunk = ChunkRows(signature);
-                    writer.WriteLine($"// Chunks of {Literals.Int(chunk)} rows ({Literals.Int(ChunkBytes / 1024)} KiB of input or less), each against every block of weight rows in turn:");
-                    writer.WriteLine("// a block of weight rows stays in the L1 cache over the chunk's rows, so the weight streams from memory once per chunk.");
-                    using (writer.Block($"for (int first = 0; first < rows; first += {Literals.Int(chunk)})"))
-                    {
-                        writer.WriteLine($"int end = rows - first > {Literals.Int(chunk)} ? first + {Literals.Int(chunk)} : rows;");
-                        WriteOutputBlocks(writer, plan, width);
-                    }
+                    writer.WriteLine($"int rows = output.Length / {Literals.Int(cout)};");
+                    writer.WriteLine($"int outputStop = end == {Literals.Int(units)} ? {Literals.Int(cout)} : {Code.Times(BlockOf("end"), block)};");
+                    WriteRows(writer, plan, width, range: (Code.Times(BlockOf("first"), block), "outputStop"));
                 }
+
+                ParallelParts.WriteMembers(writer, method, units, t, spans);
+            }
+        }
+
+        /// <summary>
+        /// Units of the split by outputs, or null: a layer of two blocks of outputs or more splits, at run time only when
+        /// the batch's multiply-adds reach <see cref="ParallelParts.MinimumWork"/> (the rows are known only then).
+        /// </summary>
+        private static int? SplitUnits(KernelSignature signature, VectorWidth width)
+        {
+            int blocks = signature.OutputShape[0] / Blocks(width).Outputs;
+            return blocks >= 2 ? System.Math.Min(blocks, ParallelParts.TargetUnits) : null;
+        }
+
+        /// <summary>The rows in chunks, each against every output, or in the split form a unit's <paramref name="range"/> of outputs.</summary>
+        private static void WriteRows(IndentedWriter writer, KernelPlan plan, VectorWidth width, (string Start, string Stop)? range)
+        {
+            KernelSignature signature = plan.Signature;
+            int chunk = ChunkRows(signature);
+            writer.WriteLine($"// Chunks of {Literals.Int(chunk)} rows ({Literals.Int(ChunkBytes / 1024)} KiB of input or less), each against every block of weight rows in turn:");
+            writer.WriteLine("// a block of weight rows stays in the L1 cache over the chunk's rows, so the weight streams from memory once per chunk.");
+            using (writer.Block($"for (int rowFirst = 0; rowFirst < rows; rowFirst += {Literals.Int(chunk)})"))
+            {
+                writer.WriteLine($"int rowEnd = rows - rowFirst > {Literals.Int(chunk)} ? rowFirst + {Literals.Int(chunk)} : rows;");
+                WriteOutputBlocks(writer, plan, width, range);
             }
         }
 
@@ -97,36 +144,37 @@ namespace KernelGen.Generator.Operators.Linear
             System.Math.Max(LargestRowBlock, (int)System.Math.Min(1 << 20, ChunkBytes / ((long)signature.InputShape[0] * signature.ElementType.Bytes())) / LargestRowBlock * LargestRowBlock);
 
         /// <summary>
-        /// The rows <c>first</c> to <c>end</c> against every output: whole blocks of outputs, then the rest one at a time,
-        /// each over the chunk's rows in blocks, then one by one.
+        /// The rows <c>rowFirst</c> to <c>rowEnd</c> against every output (or the outputs of <paramref name="range"/>, whole blocks
+        /// and in the last unit the rest): whole blocks of outputs, then the rest one at a time, each over the chunk's rows
+        /// in blocks, then one by one.
         /// </summary>
-        private static void WriteOutputBlocks(IndentedWriter writer, KernelPlan plan, VectorWidth width)
+        private static void WriteOutputBlocks(IndentedWriter writer, KernelPlan plan, VectorWidth width, (string Start, string Stop)? range)
         {
             int cout = plan.Signature.OutputShape[0], cin = plan.Signature.InputShape[0];
             (int rowBlock, int outputBlock) = Blocks(width);
             void Rows(int outputs)
             {
-                writer.WriteLine("int r = first;");
+                writer.WriteLine("int r = rowFirst;");
                 // A block's last row starts (rows - 1) * in elements on, a constant that must be an int: rows so long
                 // that it is not (of which no span holds a block) go one at a time.
                 if (cin <= int.MaxValue / rowBlock)
                 {
-                    using (writer.Block($"for (; r <= end - {Literals.Int(rowBlock)}; r += {Literals.Int(rowBlock)})"))
+                    using (writer.Block($"for (; r <= rowEnd - {Literals.Int(rowBlock)}; r += {Literals.Int(rowBlock)})"))
                     {
                         WriteBlock(writer, plan, width, rowBlock, outputs);
                     }
                 }
 
-                using (writer.Block("for (; r < end; r++)"))
+                using (writer.Block("for (; r < rowEnd; r++)"))
                 {
                     WriteBlock(writer, plan, width, 1, outputs);
                 }
             }
 
-            writer.WriteLine("int o = 0;");
+            writer.WriteLine($"int o = {range?.Start ?? "0"};");
             if (cout >= outputBlock)
             {
-                using (writer.Block($"for (; o <= {Literals.Int(cout - outputBlock)}; o += {Literals.Int(outputBlock)})"))
+                using (writer.Block($"for (; o <= {(range is { } r ? $"{r.Stop} - {Literals.Int(outputBlock)}" : Literals.Int(cout - outputBlock))}; o += {Literals.Int(outputBlock)})"))
                 {
                     Rows(outputBlock);
                 }
@@ -134,7 +182,7 @@ namespace KernelGen.Generator.Operators.Linear
 
             if (cout % outputBlock != 0)
             {
-                using (writer.Block($"for (; o < {Literals.Int(cout)}; o++)"))
+                using (writer.Block($"for (; o < {range?.Stop ?? Literals.Int(cout)}; o++)"))
                 {
                     Rows(1);
                 }
