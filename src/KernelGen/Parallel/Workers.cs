@@ -231,6 +231,26 @@ namespace KernelGen
 
                 RunParts();
 
+                // The workers' last parts usually finish soon after the caller's: spin for them as an idle worker spins
+                // for a job, since waking from the event costs 15-20 us (measured on a 2-core Zen 5 VM: a worker's part
+                // 50 us longer than the caller's made a call 16-20 us slower than its parts with the event alone).
+                long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                for (int spins = 1; Volatile.Read(ref s_remaining) != 0; spins++)
+                {
+                    if (spins % 64 == 0)
+                    {
+                        if (System.Diagnostics.Stopwatch.GetTimestamp() - start >= SpinTicks)
+                        {
+                            break;
+                        }
+
+                        // With more workers than cores, a worker may be waiting for this core.
+                        Thread.Yield();
+                    }
+
+                    Thread.SpinWait(1);
+                }
+
                 // The event only says "look again": a worker of the previous job may set it late, after this job's reset.
                 while (Volatile.Read(ref s_remaining) != 0)
                 {
@@ -334,7 +354,9 @@ namespace KernelGen
                 {
                     if (System.Diagnostics.Stopwatch.GetTimestamp() - start < SpinTicks)
                     {
-                        Thread.SpinWait(20);
+                        // Short pauses, so that a job is seen within a fraction of a microsecond: with SpinWait(20) a call
+                        // of two 10 us parts took 11.2-11.4 us, with SpinWait(1) 10.3-10.4 (2-core Zen 5 VM).
+                        Thread.SpinWait(1);
                         continue;
                     }
 
