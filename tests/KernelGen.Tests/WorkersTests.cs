@@ -85,6 +85,19 @@ public sealed class WorkersTests
 
     public static TheoryData<string> Names() => [.. Layers.Select(l => l.Name)];
 
+    private delegate void Caller(string method, params object[] arguments);
+
+    /// <summary>
+    /// Compiles <paramref name="source"/>, checks that exactly <paramref name="splits"/> of its kernels are split across
+    /// the workers (otherwise a test would compare one thread with itself), and calls <paramref name="type"/>'s methods.
+    /// </summary>
+    private static Caller LoadSplit(string source, string type, int splits)
+    {
+        Type loaded = GeneratorHarness.CompileAndLoad(out IReadOnlyDictionary<string, string> generated, checkedAccess: null, source).GetType(type)!;
+        Assert.Equal(splits, generated.Values.Count(file => file.Contains("global::KernelGen.Workers.Run<", StringComparison.Ordinal)));
+        return (method, arguments) => loaded.GetMethod(method)!.Invoke(null, arguments);
+    }
+
     /// <summary>The tests below set <see cref="Workers.Count"/>; disposing this puts the process's setting back.</summary>
     private static Restorer RestoringWorkerCount() => new(Workers.Count);
 
@@ -173,10 +186,8 @@ public sealed class WorkersTests
     [Fact]
     public void Element_wise_kernels_are_bit_identical_for_any_number_of_workers_in_place_too()
     {
-        Type type = GeneratorHarness.CompileAndLoad(out IReadOnlyDictionary<string, string> generated, checkedAccess: null, ElementwiseSource).GetType("Elementwise")!;
         // Each of the three is split: by chunks of the one run (Silu, Residual), by the outer run (Excite's channels).
-        Assert.Equal(3, generated.Values.Count(source => source.Contains("global::KernelGen.Workers.Run<", StringComparison.Ordinal)));
-        void Call(string method, params object[] arguments) => type.GetMethod(method)!.Invoke(null, arguments);
+        Caller Call = LoadSplit(ElementwiseSource, "Elementwise", splits: 3);
         var rng = new Random(11);
         float[] x = Enumerable.Range(0, 24 * 75 * 77).Select(_ => (float)(rng.NextDouble() * 16 - 8)).ToArray();
         float[] a = Enumerable.Range(0, 40 * 61 * 59).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray(), b = a.Select(v => (float)(rng.NextDouble() * 2 - 1)).ToArray();
@@ -252,10 +263,8 @@ public sealed class WorkersTests
     [Fact]
     public void Softmax_is_bit_identical_for_any_number_of_workers_in_place_too()
     {
-        Type type = GeneratorHarness.CompileAndLoad(out IReadOnlyDictionary<string, string> generated, checkedAccess: null, SoftmaxSource).GetType("Softmaxes")!;
         // Both are split, by runs of positions (123 * 67 and 150 * 101 are no multiple of any vector's lanes: the last run ends in scalar code).
-        Assert.Equal(2, generated.Values.Count(source => source.Contains("global::KernelGen.Workers.Run<", StringComparison.Ordinal)));
-        void Call(string method, params object[] arguments) => type.GetMethod(method)!.Invoke(null, arguments);
+        Caller Call = LoadSplit(SoftmaxSource, "Softmaxes", splits: 2);
         var rng = new Random(8);
         float[] x = Enumerable.Range(0, 21 * 123 * 67).Select(_ => (float)(rng.NextDouble() * 20 - 10)).ToArray();
         double[] e = Enumerable.Range(0, 10 * 150 * 101).Select(_ => rng.NextDouble() * 40 - 20).ToArray();
@@ -335,10 +344,8 @@ public sealed class WorkersTests
     [Fact]
     public void Pools_are_bit_identical_for_any_number_of_workers()
     {
-        Type type = GeneratorHarness.CompileAndLoad(out IReadOnlyDictionary<string, string> generated, checkedAccess: null, PoolSource).GetType("Pools")!;
         // Both are split, by channels.
-        Assert.Equal(2, generated.Values.Count(source => source.Contains("global::KernelGen.Workers.Run<", StringComparison.Ordinal)));
-        void Call(string method, params object[] arguments) => type.GetMethod(method)!.Invoke(null, arguments);
+        Caller Call = LoadSplit(PoolSource, "Pools", splits: 2);
         var rng = new Random(13);
         float[] x = Enumerable.Range(0, 64 * 57 * 59).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
         double[] e = Enumerable.Range(0, 40 * 60 * 62).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
@@ -425,10 +432,8 @@ public sealed class WorkersTests
     [Fact]
     public void Upsampling_and_pixel_shuffles_are_bit_identical_for_any_number_of_workers()
     {
-        Type type = GeneratorHarness.CompileAndLoad(out IReadOnlyDictionary<string, string> generated, checkedAccess: null, ResampleSource).GetType("Resample")!;
         // All four are split, by channels (the pixel shuffles by the wide side's).
-        Assert.Equal(4, generated.Values.Count(source => source.Contains("global::KernelGen.Workers.Run<", StringComparison.Ordinal)));
-        void Call(string method, params object[] arguments) => type.GetMethod(method)!.Invoke(null, arguments);
+        Caller Call = LoadSplit(ResampleSource, "Resample", splits: 4);
         var rng = new Random(17);
         float[] cube = Enumerable.Range(0, 8 * 12 * 13 * 16).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
         double[] plane = Enumerable.Range(0, 20 * 50 * 34).Select(_ => rng.NextDouble()).ToArray();
@@ -498,9 +503,7 @@ public sealed class WorkersTests
     [Fact]
     public void Linear_layers_are_bit_identical_for_any_number_of_workers()
     {
-        Type type = GeneratorHarness.CompileAndLoad(out IReadOnlyDictionary<string, string> generated, checkedAccess: null, LinearSource).GetType("Heads")!;
-        Assert.Equal(2, generated.Values.Count(source => source.Contains("global::KernelGen.Workers.Run<", StringComparison.Ordinal)));
-        void Call(string method, params object[] arguments) => type.GetMethod(method)!.Invoke(null, arguments);
+        Caller Call = LoadSplit(LinearSource, "Heads", splits: 2);
         var rng = new Random(23);
         float[] Floats(int n) => [.. Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
         double[] Doubles(int n) => [.. Enumerable.Range(0, n).Select(_ => rng.NextDouble() * 2 - 1)];
@@ -567,10 +570,8 @@ public sealed class WorkersTests
     [Fact]
     public void Normalizations_are_bit_identical_for_any_number_of_workers_in_place_too()
     {
-        Type type = GeneratorHarness.CompileAndLoad(out IReadOnlyDictionary<string, string> generated, checkedAccess: null, NormSource).GetType("Norms")!;
         // Both are split, by groups (GroupNorm's 32, InstanceNorm's one per channel).
-        Assert.Equal(2, generated.Values.Count(source => source.Contains("global::KernelGen.Workers.Run<", StringComparison.Ordinal)));
-        void Call(string method, params object[] arguments) => type.GetMethod(method)!.Invoke(null, arguments);
+        Caller Call = LoadSplit(NormSource, "Norms", splits: 2);
         var rng = new Random(5);
         float[] x = Enumerable.Range(0, 128 * 32 * 33).Select(_ => (float)(rng.NextDouble() * 6 - 1)).ToArray();
         float[] w = Enumerable.Range(0, 128).Select(_ => (float)(rng.NextDouble() + 0.5)).ToArray(), b = w.Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
