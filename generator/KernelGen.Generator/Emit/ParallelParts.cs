@@ -99,6 +99,29 @@ namespace KernelGen.Generator.Emit
             WriteMembers(writer, method, units, element, spans);
         }
 
+        /// <summary>
+        /// A width's method for a memory-bound pass over <paramref name="units"/> independent <paramref name="unitName"/>
+        /// (channels, groups), each reading and writing only its own part: split across the workers by ranges of them
+        /// (<see cref="WriteSplitMethod"/>) when the pass is large (<see cref="IsLargePass"/>) and has two or more, else
+        /// one method over all of them. <paramref name="write"/> writes the loop over a range: a unit's <c>[first, end)</c>,
+        /// or unsplit <c>[0, units)</c>.
+        /// </summary>
+        public static void WritePassMethod(IndentedWriter writer, VectorWidth width, string kernel, string parameters, string summary, string element,
+            IReadOnlyList<Span> spans, int units, string unitName, long inputElements, long outputElements, Action<(string First, string End)> write)
+        {
+            if (units >= 2 && IsLargePass(inputElements, outputElements))
+            {
+                WriteSplitMethod(writer, width, kernel, parameters, summary, units, element, spans,
+                    $"Units [first, end) of {Literals.Int(units)}: {unitName} first to end.", () => write(("first", "end")));
+                return;
+            }
+
+            using (width.BeginMethod(writer, kernel, parameters, summary))
+            {
+                write(("0", Literals.Int(units)));
+            }
+        }
+
         /// <summary>The spans of a weighted layer's units: what they read (the prepared input, the weight, any bias), the output, any residual.</summary>
         public static List<Span> Weighted(string source, bool bias, bool residual)
         {

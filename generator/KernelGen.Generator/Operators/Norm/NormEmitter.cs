@@ -50,27 +50,16 @@ namespace KernelGen.Generator.Operators.Norm
                 : $"global::System.ReadOnlySpan<{element}> input, global::System.ReadOnlySpan<{element}> weight, global::System.ReadOnlySpan<{element}> bias, global::System.Span<{element}> output";
             var spec = (NormSpec)plan.Operator;
             int groups = NormGeometry.Of(signature, spec).Groups;
-            // Groups are independent: a large normalization of several splits by groups across the workers (one group's
-            // statistics stay one thread's sums, in the one-thread order).
-            bool split = groups >= 2 && ParallelParts.IsLargePass(ShapeText.ElementCount(signature.InputShape), ShapeText.ElementCount(signature.OutputShape));
             var spans = signature.WeightParameter is null ? ParallelParts.InputOutput
                 : new List<ParallelParts.Span> { new("input", false), new("weight", false), new("bias", false), new("output", true) };
             foreach (VectorWidth width in VectorWidths(signature))
             {
                 string summary = $"One sample with {width.Name}: the statistics accumulated in double vectors, the output {Literals.Int(width.Lanes(signature.ElementType))} elements at a time.";
-                if (!split)
-                {
-                    using (width.BeginMethod(writer, signature.MethodName, parameters, summary))
-                    {
-                        WriteGroups(writer, signature, spec, width, plan.Operator.Activation);
-                    }
-
-                    continue;
-                }
-
-                ParallelParts.WriteSplitMethod(writer, width, signature.MethodName, parameters, summary, groups, element, spans,
-                    $"Units [first, end) of {Literals.Int(groups)}: groups first to end.",
-                    () => WriteGroups(writer, signature, spec, width, plan.Operator.Activation, ("first", "end")));
+                // Groups are independent: a large normalization of several splits by groups across the workers (one group's
+                // statistics stay one thread's sums, in the one-thread order).
+                ParallelParts.WritePassMethod(writer, width, signature.MethodName, parameters, summary, element, spans, groups, "groups",
+                    ShapeText.ElementCount(signature.InputShape), ShapeText.ElementCount(signature.OutputShape),
+                    range => WriteGroups(writer, signature, spec, width, plan.Operator.Activation, range));
             }
         }
 

@@ -124,26 +124,16 @@ namespace KernelGen.Generator.Operators.PixelShuffle
             var spec = (PixelShuffleSpec)plan.Operator;
             string element = plan.Signature.ElementKeyword;
             int channels = (spec.Unshuffle ? plan.Signature.InputShape : plan.Signature.OutputShape)[0];
-            // The wide side's channels are independent (each reads and writes its own r*r deep-side planes' rows): a large
-            // rearrangement splits by them across the workers.
             long elements = ShapeText.ElementCount(plan.Signature.InputShape);
-            bool split = channels >= 2 && ParallelParts.IsLargePass(elements, elements);
             foreach (VectorWidth width in VectorWidths(plan.Signature, spec))
             {
                 int lanes = width.Lanes(plan.Signature.ElementType);
                 string summary = $"One sample with {width.Name}: {Literals.Int(lanes)} columns of each of the r deep-side rows at a time, interleaved by constant shuffles into r wide-side vectors (or the reverse), the last columns one by one.";
-                string parameters = $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output";
-                if (split)
-                {
-                    ParallelParts.WriteSplitMethod(writer, width, plan.Signature.MethodName, parameters, summary, channels, element, ParallelParts.InputOutput,
-                        $"Units [first, end) of {Literals.Int(channels)}: the wide side's channels first to end.", () => WriteNest(writer, plan.Signature, spec, width, ("first", "end")));
-                    continue;
-                }
-
-                using (width.BeginMethod(writer, plan.Signature.MethodName, parameters, summary))
-                {
-                    WriteNest(writer, plan.Signature, spec, width);
-                }
+                // The wide side's channels are independent (each reads and writes its own r*r deep-side planes' rows): a large
+                // rearrangement splits by them across the workers.
+                ParallelParts.WritePassMethod(writer, width, plan.Signature.MethodName, $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output",
+                    summary, element, ParallelParts.InputOutput, channels, "the wide side's channels", elements, elements,
+                    range => WriteNest(writer, plan.Signature, spec, width, range));
             }
         }
 

@@ -99,24 +99,13 @@ namespace KernelGen.Generator.Operators.Pool
             var spec = (PoolSpec)plan.Operator;
             var g = new Geometry(plan.Signature, spec);
             string element = plan.Signature.ElementKeyword;
-            // Channels are independent (and the output never overlaps the input): a large pool splits by channels across the workers.
-            bool split = g.Channels >= 2 && ParallelParts.IsLargePass((long)g.Channels * g.InputPlane, (long)g.Channels * g.OutputPlane);
             foreach (VectorWidth width in VectorWidths(plan.Signature, spec))
             {
                 string summary = $"One sample with {width.Name}: {width.Lanes(g.Element)} output positions of the last axis at a time where their windows lie inside the input, the scalar code at the edges.";
-                string parameters = $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output";
-                if (!split)
-                {
-                    using (width.BeginMethod(writer, plan.Signature.MethodName, parameters, summary))
-                    {
-                        WriteNest(writer, g, element, width);
-                    }
-
-                    continue;
-                }
-
-                ParallelParts.WriteSplitMethod(writer, width, plan.Signature.MethodName, parameters, summary, g.Channels, element, ParallelParts.InputOutput,
-                    $"Units [first, end) of {Literals.Int(g.Channels)}: channels first to end.", () => WriteNest(writer, g, element, width, ("first", "end")));
+                // Channels are independent (and the output never overlaps the input): a large pool splits by channels across the workers.
+                ParallelParts.WritePassMethod(writer, width, plan.Signature.MethodName, $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output",
+                    summary, element, ParallelParts.InputOutput, g.Channels, "channels", (long)g.Channels * g.InputPlane, (long)g.Channels * g.OutputPlane,
+                    channels => WriteNest(writer, g, element, width, channels));
             }
         }
 

@@ -226,32 +226,20 @@ namespace KernelGen.Generator.Operators.Upsample
         {
             string element = signature.ElementKeyword;
             int lanes = width.Lanes(signature.ElementType), factor = factors[g.Rank - 1];
-            string parameters = $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output";
-            string summary = $"One sample with {width.Name}: each vector of a row becomes {factor} vector(s) through constant shuffles.";
-            void WriteChannels(string first, string end)
-            {
-                writer.WriteLine(Code.StartRef(element, "input"));
-                writer.WriteLine(Code.StartRef(element, "output"));
-                using (writer.Block($"for (int c = {first}; c < {end}; c++)"))
-                {
-                    writer.WriteLine($"int inputChannel = {Code.Times("c", g.InputPlane)};");
-                    writer.WriteLine($"int outputChannel = {Code.Times("c", g.OutputPlane)};");
-                    WriteReplication(writer, g, element, factors, 0, "inputChannel", "outputChannel", width, lanes);
-                }
-            }
-
             // Channels are independent: a large upsampling splits by channels across the workers.
-            if (g.Channels >= 2 && ParallelParts.IsLargePass((long)g.Channels * g.InputPlane, (long)g.Channels * g.OutputPlane))
-            {
-                ParallelParts.WriteSplitMethod(writer, width, signature.MethodName, parameters, summary, g.Channels, element, ParallelParts.InputOutput,
-                    $"Units [first, end) of {Literals.Int(g.Channels)}: channels first to end.", () => WriteChannels("first", "end"));
-                return;
-            }
-
-            using (width.BeginMethod(writer, signature.MethodName, parameters, summary))
-            {
-                WriteChannels("0", Literals.Int(g.Channels));
-            }
+            ParallelParts.WritePassMethod(writer, width, signature.MethodName, $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output",
+                $"One sample with {width.Name}: each vector of a row becomes {factor} vector(s) through constant shuffles.", element, ParallelParts.InputOutput,
+                g.Channels, "channels", (long)g.Channels * g.InputPlane, (long)g.Channels * g.OutputPlane, channels =>
+                {
+                    writer.WriteLine(Code.StartRef(element, "input"));
+                    writer.WriteLine(Code.StartRef(element, "output"));
+                    using (writer.Block($"for (int c = {channels.First}; c < {channels.End}; c++)"))
+                    {
+                        writer.WriteLine($"int inputChannel = {Code.Times("c", g.InputPlane)};");
+                        writer.WriteLine($"int outputChannel = {Code.Times("c", g.OutputPlane)};");
+                        WriteReplication(writer, g, element, factors, 0, "inputChannel", "outputChannel", width, lanes);
+                    }
+                });
         }
 
         /// <summary>

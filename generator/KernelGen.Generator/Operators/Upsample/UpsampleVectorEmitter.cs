@@ -76,21 +76,10 @@ namespace KernelGen.Generator.Operators.Upsample
                 2 => $"along W by constant shuffles into [{l.InputRows} x {l.OutputWidth}] rows, then along H by whole vectors",
                 _ => $"along W by constant shuffles into [{l.Signature.InputShape[1]} x {l.Signature.InputShape[2]} x {l.OutputWidth}] rows, then along H and D by whole vectors",
             };
-            string parameters = $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output", summary = $"One sample with {v.Name}: {passes}.";
-            int channels = l.Signature.InputShape[0];
             // Channels are independent: a large upsampling splits by channels across the workers, each unit with its own rows.
-            if (ParallelParts.IsLargePass(ShapeText.ElementCount(l.Signature.InputShape), ShapeText.ElementCount(l.Signature.OutputShape)) && channels >= 2)
-            {
-                ParallelParts.WriteSplitMethod(writer, v, l.Method, parameters, summary, channels, element, ParallelParts.InputOutput,
-                    $"Units [first, end) of {Literals.Int(channels)}: channels first to end.", () => WriteBody(writer, l, ("first", "end")));
-            }
-            else
-            {
-                using (v.BeginMethod(writer, l.Method, parameters, summary))
-                {
-                    WriteBody(writer, l, ("0", Literals.Int(channels)));
-                }
-            }
+            ParallelParts.WritePassMethod(writer, v, l.Method, $"global::System.ReadOnlySpan<{element}> input, global::System.Span<{element}> output",
+                $"One sample with {v.Name}: {passes}.", element, ParallelParts.InputOutput, l.Signature.InputShape[0], "channels",
+                ShapeText.ElementCount(l.Signature.InputShape), ShapeText.ElementCount(l.Signature.OutputShape), channels => WriteBody(writer, l, channels));
 
             if (l.Tabled)
             {
