@@ -49,6 +49,9 @@ namespace KernelGen
         /// <summary>The activation applied to every output element before it is stored (<see cref="KernelGen.Activation.None"/> by default).</summary>
         public Activation Activation { get; set; }
 
+        /// <summary>Direct convolution or Winograd's minimal filtering (<see cref="ConvAlgorithm.Auto"/> by default: the generator chooses).</summary>
+        public ConvAlgorithm Algorithm { get; set; }
+
         /// <summary>The kernel size per spatial axis, replacing <see cref="K"/>.</summary>
         public int[]? Kernel { get; set; }
 

@@ -111,6 +111,11 @@ namespace KernelGen.Generator.Diagnostics
             "KG0019", "Argument length does not match the kernel",
             "Argument '{0}' of '{1}' has {2} ({3}); the kernel {4}");
 
+        /// <summary>KG0020: "Algorithm = ConvAlgorithm.Winograd needs a 3x3 window; this convolution has a 5x5 window" (a forced algorithm that does not apply)</summary>
+        public static readonly DiagnosticDescriptor WinogradDoesNotApply = Create(
+            "KG0020", "Winograd does not apply to this convolution",
+            "Algorithm = ConvAlgorithm.Winograd needs {0}; this convolution has {1}. Remove Algorithm or set it to ConvAlgorithm.Auto or ConvAlgorithm.Direct");
+
         /// <summary>KG9999: "KernelGen failed on this declaration (...); please report it". A bug in KernelGen, never in the user's code.</summary>
         public static readonly DiagnosticDescriptor InternalError = Create(
             "KG9999", "KernelGen internal error",

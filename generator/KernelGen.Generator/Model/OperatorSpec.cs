@@ -69,6 +69,17 @@ namespace KernelGen.Generator.Model
 
         /// <summary>Whether the convolution pads its input into a buffer first: a padding mode other than zeros, or pads that differ at the two ends.</summary>
         public bool PadsIntoBuffer => Padding != PaddingMode.Zeros || PadEnd.Count != 0;
+
+        /// <summary>Direct convolution, Winograd, or the planner's choice (<c>Algorithm</c> on the attribute).</summary>
+        public ConvAlgorithm Algorithm { get; init; } = ConvAlgorithm.Auto;
+    }
+
+    /// <summary>The convolution algorithms, mirrored from the public <c>KernelGen.ConvAlgorithm</c> by value.</summary>
+    internal enum ConvAlgorithm
+    {
+        Auto = 0,
+        Direct = 1,
+        Winograd = 2,
     }
 
     /// <summary>The padding modes, mirrored from the public <c>KernelGen.PaddingMode</c> by value.</summary>

@@ -51,12 +51,27 @@ namespace KernelGen.Generator.Operators.Conv
                 return null;
             }
 
+            int algorithm = args.GetEnum("Algorithm", 0);
+            if (!System.Enum.IsDefined(typeof(ConvAlgorithm), algorithm))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParameter, args.LocationOf("Algorithm"), "Algorithm",
+                    "one of " + string.Join(", ", System.Enum.GetNames(typeof(ConvAlgorithm))), Literals.Int(algorithm)));
+                return null;
+            }
+
             var spec = new ConvSpec(window.Kernel.Values.ToEquatableArray(), window.Stride.Values.ToEquatableArray(), window.Pad.Values.ToEquatableArray(),
                 window.Dilation.Values.ToEquatableArray(), window.Groups)
             {
                 Padding = (PaddingMode)mode,
                 PadEnd = padEnd is null || padEnd.SequenceEqual(window.Pad.Values) ? EquatableArray<int>.Empty : padEnd.ToEquatableArray(),
+                Algorithm = (ConvAlgorithm)algorithm,
             };
+            if (spec.Algorithm == ConvAlgorithm.Winograd && Winograd.WinogradPlan.WhyNot(signature, spec) is (string needs, string has))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WinogradDoesNotApply, args.LocationOf("Algorithm"), needs, has));
+                return null;
+            }
+
             if (!ConvPadding.CheckPadFits(spec, signature, args, window.Pad.ArgumentName, diagnostics))
             {
                 return null;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using KernelGen.Generator.Emit;
 using KernelGen.Generator.Model;
+using KernelGen.Generator.Operators.Conv.Winograd;
 
 namespace KernelGen.Generator.Operators.Conv
 {
@@ -33,12 +34,32 @@ namespace KernelGen.Generator.Operators.Conv
             : VectorWidth.All.Select(width => new ConvVectorLayout(signature, spec, width)).Where(layout => layout.Fits)
                 .OrderBy(layout => layout.VectorProducts).ThenBy(layout => layout.Width.Bytes).Select(layout => layout.Width).ToArray();
 
+        /// <summary>The direct form's methods when Winograd's form takes a width: <c>{method}Direct_{width}</c>.</summary>
+        private static string DirectMethodOf(string method) => method + "Direct";
+
         public static void WriteMethods(IndentedWriter writer, KernelSignature signature, ConvSpec spec)
         {
+            // One transformed-weight cache per tile size the widths take.
+            foreach (WinogradPlan plan in Widths(signature, spec).Select(width => WinogradPlan.For(new ConvVectorLayout(signature, spec, width)))
+                .OfType<WinogradPlan>().GroupBy(plan => plan.Tile).Select(group => group.First()))
+            {
+                WinogradWeightsWriter.Write(writer, plan);
+            }
+
+
             foreach (VectorWidth width in Widths(signature, spec).OrderBy(w => Array.IndexOf(VectorWidth.All, w)))
             {
                 var layout = new ConvVectorLayout(signature, spec, width);
                 FiniteWeights.WriteCheck(writer, signature, width, layout.Geometry.ChecksOutput);
+                WinogradPlan? winograd = WinogradPlan.For(layout);
+                if (winograd is not null)
+                {
+                    // Winograd's form takes the width's name; the direct form stays, under another, for sums that are not finite.
+                    string direct = DirectMethodOf(signature.MethodName);
+                    WinogradEmitter.WriteMethod(writer, winograd, direct);
+                    layout = new ConvVectorLayout(signature, spec, width, direct);
+                }
+
                 Tile tile = ChooseTile(layout);
                 string parameters = $"global::System.ReadOnlySpan<{layout.Element}> input, global::System.ReadOnlySpan<{layout.Element}> weight, "
                     + (layout.HasBias ? $"global::System.ReadOnlySpan<{layout.Element}> bias, " : string.Empty) + $"global::System.Span<{layout.Element}> output{layout.Epilogue.Parameter}";
@@ -253,24 +274,7 @@ namespace KernelGen.Generator.Operators.Conv
             {
                 writer.WriteLine(Code.Derive(l.Element, "from", "inputStart", source));
                 writer.WriteLine(Code.Derive(l.Element, "to", "paddedStart", target));
-                // Padded column c = i + pad goes to column phase c % stride, at index c / stride: per phase, the input
-                // columns that land there are every stride-th, from the first whose padded column falls in the phase.
-                for (int phase = 0; phase < l.ColumnStride; phase++)
-                {
-                    int first = Math.Max(0, (pad - phase + l.ColumnStride - 1) / l.ColumnStride), end = (columns - 1 + pad - phase) / l.ColumnStride + 1;
-                    if (columns - 1 + pad - phase < 0 || end <= first)
-                    {
-                        continue;
-                    }
-
-                    writer.WriteLine($"// column phase {phase}: input column {Code.Affine("q", l.ColumnStride, phase - pad)} for q in [{first}, {end})");
-                    writer.WriteLine($"int q{phase} = {first};");
-                    WriteGatherVectors(writer, l, phase - pad, $"q{phase}", first, phase * l.PhaseLength);
-                    using (writer.Block($"for (; q{phase} < {end}; q{phase}++)"))
-                    {
-                        writer.WriteLine($"{Code.At("to", Code.Affine($"q{phase}", 1, phase * l.PhaseLength))} = {Code.At("from", Code.Affine($"q{phase}", l.ColumnStride, phase - pad))};");
-                    }
-                }
+                ColumnPhases.WriteRow(writer, l.Width, l.ElementType, l.ColumnStride, columns, pad, phase => phase * l.PhaseLength);
             }
         }
 
@@ -321,58 +325,6 @@ namespace KernelGen.Generator.Operators.Conv
                     target += " + " + Code.Times("i", l.OutputColumns);
                     writer.WriteLine(Code.CopyElements(l.Element, "copiesStart", target, "paddedStart", source, l.OutputColumns));
                 }
-            }
-        }
-
-        /// <summary>
-        /// The whole vectors of one column phase: output lane i takes input element <c>stride*i</c> of a block of
-        /// <c>stride</c> loaded vectors, so each loaded vector is shuffled by constant indices into the lanes it feeds,
-        /// and a select by lane keeps them. The width is the widest, no wider than the method's, whose block fits in a
-        /// row (a short row still gets narrower vectors); the columns after the last whole block are copied one by one.
-        /// </summary>
-        private static void WriteGatherVectors(IndentedWriter writer, ConvVectorLayout l, int offset, string q, int first, int target)
-        {
-            int stride = l.ColumnStride, columns = l.Geometry.InputSize[l.Rank - 1];
-            ElementType type = l.ElementType;
-            VectorWidth? width = VectorWidth.All.FirstOrDefault(w => w.Bytes <= l.Width.Bytes && stride * w.Lanes(type) <= columns);
-            if (width is null)
-            {
-                return;
-            }
-
-            int lanes = width.Lanes(type);
-            // The last block starting at q reads input columns up to q*stride + offset + stride*lanes - 1.
-            int lastStart = (columns - (stride * lanes) - offset) / stride;
-            if (columns - (stride * lanes) - offset < 0 || lastStart < first)
-            {
-                return;
-            }
-
-            using (writer.Block($"for (; {q} <= {lastStart}; {q} += {lanes})"))
-            {
-                for (int k = 0; k < stride; k++)
-                {
-                    int block = k;
-                    int[] feeds = Enumerable.Range(0, lanes).Where(i => stride * i / lanes == block).ToArray();
-                    if (feeds.Length == 0)
-                    {
-                        continue;
-                    }
-
-                    string loaded = width.Load("from", $"{Code.Affine(q, stride, offset)} + {k * lanes}");
-                    string shuffled = width.ConstantShuffle(loaded, Enumerable.Range(0, lanes).Select(i => stride * i / lanes == block ? stride * i % lanes : 0), type);
-                    writer.WriteLine($"// lanes {feeds[0]} to {feeds[feeds.Length - 1]}: every {(stride == 2 ? "second" : stride == 3 ? "third" : $"{stride}th")} element of input vector {k}");
-                    if (k == 0)
-                    {
-                        writer.WriteLine($"var gathered = {shuffled};");
-                        continue;
-                    }
-
-                    string mask = width.LaneMask(Enumerable.Range(0, lanes).Select(i => stride * i / lanes == block), type);
-                    writer.WriteLine($"gathered = {width.Type}.ConditionalSelect({mask}, {shuffled}, gathered);");
-                }
-
-                writer.WriteLine(width.Store("gathered", "to", Code.Affine(q, 1, target)));
             }
         }
 

@@ -25,7 +25,8 @@ namespace KernelGen.Generator.Operators.Conv
     /// </summary>
     internal sealed class ConvVectorLayout
     {
-        public ConvVectorLayout(KernelSignature signature, ConvSpec spec, VectorWidth width)
+        /// <param name="method">The prefix of the form's methods: the kernel's name, or another where two forms share a width (Winograd's fallback).</param>
+        public ConvVectorLayout(KernelSignature signature, ConvSpec spec, VectorWidth width, string? method = null)
         {
             Geometry = new ConvGeometry(signature, spec);
             Width = width;
@@ -34,7 +35,7 @@ namespace KernelGen.Generator.Operators.Conv
             Lanes = width.Lanes(signature.ElementType);
             HasBias = signature.BiasParameter is not null;
             Signature = signature;
-            Method = signature.MethodName;
+            Method = method ?? signature.MethodName;
             int last = Geometry.Rank - 1;
             ColumnStride = spec.Stride[last];
             OutputColumns = Geometry.OutputSize[last];

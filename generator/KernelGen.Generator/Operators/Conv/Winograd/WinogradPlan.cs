@@ -1,0 +1,207 @@
+using System;
+using System.Linq;
+using KernelGen.Generator.Emit;
+using KernelGen.Generator.Model;
+
+namespace KernelGen.Generator.Operators.Conv.Winograd
+{
+    /// <summary>
+    /// Whether a convolution takes Winograd's form at one width, with which tile, and where that form reads and writes.
+    /// <para>
+    /// The output is cut into tiles of m x m; tile (ty, tx) reads the padded input's rows <c>m*ty + a</c> and columns
+    /// <c>m*tx + b</c>, a and b in [0, m + 2). The padded input is stored split into phases on both axes: padded
+    /// element (r, c) at phase plane <c>(r mod m, c mod m)</c>, row <c>r / m</c>, column <c>c / m</c>, each plane
+    /// <see cref="Columns"/> wide. Tile (ty, tx) is then numbered <c>p = ty*Columns + tx</c>, and its element (a, b)
+    /// sits at a fixed offset from <c>p</c> in plane <c>(a mod m, b mod m)</c>: consecutive tiles are consecutive
+    /// elements, so a vector of tiles is one plain load per element of the tile, across rows of tiles too. Numbering
+    /// by <see cref="Columns"/> = <c>tx count + 1</c> adds one column of tiles that no output keeps (its sums are
+    /// discarded): the price of that flat numbering.
+    /// </para>
+    /// <para>
+    /// The tiles are taken in chunks of <see cref="ChunkVectors"/> vectors: a chunk's input transform (every input
+    /// channel), then per block of <see cref="ChannelBlock"/> output channels the T*T products as register tiles of
+    /// those channels x the chunk's vectors, then their output transform into a staging buffer laid out like the input,
+    /// in phases. A last pass interleaves the phases into the output's rows, adding the bias, the residual and the
+    /// activation, and checks that every sum is finite.
+    /// </para>
+    /// </summary>
+    internal sealed class WinogradPlan
+    {
+        /// <summary>With 32 vector registers, accumulators of a register tile (as the direct form's tiles).</summary>
+        private const int WideAccumulators = 24;
+
+        /// <summary>A chunk's transformed input should stay in a core's L2 (1 MiB on Zen 4 and 5): at most this many bytes.</summary>
+        private const int ChunkBytes = 512 * 1024;
+
+        private WinogradPlan(ConvVectorLayout layout, WinogradTile tile)
+        {
+            Layout = layout;
+            Tile = tile;
+            ConvGeometry g = layout.Geometry;
+            Lanes = layout.Lanes;
+            int m = tile.M;
+            TileRows = (g.OutputSize[0] + m - 1) / m;
+            TileColumns = (g.OutputSize[1] + m - 1) / m;
+            Columns = TileColumns + 1;
+            PhaseRows = TileRows + 1;
+            Vectors = ((TileRows * Columns) + Lanes - 1) / Lanes;
+            int accumulators = layout.Width.Registers >= 32 ? WideAccumulators : layout.Width.TileAccumulators;
+            int mostVectors = Math.Max(1, Math.Min(4, ChunkBytes / (tile.Products * g.InputChannels * layout.Width.Bytes)));
+            // The chunk size that pads the fewest vectors of tiles, the larger on a tie.
+            ChunkVectors = Enumerable.Range(1, Math.Min(mostVectors, Vectors)).OrderBy(v => ((Vectors + v - 1) / v * v) - Vectors).ThenByDescending(v => v).First();
+            Chunks = (Vectors + ChunkVectors - 1) / ChunkVectors;
+            ChannelBlock = Math.Max(1, Math.Min(g.OutputChannels, accumulators / ChunkVectors));
+        }
+
+        public ConvVectorLayout Layout { get; }
+
+        public WinogradTile Tile { get; }
+
+        public int Lanes { get; }
+
+        /// <summary>Rows of tiles: the output rows / m, rounded up.</summary>
+        public int TileRows { get; }
+
+        /// <summary>Tiles per row: the output columns / m, rounded up.</summary>
+        public int TileColumns { get; }
+
+        /// <summary>The width of a phase plane and the tile numbering's row length: <see cref="TileColumns"/> + 1.</summary>
+        public int Columns { get; }
+
+        /// <summary>Rows of a phase plane: <see cref="TileRows"/> + 1 (a tile reads m + 2 rows).</summary>
+        public int PhaseRows { get; }
+
+        public int PhasePlane => PhaseRows * Columns;
+
+        /// <summary>Elements of one input channel's m*m phase planes.</summary>
+        public int ChannelPhases => Tile.M * Tile.M * PhasePlane;
+
+        /// <summary>Vectors of tiles, numbered tiles padded to whole vectors.</summary>
+        public int Vectors { get; }
+
+        /// <summary>Vectors of tiles per chunk.</summary>
+        public int ChunkVectors { get; }
+
+        public int Chunks { get; }
+
+        /// <summary>Tiles per chunk.</summary>
+        public int ChunkTiles => ChunkVectors * Lanes;
+
+        /// <summary>Output channels per register tile (the last block may hold fewer).</summary>
+        public int ChannelBlock { get; }
+
+        /// <summary>
+        /// The phase-split padded input, with room after it for the last chunk's vectors: they read up to a row and a
+        /// column of a plane past a tile's number, and the numbering runs past the last real tile to whole chunks.
+        /// </summary>
+        public int InputLength => (Layout.Geometry.InputChannels * ChannelPhases) + (Chunks * ChunkTiles) + Columns + 2;
+
+        /// <summary>A chunk's transformed input: [T*T][input channels][chunk tiles].</summary>
+        public int ChunkInputLength => Tile.Products * Layout.Geometry.InputChannels * ChunkTiles;
+
+        /// <summary>A block's products: [T*T][block channels][chunk tiles].</summary>
+        public int ProductsLength => Tile.Products * ChannelBlock * ChunkTiles;
+
+        /// <summary>One staging plane (one output channel, one output phase), with room for the interleaving loads' overreach.</summary>
+        public int StagePlane => (Chunks * ChunkTiles) + Lanes;
+
+        public int StageLength => Layout.Geometry.OutputChannels * Tile.M * Tile.M * StagePlane;
+
+        public int BufferLength => InputLength + ChunkInputLength + ProductsLength + StageLength;
+
+        /// <summary>The transformed weight's elements: [T*T][input channels][output channels].</summary>
+        public int WeightLength => Tile.Products * Layout.Geometry.InputChannels * Layout.Geometry.OutputChannels;
+
+        /// <summary>The offset in an input channel's phases of element (a, b) of tile 0.</summary>
+        public int InputOffset(int a, int b)
+        {
+            int m = Tile.M;
+            return ((((a % m) * m) + (b % m)) * PhasePlane) + (a / m * Columns) + (b / m);
+        }
+
+        /// <summary>Vector multiply-adds of the products, per sample.</summary>
+        public long ProductVectors => (long)Tile.Products * Layout.Geometry.OutputChannels * Layout.Geometry.InputChannels * Chunks * ChunkVectors;
+
+        /// <summary>
+        /// What the form costs per sample, in vector operations: the products, both transforms (their adds and
+        /// multiplies by a constant, loads and stores), the interleaving pass and the copies.
+        /// </summary>
+        public long Cost
+        {
+            get
+            {
+                ConvGeometry g = Layout.Geometry;
+                int t = Tile.T, m = Tile.M;
+                long inputTransform = (2 * t * Nonzeros(Tile.BT)) + (3 * t * t);
+                long outputTransform = (t + m) * Nonzeros(Tile.AT) + (t * t) + (m * m);
+                long tileVectors = (long)Chunks * ChunkVectors;
+                long interleave = (long)g.OutputChannels * g.OutputSize[0] * ((g.OutputSize[1] + Lanes - 1) / Lanes) * ((2 * m) + 4);
+                long copies = (long)g.InputChannels * (ChannelPhases / Lanes + (g.InputSize[0] * ((g.InputSize[1] + Lanes - 1) / Lanes) * 2 * m));
+                return ProductVectors + (g.InputChannels * tileVectors * inputTransform) + (g.OutputChannels * tileVectors * outputTransform) + interleave + copies;
+            }
+        }
+
+        private static int Nonzeros(double[,] matrix) => Enumerable.Range(0, matrix.GetLength(0)).Sum(row => WinogradTile.Row(matrix, row).Length);
+
+        /// <summary>
+        /// Null when Winograd applies to the shape, else what it needs and what the convolution has, for KG0020. This
+        /// version takes 2-D stride-1 3x3 windows without dilation or groups (any pad, batch and element type).
+        /// </summary>
+        public static (string Needs, string Has)? WhyNot(KernelSignature signature, ConvSpec spec)
+        {
+            const string Needs = "a 2-D convolution with a 3x3 window, stride 1, dilation 1 and one group";
+            int rank = signature.SpatialRank;
+            if (rank != 2)
+            {
+                return (Needs, $"{rank} spatial axis{(rank == 1 ? string.Empty : "es")}");
+            }
+
+            if (spec.Kernel.Any(k => k != 3))
+            {
+                return (Needs, $"a {ShapeText.Cross(spec.Kernel)} window");
+            }
+
+            if (spec.Stride.Any(s => s != 1))
+            {
+                return (Needs, $"stride {ShapeText.Cross(spec.Stride)}");
+            }
+
+            if (spec.Dilation.Any(d => d != 1))
+            {
+                return (Needs, $"dilation {ShapeText.Cross(spec.Dilation)}");
+            }
+
+            return spec.Groups != 1 ? (Needs, $"{spec.Groups} groups") : null;
+        }
+
+        /// <summary>
+        /// The Winograd form for the layout's width, or null for direct convolution: never with
+        /// <c>ConvAlgorithm.Direct</c> or where <see cref="WhyNot"/> objects; at a width whose vector is wider than an
+        /// output row, or narrower than a tile, direct too. <c>Auto</c> takes the cheapest tile when its cost is at most
+        /// <see cref="AutoShare"/> of the direct form's vector multiply-adds; <c>Winograd</c> takes the cheapest tile.
+        /// </summary>
+        public static WinogradPlan? For(ConvVectorLayout layout)
+        {
+            ConvSpec spec = layout.Spec;
+            if (spec.Algorithm == ConvAlgorithm.Direct || WhyNot(layout.Signature, spec) is not null || layout.Geometry.OutputSize[1] < layout.Lanes)
+            {
+                return null;
+            }
+
+            WinogradPlan? best = WinogradTile.All.Where(tile => layout.Lanes % tile.M == 0).Select(tile => new WinogradPlan(layout, tile))
+                .Where(plan => (long)plan.BufferLength + layout.Lanes < int.MaxValue / 2 && (long)plan.WeightLength < int.MaxValue / 2)
+                .OrderBy(plan => plan.Cost).FirstOrDefault();
+            if (best is null || spec.Algorithm == ConvAlgorithm.Winograd)
+            {
+                return best;
+            }
+
+            return best.Cost * AutoShareDenominator <= layout.VectorProducts * AutoShareNumerator ? best : null;
+        }
+
+        /// <summary><c>Auto</c> takes Winograd when its cost is at most this share of the direct form's: 3/4.</summary>
+        private const string AutoShare = "3/4";
+
+        private const int AutoShareNumerator = 3, AutoShareDenominator = 4;
+    }
+}
