@@ -82,6 +82,41 @@ public static partial class Layers
     [Conv(k: 3, pad: 1)]
     public static partial void DecoderConv([Shape(64, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(64, 32, 32)] Span<float> output);
 
+    // Stride-1 3x3 layers where Winograd's form pays (the planner's choice), each with a twin forced to direct
+    // convolution: ResNet's 3x3 layers at its four resolutions, TAESD's 64->64 at 64x64, and the decoder convolution.
+    [Conv(k: 3, pad: 1)]
+    public static partial void ResNet56([Shape(64, 56, 56)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(64, 56, 56)] Span<float> output);
+
+    [Conv(k: 3, pad: 1, Algorithm = ConvAlgorithm.Direct)]
+    public static partial void ResNet56Direct([Shape(64, 56, 56)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(64, 56, 56)] Span<float> output);
+
+    [Conv(k: 3, pad: 1)]
+    public static partial void ResNet28([Shape(128, 28, 28)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(128, 28, 28)] Span<float> output);
+
+    [Conv(k: 3, pad: 1, Algorithm = ConvAlgorithm.Direct)]
+    public static partial void ResNet28Direct([Shape(128, 28, 28)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(128, 28, 28)] Span<float> output);
+
+    [Conv(k: 3, pad: 1)]
+    public static partial void ResNet14([Shape(256, 14, 14)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(256, 14, 14)] Span<float> output);
+
+    [Conv(k: 3, pad: 1, Algorithm = ConvAlgorithm.Direct)]
+    public static partial void ResNet14Direct([Shape(256, 14, 14)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(256, 14, 14)] Span<float> output);
+
+    [Conv(k: 3, pad: 1)]
+    public static partial void ResNet7([Shape(512, 7, 7)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(512, 7, 7)] Span<float> output);
+
+    [Conv(k: 3, pad: 1, Algorithm = ConvAlgorithm.Direct)]
+    public static partial void ResNet7Direct([Shape(512, 7, 7)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(512, 7, 7)] Span<float> output);
+
+    [Conv(k: 3, pad: 1)]
+    public static partial void Taesd64([Shape(64, 64, 64)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(64, 64, 64)] Span<float> output);
+
+    [Conv(k: 3, pad: 1, Algorithm = ConvAlgorithm.Direct)]
+    public static partial void Taesd64Direct([Shape(64, 64, 64)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(64, 64, 64)] Span<float> output);
+
+    [Conv(k: 3, pad: 1, Algorithm = ConvAlgorithm.Direct)]
+    public static partial void DecoderConvDirect([Shape(64, 32, 32)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(64, 32, 32)] Span<float> output);
+
     [Conv(k: 3, stride: 2, pad: 1)]
     public static partial void Downsample([Shape(64, 64, 64)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, [Shape(128, 32, 32)] Span<float> output);
 

@@ -293,6 +293,83 @@ public class DecoderConvResidual : Workload
     }
 }
 
+/// <summary>A stride-1 3x3 layer, pad 1, C -> C at S x S: Winograd's layers and their direct twins.</summary>
+public abstract class Square3x3 : Workload
+{
+    protected abstract int Channels { get; }
+
+    protected abstract int Size { get; }
+
+    public override long MultiplyAdds => (long)Channels * Channels * 9 * Size * Size;
+    protected override (int, int, int, int) Lengths => (Channels * Size * Size, Channels * Channels * 9, Channels, Channels * Size * Size);
+    protected override void Plain(float[] output) => PlainLoops.Conv3d(Input, Weight, Bias, output, Channels, Channels, (1, Size, Size), (1, 3, 3), 1, 1);
+}
+
+public class ResNet56 : Square3x3
+{
+    protected override int Channels => 64;
+    protected override int Size => 56;
+    protected override void Generated(float[] output) => Layers.ResNet56(Input, Weight, Bias, output);
+}
+
+public class ResNet56Direct : ResNet56
+{
+    protected override void Generated(float[] output) => Layers.ResNet56Direct(Input, Weight, Bias, output);
+}
+
+public class ResNet28 : Square3x3
+{
+    protected override int Channels => 128;
+    protected override int Size => 28;
+    protected override void Generated(float[] output) => Layers.ResNet28(Input, Weight, Bias, output);
+}
+
+public class ResNet28Direct : ResNet28
+{
+    protected override void Generated(float[] output) => Layers.ResNet28Direct(Input, Weight, Bias, output);
+}
+
+public class ResNet14 : Square3x3
+{
+    protected override int Channels => 256;
+    protected override int Size => 14;
+    protected override void Generated(float[] output) => Layers.ResNet14(Input, Weight, Bias, output);
+}
+
+public class ResNet14Direct : ResNet14
+{
+    protected override void Generated(float[] output) => Layers.ResNet14Direct(Input, Weight, Bias, output);
+}
+
+public class ResNet7 : Square3x3
+{
+    protected override int Channels => 512;
+    protected override int Size => 7;
+    protected override void Generated(float[] output) => Layers.ResNet7(Input, Weight, Bias, output);
+}
+
+public class ResNet7Direct : ResNet7
+{
+    protected override void Generated(float[] output) => Layers.ResNet7Direct(Input, Weight, Bias, output);
+}
+
+public class Taesd64 : Square3x3
+{
+    protected override int Channels => 64;
+    protected override int Size => 64;
+    protected override void Generated(float[] output) => Layers.Taesd64(Input, Weight, Bias, output);
+}
+
+public class Taesd64Direct : Taesd64
+{
+    protected override void Generated(float[] output) => Layers.Taesd64Direct(Input, Weight, Bias, output);
+}
+
+public class DecoderConvDirect : DecoderConv
+{
+    protected override void Generated(float[] output) => Layers.DecoderConvDirect(Input, Weight, Bias, output);
+}
+
 public class Downsample : Workload
 {
     public override long MultiplyAdds => 128L * 64 * 9 * 32 * 32;

@@ -32,7 +32,7 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
             {
                 writer.WriteLine($"{t}[] transformed = {WinogradWeightsWriter.MethodName(l.Method, tile)}(weight);");
                 writer.WriteLine($"// Pooled: the input in {tile.M}x{tile.M} phases [{g.InputChannels}][{tile.M * tile.M}][{plan.PhaseRows}][{plan.Columns}], a chunk's transformed input "
-                    + $"[{tile.Products}][{g.InputChannels}][{plan.ChunkTiles}], a block's products [{tile.Products}][{plan.ChannelBlock}][{plan.ChunkTiles}], "
+                    + $"[{g.InputChannels}][{tile.Products}][{plan.ChunkTiles}], a block's products [{plan.ChannelBlock}][{tile.Products}][{plan.ChunkTiles}], "
                     + $"the staged outputs [{g.OutputChannels}][{tile.M * tile.M}][{plan.StagePlane}].");
                 writer.WriteLine($"{t}[] rented = global::System.Buffers.ArrayPool<{t}>.Shared.Rent({plan.BufferLength});");
                 writer.WriteLine("bool finite;");
@@ -121,11 +121,11 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
             ConvGeometry g = l.Geometry;
             WinogradTile tile = plan.Tile;
             int taps = tile.T;
-            writer.WriteLine($"// Input transform of tiles [p0, p0 + {plan.ChunkTiles}): V[u*{taps} + w][ci][p] = (BT d B)[u][w] of tile p's {taps}x{taps} inputs d.");
+            writer.WriteLine($"// Input transform of tiles [p0, p0 + {plan.ChunkTiles}): V[ci][u*{taps} + w][p] = (BT d B)[u][w] of tile p's {taps}x{taps} inputs d.");
             using (writer.Block($"for (int ci = 0; ci < {g.InputChannels}; ci++)"))
             {
                 writer.WriteLine(Code.Derive(l.Element, "d", "tilesStart", $"ci * {plan.ChannelPhases} + p0"));
-                writer.WriteLine(Code.Derive(l.Element, "v", "chunkStart", $"ci * {plan.ChunkTiles}"));
+                writer.WriteLine(Code.Derive(l.Element, "v", "chunkStart", $"ci * {tile.Products * plan.ChunkTiles}"));
                 using (writer.Block($"for (int q = 0; q < {plan.ChunkTiles}; q += {plan.Lanes})"))
                 {
                     for (int w = 0; w < taps; w++)
@@ -141,7 +141,7 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
 
                             for (int u = 0; u < taps; u++)
                             {
-                                int offset = ((u * taps) + w) * g.InputChannels * plan.ChunkTiles;
+                                int offset = ((u * taps) + w) * plan.ChunkTiles;
                                 writer.WriteLine(l.Width.Store(VectorCombination(tile.BT, u, a => $"s{a}", l.ElementType), "v", $"{Literals.Int(offset)} + q"));
                             }
                         }
@@ -164,7 +164,7 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
             int vectors = plan.ChunkVectors, lanes = plan.Lanes, cin = g.InputChannels, cout = g.OutputChannels;
             using (writer.Block($"for (int xi = 0; xi < {tile.Products}; xi++)"))
             {
-                writer.WriteLine(Code.Derive(l.Element, "vx", "chunkStart", $"xi * {cin * plan.ChunkTiles}"));
+                writer.WriteLine(Code.Derive(l.Element, "vx", "chunkStart", $"xi * {plan.ChunkTiles}"));
                 writer.WriteLine(Code.Derive(l.Element, "ux", "transformedSpanStart", $"xi * {cin * cout} + co"));
                 for (int r = 0; r < channels; r++)
                 {
@@ -175,7 +175,7 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                 {
                     for (int k = 0; k < vectors; k++)
                     {
-                        writer.WriteLine($"var x{k} = {v.Load("vx", $"ci * {plan.ChunkTiles}" + (k == 0 ? string.Empty : $" + {k * lanes}"))};");
+                        writer.WriteLine($"var x{k} = {v.Load("vx", $"ci * {tile.Products * plan.ChunkTiles}" + (k == 0 ? string.Empty : $" + {k * lanes}"))};");
                     }
 
                     for (int r = 0; r < channels; r++)
@@ -188,12 +188,12 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                     }
                 }
 
-                writer.WriteLine(Code.Derive(l.Element, "mx", "productsStart", $"xi * {channels * plan.ChunkTiles}"));
+                writer.WriteLine(Code.Derive(l.Element, "mx", "productsStart", $"xi * {plan.ChunkTiles}"));
                 for (int r = 0; r < channels; r++)
                 {
                     for (int k = 0; k < vectors; k++)
                     {
-                        writer.WriteLine(v.Store($"acc{r}_{k}", "mx", Literals.Int((r * plan.ChunkTiles) + (k * lanes))));
+                        writer.WriteLine(v.Store($"acc{r}_{k}", "mx", Literals.Int((r * tile.Products * plan.ChunkTiles) + (k * lanes))));
                     }
                 }
             }
@@ -202,7 +202,7 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
             writer.WriteLine($"// Output transform: Y = AT M A per channel and tile, staged in phases: Y[i][j] of tile p at stage[co][i*{m} + j][p].");
             using (writer.Block($"for (int r = 0; r < {channels}; r++)"))
             {
-                writer.WriteLine(Code.Derive(l.Element, "mr", "productsStart", $"r * {plan.ChunkTiles}"));
+                writer.WriteLine(Code.Derive(l.Element, "mr", "productsStart", $"r * {tile.Products * plan.ChunkTiles}"));
                 writer.WriteLine(Code.Derive(l.Element, "st", "stageStart", $"(co + r) * {m * m * plan.StagePlane} + p0"));
                 using (writer.Block($"for (int q = 0; q < {plan.ChunkTiles}; q += {lanes})"))
                 {
@@ -214,7 +214,7 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                             for (int u = 0; u < taps; u++)
                             {
                                 int row = u;
-                                writer.WriteLine($"var z{u} = {VectorCombination(tile.AT, column, w => v.Load("mr", $"{Literals.Int(((row * taps) + w) * channels * plan.ChunkTiles)} + q"), l.ElementType)};");
+                                writer.WriteLine($"var z{u} = {VectorCombination(tile.AT, column, w => v.Load("mr", $"{Literals.Int(((row * taps) + w) * plan.ChunkTiles)} + q"), l.ElementType)};");
                             }
 
                             for (int i = 0; i < m; i++)

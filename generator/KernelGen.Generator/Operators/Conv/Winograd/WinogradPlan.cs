@@ -96,10 +96,13 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
         /// </summary>
         public int InputLength => (Layout.Geometry.InputChannels * ChannelPhases) + (Chunks * ChunkTiles) + Columns + 2;
 
-        /// <summary>A chunk's transformed input: [T*T][input channels][chunk tiles].</summary>
+        /// <summary>
+        /// A chunk's transformed input: [input channels][T*T][chunk tiles]. An input channel's T*T vectors of a tile are
+        /// then neighbours; with the channels outermost, they would sit a power-of-two apart and share one cache set.
+        /// </summary>
         public int ChunkInputLength => Tile.Products * Layout.Geometry.InputChannels * ChunkTiles;
 
-        /// <summary>A block's products: [T*T][block channels][chunk tiles].</summary>
+        /// <summary>A block's products: [block channels][T*T][chunk tiles].</summary>
         public int ProductsLength => Tile.Products * ChannelBlock * ChunkTiles;
 
         /// <summary>One staging plane (one output channel, one output phase), with room for the interleaving loads' overreach.</summary>
