@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using KernelGen.Generator.Emit;
 using KernelGen.Generator.Model;
@@ -16,67 +17,71 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
     /// </summary>
     internal static class WinogradEmitter
     {
-        /// <summary>Writes <c>{method}_{width}</c> in Winograd's form, falling back to <paramref name="directMethod"/>'s method of the same width.</summary>
+        /// <summary>
+        /// Writes <c>{method}_{width}</c> in Winograd's form, falling back to <paramref name="directMethod"/>'s method of
+        /// the same width, and its three stages as units: the phase copy by input channels, the tiles by chunks (each
+        /// chunk's transforms and products, into the stage), the interleaving by output channels. A large layer runs each
+        /// stage across the workers (<see cref="ParallelParts"/>); every output is computed by one unit in the one-thread
+        /// order, so the results are the same for any number of workers.
+        /// </summary>
         public static void WriteMethod(IndentedWriter writer, WinogradPlan plan, string directMethod)
         {
             ConvVectorLayout l = plan.Layout;
             ConvGeometry g = l.Geometry;
             WinogradTile tile = plan.Tile;
-            string t = l.Element;
+            string t = l.Element, method = $"{l.Method}_{l.Width.Name}";
             string parameters = $"global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<{t}> weight, "
                 + (l.HasBias ? $"global::System.ReadOnlySpan<{t}> bias, " : string.Empty) + $"global::System.Span<{t}> output{l.Epilogue.Parameter}";
             string arguments = "input, weight, " + (l.HasBias ? "bias, " : string.Empty) + "output" + l.Epilogue.Argument;
+            bool split = ParallelParts.Applies(ConvOperator.Instance.MultiplyAdds(l.Signature, l.Spec), Math.Min(plan.Chunks, g.OutputChannels));
             string summary = $"One sample with {l.Width.Name} by Winograd's {tile.Name}: {plan.TileRows}x{plan.TileColumns} tiles numbered in rows of {plan.Columns}, "
-                + $"{plan.Chunks} chunk(s) of {plan.ChunkVectors} vector(s) of {plan.Lanes} tiles, register tiles of {plan.ChannelBlock} output channels.";
+                + $"{plan.Chunks} chunk(s) of {plan.ChunkVectors} vector(s) of {plan.Lanes} tiles, register tiles of {plan.ChannelBlock} output channels."
+                + (split ? " Split across the workers." : string.Empty);
+            var prepareSpans = new List<ParallelParts.Span> { new("input", false), new("tiles", true) };
+            var tileSpans = new List<ParallelParts.Span> { new("tiles", false), new("transformed", false), new("stage", true) };
+            var interleaveSpans = new List<ParallelParts.Span> { new("stage", false) };
+            if (l.HasBias)
+            {
+                interleaveSpans.Add(new("bias", false));
+            }
+
+            interleaveSpans.Add(new("output", true));
+            if (l.Epilogue.AddsResidual)
+            {
+                interleaveSpans.Add(new("residual", false));
+            }
+
+            void Run(string stage, int units, List<ParallelParts.Span> spans)
+            {
+                if (split)
+                {
+                    ParallelParts.WriteRun(writer, $"{method}_{stage}", units, t, spans);
+                }
+                else
+                {
+                    writer.WriteLine($"{method}_{stage}_Units(0, {units}, {string.Join(", ", spans.Select(span => span.Argument))});");
+                }
+            }
+
             using (l.Width.BeginMethod(writer, l.Method, parameters, summary))
             {
-                writer.WriteLine($"{t}[] transformed = {WinogradWeightsWriter.MethodName(l.Method, tile)}(weight);");
-                writer.WriteLine($"// Pooled: the input in {tile.M}x{tile.M} phases [{g.InputChannels}][{tile.M * tile.M}][{plan.PhaseRows}][{plan.Columns}], a chunk's transformed input "
-                    + $"[{g.InputChannels}][{tile.Products}][{plan.ChunkTiles}], a block's products [{plan.ChannelBlock}][{tile.Products}][{plan.ChunkTiles}], "
-                    + $"the staged outputs [{g.OutputChannels}][{tile.M * tile.M}][{plan.StagePlane}].");
-                writer.WriteLine($"{t}[] rented = global::System.Buffers.ArrayPool<{t}>.Shared.Rent({plan.BufferLength});");
+                writer.WriteLine($"global::System.ReadOnlySpan<{t}> transformed = {WinogradWeightsWriter.MethodName(l.Method, tile)}(weight);");
+                writer.WriteLine($"// Pooled: the input in {tile.M}x{tile.M} phases [{g.InputChannels}][{tile.M * tile.M}][{plan.PhaseRows}][{plan.Columns}], then the staged outputs "
+                    + $"[{g.OutputChannels}][{tile.M * tile.M}][{plan.StagePlane}] and a flag, set when a staged sum is not finite.");
+                writer.WriteLine($"{t}[] rented = global::System.Buffers.ArrayPool<{t}>.Shared.Rent({plan.InputLength + plan.StageLength + 1});");
                 writer.WriteLine("bool finite;");
                 using (writer.Block("try"))
                 {
                     writer.WriteLine($"global::System.Span<{t}> tiles = global::System.MemoryExtensions.AsSpan(rented, 0, {plan.InputLength});");
-                    writer.WriteLine($"global::System.Span<{t}> chunk = global::System.MemoryExtensions.AsSpan(rented, {plan.InputLength}, {plan.ChunkInputLength});");
-                    writer.WriteLine($"global::System.Span<{t}> products = global::System.MemoryExtensions.AsSpan(rented, {plan.InputLength + plan.ChunkInputLength}, {plan.ProductsLength});");
-                    writer.WriteLine($"global::System.Span<{t}> stage = global::System.MemoryExtensions.AsSpan(rented, {plan.InputLength + plan.ChunkInputLength + plan.ProductsLength}, {plan.StageLength});");
-                    writer.WriteLine(Code.StartRef(t, "input"));
-                    writer.WriteLine(Code.StartRef(t, "tiles"));
-                    writer.WriteLine(Code.StartRef(t, "chunk"));
-                    writer.WriteLine(Code.StartRef(t, "products"));
-                    writer.WriteLine(Code.StartRef(t, "stage"));
-                    writer.WriteLine($"global::System.Span<{t}> transformedSpan = transformed;");
-                    writer.WriteLine(Code.StartRef(t, "transformedSpan"));
-                    writer.WriteLine(Code.StartRef(t, "output"));
-                    l.Epilogue.WriteStart(writer);
-                    writer.WriteLine();
-                    WritePhaseCopy(writer, plan);
-                    writer.WriteLine();
-                    using (writer.Block($"for (int p0 = 0; p0 < {plan.Chunks * plan.ChunkTiles}; p0 += {plan.ChunkTiles})"))
+                    writer.WriteLine($"global::System.Span<{t}> stage = global::System.MemoryExtensions.AsSpan(rented, {plan.InputLength}, {plan.StageLength + 1});");
+                    Run("Prepare", g.InputChannels, prepareSpans);
+                    writer.WriteLine($"stage[{plan.StageLength}] = 0;");
+                    Run("Tiles", plan.Chunks, tileSpans);
+                    writer.WriteLine($"finite = stage[{plan.StageLength}] == 0;");
+                    using (writer.Block("if (finite)"))
                     {
-                        WriteInputTransform(writer, plan);
-                        writer.WriteLine();
-                        int full = g.OutputChannels / plan.ChannelBlock, rest = g.OutputChannels % plan.ChannelBlock;
-                        writer.WriteLine($"// Output channels in blocks of {plan.ChannelBlock}{(rest == 0 ? string.Empty : $", then the last {rest}")}: the products over every input channel, then their output transform.");
-                        using (writer.Block($"for (int co = 0; co < {full * plan.ChannelBlock}; co += {plan.ChannelBlock})"))
-                        {
-                            WriteBlock(writer, plan, plan.ChannelBlock);
-                        }
-
-                        if (rest > 0)
-                        {
-                            using (writer.Block())
-                            {
-                                writer.WriteLine($"const int co = {full * plan.ChannelBlock};");
-                                WriteBlock(writer, plan, rest);
-                            }
-                        }
+                        Run("Interleave", g.OutputChannels, interleaveSpans);
                     }
-
-                    writer.WriteLine();
-                    WriteInterleave(writer, plan);
                 }
 
                 using (writer.Block("finally"))
@@ -91,23 +96,107 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                     writer.WriteLine($"{directMethod}_{l.Width.Name}({arguments});");
                 }
             }
+
+            WriteUnits(writer, method, "Prepare", t, prepareSpans, $"Input channels [first, end) zero-padded into their {tile.M}x{tile.M} phases.", split ? g.InputChannels : 0,
+                () => WritePhaseCopy(writer, plan));
+            WriteUnits(writer, method, "Tiles", t, tileSpans, $"Chunks of tiles [first, end) of {plan.Chunks}: their transforms and products, staged.", split ? plan.Chunks : 0,
+                () => WriteTiles(writer, plan));
+            WriteUnits(writer, method, "Interleave", t, interleaveSpans, $"Output channels [first, end) from the stage into the output.", split ? g.OutputChannels : 0,
+                () => WriteInterleave(writer, plan));
         }
 
-        /// <summary>Each input row into its phase planes: padded row r = y + pad to row phase r mod m, row r / m; its columns into column phases.</summary>
+        /// <summary>One stage's units method, and (split) the part that maps a worker's share to them.</summary>
+        private static void WriteUnits(IndentedWriter writer, string method, string stage, string element, List<ParallelParts.Span> spans, string summary, int splitUnits, Action body)
+        {
+            using (ParallelParts.BeginUnits(writer, $"{method}_{stage}", element, spans, summary))
+            {
+                body();
+            }
+
+            if (splitUnits > 0)
+            {
+                ParallelParts.WriteMembers(writer, $"{method}_{stage}", splitUnits, element, spans);
+            }
+        }
+
+        /// <summary>
+        /// Each input row of channels [first, end) into its phase planes (cleared first: the pads stay zero): padded row
+        /// r = y + pad to row phase r mod m, row r / m; its columns into column phases. The unit with the last channel
+        /// also clears the room after it that the last chunk's vectors read.
+        /// </summary>
         private static void WritePhaseCopy(IndentedWriter writer, WinogradPlan plan)
         {
             ConvVectorLayout l = plan.Layout;
             ConvGeometry g = l.Geometry;
             int m = plan.Tile.M, padRows = l.Spec.Pad[0], padColumns = l.Spec.Pad[1];
             writer.WriteLine($"// The input zero-padded and split into phases: padded element (r, c) to plane (r % {m}, c % {m}), row r / {m}, column c / {m}.");
-            writer.WriteLine("tiles.Clear();");
-            using (writer.Block($"for (int c = 0; c < {g.InputChannels}; c++)"))
+            writer.WriteLine($"tiles.Slice(first * {plan.ChannelPhases}, end == {g.InputChannels} ? tiles.Length - first * {plan.ChannelPhases} : (end - first) * {plan.ChannelPhases}).Clear();");
+            writer.WriteLine(Code.StartRef(l.Element, "input"));
+            writer.WriteLine(Code.StartRef(l.Element, "tiles"));
+            using (writer.Block($"for (int c = first; c < end; c++)"))
             using (writer.Block($"for (int y = 0; y < {g.InputSize[0]}; y++)"))
             {
                 writer.WriteLine($"int r = y + {padRows};");
                 writer.WriteLine(Code.Derive(l.Element, "from", "inputStart", $"c * {g.InputPlane} + y * {g.InputSize[1]}"));
                 writer.WriteLine(Code.Derive(l.Element, "to", "tilesStart", $"c * {plan.ChannelPhases} + r % {m} * {m * plan.PhasePlane} + r / {m} * {plan.Columns}"));
                 ColumnPhases.WriteRow(writer, l.Width, l.ElementType, m, g.InputSize[1], padColumns, phase => phase * plan.PhasePlane);
+            }
+        }
+
+        /// <summary>
+        /// Chunks [first, end): each chunk's input transform into a scratch buffer of this unit's (pooled), then per block
+        /// of output channels the products and their output transform into the stage. A staged sum that is not finite
+        /// sets the flag after the stage.
+        /// </summary>
+        private static void WriteTiles(IndentedWriter writer, WinogradPlan plan)
+        {
+            ConvVectorLayout l = plan.Layout;
+            ConvGeometry g = l.Geometry;
+            WinogradTile tile = plan.Tile;
+            string t = l.Element;
+            writer.WriteLine($"// Pooled, per unit: a chunk's transformed input [{g.InputChannels}][{tile.Products}][{plan.ChunkTiles}] and a block's products [{plan.ChannelBlock}][{tile.Products}][{plan.ChunkTiles}].");
+            writer.WriteLine($"{t}[] scratch = global::System.Buffers.ArrayPool<{t}>.Shared.Rent({plan.ChunkInputLength + plan.ProductsLength});");
+            using (writer.Block("try"))
+            {
+                writer.WriteLine($"global::System.Span<{t}> chunk = global::System.MemoryExtensions.AsSpan(scratch, 0, {plan.ChunkInputLength});");
+                writer.WriteLine($"global::System.Span<{t}> products = global::System.MemoryExtensions.AsSpan(scratch, {plan.ChunkInputLength}, {plan.ProductsLength});");
+                writer.WriteLine(Code.StartRef(t, "tiles"));
+                writer.WriteLine(Code.StartRef(t, "transformed"));
+                writer.WriteLine(Code.StartRef(t, "stage"));
+                writer.WriteLine(Code.StartRef(t, "chunk"));
+                writer.WriteLine(Code.StartRef(t, "products"));
+                writer.WriteLine($"var probe = {l.Width.Type}<{t}>.Zero;");
+                using (writer.Block($"for (int p0 = first * {plan.ChunkTiles}; p0 < end * {plan.ChunkTiles}; p0 += {plan.ChunkTiles})"))
+                {
+                    WriteInputTransform(writer, plan);
+                    writer.WriteLine();
+                    int full = g.OutputChannels / plan.ChannelBlock, rest = g.OutputChannels % plan.ChannelBlock;
+                    writer.WriteLine($"// Output channels in blocks of {plan.ChannelBlock}{(rest == 0 ? string.Empty : $", then the last {rest}")}: the products over every input channel, then their output transform.");
+                    using (writer.Block($"for (int co = 0; co < {full * plan.ChannelBlock}; co += {plan.ChannelBlock})"))
+                    {
+                        WriteBlock(writer, plan, plan.ChannelBlock);
+                    }
+
+                    if (rest > 0)
+                    {
+                        using (writer.Block())
+                        {
+                            writer.WriteLine($"const int co = {full * plan.ChannelBlock};");
+                            WriteBlock(writer, plan, rest);
+                        }
+                    }
+                }
+
+                using (writer.Block($"if (!{l.Width.Type}.EqualsAll(probe, {l.Width.Type}<{t}>.Zero))"))
+                {
+                    writer.WriteLine($"// Every unit that sees one writes the same value: which one writes last does not matter.");
+                    writer.WriteLine($"stage[{plan.StageLength}] = 1;");
+                }
+            }
+
+            using (writer.Block("finally"))
+            {
+                writer.WriteLine($"global::System.Buffers.ArrayPool<{t}>.Shared.Return(scratch);");
             }
         }
 
@@ -165,7 +254,7 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
             using (writer.Block($"for (int xi = 0; xi < {tile.Products}; xi++)"))
             {
                 writer.WriteLine(Code.Derive(l.Element, "vx", "chunkStart", $"xi * {plan.ChunkTiles}"));
-                writer.WriteLine(Code.Derive(l.Element, "ux", "transformedSpanStart", $"xi * {cin * cout} + co"));
+                writer.WriteLine(Code.Derive(l.Element, "ux", "transformedStart", $"xi * {cin * cout} + co"));
                 for (int r = 0; r < channels; r++)
                 {
                     writer.WriteLine(string.Join(" ", Enumerable.Range(0, vectors).Select(k => $"var acc{r}_{k} = {v.Type}<{l.Element}>.Zero;")));
@@ -219,8 +308,11 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
 
                             for (int i = 0; i < m; i++)
                             {
-                                writer.WriteLine(v.Store(VectorCombination(tile.AT, i, u => $"z{u}", l.ElementType), "st", $"{Literals.Int(((i * m) + j) * plan.StagePlane)} + q"));
+                                writer.WriteLine($"var y{i} = {VectorCombination(tile.AT, i, u => $"z{u}", l.ElementType)};");
+                                writer.WriteLine(v.Store($"y{i}", "st", $"{Literals.Int(((i * m) + j) * plan.StagePlane)} + q"));
                             }
+
+                            writer.WriteLine($"probe += {string.Join(" + ", Enumerable.Range(0, m).Select(i => $"(y{i} - y{i})"))};");
                         }
                     }
                 }
@@ -231,17 +323,22 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
         /// The staged phases into the output's rows: output (y, x) is stage[co][(y % m)*m + x % m][(y / m)*Columns + x / m],
         /// so a vector of consecutive columns takes every m-th element of m loaded vectors (a constant shuffle each and
         /// a select by lane); the bias, residual and activation on the way. Rows that are not whole vectors end with one
-        /// that overlaps the one before. Every sum (before bias) adds <c>sum - sum</c> to a probe, zero only if all are finite.
+        /// that overlaps the one before.
         /// </summary>
         private static void WriteInterleave(IndentedWriter writer, WinogradPlan plan)
         {
             ConvVectorLayout l = plan.Layout;
             ConvGeometry g = l.Geometry;
-            VectorWidth v = l.Width;
-            int m = plan.Tile.M, lanes = plan.Lanes, rows = g.OutputSize[0], columns = g.OutputSize[1];
-            writer.WriteLine($"// The staged phases interleaved into the output rows{(l.HasBias ? ", with the bias" : string.Empty)}{(l.Epilogue.IsEmpty ? string.Empty : $"; {l.Epilogue.Description.ToLowerInvariant()} on the way")}.");
-            writer.WriteLine($"var probe = {v.Type}<{l.Element}>.Zero;");
-            using (writer.Block($"for (int co = 0; co < {g.OutputChannels}; co++)"))
+            VectorWidth v = plan.InterleaveWidth;
+            // The layout's rule for the residual, at this pass's width.
+            var epilogue = new Epilogue(l.Signature, l.Spec.Activation, v, residualInRegisters: l.Epilogue.AddsResidual);
+            int m = plan.Tile.M, lanes = v.Lanes(l.ElementType), rows = g.OutputSize[0], columns = g.OutputSize[1];
+            writer.WriteLine($"// The staged phases interleaved into the output rows{(l.HasBias ? ", with the bias" : string.Empty)}{(epilogue.IsEmpty ? string.Empty : $"; {epilogue.Description.ToLowerInvariant()} on the way")}"
+                + (v == l.Width ? "." : $", with {v.Name} (rows of {columns} columns)."));
+            writer.WriteLine(Code.StartRef(l.Element, "stage"));
+            writer.WriteLine(Code.StartRef(l.Element, "output"));
+            epilogue.WriteStart(writer);
+            using (writer.Block($"for (int co = first; co < end; co++)"))
             {
                 if (l.HasBias)
                 {
@@ -253,14 +350,14 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                     writer.WriteLine($"int ty = y / {m}, i = y - ty * {m};");
                     writer.WriteLine(Code.Derive(l.Element, "staged", "stageStart", $"(co * {m * m} + i * {m}) * {plan.StagePlane} + ty * {plan.Columns}"));
                     writer.WriteLine(Code.Derive(l.Element, "row", "outputStart", $"co * {g.OutputPlane} + y * {columns}"));
-                    if (l.Epilogue.AddsResidual)
+                    if (epilogue.AddsResidual)
                     {
                         writer.WriteLine(Code.Derive(l.Element, "residualRow", "residualStart", $"co * {g.OutputPlane} + y * {columns}"));
                     }
 
                     using (writer.Block($"for (int x = 0; x <= {columns - lanes}; x += {lanes})"))
                     {
-                        WriteInterleavedVector(writer, plan, "x", 0);
+                        WriteInterleavedVector(writer, plan, epilogue, "x", 0);
                     }
 
                     if (columns % lanes != 0)
@@ -270,21 +367,20 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                             int last = columns - lanes;
                             writer.WriteLine($"// The row's last {lanes} columns, from column {last} (overlapping the vector before).");
                             writer.WriteLine($"const int x = {last};");
-                            WriteInterleavedVector(writer, plan, "x", last % m);
+                            WriteInterleavedVector(writer, plan, epilogue, "x", last % m);
                         }
                     }
                 }
             }
 
-            writer.WriteLine($"finite = {v.Type}.EqualsAll(probe, {v.Type}<{l.Element}>.Zero);");
         }
 
         /// <summary>One output vector from column <paramref name="x"/>, which is <paramref name="residue"/> past a multiple of m.</summary>
-        private static void WriteInterleavedVector(IndentedWriter writer, WinogradPlan plan, string x, int residue)
+        private static void WriteInterleavedVector(IndentedWriter writer, WinogradPlan plan, Epilogue epilogue, string x, int residue)
         {
             ConvVectorLayout l = plan.Layout;
-            VectorWidth v = l.Width;
-            int m = plan.Tile.M, lanes = plan.Lanes;
+            VectorWidth v = epilogue.Width;
+            int m = plan.Tile.M, lanes = v.Lanes(l.ElementType);
             // Lane n is column x + n: phase (residue + n) % m, element (residue + n) / m of the vector loaded at x / m.
             string sum = string.Empty;
             for (int j = 0; j < m; j++)
@@ -302,9 +398,8 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
             }
 
             writer.WriteLine($"var sum = {sum};");
-            writer.WriteLine("probe += sum - sum;");
             string biased = l.HasBias ? "sum + biasVector" : "sum";
-            writer.WriteLine(v.Store(l.Epilogue.Finish(biased, "residualRow", x), "row", x));
+            writer.WriteLine(v.Store(epilogue.Finish(biased, "residualRow", x), "row", x));
         }
 
         /// <summary>

@@ -33,10 +33,11 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
         /// <summary>A chunk's transformed input should stay in a core's L2 (1 MiB on Zen 4 and 5): at most this many bytes.</summary>
         private const int ChunkBytes = 512 * 1024;
 
-        private WinogradPlan(ConvVectorLayout layout, WinogradTile tile)
+        private WinogradPlan(ConvVectorLayout layout, WinogradTile tile, VectorWidth interleaveWidth)
         {
             Layout = layout;
             Tile = tile;
+            InterleaveWidth = interleaveWidth;
             ConvGeometry g = layout.Geometry;
             Lanes = layout.Lanes;
             int m = tile.M;
@@ -56,6 +57,13 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
         public ConvVectorLayout Layout { get; }
 
         public WinogradTile Tile { get; }
+
+        /// <summary>
+        /// The width of the last pass, which stores whole vectors of an output row from m staged phases: the widest no
+        /// wider than the method's with at most as many lanes as a row has columns and a whole number of tiles per vector.
+        /// A 14x14 plane takes Vector512 for the products and Vector256 here.
+        /// </summary>
+        public VectorWidth InterleaveWidth { get; }
 
         public int Lanes { get; }
 
@@ -138,7 +146,8 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                 long inputTransform = (2 * t * Nonzeros(Tile.BT)) + (3 * t * t);
                 long outputTransform = (t + m) * Nonzeros(Tile.AT) + (t * t) + (m * m);
                 long tileVectors = (long)Chunks * ChunkVectors;
-                long interleave = (long)g.OutputChannels * g.OutputSize[0] * ((g.OutputSize[1] + Lanes - 1) / Lanes) * ((2 * m) + 4);
+                int interleaveLanes = InterleaveWidth.Lanes(Layout.ElementType);
+                long interleave = (long)g.OutputChannels * g.OutputSize[0] * ((g.OutputSize[1] + interleaveLanes - 1) / interleaveLanes) * ((2 * m) + 4);
                 long copies = (long)g.InputChannels * (ChannelPhases / Lanes + (g.InputSize[0] * ((g.InputSize[1] + Lanes - 1) / Lanes) * 2 * m));
                 return ProductVectors + (g.InputChannels * tileVectors * inputTransform) + (g.OutputChannels * tileVectors * outputTransform) + interleave + copies;
             }
@@ -179,19 +188,22 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
 
         /// <summary>
         /// The Winograd form for the layout's width, or null for direct convolution: never with
-        /// <c>ConvAlgorithm.Direct</c> or where <see cref="WhyNot"/> objects; at a width whose vector is wider than an
-        /// output row, or narrower than a tile, direct too. <c>Auto</c> takes the cheapest tile when its cost is at most
+        /// <c>ConvAlgorithm.Direct</c> or where <see cref="WhyNot"/> objects; a tile needs an <see cref="InterleaveWidth"/>
+        /// (rows of at least 4 columns in float, 2 in double). <c>Auto</c> takes the cheapest tile when its cost is at most
         /// <see cref="AutoShare"/> of the direct form's vector multiply-adds; <c>Winograd</c> takes the cheapest tile.
         /// </summary>
         public static WinogradPlan? For(ConvVectorLayout layout)
         {
             ConvSpec spec = layout.Spec;
-            if (spec.Algorithm == ConvAlgorithm.Direct || WhyNot(layout.Signature, spec) is not null || layout.Geometry.OutputSize[1] < layout.Lanes)
+            if (spec.Algorithm == ConvAlgorithm.Direct || WhyNot(layout.Signature, spec) is not null)
             {
                 return null;
             }
 
-            WinogradPlan? best = WinogradTile.All.Where(tile => layout.Lanes % tile.M == 0).Select(tile => new WinogradPlan(layout, tile))
+            int columns = layout.Geometry.OutputSize[1];
+            VectorWidth? InterleaveWidthFor(WinogradTile tile) => VectorWidth.All.FirstOrDefault(width => width.Bytes <= layout.Width.Bytes
+                && width.Lanes(layout.ElementType) <= columns && width.Lanes(layout.ElementType) % tile.M == 0);
+            WinogradPlan? best = WinogradTile.All.Where(tile => InterleaveWidthFor(tile) is not null).Select(tile => new WinogradPlan(layout, tile, InterleaveWidthFor(tile)!))
                 .Where(plan => (long)plan.BufferLength + layout.Lanes < int.MaxValue / 2 && (long)plan.WeightLength < int.MaxValue / 2)
                 .OrderBy(plan => plan.Cost).FirstOrDefault();
             if (best is null || spec.Algorithm == ConvAlgorithm.Winograd)
