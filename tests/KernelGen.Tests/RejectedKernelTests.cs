@@ -112,6 +112,7 @@ public sealed class RejectedKernelTests
         { "KG0001", "a layer with a residual, wrong output shape", ResidualProgram($"[Conv(k: 3, pad: 1, Activation = Activation.Relu)] public static partial void M([Shape(2, 8, 8)] ReadOnlySpan<float> input, {Buffers}, [Residual] ReadOnlySpan<float> skip, [Shape(4, 7, 7)] Span<float> output);") },
         { "KG0007", "a residual of another shape", ResidualProgram($"[Conv1x1] public static partial void M([Shape(2, 8)] ReadOnlySpan<float> input, {Buffers}, [Residual, Shape(4, 7)] ReadOnlySpan<float> skip, [Shape(4, 8)] Span<float> output);") },
         { "KG0010", "a residual mark on the bias of a layer without residual", ResidualProgram($"[Conv1x1] public static partial void M([Shape(2, 8)] ReadOnlySpan<float> input, ReadOnlySpan<float> weight, [Residual] ReadOnlySpan<float> bias, ReadOnlySpan<float> skip, [Shape(4, 8)] Span<float> output);") },
+        { "KG0020", "Winograd forced on a dilated convolution", WeightedProgram($"[Conv(k: 3, pad: 2, Dilation = 2, Algorithm = ConvAlgorithm.Winograd)] public static partial void M([Shape(2, 8, 8)] ReadOnlySpan<float> input, {Buffers}, [Shape(4, 8, 8)] Span<float> output);") },
         { "KG0014", "cubic in 1-D", UpsampleProgram("[Upsample(scale: 2, Mode = UpsampleMode.Cubic)] public static partial void M([Shape(1, 4)] ReadOnlySpan<float> input, [Shape(1, 8)] Span<float> output);") },
     };
 

@@ -137,6 +137,10 @@ namespace KernelGen.Generator.Emit
                     1 => $"// Runs, on .NET 9 or later, {method}_{widths[0].Name} where {widths[0].Name} is hardware-accelerated{condition}; otherwise {sample}.",
                     _ => $"// Runs, on .NET 9 or later, the first of {string.Join(", ", widths.Select(w => $"{method}_{w.Name}"))} whose vectors are hardware-accelerated{condition}; otherwise {sample}.",
                 });
+                foreach (string line in op.DescribeVectorForms(body.Signature, body.Operator))
+                {
+                    writer.WriteLine("// " + line);
+                }
             }
 
             if (options.CheckedAccess)

@@ -216,6 +216,9 @@ namespace KernelGen.Generator.Operators
         /// <summary>Comment lines after the buffers: the operator's parameters and its output-size arithmetic.</summary>
         public abstract IEnumerable<string> Describe(KernelSignature signature, OperatorSpec spec);
 
+        /// <summary>Header lines on how the vector forms compute (an algorithm chosen per width), after the line that lists them; none by default.</summary>
+        public virtual IEnumerable<string> DescribeVectorForms(KernelSignature signature, OperatorSpec spec) => System.Linq.Enumerable.Empty<string>();
+
         /// <summary>The fully unrolled form: every output element as a sum of constant-index terms.</summary>
         public abstract IEnumerable<UnrolledOutput> Unroll(KernelSignature signature, OperatorSpec spec);
 

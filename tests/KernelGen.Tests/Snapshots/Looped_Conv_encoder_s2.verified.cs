@@ -17,6 +17,8 @@
 // of 512 each).
 // Runs, on .NET 9 or later, the first of Encode_Vector512, Encode_Vector256, Encode_Vector128 whose vectors are
 // hardware-accelerated and every weight is finite; otherwise the scalar loops of Encode_Sample.
+// Algorithm (ConvAlgorithm.Auto): direct convolution (Winograd's form needs a 2-D convolution with a 3x3 window, stride
+// 1, dilation 1 and one group).
 #nullable enable
 
 namespace Snapshots

@@ -16,6 +16,8 @@
 // of 512 each).
 // Runs, on .NET 9 or later, the first of Same_Vector512, Same_Vector256, Same_Vector128 whose vectors are
 // hardware-accelerated and every weight is finite; otherwise the scalar loops of Same_Sample.
+// Algorithm (ConvAlgorithm.Auto): direct convolution (Winograd's form needs a 2-D convolution with a 3x3 window, stride
+// 1, dilation 1 and one group).
 #nullable enable
 
 namespace Snapshots

@@ -16,6 +16,7 @@
 // budget of 512 each).
 // Runs, on .NET 9 or later, the first of Refine_Vector512, Refine_Vector256, Refine_Vector128 whose vectors are
 // hardware-accelerated and every weight is finite; otherwise the scalar loops of Refine_Sample.
+// Algorithm (ConvAlgorithm.Direct): direct convolution.
 #nullable enable
 
 namespace Snapshots

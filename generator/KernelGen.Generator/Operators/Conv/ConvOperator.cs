@@ -158,6 +158,9 @@ namespace KernelGen.Generator.Operators.Conv
 
         public override VectorWidth[] VectorWidths(KernelSignature signature, OperatorSpec spec) => ConvVectorEmitter.Widths(signature, (ConvSpec)spec);
 
+        public override IEnumerable<string> DescribeVectorForms(KernelSignature signature, OperatorSpec spec) =>
+            Winograd.WinogradPlan.Describe(signature, (ConvSpec)spec, ConvVectorEmitter.Widths(signature, (ConvSpec)spec));
+
         public override string? VectorCondition => "every weight is finite";
 
         public override bool ResidualInRegisters(KernelSignature signature, OperatorSpec spec, VectorWidth width) =>

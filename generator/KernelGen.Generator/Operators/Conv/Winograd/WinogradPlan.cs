@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using KernelGen.Generator.Emit;
 using KernelGen.Generator.Model;
@@ -200,12 +201,7 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                 return null;
             }
 
-            int columns = layout.Geometry.OutputSize[1];
-            VectorWidth? InterleaveWidthFor(WinogradTile tile) => VectorWidth.All.FirstOrDefault(width => width.Bytes <= layout.Width.Bytes
-                && width.Lanes(layout.ElementType) <= columns && width.Lanes(layout.ElementType) % tile.M == 0);
-            WinogradPlan? best = WinogradTile.All.Where(tile => InterleaveWidthFor(tile) is not null).Select(tile => new WinogradPlan(layout, tile, InterleaveWidthFor(tile)!))
-                .Where(plan => (long)plan.BufferLength + layout.Lanes < int.MaxValue / 2 && (long)plan.WeightLength < int.MaxValue / 2)
-                .OrderBy(plan => plan.Cost).FirstOrDefault();
+            WinogradPlan? best = WinogradTile.All.Select(tile => Candidate(layout, tile)).OfType<WinogradPlan>().OrderBy(plan => plan.Cost).FirstOrDefault();
             if (best is null || spec.Algorithm == ConvAlgorithm.Winograd)
             {
                 return best;
@@ -214,9 +210,60 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
             return best.Cost * AutoShareDenominator <= layout.VectorProducts * AutoShareNumerator ? best : null;
         }
 
-        /// <summary><c>Auto</c> takes Winograd when its cost is at most this share of the direct form's: 3/4.</summary>
-        private const string AutoShare = "3/4";
+        /// <summary>The form with <paramref name="tile"/> at the layout's width, or null where a row is too narrow for the last pass or a buffer too large.</summary>
+        private static WinogradPlan? Candidate(ConvVectorLayout layout, WinogradTile tile)
+        {
+            int columns = layout.Geometry.OutputSize[1];
+            VectorWidth? interleave = VectorWidth.All.FirstOrDefault(width => width.Bytes <= layout.Width.Bytes
+                && width.Lanes(layout.ElementType) <= columns && width.Lanes(layout.ElementType) % tile.M == 0);
+            if (interleave is null)
+            {
+                return null;
+            }
 
+            var plan = new WinogradPlan(layout, tile, interleave);
+            return (long)plan.BufferLength + layout.Lanes < int.MaxValue / 2 && (long)plan.WeightLength < int.MaxValue / 2 ? plan : null;
+        }
+
+        /// <summary><c>Auto</c> takes Winograd when its cost is at most this share of the direct form's: 3/4.</summary>
         private const int AutoShareNumerator = 3, AutoShareDenominator = 4;
+
+        /// <summary>The header's lines on the algorithm: which widths take Winograd's form with which tile, and why.</summary>
+        public static IEnumerable<string> Describe(KernelSignature signature, ConvSpec spec, VectorWidth[] widths)
+        {
+            string choice = spec.Algorithm switch
+            {
+                ConvAlgorithm.Direct => "ConvAlgorithm.Direct",
+                ConvAlgorithm.Winograd => "ConvAlgorithm.Winograd",
+                _ => "ConvAlgorithm.Auto",
+            };
+            (string Needs, string Has)? whyNot = WhyNot(signature, spec);
+            if (spec.Algorithm == ConvAlgorithm.Direct || widths.Length == 0 || whyNot is not null)
+            {
+                yield return $"Algorithm ({choice}): direct convolution{(whyNot is { } why ? $" (Winograd's form needs {why.Needs})" : string.Empty)}.";
+                yield break;
+            }
+
+            var plans = widths.Select(width => new ConvVectorLayout(signature, spec, width)).Select(layout => (Layout: layout, Plan: For(layout))).ToArray();
+            if (plans.All(p => p.Plan is null))
+            {
+                // Auto declined (a forced Winograd always has a tile: every width's rows hold at least 4 columns, or WhyNot objected).
+                ConvVectorLayout widest = plans[0].Layout;
+                WinogradPlan? cheapest = WinogradTile.All.Select(tile => Candidate(widest, tile)).OfType<WinogradPlan>().OrderBy(plan => plan.Cost).FirstOrDefault();
+                yield return $"Algorithm ({choice}): direct convolution; " + (cheapest is null
+                    ? "the output rows are too narrow for Winograd's tiles."
+                    : $"Winograd's form would cost more than {AutoShareNumerator}/{AutoShareDenominator} of it (with {widest.Width.Name}, {cheapest.Tile.Name}: "
+                        + $"{cheapest.Cost} vector operations per sample against {widest.VectorProducts} multiply-adds).");
+                yield break;
+            }
+
+            foreach (var (layout, plan) in plans)
+            {
+                yield return plan is null
+                    ? $"Algorithm ({choice}), {layout.Width.Name}: direct convolution."
+                    : $"Algorithm ({choice}), {layout.Width.Name}: Winograd's {plan.Tile.Name}, {plan.Cost} vector operations per sample against the direct form's {layout.VectorProducts} "
+                        + "multiply-adds; a sample with a sum that is not finite is computed again by the direct form.";
+            }
+        }
     }
 }
