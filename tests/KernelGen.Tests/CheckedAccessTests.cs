@@ -25,7 +25,7 @@ public sealed class CheckedAccessTests
         }
 
         const string filter = "FullyQualifiedName~KernelGen.Tests.GoldenTests|FullyQualifiedName~KernelGen.Tests.PropertyTests|FullyQualifiedName~KernelGen.Tests.LinearTests|FullyQualifiedName~KernelGen.Tests.SoftmaxTests|FullyQualifiedName~KernelGen.Tests.EpilogueTests|FullyQualifiedName~KernelGen.Tests.DownsamplingTests|FullyQualifiedName~KernelGen.Tests.WorkersTests"
-            + "|FullyQualifiedName~KernelGen.Tests.NamingTests|FullyQualifiedName~KernelGen.Tests.CheckedAccessTests.The_process";
+            + "|FullyQualifiedName~KernelGen.Tests.WinogradTests|FullyQualifiedName~KernelGen.Tests.NamingTests|FullyQualifiedName~KernelGen.Tests.CheckedAccessTests.The_process";
         var run = DotnetCli.RunTestsInChild(new Dictionary<string, string> { [GeneratorHarness.CheckedAccessVariable] = "1" }, filter);
         Assert.True(run.ExitCode == 0, $"With checked access the suites fail:\n{run.Output}");
         Assert.Contains("Passed!", run.Output);

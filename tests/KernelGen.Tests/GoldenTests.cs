@@ -10,7 +10,7 @@ namespace KernelGen.Tests;
 /// </summary>
 public sealed class GoldenKernels
 {
-    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json", "norm.json", "conv_padding.json", "upsample_size.json", "pool_asymmetric.json", "residual.json", "linear.json", "softmax.json"];
+    public static readonly string[] Files = ["seeds.json", "convtranspose.json", "upsample.json", "conv1x1.json", "random.json", "edges.json", "conv.json", "activations.json", "batchnorm.json", "convtranspose_layers.json", "upsample_layers.json", "pool.json", "activate.json", "elementwise.json", "pixel_shuffle.json", "norm.json", "conv_padding.json", "upsample_size.json", "pool_asymmetric.json", "residual.json", "linear.json", "softmax.json", "winograd.json"];
 
     public GoldenKernels()
     {
@@ -43,6 +43,11 @@ public sealed class GoldenKernels
                     if (c.Params.TryGetProperty("padding_end", out _))
                     {
                         conv = conv[..^2] + $", PadsEnd = new[] {{ {string.Join(", ", c.IntArray("padding_end"))} }})]";
+                    }
+
+                    if (c.Params.TryGetProperty("algorithm", out var algorithm))
+                    {
+                        conv = conv[..^2] + $", Algorithm = ConvAlgorithm.{algorithm.GetString()})]";
                     }
 
                     declarations.Add(MethodName(c), WithActivation(c, conv),
@@ -347,6 +352,24 @@ public sealed class GoldenTests(GoldenKernels kernels) : IClassFixture<GoldenKer
         }
 
         Assert.Contains(kernels.Generated, file => file.Contains("mode='bicubic'", StringComparison.Ordinal) && file.Contains("read, per tap, input columns from", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Winograd's form is checked against PyTorch here too: the planner takes it for some of the stride-1 3x3 cases
+    /// at the widest width and at the narrowest (the child runs without AVX-512 and AVX2 check those against PyTorch).
+    /// </summary>
+    [Theory]
+    [InlineData("Vector512", "F(4x4, 3x3)")]
+    [InlineData("Vector512", "F(2x2, 3x3)")]
+    [InlineData("Vector256", "F(4x4, 3x3)")]
+    [InlineData("Vector128", "F(4x4, 3x3)")]
+    [InlineData("Vector128", "F(2x2, 3x3)")]
+    public void Some_convolution_cases_take_winograd_s_form(string width, string tile)
+    {
+        int count = kernels.Generated.Count(file => file.Contains($"/// <summary>One sample with {width} by Winograd's {tile}", StringComparison.Ordinal));
+        Assert.True(count >= 2, $"{count} PyTorch cases take {tile} with {width}");
+        Assert.Contains(kernels.Generated, file => file.Contains($"/// <summary>One sample with {width} by Winograd's {tile}", StringComparison.Ordinal)
+            && file.Contains("Split across the workers", StringComparison.Ordinal) == GeneratorHarness.SplitAllRun);
     }
 
     /// <summary>The activation cases reach every weighted operator both fully unrolled and in loops with vector paths.</summary>

@@ -28,7 +28,7 @@ public sealed class HardwarePathTests
         }
 
         const string filter = "FullyQualifiedName~KernelGen.Tests.GoldenTests|FullyQualifiedName~KernelGen.Tests.PropertyTests|FullyQualifiedName~KernelGen.Tests.LinearTests|FullyQualifiedName~KernelGen.Tests.SoftmaxTests|FullyQualifiedName~KernelGen.Tests.EpilogueTests|FullyQualifiedName~KernelGen.Tests.DownsamplingTests|FullyQualifiedName~KernelGen.Tests.WorkersTests"
-            + "|FullyQualifiedName~KernelGen.Tests.RunTimeTests|FullyQualifiedName~KernelGen.Tests.HardwarePathTests.The_process";
+            + "|FullyQualifiedName~KernelGen.Tests.WinogradTests|FullyQualifiedName~KernelGen.Tests.RunTimeTests|FullyQualifiedName~KernelGen.Tests.HardwarePathTests.The_process";
         // .NET 10 reads DOTNET_EnableAVX512; older runtimes DOTNET_EnableAVX512F. A preferred width of 256 bits alone
         // also makes Vector512 report no acceleration.
         var environment = new Dictionary<string, string> { [switchOff] = "0", [ExpectedPathVariable] = path };

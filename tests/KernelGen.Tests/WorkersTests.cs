@@ -697,7 +697,7 @@ public sealed class WorkersTests
         }
 
         // Not the property suite's checks that its random layers reach each one-thread form: split, some of them run the split forms instead.
-        string suites = string.Join("|", new[] { "GoldenTests", "PropertyTests", "LinearTests", "SoftmaxTests", "EpilogueTests", "DownsamplingTests", "NormTests", "PoolTests", "PixelShuffleTests", "ElementwiseTests", "WorkersTests.The_process" }
+        string suites = string.Join("|", new[] { "GoldenTests", "PropertyTests", "LinearTests", "SoftmaxTests", "EpilogueTests", "DownsamplingTests", "NormTests", "PoolTests", "PixelShuffleTests", "ElementwiseTests", "WinogradTests", "WorkersTests.The_process" }
             .Select(name => "FullyQualifiedName~KernelGen.Tests." + name));
         string filter = $"({suites})&FullyQualifiedName!~PropertyTests.Random_configurations_reach_every_form";
         var run = DotnetCli.RunTestsInChild(new Dictionary<string, string>
