@@ -21,7 +21,7 @@ public class OrtLayers
     public static IEnumerable<string> Models => Environment.GetEnvironmentVariable("KERNELGEN_ORT_MODELS")?.Split(',') ??
     [
         "ActivateLeaky", "ActivateSilu", "AvgPool2x2", "AvgPool3x3", "ExciteMul", "GroupNormSilu", "InstanceNormRelu", "MaxPool2x2", "MaxPoolStem",
-        "ResidualAddRelu", "ShuffleEdsr", "ShuffleEspcn", "LinearHead", "LinearHeadBatch8", "DecoderConv", "DecoderConvResidual", "SequenceProjection",
+        "ResidualAddRelu", "ShuffleEdsr", "ShuffleEspcn", "LinearHead", "LinearHeadBatch8", "DecoderConv", "DecoderConvResidual", "ResNet56", "ResNet28", "ResNet14", "ResNet7", "Taesd64", "SequenceProjection",
         "SequenceProjectionResidual", "SoftmaxSegmentation", "SoftmaxClassifierBatch8", "Bilinear", "BilinearDown", "zoo/tiny_resnet", "zoo/espcn", "zoo/decoder", "zoo/tiny_unet", "zoo/tiny_style", "zoo/tiny_mobilenet_v2",
         "zoo/tiny_edsr", "zoo/tiny_hifigan", "zoo/tiny_taesd_decoder", "zoo/fsrcnn", "zoo/tiny_cyclegan", "zoo/dcgan_generator", "zoo/srcnn", "zoo/tiny_segnet",
         "zoo/autoencoder_3d", "zoo/tiny_vae_decoder",

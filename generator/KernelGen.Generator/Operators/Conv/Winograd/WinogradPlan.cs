@@ -99,6 +99,9 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
         /// <summary>Output channels per register tile (the last block may hold fewer).</summary>
         public int ChannelBlock { get; }
 
+        /// <summary>Blocks of output channels, the last perhaps smaller.</summary>
+        public int Blocks => (Layout.Geometry.OutputChannels + ChannelBlock - 1) / ChannelBlock;
+
         /// <summary>
         /// The phase-split padded input, with room after it for the last chunk's vectors: they read up to a row and a
         /// column of a plane past a tile's number, and the numbering runs past the last real tile to whole chunks.
@@ -136,7 +139,7 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
 
         /// <summary>
         /// What the form costs per sample, in vector operations: the products, both transforms (their adds and
-        /// multiplies by a constant, loads and stores), the interleaving pass and the copies.
+        /// multiplies by a constant, loads and stores), the interleaving pass, the copies, and the weight's reads.
         /// </summary>
         public long Cost
         {
@@ -150,9 +153,18 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                 int interleaveLanes = InterleaveWidth.Lanes(Layout.ElementType);
                 long interleave = (long)g.OutputChannels * g.OutputSize[0] * ((g.OutputSize[1] + interleaveLanes - 1) / interleaveLanes) * ((2 * m) + 4);
                 long copies = (long)g.InputChannels * (ChannelPhases / Lanes + (g.InputSize[0] * ((g.InputSize[1] + Lanes - 1) / Lanes) * 2 * m));
-                return ProductVectors + (g.InputChannels * tileVectors * inputTransform) + (g.OutputChannels * tileVectors * outputTransform) + interleave + copies;
+                // Memory: each chunk streams the whole transformed weight through the cache (it rarely fits beside a
+                // chunk's input), and each call compares the weight with the one transformed (two reads of it).
+                long weightStream = ((long)Chunks * WeightLength / Lanes * MemoryVectorCost) + (2L * g.WeightElements / Lanes * MemoryVectorCost);
+                return ProductVectors + (g.InputChannels * tileVectors * inputTransform) + (g.OutputChannels * tileVectors * outputTransform) + interleave + copies + weightStream;
             }
         }
+
+        /// <summary>
+        /// A vector read from beyond the core's L2, in vector operations: fitted to the one-thread times of the benchmark's
+        /// 3x3 layers on a Zen 5 (64 channels at 32x32 and 56x56, 128 at 28x28, 256 at 14x14, 512 at 7x7).
+        /// </summary>
+        private const int MemoryVectorCost = 8;
 
         private static int Nonzeros(double[,] matrix) => Enumerable.Range(0, matrix.GetLength(0)).Sum(row => WinogradTile.Row(matrix, row).Length);
 
