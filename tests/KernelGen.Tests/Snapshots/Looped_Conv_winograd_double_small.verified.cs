@@ -16,11 +16,11 @@
 // of 512 each).
 // Runs, on .NET 9 or later, the first of SmoothFew_Vector512, SmoothFew_Vector256, SmoothFew_Vector128 whose vectors
 // are hardware-accelerated and every weight is finite; otherwise the scalar loops of SmoothFew_Sample.
-// Algorithm (ConvAlgorithm.Winograd), Vector512: Winograd's F(2x2, 3x3), 3100 vector operations per sample against the
+// Algorithm (ConvAlgorithm.Winograd), Vector512: Winograd's F(2x2, 3x3), 4084 vector operations per sample against the
 // direct form's 945 multiply-adds; a sample with a sum that is not finite is computed again by the direct form.
-// Algorithm (ConvAlgorithm.Winograd), Vector256: Winograd's F(2x2, 3x3), 5239 vector operations per sample against the
+// Algorithm (ConvAlgorithm.Winograd), Vector256: Winograd's F(2x2, 3x3), 8175 vector operations per sample against the
 // direct form's 1890 multiply-adds; a sample with a sum that is not finite is computed again by the direct form.
-// Algorithm (ConvAlgorithm.Winograd), Vector128: Winograd's F(2x2, 3x3), 10370 vector operations per sample against the
+// Algorithm (ConvAlgorithm.Winograd), Vector128: Winograd's F(2x2, 3x3), 16250 vector operations per sample against the
 // direct form's 3780 multiply-adds; a sample with a sum that is not finite is computed again by the direct form.
 #nullable enable
 
@@ -365,8 +365,8 @@ namespace Snapshots
             #endif
 
             #if NET9_0_OR_GREATER
-            /// <summary>One sample with Vector512 by Winograd's F(2x2, 3x3): 4x4 tiles numbered in rows of 5, 1
-            /// chunk(s) of 3 vector(s) of 8 tiles, register tiles of 5 output channels.</summary>
+            /// <summary>One sample with Vector512 by Winograd's F(2x2, 3x3): 4x4 tiles numbered in rows of 5, 3
+            /// chunk(s) of 1 vector(s) of 8 tiles, register tiles of 5 output channels.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void SmoothFew_Vector512(global::System.ReadOnlySpan<double> input,
                 global::System.ReadOnlySpan<double> weight, global::System.Span<double> output)
@@ -382,7 +382,7 @@ namespace Snapshots
                     global::System.Span<double> stage = global::System.MemoryExtensions.AsSpan(rented, 331, 641);
                     SmoothFew_Vector512_Prepare_Units(0, 3, input, tiles);
                     stage[640] = 0;
-                    SmoothFew_Vector512_Tiles_Units(0, 1, tiles, transformed, stage);
+                    SmoothFew_Vector512_Tiles_Units(0, 3, tiles, transformed, stage);
                     finite = stage[640] == 0;
                     if (finite)
                     {
@@ -473,35 +473,35 @@ namespace Snapshots
             #endif
 
             #if NET9_0_OR_GREATER
-            /// <summary>Chunks of tiles [first, end) of 1: their transforms and products, staged.</summary>
+            /// <summary>Chunks of tiles [first, end) of 3: their transforms and products, staged.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void SmoothFew_Vector512_Tiles_Units(int first, int end,
                 global::System.ReadOnlySpan<double> tiles, global::System.ReadOnlySpan<double> transformed,
                 global::System.Span<double> stage)
             {
-                // Pooled, per unit: a chunk's transformed input [3][16][24] and a block's products [5][16][24].
-                double[] scratch = global::System.Buffers.ArrayPool<double>.Shared.Rent(3072);
+                // Pooled, per unit: a chunk's transformed input [3][16][8] and a block's products [5][16][8].
+                double[] scratch = global::System.Buffers.ArrayPool<double>.Shared.Rent(1024);
                 try
                 {
-                    global::System.Span<double> chunk = global::System.MemoryExtensions.AsSpan(scratch, 0, 1152);
-                    global::System.Span<double> products = global::System.MemoryExtensions.AsSpan(scratch, 1152, 1920);
+                    global::System.Span<double> chunk = global::System.MemoryExtensions.AsSpan(scratch, 0, 384);
+                    global::System.Span<double> products = global::System.MemoryExtensions.AsSpan(scratch, 384, 640);
                     ref double tilesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tiles);
                     ref double transformedStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(transformed);
                     ref double stageStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stage);
                     ref double chunkStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(chunk);
                     ref double productsStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(products);
                     var probe = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                    for (int p0 = first * 24; p0 < end * 24; p0 += 24)
+                    for (int p0 = first * 8; p0 < end * 8; p0 += 8)
                     {
-                        // Input transform of tiles [p0, p0 + 24): V[ci][u*4 + w][p] = (BT d B)[u][w] of tile p's 4x4
+                        // Input transform of tiles [p0, p0 + 8): V[ci][u*4 + w][p] = (BT d B)[u][w] of tile p's 4x4
                         // inputs d.
                         for (int ci = 0; ci < 3; ci++)
                         {
                             ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tilesStart, ci
                                 * 100 + p0);
                             ref double v = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref chunkStart, ci
-                                * 384);
-                            for (int q = 0; q < 24; q += 8)
+                                * 128);
+                            for (int q = 0; q < 8; q += 8)
                             {
                                 {
                                     var s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -523,11 +523,11 @@ namespace Snapshots
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s0 - s2, ref v,
                                         (nuint)(0 + q));
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 + s2, ref v,
-                                        (nuint)(96 + q));
+                                        (nuint)(32 + q));
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s2 - s1, ref v,
-                                        (nuint)(192 + q));
+                                        (nuint)(64 + q));
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 - s3, ref v,
-                                        (nuint)(288 + q));
+                                        (nuint)(96 + q));
                                 }
                                 {
                                     var s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -547,13 +547,13 @@ namespace Snapshots
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(56 + q));
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s0 - s2, ref v,
-                                        (nuint)(24 + q));
+                                        (nuint)(8 + q));
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 + s2, ref v,
-                                        (nuint)(120 + q));
+                                        (nuint)(40 + q));
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s2 - s1, ref v,
-                                        (nuint)(216 + q));
+                                        (nuint)(72 + q));
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 - s3, ref v,
-                                        (nuint)(312 + q));
+                                        (nuint)(104 + q));
                                 }
                                 {
                                     var s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -573,13 +573,13 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(80 + q));
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s0 - s2, ref v,
-                                        (nuint)(48 + q));
+                                        (nuint)(16 + q));
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 + s2, ref v,
-                                        (nuint)(144 + q));
+                                        (nuint)(48 + q));
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s2 - s1, ref v,
-                                        (nuint)(240 + q));
+                                        (nuint)(80 + q));
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 - s3, ref v,
-                                        (nuint)(336 + q));
+                                        (nuint)(112 + q));
                                 }
                                 {
                                     var s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -599,13 +599,13 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(81 + q));
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s0 - s2, ref v,
-                                        (nuint)(72 + q));
+                                        (nuint)(24 + q));
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 + s2, ref v,
-                                        (nuint)(168 + q));
+                                        (nuint)(56 + q));
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s2 - s1, ref v,
-                                        (nuint)(264 + q));
+                                        (nuint)(88 + q));
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 - s3, ref v,
-                                        (nuint)(360 + q));
+                                        (nuint)(120 + q));
                                 }
                             }
                         }
@@ -617,116 +617,82 @@ namespace Snapshots
                             for (int xi = 0; xi < 16; xi++)
                             {
                                 ref double vx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref chunkStart,
-                                    xi * 24);
+                                    xi * 8);
                                 ref double ux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref transformedStart,
                                     xi * 15 + co);
-                                var acc0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero; var acc0_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero; var acc0_2 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                                var acc1_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero; var acc1_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero; var acc1_2 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                                var acc2_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero; var acc2_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero; var acc2_2 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                                var acc3_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero; var acc3_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero; var acc3_2 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                                var acc4_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero; var acc4_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero; var acc4_2 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                                var acc0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                                var acc1_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                                var acc2_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                                var acc3_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                                var acc4_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                                 for (int ci = 0; ci < 3; ci++)
                                 {
                                     var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref vx,
-                                        (nuint)(ci * 384));
-                                    var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref vx,
-                                        (nuint)(ci * 384 + 8));
-                                    var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref vx,
-                                        (nuint)(ci * 384 + 16));
+                                        (nuint)(ci * 128));
                                     var w0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ux,
                                         ci * 5));
                                     acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w0,
                                         acc0_0);
-                                    acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, w0,
-                                        acc0_1);
-                                    acc0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, w0,
-                                        acc0_2);
                                     var w1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ux,
                                         ci * 5 + 1));
                                     acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w1,
                                         acc1_0);
-                                    acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, w1,
-                                        acc1_1);
-                                    acc1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, w1,
-                                        acc1_2);
                                     var w2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ux,
                                         ci * 5 + 2));
                                     acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w2,
                                         acc2_0);
-                                    acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, w2,
-                                        acc2_1);
-                                    acc2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, w2,
-                                        acc2_2);
                                     var w3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ux,
                                         ci * 5 + 3));
                                     acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w3,
                                         acc3_0);
-                                    acc3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, w3,
-                                        acc3_1);
-                                    acc3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, w3,
-                                        acc3_2);
                                     var w4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ux,
                                         ci * 5 + 4));
                                     acc4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, w4,
                                         acc4_0);
-                                    acc4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, w4,
-                                        acc4_1);
-                                    acc4_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, w4,
-                                        acc4_2);
                                 }
                                 ref double mx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref productsStart,
-                                    xi * 24);
+                                    xi * 8);
                                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref mx, (nuint)(0));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref mx, (nuint)(8));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref mx, (nuint)(16));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref mx, (nuint)(384));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref mx, (nuint)(392));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref mx, (nuint)(400));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref mx, (nuint)(768));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref mx, (nuint)(776));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref mx, (nuint)(784));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref mx, (nuint)(1152));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref mx, (nuint)(1160));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref mx, (nuint)(1168));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref mx, (nuint)(1536));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref mx, (nuint)(1544));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_2, ref mx, (nuint)(1552));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref mx, (nuint)(128));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref mx, (nuint)(256));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref mx, (nuint)(384));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref mx, (nuint)(512));
                             }
                             // Output transform: Y = AT M A per channel and tile, staged in phases: Y[i][j] of tile p at
                             // stage[co][i*2 + j][p].
                             for (int r = 0; r < 5; r++)
                             {
                                 ref double mr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref productsStart,
-                                    r * 384);
+                                    r * 128);
                                 ref double st = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref stageStart,
                                     (co + r) * 128 + p0);
-                                for (int q = 0; q < 24; q += 8)
+                                for (int q = 0; q < 8; q += 8)
                                 {
                                     {
                                         var z0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(0 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(24 + q))
+                                            (nuint)(8 + q))
+                                            + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                            (nuint)(16 + q));
+                                        var z1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                            (nuint)(32 + q))
+                                            + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                            (nuint)(40 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(48 + q));
-                                        var z1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var z2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                            (nuint)(64 + q))
+                                            + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                            (nuint)(72 + q))
+                                            + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                            (nuint)(80 + q));
+                                        var z3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(96 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(120 + q))
+                                            (nuint)(104 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(144 + q));
-                                        var z2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(192 + q))
-                                            + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(216 + q))
-                                            + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(240 + q));
-                                        var z3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(288 + q))
-                                            + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(312 + q))
-                                            + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(336 + q));
+                                            (nuint)(112 + q));
                                         var y0 = z0 + z1 + z2;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y0, ref st,
                                             (nuint)(0 + q));
@@ -737,29 +703,29 @@ namespace Snapshots
                                     }
                                     {
                                         var z0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(24 + q))
+                                            (nuint)(8 + q))
+                                            - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                            (nuint)(16 + q))
+                                            - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                            (nuint)(24 + q));
+                                        var z1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                            (nuint)(40 + q))
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(48 + q))
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(72 + q));
-                                        var z1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(120 + q))
-                                            - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(144 + q))
-                                            - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(168 + q));
+                                            (nuint)(56 + q));
                                         var z2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(216 + q))
+                                            (nuint)(72 + q))
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(240 + q))
+                                            (nuint)(80 + q))
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(264 + q));
+                                            (nuint)(88 + q));
                                         var z3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(312 + q))
+                                            (nuint)(104 + q))
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(336 + q))
+                                            (nuint)(112 + q))
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
-                                            (nuint)(360 + q));
+                                            (nuint)(120 + q));
                                         var y0 = z0 + z1 + z2;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y0, ref st,
                                             (nuint)(32 + q));

@@ -33,10 +33,8 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
             string parameters = $"global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<{t}> weight, "
                 + (l.HasBias ? $"global::System.ReadOnlySpan<{t}> bias, " : string.Empty) + $"global::System.Span<{t}> output{l.Epilogue.Parameter}";
             string arguments = "input, weight, " + (l.HasBias ? "bias, " : string.Empty) + "output" + l.Epilogue.Argument;
-            bool split = ParallelParts.Applies(ConvOperator.Instance.MultiplyAdds(l.Signature, l.Spec), Math.Max(plan.Chunks, plan.Blocks));
-            // Split, a chunk's output channels may be dealt to several units (each transforming the chunk's input
-            // again) so that a layer of few chunks still gives every worker an equal share.
-            int parts = split ? Math.Min(plan.Blocks, (ParallelParts.TargetUnits + plan.Chunks - 1) / plan.Chunks) : 1, tileUnits = plan.Chunks * parts;
+            bool split = ParallelParts.Applies(ConvOperator.Instance.MultiplyAdds(l.Signature, l.Spec), plan.Chunks);
+            int tileUnits = plan.Chunks;
             string summary = $"One sample with {l.Width.Name} by Winograd's {tile.Name}: {plan.TileRows}x{plan.TileColumns} tiles numbered in rows of {plan.Columns}, "
                 + $"{plan.Chunks} chunk(s) of {plan.ChunkVectors} vector(s) of {plan.Lanes} tiles, register tiles of {plan.ChannelBlock} output channels."
                 + (split ? " Split across the workers." : string.Empty);
@@ -102,9 +100,8 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
 
             WriteUnits(writer, method, "Prepare", t, prepareSpans, $"Input channels [first, end) zero-padded into their {tile.M}x{tile.M} phases.", split ? g.InputChannels : 0,
                 () => WritePhaseCopy(writer, plan));
-            WriteUnits(writer, method, "Tiles", t, tileSpans, parts == 1 ? $"Chunks of tiles [first, end) of {plan.Chunks}: their transforms and products, staged."
-                : $"Units [first, end) of {tileUnits}: unit u is chunk u / {parts} of tiles, its part u % {parts} of the {plan.Blocks} blocks of output channels; their transforms and products, staged.",
-                split ? tileUnits : 0, () => WriteTiles(writer, plan, parts));
+            WriteUnits(writer, method, "Tiles", t, tileSpans, $"Chunks of tiles [first, end) of {plan.Chunks}: their transforms and products, staged.",
+                split ? tileUnits : 0, () => WriteTiles(writer, plan));
             WriteUnits(writer, method, "Interleave", t, interleaveSpans, $"Output channels [first, end) from the stage into the output.", split ? g.OutputChannels : 0,
                 () => WriteInterleave(writer, plan));
         }
@@ -152,7 +149,7 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
         /// of output channels the products and their output transform into the stage. A staged sum that is not finite
         /// sets the flag after the stage.
         /// </summary>
-        private static void WriteTiles(IndentedWriter writer, WinogradPlan plan, int parts)
+        private static void WriteTiles(IndentedWriter writer, WinogradPlan plan)
         {
             ConvVectorLayout l = plan.Layout;
             ConvGeometry g = l.Geometry;
@@ -170,26 +167,20 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                 writer.WriteLine(Code.StartRef(t, "chunk"));
                 writer.WriteLine(Code.StartRef(t, "products"));
                 writer.WriteLine($"var probe = {l.Width.Type}<{t}>.Zero;");
-                int full = g.OutputChannels / plan.ChannelBlock, rest = g.OutputChannels % plan.ChannelBlock;
-                using (writer.Block(parts == 1 ? $"for (int p0 = first * {plan.ChunkTiles}; p0 < end * {plan.ChunkTiles}; p0 += {plan.ChunkTiles})" : "for (int u = first; u < end; u++)"))
+                using (writer.Block($"for (int p0 = first * {plan.ChunkTiles}; p0 < end * {plan.ChunkTiles}; p0 += {plan.ChunkTiles})"))
                 {
-                    if (parts > 1)
-                    {
-                        writer.WriteLine($"int p0 = u / {parts} * {plan.ChunkTiles}, blockFirst = u % {parts} * {plan.Blocks} / {parts}, blockEnd = (u % {parts} + 1) * {plan.Blocks} / {parts};");
-                    }
-
                     WriteInputTransform(writer, plan);
                     writer.WriteLine();
+                    int full = g.OutputChannels / plan.ChannelBlock, rest = g.OutputChannels % plan.ChannelBlock;
                     writer.WriteLine($"// Output channels in blocks of {plan.ChannelBlock}{(rest == 0 ? string.Empty : $", then the last {rest}")}: the products over every input channel, then their output transform.");
-                    using (writer.Block(parts == 1 ? $"for (int co = 0; co < {full * plan.ChannelBlock}; co += {plan.ChannelBlock})"
-                        : $"for (int co = blockFirst * {plan.ChannelBlock}; co < global::System.Math.Min(blockEnd, {full}) * {plan.ChannelBlock}; co += {plan.ChannelBlock})"))
+                    using (writer.Block($"for (int co = 0; co < {full * plan.ChannelBlock}; co += {plan.ChannelBlock})"))
                     {
                         WriteBlock(writer, plan, plan.ChannelBlock);
                     }
 
                     if (rest > 0)
                     {
-                        using (parts == 1 ? writer.Block() : writer.Block($"if (blockEnd == {plan.Blocks})"))
+                        using (writer.Block())
                         {
                             writer.WriteLine($"const int co = {full * plan.ChannelBlock};");
                             WriteBlock(writer, plan, rest);

@@ -31,10 +31,14 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
         /// <summary>With 32 vector registers, accumulators of a register tile (as the direct form's tiles).</summary>
         private const int WideAccumulators = 24;
 
-        /// <summary>A chunk's transformed input should stay in a core's L2 (1 MiB on Zen 4 and 5): at most this many bytes.</summary>
-        private const int ChunkBytes = 512 * 1024;
+        /// <summary>
+        /// A chunk's transformed input should stay in a core's L2 (1 MiB on Zen 4 and 5) beside a block of the weight: at
+        /// most this many bytes (128 channels at F(4x4, 3x3) in chunks of two vectors of 16 lanes take 576 KiB; measured, 495
+        /// us against 581 for chunks of one vector).
+        /// </summary>
+        private const int ChunkBytes = 768 * 1024;
 
-        private WinogradPlan(ConvVectorLayout layout, WinogradTile tile, VectorWidth interleaveWidth)
+        private WinogradPlan(ConvVectorLayout layout, WinogradTile tile, VectorWidth interleaveWidth, int chunkVectors)
         {
             Layout = layout;
             Tile = tile;
@@ -48,9 +52,7 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
             PhaseRows = TileRows + 1;
             Vectors = ((TileRows * Columns) + Lanes - 1) / Lanes;
             int accumulators = layout.Width.Registers >= 32 ? WideAccumulators : layout.Width.TileAccumulators;
-            int mostVectors = Math.Max(1, Math.Min(4, ChunkBytes / (tile.Products * g.InputChannels * layout.Width.Bytes)));
-            // The chunk size that pads the fewest vectors of tiles, the larger on a tie.
-            ChunkVectors = Enumerable.Range(1, Math.Min(mostVectors, Vectors)).OrderBy(v => ((Vectors + v - 1) / v * v) - Vectors).ThenByDescending(v => v).First();
+            ChunkVectors = chunkVectors;
             Chunks = (Vectors + ChunkVectors - 1) / ChunkVectors;
             ChannelBlock = Math.Max(1, Math.Min(g.OutputChannels, accumulators / ChunkVectors));
         }
@@ -98,9 +100,6 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
 
         /// <summary>Output channels per register tile (the last block may hold fewer).</summary>
         public int ChannelBlock { get; }
-
-        /// <summary>Blocks of output channels, the last perhaps smaller.</summary>
-        public int Blocks => (Layout.Geometry.OutputChannels + ChannelBlock - 1) / ChannelBlock;
 
         /// <summary>
         /// The phase-split padded input, with room after it for the last chunk's vectors: they read up to a row and a
@@ -238,7 +237,13 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                 return null;
             }
 
-            var plan = new WinogradPlan(layout, tile, interleave);
+            // Chunks of one or two vectors of tiles (two when that pads no more vectors, and the chunk's transformed input
+            // stays within ChunkBytes). Measured one worker on a Zen 5, chunks of 1, 2, 3, 4 vectors: 64->64 at 32x32 177,
+            // 197, 217, 282 us; at 56x56 488, 458, 529, 585 us; 128->128 at 28x28 581, 495, 648, 584 us; 64->64 at 64x64
+            // 619, 614, 688, 784 us. More vectors per chunk stream the weight fewer times but hold fewer channels per register tile.
+            int vectors = (((columns + tile.M - 1) / tile.M + 1) * ((layout.Geometry.OutputSize[0] + tile.M - 1) / tile.M) + layout.Lanes - 1) / layout.Lanes;
+            bool pairs = vectors % 2 == 0 && (long)tile.Products * layout.Geometry.InputChannels * 2 * layout.Width.Bytes <= ChunkBytes;
+            var plan = new WinogradPlan(layout, tile, interleave, pairs ? 2 : 1);
             return (long)plan.BufferLength + layout.Lanes < int.MaxValue / 2 && (long)plan.WeightLength < int.MaxValue / 2 ? plan : null;
         }
 
