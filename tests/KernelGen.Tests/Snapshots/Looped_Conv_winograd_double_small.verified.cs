@@ -504,107 +504,107 @@ namespace Snapshots
                             for (int q = 0; q < 8; q += 8)
                             {
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(0 + q))
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1 + q));
-                                    var s1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(50 + q))
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(51 + q));
-                                    var s2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(5 + q))
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(6 + q));
-                                    var s3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(55 + q))
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(56 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s0 - s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t0 - t2, ref v,
                                         (nuint)(0 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 + s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 + t2, ref v,
                                         (nuint)(32 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s2 - s1, ref v,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t2 - t1, ref v,
                                         (nuint)(64 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 - s3, ref v,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 - t3, ref v,
                                         (nuint)(96 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(25 + q))
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1 + q));
-                                    var s1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(75 + q))
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(51 + q));
-                                    var s2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(30 + q))
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(6 + q));
-                                    var s3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(80 + q))
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(56 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s0 - s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t0 - t2, ref v,
                                         (nuint)(8 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 + s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 + t2, ref v,
                                         (nuint)(40 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s2 - s1, ref v,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t2 - t1, ref v,
                                         (nuint)(72 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 - s3, ref v,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 - t3, ref v,
                                         (nuint)(104 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1 + q))
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(25 + q));
-                                    var s1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(51 + q))
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(75 + q));
-                                    var s2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(6 + q))
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(30 + q));
-                                    var s3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(56 + q))
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(80 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s0 - s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t0 - t2, ref v,
                                         (nuint)(16 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 + s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 + t2, ref v,
                                         (nuint)(48 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s2 - s1, ref v,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t2 - t1, ref v,
                                         (nuint)(80 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 - s3, ref v,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 - t3, ref v,
                                         (nuint)(112 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(25 + q))
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(26 + q));
-                                    var s1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(75 + q))
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(76 + q));
-                                    var s2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(30 + q))
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(31 + q));
-                                    var s3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(80 + q))
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(81 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s0 - s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t0 - t2, ref v,
                                         (nuint)(24 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 + s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 + t2, ref v,
                                         (nuint)(56 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s2 - s1, ref v,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t2 - t1, ref v,
                                         (nuint)(88 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 - s3, ref v,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 - t3, ref v,
                                         (nuint)(120 + q));
                                 }
                             }
@@ -669,67 +669,67 @@ namespace Snapshots
                                 for (int q = 0; q < 8; q += 8)
                                 {
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(0 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(8 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(16 + q));
-                                        var z1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(32 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(40 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(48 + q));
-                                        var z2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(64 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(72 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(80 + q));
-                                        var z3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(96 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(104 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(112 + q));
-                                        var y0 = z0 + z1 + z2;
+                                        var y0 = t0 + t1 + t2;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y0, ref st,
                                             (nuint)(0 + q));
-                                        var y1 = z1 - z2 - z3;
+                                        var y1 = t1 - t2 - t3;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y1, ref st,
                                             (nuint)(64 + q));
                                         probe += (y0 - y0) + (y1 - y1);
                                     }
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(8 + q))
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(16 + q))
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(24 + q));
-                                        var z1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(40 + q))
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(48 + q))
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(56 + q));
-                                        var z2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(72 + q))
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(80 + q))
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(88 + q));
-                                        var z3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(104 + q))
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(112 + q))
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(120 + q));
-                                        var y0 = z0 + z1 + z2;
+                                        var y0 = t0 + t1 + t2;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y0, ref st,
                                             (nuint)(32 + q));
-                                        var y1 = z1 - z2 - z3;
+                                        var y1 = t1 - t2 - t3;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y1, ref st,
                                             (nuint)(96 + q));
                                         probe += (y0 - y0) + (y1 - y1);
@@ -1608,107 +1608,107 @@ namespace Snapshots
                             for (int q = 0; q < 4; q += 4)
                             {
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(0 + q))
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1 + q));
-                                    var s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(50 + q))
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(51 + q));
-                                    var s2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(5 + q))
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(6 + q));
-                                    var s3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(55 + q))
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(56 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s0 - s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t0 - t2, ref v,
                                         (nuint)(0 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 + s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 + t2, ref v,
                                         (nuint)(16 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s2 - s1, ref v,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t2 - t1, ref v,
                                         (nuint)(32 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 - s3, ref v,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 - t3, ref v,
                                         (nuint)(48 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(25 + q))
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1 + q));
-                                    var s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(75 + q))
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(51 + q));
-                                    var s2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(30 + q))
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(6 + q));
-                                    var s3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(80 + q))
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(56 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s0 - s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t0 - t2, ref v,
                                         (nuint)(4 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 + s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 + t2, ref v,
                                         (nuint)(20 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s2 - s1, ref v,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t2 - t1, ref v,
                                         (nuint)(36 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 - s3, ref v,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 - t3, ref v,
                                         (nuint)(52 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1 + q))
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(25 + q));
-                                    var s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(51 + q))
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(75 + q));
-                                    var s2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(6 + q))
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(30 + q));
-                                    var s3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(56 + q))
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(80 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s0 - s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t0 - t2, ref v,
                                         (nuint)(8 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 + s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 + t2, ref v,
                                         (nuint)(24 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s2 - s1, ref v,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t2 - t1, ref v,
                                         (nuint)(40 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 - s3, ref v,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 - t3, ref v,
                                         (nuint)(56 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(25 + q))
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(26 + q));
-                                    var s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(75 + q))
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(76 + q));
-                                    var s2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(30 + q))
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(31 + q));
-                                    var s3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(80 + q))
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(81 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s0 - s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t0 - t2, ref v,
                                         (nuint)(12 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 + s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 + t2, ref v,
                                         (nuint)(28 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s2 - s1, ref v,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t2 - t1, ref v,
                                         (nuint)(44 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 - s3, ref v,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 - t3, ref v,
                                         (nuint)(60 + q));
                                 }
                             }
@@ -1773,67 +1773,67 @@ namespace Snapshots
                                 for (int q = 0; q < 4; q += 4)
                                 {
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(0 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(4 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(8 + q));
-                                        var z1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(16 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(20 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(24 + q));
-                                        var z2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(32 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(36 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(40 + q));
-                                        var z3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(48 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(52 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(56 + q));
-                                        var y0 = z0 + z1 + z2;
+                                        var y0 = t0 + t1 + t2;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y0, ref st,
                                             (nuint)(0 + q));
-                                        var y1 = z1 - z2 - z3;
+                                        var y1 = t1 - t2 - t3;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y1, ref st,
                                             (nuint)(48 + q));
                                         probe += (y0 - y0) + (y1 - y1);
                                     }
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(4 + q))
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(8 + q))
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(12 + q));
-                                        var z1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(20 + q))
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(24 + q))
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(28 + q));
-                                        var z2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(36 + q))
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(40 + q))
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(44 + q));
-                                        var z3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(52 + q))
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(56 + q))
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(60 + q));
-                                        var y0 = z0 + z1 + z2;
+                                        var y0 = t0 + t1 + t2;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y0, ref st,
                                             (nuint)(24 + q));
-                                        var y1 = z1 - z2 - z3;
+                                        var y1 = t1 - t2 - t3;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y1, ref st,
                                             (nuint)(72 + q));
                                         probe += (y0 - y0) + (y1 - y1);
@@ -2321,107 +2321,107 @@ namespace Snapshots
                             for (int q = 0; q < 4; q += 2)
                             {
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(0 + q))
                                         - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(1 + q));
-                                    var s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(50 + q))
                                         - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(51 + q));
-                                    var s2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(5 + q))
                                         - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(6 + q));
-                                    var s3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(55 + q))
                                         - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(56 + q));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(s0 - s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(t0 - t2, ref v,
                                         (nuint)(0 + q));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(s1 + s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(t1 + t2, ref v,
                                         (nuint)(16 + q));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(s2 - s1, ref v,
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(t2 - t1, ref v,
                                         (nuint)(32 + q));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(s1 - s3, ref v,
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(t1 - t3, ref v,
                                         (nuint)(48 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(25 + q))
                                         + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(1 + q));
-                                    var s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(75 + q))
                                         + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(51 + q));
-                                    var s2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(30 + q))
                                         + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(6 + q));
-                                    var s3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(80 + q))
                                         + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(56 + q));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(s0 - s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(t0 - t2, ref v,
                                         (nuint)(4 + q));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(s1 + s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(t1 + t2, ref v,
                                         (nuint)(20 + q));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(s2 - s1, ref v,
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(t2 - t1, ref v,
                                         (nuint)(36 + q));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(s1 - s3, ref v,
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(t1 - t3, ref v,
                                         (nuint)(52 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(1 + q))
                                         - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(25 + q));
-                                    var s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(51 + q))
                                         - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(75 + q));
-                                    var s2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(6 + q))
                                         - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(30 + q));
-                                    var s3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(56 + q))
                                         - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(80 + q));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(s0 - s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(t0 - t2, ref v,
                                         (nuint)(8 + q));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(s1 + s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(t1 + t2, ref v,
                                         (nuint)(24 + q));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(s2 - s1, ref v,
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(t2 - t1, ref v,
                                         (nuint)(40 + q));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(s1 - s3, ref v,
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(t1 - t3, ref v,
                                         (nuint)(56 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(25 + q))
                                         - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(26 + q));
-                                    var s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(75 + q))
                                         - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(76 + q));
-                                    var s2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(30 + q))
                                         - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(31 + q));
-                                    var s3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(80 + q))
                                         - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref d,
                                         (nuint)(81 + q));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(s0 - s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(t0 - t2, ref v,
                                         (nuint)(12 + q));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(s1 + s2, ref v,
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(t1 + t2, ref v,
                                         (nuint)(28 + q));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(s2 - s1, ref v,
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(t2 - t1, ref v,
                                         (nuint)(44 + q));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(s1 - s3, ref v,
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(t1 - t3, ref v,
                                         (nuint)(60 + q));
                                 }
                             }
@@ -2494,67 +2494,67 @@ namespace Snapshots
                                 for (int q = 0; q < 4; q += 2)
                                 {
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(0 + q))
                                             + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(4 + q))
                                             + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(8 + q));
-                                        var z1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(16 + q))
                                             + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(20 + q))
                                             + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(24 + q));
-                                        var z2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(32 + q))
                                             + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(36 + q))
                                             + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(40 + q));
-                                        var z3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(48 + q))
                                             + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(52 + q))
                                             + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(56 + q));
-                                        var y0 = z0 + z1 + z2;
+                                        var y0 = t0 + t1 + t2;
                                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref st,
                                             (nuint)(0 + q));
-                                        var y1 = z1 - z2 - z3;
+                                        var y1 = t1 - t2 - t3;
                                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref st,
                                             (nuint)(44 + q));
                                         probe += (y0 - y0) + (y1 - y1);
                                     }
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(4 + q))
                                             - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(8 + q))
                                             - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(12 + q));
-                                        var z1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(20 + q))
                                             - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(24 + q))
                                             - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(28 + q));
-                                        var z2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(36 + q))
                                             - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(40 + q))
                                             - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(44 + q));
-                                        var z3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(52 + q))
                                             - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(56 + q))
                                             - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(60 + q));
-                                        var y0 = z0 + z1 + z2;
+                                        var y0 = t0 + t1 + t2;
                                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref st,
                                             (nuint)(22 + q));
-                                        var y1 = z1 - z2 - z3;
+                                        var y1 = t1 - t2 - t3;
                                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref st,
                                             (nuint)(66 + q));
                                         probe += (y0 - y0) + (y1 - y1);
@@ -2600,67 +2600,67 @@ namespace Snapshots
                                 for (int q = 0; q < 4; q += 2)
                                 {
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(0 + q))
                                             + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(4 + q))
                                             + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(8 + q));
-                                        var z1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(16 + q))
                                             + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(20 + q))
                                             + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(24 + q));
-                                        var z2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(32 + q))
                                             + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(36 + q))
                                             + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(40 + q));
-                                        var z3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(48 + q))
                                             + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(52 + q))
                                             + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(56 + q));
-                                        var y0 = z0 + z1 + z2;
+                                        var y0 = t0 + t1 + t2;
                                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref st,
                                             (nuint)(0 + q));
-                                        var y1 = z1 - z2 - z3;
+                                        var y1 = t1 - t2 - t3;
                                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref st,
                                             (nuint)(44 + q));
                                         probe += (y0 - y0) + (y1 - y1);
                                     }
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(4 + q))
                                             - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(8 + q))
                                             - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(12 + q));
-                                        var z1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(20 + q))
                                             - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(24 + q))
                                             - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(28 + q));
-                                        var z2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(36 + q))
                                             - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(40 + q))
                                             - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(44 + q));
-                                        var z3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(52 + q))
                                             - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(56 + q))
                                             - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr,
                                             (nuint)(60 + q));
-                                        var y0 = z0 + z1 + z2;
+                                        var y0 = t0 + t1 + t2;
                                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref st,
                                             (nuint)(22 + q));
-                                        var y1 = z1 - z2 - z3;
+                                        var y1 = t1 - t2 - t3;
                                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref st,
                                             (nuint)(66 + q));
                                         probe += (y0 - y0) + (y1 - y1);

@@ -790,14 +790,14 @@ namespace Snapshots
                             for (int q = 0; q < 16; q += 16)
                             {
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(0 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(1 + q))
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(242 + q))
                                         * 5f;
-                                    var s1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(484 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -805,7 +805,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(726 + q))
                                         * 5f;
-                                    var s2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(968 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -813,7 +813,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1210 + q))
                                         * 5f;
-                                    var s3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1452 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -821,7 +821,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1694 + q))
                                         * 5f;
-                                    var s4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(11 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -829,7 +829,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(253 + q))
                                         * 5f;
-                                    var s5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(495 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -837,21 +837,21 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(737 + q))
                                         * 5f;
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s0 * 4f + s4 - s2 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t0 * 4f + t4 - t2 * 5f,
                                         ref v, (nuint)(0 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s3 + s4 - s1 * 4f - s2 * 4f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t3 + t4 - t1 * 4f - t2 * 4f,
                                         ref v, (nuint)(96 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 4f + s4 - s2 * 4f - s3,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 4f + t4 - t2 * 4f - t3,
                                         ref v, (nuint)(192 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s3 * 2f + s4 - s1 * 2f - s2,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t3 * 2f + t4 - t1 * 2f - t2,
                                         ref v, (nuint)(288 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 2f + s4 - s2 - s3 * 2f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 2f + t4 - t2 - t3 * 2f,
                                         ref v, (nuint)(384 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 4f + s5 - s3 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 4f + t5 - t3 * 5f,
                                         ref v, (nuint)(480 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(363 + q))
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(1 + q))
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -860,7 +860,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(242 + q))
                                         * 4f;
-                                    var s1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(847 + q))
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(485 + q))
@@ -870,7 +870,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(726 + q))
                                         * 4f;
-                                    var s2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1331 + q))
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(969 + q))
@@ -880,7 +880,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1210 + q))
                                         * 4f;
-                                    var s3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1815 + q))
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1453 + q))
@@ -890,7 +890,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1694 + q))
                                         * 4f;
-                                    var s4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(374 + q))
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(12 + q))
@@ -900,7 +900,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(253 + q))
                                         * 4f;
-                                    var s5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(858 + q))
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(496 + q))
@@ -910,21 +910,21 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(737 + q))
                                         * 4f;
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s0 * 4f + s4 - s2 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t0 * 4f + t4 - t2 * 5f,
                                         ref v, (nuint)(16 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s3 + s4 - s1 * 4f - s2 * 4f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t3 + t4 - t1 * 4f - t2 * 4f,
                                         ref v, (nuint)(112 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 4f + s4 - s2 * 4f - s3,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 4f + t4 - t2 * 4f - t3,
                                         ref v, (nuint)(208 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s3 * 2f + s4 - s1 * 2f - s2,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t3 * 2f + t4 - t1 * 2f - t2,
                                         ref v, (nuint)(304 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 2f + s4 - s2 - s3 * 2f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 2f + t4 - t2 - t3 * 2f,
                                         ref v, (nuint)(400 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 4f + s5 - s3 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 4f + t5 - t3 * 5f,
                                         ref v, (nuint)(496 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(121 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(1 + q))
@@ -933,7 +933,7 @@ namespace Snapshots
                                         * 4f
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(363 + q));
-                                    var s1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(605 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -943,7 +943,7 @@ namespace Snapshots
                                         * 4f
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(847 + q));
-                                    var s2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1089 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -953,7 +953,7 @@ namespace Snapshots
                                         * 4f
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1331 + q));
-                                    var s3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1573 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -963,7 +963,7 @@ namespace Snapshots
                                         * 4f
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1815 + q));
-                                    var s4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(132 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -973,7 +973,7 @@ namespace Snapshots
                                         * 4f
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(374 + q));
-                                    var s5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(616 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -983,21 +983,21 @@ namespace Snapshots
                                         * 4f
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(858 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s0 * 4f + s4 - s2 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t0 * 4f + t4 - t2 * 5f,
                                         ref v, (nuint)(32 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s3 + s4 - s1 * 4f - s2 * 4f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t3 + t4 - t1 * 4f - t2 * 4f,
                                         ref v, (nuint)(128 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 4f + s4 - s2 * 4f - s3,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 4f + t4 - t2 * 4f - t3,
                                         ref v, (nuint)(224 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s3 * 2f + s4 - s1 * 2f - s2,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t3 * 2f + t4 - t1 * 2f - t2,
                                         ref v, (nuint)(320 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 2f + s4 - s2 - s3 * 2f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 2f + t4 - t2 - t3 * 2f,
                                         ref v, (nuint)(416 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 4f + s5 - s3 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 4f + t5 - t3 * 5f,
                                         ref v, (nuint)(512 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(363 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(1 + q))
@@ -1006,7 +1006,7 @@ namespace Snapshots
                                         * 2f
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(242 + q));
-                                    var s1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(847 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -1016,7 +1016,7 @@ namespace Snapshots
                                         * 2f
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(726 + q));
-                                    var s2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1331 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -1026,7 +1026,7 @@ namespace Snapshots
                                         * 2f
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1210 + q));
-                                    var s3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1815 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -1036,7 +1036,7 @@ namespace Snapshots
                                         * 2f
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1694 + q));
-                                    var s4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(374 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -1046,7 +1046,7 @@ namespace Snapshots
                                         * 2f
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(253 + q));
-                                    var s5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(858 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -1056,21 +1056,21 @@ namespace Snapshots
                                         * 2f
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(737 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s0 * 4f + s4 - s2 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t0 * 4f + t4 - t2 * 5f,
                                         ref v, (nuint)(48 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s3 + s4 - s1 * 4f - s2 * 4f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t3 + t4 - t1 * 4f - t2 * 4f,
                                         ref v, (nuint)(144 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 4f + s4 - s2 * 4f - s3,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 4f + t4 - t2 * 4f - t3,
                                         ref v, (nuint)(240 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s3 * 2f + s4 - s1 * 2f - s2,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t3 * 2f + t4 - t1 * 2f - t2,
                                         ref v, (nuint)(336 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 2f + s4 - s2 - s3 * 2f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 2f + t4 - t2 - t3 * 2f,
                                         ref v, (nuint)(432 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 4f + s5 - s3 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 4f + t5 - t3 * 5f,
                                         ref v, (nuint)(528 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(121 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d, (nuint)(1 + q))
@@ -1079,7 +1079,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(363 + q))
                                         * 2f;
-                                    var s1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(605 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -1089,7 +1089,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(847 + q))
                                         * 2f;
-                                    var s2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1089 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -1099,7 +1099,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1331 + q))
                                         * 2f;
-                                    var s3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1573 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -1109,7 +1109,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1815 + q))
                                         * 2f;
-                                    var s4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(132 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -1119,7 +1119,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(374 + q))
                                         * 2f;
-                                    var s5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(616 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -1129,21 +1129,21 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(858 + q))
                                         * 2f;
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s0 * 4f + s4 - s2 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t0 * 4f + t4 - t2 * 5f,
                                         ref v, (nuint)(64 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s3 + s4 - s1 * 4f - s2 * 4f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t3 + t4 - t1 * 4f - t2 * 4f,
                                         ref v, (nuint)(160 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 4f + s4 - s2 * 4f - s3,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 4f + t4 - t2 * 4f - t3,
                                         ref v, (nuint)(256 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s3 * 2f + s4 - s1 * 2f - s2,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t3 * 2f + t4 - t1 * 2f - t2,
                                         ref v, (nuint)(352 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 2f + s4 - s2 - s3 * 2f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 2f + t4 - t2 - t3 * 2f,
                                         ref v, (nuint)(448 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 4f + s5 - s3 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 4f + t5 - t3 * 5f,
                                         ref v, (nuint)(544 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(121 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -1151,7 +1151,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(363 + q))
                                         * 5f;
-                                    var s1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(605 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -1159,7 +1159,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(847 + q))
                                         * 5f;
-                                    var s2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1089 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -1167,7 +1167,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1331 + q))
                                         * 5f;
-                                    var s3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1573 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -1175,7 +1175,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(1815 + q))
                                         * 5f;
-                                    var s4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(132 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -1183,7 +1183,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(374 + q))
                                         * 5f;
-                                    var s5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
+                                    var t5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(616 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
@@ -1191,17 +1191,17 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref d,
                                         (nuint)(858 + q))
                                         * 5f;
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s0 * 4f + s4 - s2 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t0 * 4f + t4 - t2 * 5f,
                                         ref v, (nuint)(80 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s3 + s4 - s1 * 4f - s2 * 4f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t3 + t4 - t1 * 4f - t2 * 4f,
                                         ref v, (nuint)(176 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 4f + s4 - s2 * 4f - s3,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 4f + t4 - t2 * 4f - t3,
                                         ref v, (nuint)(272 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s3 * 2f + s4 - s1 * 2f - s2,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t3 * 2f + t4 - t1 * 2f - t2,
                                         ref v, (nuint)(368 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 2f + s4 - s2 - s3 * 2f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 2f + t4 - t2 - t3 * 2f,
                                         ref v, (nuint)(464 + q));
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(s1 * 4f + s5 - s3 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(t1 * 4f + t5 - t3 * 5f,
                                         ref v, (nuint)(560 + q));
                                 }
                             }
@@ -1358,7 +1358,7 @@ namespace Snapshots
                                 for (int q = 0; q < 16; q += 16)
                                 {
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(0 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(16 + q))
@@ -1368,7 +1368,7 @@ namespace Snapshots
                                             (nuint)(48 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(64 + q));
-                                        var z1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(96 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(112 + q))
@@ -1378,7 +1378,7 @@ namespace Snapshots
                                             (nuint)(144 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(160 + q));
-                                        var z2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(192 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(208 + q))
@@ -1388,7 +1388,7 @@ namespace Snapshots
                                             (nuint)(240 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(256 + q));
-                                        var z3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(288 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(304 + q))
@@ -1398,7 +1398,7 @@ namespace Snapshots
                                             (nuint)(336 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(352 + q));
-                                        var z4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(384 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(400 + q))
@@ -1408,7 +1408,7 @@ namespace Snapshots
                                             (nuint)(432 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(448 + q));
-                                        var z5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(480 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(496 + q))
@@ -1418,22 +1418,22 @@ namespace Snapshots
                                             (nuint)(528 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(544 + q));
-                                        var y0 = z0 + z1 + z2 + z3 + z4;
+                                        var y0 = t0 + t1 + t2 + t3 + t4;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y0, ref st,
                                             (nuint)(0 + q));
-                                        var y1 = z1 + z3 * 2f - z2 - z4 * 2f;
+                                        var y1 = t1 + t3 * 2f - t2 - t4 * 2f;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y1, ref st,
                                             (nuint)(512 + q));
-                                        var y2 = z1 + z2 + z3 * 4f + z4 * 4f;
+                                        var y2 = t1 + t2 + t3 * 4f + t4 * 4f;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y2, ref st,
                                             (nuint)(1024 + q));
-                                        var y3 = z1 + z3 * 8f + z5 - z2 - z4 * 8f;
+                                        var y3 = t1 + t3 * 8f + t5 - t2 - t4 * 8f;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y3, ref st,
                                             (nuint)(1536 + q));
                                         probe += (y0 - y0) + (y1 - y1) + (y2 - y2) + (y3 - y3);
                                     }
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(16 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(48 + q))
@@ -1443,7 +1443,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(64 + q))
                                             * 2f;
-                                        var z1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(112 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(144 + q))
@@ -1453,7 +1453,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(160 + q))
                                             * 2f;
-                                        var z2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(208 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(240 + q))
@@ -1463,7 +1463,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(256 + q))
                                             * 2f;
-                                        var z3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(304 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(336 + q))
@@ -1473,7 +1473,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(352 + q))
                                             * 2f;
-                                        var z4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(400 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(432 + q))
@@ -1483,7 +1483,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(448 + q))
                                             * 2f;
-                                        var z5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(496 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(528 + q))
@@ -1493,22 +1493,22 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(544 + q))
                                             * 2f;
-                                        var y0 = z0 + z1 + z2 + z3 + z4;
+                                        var y0 = t0 + t1 + t2 + t3 + t4;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y0, ref st,
                                             (nuint)(128 + q));
-                                        var y1 = z1 + z3 * 2f - z2 - z4 * 2f;
+                                        var y1 = t1 + t3 * 2f - t2 - t4 * 2f;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y1, ref st,
                                             (nuint)(640 + q));
-                                        var y2 = z1 + z2 + z3 * 4f + z4 * 4f;
+                                        var y2 = t1 + t2 + t3 * 4f + t4 * 4f;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y2, ref st,
                                             (nuint)(1152 + q));
-                                        var y3 = z1 + z3 * 8f + z5 - z2 - z4 * 8f;
+                                        var y3 = t1 + t3 * 8f + t5 - t2 - t4 * 8f;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y3, ref st,
                                             (nuint)(1664 + q));
                                         probe += (y0 - y0) + (y1 - y1) + (y2 - y2) + (y3 - y3);
                                     }
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(16 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(32 + q))
@@ -1518,7 +1518,7 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(64 + q))
                                             * 4f;
-                                        var z1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(112 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(128 + q))
@@ -1528,7 +1528,7 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(160 + q))
                                             * 4f;
-                                        var z2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(208 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(224 + q))
@@ -1538,7 +1538,7 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(256 + q))
                                             * 4f;
-                                        var z3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(304 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(320 + q))
@@ -1548,7 +1548,7 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(352 + q))
                                             * 4f;
-                                        var z4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(400 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(416 + q))
@@ -1558,7 +1558,7 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(448 + q))
                                             * 4f;
-                                        var z5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(496 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(512 + q))
@@ -1568,22 +1568,22 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(544 + q))
                                             * 4f;
-                                        var y0 = z0 + z1 + z2 + z3 + z4;
+                                        var y0 = t0 + t1 + t2 + t3 + t4;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y0, ref st,
                                             (nuint)(256 + q));
-                                        var y1 = z1 + z3 * 2f - z2 - z4 * 2f;
+                                        var y1 = t1 + t3 * 2f - t2 - t4 * 2f;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y1, ref st,
                                             (nuint)(768 + q));
-                                        var y2 = z1 + z2 + z3 * 4f + z4 * 4f;
+                                        var y2 = t1 + t2 + t3 * 4f + t4 * 4f;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y2, ref st,
                                             (nuint)(1280 + q));
-                                        var y3 = z1 + z3 * 8f + z5 - z2 - z4 * 8f;
+                                        var y3 = t1 + t3 * 8f + t5 - t2 - t4 * 8f;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y3, ref st,
                                             (nuint)(1792 + q));
                                         probe += (y0 - y0) + (y1 - y1) + (y2 - y2) + (y3 - y3);
                                     }
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(16 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(48 + q))
@@ -1595,7 +1595,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(64 + q))
                                             * 8f;
-                                        var z1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(112 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(144 + q))
@@ -1607,7 +1607,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(160 + q))
                                             * 8f;
-                                        var z2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(208 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(240 + q))
@@ -1619,7 +1619,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(256 + q))
                                             * 8f;
-                                        var z3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(304 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(336 + q))
@@ -1631,7 +1631,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(352 + q))
                                             * 8f;
-                                        var z4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(400 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(432 + q))
@@ -1643,7 +1643,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(448 + q))
                                             * 8f;
-                                        var z5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
+                                        var t5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(496 + q))
                                             + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(528 + q))
@@ -1655,16 +1655,16 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mr,
                                             (nuint)(544 + q))
                                             * 8f;
-                                        var y0 = z0 + z1 + z2 + z3 + z4;
+                                        var y0 = t0 + t1 + t2 + t3 + t4;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y0, ref st,
                                             (nuint)(384 + q));
-                                        var y1 = z1 + z3 * 2f - z2 - z4 * 2f;
+                                        var y1 = t1 + t3 * 2f - t2 - t4 * 2f;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y1, ref st,
                                             (nuint)(896 + q));
-                                        var y2 = z1 + z2 + z3 * 4f + z4 * 4f;
+                                        var y2 = t1 + t2 + t3 * 4f + t4 * 4f;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y2, ref st,
                                             (nuint)(1408 + q));
-                                        var y3 = z1 + z3 * 8f + z5 - z2 - z4 * 8f;
+                                        var y3 = t1 + t3 * 8f + t5 - t2 - t4 * 8f;
                                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y3, ref st,
                                             (nuint)(1920 + q));
                                         probe += (y0 - y0) + (y1 - y1) + (y2 - y2) + (y3 - y3);
@@ -2609,14 +2609,14 @@ namespace Snapshots
                             for (int q = 0; q < 16; q += 8)
                             {
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(0 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(1 + q))
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(242 + q))
                                         * 5f;
-                                    var s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(484 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2624,7 +2624,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(726 + q))
                                         * 5f;
-                                    var s2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(968 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2632,7 +2632,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1210 + q))
                                         * 5f;
-                                    var s3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1452 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2640,7 +2640,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1694 + q))
                                         * 5f;
-                                    var s4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(11 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2648,7 +2648,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(253 + q))
                                         * 5f;
-                                    var s5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(495 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2656,21 +2656,21 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(737 + q))
                                         * 5f;
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s0 * 4f + s4 - s2 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t0 * 4f + t4 - t2 * 5f,
                                         ref v, (nuint)(0 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s3 + s4 - s1 * 4f - s2 * 4f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t3 + t4 - t1 * 4f - t2 * 4f,
                                         ref v, (nuint)(96 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 4f + s4 - s2 * 4f - s3,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 4f + t4 - t2 * 4f - t3,
                                         ref v, (nuint)(192 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s3 * 2f + s4 - s1 * 2f - s2,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t3 * 2f + t4 - t1 * 2f - t2,
                                         ref v, (nuint)(288 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 2f + s4 - s2 - s3 * 2f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 2f + t4 - t2 - t3 * 2f,
                                         ref v, (nuint)(384 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 4f + s5 - s3 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 4f + t5 - t3 * 5f,
                                         ref v, (nuint)(480 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(363 + q))
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(1 + q))
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2679,7 +2679,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(242 + q))
                                         * 4f;
-                                    var s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(847 + q))
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(485 + q))
@@ -2689,7 +2689,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(726 + q))
                                         * 4f;
-                                    var s2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1331 + q))
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(969 + q))
@@ -2699,7 +2699,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1210 + q))
                                         * 4f;
-                                    var s3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1815 + q))
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1453 + q))
@@ -2709,7 +2709,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1694 + q))
                                         * 4f;
-                                    var s4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(374 + q))
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(12 + q))
@@ -2719,7 +2719,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(253 + q))
                                         * 4f;
-                                    var s5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(858 + q))
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(496 + q))
@@ -2729,21 +2729,21 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(737 + q))
                                         * 4f;
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s0 * 4f + s4 - s2 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t0 * 4f + t4 - t2 * 5f,
                                         ref v, (nuint)(16 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s3 + s4 - s1 * 4f - s2 * 4f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t3 + t4 - t1 * 4f - t2 * 4f,
                                         ref v, (nuint)(112 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 4f + s4 - s2 * 4f - s3,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 4f + t4 - t2 * 4f - t3,
                                         ref v, (nuint)(208 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s3 * 2f + s4 - s1 * 2f - s2,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t3 * 2f + t4 - t1 * 2f - t2,
                                         ref v, (nuint)(304 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 2f + s4 - s2 - s3 * 2f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 2f + t4 - t2 - t3 * 2f,
                                         ref v, (nuint)(400 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 4f + s5 - s3 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 4f + t5 - t3 * 5f,
                                         ref v, (nuint)(496 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(121 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(1 + q))
@@ -2752,7 +2752,7 @@ namespace Snapshots
                                         * 4f
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(363 + q));
-                                    var s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(605 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2762,7 +2762,7 @@ namespace Snapshots
                                         * 4f
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(847 + q));
-                                    var s2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1089 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2772,7 +2772,7 @@ namespace Snapshots
                                         * 4f
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1331 + q));
-                                    var s3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1573 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2782,7 +2782,7 @@ namespace Snapshots
                                         * 4f
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1815 + q));
-                                    var s4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(132 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2792,7 +2792,7 @@ namespace Snapshots
                                         * 4f
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(374 + q));
-                                    var s5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(616 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2802,21 +2802,21 @@ namespace Snapshots
                                         * 4f
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(858 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s0 * 4f + s4 - s2 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t0 * 4f + t4 - t2 * 5f,
                                         ref v, (nuint)(32 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s3 + s4 - s1 * 4f - s2 * 4f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t3 + t4 - t1 * 4f - t2 * 4f,
                                         ref v, (nuint)(128 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 4f + s4 - s2 * 4f - s3,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 4f + t4 - t2 * 4f - t3,
                                         ref v, (nuint)(224 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s3 * 2f + s4 - s1 * 2f - s2,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t3 * 2f + t4 - t1 * 2f - t2,
                                         ref v, (nuint)(320 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 2f + s4 - s2 - s3 * 2f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 2f + t4 - t2 - t3 * 2f,
                                         ref v, (nuint)(416 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 4f + s5 - s3 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 4f + t5 - t3 * 5f,
                                         ref v, (nuint)(512 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(363 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(1 + q))
@@ -2825,7 +2825,7 @@ namespace Snapshots
                                         * 2f
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(242 + q));
-                                    var s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(847 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2835,7 +2835,7 @@ namespace Snapshots
                                         * 2f
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(726 + q));
-                                    var s2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1331 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2845,7 +2845,7 @@ namespace Snapshots
                                         * 2f
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1210 + q));
-                                    var s3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1815 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2855,7 +2855,7 @@ namespace Snapshots
                                         * 2f
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1694 + q));
-                                    var s4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(374 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2865,7 +2865,7 @@ namespace Snapshots
                                         * 2f
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(253 + q));
-                                    var s5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(858 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2875,21 +2875,21 @@ namespace Snapshots
                                         * 2f
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(737 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s0 * 4f + s4 - s2 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t0 * 4f + t4 - t2 * 5f,
                                         ref v, (nuint)(48 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s3 + s4 - s1 * 4f - s2 * 4f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t3 + t4 - t1 * 4f - t2 * 4f,
                                         ref v, (nuint)(144 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 4f + s4 - s2 * 4f - s3,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 4f + t4 - t2 * 4f - t3,
                                         ref v, (nuint)(240 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s3 * 2f + s4 - s1 * 2f - s2,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t3 * 2f + t4 - t1 * 2f - t2,
                                         ref v, (nuint)(336 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 2f + s4 - s2 - s3 * 2f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 2f + t4 - t2 - t3 * 2f,
                                         ref v, (nuint)(432 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 4f + s5 - s3 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 4f + t5 - t3 * 5f,
                                         ref v, (nuint)(528 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(121 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d, (nuint)(1 + q))
@@ -2898,7 +2898,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(363 + q))
                                         * 2f;
-                                    var s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(605 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2908,7 +2908,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(847 + q))
                                         * 2f;
-                                    var s2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1089 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2918,7 +2918,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1331 + q))
                                         * 2f;
-                                    var s3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1573 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2928,7 +2928,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1815 + q))
                                         * 2f;
-                                    var s4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(132 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2938,7 +2938,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(374 + q))
                                         * 2f;
-                                    var s5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(616 + q))
                                         * 2f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2948,21 +2948,21 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(858 + q))
                                         * 2f;
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s0 * 4f + s4 - s2 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t0 * 4f + t4 - t2 * 5f,
                                         ref v, (nuint)(64 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s3 + s4 - s1 * 4f - s2 * 4f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t3 + t4 - t1 * 4f - t2 * 4f,
                                         ref v, (nuint)(160 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 4f + s4 - s2 * 4f - s3,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 4f + t4 - t2 * 4f - t3,
                                         ref v, (nuint)(256 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s3 * 2f + s4 - s1 * 2f - s2,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t3 * 2f + t4 - t1 * 2f - t2,
                                         ref v, (nuint)(352 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 2f + s4 - s2 - s3 * 2f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 2f + t4 - t2 - t3 * 2f,
                                         ref v, (nuint)(448 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 4f + s5 - s3 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 4f + t5 - t3 * 5f,
                                         ref v, (nuint)(544 + q));
                                 }
                                 {
-                                    var s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(121 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2970,7 +2970,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(363 + q))
                                         * 5f;
-                                    var s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(605 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2978,7 +2978,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(847 + q))
                                         * 5f;
-                                    var s2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1089 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2986,7 +2986,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1331 + q))
                                         * 5f;
-                                    var s3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1573 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -2994,7 +2994,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(1815 + q))
                                         * 5f;
-                                    var s4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(132 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -3002,7 +3002,7 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(374 + q))
                                         * 5f;
-                                    var s5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
+                                    var t5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(616 + q))
                                         * 4f
                                         + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
@@ -3010,17 +3010,17 @@ namespace Snapshots
                                         - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d,
                                         (nuint)(858 + q))
                                         * 5f;
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s0 * 4f + s4 - s2 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t0 * 4f + t4 - t2 * 5f,
                                         ref v, (nuint)(80 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s3 + s4 - s1 * 4f - s2 * 4f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t3 + t4 - t1 * 4f - t2 * 4f,
                                         ref v, (nuint)(176 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 4f + s4 - s2 * 4f - s3,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 4f + t4 - t2 * 4f - t3,
                                         ref v, (nuint)(272 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s3 * 2f + s4 - s1 * 2f - s2,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t3 * 2f + t4 - t1 * 2f - t2,
                                         ref v, (nuint)(368 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 2f + s4 - s2 - s3 * 2f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 2f + t4 - t2 - t3 * 2f,
                                         ref v, (nuint)(464 + q));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(s1 * 4f + s5 - s3 * 5f,
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(t1 * 4f + t5 - t3 * 5f,
                                         ref v, (nuint)(560 + q));
                                 }
                             }
@@ -3111,7 +3111,7 @@ namespace Snapshots
                                 for (int q = 0; q < 16; q += 8)
                                 {
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(0 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(16 + q))
@@ -3121,7 +3121,7 @@ namespace Snapshots
                                             (nuint)(48 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(64 + q));
-                                        var z1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(96 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(112 + q))
@@ -3131,7 +3131,7 @@ namespace Snapshots
                                             (nuint)(144 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(160 + q));
-                                        var z2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(192 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(208 + q))
@@ -3141,7 +3141,7 @@ namespace Snapshots
                                             (nuint)(240 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(256 + q));
-                                        var z3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(288 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(304 + q))
@@ -3151,7 +3151,7 @@ namespace Snapshots
                                             (nuint)(336 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(352 + q));
-                                        var z4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(384 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(400 + q))
@@ -3161,7 +3161,7 @@ namespace Snapshots
                                             (nuint)(432 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(448 + q));
-                                        var z5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(480 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(496 + q))
@@ -3171,22 +3171,22 @@ namespace Snapshots
                                             (nuint)(528 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(544 + q));
-                                        var y0 = z0 + z1 + z2 + z3 + z4;
+                                        var y0 = t0 + t1 + t2 + t3 + t4;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y0, ref st,
                                             (nuint)(0 + q));
-                                        var y1 = z1 + z3 * 2f - z2 - z4 * 2f;
+                                        var y1 = t1 + t3 * 2f - t2 - t4 * 2f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y1, ref st,
                                             (nuint)(480 + q));
-                                        var y2 = z1 + z2 + z3 * 4f + z4 * 4f;
+                                        var y2 = t1 + t2 + t3 * 4f + t4 * 4f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y2, ref st,
                                             (nuint)(960 + q));
-                                        var y3 = z1 + z3 * 8f + z5 - z2 - z4 * 8f;
+                                        var y3 = t1 + t3 * 8f + t5 - t2 - t4 * 8f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y3, ref st,
                                             (nuint)(1440 + q));
                                         probe += (y0 - y0) + (y1 - y1) + (y2 - y2) + (y3 - y3);
                                     }
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(16 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(48 + q))
@@ -3196,7 +3196,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(64 + q))
                                             * 2f;
-                                        var z1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(112 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(144 + q))
@@ -3206,7 +3206,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(160 + q))
                                             * 2f;
-                                        var z2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(208 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(240 + q))
@@ -3216,7 +3216,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(256 + q))
                                             * 2f;
-                                        var z3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(304 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(336 + q))
@@ -3226,7 +3226,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(352 + q))
                                             * 2f;
-                                        var z4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(400 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(432 + q))
@@ -3236,7 +3236,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(448 + q))
                                             * 2f;
-                                        var z5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(496 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(528 + q))
@@ -3246,22 +3246,22 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(544 + q))
                                             * 2f;
-                                        var y0 = z0 + z1 + z2 + z3 + z4;
+                                        var y0 = t0 + t1 + t2 + t3 + t4;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y0, ref st,
                                             (nuint)(120 + q));
-                                        var y1 = z1 + z3 * 2f - z2 - z4 * 2f;
+                                        var y1 = t1 + t3 * 2f - t2 - t4 * 2f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y1, ref st,
                                             (nuint)(600 + q));
-                                        var y2 = z1 + z2 + z3 * 4f + z4 * 4f;
+                                        var y2 = t1 + t2 + t3 * 4f + t4 * 4f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y2, ref st,
                                             (nuint)(1080 + q));
-                                        var y3 = z1 + z3 * 8f + z5 - z2 - z4 * 8f;
+                                        var y3 = t1 + t3 * 8f + t5 - t2 - t4 * 8f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y3, ref st,
                                             (nuint)(1560 + q));
                                         probe += (y0 - y0) + (y1 - y1) + (y2 - y2) + (y3 - y3);
                                     }
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(16 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(32 + q))
@@ -3271,7 +3271,7 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(64 + q))
                                             * 4f;
-                                        var z1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(112 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(128 + q))
@@ -3281,7 +3281,7 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(160 + q))
                                             * 4f;
-                                        var z2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(208 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(224 + q))
@@ -3291,7 +3291,7 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(256 + q))
                                             * 4f;
-                                        var z3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(304 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(320 + q))
@@ -3301,7 +3301,7 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(352 + q))
                                             * 4f;
-                                        var z4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(400 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(416 + q))
@@ -3311,7 +3311,7 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(448 + q))
                                             * 4f;
-                                        var z5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(496 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(512 + q))
@@ -3321,22 +3321,22 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(544 + q))
                                             * 4f;
-                                        var y0 = z0 + z1 + z2 + z3 + z4;
+                                        var y0 = t0 + t1 + t2 + t3 + t4;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y0, ref st,
                                             (nuint)(240 + q));
-                                        var y1 = z1 + z3 * 2f - z2 - z4 * 2f;
+                                        var y1 = t1 + t3 * 2f - t2 - t4 * 2f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y1, ref st,
                                             (nuint)(720 + q));
-                                        var y2 = z1 + z2 + z3 * 4f + z4 * 4f;
+                                        var y2 = t1 + t2 + t3 * 4f + t4 * 4f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y2, ref st,
                                             (nuint)(1200 + q));
-                                        var y3 = z1 + z3 * 8f + z5 - z2 - z4 * 8f;
+                                        var y3 = t1 + t3 * 8f + t5 - t2 - t4 * 8f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y3, ref st,
                                             (nuint)(1680 + q));
                                         probe += (y0 - y0) + (y1 - y1) + (y2 - y2) + (y3 - y3);
                                     }
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(16 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(48 + q))
@@ -3348,7 +3348,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(64 + q))
                                             * 8f;
-                                        var z1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(112 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(144 + q))
@@ -3360,7 +3360,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(160 + q))
                                             * 8f;
-                                        var z2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(208 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(240 + q))
@@ -3372,7 +3372,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(256 + q))
                                             * 8f;
-                                        var z3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(304 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(336 + q))
@@ -3384,7 +3384,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(352 + q))
                                             * 8f;
-                                        var z4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(400 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(432 + q))
@@ -3396,7 +3396,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(448 + q))
                                             * 8f;
-                                        var z5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(496 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(528 + q))
@@ -3408,16 +3408,16 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(544 + q))
                                             * 8f;
-                                        var y0 = z0 + z1 + z2 + z3 + z4;
+                                        var y0 = t0 + t1 + t2 + t3 + t4;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y0, ref st,
                                             (nuint)(360 + q));
-                                        var y1 = z1 + z3 * 2f - z2 - z4 * 2f;
+                                        var y1 = t1 + t3 * 2f - t2 - t4 * 2f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y1, ref st,
                                             (nuint)(840 + q));
-                                        var y2 = z1 + z2 + z3 * 4f + z4 * 4f;
+                                        var y2 = t1 + t2 + t3 * 4f + t4 * 4f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y2, ref st,
                                             (nuint)(1320 + q));
-                                        var y3 = z1 + z3 * 8f + z5 - z2 - z4 * 8f;
+                                        var y3 = t1 + t3 * 8f + t5 - t2 - t4 * 8f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y3, ref st,
                                             (nuint)(1800 + q));
                                         probe += (y0 - y0) + (y1 - y1) + (y2 - y2) + (y3 - y3);
@@ -3472,7 +3472,7 @@ namespace Snapshots
                                 for (int q = 0; q < 16; q += 8)
                                 {
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(0 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(16 + q))
@@ -3482,7 +3482,7 @@ namespace Snapshots
                                             (nuint)(48 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(64 + q));
-                                        var z1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(96 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(112 + q))
@@ -3492,7 +3492,7 @@ namespace Snapshots
                                             (nuint)(144 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(160 + q));
-                                        var z2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(192 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(208 + q))
@@ -3502,7 +3502,7 @@ namespace Snapshots
                                             (nuint)(240 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(256 + q));
-                                        var z3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(288 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(304 + q))
@@ -3512,7 +3512,7 @@ namespace Snapshots
                                             (nuint)(336 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(352 + q));
-                                        var z4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(384 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(400 + q))
@@ -3522,7 +3522,7 @@ namespace Snapshots
                                             (nuint)(432 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(448 + q));
-                                        var z5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(480 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(496 + q))
@@ -3532,22 +3532,22 @@ namespace Snapshots
                                             (nuint)(528 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(544 + q));
-                                        var y0 = z0 + z1 + z2 + z3 + z4;
+                                        var y0 = t0 + t1 + t2 + t3 + t4;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y0, ref st,
                                             (nuint)(0 + q));
-                                        var y1 = z1 + z3 * 2f - z2 - z4 * 2f;
+                                        var y1 = t1 + t3 * 2f - t2 - t4 * 2f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y1, ref st,
                                             (nuint)(480 + q));
-                                        var y2 = z1 + z2 + z3 * 4f + z4 * 4f;
+                                        var y2 = t1 + t2 + t3 * 4f + t4 * 4f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y2, ref st,
                                             (nuint)(960 + q));
-                                        var y3 = z1 + z3 * 8f + z5 - z2 - z4 * 8f;
+                                        var y3 = t1 + t3 * 8f + t5 - t2 - t4 * 8f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y3, ref st,
                                             (nuint)(1440 + q));
                                         probe += (y0 - y0) + (y1 - y1) + (y2 - y2) + (y3 - y3);
                                     }
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(16 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(48 + q))
@@ -3557,7 +3557,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(64 + q))
                                             * 2f;
-                                        var z1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(112 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(144 + q))
@@ -3567,7 +3567,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(160 + q))
                                             * 2f;
-                                        var z2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(208 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(240 + q))
@@ -3577,7 +3577,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(256 + q))
                                             * 2f;
-                                        var z3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(304 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(336 + q))
@@ -3587,7 +3587,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(352 + q))
                                             * 2f;
-                                        var z4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(400 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(432 + q))
@@ -3597,7 +3597,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(448 + q))
                                             * 2f;
-                                        var z5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(496 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(528 + q))
@@ -3607,22 +3607,22 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(544 + q))
                                             * 2f;
-                                        var y0 = z0 + z1 + z2 + z3 + z4;
+                                        var y0 = t0 + t1 + t2 + t3 + t4;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y0, ref st,
                                             (nuint)(120 + q));
-                                        var y1 = z1 + z3 * 2f - z2 - z4 * 2f;
+                                        var y1 = t1 + t3 * 2f - t2 - t4 * 2f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y1, ref st,
                                             (nuint)(600 + q));
-                                        var y2 = z1 + z2 + z3 * 4f + z4 * 4f;
+                                        var y2 = t1 + t2 + t3 * 4f + t4 * 4f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y2, ref st,
                                             (nuint)(1080 + q));
-                                        var y3 = z1 + z3 * 8f + z5 - z2 - z4 * 8f;
+                                        var y3 = t1 + t3 * 8f + t5 - t2 - t4 * 8f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y3, ref st,
                                             (nuint)(1560 + q));
                                         probe += (y0 - y0) + (y1 - y1) + (y2 - y2) + (y3 - y3);
                                     }
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(16 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(32 + q))
@@ -3632,7 +3632,7 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(64 + q))
                                             * 4f;
-                                        var z1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(112 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(128 + q))
@@ -3642,7 +3642,7 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(160 + q))
                                             * 4f;
-                                        var z2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(208 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(224 + q))
@@ -3652,7 +3652,7 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(256 + q))
                                             * 4f;
-                                        var z3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(304 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(320 + q))
@@ -3662,7 +3662,7 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(352 + q))
                                             * 4f;
-                                        var z4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(400 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(416 + q))
@@ -3672,7 +3672,7 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(448 + q))
                                             * 4f;
-                                        var z5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(496 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(512 + q))
@@ -3682,22 +3682,22 @@ namespace Snapshots
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(544 + q))
                                             * 4f;
-                                        var y0 = z0 + z1 + z2 + z3 + z4;
+                                        var y0 = t0 + t1 + t2 + t3 + t4;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y0, ref st,
                                             (nuint)(240 + q));
-                                        var y1 = z1 + z3 * 2f - z2 - z4 * 2f;
+                                        var y1 = t1 + t3 * 2f - t2 - t4 * 2f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y1, ref st,
                                             (nuint)(720 + q));
-                                        var y2 = z1 + z2 + z3 * 4f + z4 * 4f;
+                                        var y2 = t1 + t2 + t3 * 4f + t4 * 4f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y2, ref st,
                                             (nuint)(1200 + q));
-                                        var y3 = z1 + z3 * 8f + z5 - z2 - z4 * 8f;
+                                        var y3 = t1 + t3 * 8f + t5 - t2 - t4 * 8f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y3, ref st,
                                             (nuint)(1680 + q));
                                         probe += (y0 - y0) + (y1 - y1) + (y2 - y2) + (y3 - y3);
                                     }
                                     {
-                                        var z0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(16 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(48 + q))
@@ -3709,7 +3709,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(64 + q))
                                             * 8f;
-                                        var z1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(112 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(144 + q))
@@ -3721,7 +3721,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(160 + q))
                                             * 8f;
-                                        var z2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(208 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(240 + q))
@@ -3733,7 +3733,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(256 + q))
                                             * 8f;
-                                        var z3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(304 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(336 + q))
@@ -3745,7 +3745,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(352 + q))
                                             * 8f;
-                                        var z4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(400 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(432 + q))
@@ -3757,7 +3757,7 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(448 + q))
                                             * 8f;
-                                        var z5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
+                                        var t5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(496 + q))
                                             + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(528 + q))
@@ -3769,16 +3769,16 @@ namespace Snapshots
                                             - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr,
                                             (nuint)(544 + q))
                                             * 8f;
-                                        var y0 = z0 + z1 + z2 + z3 + z4;
+                                        var y0 = t0 + t1 + t2 + t3 + t4;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y0, ref st,
                                             (nuint)(360 + q));
-                                        var y1 = z1 + z3 * 2f - z2 - z4 * 2f;
+                                        var y1 = t1 + t3 * 2f - t2 - t4 * 2f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y1, ref st,
                                             (nuint)(840 + q));
-                                        var y2 = z1 + z2 + z3 * 4f + z4 * 4f;
+                                        var y2 = t1 + t2 + t3 * 4f + t4 * 4f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y2, ref st,
                                             (nuint)(1320 + q));
-                                        var y3 = z1 + z3 * 8f + z5 - z2 - z4 * 8f;
+                                        var y3 = t1 + t3 * 8f + t5 - t2 - t4 * 8f;
                                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y3, ref st,
                                             (nuint)(1800 + q));
                                         probe += (y0 - y0) + (y1 - y1) + (y2 - y2) + (y3 - y3);

@@ -202,8 +202,7 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
         }
 
         /// <summary>
-        /// The chunk's input transform, V = BT d B per input channel and vector of tiles, one column of the result at a time
-        /// (s[a] = row a of d times column w of B, then V[u][w] = row u of BT times s): a few registers live, d reloaded.
+        /// The chunk's input transform, V = BT d B per input channel and vector of tiles (<see cref="WriteTwoSidedTransform"/>).
         /// </summary>
         private static void WriteInputTransform(IndentedWriter writer, WinogradPlan plan)
         {
@@ -218,24 +217,8 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                 writer.WriteLine(Code.Derive(l.Element, "v", "chunkStart", $"ci * {tile.Products * plan.ChunkTiles}"));
                 using (writer.Block($"for (int q = 0; q < {plan.ChunkTiles}; q += {plan.Lanes})"))
                 {
-                    for (int w = 0; w < taps; w++)
-                    {
-                        int column = w;
-                        using (writer.Block())
-                        {
-                            for (int a = 0; a < taps; a++)
-                            {
-                                int row = a;
-                                writer.WriteLine($"var s{a} = {VectorCombination(tile.BT, column, b => l.Width.Load("d", $"{Literals.Int(plan.InputOffset(row, b))} + q"), l.ElementType)};");
-                            }
-
-                            for (int u = 0; u < taps; u++)
-                            {
-                                int offset = ((u * taps) + w) * plan.ChunkTiles;
-                                writer.WriteLine(l.Width.Store(VectorCombination(tile.BT, u, a => $"s{a}", l.ElementType), "v", $"{Literals.Int(offset)} + q"));
-                            }
-                        }
-                    }
+                    WriteTwoSidedTransform(writer, tile.BT, taps, l.ElementType, (a, b) => l.Width.Load("d", $"{Literals.Int(plan.InputOffset(a, b))} + q"),
+                        (u, w, value) => writer.WriteLine(l.Width.Store(value, "v", $"{Literals.Int(((u * taps) + w) * plan.ChunkTiles)} + q")));
                 }
             }
         }
@@ -296,26 +279,46 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                 writer.WriteLine(Code.Derive(l.Element, "st", "stageStart", $"(co + r) * {m * m * plan.StagePlane} + p0"));
                 using (writer.Block($"for (int q = 0; q < {plan.ChunkTiles}; q += {lanes})"))
                 {
-                    for (int j = 0; j < m; j++)
-                    {
-                        int column = j;
-                        using (writer.Block())
+                    WriteTwoSidedTransform(writer, tile.AT, taps, l.ElementType, (u, w) => v.Load("mr", $"{Literals.Int(((u * taps) + w) * plan.ChunkTiles)} + q"),
+                        (i, j, value) =>
                         {
-                            for (int u = 0; u < taps; u++)
-                            {
-                                int row = u;
-                                writer.WriteLine($"var z{u} = {VectorCombination(tile.AT, column, w => v.Load("mr", $"{Literals.Int(((row * taps) + w) * plan.ChunkTiles)} + q"), l.ElementType)};");
-                            }
+                            writer.WriteLine($"var y{i} = {value};");
+                            writer.WriteLine(v.Store($"y{i}", "st", $"{Literals.Int(((i * m) + j) * plan.StagePlane)} + q"));
+                        },
+                        column => writer.WriteLine($"probe += {string.Join(" + ", Enumerable.Range(0, m).Select(i => $"(y{i} - y{i})"))};"));
+                }
+            }
+        }
 
-                            for (int i = 0; i < m; i++)
-                            {
-                                writer.WriteLine($"var y{i} = {VectorCombination(tile.AT, i, u => $"z{u}", l.ElementType)};");
-                                writer.WriteLine(v.Store($"y{i}", "st", $"{Literals.Int(((i * m) + j) * plan.StagePlane)} + q"));
-                            }
-
-                            writer.WriteLine($"probe += {string.Join(" + ", Enumerable.Range(0, m).Select(i => $"(y{i} - y{i})"))};");
-                        }
+        /// <summary>
+        /// <c>Z = M X MT</c> for a T x T block X of vectors, one column of Z at a time: <c>t[r]</c> = row c of M times row
+        /// r of X, then <c>Z[o][c]</c> = row o of M times t. A few registers stay live; X is reloaded for each column
+        /// (loads are cheap, spills are not).
+        /// </summary>
+        /// <param name="load">Element (row, column) of X as an expression.</param>
+        /// <param name="store">Writes element (row, column) of Z, given its expression.</param>
+        /// <param name="afterColumn">Writes what follows a column's stores, or null.</param>
+        private static void WriteTwoSidedTransform(IndentedWriter writer, double[,] matrix, int inputs, ElementType type, Func<int, int, string> load,
+            Action<int, int, string> store, Action<int>? afterColumn = null)
+        {
+            int outputs = matrix.GetLength(0);
+            for (int c = 0; c < outputs; c++)
+            {
+                int column = c;
+                using (writer.Block())
+                {
+                    for (int r = 0; r < inputs; r++)
+                    {
+                        int row = r;
+                        writer.WriteLine($"var t{r} = {VectorCombination(matrix, column, k => load(row, k), type)};");
                     }
+
+                    for (int o = 0; o < outputs; o++)
+                    {
+                        store(o, column, VectorCombination(matrix, o, r => $"t{r}", type));
+                    }
+
+                    afterColumn?.Invoke(column);
                 }
             }
         }
