@@ -22,8 +22,8 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
     /// The tiles are taken in chunks of <see cref="ChunkVectors"/> vectors: a chunk's input transform (every input
     /// channel), then per block of <see cref="ChannelBlock"/> output channels the T*T products as register tiles of
     /// those channels x the chunk's vectors, then their output transform into a staging buffer laid out like the input,
-    /// in phases. A last pass interleaves the phases into the output's rows, adding the bias, the residual and the
-    /// activation, and checks that every sum is finite.
+    /// in phases, each staged sum checked to be finite. A last pass interleaves the phases into the output's rows,
+    /// adding the bias, the residual and the activation.
     /// </para>
     /// </summary>
     internal sealed class WinogradPlan
