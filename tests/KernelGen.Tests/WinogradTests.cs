@@ -10,8 +10,11 @@ namespace KernelGen.Tests;
 /// the definition computed in double, within the error bound the package README states; non-finite inputs handled as
 /// direct convolution handles them; a weight changed between calls seen. The shapes are chosen for the places the form
 /// can go wrong: rows and planes that are not whole tiles or whole vectors, channel counts that leave a last block, the
-/// pads, a batch, bias, residual and activation, padding modes, both element types.
+/// pads, a batch, bias, residual and activation, padding modes, both element types. It sets <see cref="Workers.Count"/>,
+/// so it runs in <see cref="WorkersTests"/>' collection, alone: with another class saving and restoring the count at the
+/// same time, the process could be left with either's.
 /// </summary>
+[Collection(nameof(WorkersTests))]
 public sealed class WinogradTests
 {
     /// <summary>A layer: its attribute's arguments before Activation, its shapes, the batch.</summary>
