@@ -303,11 +303,11 @@ namespace Snapshots
                             * 0.5d;
                         half[5] = (double)weight[at + 2] * 0.5d + (double)weight[at + 5] * 0.5d + (double)weight[at + 8]
                             * 0.5d;
-                        half[6] = (double)weight[at + 0] * 0.5d - (double)weight[at + 3] * 0.5d + (double)weight[at + 6]
+                        half[6] = (double)weight[at + 0] * 0.5d + (double)weight[at + 6] * 0.5d - (double)weight[at + 3]
                             * 0.5d;
-                        half[7] = (double)weight[at + 1] * 0.5d - (double)weight[at + 4] * 0.5d + (double)weight[at + 7]
+                        half[7] = (double)weight[at + 1] * 0.5d + (double)weight[at + 7] * 0.5d - (double)weight[at + 4]
                             * 0.5d;
-                        half[8] = (double)weight[at + 2] * 0.5d - (double)weight[at + 5] * 0.5d + (double)weight[at + 8]
+                        half[8] = (double)weight[at + 2] * 0.5d + (double)weight[at + 8] * 0.5d - (double)weight[at + 5]
                             * 0.5d;
                         half[9] = (double)weight[at + 6];
                         half[10] = (double)weight[at + 7];
@@ -315,19 +315,19 @@ namespace Snapshots
                         // U = half GT: each row of half times each row of G.
                         transformed[0 + ci * 5 + co] = (double)(half[0]);
                         transformed[15 + ci * 5 + co] = (double)(half[0] * 0.5d + half[1] * 0.5d + half[2] * 0.5d);
-                        transformed[30 + ci * 5 + co] = (double)(half[0] * 0.5d - half[1] * 0.5d + half[2] * 0.5d);
+                        transformed[30 + ci * 5 + co] = (double)(half[0] * 0.5d + half[2] * 0.5d - half[1] * 0.5d);
                         transformed[45 + ci * 5 + co] = (double)(half[2]);
                         transformed[60 + ci * 5 + co] = (double)(half[3]);
                         transformed[75 + ci * 5 + co] = (double)(half[3] * 0.5d + half[4] * 0.5d + half[5] * 0.5d);
-                        transformed[90 + ci * 5 + co] = (double)(half[3] * 0.5d - half[4] * 0.5d + half[5] * 0.5d);
+                        transformed[90 + ci * 5 + co] = (double)(half[3] * 0.5d + half[5] * 0.5d - half[4] * 0.5d);
                         transformed[105 + ci * 5 + co] = (double)(half[5]);
                         transformed[120 + ci * 5 + co] = (double)(half[6]);
                         transformed[135 + ci * 5 + co] = (double)(half[6] * 0.5d + half[7] * 0.5d + half[8] * 0.5d);
-                        transformed[150 + ci * 5 + co] = (double)(half[6] * 0.5d - half[7] * 0.5d + half[8] * 0.5d);
+                        transformed[150 + ci * 5 + co] = (double)(half[6] * 0.5d + half[8] * 0.5d - half[7] * 0.5d);
                         transformed[165 + ci * 5 + co] = (double)(half[8]);
                         transformed[180 + ci * 5 + co] = (double)(half[9]);
                         transformed[195 + ci * 5 + co] = (double)(half[9] * 0.5d + half[10] * 0.5d + half[11] * 0.5d);
-                        transformed[210 + ci * 5 + co] = (double)(half[9] * 0.5d - half[10] * 0.5d + half[11] * 0.5d);
+                        transformed[210 + ci * 5 + co] = (double)(half[9] * 0.5d + half[11] * 0.5d - half[10] * 0.5d);
                         transformed[225 + ci * 5 + co] = (double)(half[11]);
                     }
                 }

@@ -376,17 +376,17 @@ namespace Snapshots
                         half[0] = (double)weight[at + 0] * 0.25d;
                         half[1] = (double)weight[at + 1] * 0.25d;
                         half[2] = (double)weight[at + 2] * 0.25d;
-                        half[3] = -(double)weight[at + 0] * 0.16666666666666666d - (double)weight[at + 3]
+                        half[3] = -((double)weight[at + 0] * 0.16666666666666666d) - (double)weight[at + 3]
                             * 0.16666666666666666d - (double)weight[at + 6] * 0.16666666666666666d;
-                        half[4] = -(double)weight[at + 1] * 0.16666666666666666d - (double)weight[at + 4]
+                        half[4] = -((double)weight[at + 1] * 0.16666666666666666d) - (double)weight[at + 4]
                             * 0.16666666666666666d - (double)weight[at + 7] * 0.16666666666666666d;
-                        half[5] = -(double)weight[at + 2] * 0.16666666666666666d - (double)weight[at + 5]
+                        half[5] = -((double)weight[at + 2] * 0.16666666666666666d) - (double)weight[at + 5]
                             * 0.16666666666666666d - (double)weight[at + 8] * 0.16666666666666666d;
-                        half[6] = -(double)weight[at + 0] * 0.16666666666666666d + (double)weight[at + 3]
+                        half[6] = (double)weight[at + 3] * 0.16666666666666666d - (double)weight[at + 0]
                             * 0.16666666666666666d - (double)weight[at + 6] * 0.16666666666666666d;
-                        half[7] = -(double)weight[at + 1] * 0.16666666666666666d + (double)weight[at + 4]
+                        half[7] = (double)weight[at + 4] * 0.16666666666666666d - (double)weight[at + 1]
                             * 0.16666666666666666d - (double)weight[at + 7] * 0.16666666666666666d;
-                        half[8] = -(double)weight[at + 2] * 0.16666666666666666d + (double)weight[at + 5]
+                        half[8] = (double)weight[at + 5] * 0.16666666666666666d - (double)weight[at + 2]
                             * 0.16666666666666666d - (double)weight[at + 8] * 0.16666666666666666d;
                         half[9] = (double)weight[at + 0] * 0.041666666666666664d + (double)weight[at + 3]
                             * 0.08333333333333333d + (double)weight[at + 6] * 0.16666666666666666d;
@@ -394,75 +394,75 @@ namespace Snapshots
                             * 0.08333333333333333d + (double)weight[at + 7] * 0.16666666666666666d;
                         half[11] = (double)weight[at + 2] * 0.041666666666666664d + (double)weight[at + 5]
                             * 0.08333333333333333d + (double)weight[at + 8] * 0.16666666666666666d;
-                        half[12] = (double)weight[at + 0] * 0.041666666666666664d - (double)weight[at + 3]
-                            * 0.08333333333333333d + (double)weight[at + 6] * 0.16666666666666666d;
-                        half[13] = (double)weight[at + 1] * 0.041666666666666664d - (double)weight[at + 4]
-                            * 0.08333333333333333d + (double)weight[at + 7] * 0.16666666666666666d;
-                        half[14] = (double)weight[at + 2] * 0.041666666666666664d - (double)weight[at + 5]
-                            * 0.08333333333333333d + (double)weight[at + 8] * 0.16666666666666666d;
+                        half[12] = (double)weight[at + 0] * 0.041666666666666664d + (double)weight[at + 6]
+                            * 0.16666666666666666d - (double)weight[at + 3] * 0.08333333333333333d;
+                        half[13] = (double)weight[at + 1] * 0.041666666666666664d + (double)weight[at + 7]
+                            * 0.16666666666666666d - (double)weight[at + 4] * 0.08333333333333333d;
+                        half[14] = (double)weight[at + 2] * 0.041666666666666664d + (double)weight[at + 8]
+                            * 0.16666666666666666d - (double)weight[at + 5] * 0.08333333333333333d;
                         half[15] = (double)weight[at + 6];
                         half[16] = (double)weight[at + 7];
                         half[17] = (double)weight[at + 8];
                         // U = half GT: each row of half times each row of G.
                         transformed[0 + ci * 20 + co] = (float)(half[0] * 0.25d);
-                        transformed[640 + ci * 20 + co] = (float)(-half[0] * 0.16666666666666666d - half[1]
+                        transformed[640 + ci * 20 + co] = (float)(-(half[0] * 0.16666666666666666d) - half[1]
                             * 0.16666666666666666d - half[2] * 0.16666666666666666d);
-                        transformed[1280 + ci * 20 + co] = (float)(-half[0] * 0.16666666666666666d + half[1]
+                        transformed[1280 + ci * 20 + co] = (float)(half[1] * 0.16666666666666666d - half[0]
                             * 0.16666666666666666d - half[2] * 0.16666666666666666d);
                         transformed[1920 + ci * 20 + co] = (float)(half[0] * 0.041666666666666664d + half[1]
                             * 0.08333333333333333d + half[2] * 0.16666666666666666d);
-                        transformed[2560 + ci * 20 + co] = (float)(half[0] * 0.041666666666666664d - half[1]
-                            * 0.08333333333333333d + half[2] * 0.16666666666666666d);
+                        transformed[2560 + ci * 20 + co] = (float)(half[0] * 0.041666666666666664d + half[2]
+                            * 0.16666666666666666d - half[1] * 0.08333333333333333d);
                         transformed[3200 + ci * 20 + co] = (float)(half[2]);
                         transformed[3840 + ci * 20 + co] = (float)(half[3] * 0.25d);
-                        transformed[4480 + ci * 20 + co] = (float)(-half[3] * 0.16666666666666666d - half[4]
+                        transformed[4480 + ci * 20 + co] = (float)(-(half[3] * 0.16666666666666666d) - half[4]
                             * 0.16666666666666666d - half[5] * 0.16666666666666666d);
-                        transformed[5120 + ci * 20 + co] = (float)(-half[3] * 0.16666666666666666d + half[4]
+                        transformed[5120 + ci * 20 + co] = (float)(half[4] * 0.16666666666666666d - half[3]
                             * 0.16666666666666666d - half[5] * 0.16666666666666666d);
                         transformed[5760 + ci * 20 + co] = (float)(half[3] * 0.041666666666666664d + half[4]
                             * 0.08333333333333333d + half[5] * 0.16666666666666666d);
-                        transformed[6400 + ci * 20 + co] = (float)(half[3] * 0.041666666666666664d - half[4]
-                            * 0.08333333333333333d + half[5] * 0.16666666666666666d);
+                        transformed[6400 + ci * 20 + co] = (float)(half[3] * 0.041666666666666664d + half[5]
+                            * 0.16666666666666666d - half[4] * 0.08333333333333333d);
                         transformed[7040 + ci * 20 + co] = (float)(half[5]);
                         transformed[7680 + ci * 20 + co] = (float)(half[6] * 0.25d);
-                        transformed[8320 + ci * 20 + co] = (float)(-half[6] * 0.16666666666666666d - half[7]
+                        transformed[8320 + ci * 20 + co] = (float)(-(half[6] * 0.16666666666666666d) - half[7]
                             * 0.16666666666666666d - half[8] * 0.16666666666666666d);
-                        transformed[8960 + ci * 20 + co] = (float)(-half[6] * 0.16666666666666666d + half[7]
+                        transformed[8960 + ci * 20 + co] = (float)(half[7] * 0.16666666666666666d - half[6]
                             * 0.16666666666666666d - half[8] * 0.16666666666666666d);
                         transformed[9600 + ci * 20 + co] = (float)(half[6] * 0.041666666666666664d + half[7]
                             * 0.08333333333333333d + half[8] * 0.16666666666666666d);
-                        transformed[10240 + ci * 20 + co] = (float)(half[6] * 0.041666666666666664d - half[7]
-                            * 0.08333333333333333d + half[8] * 0.16666666666666666d);
+                        transformed[10240 + ci * 20 + co] = (float)(half[6] * 0.041666666666666664d + half[8]
+                            * 0.16666666666666666d - half[7] * 0.08333333333333333d);
                         transformed[10880 + ci * 20 + co] = (float)(half[8]);
                         transformed[11520 + ci * 20 + co] = (float)(half[9] * 0.25d);
-                        transformed[12160 + ci * 20 + co] = (float)(-half[9] * 0.16666666666666666d - half[10]
+                        transformed[12160 + ci * 20 + co] = (float)(-(half[9] * 0.16666666666666666d) - half[10]
                             * 0.16666666666666666d - half[11] * 0.16666666666666666d);
-                        transformed[12800 + ci * 20 + co] = (float)(-half[9] * 0.16666666666666666d + half[10]
+                        transformed[12800 + ci * 20 + co] = (float)(half[10] * 0.16666666666666666d - half[9]
                             * 0.16666666666666666d - half[11] * 0.16666666666666666d);
                         transformed[13440 + ci * 20 + co] = (float)(half[9] * 0.041666666666666664d + half[10]
                             * 0.08333333333333333d + half[11] * 0.16666666666666666d);
-                        transformed[14080 + ci * 20 + co] = (float)(half[9] * 0.041666666666666664d - half[10]
-                            * 0.08333333333333333d + half[11] * 0.16666666666666666d);
+                        transformed[14080 + ci * 20 + co] = (float)(half[9] * 0.041666666666666664d + half[11]
+                            * 0.16666666666666666d - half[10] * 0.08333333333333333d);
                         transformed[14720 + ci * 20 + co] = (float)(half[11]);
                         transformed[15360 + ci * 20 + co] = (float)(half[12] * 0.25d);
-                        transformed[16000 + ci * 20 + co] = (float)(-half[12] * 0.16666666666666666d - half[13]
+                        transformed[16000 + ci * 20 + co] = (float)(-(half[12] * 0.16666666666666666d) - half[13]
                             * 0.16666666666666666d - half[14] * 0.16666666666666666d);
-                        transformed[16640 + ci * 20 + co] = (float)(-half[12] * 0.16666666666666666d + half[13]
+                        transformed[16640 + ci * 20 + co] = (float)(half[13] * 0.16666666666666666d - half[12]
                             * 0.16666666666666666d - half[14] * 0.16666666666666666d);
                         transformed[17280 + ci * 20 + co] = (float)(half[12] * 0.041666666666666664d + half[13]
                             * 0.08333333333333333d + half[14] * 0.16666666666666666d);
-                        transformed[17920 + ci * 20 + co] = (float)(half[12] * 0.041666666666666664d - half[13]
-                            * 0.08333333333333333d + half[14] * 0.16666666666666666d);
+                        transformed[17920 + ci * 20 + co] = (float)(half[12] * 0.041666666666666664d + half[14]
+                            * 0.16666666666666666d - half[13] * 0.08333333333333333d);
                         transformed[18560 + ci * 20 + co] = (float)(half[14]);
                         transformed[19200 + ci * 20 + co] = (float)(half[15] * 0.25d);
-                        transformed[19840 + ci * 20 + co] = (float)(-half[15] * 0.16666666666666666d - half[16]
+                        transformed[19840 + ci * 20 + co] = (float)(-(half[15] * 0.16666666666666666d) - half[16]
                             * 0.16666666666666666d - half[17] * 0.16666666666666666d);
-                        transformed[20480 + ci * 20 + co] = (float)(-half[15] * 0.16666666666666666d + half[16]
+                        transformed[20480 + ci * 20 + co] = (float)(half[16] * 0.16666666666666666d - half[15]
                             * 0.16666666666666666d - half[17] * 0.16666666666666666d);
                         transformed[21120 + ci * 20 + co] = (float)(half[15] * 0.041666666666666664d + half[16]
                             * 0.08333333333333333d + half[17] * 0.16666666666666666d);
-                        transformed[21760 + ci * 20 + co] = (float)(half[15] * 0.041666666666666664d - half[16]
-                            * 0.08333333333333333d + half[17] * 0.16666666666666666d);
+                        transformed[21760 + ci * 20 + co] = (float)(half[15] * 0.041666666666666664d + half[17]
+                            * 0.16666666666666666d - half[16] * 0.08333333333333333d);
                         transformed[22400 + ci * 20 + co] = (float)(half[17]);
                     }
                 }

@@ -17,7 +17,7 @@ namespace KernelGen.Generator.Operators.Conv
     internal static class ConvVectorEmitter
     {
         /// <summary>Accumulators of a tile of several channels with 32 registers (AVX-512); a narrower width holds <see cref="VectorWidth.TileAccumulators"/>.</summary>
-        private const int WideAccumulators = 24;
+        internal const int WideAccumulators = 24;
 
         /// <summary>With 16 registers at most this many accumulators: the rest hold the loaded vectors and a broadcast.</summary>
         private const int MaxAccumulators = 12;
@@ -39,19 +39,20 @@ namespace KernelGen.Generator.Operators.Conv
 
         public static void WriteMethods(IndentedWriter writer, KernelSignature signature, ConvSpec spec)
         {
+            var forms = Widths(signature, spec).OrderBy(w => Array.IndexOf(VectorWidth.All, w))
+                .Select(width => new ConvVectorLayout(signature, spec, width)).Select(layout => (Layout: layout, Winograd: WinogradPlan.For(layout))).ToArray();
+
             // One transformed-weight cache per tile size the widths take.
-            foreach (WinogradPlan plan in Widths(signature, spec).Select(width => WinogradPlan.For(new ConvVectorLayout(signature, spec, width)))
-                .OfType<WinogradPlan>().GroupBy(plan => plan.Tile).Select(group => group.First()))
+            foreach (WinogradPlan plan in forms.Select(form => form.Winograd).OfType<WinogradPlan>().GroupBy(plan => plan.Tile).Select(group => group.First()))
             {
                 WinogradWeightsWriter.Write(writer, plan);
             }
 
-
-            foreach (VectorWidth width in Widths(signature, spec).OrderBy(w => Array.IndexOf(VectorWidth.All, w)))
+            foreach ((ConvVectorLayout widthLayout, WinogradPlan? winograd) in forms)
             {
-                var layout = new ConvVectorLayout(signature, spec, width);
+                ConvVectorLayout layout = widthLayout;
+                VectorWidth width = layout.Width;
                 FiniteWeights.WriteCheck(writer, signature, width, layout.Geometry.ChecksOutput);
-                WinogradPlan? winograd = WinogradPlan.For(layout);
                 if (winograd is not null)
                 {
                     // Winograd's form takes the width's name; the direct form stays, under another, for sums that are not finite.

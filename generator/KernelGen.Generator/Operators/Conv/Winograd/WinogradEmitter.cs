@@ -310,12 +310,12 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                     for (int r = 0; r < inputs; r++)
                     {
                         int row = r;
-                        writer.WriteLine($"var t{r} = {VectorCombination(matrix, column, k => load(row, k), type)};");
+                        writer.WriteLine($"var t{r} = {WinogradTile.Combination(matrix, column, k => load(row, k), type)};");
                     }
 
                     for (int o = 0; o < outputs; o++)
                     {
-                        store(o, column, VectorCombination(matrix, o, r => $"t{r}", type));
+                        store(o, column, WinogradTile.Combination(matrix, o, r => $"t{r}", type));
                     }
 
                     afterColumn?.Invoke(column);
@@ -404,23 +404,6 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
             writer.WriteLine($"var sum = {sum};");
             string biased = l.HasBias ? "sum + biasVector" : "sum";
             writer.WriteLine(v.Store(epilogue.Finish(biased, "residualRow", x), "row", x));
-        }
-
-        /// <summary>
-        /// <c>row · x</c> for a row of a transform over vectors: positive terms first, a coefficient of 1 unwritten, others
-        /// as a multiply by the element type's constant (exact: the transforms' coefficients are small integers).
-        /// </summary>
-        private static string VectorCombination(double[,] matrix, int row, Func<int, string> value, ElementType type)
-        {
-            var terms = WinogradTile.Row(matrix, row).OrderBy(term => term.Value < 0).ToArray();
-            var text = new System.Text.StringBuilder();
-            foreach ((int column, double coefficient) in terms)
-            {
-                string magnitude = Math.Abs(coefficient) == 1 ? value(column) : $"{value(column)} * {Literals.Real(Math.Abs(coefficient), type)}";
-                text.Append(text.Length == 0 ? (coefficient < 0 ? $"-({magnitude})" : magnitude) : (coefficient < 0 ? " - " : " + ") + magnitude);
-            }
-
-            return text.ToString();
         }
     }
 }

@@ -28,9 +28,6 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
     /// </summary>
     internal sealed class WinogradPlan
     {
-        /// <summary>With 32 vector registers, accumulators of a register tile (as the direct form's tiles).</summary>
-        private const int WideAccumulators = 24;
-
         /// <summary>
         /// A chunk's transformed input should stay in a core's L2 (1 MiB on Zen 4 and 5) beside a block of the weight: at
         /// most this many bytes (128 channels at F(4x4, 3x3) in chunks of two vectors of 16 lanes take 576 KiB; measured, 495
@@ -51,7 +48,7 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
             Columns = TileColumns + 1;
             PhaseRows = TileRows + 1;
             Vectors = ((TileRows * Columns) + Lanes - 1) / Lanes;
-            int accumulators = layout.Width.Registers >= 32 ? WideAccumulators : layout.Width.TileAccumulators;
+            int accumulators = layout.Width.Registers >= 32 ? ConvVectorEmitter.WideAccumulators : layout.Width.TileAccumulators;
             ChunkVectors = chunkVectors;
             Chunks = (Vectors + ChunkVectors - 1) / ChunkVectors;
             ChannelBlock = Math.Max(1, Math.Min(g.OutputChannels, accumulators / ChunkVectors));

@@ -82,5 +82,21 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
         /// <summary>The nonzero coefficients of row <paramref name="row"/> of <paramref name="matrix"/>, as (column, value).</summary>
         public static (int Column, double Value)[] Row(double[,] matrix, int row) =>
             Enumerable.Range(0, matrix.GetLength(1)).Where(column => matrix[row, column] != 0).Select(column => (column, matrix[row, column])).ToArray();
+
+        /// <summary>
+        /// <c>row · x</c> as source, for scalars or vectors: the nonzero terms only, positive ones first, a coefficient of
+        /// 1 unwritten, others as a multiply by a literal of <paramref name="type"/> (the transforms' integers are exact).
+        /// </summary>
+        public static string Combination(double[,] matrix, int row, System.Func<int, string> value, Model.ElementType type)
+        {
+            var text = new System.Text.StringBuilder();
+            foreach ((int column, double coefficient) in Row(matrix, row).OrderBy(term => term.Value < 0))
+            {
+                string magnitude = System.Math.Abs(coefficient) == 1 ? value(column) : $"{value(column)} * {Emit.Literals.Real(System.Math.Abs(coefficient), type)}";
+                text.Append(text.Length == 0 ? (coefficient < 0 ? $"-({magnitude})" : magnitude) : (coefficient < 0 ? " - " : " + ") + magnitude);
+            }
+
+            return text.Length == 0 ? Emit.Literals.Real(0, type) : text.ToString();
+        }
     }
 }

@@ -55,7 +55,7 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                     {
                         for (int k = 0; k < 3; k++)
                         {
-                            string terms = Combination(tile.G, u, column => $"(double)weight[at + {column * 3 + k}]");
+                            string terms = WinogradTile.Combination(tile.G, u, column => $"(double)weight[at + {column * 3 + k}]", ElementType.Double);
                             writer.WriteLine($"half[{u * 3 + k}] = {terms};");
                         }
                     }
@@ -65,7 +65,7 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                     {
                         for (int w = 0; w < taps; w++)
                         {
-                            string terms = Combination(tile.G, w, k => $"half[{u * 3 + k}]");
+                            string terms = WinogradTile.Combination(tile.G, w, k => $"half[{u * 3 + k}]", ElementType.Double);
                             writer.WriteLine($"transformed[{Literals.Int((u * taps + w) * cin * cout)} + ci * {cout} + co] = ({t})({terms});");
                         }
                     }
@@ -75,25 +75,6 @@ namespace KernelGen.Generator.Operators.Conv.Winograd
                 writer.WriteLine($"global::System.Threading.Volatile.Write(ref {field}, new {pair}(weight.ToArray(), transformed));");
                 writer.WriteLine("return transformed;");
             }
-        }
-
-        /// <summary><c>row · x</c> for a row of a transform, in double: the nonzero coefficients only, a coefficient of 1 unwritten.</summary>
-        private static string Combination(double[,] matrix, int row, System.Func<int, string> value)
-        {
-            var terms = WinogradTile.Row(matrix, row);
-            if (terms.Length == 0)
-            {
-                return "0d";
-            }
-
-            var text = new System.Text.StringBuilder();
-            foreach ((int column, double coefficient) in terms)
-            {
-                string magnitude = System.Math.Abs(coefficient) == 1 ? value(column) : $"{value(column)} * {Literals.Real(System.Math.Abs(coefficient), ElementType.Double)}";
-                text.Append(text.Length == 0 ? (coefficient < 0 ? "-" + magnitude : magnitude) : (coefficient < 0 ? " - " : " + ") + magnitude);
-            }
-
-            return text.ToString();
         }
     }
 }
